@@ -1,0 +1,69 @@
+package io.berth.network;
+
+import java.util.List;
+
+/**
+ * The default bridge network of one daemon: a Linux bridge, an IPAM pool, outbound NAT and
+ * published ports, all as nftables rules in a table this daemon owns. Several daemons can share
+ * a host as long as each has its own bridge name, subnet and table name.
+ *
+ * <p>Every operation is idempotent so the daemon can rebuild its state on start (live restore)
+ * by calling {@link #init} and then {@link #restore} for each container still running.
+ */
+public interface BridgeNetwork {
+
+  /** Creates (or adopts) the bridge, IP forwarding, NAT and the nftables table. */
+  void init();
+
+  /** Removes the table and the bridge (used by tests and on uninstall, not on daemon stop). */
+  void destroy();
+
+  /**
+   * Creates a network namespace for {@code containerId} with loopback up and a veth pair into
+   * the bridge, and gives it an address from the pool (or {@code requestedIp} if not null).
+   * On any failure nothing is left behind.
+   */
+  Endpoint connect(String containerId, String requestedIp);
+
+  /** Re-registers an endpoint that survived a daemon restart (its address stays taken). */
+  void restore(Endpoint endpoint, List<PortBinding> ports);
+
+  /** Removes the endpoint's veth, namespace and published ports, and frees its address. */
+  void disconnect(String containerId);
+
+  /**
+   * Publishes ports for an endpoint: resolves host port 0 to a free ephemeral port, refuses
+   * ports already bound by another container or by a host process (ConflictException naming
+   * the port), and installs DNAT rules so the port answers on every host address, 127.0.0.1
+   * included, and from other containers (hairpin).
+   */
+  List<PortBinding> publish(Endpoint endpoint, List<PortBinding> requested);
+
+  /** Subnet in CIDR notation and gateway address, for inspect and info. */
+  String subnet();
+
+  String gateway();
+
+  String bridgeName();
+
+  /**
+   * A container's attachment.
+   *
+   * @param netnsPath bind-mounted namespace file to give runc, e.g. /run/netns/berth-abc
+   * @param ip address without prefix; {@code prefixLength} e.g. 16
+   */
+  record Endpoint(
+      String containerId,
+      String netnsPath,
+      String ip,
+      int prefixLength,
+      String gateway,
+      String mac,
+      String hostVeth) {}
+
+  /**
+   * One published port: {@code hostIp} empty for all addresses, {@code hostPort} 0 to pick one;
+   * {@code protocol} tcp, udp or sctp.
+   */
+  record PortBinding(String hostIp, int hostPort, int containerPort, String protocol) {}
+}

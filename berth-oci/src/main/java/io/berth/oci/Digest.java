@@ -1,0 +1,71 @@
+package io.berth.oci;
+
+import io.berth.errdefs.InvalidArgumentException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * A content address, {@code algorithm:hex}. Only sha256 is produced; sha512 is accepted when
+ * parsed because the OCI spec allows it. Parsing is strict so a digest can safely become a file
+ * name in the content store.
+ */
+public record Digest(String algorithm, String hex) implements Comparable<Digest> {
+  private static final Pattern SHA256 = Pattern.compile("[a-f0-9]{64}");
+  private static final Pattern SHA512 = Pattern.compile("[a-f0-9]{128}");
+
+  public Digest {
+    boolean ok = switch (algorithm) {
+      case "sha256" -> hex != null && SHA256.matcher(hex).matches();
+      case "sha512" -> hex != null && SHA512.matcher(hex).matches();
+      default -> false;
+    };
+    if (!ok) {
+      throw new InvalidArgumentException("invalid digest: " + algorithm + ":" + hex);
+    }
+  }
+
+  /** Parses {@code sha256:<64 hex>}; throws {@link InvalidArgumentException} naming the input. */
+  public static Digest parse(String s) {
+    if (s == null) {
+      throw new InvalidArgumentException("invalid digest: null");
+    }
+    int i = s.indexOf(':');
+    if (i <= 0) {
+      throw new InvalidArgumentException("invalid digest: " + s);
+    }
+    return new Digest(s.substring(0, i), s.substring(i + 1));
+  }
+
+  public static Digest sha256(byte[] data) {
+    return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(data)));
+  }
+
+  public static Digest ofSha256(MessageDigest finished) {
+    return new Digest("sha256", HexFormat.of().formatHex(finished.digest()));
+  }
+
+  public static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("JDK without SHA-256", e);
+    }
+  }
+
+  /** The first 12 hex characters, as docker shows ids. */
+  public String shortHex() {
+    return hex.substring(0, 12);
+  }
+
+  @Override
+  public String toString() {
+    return algorithm + ":" + hex;
+  }
+
+  @Override
+  public int compareTo(Digest o) {
+    return toString().compareTo(o.toString());
+  }
+}

@@ -1,0 +1,46 @@
+package io.berth.runtime;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the runtime needs to turn a prepared root filesystem into a running, isolated
+ * process: the OCI runtime spec is generated from this. Values are already validated and
+ * resolved by the caller (image defaults merged, names resolved); null means "not set".
+ *
+ * @param rootfs the mounted overlay root
+ * @param netnsPath network namespace to join (null: a fresh one with only loopback; "host": the host's)
+ * @param memoryBytes memory limit; also used as memory+swap limit so the OOM killer acts
+ * @param nanoCpus CPU quota in 1e-9 CPUs, as Docker's NanoCpus
+ * @param init run tini as pid 1 (the host's {@code tini-static} bind-mounted in)
+ * @param stopSignal signal name for stop, e.g. SIGTERM
+ */
+public record ContainerSpec(
+    String id,
+    String name,
+    Path rootfs,
+    List<String> args,
+    List<String> env,
+    String workingDir,
+    String user,
+    String hostname,
+    boolean tty,
+    boolean openStdin,
+    boolean readOnlyRootfs,
+    boolean privileged,
+    List<String> capAdd,
+    List<String> capDrop,
+    List<String> securityOpt,
+    List<MountSpec> mounts,
+    Long memoryBytes,
+    Long nanoCpus,
+    Long pidsLimit,
+    String netnsPath,
+    boolean init,
+    Map<String, String> labels,
+    String stopSignal) {
+
+  /** An OCI mount; {@code type} bind, tmpfs, proc... {@code options} as in the runtime spec. */
+  public record MountSpec(String destination, String type, String source, List<String> options) {}
+}

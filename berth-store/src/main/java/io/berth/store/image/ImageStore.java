@@ -1,0 +1,55 @@
+package io.berth.store.image;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The local image store: images by id, the tags that name them, and the archive formats images
+ * come in and leave by. Blobs live in the shared content store; unpacked layers live in the
+ * snapshotter. All names are image references as users type them ({@code busybox},
+ * {@code shop/order:1}, {@code host:5000/a/b@sha256:...}) or (short) ids.
+ */
+public interface ImageStore {
+
+  /** Creates an image from a root filesystem tar (plain, gzip or zstd) as {@code docker import}. */
+  Image importRootfs(InputStream tar, ImportOptions options);
+
+  /** Loads a docker-archive ({@code docker save}) or OCI image layout tar; returns what it named. */
+  LoadResult load(InputStream archive);
+
+  /** Writes the images named into a docker-archive that also is an OCI image layout. */
+  void save(List<String> names, OutputStream out);
+
+  /** Resolves a reference, a full id, or an unambiguous id prefix. Throws NotFoundException. */
+  Image resolve(String nameOrId);
+
+  List<Image> list();
+
+  /** Points {@code target} (a reference with optional tag) at the image {@code source} names. */
+  void tag(String source, String target);
+
+  /**
+   * Removes a tag, or the image when its last name goes (as {@code docker rmi}). An image that
+   * {@code inUse} reports (by id) is refused with ConflictException unless {@code force}.
+   */
+  List<DeleteItem> remove(String nameOrId, boolean force, Predicate<String> inUse);
+
+  /** Removes dangling images (all unused ones with {@code all}) not {@code inUse}. */
+  PruneResult prune(boolean all, Predicate<String> inUse);
+
+  /** One line of {@code docker rmi} output: either {@code Untagged} or {@code Deleted} is set. */
+  record DeleteItem(String untagged, String deleted) {}
+
+  record PruneResult(List<DeleteItem> deleted, long spaceReclaimed) {}
+
+  /** What a load brought in; {@code tags} may be empty when the archive named no tags. */
+  record LoadResult(List<Image> images, List<String> tags) {}
+
+  /**
+   * Options of {@code docker import}: {@code changes} are Dockerfile lines (CMD, ENTRYPOINT,
+   * ENV, EXPOSE, WORKDIR, USER, LABEL, VOLUME, STOPSIGNAL); {@code tag} may be null.
+   */
+  record ImportOptions(String tag, List<String> changes, String message, String platformArch) {}
+}

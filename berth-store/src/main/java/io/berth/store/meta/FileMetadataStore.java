@@ -1,0 +1,101 @@
+package io.berth.store.meta;
+
+import io.berth.errdefs.InvalidArgumentException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@link MetadataStore} as one file per record: {@code root/bucket/key}. Writes go to a temp
+ * file that is fsynced and renamed over the record, then the directory is fsynced.
+ */
+public final class FileMetadataStore implements MetadataStore {
+  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@-]{0,254}");
+  private final Path root;
+
+  public FileMetadataStore(Path root) {
+    this.root = root;
+  }
+
+  @Override
+  public void put(String bucket, String key, byte[] value) {
+    Path dir = root.resolve(checked(bucket));
+    Path target = dir.resolve(checked(key));
+    try {
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".tmp-", "");
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(value);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
+      }
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing metadata " + bucket + "/" + key, e);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> get(String bucket, String key) {
+    try {
+      return Optional.of(Files.readAllBytes(root.resolve(checked(bucket)).resolve(checked(key))));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading metadata " + bucket + "/" + key, e);
+    }
+  }
+
+  @Override
+  public List<String> keys(String bucket) {
+    Path dir = root.resolve(checked(bucket));
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      List<String> out = new ArrayList<>();
+      s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).forEach(out::add);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing metadata " + bucket, e);
+    }
+  }
+
+  @Override
+  public void delete(String bucket, String key) {
+    try {
+      Files.deleteIfExists(root.resolve(checked(bucket)).resolve(checked(key)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("deleting metadata " + bucket + "/" + key, e);
+    }
+  }
+
+  private static String checked(String name) {
+    if (name == null || !SAFE.matcher(name).matches()) {
+      throw new InvalidArgumentException("invalid metadata name: " + name);
+    }
+    return name;
+  }
+}

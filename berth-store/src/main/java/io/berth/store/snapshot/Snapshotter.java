@@ -1,0 +1,33 @@
+package io.berth.store.snapshot;
+
+import io.berth.store.image.Image;
+import java.nio.file.Path;
+
+/**
+ * Unpacked layers and container root filesystems on overlayfs.
+ *
+ * <p>Vocabulary: a <em>layer</em> is an unpacked, read-only directory shared by every image
+ * whose chain contains it (keyed by chain id, so identical stacks share); a container's
+ * <em>key</em> is its id, and owns an upper and work directory on top of the image's layers.
+ * Example: {@code prepare("c1", img)} unpacks missing layers, creates {@code c1}'s upper/work,
+ * {@code mount("c1", dir)} mounts the overlay at {@code dir}; {@code remove("c1")} unmounts and
+ * deletes the upper dir; the image's layers stay until the image is removed.
+ */
+public interface Snapshotter {
+
+  /** Ensures the image's layers are unpacked and creates the container's writable layer. */
+  void prepare(String key, Image image);
+
+  /** Mounts the overlay for {@code key} at {@code target} (idempotent when already mounted). */
+  void mount(String key, Path target);
+
+  /** Unmounts {@code target} if mounted; no error when it is not. */
+  void unmount(Path target);
+
+  /** Deletes the writable layer of {@code key}. */
+  void remove(String key);
+
+  /** Bytes written by the container (size of its upper dir), for {@code ps -s}/{@code system df}. */
+  long usage(String key);
+
+}
