@@ -42,6 +42,12 @@ public interface ContainerRuntime {
   Optional<Integer> awaitExit(String id, Path stateDir, java.time.Duration timeout)
       throws InterruptedException;
 
+  /**
+   * Whether the kernel's OOM killer killed a process of the container during its current run
+   * (from the container's memory cgroup; asked before {@link #delete} removes the cgroup).
+   */
+  boolean oomKilled(String id);
+
   /** {@code runc delete [--force]} and removal of runtime files in {@code stateDir}. */
   void delete(String id, Path stateDir, boolean force);
 

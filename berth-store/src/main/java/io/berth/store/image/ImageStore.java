@@ -39,6 +39,9 @@ public interface ImageStore {
   /** Removes dangling images (all unused ones with {@code all}) not {@code inUse}. */
   PruneResult prune(boolean all, Predicate<String> inUse);
 
+  /** Uncompressed size in bytes of the image's layer number {@code index} (0 = bottom). */
+  long layerSize(Image image, int index);
+
   /** One line of {@code docker rmi} output: either {@code Untagged} or {@code Deleted} is set. */
   record DeleteItem(String untagged, String deleted) {}
 

@@ -1,0 +1,148 @@
+package io.berth.daemon;
+
+import io.berth.daemon.api.ContainerRoutes;
+import io.berth.daemon.api.ContainerStreamRoutes;
+import io.berth.daemon.api.ExecRoutes;
+import io.berth.daemon.api.ImageRoutes;
+import io.berth.daemon.api.NetworkRoutes;
+import io.berth.daemon.api.Router;
+import io.berth.daemon.api.SystemRoutes;
+import io.berth.daemon.api.VolumeRoutes;
+import io.berth.daemon.container.ContainerPaths;
+import io.berth.daemon.container.ContainerRepository;
+import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.container.ContainerViews;
+import io.berth.daemon.container.HealthMonitor;
+import io.berth.daemon.events.EventBus;
+import io.berth.daemon.exec.ExecService;
+import io.berth.daemon.http.HttpServer;
+import io.berth.daemon.http.TlsContexts;
+import io.berth.daemon.volume.VolumeStore;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.network.BridgeNetwork;
+import io.berth.network.LinuxBridgeNetwork;
+import io.berth.runtime.K8sFileLogReader;
+import io.berth.runtime.RuncRuntime;
+import io.berth.runtime.RuntimeConfig;
+import io.berth.store.Stores;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import javax.net.ssl.SSLServerSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires berthd together: stores, runtime, network, services, API, listeners; recovers running
+ * containers (live restore) before it accepts requests.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+  private final DaemonConfig config;
+  private HttpServer server;
+  private Pidfile pidfile;
+
+  public Daemon(DaemonConfig config) {
+    this.config = config;
+  }
+
+  public void start() throws IOException {
+    Files.createDirectories(config.dataRoot());
+    Files.createDirectories(config.execRoot());
+    pidfile = Pidfile.acquire(config.pidfile());
+    Clock clock = Clock.systemUTC();
+    Stores stores = Stores.open(config.dataRoot());
+    RuncRuntime runtime = RuncRuntime.create(new RuntimeConfig(
+        "runc", "conmon", config.execRoot().resolve("runc"), config.cgroupParent(),
+        config.execRoot().resolve("exits"), config.execRoot().resolve("sockets")));
+    BridgeNetwork network = LinuxBridgeNetwork.create(config.execRoot().resolve("network"),
+        config.bridge(), config.bip(), config.nftTable());
+    network.init();
+    EventBus events = new EventBus(clock);
+    VolumeStore volumes = new VolumeStore(config.dataRoot().resolve("volumes"), stores.metadata());
+    ContainerPaths paths = new ContainerPaths(config.dataRoot().resolve("containers"),
+        config.execRoot().resolve("containers"));
+    ContainerService containers = new ContainerService(new ContainerRepository(stores.metadata()),
+        stores.images(), stores.snapshotter(), runtime, network, volumes, paths, events, clock);
+    containers.healthMonitor(new HealthMonitor(containers, clock));
+    containers.recover(network);
+
+    DaemonInfo info = DaemonInfo.gather(config.dataRoot(), runtime.version());
+    Router router = new Router();
+    new SystemRoutes(info, containers, stores.images(), stores.snapshotter(), volumes, events).register(router);
+    new ContainerRoutes(containers, new ContainerViews(clock, network), stores.snapshotter()).register(router);
+    new ContainerStreamRoutes(containers, new K8sFileLogReader()).register(router);
+    new ExecRoutes(new ExecService(containers)).register(router);
+    new ImageRoutes(stores.images(), containers, events).register(router);
+    new VolumeRoutes(volumes, containers, events).register(router);
+    new NetworkRoutes(network, containers).register(router);
+
+    server = new HttpServer(router);
+    for (String host : config.hosts()) {
+      listen(host);
+    }
+    LOG.info("berthd {} ready (data-root {}, exec-root {}, bridge {} {})", DaemonInfo.VERSION,
+        config.dataRoot(), config.execRoot(), config.bridge(), config.bip());
+  }
+
+  private void listen(String host) throws IOException {
+    if (host.startsWith("unix://")) {
+      Path socket = Path.of(host.substring("unix://".length()));
+      server.listenUnix(socket);
+      LOG.info("API listening on {}", socket);
+      return;
+    }
+    if (!host.startsWith("tcp://")) {
+      throw new InvalidArgumentException("invalid -H " + host + ": expected unix:///path or tcp://host:port");
+    }
+    URI uri = URI.create(host);
+    int port = uri.getPort() < 0 ? 2376 : uri.getPort();
+    InetSocketAddress addr = new InetSocketAddress(InetAddress.getByName(uri.getHost()), port);
+    boolean tls = config.tlsCert() != null && config.tlsKey() != null;
+    if (!tls && !config.insecureTcp()) {
+      throw new InvalidArgumentException("refusing to listen on " + host
+          + " without TLS: pass --tlscert/--tlskey (and --tlsverify --tlscacert), or --insecure-tcp to accept the risk");
+    }
+    ServerSocket ss;
+    if (tls) {
+      if (config.tlsVerify() && config.tlsCaCert() == null) {
+        throw new InvalidArgumentException("--tlsverify needs --tlscacert");
+      }
+      var ctx = TlsContexts.server(config.tlsCert(), config.tlsKey(), config.tlsVerify() ? config.tlsCaCert() : null);
+      SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket();
+      s.setNeedClientAuth(config.tlsVerify());
+      ss = s;
+    } else {
+      LOG.warn("API listening on {} WITHOUT TLS: anyone who can reach it has root on this host", host);
+      ss = new ServerSocket();
+    }
+    ss.setReuseAddress(true);
+    ss.bind(addr, 512);
+    server.listenTcp(ss);
+    LOG.info("API listening on {}{}", host, tls ? " (TLS" + (config.tlsVerify() ? ", client certificates required)" : ")") : "");
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+    for (String host : config.hosts()) {
+      if (host.startsWith("unix://")) {
+        try {
+          Files.deleteIfExists(Path.of(host.substring("unix://".length())));
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
+    if (pidfile != null) {
+      pidfile.release();
+    }
+  }
+}

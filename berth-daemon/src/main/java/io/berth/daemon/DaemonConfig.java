@@ -1,0 +1,115 @@
+package io.berth.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.daemon.api.Json;
+import io.berth.errdefs.InvalidArgumentException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * berthd's settings, from flags and {@code daemon.json} (dockerd's key names). A flag wins over
+ * the file; an unknown key in the file is an error, as in dockerd, so typos do not go unnoticed.
+ */
+public record DaemonConfig(
+    List<String> hosts,
+    Path dataRoot,
+    Path execRoot,
+    Path pidfile,
+    String bridge,
+    String bip,
+    String nftTable,
+    boolean insecureTcp,
+    boolean tlsVerify,
+    Path tlsCaCert,
+    Path tlsCert,
+    Path tlsKey,
+    String cgroupParent) {
+
+  private static final Set<String> KEYS = Set.of("hosts", "data-root", "exec-root", "pidfile",
+      "bridge", "bip", "nft-table", "tlsverify", "tlscacert", "tlscert", "tlskey", "tls",
+      "cgroup-parent", "debug", "log-level", "live-restore");
+
+  public static final String DEFAULT_SOCKET = "unix:///run/berth/berth.sock";
+
+  /** Overlays {@code file} (if it exists) under the values given on the command line. */
+  public static DaemonConfig resolve(Flags f) {
+    JsonNode file = Json.object();
+    if (f.configFile != null && Files.exists(f.configFile)) {
+      try {
+        file = Json.MAPPER.readTree(f.configFile.toFile());
+      } catch (IOException e) {
+        throw new InvalidArgumentException("unable to configure the daemon with file "
+            + f.configFile + ": " + e.getMessage());
+      }
+      if (file == null || !file.isObject()) {
+        throw new InvalidArgumentException("unable to configure the daemon with file " + f.configFile
+            + ": not a JSON object");
+      }
+      for (var it = file.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        if (!KEYS.contains(k)) {
+          throw new InvalidArgumentException("the following directives don't match any configuration option: " + k);
+        }
+      }
+    }
+    List<String> hosts = new ArrayList<>(f.hosts);
+    if (hosts.isEmpty()) {
+      file.path("hosts").forEach(h -> hosts.add(h.asText()));
+    }
+    if (hosts.isEmpty()) {
+      hosts.add(DEFAULT_SOCKET);
+    }
+    Path dataRoot = pick(f.dataRoot, file, "data-root", "/var/lib/berth");
+    Path execRoot = pick(f.execRoot, file, "exec-root", "/run/berth");
+    Path pidfile = f.pidfile != null ? f.pidfile
+        : file.has("pidfile") ? Path.of(file.get("pidfile").asText()) : execRoot.resolve("berthd.pid");
+    String bridge = f.bridge != null ? f.bridge : file.path("bridge").asText("berth0");
+    String bip = f.bip != null ? f.bip : file.path("bip").asText("10.88.0.1/16");
+    String table = f.nftTable != null ? f.nftTable : file.path("nft-table").asText(
+        bridge.equals("berth0") ? "berth" : "berth_" + bridge.replaceAll("[^A-Za-z0-9_]", "_"));
+    boolean verify = f.tlsVerify || file.path("tlsverify").asBoolean(false);
+    Path ca = f.tlsCaCert != null ? f.tlsCaCert : optPath(file, "tlscacert");
+    Path cert = f.tlsCert != null ? f.tlsCert : optPath(file, "tlscert");
+    Path key = f.tlsKey != null ? f.tlsKey : optPath(file, "tlskey");
+    String cgroupParent = f.cgroupParent != null ? f.cgroupParent
+        : file.path("cgroup-parent").asText(bridge.equals("berth0") ? "berth" : "berth-" + bridge);
+    if (!bip.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+")) {
+      throw new InvalidArgumentException("invalid --bip " + bip + ": expected an address with prefix, e.g. 10.88.0.1/16");
+    }
+    return new DaemonConfig(hosts, dataRoot, execRoot, pidfile, bridge, bip, table,
+        f.insecureTcp, verify, ca, cert, key, cgroupParent);
+  }
+
+  private static Path pick(Path flag, JsonNode file, String key, String dflt) {
+    if (flag != null) {
+      return flag;
+    }
+    return Path.of(file.path(key).asText(dflt));
+  }
+
+  private static Path optPath(JsonNode file, String key) {
+    return file.has(key) ? Path.of(file.get(key).asText()) : null;
+  }
+
+  /** Raw command-line values (null when not given). */
+  public static final class Flags {
+    public List<String> hosts = new ArrayList<>();
+    public Path dataRoot;
+    public Path execRoot;
+    public Path pidfile;
+    public Path configFile;
+    public String bridge;
+    public String bip;
+    public String nftTable;
+    public boolean insecureTcp;
+    public boolean tlsVerify;
+    public Path tlsCaCert;
+    public Path tlsCert;
+    public Path tlsKey;
+    public String cgroupParent;
+  }
+}

@@ -1,0 +1,288 @@
+package io.berth.daemon.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.events.EventBus;
+import io.berth.daemon.http.HttpRequest;
+import io.berth.daemon.http.HttpResponse;
+import io.berth.errdefs.BerthException;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.errdefs.NotFoundException;
+import io.berth.oci.ImageConfig;
+import io.berth.store.image.Image;
+import io.berth.store.image.ImageStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Image endpoints: list, inspect, history, tag, remove, prune, import ({@code fromSrc}),
+ * load and save. Pull ({@code fromImage}) needs registry support, which is not built yet: it
+ * answers with a clear error instead of pretending.
+ */
+public final class ImageRoutes {
+  private final ImageStore images;
+  private final ContainerService containers;
+  private final EventBus events;
+
+  public ImageRoutes(ImageStore images, ContainerService containers, EventBus events) {
+    this.images = images;
+    this.containers = containers;
+    this.events = events;
+  }
+
+  public void register(Router r) {
+    r.add("GET", "/images/json", this::list);
+    r.add("POST", "/images/create", this::create);
+    r.add("POST", "/images/load", this::load);
+    r.add("GET", "/images/get", this::saveMany);
+    r.add("POST", "/images/prune", this::prune);
+    r.add("GET", "/images/{name*}/json", this::inspect);
+    r.add("GET", "/images/{name*}/history", this::history);
+    r.add("GET", "/images/{name*}/get", this::saveOne);
+    r.add("POST", "/images/{name*}/tag", this::tag);
+    r.add("POST", "/images/{name*}/push", (q, s) -> {
+      throw new NotFoundException("push is not supported yet: Berth has no registry client");
+    });
+    r.add("DELETE", "/images/{name*}", this::remove);
+  }
+
+  private void list(HttpRequest q, HttpResponse s) {
+    boolean danglingOnly = ContainerRoutes.filtersJson(q.query("filters")).path("dangling").toString()
+        .contains("true");
+    String reference = null;
+    var refFilter = ContainerRoutes.filtersJson(q.query("filters")).path("reference");
+    if (refFilter.isArray() && !refFilter.isEmpty()) {
+      reference = refFilter.get(0).asText();
+    } else if (refFilter.isObject() && refFilter.fieldNames().hasNext()) {
+      reference = refFilter.fieldNames().next();
+    }
+    ArrayNode out = Json.array();
+    List<Image> list = new ArrayList<>(images.list());
+    list.sort((a, b) -> b.created().compareTo(a.created()));
+    for (Image i : list) {
+      if (danglingOnly && !i.repoTags().isEmpty()) {
+        continue;
+      }
+      if (reference != null) {
+        String ref = reference;
+        boolean match = i.repoTags().stream().anyMatch(t -> t.equals(ref) || t.startsWith(ref + ":")
+            || globMatch(ref, t));
+        if (!match) {
+          continue;
+        }
+      }
+      ObjectNode o = out.addObject();
+      o.put("Id", i.id().toString());
+      o.put("ParentId", "");
+      ArrayNode tags = o.putArray("RepoTags");
+      i.repoTags().forEach(tags::add);
+      ArrayNode digests = o.putArray("RepoDigests");
+      i.repoDigests().forEach(digests::add);
+      o.put("Created", i.created().getEpochSecond());
+      o.put("Size", i.size());
+      o.put("SharedSize", -1);
+      o.set("Labels", labels(i));
+      o.put("Containers", q.flag("shared-size") ? (int) containers.repository().all().stream()
+          .filter(c -> c.imageId.equals(i.id().toString())).count() : -1);
+    }
+    Json.send(s, 200, out);
+  }
+
+  private static boolean globMatch(String pattern, String tag) {
+    String re = pattern.replace(".", "\\.").replace("*", "[^/]*").replace("?", ".");
+    return tag.matches(re) || tag.matches(re + ":.*");
+  }
+
+  private static ObjectNode labels(Image i) {
+    ObjectNode l = Json.object();
+    if (i.config().config() != null && i.config().config().labels() != null) {
+      i.config().config().labels().forEach(l::put);
+    }
+    return l;
+  }
+
+  private void inspect(HttpRequest q, HttpResponse s) {
+    Image i = images.resolve(q.param("name"));
+    ObjectNode o = Json.object();
+    o.put("Id", i.id().toString());
+    ArrayNode tags = o.putArray("RepoTags");
+    i.repoTags().forEach(tags::add);
+    ArrayNode digests = o.putArray("RepoDigests");
+    i.repoDigests().forEach(digests::add);
+    o.put("Parent", "");
+    o.put("Comment", lastComment(i.config()));
+    o.put("Created", i.config().created() != null ? i.config().created() : i.created().toString());
+    o.put("DockerVersion", "");
+    o.put("Author", i.config().author() == null ? "" : i.config().author());
+    o.set("Config", i.config().config() == null ? Json.object() : Json.MAPPER.valueToTree(i.config().config()));
+    o.put("Architecture", i.config().architecture() == null ? "amd64" : i.config().architecture());
+    o.put("Os", i.config().os() == null ? "linux" : i.config().os());
+    o.put("Size", i.size());
+    ObjectNode gd = o.putObject("GraphDriver");
+    gd.put("Name", "overlay2");
+    gd.putObject("Data");
+    ObjectNode rootfs = o.putObject("RootFS");
+    rootfs.put("Type", "layers");
+    ArrayNode layers = rootfs.putArray("Layers");
+    i.diffIds().forEach(d -> layers.add(d.toString()));
+    o.putObject("Metadata").put("LastTagTime", "0001-01-01T00:00:00Z");
+    Json.send(s, 200, o);
+  }
+
+  private static String lastComment(ImageConfig cfg) {
+    if (cfg.history() == null || cfg.history().isEmpty()) {
+      return "";
+    }
+    String c = cfg.history().getLast().comment();
+    return c == null ? "" : c;
+  }
+
+  private void history(HttpRequest q, HttpResponse s) {
+    Image i = images.resolve(q.param("name"));
+    ArrayNode out = Json.array();
+    List<ImageConfig.History> hist = i.config().history() == null ? List.of() : i.config().history();
+    int layer = i.layers().size() - 1;
+    List<ObjectNode> rows = new ArrayList<>();
+    for (int k = hist.size() - 1; k >= 0; k--) {
+      ImageConfig.History h = hist.get(k);
+      ObjectNode o = Json.object();
+      boolean empty = Boolean.TRUE.equals(h.emptyLayer());
+      o.put("Id", k == hist.size() - 1 ? i.id().toString() : "<missing>");
+      o.put("Created", h.created() == null ? 0 : Instant.parse(h.created()).getEpochSecond());
+      o.put("CreatedBy", h.createdBy() == null ? "" : h.createdBy());
+      ArrayNode tags = o.putArray("Tags");
+      if (k == hist.size() - 1) {
+        i.repoTags().forEach(tags::add);
+      }
+      o.put("Size", empty || layer < 0 ? 0 : images.layerSize(i, layer));
+      o.put("Comment", h.comment() == null ? "" : h.comment());
+      if (!empty) {
+        layer--;
+      }
+      rows.add(o);
+    }
+    rows.forEach(out::add);
+    Json.send(s, 200, out);
+  }
+
+  private void tag(HttpRequest q, HttpResponse s) {
+    String repo = q.query("repo");
+    if (repo == null || repo.isEmpty()) {
+      throw new InvalidArgumentException("repository name must have at least one component");
+    }
+    String tag = q.query("tag");
+    String target = tag == null || tag.isEmpty() ? repo : repo + ":" + tag;
+    Image i = images.resolve(q.param("name"));
+    images.tag(q.param("name"), target);
+    events.publish("image", "tag", i.id().toString(), Map.of("name", target));
+    s.send(201, null, new byte[0]);
+  }
+
+  private void remove(HttpRequest q, HttpResponse s) {
+    List<ImageStore.DeleteItem> items = images.remove(q.param("name"), q.flag("force"),
+        containers::imageInUse);
+    ArrayNode out = Json.array();
+    for (ImageStore.DeleteItem d : items) {
+      if (d.untagged() != null) {
+        out.addObject().put("Untagged", d.untagged());
+        events.publish("image", "untag", d.untagged(), Map.of("name", d.untagged()));
+      } else {
+        out.addObject().put("Deleted", d.deleted());
+        events.publish("image", "delete", d.deleted(), Map.of("name", d.deleted()));
+      }
+    }
+    Json.send(s, 200, out);
+  }
+
+  private void prune(HttpRequest q, HttpResponse s) {
+    var f = ContainerRoutes.filtersJson(q.query("filters")).path("dangling");
+    boolean all = f.toString().contains("false");
+    ImageStore.PruneResult r = images.prune(all, containers::imageInUse);
+    ObjectNode out = Json.object();
+    ArrayNode del = out.putArray("ImagesDeleted");
+    for (ImageStore.DeleteItem d : r.deleted()) {
+      if (d.untagged() != null) {
+        del.addObject().put("Untagged", d.untagged());
+      } else {
+        del.addObject().put("Deleted", d.deleted());
+      }
+    }
+    out.put("SpaceReclaimed", r.spaceReclaimed());
+    Json.send(s, 200, out);
+  }
+
+  /** {@code fromSrc=-} imports the body as a root filesystem; {@code fromImage} would pull. */
+  private void create(HttpRequest q, HttpResponse s) throws IOException {
+    String fromSrc = q.query("fromSrc");
+    if (fromSrc == null) {
+      String from = q.query("fromImage");
+      throw new NotFoundException("pull access denied for " + from
+          + ": Berth cannot pull from registries yet; load the image with 'docker load' or 'docker import'");
+    }
+    if (!fromSrc.equals("-")) {
+      throw new InvalidArgumentException("importing from a URL is not supported; pass the tar as the request body (fromSrc=-)");
+    }
+    String repo = q.query("repo");
+    String tag = q.query("tag");
+    String target = repo == null || repo.isEmpty() ? null : (tag == null || tag.isEmpty() ? repo : repo + ":" + tag);
+    Image i;
+    try {
+      i = images.importRootfs(q.body(), new ImageStore.ImportOptions(target, q.queryAll("changes"),
+          q.query("message"), null));
+    } catch (BerthException e) {
+      throw e;
+    }
+    events.publish("image", "import", i.id().toString(), Map.of("name", target == null ? "" : target));
+    OutputStream out = s.stream(200, "application/json");
+    out.write(Json.line(Json.object().put("status", i.id().toString())));
+    out.close();
+  }
+
+  private void load(HttpRequest q, HttpResponse s) throws IOException {
+    ImageStore.LoadResult r = images.load(q.body());
+    OutputStream out = s.stream(200, "application/json");
+    for (String t : r.tags()) {
+      out.write(Json.line(Json.object().put("stream", "Loaded image: " + t + "\n")));
+    }
+    for (Image i : r.images()) {
+      if (i.repoTags().isEmpty()) {
+        out.write(Json.line(Json.object().put("stream", "Loaded image ID: " + i.id() + "\n")));
+      }
+      events.publish("image", "load", i.id().toString(), Map.of("name", i.id().toString()));
+    }
+    out.close();
+  }
+
+  private void saveMany(HttpRequest q, HttpResponse s) throws IOException {
+    save(q.queryAll("names"), s);
+  }
+
+  private void saveOne(HttpRequest q, HttpResponse s) throws IOException {
+    save(List.of(q.param("name")), s);
+  }
+
+  private void save(List<String> names, HttpResponse s) throws IOException {
+    if (names.isEmpty()) {
+      throw new InvalidArgumentException("no images named");
+    }
+    for (String n : names) {
+      images.resolve(n);
+    }
+    OutputStream out = s.stream(200, "application/x-tar");
+    images.save(names, new java.io.BufferedOutputStream(out, 256 * 1024) {
+      @Override
+      public void close() throws IOException {
+        flush();
+      }
+    });
+    out.close();
+    for (String n : names) {
+      events.publish("image", "save", images.resolve(n).id().toString(), Map.of("name", n));
+    }
+  }
+}

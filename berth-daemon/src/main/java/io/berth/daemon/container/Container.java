@@ -1,0 +1,47 @@
+package io.berth.daemon.container;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.network.BridgeNetwork;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A container record: what the user asked for ({@code config}, {@code hostConfig}, as the
+ * Engine API's JSON after image defaults were merged in), what it is derived from, and its
+ * state. Persisted as JSON in the metadata store on every change.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public final class Container {
+  public String id;
+  public String name;
+  public String created;
+  public String imageId;
+  /** The image as the user named it (shown by ps). */
+  public String imageName;
+  public String path;
+  public List<String> args = new ArrayList<>();
+  public ObjectNode config;
+  public ObjectNode hostConfig;
+  public ContainerState state = new ContainerState();
+  public BridgeNetwork.Endpoint endpoint;
+  public List<BridgeNetwork.PortBinding> ports = new ArrayList<>();
+  public List<MountPoint> mounts = new ArrayList<>();
+  public String logPath;
+  public String resolvConfPath;
+  public String hostsPath;
+  public String hostnamePath;
+
+  /** A resolved mount, as inspect's Mounts shows it. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record MountPoint(
+      String type, String name, String source, String destination, String mode, boolean rw) {}
+
+  public String shortId() {
+    return id.substring(0, 12);
+  }
+
+  public boolean tty() {
+    return config.path("Tty").asBoolean(false);
+  }
+}

@@ -1,0 +1,181 @@
+package io.berth.daemon.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.errdefs.BerthException;
+import io.berth.network.BridgeNetwork;
+import io.berth.network.BridgeNetwork.Endpoint;
+import io.berth.network.BridgeNetwork.PortBinding;
+import io.berth.runtime.ContainerRuntime;
+import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.ContainerSpec.MountSpec;
+import io.berth.store.snapshot.Snapshotter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The start and teardown sequences of one container run: mount the root filesystem, plan
+ * mounts, connect the network and publish ports, write the sandbox files, then create and start
+ * the process. A failure at any step undoes the steps before it, so a failed start leaves no
+ * mount, veth, namespace or nft rule behind.
+ */
+final class ContainerRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerRunner.class);
+  private final ContainerPaths paths;
+  private final Snapshotter snapshotter;
+  private final ContainerRuntime runtime;
+  private final BridgeNetwork network;
+  private final MountPlanner mounts;
+
+  ContainerRunner(ContainerPaths paths, Snapshotter snapshotter,
+      ContainerRuntime runtime, BridgeNetwork network, MountPlanner mounts) {
+    this.paths = paths;
+    this.snapshotter = snapshotter;
+    this.runtime = runtime;
+    this.network = network;
+    this.mounts = mounts;
+  }
+
+  /** Runs the start sequence; on return the process runs and its pid is returned. */
+  int start(Container c) {
+    Path rootfs = paths.rootfs(c.id);
+    Path stateDir = paths.state(c.id);
+    boolean mounted = false;
+    boolean connected = false;
+    try {
+      snapshotter.mount(c.id, rootfs);
+      mounted = true;
+      List<MountSpec> specs = new ArrayList<>(mounts.plan(c, rootfs));
+      String mode = c.hostConfig.path("NetworkMode").asText("default");
+      String netns = null;
+      String ip = null;
+      if (mode.equals("host")) {
+        netns = "host";
+      } else if (!mode.equals("none")) {
+        Endpoint ep = network.connect(c.id, null);
+        connected = true;
+        c.endpoint = ep;
+        netns = ep.netnsPath();
+        ip = ep.ip();
+        c.ports = network.publish(ep, requestedPorts(c));
+      }
+      SandboxFiles.write(c, paths.dir(c.id), ip);
+      if (!mode.equals("host")) {
+        specs.add(new MountSpec("/etc/hosts", "bind", c.hostsPath, List.of("rbind", "rprivate", "rw")));
+        specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, List.of("rbind", "rprivate", "rw")));
+      }
+      specs.add(new MountSpec("/etc/resolv.conf", "bind", c.resolvConfPath, List.of("rbind", "rprivate", "rw")));
+      c.logPath = paths.log(c.id).toString();
+      runtime.delete(c.id, stateDir, true);
+      runtime.create(spec(c, rootfs, specs, netns), stateDir, paths.log(c.id));
+      return runtime.start(c.id);
+    } catch (RuntimeException e) {
+      LOG.debug("start of {} failed, undoing: {}", c.id, e.toString());
+      try {
+        runtime.delete(c.id, stateDir, true);
+      } catch (RuntimeException ignored) {
+        // best effort
+      }
+      if (connected) {
+        network.disconnect(c.id);
+        c.endpoint = null;
+        c.ports = new ArrayList<>();
+      }
+      if (mounted) {
+        snapshotter.unmount(rootfs);
+      }
+      throw e;
+    }
+  }
+
+  /** Undoes a run after the process exited: runtime state, network, root filesystem mount. */
+  void teardown(Container c) {
+    try {
+      runtime.delete(c.id, paths.state(c.id), true);
+    } catch (BerthException | java.io.UncheckedIOException e) {
+      LOG.warn("runtime cleanup of {}: {}", c.id, e.getMessage());
+    }
+    if (c.endpoint != null) {
+      try {
+        network.disconnect(c.id);
+      } catch (RuntimeException e) {
+        LOG.warn("network cleanup of {}: {}", c.id, e.getMessage());
+      }
+      c.endpoint = null;
+      c.ports = new ArrayList<>();
+    }
+    snapshotter.unmount(paths.rootfs(c.id));
+  }
+
+  private static List<PortBinding> requestedPorts(Container c) {
+    List<PortBinding> out = new ArrayList<>();
+    JsonNode pb = c.hostConfig.path("PortBindings");
+    for (Iterator<Map.Entry<String, JsonNode>> it = pb.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      PortBinding cp = PortSpecs.parseContainerPort(e.getKey());
+      if (e.getValue().isEmpty()) {
+        out.add(new PortBinding("", 0, cp.containerPort(), cp.protocol()));
+      }
+      for (JsonNode b : e.getValue()) {
+        out.add(new PortBinding(b.path("HostIp").asText(""),
+            PortSpecs.parseHostPort(b.path("HostPort").asText("")), cp.containerPort(), cp.protocol()));
+      }
+    }
+    if (c.hostConfig.path("PublishAllPorts").asBoolean(false)) {
+      for (Iterator<String> it = c.config.path("ExposedPorts").fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (!pb.has(key)) {
+          PortBinding cp = PortSpecs.parseContainerPort(key);
+          out.add(new PortBinding("", 0, cp.containerPort(), cp.protocol()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private ContainerSpec spec(Container c, Path rootfs, List<MountSpec> mounts, String netns) {
+    ObjectNode hc = c.hostConfig;
+    List<String> argv = new ArrayList<>();
+    argv.add(c.path);
+    argv.addAll(c.args);
+    Long memory = hc.path("Memory").asLong(0) > 0 ? hc.path("Memory").asLong() : null;
+    Long nanoCpus = hc.path("NanoCpus").asLong(0) > 0 ? hc.path("NanoCpus").asLong() : null;
+    if (nanoCpus == null && hc.path("CpuQuota").asLong(0) > 0) {
+      long period = hc.path("CpuPeriod").asLong(0) > 0 ? hc.path("CpuPeriod").asLong() : 100_000;
+      nanoCpus = hc.path("CpuQuota").asLong() * 1_000_000_000L / period;
+    }
+    Long pids = hc.path("PidsLimit").asLong(0) > 0 ? hc.path("PidsLimit").asLong() : null;
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    c.config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    String stopSignal = c.config.path("StopSignal").asText("");
+    return new ContainerSpec(
+        c.id,
+        c.name,
+        rootfs,
+        argv,
+        ContainerFactory.strings(c.config.get("Env")),
+        c.config.path("WorkingDir").asText(""),
+        c.config.path("User").asText(""),
+        c.config.path("Hostname").asText(c.shortId()),
+        c.tty(),
+        c.config.path("OpenStdin").asBoolean(false),
+        hc.path("ReadonlyRootfs").asBoolean(false),
+        hc.path("Privileged").asBoolean(false),
+        ContainerFactory.strings(hc.get("CapAdd")),
+        ContainerFactory.strings(hc.get("CapDrop")),
+        ContainerFactory.strings(hc.get("SecurityOpt")),
+        mounts,
+        memory,
+        nanoCpus,
+        pids,
+        netns,
+        hc.path("Init").asBoolean(false),
+        labels,
+        stopSignal.isEmpty() ? "SIGTERM" : stopSignal);
+  }
+}

@@ -1,0 +1,255 @@
+package io.berth.daemon.container;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.daemon.api.Json;
+import io.berth.network.BridgeNetwork;
+import io.berth.network.BridgeNetwork.PortBinding;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+
+/**
+ * Renders containers in the Engine API's shapes: the inspect document and the list entry, with
+ * Docker's human status strings ("Up 3 seconds", "Exited (0) 2 minutes ago").
+ */
+public final class ContainerViews {
+  private final Clock clock;
+  private final BridgeNetwork network;
+
+  public ContainerViews(Clock clock, BridgeNetwork network) {
+    this.clock = clock;
+    this.network = network;
+  }
+
+  public ObjectNode inspect(Container c, long sizeRw) {
+    ObjectNode o = Json.object();
+    o.put("Id", c.id);
+    o.put("Created", c.created);
+    o.put("Path", c.path);
+    ArrayNode args = o.putArray("Args");
+    c.args.forEach(args::add);
+    ContainerState s = c.state;
+    ObjectNode st = o.putObject("State");
+    st.put("Status", s.status);
+    st.put("Running", s.status.equals("running") || s.status.equals("paused"));
+    st.put("Paused", s.status.equals("paused"));
+    st.put("Restarting", s.status.equals("restarting"));
+    st.put("OOMKilled", s.oomKilled);
+    st.put("Dead", s.status.equals("dead"));
+    st.put("Pid", s.pid);
+    st.put("ExitCode", s.exitCode);
+    st.put("Error", s.error);
+    st.put("StartedAt", s.startedAt);
+    st.put("FinishedAt", s.finishedAt);
+    if (s.health != null) {
+      ObjectNode h = st.putObject("Health");
+      h.put("Status", s.health.status);
+      h.put("FailingStreak", s.health.failingStreak);
+      ArrayNode log = h.putArray("Log");
+      for (ContainerState.Probe p : s.health.log) {
+        log.addObject().put("Start", p.start).put("End", p.end).put("ExitCode", p.exitCode)
+            .put("Output", p.output);
+      }
+    }
+    o.put("Image", c.imageId);
+    o.put("ResolvConfPath", nz(c.resolvConfPath));
+    o.put("HostnamePath", nz(c.hostnamePath));
+    o.put("HostsPath", nz(c.hostsPath));
+    o.put("LogPath", nz(c.logPath));
+    o.put("Name", "/" + c.name);
+    o.put("RestartCount", s.restartCount);
+    o.put("Driver", "overlay2");
+    o.put("Platform", "linux");
+    o.put("MountLabel", "");
+    o.put("ProcessLabel", "");
+    o.put("AppArmorProfile", "");
+    o.putNull("ExecIDs");
+    ObjectNode hc = c.hostConfig.deepCopy();
+    if (!hc.has("NetworkMode") || hc.get("NetworkMode").asText().isEmpty()) {
+      hc.put("NetworkMode", "bridge");
+    }
+    if (!hc.has("RestartPolicy")) {
+      hc.putObject("RestartPolicy").put("Name", "no").put("MaximumRetryCount", 0);
+    }
+    if (!hc.has("LogConfig") || hc.path("LogConfig").path("Type").asText().isEmpty()) {
+      hc.putObject("LogConfig").put("Type", "k8s-file").putObject("Config");
+    }
+    o.set("HostConfig", hc);
+    ObjectNode gd = o.putObject("GraphDriver");
+    gd.put("Name", "overlay2");
+    gd.putObject("Data");
+    if (sizeRw >= 0) {
+      o.put("SizeRw", sizeRw);
+    }
+    ArrayNode mounts = o.putArray("Mounts");
+    for (Container.MountPoint m : c.mounts) {
+      ObjectNode mo = mounts.addObject();
+      mo.put("Type", m.type());
+      if (!m.name().isEmpty()) {
+        mo.put("Name", m.name());
+      }
+      mo.put("Source", m.source());
+      mo.put("Destination", m.destination());
+      if (m.type().equals("volume")) {
+        mo.put("Driver", "local");
+      }
+      mo.put("Mode", m.mode());
+      mo.put("RW", m.rw());
+      mo.put("Propagation", m.type().equals("bind") ? "rprivate" : "");
+    }
+    o.set("Config", c.config);
+    o.set("NetworkSettings", networkSettings(c));
+    return o;
+  }
+
+  private ObjectNode networkSettings(Container c) {
+    ObjectNode ns = Json.object();
+    ns.put("Bridge", "");
+    ns.put("SandboxID", c.endpoint == null ? "" : c.id);
+    ns.put("SandboxKey", c.endpoint == null ? "" : c.endpoint.netnsPath());
+    ns.set("Ports", ports(c));
+    BridgeNetwork.Endpoint ep = c.endpoint;
+    ns.put("IPAddress", ep == null ? "" : ep.ip());
+    ns.put("IPPrefixLen", ep == null ? 0 : ep.prefixLength());
+    ns.put("Gateway", ep == null ? "" : ep.gateway());
+    ns.put("MacAddress", ep == null ? "" : ep.mac());
+    ns.put("EndpointID", ep == null ? "" : c.id);
+    ObjectNode nets = ns.putObject("Networks");
+    String mode = c.hostConfig.path("NetworkMode").asText("default");
+    String netName = mode.equals("default") || mode.isEmpty() ? "bridge" : mode;
+    ObjectNode n = nets.putObject(netName);
+    n.putNull("IPAMConfig");
+    n.putNull("Links");
+    n.putNull("Aliases");
+    n.put("NetworkID", netName);
+    n.put("EndpointID", ep == null ? "" : c.id);
+    n.put("Gateway", ep == null ? "" : ep.gateway());
+    n.put("IPAddress", ep == null ? "" : ep.ip());
+    n.put("IPPrefixLen", ep == null ? 0 : ep.prefixLength());
+    n.put("MacAddress", ep == null ? "" : ep.mac());
+    return ns;
+  }
+
+  /** {"8080/tcp": [{"HostIp": "0.0.0.0", "HostPort": "28080"}], "9090/tcp": null}. */
+  private static ObjectNode ports(Container c) {
+    ObjectNode ports = Json.object();
+    for (Iterator<String> it = c.config.path("ExposedPorts").fieldNames(); it.hasNext(); ) {
+      ports.putNull(it.next());
+    }
+    for (PortBinding p : c.ports) {
+      String key = p.containerPort() + "/" + p.protocol();
+      ArrayNode list = ports.get(key) instanceof ArrayNode a ? a : ports.putArray(key);
+      list.addObject().put("HostIp", p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp())
+          .put("HostPort", Integer.toString(p.hostPort()));
+    }
+    return ports;
+  }
+
+  public ObjectNode listEntry(Container c, long sizeRw) {
+    ObjectNode o = Json.object();
+    o.put("Id", c.id);
+    o.putArray("Names").add("/" + c.name);
+    o.put("Image", c.imageName);
+    o.put("ImageID", c.imageId);
+    StringBuilder cmd = new StringBuilder(c.path);
+    c.args.forEach(a -> cmd.append(' ').append(a));
+    o.put("Command", cmd.toString());
+    o.put("Created", Instant.parse(c.created).getEpochSecond());
+    ArrayNode ports = o.putArray("Ports");
+    for (PortBinding p : c.ports) {
+      ports.addObject().put("IP", p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp())
+          .put("PrivatePort", p.containerPort()).put("PublicPort", p.hostPort()).put("Type", p.protocol());
+    }
+    for (Iterator<String> it = c.config.path("ExposedPorts").fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      PortBinding cp = PortSpecs.parseContainerPort(key);
+      boolean published = c.ports.stream().anyMatch(p -> p.containerPort() == cp.containerPort()
+          && p.protocol().equals(cp.protocol()));
+      if (!published) {
+        ports.addObject().put("PrivatePort", cp.containerPort()).put("Type", cp.protocol());
+      }
+    }
+    o.set("Labels", c.config.path("Labels").deepCopy());
+    o.put("State", c.state.status);
+    o.put("Status", status(c));
+    if (sizeRw >= 0) {
+      o.put("SizeRw", sizeRw);
+    }
+    o.putObject("HostConfig").put("NetworkMode",
+        c.hostConfig.path("NetworkMode").asText("default").isEmpty() ? "default"
+            : c.hostConfig.path("NetworkMode").asText("default"));
+    o.set("NetworkSettings", Json.object().set("Networks", networkSettings(c).get("Networks")));
+    ArrayNode mounts = o.putArray("Mounts");
+    for (Container.MountPoint m : c.mounts) {
+      mounts.addObject().put("Type", m.type()).put("Name", m.name()).put("Source", m.source())
+          .put("Destination", m.destination()).put("RW", m.rw());
+    }
+    return o;
+  }
+
+  /** Docker's status column. */
+  public String status(Container c) {
+    ContainerState s = c.state;
+    Instant now = clock.instant();
+    return switch (s.status) {
+      case "running", "paused" -> {
+        String up = "Up " + human(Duration.between(Instant.parse(s.startedAt), now));
+        if (s.status.equals("paused")) {
+          up += " (Paused)";
+        } else if (s.health != null) {
+          up += s.health.status.equals("starting") ? " (health: starting)" : " (" + s.health.status + ")";
+        }
+        yield up;
+      }
+      case "restarting" -> "Restarting (" + s.exitCode + ") "
+          + human(Duration.between(Instant.parse(s.finishedAt), now)) + " ago";
+      case "exited" -> s.finishedAt.equals(ContainerState.ZERO_TIME) ? "Exited (" + s.exitCode + ")"
+          : "Exited (" + s.exitCode + ") " + human(Duration.between(Instant.parse(s.finishedAt), now)) + " ago";
+      case "removing" -> "Removal In Progress";
+      case "dead" -> "Dead";
+      default -> "Created";
+    };
+  }
+
+  /** Go's units.HumanDuration as docker prints it. */
+  public static String human(Duration d) {
+    long seconds = Math.max(0, d.getSeconds());
+    if (seconds < 1) {
+      return "Less than a second";
+    } else if (seconds == 1) {
+      return "1 second";
+    } else if (seconds < 60) {
+      return seconds + " seconds";
+    }
+    long minutes = seconds / 60;
+    if (minutes == 1) {
+      return "About a minute";
+    } else if (minutes < 60) {
+      return minutes + " minutes";
+    }
+    long hours = Math.round(minutes / 60.0);
+    if (hours == 1) {
+      return "About an hour";
+    } else if (hours < 48) {
+      return hours + " hours";
+    } else if (hours < 24 * 7 * 2) {
+      return hours / 24 + " days";
+    } else if (hours < 24 * 30 * 2) {
+      return hours / 24 / 7 + " weeks";
+    } else if (hours < 24 * 365 * 2) {
+      return hours / 24 / 30 + " months";
+    }
+    return hours / 24 / 365 + " years";
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  /** The network's name and subnet, for info/inspect of the default network. */
+  public BridgeNetwork network() {
+    return network;
+  }
+}

@@ -1,0 +1,38 @@
+package io.berth.daemon.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+
+/**
+ * Docker's restart policies: whether a container that exited should be started again, and
+ * after what back-off (100 ms doubling up to a minute, reset once a run lasted 10 s).
+ */
+public record RestartPolicy(String name, int maximumRetryCount) {
+  private static final Duration MAX_DELAY = Duration.ofMinutes(1);
+  static final Duration RESET_AFTER = Duration.ofSeconds(10);
+
+  public static RestartPolicy of(JsonNode hostConfig) {
+    JsonNode rp = hostConfig.path("RestartPolicy");
+    String n = rp.path("Name").asText("");
+    return new RestartPolicy(n.isEmpty() ? "no" : n, rp.path("MaximumRetryCount").asInt(0));
+  }
+
+  /** Decides after an exit that was not caused by the daemon shutting down. */
+  public boolean shouldRestart(int exitCode, boolean manuallyStopped, int restartCount) {
+    if (manuallyStopped) {
+      return false;
+    }
+    return switch (name) {
+      case "always", "unless-stopped" -> true;
+      case "on-failure" -> exitCode != 0
+          && (maximumRetryCount == 0 || restartCount < maximumRetryCount);
+      default -> false;
+    };
+  }
+
+  /** Back-off before restart number {@code attempt} (0-based) of the current streak. */
+  public static Duration delay(int attempt) {
+    long ms = 100L << Math.min(attempt, 20);
+    return ms > MAX_DELAY.toMillis() ? MAX_DELAY : Duration.ofMillis(ms);
+  }
+}

@@ -1,0 +1,96 @@
+package io.berth.daemon.container;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes the per-container {@code /etc/hosts}, {@code /etc/resolv.conf} and
+ * {@code /etc/hostname} that are bind-mounted into the container, as Docker does, so the image's
+ * own files are never modified.
+ */
+final class SandboxFiles {
+  private SandboxFiles() {}
+
+  static void write(Container c, Path dir, String ip) {
+    String hostname = c.config.path("Hostname").asText(c.shortId());
+    String domain = c.config.path("Domainname").asText("");
+    StringBuilder hosts = new StringBuilder();
+    hosts.append("127.0.0.1\tlocalhost\n");
+    hosts.append("::1\tlocalhost ip6-localhost ip6-loopback\n");
+    hosts.append("fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\n");
+    hosts.append("ff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+    for (var h : c.hostConfig.path("ExtraHosts")) {
+      String[] kv = h.asText().split(":", 2);
+      if (kv.length == 2) {
+        hosts.append(kv[1]).append('\t').append(kv[0]).append('\n');
+      }
+    }
+    if (ip != null) {
+      hosts.append(ip).append('\t').append(hostname)
+          .append(domain.isEmpty() ? "" : " " + hostname + "." + domain).append('\n');
+    }
+    try {
+      Files.createDirectories(dir);
+      Path hostsPath = dir.resolve("hosts");
+      Path resolvPath = dir.resolve("resolv.conf");
+      Path hostnamePath = dir.resolve("hostname");
+      Files.writeString(hostsPath, hosts);
+      Files.writeString(hostnamePath, hostname + "\n");
+      Files.writeString(resolvPath, resolvConf(c));
+      c.hostsPath = hostsPath.toString();
+      c.resolvConfPath = resolvPath.toString();
+      c.hostnamePath = hostnamePath.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing sandbox files for " + c.id, e);
+    }
+  }
+
+  /**
+   * The host's resolvers minus loopback ones (unreachable from the container's namespace),
+   * falling back to public resolvers as Docker does; --dns/--dns-search/--dns-option win.
+   */
+  private static String resolvConf(Container c) throws IOException {
+    List<String> servers = new ArrayList<>();
+    List<String> other = new ArrayList<>();
+    for (var d : c.hostConfig.path("Dns")) {
+      servers.add(d.asText());
+    }
+    Path host = Path.of("/etc/resolv.conf");
+    if (Files.isReadable(host)) {
+      for (String line : Files.readAllLines(host)) {
+        String t = line.trim();
+        if (t.startsWith("nameserver")) {
+          String addr = t.substring("nameserver".length()).trim();
+          if (c.hostConfig.path("Dns").isEmpty() && !addr.startsWith("127.") && !addr.equals("::1")) {
+            servers.add(addr);
+          }
+        } else if ((t.startsWith("search") && c.hostConfig.path("DnsSearch").isEmpty())
+            || (t.startsWith("options") && c.hostConfig.path("DnsOptions").isEmpty())) {
+          other.add(t);
+        }
+      }
+    }
+    if (servers.isEmpty()) {
+      servers.add("8.8.8.8");
+      servers.add("8.8.4.4");
+    }
+    StringBuilder sb = new StringBuilder();
+    servers.forEach(s -> sb.append("nameserver ").append(s).append('\n'));
+    if (!c.hostConfig.path("DnsSearch").isEmpty()) {
+      sb.append("search");
+      c.hostConfig.path("DnsSearch").forEach(s -> sb.append(' ').append(s.asText()));
+      sb.append('\n');
+    }
+    if (!c.hostConfig.path("DnsOptions").isEmpty()) {
+      sb.append("options");
+      c.hostConfig.path("DnsOptions").forEach(s -> sb.append(' ').append(s.asText()));
+      sb.append('\n');
+    }
+    other.forEach(o -> sb.append(o).append('\n'));
+    return sb.toString();
+  }
+}

@@ -1,0 +1,124 @@
+package io.berth.daemon.exec;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerService;
+import io.berth.errdefs.ConflictException;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.errdefs.NotFoundException;
+import io.berth.runtime.ContainerRuntime;
+import io.berth.runtime.ExecSession;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Exec instances as the Engine API models them: created with a config, started once (attached
+ * or detached), inspected for the exit code afterwards. Instances are kept in memory only, as
+ * dockerd does, and dropped with their container.
+ */
+public final class ExecService {
+  private final ContainerService containers;
+  private final Map<String, Exec> execs = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  /** One exec instance; fields written by the starting thread, read by inspect. */
+  public static final class Exec {
+    public final String id;
+    public final String containerId;
+    public final ContainerRuntime.ExecSpec spec;
+    public final boolean attachStdout;
+    public final boolean attachStderr;
+    public volatile boolean running;
+    public volatile boolean started;
+    public volatile Integer exitCode;
+    public volatile int pid;
+    public volatile ExecSession session;
+
+    Exec(String id, String containerId, ContainerRuntime.ExecSpec spec, boolean out, boolean err) {
+      this.id = id;
+      this.containerId = containerId;
+      this.spec = spec;
+      this.attachStdout = out;
+      this.attachStderr = err;
+    }
+  }
+
+  public ExecService(ContainerService containers) {
+    this.containers = containers;
+  }
+
+  public Exec create(String containerRef, ObjectNode body) {
+    Container c = containers.get(containerRef);
+    if (!c.state.status.equals("running")) {
+      throw new ConflictException("container " + c.id + " is not running");
+    }
+    List<String> cmd = new ArrayList<>();
+    body.path("Cmd").forEach(x -> cmd.add(x.asText()));
+    if (cmd.isEmpty()) {
+      throw new InvalidArgumentException("No exec command specified");
+    }
+    List<String> env = new ArrayList<>();
+    body.path("Env").forEach(x -> env.add(x.asText()));
+    ContainerRuntime.ExecSpec spec = new ContainerRuntime.ExecSpec(cmd, env,
+        emptyToNull(body.path("User").asText("")), emptyToNull(body.path("WorkingDir").asText("")),
+        body.path("Tty").asBoolean(false), body.path("AttachStdin").asBoolean(false),
+        body.path("Privileged").asBoolean(false));
+    byte[] b = new byte[32];
+    random.nextBytes(b);
+    Exec e = new Exec(HexFormat.of().formatHex(b), c.id, spec,
+        body.path("AttachStdout").asBoolean(false), body.path("AttachStderr").asBoolean(false));
+    execs.put(e.id, e);
+    containers.events().publish("container", "exec_create: " + String.join(" ", cmd), c.id,
+        Map.of("name", c.name, "image", c.imageName, "execID", e.id));
+    return e;
+  }
+
+  public Exec get(String id) {
+    Exec e = execs.get(id);
+    if (e == null) {
+      throw new NotFoundException("No such exec instance: " + id);
+    }
+    return e;
+  }
+
+  /** Starts the process; the caller streams its output and completes the exit code. */
+  public ExecSession start(Exec e) {
+    synchronized (e) {
+      if (e.started) {
+        throw new ConflictException("Error: Exec command " + e.id + " has already run");
+      }
+      e.started = true;
+    }
+    Container c = containers.get(e.containerId);
+    if (!c.state.status.equals("running")) {
+      throw new ConflictException("container " + c.id + " is not running");
+    }
+    ExecSession s = containers.runtime().exec(c.id, e.spec, containers.paths().state(c.id));
+    e.session = s;
+    e.pid = s.pid();
+    e.running = true;
+    containers.events().publish("container", "exec_start: " + String.join(" ", e.spec.args()), c.id,
+        Map.of("name", c.name, "image", c.imageName, "execID", e.id));
+    s.exitCode().whenComplete((code, err) -> {
+      e.exitCode = err == null ? code : 126;
+      e.running = false;
+      containers.events().publish("container", "exec_die", c.id,
+          Map.of("name", c.name, "image", c.imageName, "execID", e.id,
+              "exitCode", String.valueOf(e.exitCode)));
+    });
+    return s;
+  }
+
+  /** Drops instances of containers that are gone. */
+  public void forgetContainer(String containerId) {
+    execs.values().removeIf(e -> e.containerId.equals(containerId));
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+}

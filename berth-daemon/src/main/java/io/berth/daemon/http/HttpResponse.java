@@ -1,0 +1,148 @@
+package io.berth.daemon.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The answer to one request, written straight to the connection. Three shapes exist: a whole
+ * body ({@link #send}), a chunked stream that is flushed as it goes (logs, events, progress),
+ * and a hijack, after which the connection carries raw bytes both ways (attach, exec).
+ */
+public final class HttpResponse {
+  private final OutputStream out;
+  private final InputStream rawIn;
+  private final boolean head;
+  private final Map<String, String> headers = new LinkedHashMap<>();
+  private boolean committed;
+  private boolean hijacked;
+  private boolean closeAfter;
+
+  HttpResponse(OutputStream out, InputStream rawIn, boolean head) {
+    this.out = out;
+    this.rawIn = rawIn;
+    this.head = head;
+  }
+
+  public HttpResponse header(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+
+  public boolean committed() {
+    return committed;
+  }
+
+  boolean hijacked() {
+    return hijacked;
+  }
+
+  boolean closeAfter() {
+    return closeAfter;
+  }
+
+  /** Sends a complete response. */
+  public void send(int status, String contentType, byte[] body) {
+    ensureFresh();
+    committed = true;
+    StringBuilder sb = statusLine(status);
+    if (contentType != null) {
+      sb.append("Content-Type: ").append(contentType).append("\r\n");
+    }
+    sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    try {
+      out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+      if (!head) {
+        out.write(body);
+      }
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts a chunked response; every write to the returned stream is flushed as one chunk. */
+  public OutputStream stream(int status, String contentType) {
+    ensureFresh();
+    committed = true;
+    StringBuilder sb = statusLine(status);
+    sb.append("Content-Type: ").append(contentType).append("\r\n");
+    sb.append("Transfer-Encoding: chunked\r\n\r\n");
+    try {
+      out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new ChunkedOutputStream(out);
+  }
+
+  /**
+   * Takes over the connection as Docker does for attach and exec: answers 101 when the client
+   * asked to upgrade (200 otherwise) and hands back the raw streams. The connection is closed
+   * when the handler returns.
+   */
+  public Hijacked hijack(boolean upgrade, String contentType) {
+    ensureFresh();
+    committed = true;
+    hijacked = true;
+    closeAfter = true;
+    StringBuilder sb = new StringBuilder();
+    if (upgrade) {
+      sb.append("HTTP/1.1 101 UPGRADED\r\n");
+      sb.append("Content-Type: ").append(contentType).append("\r\n");
+      sb.append("Connection: Upgrade\r\nUpgrade: tcp\r\n");
+    } else {
+      sb.append("HTTP/1.1 200 OK\r\n");
+      sb.append("Content-Type: ").append(contentType).append("\r\n");
+    }
+    headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
+    sb.append("\r\n");
+    try {
+      out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Hijacked(rawIn, out);
+  }
+
+  /** Raw streams of a hijacked connection. */
+  public record Hijacked(InputStream in, OutputStream out) {}
+
+  private StringBuilder statusLine(int status) {
+    StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(status).append(' ')
+        .append(reason(status)).append("\r\n");
+    sb.append("Server: Berth/0.1.0 (linux)\r\n");
+    headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
+    return sb;
+  }
+
+  private void ensureFresh() {
+    if (committed) {
+      throw new IllegalStateException("response already committed");
+    }
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 200 -> "OK";
+      case 201 -> "Created";
+      case 204 -> "No Content";
+      case 304 -> "Not Modified";
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 409 -> "Conflict";
+      case 413 -> "Payload Too Large";
+      case 500 -> "Internal Server Error";
+      case 501 -> "Not Implemented";
+      default -> "Status";
+    };
+  }
+}

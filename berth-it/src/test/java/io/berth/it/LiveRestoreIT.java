@@ -1,0 +1,47 @@
+package io.berth.it;
+
+import static io.berth.it.TestDaemon.IMAGE;
+import static io.berth.it.TestDaemon.check;
+import static io.berth.it.TestDaemon.docker;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Containers outlive berthd: kill -9 the daemon, containers keep running, a new daemon finds them. */
+class LiveRestoreIT {
+  @BeforeAll
+  static void daemon() {
+    TestDaemon.ensure();
+  }
+
+  @Test
+  void containersSurviveADaemonCrash() throws Exception {
+    check(docker("run", "-d", "--name", "survivor", "-p", "28282:8080", IMAGE,
+        "httpd", "-f", "-p", "8080", "-h", "/www"), "run");
+    check(docker("run", "-d", "--name", "shortlived", IMAGE, "sh", "-c", "sleep 2; exit 5"), "run");
+    check(docker("run", "-d", "--name", "always", "--restart", "always", IMAGE, "sh", "-c", "sleep 2; exit 1"), "run");
+    String pid = docker("inspect", "--format", "{{.State.Pid}}", "survivor").out().trim();
+    assertThat(Files.exists(Path.of("/proc", pid))).isTrue();
+
+    TestDaemon.kill9();
+    Thread.sleep(3000);
+    assertThat(Files.exists(Path.of("/proc", pid))).as("container process survives the daemon").isTrue();
+    assertThat(Exec.sh("curl -sf http://127.0.0.1:28282/hello").out()).contains("Hello from Berth");
+
+    TestDaemon.start();
+    Exec.Result r = docker("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", "survivor");
+    assertThat(r.out().trim()).isEqualTo("running " + pid);
+    ContainersIT.waitFor(() -> docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "shortlived")
+        .out().trim().equals("exited 5"));
+    ContainersIT.waitFor(() -> !docker("inspect", "--format", "{{.RestartCount}}", "always").out().trim().equals("0"));
+    assertThat(Exec.sh("curl -sf http://127.0.0.1:28282/hello").out()).contains("Hello from Berth");
+    check(docker("stop", "-t", "1", "survivor"), "stop after restore");
+    assertThat(Files.exists(Path.of("/proc", pid))).isFalse();
+    for (String n : new String[] {"survivor", "shortlived", "always"}) {
+      check(docker("rm", "-f", n), "rm");
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.berth.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One berthd for the whole end-to-end suite, isolated from any daemon the machine already runs:
+ * its own data and exec roots, socket, bridge ({@code bit0}, 10.89.0.0/24), nft table and cgroup
+ * parent. Started once (lazily) and stopped by a JVM shutdown hook; tests that restart it (live
+ * restore) use {@link #kill9} and {@link #start}.
+ */
+final class TestDaemon {
+  static final Path BASE = Path.of("/tmp/berth-it");
+  static final Path SOCKET = BASE.resolve("berth.sock");
+  static final String HOST = "unix://" + SOCKET;
+  static final String IMAGE = "it/busybox:1";
+  private static Process process;
+  private static boolean imageReady;
+
+  private TestDaemon() {}
+
+  static synchronized void ensure() {
+    if (process != null && process.isAlive()) {
+      return;
+    }
+    if (process == null) {
+      Runtime.getRuntime().addShutdownHook(new Thread(TestDaemon::shutdown));
+      Exec.sh("rm -rf " + BASE + "/data/containers " + BASE + "/exec");
+    }
+    start();
+    if (!imageReady) {
+      Path tar = BASE.resolve("busybox-rootfs.tar");
+      Exec.Result r = Exec.run(Map.of(), null, 120,
+          List.of(Exec.repoRoot().resolve("scripts/mkimage-busybox.sh").toString(), tar.toString()));
+      check(r, "mkimage");
+      r = docker("import", "-c", "CMD [\"/bin/sh\"]", tar.toString(), IMAGE);
+      check(r, "docker import");
+      imageReady = true;
+    }
+  }
+
+  static synchronized void start() {
+    try {
+      Files.createDirectories(BASE);
+      Path log = BASE.resolve("berthd.log");
+      List<String> cmd = new ArrayList<>(List.of(
+          Exec.repoRoot().resolve("bin/berthd").toString(),
+          "-H", HOST,
+          "--data-root", BASE.resolve("data").toString(),
+          "--exec-root", BASE.resolve("exec").toString(),
+          "--config-file", BASE.resolve("none.json").toString(),
+          "--bridge", "bit0", "--bip", "10.89.0.1/24",
+          "--nft-table", "berth_it", "--cgroup-parent", "berth-it"));
+      ProcessBuilder pb = new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      process = pb.start();
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (System.currentTimeMillis() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("berthd exited with " + process.exitValue() + ":\n"
+              + tail(log));
+        }
+        if (reachable()) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+      throw new IllegalStateException("berthd did not answer within 60s:\n" + tail(log));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Kills the daemon as a crash would (containers must survive). */
+  static synchronized void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  static long pid() {
+    return process.pid();
+  }
+
+  private static boolean reachable() {
+    if (!Files.exists(SOCKET)) {
+      return false;
+    }
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(SOCKET));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  private static void shutdown() {
+    Exec.Result ids = docker("ps", "-aq");
+    for (String id : ids.out().split("\\s+")) {
+      if (!id.isBlank()) {
+        docker("rm", "-f", id);
+      }
+    }
+    if (process != null) {
+      process.destroy();
+    }
+  }
+
+  static Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("DOCKER_HOST", HOST);
+    env.put("BERTH_HOST", HOST);
+    env.put("DOCKER_CONFIG", BASE.resolve("docker-config").toString());
+    return env;
+  }
+
+  static Exec.Result docker(String... args) {
+    return dockerIn(null, args);
+  }
+
+  static Exec.Result dockerIn(byte[] stdin, String... args) {
+    return Exec.run(env(), stdin, 120, Exec.list("/usr/local/bin/docker", args));
+  }
+
+  static Exec.Result berth(String... args) {
+    return Exec.run(env(), null, 120, Exec.list(Exec.repoRoot().resolve("bin/berth").toString(), args));
+  }
+
+  static void check(Exec.Result r, String what) {
+    if (r.exit() != 0) {
+      throw new AssertionError(what + " failed (" + r.exit() + "):\n" + r.all());
+    }
+  }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The main job: installs missing host packages, builds Berth, starts berthd on its embedded
+# defaults, builds a small busybox image, runs it with a published port and shows it answering
+# through both the berth CLI and the stock docker CLI. Run as root.
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+cd "$root"
+. scripts/lib/java.sh
+. scripts/lib/host-packages.sh
+berth_host_packages
+berth_find_java
+echo "==> building with $JAVA_HOME"
+mvn -B -q -DskipTests package
+
+sock=/run/berth/berth.sock
+export DOCKER_HOST=unix://$sock
+started=0
+if ! curl -sf --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; then
+  echo "==> starting berthd (log: /var/log/berthd.log)"
+  nohup bin/berthd >/var/log/berthd.log 2>&1 &
+  started=1
+  for _ in $(seq 1 100); do
+    curl -sf --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  curl -sf --unix-socket "$sock" http://d/_ping >/dev/null || { tail -20 /var/log/berthd.log; exit 1; }
+fi
+
+echo "==> creating image demo/hello:1 from a busybox root filesystem"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+scripts/mkimage-busybox.sh "$tmp/rootfs.tar"
+bin/berth import -c 'CMD ["httpd","-f","-p","8080","-h","/www"]' -c 'EXPOSE 8080' \
+  "$tmp/rootfs.tar" demo/hello:1 >/dev/null
+bin/berth images
+
+echo "==> berth run -d --name hello -p 28080:8080 -e GREETING=hi demo/hello:1"
+bin/berth rm -f hello >/dev/null 2>&1 || true
+bin/berth run -d --name hello -p 28080:8080 -e GREETING=hi --memory 64m demo/hello:1
+for _ in $(seq 1 50); do curl -sf http://localhost:28080/hello >/dev/null && break; sleep 0.1; done
+echo "==> curl http://localhost:28080/hello"
+curl -sS http://localhost:28080/hello
+echo "==> the stock docker CLI against berthd (DOCKER_HOST=$DOCKER_HOST)"
+if command -v docker >/dev/null; then
+  docker ps
+  docker exec hello sh -c 'echo "inside: $(hostname) GREETING=$GREETING"'
+else
+  echo "(docker CLI not installed; skipped)"
+fi
+bin/berth rm -f hello >/dev/null
+if [ "$started" = 1 ]; then
+  kill "$(cat /run/berth/berthd.pid)" 2>/dev/null || true
+fi
+echo "==> demo finished: Berth ran a container that answered on a published port"

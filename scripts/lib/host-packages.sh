@@ -1,0 +1,19 @@
+# Installs the host packages Berth needs (Debian/Ubuntu, as root) when any is missing.
+berth_host_packages() {
+  local need=() p
+  command -v runc >/dev/null || need+=(runc)
+  command -v conmon >/dev/null || need+=(conmon)
+  command -v ip >/dev/null || need+=(iproute2)
+  command -v nft >/dev/null || need+=(nftables)
+  [ -x /bin/busybox ] || need+=(busybox-static)
+  [ -x /usr/bin/tini-static ] || need+=(tini)
+  command -v curl >/dev/null || need+=(curl)
+  command -v skopeo >/dev/null || need+=(skopeo)
+  command -v mvn >/dev/null || need+=(maven)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "==> installing host packages: ${need[*]}"
+    if [ "$(id -u)" != 0 ]; then echo "run as root to install: ${need[*]}" >&2; return 1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+}
