@@ -1,0 +1,373 @@
+package io.berth.store.image;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.berth.errdefs.ConflictException;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.errdefs.NotFoundException;
+import io.berth.oci.ContainerConfig;
+import io.berth.oci.Descriptor;
+import io.berth.oci.Digest;
+import io.berth.oci.ImageConfig;
+import io.berth.oci.Json;
+import io.berth.oci.Manifest;
+import io.berth.oci.MediaTypes;
+import io.berth.oci.Reference;
+import io.berth.store.content.ContentStore;
+import io.berth.store.layer.Compression;
+import io.berth.store.meta.MetadataStore;
+import io.berth.store.snapshot.OverlaySnapshotter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * {@link ImageStore} over the content store (config, manifest and layer blobs), the metadata
+ * store (image records and the tag index) and the overlay snapshotter (layers unpacked at import
+ * or load, so the first {@code run} does not pay for it). Layers are kept as the uncompressed
+ * tars they arrived as, so their digest is their diff id and {@code save} streams them as is.
+ */
+public final class LocalImageStore implements ImageStore {
+  private static final String BUCKET = "images";
+  private static final String TAGS = "tags";
+  private final ContentStore content;
+  private final MetadataStore meta;
+  private final OverlaySnapshotter snapshotter;
+  private final Path scratch;
+  private final Map<String, String> tags;
+
+  /** What is persisted per image; the config itself is the blob named by the id. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Record(String id, String manifest, List<String> layers, List<String> diffIds, long size, String created) {}
+
+  public LocalImageStore(ContentStore content, MetadataStore meta, OverlaySnapshotter snapshotter, Path scratch) {
+    this.content = content;
+    this.meta = meta;
+    this.snapshotter = snapshotter;
+    this.scratch = scratch;
+    this.tags = new TreeMap<>(meta.get(TAGS, "index").map(b -> {
+      try {
+        return Json.MAPPER.readValue(b, new TypeReference<Map<String, String>>() { });
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading tag index", e);
+      }
+    }).orElse(Map.of()));
+  }
+
+  @Override
+  public synchronized Image importRootfs(InputStream tar, ImportOptions options) {
+    Reference target = options.tag() == null ? null : Reference.parse(options.tag()).withDefaultTag();
+    ContainerConfig cc = ImportChanges.apply(ContainerConfig.empty(), options.changes() == null ? List.of() : options.changes());
+    Digest layer = content.ingest(Compression.decompressed(tar), null);
+    String now = Instant.now().toString();
+    ImageConfig config = new ImageConfig(now, null, "amd64", "linux", cc,
+        new ImageConfig.RootFs("layers", List.of(layer.toString())),
+        List.of(new ImageConfig.History(now, "", null,
+            options.message() == null || options.message().isEmpty() ? "Imported from -" : options.message(), null)));
+    Image img = store(config, List.of(layer));
+    if (target != null) {
+      setTag(target, img.id());
+    }
+    return resolve(img.id().toString());
+  }
+
+  /** Stores config + manifest for already stored layer blobs and unpacks the layers. */
+  private Image store(ImageConfig config, List<Digest> layers) {
+    byte[] cfgBytes = Json.bytes(config);
+    return storeRaw(cfgBytes, config, layers);
+  }
+
+  private Image storeRaw(byte[] cfgBytes, ImageConfig config, List<Digest> layers) {
+    List<String> diffIds = config.rootfs() == null || config.rootfs().diffIds() == null ? List.of()
+        : config.rootfs().diffIds();
+    if (diffIds.size() != layers.size()) {
+      throw new InvalidArgumentException("image config lists " + diffIds.size() + " layers, the image has "
+          + layers.size());
+    }
+    for (int i = 0; i < layers.size(); i++) {
+      if (!layers.get(i).toString().equals(diffIds.get(i))) {
+        throw new InvalidArgumentException("layer " + (i + 1) + " has digest " + layers.get(i)
+            + " but the config's diff id is " + diffIds.get(i));
+      }
+    }
+    Digest id = content.ingest(new ByteArrayInputStream(cfgBytes), null);
+    List<Descriptor> descs = new ArrayList<>();
+    long size = 0;
+    for (Digest l : layers) {
+      long s = content.size(l);
+      size += s;
+      descs.add(new Descriptor(MediaTypes.OCI_LAYER_TAR, l, s));
+    }
+    Manifest m = new Manifest(2, MediaTypes.OCI_MANIFEST, new Descriptor(MediaTypes.OCI_CONFIG, id, cfgBytes.length),
+        descs, null);
+    Digest manifest = content.ingest(new ByteArrayInputStream(Json.bytes(m)), null);
+    String created = config.created() == null ? Instant.now().toString() : config.created();
+    Record r = new Record(id.toString(), manifest.toString(), layers.stream().map(Digest::toString).toList(),
+        diffIds, size, created);
+    Image img = toImage(r, config);
+    snapshotter.ensureLayers(img);
+    meta.put(BUCKET, id.hex(), Json.bytes(r));
+    return img;
+  }
+
+  @Override
+  public synchronized LoadResult load(InputStream archive) {
+    Path dir = scratch.resolve("load-" + UUID.randomUUID());
+    List<Image> images = new ArrayList<>();
+    List<String> loadedTags = new ArrayList<>();
+    try (ArchiveReader reader = new ArchiveReader(archive, dir)) {
+      List<ArchiveReader.Entry> entries = reader.entries();
+      for (ArchiveReader.Entry e : entries) {
+        for (String t : e.tags()) {
+          Reference.parse(t);
+        }
+      }
+      for (ArchiveReader.Entry e : entries) {
+        byte[] cfgBytes = Files.readAllBytes(e.config());
+        ImageConfig config = Json.read(cfgBytes, ImageConfig.class, "image config");
+        List<Digest> layers = new ArrayList<>();
+        for (Path l : e.layers()) {
+          try (InputStream in = Files.newInputStream(l)) {
+            layers.add(content.ingest(Compression.decompressed(in), null));
+          }
+        }
+        Image img = storeRaw(cfgBytes, config, layers);
+        for (String t : e.tags()) {
+          Reference r = Reference.parse(t).withDefaultTag();
+          setTag(r, img.id());
+          loadedTags.add(r.familiarString());
+        }
+        images.add(resolve(img.id().toString()));
+      }
+    } catch (IOException e) {
+      throw new InvalidArgumentException("invalid image archive: " + e.getMessage());
+    }
+    return new LoadResult(images, loadedTags);
+  }
+
+  @Override
+  public synchronized void save(List<String> names, OutputStream out) {
+    Map<String, ArchiveWriter.Item> items = new java.util.LinkedHashMap<>();
+    for (String n : names) {
+      Image img = resolve(n);
+      List<String> t = new ArrayList<>();
+      if (!looksLikeId(n)) {
+        t.add(Reference.parse(n).withDefaultTag().familiarString());
+      }
+      ArchiveWriter.Item prev = items.get(img.id().toString());
+      if (prev != null) {
+        t.addAll(0, prev.tags());
+      }
+      items.put(img.id().toString(), new ArchiveWriter.Item(img, t));
+    }
+    ArchiveWriter.write(new ArrayList<>(items.values()), content, out);
+  }
+
+  @Override
+  public synchronized Image resolve(String nameOrId) {
+    if (nameOrId == null || nameOrId.isEmpty()) {
+      throw new InvalidArgumentException("invalid reference format: empty image name");
+    }
+    String hex = nameOrId.startsWith("sha256:") ? nameOrId.substring(7) : nameOrId;
+    if (hex.matches("[a-f0-9]{4,64}")) {
+      List<String> matches = meta.keys(BUCKET).stream().filter(k -> k.startsWith(hex)).toList();
+      if (matches.size() == 1 && (hex.length() == 64 || nameOrId.startsWith("sha256:") || !tagged(nameOrId))) {
+        return load(matches.getFirst());
+      }
+      if (matches.size() > 1 && !tagged(nameOrId)) {
+        throw new InvalidArgumentException("ambiguous image id prefix " + nameOrId);
+      }
+    }
+    Reference r;
+    try {
+      r = Reference.parse(nameOrId).withDefaultTag();
+    } catch (InvalidArgumentException e) {
+      throw new NotFoundException("No such image: " + nameOrId);
+    }
+    String id = tags.get(r.toString());
+    if (id == null && r.digest() != null) {
+      for (String hexId : meta.keys(BUCKET)) {
+        Image i = load(hexId);
+        if (i.manifestDigest().equals(r.digest())) {
+          return i;
+        }
+      }
+    }
+    if (id == null) {
+      throw new NotFoundException("No such image: " + r.familiarString());
+    }
+    return load(Digest.parse(id).hex());
+  }
+
+  private boolean tagged(String name) {
+    try {
+      return tags.containsKey(Reference.parse(name).withDefaultTag().toString());
+    } catch (InvalidArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean looksLikeId(String n) {
+    return n.startsWith("sha256:") || n.matches("[a-f0-9]{12,64}");
+  }
+
+  private Image load(String hex) {
+    byte[] rec = meta.get(BUCKET, hex).orElseThrow(() -> new NotFoundException("No such image: " + hex));
+    Record r = Json.read(rec, Record.class, "image record");
+    ImageConfig config;
+    try (InputStream in = content.open(Digest.parse(r.id()))) {
+      config = Json.read(in.readAllBytes(), ImageConfig.class, "image config");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return toImage(r, config);
+  }
+
+  private Image toImage(Record r, ImageConfig config) {
+    List<String> repoTags = new ArrayList<>();
+    tags.forEach((ref, id) -> {
+      if (id.equals(r.id())) {
+        repoTags.add(Reference.parse(ref).familiarString());
+      }
+    });
+    Instant created;
+    try {
+      created = Instant.parse(r.created());
+    } catch (DateTimeParseException e) {
+      created = Instant.EPOCH;
+    }
+    return new Image(Digest.parse(r.id()), Digest.parse(r.manifest()), config, repoTags, List.of(),
+        r.layers().stream().map(Digest::parse).toList(), r.diffIds().stream().map(Digest::parse).toList(),
+        r.size(), created);
+  }
+
+  @Override
+  public synchronized List<Image> list() {
+    List<Image> out = new ArrayList<>();
+    for (String k : meta.keys(BUCKET)) {
+      out.add(load(k));
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void tag(String source, String target) {
+    Image img = resolve(source);
+    Reference r = Reference.parse(target).withDefaultTag();
+    if (r.digest() != null) {
+      throw new InvalidArgumentException("refusing to create a tag with a digest reference");
+    }
+    setTag(r, img.id());
+  }
+
+  private void setTag(Reference r, Digest id) {
+    tags.put(r.toString(), id.toString());
+    saveTags();
+  }
+
+  private void saveTags() {
+    meta.put(TAGS, "index", Json.bytes(new TreeMap<>(tags)));
+  }
+
+  @Override
+  public synchronized List<DeleteItem> remove(String nameOrId, boolean force, Predicate<String> inUse) {
+    Image img = resolve(nameOrId);
+    List<DeleteItem> out = new ArrayList<>();
+    boolean byId = looksLikeId(nameOrId) && !tagged(nameOrId);
+    if (!byId) {
+      Reference r = Reference.parse(nameOrId).withDefaultTag();
+      boolean lastTag = img.repoTags().size() <= 1;
+      if (lastTag && inUse.test(img.id().toString()) && !force) {
+        throw new ConflictException("conflict: unable to remove repository reference \"" + nameOrId
+            + "\" (must force) - container is using its referenced image " + img.id().shortHex());
+      }
+      tags.remove(r.toString());
+      saveTags();
+      out.add(new DeleteItem(r.familiarString(), null));
+      if (!lastTag || (inUse.test(img.id().toString()) && force)) {
+        return out;
+      }
+    } else {
+      if (inUse.test(img.id().toString())) {
+        throw new ConflictException("conflict: unable to delete " + img.id().shortHex()
+            + " (cannot be forced) - image is being used by a container");
+      }
+      if (img.repoTags().size() > 1 && !force) {
+        throw new ConflictException("conflict: unable to delete " + img.id().shortHex()
+            + " (must be forced) - image is referenced in multiple repositories");
+      }
+      for (String t : img.repoTags()) {
+        tags.remove(Reference.parse(t).withDefaultTag().toString());
+        out.add(new DeleteItem(t, null));
+      }
+      saveTags();
+    }
+    deleteImage(img);
+    out.add(new DeleteItem(null, img.id().toString()));
+    return out;
+  }
+
+  private void deleteImage(Image img) {
+    meta.delete(BUCKET, img.id().hex());
+    Set<Digest> live = new HashSet<>();
+    Set<String> liveChains = new HashSet<>();
+    for (Image other : list()) {
+      live.add(other.id());
+      live.add(other.manifestDigest());
+      live.addAll(other.layers());
+      OverlaySnapshotter.chainIds(other.diffIds()).forEach(c -> liveChains.add(c.hex()));
+    }
+    for (Digest d : img.layers()) {
+      if (!live.contains(d)) {
+        content.delete(d);
+      }
+    }
+    if (!live.contains(img.id())) {
+      content.delete(img.id());
+    }
+    if (!live.contains(img.manifestDigest())) {
+      content.delete(img.manifestDigest());
+    }
+    snapshotter.removeLayersExcept(liveChains);
+  }
+
+  @Override
+  public synchronized PruneResult prune(boolean all, Predicate<String> inUse) {
+    List<DeleteItem> out = new ArrayList<>();
+    long reclaimed = 0;
+    for (Image img : list()) {
+      if (inUse.test(img.id().toString()) || (!all && !img.repoTags().isEmpty())) {
+        continue;
+      }
+      for (String t : img.repoTags()) {
+        tags.remove(Reference.parse(t).withDefaultTag().toString());
+        out.add(new DeleteItem(t, null));
+      }
+      saveTags();
+      deleteImage(img);
+      out.add(new DeleteItem(null, img.id().toString()));
+      reclaimed += img.size();
+    }
+    return new PruneResult(out, reclaimed);
+  }
+
+  @Override
+  public long layerSize(Image image, int index) {
+    long s = snapshotter.layerSize(OverlaySnapshotter.chainIds(image.diffIds()).get(index));
+    return s >= 0 ? s : content.size(image.layers().get(index));
+  }
+}

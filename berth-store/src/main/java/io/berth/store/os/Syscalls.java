@@ -1,0 +1,119 @@
+package io.berth.store.os;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The few Linux syscalls the JDK lacks, through the Foreign Function & Memory API: mount,
+ * umount2, mknod (overlay whiteouts) and lsetxattr (opaque directories). Each returns 0 or
+ * throws with errno, so callers can name what failed.
+ */
+public final class Syscalls {
+  public static final long MNT_DETACH = 2;
+  public static final int S_IFCHR = 0020000;
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final SymbolLookup LIBC = LINKER.defaultLookup();
+  private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+  private static final VarHandle ERRNO_HANDLE = Linker.Option.captureStateLayout()
+      .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+  private static final MethodHandle MOUNT = handle("mount", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+      ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+  private static final MethodHandle UMOUNT2 = handle("umount2", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+      ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+  private static final MethodHandle MKNOD = handle("mknod", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+      ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+  private static final MethodHandle LSETXATTR = handle("lsetxattr", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+      ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+
+  private Syscalls() {}
+
+  private static MethodHandle handle(String name, FunctionDescriptor fd) {
+    return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), fd, ERRNO);
+  }
+
+  /** Thrown with the errno of a failed call. */
+  public static final class SyscallException extends RuntimeException {
+    public final int errno;
+
+    SyscallException(String what, int errno) {
+      super(what + " failed: errno " + errno + " (" + describe(errno) + ")");
+      this.errno = errno;
+    }
+  }
+
+  public static void mount(String source, String target, String type, long flags, String data) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
+      int rc = (int) MOUNT.invokeExact(state, a.allocateFrom(source), a.allocateFrom(target),
+          a.allocateFrom(type), flags, data == null ? MemorySegment.NULL : a.allocateFrom(data));
+      check(rc, state, "mount " + type + " on " + target);
+    } catch (SyscallException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  /** Returns the errno (0 on success) instead of throwing: callers often accept EINVAL (not mounted). */
+  public static int umount2(String target, long flags) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
+      int rc = (int) UMOUNT2.invokeExact(state, a.allocateFrom(target), (int) flags);
+      return rc == 0 ? 0 : (int) ERRNO_HANDLE.get(state, 0L);
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  public static void mknod(String path, int mode, long dev) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
+      int rc = (int) MKNOD.invokeExact(state, a.allocateFrom(path), mode, dev);
+      check(rc, state, "mknod " + path);
+    } catch (SyscallException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  public static void lsetxattr(String path, String name, byte[] value) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
+      MemorySegment v = a.allocate(Math.max(1, value.length));
+      v.copyFrom(MemorySegment.ofArray(value));
+      int rc = (int) LSETXATTR.invokeExact(state, a.allocateFrom(path), a.allocateFrom(name), v,
+          (long) value.length, 0);
+      check(rc, state, "setxattr " + name + " on " + path);
+    } catch (SyscallException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  private static void check(int rc, MemorySegment state, String what) {
+    if (rc != 0) {
+      throw new SyscallException(what, (int) ERRNO_HANDLE.get(state, 0L));
+    }
+  }
+
+  private static String describe(int errno) {
+    return switch (errno) {
+      case 1 -> "operation not permitted";
+      case 2 -> "no such file or directory";
+      case 13 -> "permission denied";
+      case 16 -> "device or resource busy";
+      case 17 -> "file exists";
+      case 22 -> "invalid argument";
+      case 28 -> "no space left on device";
+      default -> "see errno(3)";
+    };
+  }
+}

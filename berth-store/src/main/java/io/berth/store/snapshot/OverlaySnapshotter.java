@@ -1,0 +1,199 @@
+package io.berth.store.snapshot;
+
+import io.berth.errdefs.UnavailableException;
+import io.berth.oci.Digest;
+import io.berth.store.content.ContentStore;
+import io.berth.store.image.Image;
+import io.berth.store.layer.LayerApplier;
+import io.berth.store.os.Syscalls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * {@link Snapshotter} on overlayfs. Layers are unpacked once under {@code layers/<chain id>/diff}
+ * (so images sharing a prefix of layers share the directories) through a temporary directory
+ * renamed into place, which makes a half-unpacked layer invisible and concurrent unpacks safe.
+ */
+public final class OverlaySnapshotter implements Snapshotter {
+  private final Path root;
+  private final ContentStore content;
+  private final LayerApplier applier = new LayerApplier();
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+  public OverlaySnapshotter(Path root, ContentStore content) {
+    this.root = root;
+    this.content = content;
+    try {
+      Files.createDirectories(root.resolve("layers"));
+      Files.createDirectories(root.resolve("containers"));
+      Files.createDirectories(root.resolve("empty"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("creating snapshotter at " + root, e);
+    }
+  }
+
+  /** OCI chain ids of an image's layers, bottom first. */
+  public static List<Digest> chainIds(List<Digest> diffIds) {
+    List<Digest> out = new ArrayList<>();
+    Digest prev = null;
+    for (Digest d : diffIds) {
+      prev = prev == null ? d : Digest.sha256((prev + " " + d).getBytes(StandardCharsets.UTF_8));
+      out.add(prev);
+    }
+    return out;
+  }
+
+  /** Unpacks the image's missing layers; returns their diff directories, bottom first. */
+  public List<Path> ensureLayers(Image image) {
+    List<Digest> chains = chainIds(image.diffIds());
+    List<Path> dirs = new ArrayList<>();
+    for (int i = 0; i < chains.size(); i++) {
+      Path dir = root.resolve("layers").resolve(chains.get(i).hex());
+      Path diff = dir.resolve("diff");
+      synchronized (locks.computeIfAbsent(chains.get(i).hex(), k -> new Object())) {
+        if (!Files.isDirectory(diff)) {
+          Path tmp = root.resolve("layers").resolve(".tmp-" + UUID.randomUUID());
+          try (InputStream in = content.open(image.layers().get(i))) {
+            LayerApplier.Applied a = applier.apply(in, tmp.resolve("diff"));
+            if (!a.diffId().equals(image.diffIds().get(i))) {
+              throw new io.berth.errdefs.InvalidArgumentException("layer " + image.layers().get(i)
+                  + " has diff id " + a.diffId() + ", the image config says " + image.diffIds().get(i));
+            }
+            Files.writeString(tmp.resolve("size"), Long.toString(a.size()));
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+          } catch (IOException e) {
+            LayerApplier.deleteTree(tmp);
+            throw new UncheckedIOException("unpacking layer " + image.layers().get(i), e);
+          } catch (RuntimeException e) {
+            LayerApplier.deleteTree(tmp);
+            throw e;
+          }
+        }
+      }
+      dirs.add(diff);
+    }
+    return dirs;
+  }
+
+  /** Uncompressed size recorded when the layer with this chain id was unpacked, or -1. */
+  public long layerSize(Digest chainId) {
+    try {
+      return Long.parseLong(Files.readString(root.resolve("layers").resolve(chainId.hex()).resolve("size")).trim());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public void prepare(String key, Image image) {
+    List<Path> layers = ensureLayers(image);
+    Path c = root.resolve("containers").resolve(key);
+    try {
+      Files.createDirectories(c.resolve("upper"));
+      Files.createDirectories(c.resolve("work"));
+      List<String> lower = new ArrayList<>();
+      for (int i = layers.size() - 1; i >= 0; i--) {
+        lower.add(layers.get(i).toString());
+      }
+      if (lower.isEmpty()) {
+        lower.add(root.resolve("empty").toString());
+      }
+      Files.writeString(c.resolve("lower"), String.join(":", lower));
+    } catch (IOException e) {
+      throw new UncheckedIOException("preparing snapshot " + key, e);
+    }
+  }
+
+  @Override
+  public void mount(String key, Path target) {
+    Path c = root.resolve("containers").resolve(key);
+    try {
+      Files.createDirectories(target);
+      if (isMounted(target)) {
+        return;
+      }
+      String lower = Files.readString(c.resolve("lower"));
+      String opts = "lowerdir=" + lower + ",upperdir=" + c.resolve("upper") + ",workdir=" + c.resolve("work");
+      Syscalls.mount("overlay", target.toString(), "overlay", 0, opts);
+    } catch (IOException e) {
+      throw new UncheckedIOException("mounting snapshot " + key, e);
+    } catch (Syscalls.SyscallException e) {
+      throw new UnavailableException("cannot mount the container's root filesystem: " + e.getMessage());
+    }
+  }
+
+  private static boolean isMounted(Path target) throws IOException {
+    String t = target.toAbsolutePath().toString();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] f = line.split(" ");
+      if (f.length > 4 && f[4].equals(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void unmount(Path target) {
+    if (!Files.exists(target)) {
+      return;
+    }
+    for (int i = 0; i < 10; i++) {
+      int errno = Syscalls.umount2(target.toString(), Syscalls.MNT_DETACH);
+      if (errno != 0) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void remove(String key) {
+    LayerApplier.deleteTree(root.resolve("containers").resolve(key));
+  }
+
+  @Override
+  public long usage(String key) {
+    Path upper = root.resolve("containers").resolve(key).resolve("upper");
+    if (!Files.isDirectory(upper)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(upper)) {
+      return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+        try {
+          return Files.size(p);
+        } catch (IOException e) {
+          return 0;
+        }
+      }).sum();
+    } catch (IOException | UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  /** Deletes unpacked layers whose chain id no image uses any more. */
+  public void removeLayersExcept(Set<String> liveChainHex) {
+    try (Stream<Path> s = Files.list(root.resolve("layers"))) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(".") && !liveChainHex.contains(name)) {
+          LayerApplier.deleteTree(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
