@@ -1,0 +1,73 @@
+package io.berth.network;
+
+import io.berth.errdefs.UnavailableException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one host networking tool ({@code ip}, {@code nft}) with an optional script on stdin.
+ * All host changes of this module go through here, so a failure always names the command and
+ * quotes the tool's own error.
+ */
+final class HostCommand {
+  record Result(int exit, String out, String err) {}
+
+  private HostCommand() {}
+
+  static Result run(List<String> cmd, String stdin) {
+    try {
+      Process p = new ProcessBuilder(cmd).start();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      Thread t = Thread.ofVirtual().start(() -> {
+        try {
+          p.getErrorStream().transferTo(err);
+        } catch (IOException ignored) {
+          // ended
+        }
+      });
+      try (OutputStream in = p.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new UnavailableException(String.join(" ", cmd) + " timed out");
+      }
+      t.join();
+      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UnavailableException("cannot run " + cmd.getFirst() + ": " + e.getMessage()
+          + " (install the " + (cmd.getFirst().equals("nft") ? "nftables" : "iproute2") + " package)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted running " + cmd.getFirst());
+    }
+  }
+
+  static String check(List<String> cmd, String stdin) {
+    Result r = run(cmd, stdin);
+    if (r.exit() != 0) {
+      throw new UnavailableException(String.join(" ", cmd) + " failed: " + r.err().trim()
+          + (stdin == null ? "" : "\n" + stdin));
+    }
+    return r.out();
+  }
+
+  static void ip(String batch) {
+    check(List.of("ip", "-b", "-"), batch);
+  }
+
+  static void ipIn(String netns, String batch) {
+    check(List.of("ip", "-n", netns, "-b", "-"), batch);
+  }
+
+  static void nft(String script) {
+    check(List.of("nft", "-f", "-"), script);
+  }
+}

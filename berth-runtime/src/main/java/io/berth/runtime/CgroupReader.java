@@ -1,0 +1,114 @@
+package io.berth.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads a container's resource usage from its cgroups (v1 controllers as on hybrid hosts, or
+ * the unified v2 hierarchy), for stats and for telling an OOM kill from any other SIGKILL.
+ */
+final class CgroupReader {
+  private static final Path ROOT = Path.of("/sys/fs/cgroup");
+  private final String parent;
+  private final boolean v2 = Files.exists(ROOT.resolve("cgroup.controllers"));
+
+  CgroupReader(String parent) {
+    this.parent = parent;
+  }
+
+  private Path v1(String controller, String id) {
+    return ROOT.resolve(controller).resolve(parent).resolve(id);
+  }
+
+  private Path v2dir(String id) {
+    return ROOT.resolve(parent).resolve(id);
+  }
+
+  ContainerRuntime.Stats stats(String id) {
+    long memUsage;
+    long memLimit;
+    long cache;
+    long cpu;
+    long pids;
+    long pidsMax;
+    if (v2) {
+      Path d = v2dir(id);
+      memUsage = num(d.resolve("memory.current"));
+      memLimit = num(d.resolve("memory.max"));
+      cache = field(d.resolve("memory.stat"), "file");
+      cpu = field(d.resolve("cpu.stat"), "usage_usec") * 1000;
+      pids = num(d.resolve("pids.current"));
+      pidsMax = num(d.resolve("pids.max"));
+    } else {
+      memUsage = num(v1("memory", id).resolve("memory.usage_in_bytes"));
+      memLimit = num(v1("memory", id).resolve("memory.limit_in_bytes"));
+      cache = field(v1("memory", id).resolve("memory.stat"), "total_inactive_file");
+      cpu = num(v1("cpuacct", id).resolve("cpuacct.usage"));
+      pids = num(v1("pids", id).resolve("pids.current"));
+      pidsMax = num(v1("pids", id).resolve("pids.max"));
+    }
+    long hostMem = hostMemory();
+    if (memLimit <= 0 || memLimit > hostMem) {
+      memLimit = hostMem;
+    }
+    return new ContainerRuntime.Stats(Math.max(0, memUsage), memLimit, Math.max(0, cache), Math.max(0, cpu),
+        systemCpuNanos(), Runtime.getRuntime().availableProcessors(), Math.max(0, pids), pidsMax);
+  }
+
+  boolean oomKilled(String id) {
+    Path f = v2 ? v2dir(id).resolve("memory.events") : v1("memory", id).resolve("memory.oom_control");
+    return field(f, "oom_kill") > 0;
+  }
+
+  private static long hostMemory() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        }
+      }
+    } catch (IOException ignored) {
+      // fall through
+    }
+    return Long.MAX_VALUE;
+  }
+
+  /** Host CPU time in nanoseconds since boot, from /proc/stat (clock ticks of 10 ms). */
+  private static long systemCpuNanos() {
+    try {
+      String first = Files.readAllLines(Path.of("/proc/stat")).getFirst();
+      long ticks = 0;
+      String[] f = first.trim().split("\\s+");
+      for (int i = 1; i < Math.min(f.length, 8); i++) {
+        ticks += Long.parseLong(f[i]);
+      }
+      return ticks * 10_000_000L;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static long num(Path p) {
+    try {
+      String s = Files.readString(p).trim();
+      return s.equals("max") ? -1 : Long.parseLong(s);
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static long field(Path p, String name) {
+    try {
+      for (String line : Files.readAllLines(p)) {
+        String[] kv = line.trim().split("\\s+");
+        if (kv.length == 2 && kv[0].equals(name)) {
+          return Long.parseLong(kv[1]);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return 0;
+  }
+}
