@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one host networking tool ({@code ip}, {@code nft}) with an optional script on stdin.
- * All host changes of this module go through here, so a failure always names the command and
- * quotes the tool's own error.
+ * Runs one host tool with an optional script on stdin. Only the tool wrappers ({@link IpCommand},
+ * {@link Nft}) call it, so a failure always names the exact command and quotes the tool's own
+ * error, and a reader can see in two files everything this module does to the host.
  */
 final class HostCommand {
   record Result(int exit, String out, String err) {}
@@ -26,7 +26,7 @@ final class HostCommand {
         try {
           p.getErrorStream().transferTo(err);
         } catch (IOException ignored) {
-          // ended
+          // the process ended; what was read is all there is
         }
       });
       try (OutputStream in = p.getOutputStream()) {
@@ -37,7 +37,7 @@ final class HostCommand {
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new UnavailableException(String.join(" ", cmd) + " timed out");
+        throw new UnavailableException(String.join(" ", cmd) + " timed out after 30s");
       }
       t.join();
       return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -46,28 +46,17 @@ final class HostCommand {
           + " (install the " + (cmd.getFirst().equals("nft") ? "nftables" : "iproute2") + " package)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UnavailableException("interrupted running " + cmd.getFirst());
+      throw new UnavailableException("interrupted running " + String.join(" ", cmd));
     }
   }
 
+  /** Runs the command and fails with its command line, exit code, stderr and script. */
   static String check(List<String> cmd, String stdin) {
     Result r = run(cmd, stdin);
     if (r.exit() != 0) {
-      throw new UnavailableException(String.join(" ", cmd) + " failed: " + r.err().trim()
-          + (stdin == null ? "" : "\n" + stdin));
+      throw new UnavailableException(String.join(" ", cmd) + " failed (exit " + r.exit() + "): "
+          + r.err().trim() + (stdin == null ? "" : "\n--- input ---\n" + stdin));
     }
     return r.out();
-  }
-
-  static void ip(String batch) {
-    check(List.of("ip", "-b", "-"), batch);
-  }
-
-  static void ipIn(String netns, String batch) {
-    check(List.of("ip", "-n", netns, "-b", "-"), batch);
-  }
-
-  static void nft(String script) {
-    check(List.of("nft", "-f", "-"), script);
   }
 }

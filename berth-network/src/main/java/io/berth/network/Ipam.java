@@ -3,31 +3,36 @@ package io.berth.network;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.UnavailableException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * IPv4 address allocation within one subnet: skips the network, gateway and broadcast
- * addresses, hands out addresses in order after the last one given (so a released address is
- * not reused at once), and persists allocations so they survive a daemon restart.
+ * IPv4 address allocation within one subnet. Skips the network, gateway and broadcast
+ * addresses and hands out addresses in order after the last one given, so a released address
+ * is not reused at once (a stale ARP entry or a late packet then cannot reach the wrong
+ * container). Allocations are saved to a JSON file after every change and read back on
+ * construction, so addresses of containers that outlive the daemon stay taken.
  */
 final class Ipam {
+  /** What is persisted: the subnet (to notice a changed configuration), the cursor and who holds what. */
+  record State(String subnet, String last, Map<String, String> allocations) {}
+
   private final int network;
   private final int prefix;
   private final int gateway;
-  private final Path file;
+  private final StateFile<State> file;
   private final Map<String, String> byOwner = new TreeMap<>();
   private int last;
 
+  /**
+   * @param gatewayCidr gateway address with the subnet's prefix length, e.g. 10.88.0.1/16
+   * @param file JSON file holding the allocations
+   */
   Ipam(String gatewayCidr, Path file) {
-    String[] p = gatewayCidr.split("/");
-    if (p.length != 2) {
-      throw new InvalidArgumentException("invalid CIDR " + gatewayCidr);
+    String[] p = gatewayCidr == null ? new String[0] : gatewayCidr.split("/");
+    if (p.length != 2 || !p[1].matches("\\d{1,2}")) {
+      throw new InvalidArgumentException("invalid gateway CIDR " + gatewayCidr + " (expected e.g. 10.88.0.1/16)");
     }
     this.prefix = Integer.parseInt(p[1]);
     if (prefix < 8 || prefix > 30) {
@@ -35,13 +40,12 @@ final class Ipam {
     }
     this.gateway = toInt(p[0]);
     this.network = gateway & mask();
-    this.file = file;
+    if (gateway == network || gateway == broadcast()) {
+      throw new InvalidArgumentException("gateway " + p[0] + " is the network or broadcast address of " + subnet());
+    }
+    this.file = new StateFile<>(file, State.class);
     this.last = gateway;
     load();
-  }
-
-  private int mask() {
-    return (int) (0xffffffffL << (32 - prefix));
   }
 
   String subnet() {
@@ -56,34 +60,39 @@ final class Ipam {
     return prefix;
   }
 
+  synchronized Map<String, String> allocations() {
+    return Map.copyOf(byOwner);
+  }
+
+  /**
+   * The owner's address: the one it already holds, {@code requested} if given (must be a
+   * usable, free address of the subnet), or the next free one.
+   */
   synchronized String allocate(String owner, String requested) {
-    if (byOwner.containsKey(owner)) {
-      return byOwner.get(owner);
+    String held = byOwner.get(owner);
+    if (held != null && (requested == null || requested.equals(held))) {
+      return held;
     }
     if (requested != null) {
-      int r = toInt(requested);
-      if ((r & mask()) != network || r == gateway || r == network || r == broadcast()) {
-        throw new InvalidArgumentException("requested address " + requested + " is not usable in " + subnet());
-      }
-      if (byOwner.containsValue(requested)) {
-        throw new ConflictException("address " + requested + " is already in use");
-      }
+      checkUsable(requested);
+      ensureFree(owner, requested);
       byOwner.put(owner, requested);
       save();
       return requested;
     }
-    int size = 1 << (32 - prefix);
-    for (int i = 1; i <= size; i++) {
-      int cand = network + (int) (((long) (last - network) + i) % size);
-      if (cand == network || cand == gateway || cand == broadcast() || byOwner.containsValue(toString(cand))) {
+    long size = 1L << (32 - prefix);
+    for (long i = 1; i <= size; i++) {
+      int cand = network + (int) ((Integer.toUnsignedLong(last - network) + i) % size);
+      String ip = toString(cand);
+      if (cand == network || cand == gateway || cand == broadcast() || byOwner.containsValue(ip)) {
         continue;
       }
       last = cand;
-      byOwner.put(owner, toString(cand));
+      byOwner.put(owner, ip);
       save();
-      return toString(cand);
+      return ip;
     }
-    throw new UnavailableException("no free address left in " + subnet());
+    throw new UnavailableException("no available IPv4 addresses left in " + subnet());
   }
 
   synchronized void release(String owner) {
@@ -92,58 +101,85 @@ final class Ipam {
     }
   }
 
+  /** Marks an address as held by {@code owner}, for endpoints that survived a restart. */
   synchronized void reserve(String owner, String ip) {
+    checkUsable(ip);
+    if (ip.equals(byOwner.get(owner))) {
+      return;
+    }
+    ensureFree(owner, ip);
     byOwner.put(owner, ip);
     save();
+  }
+
+  private void ensureFree(String owner, String ip) {
+    byOwner.forEach((o, a) -> {
+      if (a.equals(ip) && !o.equals(owner)) {
+        throw new ConflictException("address " + ip + " is already in use");
+      }
+    });
+  }
+
+  private void checkUsable(String ip) {
+    int r = toInt(ip);
+    if ((r & mask()) != network || r == gateway || r == network || r == broadcast()) {
+      throw new InvalidArgumentException("requested address " + ip + " is not a usable address of " + subnet()
+          + " (network, gateway " + gateway() + " and broadcast are excluded)");
+    }
+  }
+
+  private int mask() {
+    return (int) (0xffffffffL << (32 - prefix));
   }
 
   private int broadcast() {
     return network | ~mask();
   }
 
+  private boolean inSubnet(String ip) {
+    try {
+      int v = toInt(ip);
+      return (v & mask()) == network && v != network && v != gateway && v != broadcast();
+    } catch (InvalidArgumentException e) {
+      return false;
+    }
+  }
+
   private void load() {
-    if (!Files.exists(file)) {
+    State s = file.read();
+    if (s == null) {
       return;
     }
-    try {
-      for (String line : Files.readAllLines(file)) {
-        String[] kv = line.split(" ");
-        if (kv.length == 2) {
-          byOwner.put(kv[0], kv[1]);
+    if (s.allocations() != null) {
+      // Entries outside the subnet belong to an older configuration (bip changed); they cannot
+      // be routed on this bridge any more, so they are dropped instead of blocking addresses.
+      s.allocations().forEach((owner, ip) -> {
+        if (inSubnet(ip)) {
+          byOwner.put(owner, ip);
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + file, e);
+      });
+    }
+    if (s.last() != null && inSubnet(s.last())) {
+      last = toInt(s.last());
     }
   }
 
   private void save() {
-    StringBuilder sb = new StringBuilder();
-    byOwner.forEach((k, v) -> sb.append(k).append(' ').append(v).append('\n'));
-    try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, sb);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing " + file, e);
-    }
+    file.write(new State(subnet(), toString(last), new TreeMap<>(byOwner)));
   }
 
   static int toInt(String ip) {
-    String[] p = ip.split("\\.");
+    String[] p = ip == null ? new String[0] : ip.split("\\.", -1);
     if (p.length != 4) {
       throw new InvalidArgumentException("invalid IPv4 address: " + ip);
     }
     int v = 0;
     for (String s : p) {
-      int b;
-      try {
-        b = Integer.parseInt(s);
-      } catch (NumberFormatException e) {
+      if (!s.matches("\\d{1,3}")) {
         throw new InvalidArgumentException("invalid IPv4 address: " + ip);
       }
-      if (b < 0 || b > 255) {
+      int b = Integer.parseInt(s);
+      if (b > 255) {
         throw new InvalidArgumentException("invalid IPv4 address: " + ip);
       }
       v = (v << 8) | b;

@@ -1,14 +1,9 @@
 package io.berth.network;
 
 import io.berth.errdefs.ConflictException;
+import io.berth.errdefs.FailedPreconditionException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.UnavailableException;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -19,150 +14,171 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link BridgeNetwork} on a Linux bridge with veth pairs into per-container network
- * namespaces, and nftables for NAT: one table per daemon with a masquerade for outbound traffic,
- * DNAT for published ports on every local address (prerouting for traffic from outside and from
- * containers, output for the host itself, 127.0.0.1 included via route_localnet), and hairpin
- * masquerade so a container reaching a published port gets replies through the NAT. The
- * published-port chain is rebuilt atomically from the in-memory table on every change.
+ * {@link BridgeNetwork} on a Linux bridge with a veth pair into a named network namespace per
+ * container, and one nftables table per daemon for NAT (layout and reasons in the module's
+ * README). The attached endpoints and their published ports are the source of truth: they are
+ * saved to a JSON file on every change and the whole table is regenerated from them, so a
+ * restarted daemon rebuilds exactly the rules it had, never duplicates.
  */
 public final class LinuxBridgeNetwork implements BridgeNetwork {
   private static final Logger LOG = LoggerFactory.getLogger(LinuxBridgeNetwork.class);
+
+  /** What is persisted per container. */
+  record Attachment(Endpoint endpoint, List<PortBinding> ports) {}
+
+  record Saved(List<Attachment> attachments) {}
+
   private final String bridge;
   private final String table;
   private final Ipam ipam;
-  private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
-  private final Map<String, List<PortBinding>> published = new LinkedHashMap<>();
+  private final StateFile<Saved> stateFile;
+  private final Map<String, Attachment> attached = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
   private LinuxBridgeNetwork(Path stateDir, String bridge, String gatewayCidr, String table) {
-    if (!bridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
-      throw new InvalidArgumentException("invalid bridge name " + bridge + " (at most 15 characters)");
+    if (bridge == null || !bridge.matches("[a-zA-Z][a-zA-Z0-9_-]{0,14}")) {
+      throw new InvalidArgumentException("invalid bridge name " + bridge
+          + " (a letter, then letters, digits, - or _; at most 15 characters)");
     }
-    if (!table.matches("[a-zA-Z_][a-zA-Z0-9_]{0,63}")) {
+    if (table == null || !table.matches("[a-zA-Z][a-zA-Z0-9_]{0,63}")) {
       throw new InvalidArgumentException("invalid nftables table name " + table);
     }
     this.bridge = bridge;
     this.table = table;
-    this.ipam = new Ipam(gatewayCidr, stateDir.resolve("ipam-" + bridge));
+    this.ipam = new Ipam(gatewayCidr, stateDir.resolve("ipam-" + bridge + ".json"));
+    this.stateFile = new StateFile<>(stateDir.resolve("endpoints-" + bridge + ".json"), Saved.class);
+    Saved saved = stateFile.read();
+    if (saved != null && saved.attachments() != null) {
+      for (Attachment a : saved.attachments()) {
+        attached.put(a.endpoint().containerId(), a);
+      }
+    }
   }
 
+  /**
+   * @param stateDir where the address allocations and published ports are kept (the daemon's
+   *     exec root: it must vanish on reboot together with the namespaces it describes)
+   * @param bridgeName e.g. berth0
+   * @param gatewayCidr bridge address with the subnet prefix, e.g. 10.88.0.1/16
+   * @param nftTable name of the {@code ip} table this daemon owns, e.g. berth
+   */
   public static BridgeNetwork create(Path stateDir, String bridgeName, String gatewayCidr, String nftTable) {
     return new LinuxBridgeNetwork(stateDir, bridgeName, gatewayCidr, nftTable);
   }
 
   @Override
   public synchronized void init() {
-    if (HostCommand.run(List.of("ip", "link", "show", bridge), null).exit() != 0) {
-      HostCommand.ip("link add " + bridge + " type bridge\n");
+    if (!IpCommand.linkExists(bridge)) {
+      IpCommand.batch("link add " + bridge + " type bridge\n");
     }
-    String addrs = HostCommand.check(List.of("ip", "-4", "addr", "show", "dev", bridge), null);
-    if (!addrs.contains(" " + ipam.gateway() + "/" + ipam.prefix())) {
-      HostCommand.ip("addr add " + ipam.gateway() + "/" + ipam.prefix() + " dev " + bridge + "\n");
+    String cidr = ipam.gateway() + "/" + ipam.prefix();
+    StringBuilder ip = new StringBuilder();
+    if (!IpCommand.ipv4Addresses(bridge).contains(cidr)) {
+      ip.append("addr add ").append(cidr).append(" dev ").append(bridge).append('\n');
     }
-    HostCommand.ip("link set " + bridge + " up\n");
-    sysctl("net/ipv4/ip_forward", "1");
-    sysctl("net/ipv4/conf/" + bridge + "/route_localnet", "1");
-    String subnet = ipam.subnet();
-    HostCommand.nft("""
-        add table ip %1$s
-        add chain ip %1$s prerouting { type nat hook prerouting priority dstnat; policy accept; }
-        add chain ip %1$s output { type nat hook output priority -100; policy accept; }
-        add chain ip %1$s postrouting { type nat hook postrouting priority srcnat; policy accept; }
-        add chain ip %1$s forward { type filter hook forward priority filter; policy accept; }
-        add chain ip %1$s publish
-        flush chain ip %1$s prerouting
-        flush chain ip %1$s output
-        flush chain ip %1$s postrouting
-        flush chain ip %1$s forward
-        add rule ip %1$s prerouting fib daddr type local jump publish
-        add rule ip %1$s output fib daddr type local jump publish
-        add rule ip %1$s postrouting ip saddr %2$s oifname != "%3$s" masquerade
-        add rule ip %1$s postrouting oifname "%3$s" ip saddr 127.0.0.0/8 masquerade
-        add rule ip %1$s postrouting oifname "%3$s" ct status dnat ip saddr %2$s masquerade
-        add rule ip %1$s forward iifname "%3$s" accept
-        add rule ip %1$s forward oifname "%3$s" accept
-        """.formatted(table, subnet, bridge));
-    allowInForeignForward();
+    ip.append("link set ").append(bridge).append(" up\n");
+    IpCommand.batch(ip.toString());
+    Sysctl.set("net/ipv4/ip_forward", "1");
+    Sysctl.set("net/ipv4/conf/" + bridge + "/route_localnet", "1");
+    dropVanished();
+    syncRules();
+    ForeignForward.allow(bridge, table);
   }
 
-  /**
-   * dockerd (iptables-nft) sets the FORWARD policy of {@code ip filter} to DROP; an accept in
-   * our own table cannot override a drop in another base chain, so where that chain exists we
-   * add accepts for our bridge there, tagged so only ours are ever removed.
-   */
-  private void allowInForeignForward() {
-    HostCommand.Result r = HostCommand.run(List.of("nft", "-a", "list", "chain", "ip", "filter", "FORWARD"), null);
-    if (r.exit() != 0 || r.out().contains(comment())) {
-      return;
+  /** Forgets endpoints whose namespace is gone (the host rebooted or someone deleted it). */
+  private void dropVanished() {
+    boolean changed = attached.values().removeIf(a -> {
+      boolean gone = !IpCommand.netnsExists(Path.of(a.endpoint().netnsPath()).getFileName().toString());
+      if (gone) {
+        LOG.info("network namespace of {} is gone; releasing {}", a.endpoint().containerId(), a.endpoint().ip());
+        ipam.release(a.endpoint().containerId());
+      }
+      return gone;
+    });
+    for (String owner : ipam.allocations().keySet()) {
+      if (!attached.containsKey(owner) && !IpCommand.netnsExists(netnsName(owner))) {
+        ipam.release(owner);
+      }
     }
-    HostCommand.nft("insert rule ip filter FORWARD iifname \"" + bridge + "\" accept comment \"" + comment() + "\"\n"
-        + "insert rule ip filter FORWARD oifname \"" + bridge + "\" accept comment \"" + comment() + "\"\n");
-  }
-
-  private String comment() {
-    return "berth:" + bridge;
+    if (changed) {
+      save();
+    }
   }
 
   @Override
   public synchronized void destroy() {
-    HostCommand.run(List.of("nft", "delete", "table", "ip", table), null);
-    HostCommand.Result r = HostCommand.run(List.of("nft", "-a", "list", "chain", "ip", "filter", "FORWARD"), null);
-    if (r.exit() == 0) {
-      for (String line : r.out().split("\n")) {
-        if (line.contains("\"" + comment() + "\"") && line.contains("# handle ")) {
-          String handle = line.substring(line.lastIndexOf("# handle ") + 9).trim();
-          HostCommand.run(List.of("nft", "delete", "rule", "ip", "filter", "FORWARD", "handle", handle), null);
-        }
-      }
-    }
-    HostCommand.run(List.of("ip", "link", "del", bridge), null);
-  }
-
-  private static void sysctl(String key, String value) {
-    try {
-      Files.writeString(Path.of("/proc/sys", key), value);
-    } catch (IOException e) {
-      throw new UnavailableException("cannot set sysctl " + key.replace('/', '.') + "=" + value + ": " + e.getMessage());
-    }
+    Nft.deleteTableIfExists("ip", table);
+    ForeignForward.revoke(bridge);
+    IpCommand.deleteLinkIfExists(bridge);
   }
 
   private String netnsName(String id) {
-    return "berth-" + bridge + "-" + id.substring(0, 12);
+    return "berth-" + bridge + "-" + id.substring(0, Math.min(12, id.length()));
+  }
+
+  private static void checkId(String id) {
+    if (id == null || !id.matches("[a-zA-Z0-9]{12,128}")) {
+      throw new InvalidArgumentException("invalid container id " + id + " (at least 12 letters or digits)");
+    }
   }
 
   @Override
   public synchronized Endpoint connect(String containerId, String requestedIp) {
+    checkId(containerId);
     String ns = netnsName(containerId);
-    String hostVeth = "vb" + containerId.substring(0, 12);
-    String peer = "vp" + containerId.substring(0, 12);
+    Attachment existing = attached.get(containerId);
+    if (existing != null && IpCommand.netnsExists(ns)) {
+      if (requestedIp == null || requestedIp.equals(existing.endpoint().ip())) {
+        return existing.endpoint();
+      }
+      throw new ConflictException("container " + containerId + " is already connected to " + bridge
+          + " with address " + existing.endpoint().ip());
+    }
+    String id12 = containerId.substring(0, 12);
+    String hostVeth = "vb" + id12;
+    String peer = "vp" + id12;
     String ip = ipam.allocate(containerId, requestedIp);
     String mac = mac(ip);
     try {
-      HostCommand.run(List.of("ip", "netns", "del", ns), null);
-      HostCommand.run(List.of("ip", "link", "del", hostVeth), null);
-      HostCommand.ip("netns add " + ns + "\n"
+      // leftovers of a crash between creating and recording a previous attempt
+      IpCommand.deleteNetnsIfExists(ns);
+      IpCommand.deleteLinkIfExists(hostVeth);
+      IpCommand.deleteLinkIfExists(peer);
+      IpCommand.batch("netns add " + ns + "\n"
           + "link add " + hostVeth + " type veth peer name " + peer + "\n"
           + "link set " + peer + " netns " + ns + "\n"
           + "link set " + hostVeth + " master " + bridge + "\n"
           + "link set " + hostVeth + " up\n");
-      HostCommand.ipIn(ns, "link set lo up\n"
+      IpCommand.batchIn(ns, "link set lo up\n"
           + "link set " + peer + " name eth0\n"
           + "link set eth0 address " + mac + "\n"
           + "addr add " + ip + "/" + ipam.prefix() + " dev eth0\n"
           + "link set eth0 up\n"
-          + "route add default via " + ipam.gateway() + "\n");
+          + "route add default via " + ipam.gateway() + " dev eth0\n");
+      Endpoint ep = new Endpoint(containerId, IpCommand.netnsPath(ns).toString(), ip, ipam.prefix(),
+          ipam.gateway(), mac, hostVeth);
+      attached.put(containerId, new Attachment(ep, List.of()));
+      save();
+      return ep;
     } catch (RuntimeException e) {
-      HostCommand.run(List.of("ip", "link", "del", hostVeth), null);
-      HostCommand.run(List.of("ip", "netns", "del", ns), null);
-      ipam.release(containerId);
+      attached.remove(containerId);
+      rollback(ns, hostVeth, peer, containerId, e);
       throw e;
     }
-    Endpoint ep = new Endpoint(containerId, "/run/netns/" + ns, ip, ipam.prefix(), ipam.gateway(), mac, hostVeth);
-    endpoints.put(containerId, ep);
-    return ep;
   }
 
+  private void rollback(String ns, String hostVeth, String peer, String containerId, RuntimeException cause) {
+    try {
+      IpCommand.deleteLinkIfExists(hostVeth);
+      IpCommand.deleteLinkIfExists(peer);
+      IpCommand.deleteNetnsIfExists(ns);
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+    ipam.release(containerId);
+  }
+
+  /** Docker's scheme: locally administered 02:42 followed by the four address bytes. */
   static String mac(String ip) {
     int v = Ipam.toInt(ip);
     return String.format("02:42:%02x:%02x:%02x:%02x", (v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
@@ -170,117 +186,118 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
 
   @Override
   public synchronized void restore(Endpoint endpoint, List<PortBinding> ports) {
+    checkId(endpoint.containerId());
     ipam.reserve(endpoint.containerId(), endpoint.ip());
-    endpoints.put(endpoint.containerId(), endpoint);
-    if (ports != null && !ports.isEmpty()) {
-      published.put(endpoint.containerId(), new ArrayList<>(ports));
+    List<PortBinding> valid = new ArrayList<>();
+    for (PortBinding p : ports == null ? List.<PortBinding>of() : ports) {
+      validate(p);
+      valid.add(p);
     }
-    syncPorts();
+    attached.put(endpoint.containerId(), new Attachment(endpoint, List.copyOf(valid)));
+    save();
+    syncRules();
   }
 
   @Override
   public synchronized void disconnect(String containerId) {
-    Endpoint ep = endpoints.remove(containerId);
-    if (published.remove(containerId) != null) {
-      syncPorts();
+    checkId(containerId);
+    Attachment a = attached.remove(containerId);
+    if (a != null) {
+      save();
+      if (!a.ports().isEmpty()) {
+        syncRules();
+      }
     }
-    String ns = netnsName(containerId);
-    HostCommand.run(List.of("ip", "link", "del", ep != null ? ep.hostVeth() : "vb" + containerId.substring(0, 12)), null);
-    HostCommand.run(List.of("ip", "netns", "del", ns), null);
+    String id12 = containerId.substring(0, 12);
+    IpCommand.deleteLinkIfExists(a != null ? a.endpoint().hostVeth() : "vb" + id12);
+    IpCommand.deleteNetnsIfExists(a != null
+        ? Path.of(a.endpoint().netnsPath()).getFileName().toString() : netnsName(containerId));
     ipam.release(containerId);
   }
 
   @Override
   public synchronized List<PortBinding> publish(Endpoint endpoint, List<PortBinding> requested) {
+    Attachment a = attached.get(endpoint.containerId());
+    if (a == null) {
+      throw new FailedPreconditionException("container " + endpoint.containerId() + " is not connected to " + bridge);
+    }
     List<PortBinding> out = new ArrayList<>();
     for (PortBinding r : requested) {
-      if (!List.of("tcp", "udp").contains(r.protocol())) {
-        throw new InvalidArgumentException("publishing " + r.protocol() + " ports is not supported");
-      }
-      int port = r.hostPort() == 0 ? freePort(r.hostIp(), r.protocol(), out) : r.hostPort();
+      validate(r);
+      int port = r.hostPort() == 0 ? freePort(endpoint.containerId(), r.hostIp(), r.protocol(), out) : r.hostPort();
       if (r.hostPort() != 0) {
-        checkFree(r.hostIp(), port, r.protocol(), out);
+        checkFree(endpoint.containerId(), r.hostIp(), port, r.protocol(), out);
       }
-      out.add(new PortBinding(r.hostIp(), port, r.containerPort(), r.protocol()));
+      out.add(new PortBinding(r.hostIp() == null ? "" : r.hostIp(), port, r.containerPort(), r.protocol()));
     }
-    if (!out.isEmpty()) {
-      published.put(endpoint.containerId(), out);
-      syncPorts();
-    }
+    attached.put(endpoint.containerId(), new Attachment(a.endpoint(), List.copyOf(out)));
+    save();
+    syncRules();
     return out;
   }
 
-  private void checkFree(String hostIp, int port, String proto, List<PortBinding> pending) {
-    String shown = (hostIp.isEmpty() ? "0.0.0.0" : hostIp) + ":" + port;
-    boolean ours = pending.stream().anyMatch(p -> p.hostPort() == port && p.protocol().equals(proto))
-        || published.values().stream().flatMap(List::stream)
-            .anyMatch(p -> p.hostPort() == port && p.protocol().equals(proto)
-                && (p.hostIp().isEmpty() || hostIp.isEmpty() || p.hostIp().equals(hostIp)));
-    if (ours || !bindable(hostIp, port, proto)) {
-      throw new ConflictException("Bind for " + shown + " failed: port is already allocated");
+  private static void validate(PortBinding p) {
+    if (!"tcp".equals(p.protocol()) && !"udp".equals(p.protocol())) {
+      throw new InvalidArgumentException("publishing " + p.protocol() + " ports is not supported (tcp or udp)");
+    }
+    if (p.containerPort() < 1 || p.containerPort() > 65535 || p.hostPort() < 0 || p.hostPort() > 65535) {
+      throw new InvalidArgumentException("invalid port mapping " + p.hostPort() + ":" + p.containerPort());
+    }
+    if (!NatRules.isWildcard(p.hostIp())) {
+      Ipam.toInt(p.hostIp());
     }
   }
 
-  private static boolean bindable(String hostIp, int port, String proto) {
-    try {
-      InetAddress addr = hostIp.isEmpty() ? InetAddress.getByName("0.0.0.0") : InetAddress.getByName(hostIp);
-      if (proto.equals("udp")) {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(addr, port))) {
-          return true;
-        }
-      }
-      try (ServerSocket s = new ServerSocket()) {
-        s.setReuseAddress(false);
-        s.bind(new InetSocketAddress(addr, port));
-        return true;
-      }
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private int freePort(String hostIp, String proto, List<PortBinding> pending) {
-    int lo = 32768;
-    int hi = 60999;
-    try {
-      String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-      lo = Integer.parseInt(range[0]);
-      hi = Integer.parseInt(range[1]);
-    } catch (IOException | RuntimeException ignored) {
-      // defaults
-    }
-    for (int i = 0; i < 200; i++) {
-      int port = lo + random.nextInt(hi - lo + 1);
-      try {
-        checkFree(hostIp, port, proto, pending);
-        return port;
-      } catch (ConflictException e) {
-        // try another
-      }
-    }
-    throw new UnavailableException("no free host port found in " + lo + "-" + hi);
-  }
-
-  /** Rebuilds the publish chain from the table in one nft transaction. */
-  private void syncPorts() {
-    StringBuilder sb = new StringBuilder("flush chain ip " + table + " publish\n");
-    published.forEach((id, ports) -> {
-      Endpoint ep = endpoints.get(id);
-      if (ep == null) {
-        return;
-      }
-      for (PortBinding p : ports) {
-        sb.append("add rule ip ").append(table).append(" publish ");
-        if (!p.hostIp().isEmpty() && !p.hostIp().equals("0.0.0.0")) {
-          sb.append("ip daddr ").append(p.hostIp()).append(' ');
-        }
-        sb.append(p.protocol()).append(" dport ").append(p.hostPort()).append(" dnat to ")
-            .append(ep.ip()).append(':').append(p.containerPort())
-            .append(" comment \"").append(id, 0, 12).append("\"\n");
+  /** Refuses a port another container of ours publishes, or a host socket holds. */
+  private void checkFree(String owner, String hostIp, int port, String proto, List<PortBinding> pending) {
+    String shown = (NatRules.isWildcard(hostIp) ? "0.0.0.0" : hostIp) + ":" + port;
+    List<PortBinding> taken = new ArrayList<>(pending);
+    attached.forEach((id, a) -> {
+      if (!id.equals(owner)) {
+        taken.addAll(a.ports());
       }
     });
-    HostCommand.nft(sb.toString());
-    LOG.debug("published ports now: {}", published);
+    boolean ours = taken.stream().anyMatch(p -> p.hostPort() == port && p.protocol().equals(proto)
+        && (NatRules.isWildcard(p.hostIp()) || NatRules.isWildcard(hostIp) || p.hostIp().equals(hostIp)));
+    if (ours) {
+      throw new ConflictException("Bind for " + shown + " failed: port is already allocated");
+    }
+    switch (HostPorts.tryBind(hostIp, port, proto)) {
+      case FREE -> { }
+      case IN_USE -> throw new ConflictException("Bind for " + shown + " failed: port is already allocated");
+      case ADDRESS_NOT_LOCAL -> throw new InvalidArgumentException(
+          "cannot publish on " + shown + ": " + hostIp + " is not an address of this host");
+    }
+  }
+
+  private int freePort(String owner, String hostIp, String proto, List<PortBinding> pending) {
+    int[] range = HostPorts.ephemeralRange();
+    int span = range[1] - range[0] + 1;
+    int start = random.nextInt(span);
+    for (int i = 0; i < span; i++) {
+      int port = range[0] + (start + i) % span;
+      try {
+        checkFree(owner, hostIp, port, proto, pending);
+        return port;
+      } catch (ConflictException e) {
+        // taken; the next one
+      }
+    }
+    throw new UnavailableException("no free host port left in " + range[0] + "-" + range[1]);
+  }
+
+  private void save() {
+    stateFile.write(new Saved(List.copyOf(attached.values())));
+  }
+
+  /** Regenerates our table from the attachments, in one transaction. */
+  private void syncRules() {
+    List<NatRules.Published> pub = attached.values().stream()
+        .filter(a -> !a.ports().isEmpty())
+        .map(a -> new NatRules.Published(a.endpoint().containerId(), a.endpoint().ip(), a.ports()))
+        .toList();
+    Nft.apply(NatRules.script(table, bridge, ipam.subnet(), pub));
+    LOG.debug("table ip {} rebuilt with {} publishing containers", table, pub.size());
   }
 
   @Override

@@ -103,7 +103,6 @@ public final class OciSpecGenerator {
     c.set("bounding", all.deepCopy());
     c.set("effective", user.uid() == 0 ? all.deepCopy() : mapper.createArrayNode());
     c.set("permitted", user.uid() == 0 ? all.deepCopy() : mapper.createArrayNode());
-    p.putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE").put("hard", 1048576).put("soft", 1048576);
     boolean nnp = s.securityOpt().stream().anyMatch(o -> o.equals("no-new-privileges")
         || o.equals("no-new-privileges:true") || o.equals("no-new-privileges=true"));
     p.put("noNewPrivileges", nnp);

@@ -103,6 +103,12 @@ public final class Router implements HttpHandler {
       respondError(response, 400, "invalid JSON: " + e.getOriginalMessage());
     } catch (BadRequestException | IllegalArgumentException e) {
       respondError(response, 400, e.getMessage());
+    } catch (java.io.IOException e) {
+      if (response.committed()) {
+        LOG.debug("{} {}: client went away: {}", request.method(), request.path(), e.toString());
+      } else {
+        respondError(response, 500, e.getMessage());
+      }
     } catch (Exception e) {
       LOG.warn("{} {} failed", request.method(), request.path(), e);
       respondError(response, 500, e.getMessage() == null ? e.toString() : e.getMessage());

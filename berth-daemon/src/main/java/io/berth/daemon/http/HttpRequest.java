@@ -99,7 +99,7 @@ public final class HttpRequest {
 
   private static String decode(String s) {
     try {
-      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw new BadRequestException("malformed URL encoding in " + s);
     }

@@ -53,10 +53,10 @@ class HttpConnectionTest {
   }
 
   @Test
-  void queryDecodingKeepsPlusSigns() {
-    HttpRequest q = new HttpRequest("GET", "/images/json?filters=%7B%22a%22%3A1%7D&b=x+y", java.util.Map.of(),
+  void queryDecodingIsFormDecoding() {
+    HttpRequest q = new HttpRequest("GET", "/images/json?filters=%7B%22a%22%3A1%7D&b=x+y%2Bz", java.util.Map.of(),
         java.io.InputStream.nullInputStream());
     assertThat(q.query("filters")).isEqualTo("{\"a\":1}");
-    assertThat(q.query("b")).isEqualTo("x+y");
+    assertThat(q.query("b")).isEqualTo("x y+z");
   }
 }

@@ -50,8 +50,9 @@ public final class Syscalls {
   public static void mount(String source, String target, String type, long flags, String data) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
+      MemorySegment opts = data == null ? MemorySegment.NULL : a.allocateFrom(data);
       int rc = (int) MOUNT.invokeExact(state, a.allocateFrom(source), a.allocateFrom(target),
-          a.allocateFrom(type), flags, data == null ? MemorySegment.NULL : a.allocateFrom(data));
+          a.allocateFrom(type), flags, opts);
       check(rc, state, "mount " + type + " on " + target);
     } catch (SyscallException e) {
       throw e;

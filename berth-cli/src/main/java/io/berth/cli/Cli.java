@@ -1,0 +1,78 @@
+package io.berth.cli;
+
+import io.berth.cli.api.ApiClient;
+import io.berth.cli.api.DockerHost;
+import io.berth.cli.tls.TlsOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * What every command needs: the daemon client (resolved like docker: {@code -H}, then
+ * {@code BERTH_HOST}, then {@code DOCKER_HOST}, then the default socket) and the process's
+ * streams and environment, passed in so tests can run commands in-process.
+ */
+public final class Cli {
+  public static final String DEFAULT_HOST = DockerHost.DEFAULT;
+  public final InputStream in;
+  public final PrintStream out;
+  public final PrintStream err;
+  public final Map<String, String> env;
+  private String hostFlag;
+  private TlsOptions.Flags tlsFlags = TlsOptions.Flags.NONE;
+  private ApiClient client;
+
+  public Cli(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+    this.in = in;
+    this.out = out;
+    this.err = err;
+    this.env = env;
+  }
+
+  void hostFlag(String h) {
+    this.hostFlag = h;
+  }
+
+  void tlsFlags(TlsOptions.Flags flags) {
+    this.tlsFlags = flags;
+  }
+
+  /** The daemon address in effect, normalised. */
+  public String host() {
+    return daemon().uri();
+  }
+
+  static String resolveHost(String flag, Map<String, String> env) {
+    return DockerHost.normalize(DockerHost.pick(flag, env), false);
+  }
+
+  /** The daemon address with its TLS settings; bad flags become IllegalArgumentException. */
+  public DockerHost daemon() {
+    try {
+      return DockerHost.resolve(hostFlag, env, TlsOptions.resolve(tlsFlags, env));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  public ApiClient client() {
+    if (client == null) {
+      client = new ApiClient(daemon());
+    }
+    return client;
+  }
+
+  /** True when our stdin is the process's and a terminal (never for in-process test streams). */
+  public boolean stdinIsTerminal() {
+    return in == System.in && Tty.isTerminal(0);
+  }
+
+  public boolean stdoutIsTerminal() {
+    return out == System.out && Tty.isTerminal(1);
+  }
+
+  public boolean stderrIsTerminal() {
+    return err == System.err && Tty.isTerminal(2);
+  }
+}

@@ -1,0 +1,142 @@
+package io.berth.cli;
+
+import io.berth.cli.api.ApiException;
+import io.berth.cli.api.DaemonUnreachableException;
+import io.berth.cli.commands.ContainerCommands;
+import io.berth.cli.commands.ImageCommands;
+import io.berth.cli.commands.RunCommand;
+import io.berth.cli.commands.SystemCommands;
+import io.berth.cli.commands.VolumeCommands;
+import io.berth.cli.tls.TlsOptions;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code berth}: the docker-like client of berthd. */
+@Command(name = "berth", description = "A container engine: the Berth CLI (speaks the Docker Engine API).",
+    usageHelpAutoWidth = true)
+public final class Main implements Runnable {
+  public static final String VERSION = "0.1.0";
+
+  @Option(names = {"-H", "--host"}, description = "Daemon socket to connect to (default: $BERTH_HOST, $DOCKER_HOST, "
+      + Cli.DEFAULT_HOST + ")", scope = CommandLine.ScopeType.INHERIT)
+  String host;
+
+  @Option(names = "--tls", description = "Use TLS; implied by --tlsverify")
+  boolean tls;
+
+  @Option(names = "--tlsverify", description = "Use TLS and verify the remote")
+  boolean tlsVerify;
+
+  @Option(names = "--tlscacert", paramLabel = "string", description = "Trust certs signed only by this CA (default \"$DOCKER_CERT_PATH/ca.pem\")")
+  String tlsCaCert;
+
+  @Option(names = "--tlscert", paramLabel = "string", description = "Path to TLS certificate file (default \"$DOCKER_CERT_PATH/cert.pem\")")
+  String tlsCert;
+
+  @Option(names = "--tlskey", paramLabel = "string", description = "Path to TLS key file (default \"$DOCKER_CERT_PATH/key.pem\")")
+  String tlsKey;
+
+  @Option(names = {"-v", "--version"}, description = "Print version information and quit")
+  boolean version;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print usage")
+  boolean help;
+
+  private final Cli cli;
+  private CommandLine self;
+
+  Main(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public void run() {
+    if (version) {
+      cli.out.println("Berth version " + VERSION + ", build " + build());
+      return;
+    }
+    self.usage(cli.out);
+  }
+
+  static String build() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** Runs the CLI in-process and returns the exit code (docker's: 1 for errors, 125 for run failures). */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+    Cli cli = new Cli(in, out, err, env);
+    Main main = new Main(cli);
+    CommandLine cl = new CommandLine(main);
+    main.self = cl;
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setUsageHelpAutoWidth(true);
+    SystemCommands.register(cl, cli);
+    ContainerCommands.register(cl, cli);
+    RunCommand.register(cl, cli);
+    ImageCommands.register(cl, cli);
+    VolumeCommands.register(cl, cli);
+    // the container's command follows the image: flags after it belong to the command, as in docker
+    for (String name : new String[] {"run", "create", "exec"}) {
+      cl.getSubcommands().get(name).setStopAtPositional(true);
+    }
+    cl.getSubcommands().get("container").getSubcommands().get("exec").setStopAtPositional(true);
+    cl.setExecutionStrategy(parsed -> {
+      cli.hostFlag(main.host);
+      cli.tlsFlags(new TlsOptions.Flags(main.tls, main.tlsVerify, main.tlsCaCert, main.tlsCert, main.tlsKey));
+      return new CommandLine.RunLast().execute(parsed);
+    });
+    cl.setParameterExceptionHandler((ex, a) -> {
+      if (ex instanceof CommandLine.UnmatchedArgumentException u && ex.getCommandLine() == cl
+          && !u.getUnmatched().isEmpty() && !u.getUnmatched().getFirst().startsWith("-")) {
+        err.println("berth: '" + u.getUnmatched().getFirst() + "' is not a berth command.");
+        err.println("See 'berth --help'");
+        return 1;
+      }
+      err.println("berth: " + ex.getMessage());
+      err.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      return 125;
+    });
+    cl.setExecutionExceptionHandler((thrown, cmd, parsed) -> {
+      Exception ex = thrown instanceof java.io.UncheckedIOException u ? u.getCause() : thrown;
+      String name = cmd.getCommandName();
+      boolean runLike = name.equals("run") || name.equals("create");
+      if (ex instanceof DaemonUnreachableException) {
+        err.println(ex.getMessage());
+        return 1;
+      }
+      if (ex instanceof ApiException api) {
+        err.println((runLike ? "berth: " : "") + "Error response from daemon: " + api.getMessage());
+        return runLike ? exitCodeFor(api.getMessage()) : 1;
+      }
+      // anything else is still reported in one line, never as a stack trace
+      String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+      err.println("berth: " + msg);
+      return runLike ? 125 : 1;
+    });
+    return cl.execute(args);
+  }
+
+  /** As docker: 127 when the command was not found, 126 when it could not be invoked, else 125. */
+  public static int exitCodeFor(String msg) {
+    if (msg.contains("executable file not found") || msg.contains("no such file or directory")) {
+      return 127;
+    }
+    if (msg.contains("permission denied")) {
+      return 126;
+    }
+    return 125;
+  }
+
+  public static void main(String[] args) {
+    int code = run(args, System.in, System.out, System.err, System.getenv());
+    System.out.flush();
+    System.exit(code);
+  }
+}

@@ -1,0 +1,24 @@
+package io.berth.cli.commands;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/** Turns {@code -f key=value} flags into the API's {@code filters} JSON. */
+final class Filters {
+  private Filters() {}
+
+  static String json(List<String> flags) {
+    ObjectNode o = Base.JSON.createObjectNode();
+    for (String f : flags) {
+      int eq = f.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("bad format of filter (expected name=value): " + f);
+      }
+      String k = f.substring(0, eq);
+      String v = f.substring(eq + 1);
+      ObjectNode m = o.has(k) ? (ObjectNode) o.get(k) : o.putObject(k);
+      m.put(v, true);
+    }
+    return o.toString();
+  }
+}

@@ -1,0 +1,99 @@
+package io.berth.cli.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiClientTest {
+  @TempDir Path dir;
+
+  @Test
+  void decodesChunkedBodiesSplitAnywhere() throws Exception {
+    try (TestServer s = new TestServer(dir)) {
+      var done = s.serve((req, in, out) -> {
+        TestServer.write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        TestServer.write(out, "5\r\n[{\"Id");
+        TestServer.write(out, "\"\r\n");
+        TestServer.write(out, "a;ext=1\r\n:\"abc\"}]\r\n\r\n");
+        TestServer.write(out, "0\r\n\r\n");
+      });
+      try (var r = new ApiClient(s.uri()).get("/containers/json?all=1")) {
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get(0).path("Id").asText()).isEqualTo("abc");
+      }
+      assertThat(done.get().head()).startsWith("GET /v1.47/containers/json?all=1 HTTP/1.1\r\n");
+    }
+  }
+
+  @Test
+  void sendsJsonWithContentLengthAndReadsFixedBodies() throws Exception {
+    try (TestServer s = new TestServer(dir)) {
+      var done = s.serve((req, in, out) ->
+          TestServer.write(out, "HTTP/1.1 201 Created\r\nContent-Length: 13\r\n\r\n{\"Id\":\"c1\"}\n\nignored"));
+      try (var r = new ApiClient(s.uri()).post("/containers/create?name=web", Map.of("Image", "busybox"))) {
+        assertThat(r.bytes()).asString().isEqualTo("{\"Id\":\"c1\"}\n\n");
+      }
+      var req = done.get();
+      assertThat(req.head()).contains("Content-Type: application/json\r\n").contains("Content-Length: 19\r\n");
+      assertThat(new String(req.body(), StandardCharsets.UTF_8)).isEqualTo("{\"Image\":\"busybox\"}");
+    }
+  }
+
+  @Test
+  void errorStatusCarriesTheDaemonsMessage() throws Exception {
+    try (TestServer s = new TestServer(dir)) {
+      s.serve((req, in, out) -> TestServer.write(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 37\r\n\r\n"
+          + "{\"message\":\"No such container: nope\"}"));
+      assertThatThrownBy(() -> new ApiClient(s.uri()).get("/containers/nope/json"))
+          .isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(404);
+            assertThat(e.getMessage()).isEqualTo("No such container: nope");
+          });
+    }
+  }
+
+  @Test
+  void hijackedStreamsAreDemultiplexedAndStdinHalfCloses() throws Exception {
+    try (TestServer s = new TestServer(dir)) {
+      var done = s.serve((req, in, out) -> {
+        TestServer.write(out, "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n"
+            + "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
+        String stdin = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        byte[] a = TestServer.frame(1, "got " + stdin);
+        byte[] b = TestServer.frame(2, "oops\n");
+        // split the frames mid-header and mid-payload
+        out.write(a, 0, 3);
+        out.flush();
+        out.write(a, 3, a.length - 3);
+        out.write(b, 0, 9);
+        out.flush();
+        out.write(b, 9, b.length - 9);
+      });
+      ApiClient.Connection c = new ApiClient(s.uri()).hijack("/containers/x/attach?stream=1&stdin=1", null);
+      c.out().write("hello\n".getBytes(StandardCharsets.UTF_8));
+      c.out().flush();
+      c.shutdownOutput().run();
+      ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+      ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+      StreamDemux.copy(c.in(), stdout, stderr, false);
+      c.close();
+      assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("got hello\n");
+      assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo("oops\n");
+      assertThat(done.get().head()).contains("Upgrade: tcp\r\n").contains("Connection: Upgrade\r\n");
+    }
+  }
+
+  @Test
+  void unreachableDaemonSaysWhere() {
+    String uri = "unix://" + dir.resolve("none.sock");
+    assertThatThrownBy(() -> new ApiClient(uri).get("/_ping"))
+        .isInstanceOf(DaemonUnreachableException.class)
+        .hasMessage("Cannot connect to the Berth daemon at " + uri + ". Is berthd running?");
+  }
+}

@@ -1,0 +1,57 @@
+package io.berth.network;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.errdefs.UnavailableException;
+import java.util.List;
+
+/**
+ * Everything this module does with nftables. Changes are applied as one script per call
+ * ({@code nft -f -}), which nftables runs as a single transaction: either the whole rule set
+ * change lands or none of it, so a half-built table is never visible to packets.
+ */
+final class Nft {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Nft() {}
+
+  /** Applies a script atomically. */
+  static void apply(String script) {
+    HostCommand.check(List.of("nft", "-f", "-"), script);
+  }
+
+  static boolean tableExists(String family, String table) {
+    return HostCommand.run(List.of("nft", "list", "table", family, table), null).exit() == 0;
+  }
+
+  /** The table as nft prints it with rule handles, or null if it does not exist. */
+  static String listTable(String family, String table) {
+    HostCommand.Result r = HostCommand.run(List.of("nft", "-a", "list", "table", family, table), null);
+    return r.exit() == 0 ? r.out() : null;
+  }
+
+  /** The whole rule set as nft's JSON ({@code {"nftables": [ {...}, ... ]}}), with handles. */
+  static JsonNode ruleset() {
+    String out = HostCommand.check(List.of("nft", "-j", "-a", "list", "ruleset"), null);
+    try {
+      return JSON.readTree(out).path("nftables");
+    } catch (java.io.IOException e) {
+      throw new UnavailableException("cannot parse `nft -j list ruleset` output: " + e.getMessage());
+    }
+  }
+
+  static void deleteTableIfExists(String family, String table) {
+    if (tableExists(family, table)) {
+      HostCommand.check(List.of("nft", "delete", "table", family, table), null);
+    }
+  }
+
+  static void deleteRule(String family, String table, String chain, long handle) {
+    HostCommand.check(List.of("nft", "delete", "rule", family, table, chain, "handle", Long.toString(handle)), null);
+  }
+
+  /** Quotes a name for an nft script so names that look like keywords still parse. */
+  static String quote(String s) {
+    return "\"" + s + "\"";
+  }
+}

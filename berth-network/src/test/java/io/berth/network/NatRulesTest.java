@@ -1,0 +1,48 @@
+package io.berth.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.network.BridgeNetwork.PortBinding;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NatRulesTest {
+  @Test
+  void scriptRecreatesTheTableSoReapplyingNeverDuplicates() {
+    String s = NatRules.script("berth", "berth0", "10.88.0.0/16", List.of());
+    assertThat(s).startsWith("add table ip berth\ndelete table ip berth\ntable ip berth {");
+    assertThat(s).contains("ip saddr 10.88.0.0/16 oifname != \"berth0\" masquerade")
+        .contains("iifname \"berth0\" ip daddr 127.0.0.0/8 drop");
+  }
+
+  @Test
+  void publishRulesCarryTheContainerTagAndHostAddress() {
+    String id = "0123456789abcdef0123";
+    String s = NatRules.script("berth", "berth0", "10.88.0.0/16", List.of(new NatRules.Published(id, "10.88.0.2",
+        List.of(new PortBinding("", 8080, 80, "tcp"), new PortBinding("127.0.0.1", 5353, 53, "udp")))));
+    assertThat(s).contains("tcp dport 8080 dnat to 10.88.0.2:80 comment \"berth:0123456789ab\"")
+        .contains("ip daddr 127.0.0.1 udp dport 5353 dnat to 10.88.0.2:53 comment \"berth:0123456789ab\"");
+  }
+
+  @Test
+  void onlyForeignForwardChainsThatCanDropGetOurAccepts() throws Exception {
+    String json = """
+        [
+         {"chain": {"family": "ip", "table": "filter", "name": "FORWARD", "hook": "forward", "policy": "drop"}},
+         {"chain": {"family": "inet", "table": "fw", "name": "forward", "hook": "forward", "policy": "accept"}},
+         {"rule": {"family": "inet", "table": "fw", "chain": "forward", "expr": [{"jump": {"target": "x"}}]}},
+         {"chain": {"family": "inet", "table": "quiet", "name": "forward", "hook": "forward", "policy": "accept"}},
+         {"chain": {"family": "ip", "table": "berth", "name": "forward", "hook": "forward", "policy": "drop"}},
+         {"chain": {"family": "ip", "table": "nat", "name": "POSTROUTING", "hook": "postrouting", "policy": "drop"}}
+        ]""";
+    var chains = ForeignForward.droppingForwardChains(new ObjectMapper().readTree(json), "berth");
+    assertThat(chains).containsExactly(
+        new ForeignForward.Chain("ip", "filter", "FORWARD"), new ForeignForward.Chain("inet", "fw", "forward"));
+  }
+
+  @Test
+  void macFollowsTheAddress() {
+    assertThat(LinuxBridgeNetwork.mac("10.88.0.2")).isEqualTo("02:42:0a:58:00:02");
+  }
+}
