@@ -74,9 +74,6 @@ public final class Main implements Runnable {
     Main main = new Main(cli);
     CommandLine cl = new CommandLine(main);
     main.self = cl;
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    cl.setUsageHelpAutoWidth(true);
     SystemCommands.register(cl, cli);
     ContainerCommands.register(cl, cli);
     RunCommand.register(cl, cli);
@@ -87,6 +84,10 @@ public final class Main implements Runnable {
       cl.getSubcommands().get(name).setStopAtPositional(true);
     }
     cl.getSubcommands().get("container").getSubcommands().get("exec").setStopAtPositional(true);
+    // after registration: picocli hands the streams only to subcommands that already exist
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setUsageHelpAutoWidth(true);
     cl.setExecutionStrategy(parsed -> {
       cli.hostFlag(main.host);
       cli.tlsFlags(new TlsOptions.Flags(main.tls, main.tlsVerify, main.tlsCaCert, main.tlsCert, main.tlsKey));

@@ -148,6 +148,9 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
           + "link add " + hostVeth + " type veth peer name " + peer + "\n"
           + "link set " + peer + " netns " + ns + "\n"
           + "link set " + hostVeth + " master " + bridge + "\n"
+          // br_netfilter DNATs bridged frames in place; a container reaching its own published
+          // port then needs its frame sent back out the port it came in on
+          + "link set " + hostVeth + " type bridge_slave hairpin on\n"
           + "link set " + hostVeth + " up\n");
       IpCommand.batchIn(ns, "link set lo up\n"
           + "link set " + peer + " name eth0\n"

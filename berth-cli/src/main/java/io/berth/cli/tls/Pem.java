@@ -60,7 +60,7 @@ public final class Pem {
       String type = m.group(1);
       byte[] der = Base64.getMimeDecoder().decode(m.group(2).replaceAll("\\s", ""));
       try {
-        return switch (type) {
+        PrivateKey key = switch (type) {
           case "PRIVATE KEY" -> pkcs8(der, file);
           case "RSA PRIVATE KEY" -> KeyFactory.getInstance("RSA")
               .generatePrivate(new PKCS8EncodedKeySpec(wrap(RSA_ALG, der)));
@@ -68,8 +68,11 @@ public final class Pem {
               .generatePrivate(new PKCS8EncodedKeySpec(wrap(ecAlgorithm(der, file), der)));
           case "ENCRYPTED PRIVATE KEY" -> throw new IOException(
               "encrypted private key " + file + " is not supported: decrypt it with 'openssl pkey'");
-          default -> null;
+          default -> null; // a certificate or parameters block: keep looking
         };
+        if (key != null) {
+          return key;
+        }
       } catch (GeneralSecurityException e) {
         throw new IOException("could not read private key " + file + ": " + e.getMessage(), e);
       }
@@ -168,7 +171,8 @@ public final class Pem {
     }
 
     void skip(int tag) throws IOException {
-      pos += header(tag);
+      int len = header(tag);
+      pos += len;
     }
 
     byte[] contents(int tag) throws IOException {

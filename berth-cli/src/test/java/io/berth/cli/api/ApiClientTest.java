@@ -18,9 +18,10 @@ class ApiClientTest {
     try (TestServer s = new TestServer(dir)) {
       var done = s.serve((req, in, out) -> {
         TestServer.write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
-        TestServer.write(out, "5\r\n[{\"Id");
+        TestServer.write(out, "6\r\n[{\"Id");
         TestServer.write(out, "\"\r\n");
-        TestServer.write(out, "a;ext=1\r\n:\"abc\"}]\r\n\r\n");
+        TestServer.write(out, "8;ext=1\r\n:\"abc\"}]\r");
+        TestServer.write(out, "\n");
         TestServer.write(out, "0\r\n\r\n");
       });
       try (var r = new ApiClient(s.uri()).get("/containers/json?all=1")) {

@@ -101,7 +101,9 @@ public final class Router implements HttpHandler {
       respondError(response, e.httpStatus(), e.getMessage());
     } catch (JsonProcessingException e) {
       respondError(response, 400, "invalid JSON: " + e.getOriginalMessage());
-    } catch (BadRequestException | IllegalArgumentException e) {
+    } catch (BadRequestException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
       respondError(response, 400, e.getMessage());
     } catch (java.io.IOException e) {
       if (response.committed()) {

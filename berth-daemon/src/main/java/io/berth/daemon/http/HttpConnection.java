@@ -93,6 +93,11 @@ final class HttpConnection {
     HttpResponse response = new HttpResponse(out, in, parts[0].equals("HEAD"));
     try {
       handler.handle(request, response);
+    } catch (BadRequestException e) {
+      if (!response.committed()) {
+        throw e;
+      }
+      return false;
     } catch (Exception e) {
       if (!response.committed()) {
         LOG.warn("unhandled error on {} {}", parts[0], parts[1], e);
