@@ -117,7 +117,9 @@ public final class RuncRuntime implements ContainerRuntime {
         "--conmon-pidfile", stateDir.resolve("conmon.pid").toString(),
         "--runtime-arg", "--root=" + config.runcRoot(),
         "--runtime-arg", "--log=" + stateDir.resolve("runc.log"),
-        "--runtime-arg", "--log-format=json", "--log-level", "error"));
+        "--runtime-arg", "--log-format=json", "--log-level", "error",
+        // conmon writes files such as "oom" into its persist dir; keep them in the bundle
+        "--persist-dir", stateDir.toString()));
     if (spec.tty()) {
       cmd.add("-t");
     }
@@ -125,7 +127,8 @@ public final class RuncRuntime implements ContainerRuntime {
       cmd.add("-i");
     }
     try {
-      Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+      Process p = new ProcessBuilder(cmd).directory(stateDir.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.appendTo(stateDir.resolve("conmon.err").toFile())).start();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -295,7 +298,8 @@ public final class RuncRuntime implements ContainerRuntime {
     exits.forget(id);
     try {
       Files.deleteIfExists(config.socketDir().resolve(id));
-      for (String f : List.of("pidfile", "conmon.pid", "attach", "ctl", "winsz", "runc.log", "conmon.err")) {
+      for (String f : List.of("pidfile", "conmon.pid", "attach", "ctl", "winsz", "runc.log", "conmon.err", "oom",
+          "exit")) {
         Files.deleteIfExists(stateDir.resolve(f));
       }
     } catch (IOException e) {
