@@ -10,7 +10,7 @@ cd "$root"
 berth_host_packages
 berth_find_java
 echo "==> building with $JAVA_HOME"
-mvn -B -q -DskipTests package
+MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -q -DskipTests package
 
 sock=/run/berth/berth.sock
 export DOCKER_HOST=unix://$sock

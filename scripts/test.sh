@@ -10,4 +10,4 @@ cd "$root"
 berth_host_packages
 berth_find_java
 echo "==> mvn verify with $JAVA_HOME"
-mvn -B verify
+MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B verify
