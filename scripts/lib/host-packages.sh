@@ -9,6 +9,8 @@ berth_host_packages() {
   [ -x /usr/bin/tini-static ] || need+=(tini)
   command -v curl >/dev/null || need+=(curl)
   command -v skopeo >/dev/null || need+=(skopeo)
+  command -v openssl >/dev/null || need+=(openssl)
+  command -v script >/dev/null || need+=(bsdutils)
   command -v mvn >/dev/null || need+=(maven)
   if [ ${#need[@]} -gt 0 ]; then
     echo "==> installing host packages: ${need[*]}"
