@@ -69,6 +69,11 @@ class EngineFeaturesIT {
     r = Exec.run(TestDaemon.env(), null, 60,
         List.of("script", "-qec", "/usr/local/bin/docker exec -t tty sh -c 'tty; echo ok'", "/dev/null"));
     assertThat(r.out()).contains("/dev/pts/").contains("ok");
+    // docker run -it: the typed line reaches the shell through conmon's attach socket
+    r = Exec.run(TestDaemon.env(), null, 60, List.of("sh", "-c",
+        "(sleep 2; echo 'echo typed-$((40+2))'; sleep 1; echo exit) | script -qec '/usr/local/bin/docker run -it --rm "
+            + IMAGE + " sh' /dev/null"));
+    assertThat(r.out()).contains("typed-42");
   }
 
   @Test
