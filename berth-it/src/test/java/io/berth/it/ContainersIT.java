@@ -106,9 +106,17 @@ class ContainersIT {
     waitFor(() -> Exec.sh("curl -sf http://127.0.0.1:28181/hello").out().contains("Hello from Berth"));
     Exec.Result r = docker("port", "web");
     assertThat(r.out()).contains("8080/tcp -> 0.0.0.0:28181");
-    Exec.Result conflict = docker("run", "-d", "-p", "28181:8080", IMAGE, "sleep", "100");
+    String vethsBefore = Exec.sh("ip -o link show type veth | grep -c ' vb' || true").out().trim();
+    String rulesBefore = Exec.sh("nft list table ip berth_it | grep -c dnat || true").out().trim();
+    Exec.Result conflict = docker("run", "-d", "--name", "conflict", "-p", "28181:8080", IMAGE, "sleep", "100");
     assertThat(conflict.exit()).isNotZero();
-    assertThat(conflict.err()).contains("28181");
+    assertThat(conflict.err()).contains("Bind for 0.0.0.0:28181 failed: port is already allocated");
+    // the failed start left no veth, namespace, mount or rule behind; the container stays "created"
+    assertThat(Exec.sh("ip -o link show type veth | grep -c ' vb' || true").out().trim()).isEqualTo(vethsBefore);
+    assertThat(Exec.sh("nft list table ip berth_it | grep -c dnat || true").out().trim()).isEqualTo(rulesBefore);
+    assertThat(docker("inspect", "--format", "{{.State.Status}}", "conflict").out().trim()).isEqualTo("created");
+    String cid = docker("inspect", "--format", "{{.Id}}", "conflict").out().trim();
+    assertThat(Exec.sh("grep -c " + cid + " /proc/self/mountinfo || true").out().trim()).isEqualTo("0");
     check(docker("run", "-d", "--name", "rnd", "-P", "--expose", "8080", IMAGE,
         "httpd", "-f", "-p", "8080", "-h", "/www"), "run -P");
     String mapped = docker("port", "rnd", "8080/tcp").out().trim();
@@ -145,6 +153,26 @@ class ContainersIT {
   }
 
   @Test
+  void listFilters() {
+    check(docker("run", "--name", "f-exited", "-l", "team=a", IMAGE, "true"), "run");
+    check(docker("run", "-d", "--name", "f-running", "-l", "team=b", IMAGE, "sleep", "100"), "run");
+    assertThat(docker("ps", "-a", "--filter", "status=exited", "--format", "{{.Names}}").out().trim()).isEqualTo("f-exited");
+    assertThat(docker("ps", "-a", "--filter", "label=team=b", "--format", "{{.Names}}").out().trim()).isEqualTo("f-running");
+    assertThat(docker("ps", "--format", "{{.Names}}").out().trim()).isEqualTo("f-running");
+    assertThat(docker("ps", "-a", "--filter", "name=f-", "-q").out().lines().count()).isEqualTo(2);
+    assertThat(docker("ps", "-a", "--filter", "bogus=1").exit()).isNotZero();
+  }
+
+  @Test
+  void unlessStoppedIsNotRestartedAfterAManualStop() throws Exception {
+    check(docker("run", "-d", "--name", "us", "--restart", "unless-stopped", IMAGE, "sleep", "100"), "run");
+    check(docker("stop", "-t", "1", "us"), "stop");
+    Thread.sleep(1500);
+    assertThat(docker("inspect", "--format", "{{.State.Status}} {{.RestartCount}}", "us").out().trim())
+        .isEqualTo("exited 0");
+  }
+
+  @Test
   void restartPolicyOnFailure() {
     check(docker("run", "-d", "--name", "rp", "--restart", "on-failure:2", IMAGE, "sh", "-c", "exit 1"), "run");
     waitFor(() -> docker("inspect", "--format", "{{.RestartCount}} {{.State.Status}}", "rp").out().trim()
@@ -172,6 +200,11 @@ class ContainersIT {
     r = docker("run", "--rm", IMAGE, "/no/such/binary");
     assertThat(r.exit()).isEqualTo(127);
     r = docker("run", "--name", "bad name!", IMAGE, "true");
+    assertThat(r.exit()).isNotZero();
+    r = docker("run", "--rm", "--mount", "type=bind,source=/nonexistent/berth,target=/x", IMAGE, "true");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("bind source path does not exist");
+    r = docker("run", "--rm", "--restart", "always", IMAGE, "true");
     assertThat(r.exit()).isNotZero();
     r = Exec.sh("curl -s -o /dev/null -w '%{http_code}' --unix-socket " + TestDaemon.SOCKET
         + " -H 'Content-Type: application/json' -d '{not json' http://d/v1.47/containers/create");

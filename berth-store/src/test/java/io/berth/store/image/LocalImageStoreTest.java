@@ -81,6 +81,30 @@ class LocalImageStoreTest {
   }
 
   @Test
+  void loadsTheClassicDockerArchiveLayout() throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin/skopeo"))) {
+      throw new org.opentest4j.TestAbortedException("skopeo is not installed");
+    }
+    ImageStore a = Stores.open(tmp.resolve("a")).images();
+    Image img = a.importRootfs(new ByteArrayInputStream(rootfs()), new ImageStore.ImportOptions("x/classic:1", List.of(), null, null));
+    Path saved = tmp.resolve("saved.tar");
+    try (var out = Files.newOutputStream(saved)) {
+      a.save(List.of("x/classic:1"), out);
+    }
+    // skopeo writes the pre-Docker-25 layout: <hex>.json config, <hex>.tar layers, manifest.json only
+    Path classic = tmp.resolve("classic.tar");
+    Process p = new ProcessBuilder("skopeo", "copy", "docker-archive:" + saved, "docker-archive:" + classic + ":x/classic:2")
+        .redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(log).isZero();
+    ImageStore b = Stores.open(tmp.resolve("b")).images();
+    try (var in = Files.newInputStream(classic)) {
+      assertThat(b.load(in).tags()).containsExactly("x/classic:2");
+    }
+    assertThat(b.resolve("x/classic:2").diffIds()).isEqualTo(img.diffIds());
+  }
+
+  @Test
   void rmiSemantics() throws Exception {
     ImageStore s = Stores.open(tmp.resolve("a")).images();
     Image img = s.importRootfs(new ByteArrayInputStream(rootfs()), new ImageStore.ImportOptions("r/a:1", List.of(), null, null));
