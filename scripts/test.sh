@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
 . scripts/lib/java.sh
 . scripts/lib/host-packages.sh
-berth_host_packages
+berth_host_packages test
 berth_find_java
 echo "==> mvn verify with $JAVA_HOME"
 MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B verify

@@ -1,4 +1,5 @@
 # Installs the host packages Berth needs (Debian/Ubuntu, as root) when any is missing.
+# With "test", also the peers the end-to-end suite drives: Debian's docker.io (dockerd).
 berth_host_packages() {
   local need=() p
   command -v runc >/dev/null || need+=(runc)
@@ -12,6 +13,9 @@ berth_host_packages() {
   command -v openssl >/dev/null || need+=(openssl)
   command -v script >/dev/null || need+=(bsdutils)
   command -v mvn >/dev/null || need+=(maven)
+  if [ "${1:-}" = test ]; then
+    command -v dockerd >/dev/null || need+=(docker.io)
+  fi
   if [ ${#need[@]} -gt 0 ]; then
     echo "==> installing host packages: ${need[*]}"
     if [ "$(id -u)" != 0 ]; then echo "run as root to install: ${need[*]}" >&2; return 1; fi

@@ -3,136 +3,268 @@ package io.berth.store.layer;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.Digest;
 import io.berth.store.os.Syscalls;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Unpacks one layer tar (plain, gzip or zstd) into an empty directory that becomes an overlayfs
- * lower layer: OCI whiteouts turn into overlay whiteouts (0:0 character devices) and opaque
- * directories into the {@code trusted.overlay.opaque} attribute. Entries that would land outside
- * the directory ({@code ..}, absolute names, writes through symlinks, hard links to outside)
- * are refused with an error naming the entry.
+ * Unpacks one layer tar (plain, gzip or zstd, detected by magic bytes) onto a directory, keeping
+ * modes, owners, times, links, device nodes and {@code SCHILY.xattr} attributes.
+ *
+ * <p>OCI whiteouts are handled in one of two ways. {@link Whiteouts#OVERLAY} is for a directory
+ * that becomes an overlayfs lower layer: {@code .wh.name} turns into an overlay whiteout (a 0:0
+ * character device) and {@code .wh..wh..opq} into {@code trusted.overlay.opaque=y}.
+ * {@link Whiteouts#DELETE} is for flattening layers onto one directory: the named path, or the
+ * opaque directory's older content, is deleted.
+ *
+ * <p>Entries are never written outside the root: {@code ..} names are refused, absolute names are
+ * taken relative to the root, symlinks in a parent path are followed only while they stay inside
+ * (see {@link RootPath}), an existing symlink at the entry's own name is replaced, not followed,
+ * and hard links must point at something already inside. Refusals name the entry.
  */
 public final class LayerApplier {
+  private static final Logger LOG = LoggerFactory.getLogger(LayerApplier.class);
   private static final String WHITEOUT = ".wh.";
   private static final String OPAQUE = ".wh..wh..opq";
+  private static final String XATTR = "SCHILY.xattr.";
+  private static final int EPERM = 1;
+
+  /** How whiteout entries are materialised. */
+  public enum Whiteouts { OVERLAY, DELETE }
 
   /** What an applied layer was: its diff id (digest of the uncompressed tar) and byte size. */
   public record Applied(Digest diffId, long size) {}
 
-  public Applied apply(InputStream compressed, Path root) {
-    MessageDigest md = Digest.newSha256();
-    long[] size = {0};
-    InputStream counting = new java.io.FilterInputStream(Compression.decompressed(compressed)) {
-      @Override
-      public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-          size[0]++;
-        }
-        return b;
-      }
+  private final Whiteouts whiteouts;
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) {
-          size[0] += n;
-        }
-        return n;
-      }
-    };
+  /** An applier for overlayfs lower layers. */
+  public LayerApplier() {
+    this(Whiteouts.OVERLAY);
+  }
+
+  public LayerApplier(Whiteouts whiteouts) {
+    this.whiteouts = whiteouts;
+  }
+
+  /**
+   * Applies the layer read from {@code layer} onto {@code root} (created when missing). Malformed
+   * or malicious tars are refused with an InvalidArgumentException naming the entry; what was
+   * already written stays, so callers unpack into a fresh directory they discard on failure.
+   */
+  public Applied apply(InputStream layer, Path root) {
+    MessageDigest md = Digest.newSha256();
+    CountingInputStream counting = new CountingInputStream(Compression.decompressed(layer));
     DigestInputStream hashed = new DigestInputStream(counting, md);
-    List<Runnable> dirTimes = new ArrayList<>();
+    Extraction x = new Extraction(root);
     try {
       Files.createDirectories(root);
       TarArchiveInputStream tar = new TarArchiveInputStream(hashed);
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
-        applyEntry(tar, e, root, dirTimes);
+        x.entry(tar, e);
       }
+      // the digest covers the whole tar, end-of-archive padding included
       hashed.transferTo(OutputStream.nullOutputStream());
-      for (int i = dirTimes.size() - 1; i >= 0; i--) {
-        dirTimes.get(i).run();
-      }
-      return new Applied(Digest.ofSha256(md), size[0]);
+      x.finish();
+      return new Applied(Digest.ofSha256(md), counting.count);
     } catch (IOException ex) {
-      throw new InvalidArgumentException("invalid layer tar: " + ex.getMessage());
+      throw new InvalidArgumentException("invalid layer tar: " + ex.getMessage(), ex);
+    } catch (UncheckedIOException ex) {
+      throw new InvalidArgumentException("invalid layer tar: " + ex.getCause().getMessage(), ex);
     }
   }
 
-  private void applyEntry(TarArchiveInputStream tar, TarArchiveEntry e, Path root, List<Runnable> dirTimes)
-      throws IOException {
-    String rel = clean(e.getName());
-    if (rel.isEmpty()) {
-      return;
+  /** State of one extraction: the root, what this layer wrote, directory times to set last. */
+  private final class Extraction {
+    private final Path root;
+    private final Set<String> written = new HashSet<>();
+    private final List<Runnable> dirTimes = new ArrayList<>();
+
+    Extraction(Path root) {
+      this.root = root;
     }
-    Path target = root.resolve(rel);
-    Path parent = target.getParent();
-    ensureParent(root, parent, e.getName());
-    String base = target.getFileName().toString();
-    if (base.equals(OPAQUE)) {
-      Files.createDirectories(parent);
-      Syscalls.lsetxattr(parent.toString(), "trusted.overlay.opaque", "y".getBytes());
-      return;
-    }
-    if (base.startsWith(WHITEOUT)) {
-      Path hidden = parent.resolve(base.substring(WHITEOUT.length()));
-      deleteRecursively(hidden);
-      Syscalls.mknod(hidden.toString(), Syscalls.S_IFCHR, 0);
-      return;
-    }
-    if (!e.isDirectory() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      deleteRecursively(target);
-    }
-    if (e.isDirectory()) {
-      if (Files.isSymbolicLink(target) || (Files.exists(target) && !Files.isDirectory(target))) {
+
+    void entry(TarArchiveInputStream tar, TarArchiveEntry e) throws IOException {
+      String rel = RootPath.clean(e.getName());
+      if (rel.isEmpty()) {
+        if (e.isDirectory()) {
+          attributes(root, e);
+        }
+        return;
+      }
+      List<String> created = new ArrayList<>();
+      Path target = RootPath.resolve(root, rel, e.getName(), true, created);
+      written.addAll(created);
+      String base = target.getFileName().toString();
+      if (base.equals(OPAQUE)) {
+        opaque(target.getParent());
+        return;
+      }
+      if (base.startsWith(WHITEOUT + WHITEOUT)) {
+        return; // AUFS bookkeeping (.wh..wh.plnk and friends), meaningless here
+      }
+      if (base.startsWith(WHITEOUT)) {
+        whiteout(target.getParent(), base.substring(WHITEOUT.length()), e.getName());
+        return;
+      }
+      String key = root.relativize(target).toString();
+      boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+      if (exists && !(e.isDirectory() && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS))) {
         deleteRecursively(target);
       }
-      Files.createDirectories(target);
-    } else if (e.isSymbolicLink()) {
-      Files.createSymbolicLink(target, Path.of(e.getLinkName()));
-    } else if (e.isLink()) {
-      String linkRel = clean(e.getLinkName());
-      Path src = root.resolve(linkRel);
-      if (linkRel.isEmpty() || !Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
-        throw new InvalidArgumentException("layer entry " + e.getName() + ": hard link target "
-            + e.getLinkName() + " is not in the layer");
+      written.add(key);
+      if (e.isDirectory()) {
+        Files.createDirectories(target);
+      } else if (e.isSymbolicLink()) {
+        Files.createSymbolicLink(target, Path.of(e.getLinkName()));
+      } else if (e.isLink()) {
+        hardLink(target, e);
+        return;
+      } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+        if (!node(target, e)) {
+          written.remove(key);
+          return;
+        }
+      } else if (e.isFile()) {
+        try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE)) {
+          tar.transferTo(out);
+        }
+      } else {
+        written.remove(key);
+        return;
       }
-      ensureParent(root, src.getParent(), e.getLinkName());
-      Files.createLink(target, src);
-      return;
-    } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
-      int type = e.isFIFO() ? 0010000 : e.isCharacterDevice() ? Syscalls.S_IFCHR : 0060000;
-      long dev = ((long) e.getDevMajor() << 8) | (e.getDevMinor() & 0xff) | ((long) (e.getDevMinor() & ~0xff) << 12);
-      Syscalls.mknod(target.toString(), type | (e.getMode() & 07777), dev);
-    } else if (e.isFile()) {
-      Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
-    } else {
-      return;
+      attributes(target, e);
     }
-    Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-    Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
-    if (!e.isSymbolicLink()) {
-      Files.setAttribute(target, "unix:mode", e.getMode() & 07777);
+
+    private void hardLink(Path target, TarArchiveEntry e) throws IOException {
+      String linkRel = RootPath.clean(e.getLinkName());
+      if (linkRel.isEmpty()) {
+        throw new InvalidArgumentException("layer entry \"" + e.getName() + "\": empty hard link target");
+      }
+      Path src = RootPath.resolve(root, linkRel, e.getName(), false, new ArrayList<>());
+      if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
+        throw new InvalidArgumentException("layer entry \"" + e.getName() + "\": hard link target \""
+            + e.getLinkName() + "\" is not a file in the layer");
+      }
+      Files.createLink(target, src);
+    }
+
+    /** mknod; only root may make devices, so without the privilege they are skipped, and said so. */
+    private boolean node(Path target, TarArchiveEntry e) {
+      int type = e.isFIFO() ? 0010000 : e.isCharacterDevice() ? Syscalls.S_IFCHR : 0060000;
+      long major = e.getDevMajor();
+      long minor = e.getDevMinor();
+      long dev = ((major & 0xfff) << 8) | (minor & 0xff) | ((minor & ~0xffL) << 12) | ((major & ~0xfffL) << 32);
+      try {
+        Syscalls.mknod(target.toString(), type | (e.getMode() & 07777), dev);
+        return true;
+      } catch (Syscalls.SyscallException ex) {
+        if (ex.errno == EPERM) {
+          LOG.warn("skipping device node {} of the layer: not permitted to create devices", e.getName());
+          return false;
+        }
+        throw new InvalidArgumentException("layer entry \"" + e.getName() + "\": " + ex.getMessage());
+      }
+    }
+
+    private void whiteout(Path dir, String name, String entry) throws IOException {
+      if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")) {
+        throw new InvalidArgumentException("layer entry \"" + entry + "\" is not a valid whiteout");
+      }
+      Path hidden = dir.resolve(name);
+      String key = root.relativize(hidden).toString();
+      if (written.contains(key)) {
+        return; // a whiteout hides lower layers only, never what this layer itself adds
+      }
+      deleteRecursively(hidden);
+      if (whiteouts == Whiteouts.OVERLAY) {
+        Syscalls.mknod(hidden.toString(), Syscalls.S_IFCHR, 0);
+        written.add(key);
+      }
+    }
+
+    private void opaque(Path dir) throws IOException {
+      if (whiteouts == Whiteouts.OVERLAY) {
+        Syscalls.lsetxattr(dir.toString(), "trusted.overlay.opaque", "y".getBytes(StandardCharsets.US_ASCII));
+      } else {
+        pruneOlder(dir);
+      }
+    }
+
+    /** Deletes whatever below {@code dir} an earlier layer put there. */
+    private void pruneOlder(Path dir) throws IOException {
+      List<Path> children;
+      try (Stream<Path> s = Files.list(dir)) {
+        children = s.toList();
+      }
+      for (Path c : children) {
+        if (!written.contains(root.relativize(c).toString())) {
+          deleteRecursively(c);
+        } else if (Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
+          pruneOlder(c);
+        }
+      }
+    }
+
+    private void attributes(Path target, TarArchiveEntry e) throws IOException {
+      Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+      xattrs(target, e);
+      if (e.isSymbolicLink()) {
+        return;
+      }
+      // after chown, which clears set-id bits
+      Files.setAttribute(target, "unix:mode", e.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
       FileTime mtime = FileTime.from(e.getLastModifiedDate().toInstant());
       if (e.isDirectory()) {
         dirTimes.add(() -> setTime(target, mtime));
       } else {
         setTime(target, mtime);
+      }
+    }
+
+    private void xattrs(Path target, TarArchiveEntry e) {
+      for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
+        if (!h.getKey().startsWith(XATTR)) {
+          continue;
+        }
+        String name = h.getKey().substring(XATTR.length());
+        if (h.getValue().indexOf('\uFFFD') >= 0) {
+          // the tar reader decodes PAX values as UTF-8, so binary values cannot be restored exactly
+          LOG.debug("skipping binary xattr {} of layer entry {}", name, e.getName());
+          continue;
+        }
+        try {
+          Syscalls.lsetxattr(target.toString(), name, h.getValue().getBytes(StandardCharsets.UTF_8));
+        } catch (Syscalls.SyscallException ex) {
+          LOG.debug("cannot set xattr {} on layer entry {}: {}", name, e.getName(), ex.getMessage());
+        }
+      }
+    }
+
+    void finish() {
+      for (int i = dirTimes.size() - 1; i >= 0; i--) {
+        dirTimes.get(i).run();
       }
     }
   }
@@ -145,52 +277,9 @@ public final class LayerApplier {
     }
   }
 
-  /**
-   * Normalises an entry name to a relative path inside the layer; refuses names that climb out.
-   */
+  /** Normalises an entry name to a relative path inside a root; refuses names that climb out. */
   public static String clean(String name) {
-    String n = name.replace('\\', '/');
-    while (n.startsWith("./")) {
-      n = n.substring(2);
-    }
-    while (n.startsWith("/")) {
-      n = n.substring(1);
-    }
-    List<String> parts = new ArrayList<>();
-    for (String p : n.split("/")) {
-      if (p.isEmpty() || p.equals(".")) {
-        continue;
-      }
-      if (p.equals("..")) {
-        throw new InvalidArgumentException("layer entry \"" + name + "\" escapes the root (\"..\")");
-      }
-      if (p.indexOf('\0') >= 0) {
-        throw new InvalidArgumentException("layer entry \"" + name + "\" has a NUL byte");
-      }
-      parts.add(p);
-    }
-    return String.join("/", parts);
-  }
-
-  /** Creates missing parents, refusing to go through a symlink (which could point anywhere). */
-  private static void ensureParent(Path root, Path parent, String entry) throws IOException {
-    Path rel = root.relativize(parent);
-    Path cur = root;
-    for (Path part : rel) {
-      if (part.toString().isEmpty()) {
-        continue;
-      }
-      cur = cur.resolve(part);
-      if (Files.isSymbolicLink(cur)) {
-        throw new InvalidArgumentException("layer entry \"" + entry + "\" would be written through the symlink "
-            + root.relativize(cur) + "; refusing (possible escape from the root)");
-      }
-      if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectory(cur);
-      } else if (!Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
-        throw new InvalidArgumentException("layer entry \"" + entry + "\": " + root.relativize(cur) + " is not a directory");
-      }
-    }
+    return RootPath.clean(name);
   }
 
   static void deleteRecursively(Path p) throws IOException {
@@ -207,12 +296,39 @@ public final class LayerApplier {
     Files.delete(p);
   }
 
-  /** Deletes a directory tree; for callers outside the package. */
+  /** Deletes a directory tree without following symlinks; for callers outside the package. */
   public static void deleteTree(Path p) {
     try {
       deleteRecursively(p);
     } catch (IOException e) {
       throw new UncheckedIOException("deleting " + p, e);
+    }
+  }
+
+  /** Counts the uncompressed bytes, which is the layer's size. */
+  private static final class CountingInputStream extends FilterInputStream {
+    long count;
+
+    CountingInputStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
     }
   }
 }
