@@ -72,10 +72,10 @@ public final class LayerApplier {
    */
   public Applied apply(InputStream layer, Path root) {
     MessageDigest md = Digest.newSha256();
-    CountingInputStream counting = new CountingInputStream(Compression.decompressed(layer));
-    DigestInputStream hashed = new DigestInputStream(counting, md);
     Extraction x = new Extraction(root);
     try {
+      CountingInputStream counting = new CountingInputStream(Compression.decompressed(layer));
+      DigestInputStream hashed = new DigestInputStream(counting, md);
       Files.createDirectories(root);
       TarArchiveInputStream tar = new TarArchiveInputStream(hashed);
       TarArchiveEntry e;
@@ -111,10 +111,13 @@ public final class LayerApplier {
         }
         return;
       }
+      String base = rel.substring(rel.lastIndexOf('/') + 1);
+      if (whiteouts == Whiteouts.DELETE && base.startsWith(WHITEOUT) && !parentExists(rel, e.getName())) {
+        return; // nothing below to delete, and no reason to make the directory
+      }
       List<String> created = new ArrayList<>();
       Path target = RootPath.resolve(root, rel, e.getName(), true, created);
       written.addAll(created);
-      String base = target.getFileName().toString();
       if (base.equals(OPAQUE)) {
         opaque(target.getParent());
         return;
@@ -154,6 +157,19 @@ public final class LayerApplier {
         return;
       }
       attributes(target, e);
+    }
+
+    private boolean parentExists(String rel, String entry) throws IOException {
+      int cut = rel.lastIndexOf('/');
+      if (cut < 0) {
+        return true;
+      }
+      try {
+        Path parent = RootPath.resolve(root, rel.substring(0, cut), entry, false, new ArrayList<>());
+        return Files.isDirectory(parent);
+      } catch (InvalidArgumentException notThere) {
+        return false;
+      }
     }
 
     private void hardLink(Path target, TarArchiveEntry e) throws IOException {
@@ -234,7 +250,7 @@ public final class LayerApplier {
         return;
       }
       // after chown, which clears set-id bits
-      Files.setAttribute(target, "unix:mode", e.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(target, "unix:mode", e.getMode() & 07777);
       FileTime mtime = FileTime.from(e.getLastModifiedDate().toInstant());
       if (e.isDirectory()) {
         dirTimes.add(() -> setTime(target, mtime));

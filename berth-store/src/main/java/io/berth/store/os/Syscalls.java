@@ -30,6 +30,9 @@ public final class Syscalls {
       ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
   private static final MethodHandle LSETXATTR = handle("lsetxattr", FunctionDescriptor.of(ValueLayout.JAVA_INT,
       ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+  private static final MethodHandle LGETXATTR = handle("lgetxattr", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+      ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+  private static final int ENODATA = 61;
 
   private Syscalls() {}
 
@@ -99,6 +102,27 @@ public final class Syscalls {
     }
   }
 
+  /** The attribute's value, or null when the file does not have it. */
+  public static byte[] lgetxattr(String path, String name) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
+      MemorySegment buf = a.allocate(65536);
+      long n = (long) LGETXATTR.invokeExact(state, a.allocateFrom(path), a.allocateFrom(name), buf, 65536L);
+      if (n < 0) {
+        int errno = (int) ERRNO_HANDLE.get(state, 0L);
+        if (errno == ENODATA) {
+          return null;
+        }
+        throw new SyscallException("getxattr " + name + " on " + path, errno);
+      }
+      return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+    } catch (SyscallException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
   private static void check(int rc, MemorySegment state, String what) {
     if (rc != 0) {
       throw new SyscallException(what, (int) ERRNO_HANDLE.get(state, 0L));
@@ -114,6 +138,8 @@ public final class Syscalls {
       case 17 -> "file exists";
       case 22 -> "invalid argument";
       case 28 -> "no space left on device";
+      case 61 -> "no data available";
+      case 95 -> "operation not supported";
       default -> "see errno(3)";
     };
   }

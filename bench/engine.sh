@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Engine benchmark: berthd beside Debian's dockerd on this machine, driven by the same docker CLI
+# and the same busybox image, in one run. Prints the figures and writes them (with the machine
+# and date) to bench/results/engine-<date>.md. Run as root. Not a test: nothing is asserted.
+#   bench/engine.sh [RUNS]      (default 20 timed `run --rm` per engine)
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+cd "$root"
+. scripts/lib/java.sh
+. scripts/lib/host-packages.sh
+berth_host_packages test
+berth_find_java
+RUNS=${1:-20}
+N=50
+W=/tmp/berth-bench
+DSOCK=unix://$W/docker.sock
+BSOCK=unix://$W/berth.sock
+DOCKER=/usr/local/bin/docker
+[ -x "$DOCKER" ] || DOCKER=$(command -v docker)
+[ -f berth-daemon/target/berth-daemon.jar ] || MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -B -q -DskipTests package
+
+dpid=""; bpid=""
+cleanup() {
+  for h in "$DSOCK" "$BSOCK"; do
+    ids=$(DOCKER_HOST=$h timeout 30 "$DOCKER" ps -aq 2>/dev/null || true)
+    [ -n "$ids" ] && DOCKER_HOST=$h timeout 120 "$DOCKER" rm -f $ids >/dev/null 2>&1 || true
+  done
+  [ -n "$bpid" ] && kill "$bpid" 2>/dev/null || true
+  [ -n "$dpid" ] && kill "$dpid" 2>/dev/null || true
+  sleep 1
+  runc --root $W/runc delete -f bench-floor >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+mkdir -p $W
+now() { date +%s%N; }
+wait_sock() { for _ in $(seq 1 300); do DOCKER_HOST=$1 "$DOCKER" version >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
+rss_kb() { local t=0 p; for p in "$@"; do [ -r /proc/$p/status ] && t=$((t + $(awk '/VmRSS/{print $2}' /proc/$p/status))); done; echo $t; }
+stats() { sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.9+0.5)]; printf "%.1f %.1f", m/1e6, p/1e6}'; }
+
+echo "==> starting dockerd and berthd on private sockets"
+dockerd --host "$DSOCK" --data-root /var/lib/berth-bench-docker --exec-root $W/dexec --pidfile $W/docker.pid \
+  --bip 172.29.9.1/24 >$W/dockerd.log 2>&1 &
+dpid=$!
+bin/berthd -H "$BSOCK" --data-root /var/lib/berth-bench --exec-root $W/bexec --config-file /nonexistent \
+  --bridge bbench0 --bip 10.90.0.1/24 --nft-table berth_bench --cgroup-parent berth-bench >$W/berthd.log 2>&1 &
+bpid=$!
+wait_sock "$DSOCK" || { echo "dockerd did not start:"; tail $W/dockerd.log; exit 1; }
+wait_sock "$BSOCK" || { echo "berthd did not start:"; tail $W/berthd.log; exit 1; }
+scripts/mkimage-busybox.sh $W/bb.tar
+for h in "$DSOCK" "$BSOCK"; do DOCKER_HOST=$h "$DOCKER" import $W/bb.tar bench/busybox:1 >/dev/null; done
+
+declare -A RESULT
+run_rm() { # host -> "median p90" of RUNS timed runs after 3 warm-ups
+  local h=$1 i t0
+  for i in 1 2 3; do DOCKER_HOST=$h "$DOCKER" run --rm bench/busybox:1 true; done
+  for i in $(seq 1 "$RUNS"); do
+    t0=$(now); DOCKER_HOST=$h "$DOCKER" run --rm bench/busybox:1 true; echo $(( $(now) - t0 ))
+  done | stats
+}
+echo "==> docker run --rm bench/busybox:1 true ($RUNS runs each)"
+RESULT[run_docker]=$(run_rm "$DSOCK")
+RESULT[run_berth]=$(run_rm "$BSOCK")
+
+echo "==> bare runc run (the floor)"
+rm -rf $W/bundle && mkdir -p $W/bundle/rootfs && tar -C $W/bundle/rootfs -xf $W/bb.tar
+(cd $W/bundle && runc spec && sed -i 's/"terminal": true/"terminal": false/; s/"sh"/"true"/' config.json)
+for i in $(seq 1 "$RUNS"); do
+  t0=$(now); runc --root $W/runc run -b $W/bundle bench-floor >/dev/null 2>&1 </dev/null; echo $(( $(now) - t0 ))
+done | stats > $W/floor
+RESULT[run_floor]=$(cat $W/floor)
+
+echo "==> idle RSS with no containers"
+sleep 3
+dpids() { echo "$dpid $(pgrep -x containerd | tr '\n' ' ') $(pgrep -f containerd-shim | tr '\n' ' ')"; }
+bpids() { echo "$(pgrep -f 'berth-daemon.jar -H '"$BSOCK" | tr '\n' ' ')"; }
+conmons() { pgrep -f "conmon .*$W/bexec" | tr '\n' ' '; }
+RESULT[rss0_docker]=$(rss_kb $(dpids))
+RESULT[rss0_berth]=$(rss_kb $(bpids))
+
+churn() { # host -> seconds for N run -d then rm -f of all
+  local h=$1 t0 ids
+  t0=$(now)
+  for i in $(seq 1 $N); do DOCKER_HOST=$h "$DOCKER" run -d bench/busybox:1 sleep 600 >/dev/null; done
+  local t1=$(now)
+  sleep 5
+  # runs in a subshell: hand the RSS readings back through files
+  if [ "$h" = "$DSOCK" ]; then rss_kb $(dpids) > $W/rss50_docker; else
+    rss_kb $(bpids) > $W/rss50_berth; rss_kb $(conmons) > $W/rss50_conmon; fi
+  local t2=$(now)
+  ids=$(DOCKER_HOST=$h "$DOCKER" ps -aq)
+  DOCKER_HOST=$h "$DOCKER" rm -f $ids >/dev/null
+  echo "$(( (t1 - t0) / 1000000 )) $(( ($(now) - t2) / 1000000 ))"
+}
+echo "==> $N x docker run -d, then docker rm -f of all $N"
+RESULT[churn_docker]=$(churn "$DSOCK")
+RESULT[churn_berth]=$(churn "$BSOCK")
+for k in rss50_docker rss50_berth rss50_conmon; do RESULT[$k]=$(cat $W/$k); done
+
+echo "==> CLI start-up"
+cli() { for i in $(seq 1 10); do t0=$(now); "$@" >/dev/null 2>&1; echo $(( $(now) - t0 )); done | stats; }
+bin/berth -H "$BSOCK" --version >/dev/null # records the AOT cache if missing
+RESULT[cli_version]=$(cli bin/berth --version)
+RESULT[cli_ps]=$(cli bin/berth -H "$BSOCK" ps)
+RESULT[cli_docker_ps]=$(DOCKER_HOST=$BSOCK cli "$DOCKER" ps)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+set -- ${RESULT[run_berth]}; rb=$1; rbp=$2
+set -- ${RESULT[run_docker]}; rd=$1; rdp=$2
+set -- ${RESULT[run_floor]}; rf=$1
+set -- ${RESULT[churn_berth]}; cbr=$1; cbd=$2
+set -- ${RESULT[churn_docker]}; cdr=$1; cdd=$2
+day=$(date +%F)
+out=bench/results/engine-$day.md
+{
+  echo "# Engine benchmark, $day"
+  echo
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r)."
+  echo "Versions: berthd $(DOCKER_HOST=$BSOCK "$DOCKER" version --format '{{.Server.Version}}'), dockerd $(DOCKER_HOST=$DSOCK "$DOCKER" version --format '{{.Server.Version}}'), $(runc --version | head -1), $(conmon --version | head -1), JDK $("$JAVA" -version 2>&1 | head -1 | cut -d'"' -f2), docker CLI $("$DOCKER" version --format '{{.Client.Version}}' 2>/dev/null)."
+  echo "Same docker CLI and busybox image for both engines; $RUNS timed runs after 3 warm-ups; times in ms."
+  echo
+  echo "| figure | Berth | Docker | Berth/Docker |"
+  echo "|---|---|---|---|"
+  echo "| \`docker run --rm IMAGE true\`, median | $rb | $rd | $(ratio $rb $rd) |"
+  echo "| \`docker run --rm IMAGE true\`, p90 | $rbp | $rdp | $(ratio $rbp $rdp) |"
+  echo "| bare \`runc run\` (floor), median | $rf | | |"
+  echo "| $N x \`docker run -d\` | $cbr | $cdr | $(ratio $cbr $cdr) |"
+  echo "| \`docker rm -f\` of $N | $cbd | $cdd | $(ratio $cbd $cdd) |"
+  echo "| idle RSS, 0 containers (MiB) | $((${RESULT[rss0_berth]} / 1024)) (berthd) | $((${RESULT[rss0_docker]} / 1024)) (dockerd+containerd) | $(ratio ${RESULT[rss0_berth]} ${RESULT[rss0_docker]}) |"
+  echo "| idle RSS, $N running (MiB) | $((${RESULT[rss50_berth]} / 1024)) (berthd) + $((${RESULT[rss50_conmon]} / 1024)) (conmons) | $((${RESULT[rss50_docker]} / 1024)) (dockerd+containerd+shims) | $(ratio $(( ${RESULT[rss50_berth]} + ${RESULT[rss50_conmon]} )) ${RESULT[rss50_docker]}) |"
+  echo "| \`berth --version\`, median | $(echo ${RESULT[cli_version]} | cut -d' ' -f1) | | |"
+  echo "| \`berth ps\`, median | $(echo ${RESULT[cli_ps]} | cut -d' ' -f1) | $(echo ${RESULT[cli_docker_ps]} | cut -d' ' -f1) (docker ps against berthd) | |"
+  echo
+  echo "Targets (issue 2): run --rm at most 0.4x Docker's time; idle RSS no more than dockerd+containerd."
+} > "$out"
+cat "$out"
