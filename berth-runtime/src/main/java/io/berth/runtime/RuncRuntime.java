@@ -36,6 +36,7 @@ public final class RuncRuntime implements ContainerRuntime {
   private final ExitWatcher exits;
   private final CgroupReader cgroups;
   private final String version;
+  private final java.util.Map<String, Path> bundles = new java.util.concurrent.ConcurrentHashMap<>();
 
   private RuncRuntime(RuntimeConfig config, String version) {
     this.config = config;
@@ -145,6 +146,7 @@ public final class RuncRuntime implements ContainerRuntime {
       throw new UnavailableException("interrupted while creating " + spec.id());
     }
     awaitCreated(spec.id(), stateDir);
+    bundles.put(spec.id(), stateDir);
   }
 
   private String runcPath() {
@@ -226,7 +228,10 @@ public final class RuncRuntime implements ContainerRuntime {
   @Override
   public int start(String id) {
     runc.check(List.of("start", id));
-    return state(id).pid();
+    // runc wrote the init pid when it created the container: no second `runc state` needed
+    Path bundle = bundles.remove(id);
+    String pid = bundle == null ? "" : readQuietly(bundle.resolve("pidfile")).trim();
+    return pid.matches("\\d+") ? Integer.parseInt(pid) : state(id).pid();
   }
 
   @Override
@@ -291,7 +296,8 @@ public final class RuncRuntime implements ContainerRuntime {
 
   @Override
   public void delete(String id, Path stateDir, boolean force) {
-    Runc.Result r = runc.run(force ? List.of("delete", "--force", id) : List.of("delete", id));
+    Runc.Result r = !Files.exists(config.runcRoot().resolve(id)) ? new Runc.Result(0, "", "")
+        : runc.run(force ? List.of("delete", "--force", id) : List.of("delete", id));
     if (r.exit() != 0 && !Runc.message(r.err()).contains("does not exist")) {
       throw new UnavailableException("runc delete " + id + " failed: " + Runc.message(r.err()));
     }
