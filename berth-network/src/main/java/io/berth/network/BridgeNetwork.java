@@ -25,6 +25,14 @@ public interface BridgeNetwork {
    */
   Endpoint connect(String containerId, String requestedIp);
 
+  /**
+   * Creates the container's network namespace (with nothing but loopback) ahead of
+   * {@link #connect}, and returns its path: the runtime can then create the container in it
+   * while {@code connect} sets up the veth, which must only be done before the process starts.
+   * {@code connect} adopts a namespace made this way; {@link #disconnect} removes it.
+   */
+  String createNamespace(String containerId);
+
   /** Re-registers an endpoint that survived a daemon restart (its address stays taken). */
   void restore(Endpoint endpoint, List<PortBinding> ports);
 

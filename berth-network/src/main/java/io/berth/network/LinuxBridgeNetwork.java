@@ -33,6 +33,8 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   private final Ipam ipam;
   private final StateFile<Saved> stateFile;
   private final Map<String, Attachment> attached = new LinkedHashMap<>();
+  /** Containers whose namespace createNamespace made and connect has not adopted yet. */
+  private final java.util.Set<String> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final SecureRandom random = new SecureRandom();
 
   private LinuxBridgeNetwork(Path stateDir, String bridge, String gatewayCidr, String table) {
@@ -141,10 +143,13 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
     String mac = mac(ip);
     try {
       // leftovers of a crash between creating and recording a previous attempt
-      IpCommand.deleteNetnsIfExists(ns);
+      boolean adopt = prepared.remove(containerId) && IpCommand.netnsExists(ns);
+      if (!adopt) {
+        IpCommand.deleteNetnsIfExists(ns);
+      }
       IpCommand.deleteLinkIfExists(hostVeth);
       IpCommand.deleteLinkIfExists(peer);
-      IpCommand.batch("netns add " + ns + "\n"
+      IpCommand.batch((adopt ? "" : "netns add " + ns + "\n")
           + "link add " + hostVeth + " type veth peer name " + peer + "\n"
           + "link set " + peer + " netns " + ns + "\n"
           + "link set " + hostVeth + " master " + bridge + "\n"
@@ -188,6 +193,18 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   }
 
   @Override
+  public String createNamespace(String containerId) {
+    checkId(containerId);
+    String ns = netnsName(containerId);
+    synchronized (this) {
+      IpCommand.deleteNetnsIfExists(ns);
+      prepared.add(containerId);
+    }
+    IpCommand.batch("netns add " + ns + "\n");
+    return IpCommand.netnsPath(ns).toString();
+  }
+
+  @Override
   public synchronized void restore(Endpoint endpoint, List<PortBinding> ports) {
     checkId(endpoint.containerId());
     ipam.reserve(endpoint.containerId(), endpoint.ip());
@@ -204,6 +221,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   @Override
   public synchronized void disconnect(String containerId) {
     checkId(containerId);
+    prepared.remove(containerId);
     Attachment a = attached.remove(containerId);
     if (a != null) {
       save();

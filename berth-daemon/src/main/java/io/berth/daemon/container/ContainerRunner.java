@@ -53,18 +53,27 @@ final class ContainerRunner {
       List<MountSpec> specs = new ArrayList<>(mounts.plan(c, rootfs));
       String mode = c.hostConfig.path("NetworkMode").asText("default");
       String netns = null;
-      String ip = null;
+      java.util.concurrent.CompletableFuture<Endpoint> endpoint = null;
       if (mode.equals("host")) {
         netns = "host";
       } else if (!mode.equals("none")) {
-        Endpoint ep = network.connect(c.id, null);
+        // the namespace must exist for runc create; the veth only before runc start: set it up
+        // while runc creates the container
+        netns = network.createNamespace(c.id);
         connected = true;
-        c.endpoint = ep;
-        netns = ep.netnsPath();
-        ip = ep.ip();
-        c.ports = network.publish(ep, requestedPorts(c));
+        endpoint = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Endpoint> f = endpoint;
+        Thread.ofVirtual().start(() -> {
+          try {
+            Endpoint ep = network.connect(c.id, null);
+            c.ports = network.publish(ep, requestedPorts(c));
+            f.complete(ep);
+          } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+          }
+        });
       }
-      SandboxFiles.write(c, paths.dir(c.id), ip);
+      SandboxFiles.write(c, paths.dir(c.id), null);
       if (!mode.equals("host")) {
         specs.add(new MountSpec("/etc/hosts", "bind", c.hostsPath, List.of("rbind", "rprivate", "rw")));
         specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, List.of("rbind", "rprivate", "rw")));
@@ -72,7 +81,17 @@ final class ContainerRunner {
       specs.add(new MountSpec("/etc/resolv.conf", "bind", c.resolvConfPath, List.of("rbind", "rprivate", "rw")));
       c.logPath = paths.log(c.id).toString();
       runtime.delete(c.id, stateDir, true);
-      runtime.create(spec(c, rootfs, specs, netns), stateDir, paths.log(c.id));
+      try {
+        runtime.create(spec(c, rootfs, specs, netns), stateDir, paths.log(c.id));
+      } finally {
+        if (endpoint != null) {
+          c.endpoint = awaitEndpoint(endpoint);
+        }
+      }
+      if (c.endpoint != null) {
+        // same inode as the bind mount: the container sees its address in /etc/hosts
+        SandboxFiles.write(c, paths.dir(c.id), c.endpoint.ip());
+      }
       return runtime.start(c.id);
     } catch (RuntimeException e) {
       LOG.debug("start of {} failed, undoing: {}", c.id, e.toString());
@@ -93,23 +112,43 @@ final class ContainerRunner {
     }
   }
 
+  private static Endpoint awaitEndpoint(java.util.concurrent.CompletableFuture<Endpoint> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
+  }
+
   /** Undoes a run after the process exited: runtime state, network, root filesystem mount. */
   void teardown(Container c) {
+    // the three undo steps are independent (the process is gone): run them side by side
+    Thread net = null;
+    if (c.endpoint != null) {
+      net = Thread.ofVirtual().start(() -> {
+        try {
+          network.disconnect(c.id);
+        } catch (RuntimeException e) {
+          LOG.warn("network cleanup of {}: {}", c.id, e.getMessage());
+        }
+      });
+    }
+    Thread mount = Thread.ofVirtual().start(() -> snapshotter.unmount(paths.rootfs(c.id)));
     try {
       runtime.delete(c.id, paths.state(c.id), true);
     } catch (BerthException | java.io.UncheckedIOException e) {
       LOG.warn("runtime cleanup of {}: {}", c.id, e.getMessage());
     }
-    if (c.endpoint != null) {
-      try {
-        network.disconnect(c.id);
-      } catch (RuntimeException e) {
-        LOG.warn("network cleanup of {}: {}", c.id, e.getMessage());
+    try {
+      if (net != null) {
+        net.join();
       }
-      c.endpoint = null;
-      c.ports = new ArrayList<>();
+      mount.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    snapshotter.unmount(paths.rootfs(c.id));
+    c.endpoint = null;
+    c.ports = new ArrayList<>();
   }
 
   private static List<PortBinding> requestedPorts(Container c) {
