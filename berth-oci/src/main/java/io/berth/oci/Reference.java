@@ -13,6 +13,7 @@ public record Reference(String domain, String path, String tag, Digest digest) {
   public static final String DEFAULT_DOMAIN = "docker.io";
   public static final String DEFAULT_TAG = "latest";
   private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+  private static final Pattern HEX64 = Pattern.compile("[a-f0-9]{64}");
   private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
   private static final Pattern DOMAIN = Pattern.compile(
       "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?"
@@ -22,6 +23,10 @@ public record Reference(String domain, String path, String tag, Digest digest) {
   public static Reference parse(String s) {
     if (s == null || s.isEmpty() || s.length() > 4096) {
       throw new InvalidArgumentException("invalid reference format: empty or too long");
+    }
+    if (HEX64.matcher(s).matches()) {
+      throw new InvalidArgumentException("invalid repository name (" + s
+          + "), cannot specify 64-byte hexadecimal strings");
     }
     String rest = s;
     Digest digest = null;

@@ -10,8 +10,9 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
-/** Builds small tars in memory, including malicious ones, for store tests. */
+/** Builds small tars in memory, including malicious ones, for store tests; same calls, same bytes. */
 public final class TarBuilder {
+  private static final Date FIXED = new Date(1_700_000_000_000L);
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);
 
@@ -22,6 +23,7 @@ public final class TarBuilder {
 
   public TarBuilder dir(String name) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
+    e.setModTime(FIXED);
     e.setMode(040755);
     return entry(e, null);
   }
@@ -32,6 +34,7 @@ public final class TarBuilder {
 
   public TarBuilder file(String name, byte[] data, int mode) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name);
+    e.setModTime(FIXED);
     e.setSize(data.length);
     e.setMode(0100000 | mode);
     return entry(e, data);
@@ -54,12 +57,14 @@ public final class TarBuilder {
 
   public TarBuilder symlink(String name, String target) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+    e.setModTime(FIXED);
     e.setLinkName(target);
     return entry(e, null);
   }
 
   public TarBuilder hardlink(String name, String target) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK);
+    e.setModTime(FIXED);
     e.setLinkName(target);
     return entry(e, null);
   }
@@ -67,6 +72,7 @@ public final class TarBuilder {
   /** A device node or FIFO: {@code type} is {@link TarArchiveEntry#LF_CHR}, LF_BLK or LF_FIFO. */
   public TarBuilder node(String name, byte type, int major, int minor) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, type);
+    e.setModTime(FIXED);
     e.setMode(0666);
     e.setDevMajor(major);
     e.setDevMinor(minor);

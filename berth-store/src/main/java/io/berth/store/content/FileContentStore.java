@@ -7,13 +7,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +25,7 @@ import java.util.stream.Stream;
  * the digest matches.
  */
 public final class FileContentStore implements ContentStore {
+  private static final Pattern HEX = Pattern.compile("[a-f0-9]{64}");
   private final Path root;
 
   public FileContentStore(Path root) {
@@ -50,6 +54,9 @@ public final class FileContentStore implements ContentStore {
       MessageDigest md = Digest.newSha256();
       try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), md)) {
         in.transferTo(out);
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true); // a blob that is visible must survive a crash
       }
       Digest actual = Digest.ofSha256(md);
       if (expected != null && !expected.equals(actual)) {
@@ -114,7 +121,8 @@ public final class FileContentStore implements ContentStore {
   public List<Digest> list() {
     List<Digest> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(root.resolve("blobs/sha256"))) {
-      s.forEach(p -> out.add(new Digest("sha256", p.getFileName().toString())));
+      s.map(p -> p.getFileName().toString()).filter(n -> HEX.matcher(n).matches())
+          .forEach(n -> out.add(new Digest("sha256", n)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -2,6 +2,7 @@ package io.berth.store.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.oci.Digest;
 import io.berth.oci.Json;
 import io.berth.oci.MediaTypes;
 import io.berth.store.layer.Compression;
@@ -12,7 +13,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -26,7 +34,9 @@ final class ArchiveReader implements AutoCloseable {
   /** One image of the archive: its config file, layer files (bottom first) and tags. */
   record Entry(Path config, List<Path> layers, List<String> tags) {}
 
+  private static final Pattern BLOB = Pattern.compile("blobs/sha256/([a-f0-9]{64})");
   private final Path dir;
+  private final Set<String> verified = new HashSet<>();
 
   ArchiveReader(InputStream archive, Path scratch) {
     this.dir = scratch;
@@ -81,6 +91,14 @@ final class ArchiveReader implements AutoCloseable {
   }
 
   List<Entry> entries() {
+    List<Entry> out = parse();
+    if (out.isEmpty()) {
+      throw new InvalidArgumentException("invalid archive: it names no image");
+    }
+    return out;
+  }
+
+  private List<Entry> parse() {
     try {
       Path manifest = dir.resolve("manifest.json");
       if (Files.exists(manifest)) {
@@ -92,11 +110,11 @@ final class ArchiveReader implements AutoCloseable {
       }
       throw new InvalidArgumentException("invalid archive: neither manifest.json nor index.json found");
     } catch (IOException e) {
-      throw new InvalidArgumentException("invalid archive: " + e.getMessage().split("\n")[0]);
+      throw new InvalidArgumentException("invalid archive: " + String.valueOf(e.getMessage()).split("\n")[0]);
     }
   }
 
-  private List<Entry> fromDockerManifest(JsonNode m) {
+  private List<Entry> fromDockerManifest(JsonNode m) throws IOException {
     if (!m.isArray()) {
       throw new InvalidArgumentException("invalid archive: manifest.json is not a list");
     }
@@ -126,7 +144,7 @@ final class ArchiveReader implements AutoCloseable {
 
   private void collect(JsonNode desc, List<Entry> out, String tag) throws IOException {
     String mt = desc.path("mediaType").asText("");
-    JsonNode doc = Json.MAPPER.readTree(Files.readAllBytes(blob(desc.path("digest").asText())));
+    JsonNode doc = Json.MAPPER.readTree(Files.readAllBytes(blob(desc)));
     if (MediaTypes.isIndex(mt) || doc.has("manifests")) {
       for (JsonNode d : doc.path("manifests")) {
         JsonNode p = d.path("platform");
@@ -138,10 +156,14 @@ final class ArchiveReader implements AutoCloseable {
       }
       throw new InvalidArgumentException("invalid archive: no linux/amd64 image in the index");
     }
-    Path config = blob(doc.path("config").path("digest").asText());
+    if (!doc.path("config").isObject() || !doc.path("layers").isArray()) {
+      throw new InvalidArgumentException("invalid archive: manifest " + desc.path("digest").asText()
+          + " has no config or no layers list");
+    }
+    Path config = blob(doc.path("config"));
     List<Path> layers = new ArrayList<>();
     for (JsonNode l : doc.path("layers")) {
-      layers.add(blob(l.path("digest").asText()));
+      layers.add(blob(l));
     }
     out.add(new Entry(config, layers, tag == null ? List.of() : List.of(tag)));
   }
@@ -156,18 +178,46 @@ final class ArchiveReader implements AutoCloseable {
     return ref.isEmpty() ? null : (ref.contains(":") || ref.contains("/") ? ref : null);
   }
 
-  private Path blob(String digest) {
-    io.berth.oci.Digest d = io.berth.oci.Digest.parse(digest);
-    return file("blobs/" + d.algorithm() + "/" + d.hex());
+  /** The blob a descriptor names, checked against the descriptor's digest and size. */
+  private Path blob(JsonNode desc) throws IOException {
+    Digest d = digestOf(desc.path("digest").asText(""));
+    Path p = file("blobs/" + d.algorithm() + "/" + d.hex());
+    if (desc.has("size") && desc.path("size").asLong(-1) != Files.size(p)) {
+      throw new InvalidArgumentException("invalid archive: blob " + d + " has " + Files.size(p)
+          + " bytes, its descriptor says " + desc.path("size").asText());
+    }
+    return p;
   }
 
-  private Path file(String rel) {
+  private static Digest digestOf(String s) {
+    try {
+      return Digest.parse(s);
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException("invalid archive: bad digest \"" + s + "\" in a descriptor");
+    }
+  }
+
+  /** A file the archive refers to; one stored under its digest must hash to that digest. */
+  private Path file(String rel) throws IOException {
     if (rel.isEmpty()) {
       throw new InvalidArgumentException("invalid archive: missing file reference");
     }
-    Path p = dir.resolve(cleanName(rel));
+    String clean = cleanName(rel);
+    Path p = dir.resolve(clean);
     if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidArgumentException("invalid archive: " + rel + " is missing");
+    }
+    Matcher m = BLOB.matcher(clean);
+    if (m.matches() && verified.add(clean)) {
+      MessageDigest md = Digest.newSha256();
+      try (InputStream in = new DigestInputStream(Files.newInputStream(p), md)) {
+        in.transferTo(OutputStream.nullOutputStream());
+      }
+      Digest actual = Digest.ofSha256(md);
+      if (!actual.hex().equals(m.group(1))) {
+        throw new InvalidArgumentException("invalid archive: " + clean + " has digest " + actual
+            + ", not the one it is named after");
+      }
     }
     return p;
   }

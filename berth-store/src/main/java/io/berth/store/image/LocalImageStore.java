@@ -34,6 +34,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link ImageStore} over the content store (config, manifest and layer blobs), the metadata
@@ -42,6 +44,7 @@ import java.util.function.Predicate;
  * tars they arrived as, so their digest is their diff id and {@code save} streams them as is.
  */
 public final class LocalImageStore implements ImageStore {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalImageStore.class);
   private static final String BUCKET = "images";
   private static final String TAGS = "tags";
   private final ContentStore content;
@@ -71,27 +74,39 @@ public final class LocalImageStore implements ImageStore {
   @Override
   public synchronized Image importRootfs(InputStream tar, ImportOptions options) {
     Reference target = options.tag() == null ? null : Reference.parse(options.tag()).withDefaultTag();
-    ContainerConfig cc = ImportChanges.apply(ContainerConfig.empty(), options.changes() == null ? List.of() : options.changes());
-    Digest layer = content.ingest(Compression.decompressed(tar), null);
-    String now = Instant.now().toString();
-    ImageConfig config = new ImageConfig(now, null, "amd64", "linux", cc,
-        new ImageConfig.RootFs("layers", List.of(layer.toString())),
-        List.of(new ImageConfig.History(now, "", null,
-            options.message() == null || options.message().isEmpty() ? "Imported from -" : options.message(), null)));
-    Image img = store(config, List.of(layer));
-    if (target != null) {
-      setTag(target, img.id());
+    if (target != null && target.digest() != null) {
+      throw new InvalidArgumentException("refusing to create a tag with a digest reference: " + options.tag());
     }
-    return resolve(img.id().toString());
+    ContainerConfig cc = ImportChanges.apply(ContainerConfig.empty(), options.changes() == null ? List.of() : options.changes());
+    Set<Digest> added = new HashSet<>();
+    try {
+      Digest layer = ingest(Compression.decompressed(tar), added);
+      String now = Instant.now().toString();
+      String arch = options.platformArch() == null || options.platformArch().isBlank() ? "amd64" : options.platformArch();
+      ImageConfig config = new ImageConfig(now, null, arch, "linux", cc,
+          new ImageConfig.RootFs("layers", List.of(layer.toString())),
+          List.of(new ImageConfig.History(now, "", null,
+              options.message() == null || options.message().isEmpty() ? "Imported from -" : options.message(), null)));
+      Pending img = prepare(Json.bytes(config), config, List.of(layer), added);
+      commit(img);
+      if (target != null) {
+        setTag(target, img.image().id());
+      }
+      return resolve(img.image().id().toString());
+    } catch (RuntimeException e) {
+      discard(added);
+      throw e;
+    }
   }
 
-  /** Stores config + manifest for already stored layer blobs and unpacks the layers. */
-  private Image store(ImageConfig config, List<Digest> layers) {
-    byte[] cfgBytes = Json.bytes(config);
-    return storeRaw(cfgBytes, config, layers);
-  }
+  /** An image whose blobs are stored and layers unpacked, but that no record names yet. */
+  private record Pending(Record record, Image image) {}
 
-  private Image storeRaw(byte[] cfgBytes, ImageConfig config, List<Digest> layers) {
+  /**
+   * Stores config and manifest for already stored layer blobs and unpacks the layers; nothing is
+   * visible until {@link #commit}. Blobs this call adds are recorded in {@code added}.
+   */
+  private Pending prepare(byte[] cfgBytes, ImageConfig config, List<Digest> layers, Set<Digest> added) {
     List<String> diffIds = config.rootfs() == null || config.rootfs().diffIds() == null ? List.of()
         : config.rootfs().diffIds();
     if (diffIds.size() != layers.size()) {
@@ -104,7 +119,7 @@ public final class LocalImageStore implements ImageStore {
             + " but the config's diff id is " + diffIds.get(i));
       }
     }
-    Digest id = content.ingest(new ByteArrayInputStream(cfgBytes), null);
+    Digest id = ingest(new ByteArrayInputStream(cfgBytes), added);
     List<Descriptor> descs = new ArrayList<>();
     long size = 0;
     for (Digest l : layers) {
@@ -114,49 +129,103 @@ public final class LocalImageStore implements ImageStore {
     }
     Manifest m = new Manifest(2, MediaTypes.OCI_MANIFEST, new Descriptor(MediaTypes.OCI_CONFIG, id, cfgBytes.length),
         descs, null);
-    Digest manifest = content.ingest(new ByteArrayInputStream(Json.bytes(m)), null);
-    String created = config.created() == null ? Instant.now().toString() : config.created();
+    Digest manifest = ingest(new ByteArrayInputStream(Json.bytes(m)), added);
+    String created = config.created() == null ? Instant.EPOCH.toString() : config.created();
     Record r = new Record(id.toString(), manifest.toString(), layers.stream().map(Digest::toString).toList(),
         diffIds, size, created);
     Image img = toImage(r, config);
     snapshotter.ensureLayers(img);
-    meta.put(BUCKET, id.hex(), Json.bytes(r));
-    return img;
+    return new Pending(r, img);
+  }
+
+  private void commit(Pending p) {
+    meta.put(BUCKET, p.image().id().hex(), Json.bytes(p.record()));
+  }
+
+  private Digest ingest(InputStream in, Set<Digest> added) {
+    Digest d = content.ingest(in, null);
+    added.add(d);
+    return d;
+  }
+
+  /** Undoes a failed import or load: blobs it added and layers it unpacked that no image uses. */
+  private void discard(Set<Digest> added) {
+    try {
+      Set<Digest> live = new HashSet<>();
+      Set<String> liveChains = new HashSet<>();
+      liveSets(live, liveChains);
+      for (Digest d : added) {
+        if (!live.contains(d)) {
+          content.delete(d);
+        }
+      }
+      snapshotter.removeLayersExcept(liveChains);
+    } catch (RuntimeException cleanup) {
+      LOG.warn("cleaning up after a failed image import: {}", cleanup.toString());
+    }
+  }
+
+  private void liveSets(Set<Digest> live, Set<String> liveChains) {
+    for (Image other : list()) {
+      live.add(other.id());
+      live.add(other.manifestDigest());
+      live.addAll(other.layers());
+      OverlaySnapshotter.chainIds(other.diffIds()).forEach(c -> liveChains.add(c.hex()));
+    }
   }
 
   @Override
   public synchronized LoadResult load(InputStream archive) {
     Path dir = scratch.resolve("load-" + UUID.randomUUID());
-    List<Image> images = new ArrayList<>();
-    List<String> loadedTags = new ArrayList<>();
+    Set<Digest> added = new HashSet<>();
     try (ArchiveReader reader = new ArchiveReader(archive, dir)) {
       List<ArchiveReader.Entry> entries = reader.entries();
+      List<List<Reference>> tagsOf = new ArrayList<>();
       for (ArchiveReader.Entry e : entries) {
+        List<Reference> refs = new ArrayList<>();
         for (String t : e.tags()) {
-          Reference.parse(t);
+          Reference r = Reference.parse(t).withDefaultTag();
+          if (r.digest() != null) {
+            throw new InvalidArgumentException("invalid archive: tag " + t + " is a digest reference");
+          }
+          refs.add(r);
         }
+        tagsOf.add(refs);
       }
+      // everything is stored and unpacked before the first record or tag is written
+      List<Pending> pending = new ArrayList<>();
       for (ArchiveReader.Entry e : entries) {
         byte[] cfgBytes = Files.readAllBytes(e.config());
         ImageConfig config = Json.read(cfgBytes, ImageConfig.class, "image config");
         List<Digest> layers = new ArrayList<>();
         for (Path l : e.layers()) {
           try (InputStream in = Files.newInputStream(l)) {
-            layers.add(content.ingest(Compression.decompressed(in), null));
+            layers.add(ingest(Compression.decompressed(in), added));
           }
         }
-        Image img = storeRaw(cfgBytes, config, layers);
-        for (String t : e.tags()) {
-          Reference r = Reference.parse(t).withDefaultTag();
-          setTag(r, img.id());
+        pending.add(prepare(cfgBytes, config, layers, added));
+      }
+      List<Image> images = new ArrayList<>();
+      List<String> loadedTags = new ArrayList<>();
+      for (int i = 0; i < pending.size(); i++) {
+        commit(pending.get(i));
+        for (Reference r : tagsOf.get(i)) {
+          tags.put(r.toString(), pending.get(i).image().id().toString());
           loadedTags.add(r.familiarString());
         }
-        images.add(resolve(img.id().toString()));
       }
-    } catch (IOException e) {
+      saveTags();
+      for (Pending p : pending) {
+        images.add(resolve(p.image().id().toString()));
+      }
+      return new LoadResult(images, loadedTags);
+    } catch (IOException | UncheckedIOException e) {
+      discard(added);
       throw new InvalidArgumentException("invalid image archive: " + e.getMessage());
+    } catch (RuntimeException e) {
+      discard(added);
+      throw e;
     }
-    return new LoadResult(images, loadedTags);
   }
 
   @Override
@@ -325,12 +394,7 @@ public final class LocalImageStore implements ImageStore {
     meta.delete(BUCKET, img.id().hex());
     Set<Digest> live = new HashSet<>();
     Set<String> liveChains = new HashSet<>();
-    for (Image other : list()) {
-      live.add(other.id());
-      live.add(other.manifestDigest());
-      live.addAll(other.layers());
-      OverlaySnapshotter.chainIds(other.diffIds()).forEach(c -> liveChains.add(c.hex()));
-    }
+    liveSets(live, liveChains);
     for (Digest d : img.layers()) {
       if (!live.contains(d)) {
         content.delete(d);

@@ -147,7 +147,7 @@ public final class LayerApplier {
           written.remove(key);
           return;
         }
-      } else if (e.isFile()) {
+      } else if (isRegular(e)) {
         try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
             java.nio.file.StandardOpenOption.WRITE)) {
           tar.transferTo(out);
@@ -254,8 +254,8 @@ public final class LayerApplier {
       FileTime mtime = FileTime.from(e.getLastModifiedDate().toInstant());
       if (e.isDirectory()) {
         dirTimes.add(() -> setTime(target, mtime));
-      } else {
-        setTime(target, mtime);
+      } else if (isRegular(e)) {
+        setTime(target, mtime); // not on FIFOs and devices: the JDK opens the file to set times
       }
     }
 
@@ -283,6 +283,12 @@ public final class LayerApplier {
         dirTimes.get(i).run();
       }
     }
+  }
+
+  /** commons-compress calls every non-directory a file, FIFOs and devices included. */
+  private static boolean isRegular(TarArchiveEntry e) {
+    return e.isFile() && !e.isDirectory() && !e.isSymbolicLink() && !e.isLink() && !e.isCharacterDevice()
+        && !e.isBlockDevice() && !e.isFIFO();
   }
 
   private static void setTime(Path p, FileTime t) {

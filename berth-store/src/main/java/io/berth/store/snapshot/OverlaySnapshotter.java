@@ -1,5 +1,7 @@
 package io.berth.store.snapshot;
 
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.errdefs.NotFoundException;
 import io.berth.errdefs.UnavailableException;
 import io.berth.oci.Digest;
 import io.berth.store.content.ContentStore;
@@ -28,6 +30,7 @@ import java.util.stream.Stream;
  * renamed into place, which makes a half-unpacked layer invisible and concurrent unpacks safe.
  */
 public final class OverlaySnapshotter implements Snapshotter {
+  private static final int MAX_MOUNT_DATA = 4000;
   private final Path root;
   private final ContentStore content;
   private final LayerApplier applier = new LayerApplier();
@@ -40,6 +43,10 @@ public final class OverlaySnapshotter implements Snapshotter {
       Files.createDirectories(root.resolve("layers"));
       Files.createDirectories(root.resolve("containers"));
       Files.createDirectories(root.resolve("empty"));
+      // unpacks a crash interrupted are never renamed into place: nothing refers to them
+      try (Stream<Path> s = Files.list(root.resolve("layers"))) {
+        s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).forEach(LayerApplier::deleteTree);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("creating snapshotter at " + root, e);
     }
@@ -69,7 +76,7 @@ public final class OverlaySnapshotter implements Snapshotter {
           try (InputStream in = content.open(image.layers().get(i))) {
             LayerApplier.Applied a = applier.apply(in, tmp.resolve("diff"));
             if (!a.diffId().equals(image.diffIds().get(i))) {
-              throw new io.berth.errdefs.InvalidArgumentException("layer " + image.layers().get(i)
+              throw new InvalidArgumentException("layer " + image.layers().get(i)
                   + " has diff id " + a.diffId() + ", the image config says " + image.diffIds().get(i));
             }
             Files.writeString(tmp.resolve("size"), Long.toString(a.size()));
@@ -125,14 +132,44 @@ public final class OverlaySnapshotter implements Snapshotter {
       if (isMounted(target)) {
         return;
       }
+      if (!Files.isRegularFile(c.resolve("lower"))) {
+        throw new NotFoundException("no prepared root filesystem for " + key);
+      }
       String lower = Files.readString(c.resolve("lower"));
-      String opts = "lowerdir=" + lower + ",upperdir=" + c.resolve("upper") + ",workdir=" + c.resolve("work");
+      String rest = ",upperdir=" + c.resolve("upper") + ",workdir=" + c.resolve("work");
+      if (("lowerdir=" + lower + rest).length() > MAX_MOUNT_DATA) {
+        lower = shortened(lower);
+      }
+      String opts = "lowerdir=" + lower + rest;
       Syscalls.mount("overlay", target.toString(), "overlay", 0, opts);
     } catch (IOException e) {
       throw new UncheckedIOException("mounting snapshot " + key, e);
     } catch (Syscalls.SyscallException e) {
       throw new UnavailableException("cannot mount the container's root filesystem: " + e.getMessage());
     }
+  }
+
+  /**
+   * The kernel takes at most one page of mount options; deep images get short symlinks
+   * ({@code l/<12 hex>}) standing for their layer directories, as Docker's overlay2 does.
+   */
+  private String shortened(String lower) throws IOException {
+    Path links = root.resolve("l");
+    Files.createDirectories(links);
+    List<String> out = new ArrayList<>();
+    for (String dir : lower.split(":")) {
+      String name = Digest.sha256(dir.getBytes(StandardCharsets.UTF_8)).shortHex();
+      Path link = links.resolve(name);
+      if (!Files.isSymbolicLink(link)) {
+        try {
+          Files.createSymbolicLink(link, Path.of(dir));
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+          // another mount made the same link
+        }
+      }
+      out.add(link.toString());
+    }
+    return String.join(":", out);
   }
 
   private static boolean isMounted(Path target) throws IOException {
@@ -190,6 +227,16 @@ public final class OverlaySnapshotter implements Snapshotter {
         String name = p.getFileName().toString();
         if (!name.startsWith(".") && !liveChainHex.contains(name)) {
           LayerApplier.deleteTree(p);
+        }
+      }
+      Path links = root.resolve("l");
+      if (Files.isDirectory(links)) {
+        try (Stream<Path> l = Files.list(links)) {
+          for (Path link : (Iterable<Path>) l::iterator) {
+            if (!Files.exists(link)) {
+              Files.deleteIfExists(link); // its layer is gone
+            }
+          }
         }
       }
     } catch (IOException e) {

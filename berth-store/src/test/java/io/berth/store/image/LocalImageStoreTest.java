@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
+import io.berth.oci.Digest;
 import io.berth.store.Stores;
 import io.berth.store.TarBuilder;
 import java.io.ByteArrayInputStream;
@@ -13,6 +14,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,5 +133,111 @@ class LocalImageStoreTest {
         "[{\"Config\":\"c.json\",\"RepoTags\":[\"a/b:1\"],\"Layers\":[\"l.tar\"]}]", 0644).file("c.json", "{}", 0644).build();
     assertThatThrownBy(() -> s.load(new ByteArrayInputStream(missingLayer))).isInstanceOf(InvalidArgumentException.class);
     assertThat(s.list()).isEmpty();
+  }
+
+  /** Rewrites a tar, replacing the content of the entry named {@code name}. */
+  private static byte[] rewrite(byte[] tar, String name, java.util.function.UnaryOperator<byte[]> change)
+      throws Exception {
+    TarBuilder out = new TarBuilder();
+    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+      TarArchiveEntry e;
+      while ((e = in.getNextEntry()) != null) {
+        byte[] data = in.readAllBytes();
+        if (e.isDirectory()) {
+          out.dir(e.getName());
+        } else {
+          out.file(e.getName(), e.getName().equals(name) ? change.apply(data) : data, 0644);
+        }
+      }
+    }
+    return out.build();
+  }
+
+  @Test
+  void aBlobThatDoesNotMatchItsDigestIsRefusedAndNothingIsKept() throws Exception {
+    Stores a = Stores.open(tmp.resolve("a"));
+    Image img = a.images().importRootfs(new ByteArrayInputStream(TarBuilder.busyboxRootfs()),
+        new ImageStore.ImportOptions("bb:1", List.of("CMD [\"sh\"]"), null, null));
+    ByteArrayOutputStream saved = new ByteArrayOutputStream();
+    a.images().save(List.of("bb:1"), saved);
+    byte[] tampered = rewrite(saved.toByteArray(), "blobs/sha256/" + img.layers().getFirst().hex(),
+        b -> new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).replace("root:x:0:0", "root::0:0:")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Stores b = Stores.open(tmp.resolve("b"));
+    assertThatThrownBy(() -> b.images().load(new ByteArrayInputStream(tampered)))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining(img.layers().getFirst().hex());
+    assertThat(b.images().list()).isEmpty();
+    assertThat(b.contentStore().list()).isEmpty();
+    assertThat(tmp.resolve("b/overlay/layers").toFile().list()).isEmpty();
+  }
+
+  @Test
+  void anArchiveWithOneBadImageLoadsNoneOfThem() throws Exception {
+    Stores a = Stores.open(tmp.resolve("a"));
+    Image good = a.images().importRootfs(new ByteArrayInputStream(rootfs()),
+        new ImageStore.ImportOptions("good:1", List.of(), null, null));
+    ByteArrayOutputStream saved = new ByteArrayOutputStream();
+    a.images().save(List.of("good:1"), saved);
+    String second = ",{\"Config\":\"blobs/sha256/" + good.id().hex() + "\",\"RepoTags\":[\"bad:1\"],"
+        + "\"Layers\":[\"blobs/sha256/" + "0".repeat(64) + "\"]}]";
+    byte[] twoImages = rewrite(saved.toByteArray(), "manifest.json", m -> {
+      String json = new String(m);
+      return (json.substring(0, json.lastIndexOf(']')) + second).getBytes();
+    });
+    Stores b = Stores.open(tmp.resolve("b"));
+    assertThatThrownBy(() -> b.images().load(new ByteArrayInputStream(twoImages)))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("is missing");
+    assertThat(b.images().list()).isEmpty();
+    assertThatThrownBy(() -> b.images().resolve("good:1")).isInstanceOf(NotFoundException.class);
+    assertThat(b.contentStore().list()).isEmpty();
+    assertThat(tmp.resolve("b/overlay/layers").toFile().list()).isEmpty();
+  }
+
+  @Test
+  void importOfSomethingThatIsNotATarKeepsNothing() throws Exception {
+    Stores s = Stores.open(tmp.resolve("a"));
+    assertThatThrownBy(() -> s.images().importRootfs(new ByteArrayInputStream("garbage ".repeat(200).getBytes()),
+        new ImageStore.ImportOptions("g:1", List.of(), null, null))).isInstanceOf(InvalidArgumentException.class);
+    assertThat(s.images().list()).isEmpty();
+    assertThat(s.contentStore().list()).isEmpty();
+  }
+
+  @Test
+  void busyboxImportUnpacksAtOnceAndResolvesByIdPrefix() throws Exception {
+    Stores s = Stores.open(tmp.resolve("a"));
+    Image img = s.images().importRootfs(new ByteArrayInputStream(TarBuilder.gzip(TarBuilder.busyboxRootfs())),
+        new ImageStore.ImportOptions("busybox", List.of("ENTRYPOINT /bin/sh", "USER 1000", "VOLUME /data",
+            "STOPSIGNAL SIGINT"), null, null));
+    assertThat(img.repoTags()).containsExactly("busybox:latest");
+    assertThat(img.diffIds()).containsExactly(Digest.sha256(TarBuilder.busyboxRootfs()));
+    assertThat(img.config().config().entrypoint()).containsExactly("/bin/sh", "-c", "/bin/sh");
+    assertThat(img.config().config().user()).isEqualTo("1000");
+    assertThat(img.config().config().volumes()).containsKey("/data");
+    assertThat(img.config().config().stopSignal()).isEqualTo("SIGINT");
+    Path diff = tmp.resolve("a/overlay/layers").resolve(img.diffIds().getFirst().hex()).resolve("diff");
+    assertThat(Files.isExecutable(diff.resolve("bin/busybox"))).as("unpacked at import").isTrue();
+    for (String name : List.of("busybox", "busybox:latest", "docker.io/library/busybox:latest", img.id().toString(),
+        img.id().hex(), img.id().hex().substring(0, 4), "sha256:" + img.id().hex().substring(0, 12))) {
+      assertThat(s.images().resolve(name).id()).as(name).isEqualTo(img.id());
+    }
+    assertThatThrownBy(() -> s.images().resolve("busybox:other")).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> s.images().importRootfs(new ByteArrayInputStream(rootfs()),
+        new ImageStore.ImportOptions(null, List.of("EXPOSE eighty"), null, null)))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("eighty");
+  }
+
+  @Test
+  void pruneRemovesDanglingImagesAndTheirLayers() throws Exception {
+    Stores s = Stores.open(tmp.resolve("a"));
+    Image kept = s.images().importRootfs(new ByteArrayInputStream(rootfs()),
+        new ImageStore.ImportOptions("kept:1", List.of(), null, null));
+    Image dangling = s.images().importRootfs(new ByteArrayInputStream(TarBuilder.busyboxRootfs()),
+        new ImageStore.ImportOptions(null, List.of(), null, null));
+    ImageStore.PruneResult r = s.images().prune(false, id -> false);
+    assertThat(r.deleted()).containsExactly(new ImageStore.DeleteItem(null, dangling.id().toString()));
+    assertThat(r.spaceReclaimed()).isEqualTo(dangling.size());
+    assertThat(s.images().list()).extracting(Image::id).containsExactly(kept.id());
+    assertThat(s.contentStore().exists(dangling.layers().getFirst())).isFalse();
+    assertThat(tmp.resolve("a/overlay/layers").toFile().list()).containsExactly(kept.diffIds().getFirst().hex());
   }
 }

@@ -1,0 +1,50 @@
+package io.berth.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.berth.errdefs.InvalidArgumentException;
+import java.security.MessageDigest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DigestTest {
+  private static final String HELLO = "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+
+  @Test
+  void hashesAndParses() {
+    Digest d = Digest.sha256("hello".getBytes());
+    assertThat(d.toString()).isEqualTo(HELLO);
+    assertThat(Digest.parse(HELLO)).isEqualTo(d);
+    assertThat(d.algorithm()).isEqualTo("sha256");
+    assertThat(d.shortHex()).isEqualTo("2cf24dba5fb0");
+    MessageDigest md = Digest.newSha256();
+    md.update("hel".getBytes());
+    md.update("lo".getBytes());
+    assertThat(Digest.ofSha256(md)).isEqualTo(d);
+    assertThat(Digest.parse("sha512:" + "0".repeat(128)).algorithm()).isEqualTo("sha512");
+  }
+
+  @Test
+  void ordersByText() {
+    Digest a = Digest.parse("sha256:" + "0".repeat(64));
+    Digest b = Digest.parse("sha256:" + "f".repeat(64));
+    assertThat(a).isLessThan(b);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "sha256", "sha256:", ":abc", "md5:d41d8cd98f00b204e9800998ecf8427e",
+      "sha256:../../etc/passwd", "sha256:2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824",
+      "sha256:2cf24dba", "sha512:" + "0", "SHA256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+      "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824 "})
+  void rejectsAnythingThatCouldNotBeAFileName(String bad) {
+    assertThatThrownBy(() -> Digest.parse(bad)).isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("invalid digest");
+  }
+
+  @Test
+  void nullIsRefusedToo() {
+    assertThatThrownBy(() -> Digest.parse(null)).isInstanceOf(InvalidArgumentException.class);
+  }
+}
