@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * is left before returning, so the last line is never lost.
  */
 public final class K8sFileLogReader implements LogReader {
-  private static final long POLL_MS = 15;
+  private static final long POLL_MS = 4;
 
   @Override
   public void read(Path logPath, int tail, Instant since, Instant until, boolean follow,
