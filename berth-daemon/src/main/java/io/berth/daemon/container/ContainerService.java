@@ -5,7 +5,6 @@ import io.berth.daemon.events.EventBus;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.errdefs.BerthException;
 import io.berth.errdefs.ConflictException;
-import io.berth.errdefs.InvalidArgumentException;
 import io.berth.network.BridgeNetwork;
 import io.berth.runtime.ContainerRuntime;
 import io.berth.store.image.ImageStore;
@@ -16,12 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +41,9 @@ public final class ContainerService {
   private final ContainerPaths paths;
   private final EventBus events;
   private final Clock clock;
-  private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
+  private final ExitWaiters waiters = new ExitWaiters();
   private final Map<String, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
   private volatile HealthMonitor health;
-
-  private record Waiter(String condition, CompletableFuture<Integer> result) {}
 
   public ContainerService(ContainerRepository repo, ImageStore images, Snapshotter snapshotter,
       ContainerRuntime runtime, BridgeNetwork network, VolumeStore volumes, ContainerPaths paths,
@@ -416,7 +411,7 @@ public final class ContainerService {
     complete(c, "removed", c.state.exitCode);
     complete(c, "next-exit", c.state.exitCode);
     complete(c, "not-running", c.state.exitCode);
-    waiters.remove(c.id);
+    waiters.forget(c);
   }
 
   public boolean volumeInUse(String volume) {
@@ -434,31 +429,13 @@ public final class ContainerService {
    */
   public CompletableFuture<Integer> waitFor(String ref, String condition) {
     Container c = repo.get(ref);
-    String cond = condition == null || condition.isEmpty() ? "not-running" : condition;
-    if (!List.of("not-running", "next-exit", "removed").contains(cond)) {
-      throw new InvalidArgumentException("invalid condition: \"" + condition + "\"");
-    }
     synchronized (c) {
-      if (cond.equals("not-running") && !c.state.running()) {
-        return CompletableFuture.completedFuture(c.state.exitCode);
-      }
-      CompletableFuture<Integer> f = new CompletableFuture<>();
-      waiters.computeIfAbsent(c.id, k -> new CopyOnWriteArrayList<>()).add(new Waiter(cond, f));
-      return f;
+      return waiters.register(c, condition);
     }
   }
 
   private void complete(Container c, String condition, int code) {
-    List<Waiter> list = waiters.get(c.id);
-    if (list == null) {
-      return;
-    }
-    for (Waiter w : list) {
-      if (w.condition.equals(condition)) {
-        w.result.complete(code);
-        list.remove(w);
-      }
-    }
+    waiters.complete(c, condition, code);
   }
 
   /** The future of the current run's exit, or null when the container is not running. */
