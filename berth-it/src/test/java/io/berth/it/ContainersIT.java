@@ -142,6 +142,10 @@ class ContainersIT {
   void defaultIsolation() {
     Exec.Result r = docker("run", "--rm", IMAGE, "sh", "-c", "grep CapEff /proc/self/status");
     assertThat(r.out().trim()).isEqualTo("CapEff:\t00000000a80425fb");
+    r = docker("run", "--rm", "--privileged", IMAGE, "sh", "-c", "grep -E 'CapEff|Seccomp:' /proc/self/status");
+    // privileged means every capability the daemon holds itself (its bounding set), no seccomp
+    String hostBounding = Exec.sh("grep CapBnd /proc/self/status | cut -f2").out().trim();
+    assertThat(r.out()).contains("CapEff:\t" + hostBounding).contains("Seccomp:\t0");
     r = docker("run", "--rm", "--cap-drop", "ALL", IMAGE, "sh", "-c", "grep CapEff /proc/self/status");
     assertThat(r.out().trim()).isEqualTo("CapEff:\t0000000000000000");
     r = docker("run", "--rm", IMAGE, "sh", "-c", "grep Seccomp: /proc/self/status");

@@ -75,6 +75,25 @@ class ImagesIT {
   }
 
   @Test
+  void pruneRemovesDanglingAndUnusedImages() throws Exception {
+    byte[] tar = Files.readAllBytes(TestDaemon.BASE.resolve("busybox-rootfs.tar"));
+    check(TestDaemon.dockerIn(tar, "import", "-c", "LABEL dangling=yes", "-"), "import untagged");
+    Exec.Result r = docker("image", "prune", "-f");
+    check(r, "prune");
+    assertThat(docker("images", "--filter", "dangling=true", "-q").out()).isBlank();
+    check(TestDaemon.dockerIn(tar, "import", "-c", "LABEL unused=yes", "-", "it/unused:1"), "import");
+    check(docker("create", "--name", "keeps-base", IMAGE, "true"), "create");
+    try {
+      check(docker("image", "prune", "-a", "-f"), "prune -a");
+      assertThat(docker("image", "inspect", "it/unused:1").exit()).isNotZero();
+      // an image a container uses stays
+      assertThat(docker("image", "inspect", IMAGE).exit()).isZero();
+    } finally {
+      docker("rm", "-f", "keeps-base");
+    }
+  }
+
+  @Test
   void badInputGetsClearErrors() {
     Exec.Result r = docker("image", "inspect", "it/nope:404");
     assertThat(r.exit()).isNotZero();

@@ -139,7 +139,7 @@ public final class OciSpecGenerator {
 
   /** Docker's default set, or all for --privileged, with --cap-add/--cap-drop applied. */
   static Set<String> capabilities(ContainerSpec s) {
-    Set<String> caps = new LinkedHashSet<>(s.privileged() ? ALL_CAPS : DEFAULT_CAPS);
+    Set<String> caps = new LinkedHashSet<>(s.privileged() ? grantable() : DEFAULT_CAPS);
     for (String d : s.capDrop() == null ? List.<String>of() : s.capDrop()) {
       String n = normalise(d);
       if (n.equals("CAP_ALL")) {
@@ -151,7 +151,7 @@ public final class OciSpecGenerator {
     for (String a : s.capAdd() == null ? List.<String>of() : s.capAdd()) {
       String n = normalise(a);
       if (n.equals("CAP_ALL")) {
-        caps.addAll(ALL_CAPS);
+        caps.addAll(grantable());
       } else if (!ALL_CAPS.contains(n)) {
         throw new InvalidArgumentException("unknown capability: \"" + a + "\"");
       } else {
@@ -159,6 +159,30 @@ public final class OciSpecGenerator {
       }
     }
     return caps;
+  }
+
+  /**
+   * "All capabilities" as Docker means it for --privileged: all those the daemon itself may
+   * hold (its bounding set), since runc cannot grant more. ALL_CAPS is in capability-number order.
+   */
+  static List<String> grantable() {
+    long bounding = -1;
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("CapBnd:")) {
+          bounding = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      return ALL_CAPS;
+    }
+    List<String> out = new ArrayList<>();
+    for (int bit = 0; bit < ALL_CAPS.size(); bit++) {
+      if ((bounding & (1L << bit)) != 0) {
+        out.add(ALL_CAPS.get(bit));
+      }
+    }
+    return out;
   }
 
   private static String normalise(String cap) {
