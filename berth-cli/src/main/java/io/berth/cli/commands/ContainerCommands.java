@@ -30,7 +30,9 @@ public final class ContainerCommands {
       Base.add(target, target == root ? "ps" : "ls", new Ps(cli));
       Base.add(target, "start", new Start(cli));
       Base.add(target, "stop", new Stop(cli, false));
-      Base.add(target, "restart", new Stop(cli, true));
+      CommandLine restart = new CommandLine(new Stop(cli, true));
+      restart.getCommandSpec().usageMessage().description("Restart one or more containers");
+      target.addSubcommand("restart", restart);
       Base.add(target, "kill", new Kill(cli));
       Base.add(target, "rm", new Rm(cli));
       Base.add(target, "wait", new Wait(cli));
