@@ -40,16 +40,21 @@ class UnitsTest {
 
   @Test
   void humanDurations() {
-    assertThat(Units.duration(Duration.ofMillis(500))).isEqualTo("Less than a second");
-    assertThat(Units.duration(Duration.ofSeconds(1))).isEqualTo("1 second");
-    assertThat(Units.duration(Duration.ofSeconds(3))).isEqualTo("3 seconds");
-    assertThat(Units.duration(Duration.ofSeconds(90))).isEqualTo("About a minute");
-    assertThat(Units.duration(Duration.ofMinutes(2))).isEqualTo("2 minutes");
-    assertThat(Units.duration(Duration.ofMinutes(89))).isEqualTo("About an hour");
-    assertThat(Units.duration(Duration.ofMinutes(90))).isEqualTo("2 hours");
-    assertThat(Units.duration(Duration.ofDays(3))).isEqualTo("3 days");
-    assertThat(Units.duration(Duration.ofDays(20))).isEqualTo("2 weeks");
-    assertThat(Units.duration(Duration.ofDays(90))).isEqualTo("3 months");
-    assertThat(Units.duration(Duration.ofDays(800))).isEqualTo("2 years");
+    assertThat(human(Duration.ofMillis(500))).isEqualTo("Less than a second");
+    assertThat(human(Duration.ofSeconds(1))).isEqualTo("1 second");
+    assertThat(human(Duration.ofSeconds(3))).isEqualTo("3 seconds");
+    assertThat(human(Duration.ofSeconds(90))).isEqualTo("About a minute");
+    assertThat(human(Duration.ofMinutes(2))).isEqualTo("2 minutes");
+    assertThat(human(Duration.ofMinutes(89))).isEqualTo("About an hour");
+    assertThat(human(Duration.ofMinutes(90))).isEqualTo("2 hours");
+    assertThat(human(Duration.ofDays(3))).isEqualTo("3 days");
+    assertThat(human(Duration.ofDays(20))).isEqualTo("2 weeks");
+    assertThat(human(Duration.ofDays(90))).isEqualTo("3 months");
+    assertThat(human(Duration.ofDays(800))).isEqualTo("2 years");
+  }
+
+  /** Docker's human form of an age ("3 seconds"): formatting only, nothing is timed. */
+  private static String human(java.time.Duration d) {
+    return Units.duration(d);
   }
 }
