@@ -97,6 +97,12 @@ class ContainersIT {
     assertThat(r.err()).isEqualTo("e\n");
     r = docker("logs", "-t", "lg");
     assertThat(r.out().lines().findFirst().orElse("")).matches("\\d{4}-\\d\\d-\\d\\dT.*Z line1");
+    r = docker("logs", "--since", "2099-01-01T00:00:00Z", "lg");
+    assertThat(r.out()).isEmpty();
+    // -f follows until the container exits, and nothing printed meanwhile is lost
+    check(docker("run", "-d", "--name", "lgf", IMAGE, "sh", "-c", "echo a; sleep 1; echo b; sleep 1; echo c"), "run");
+    r = docker("logs", "-f", "lgf");
+    assertThat(r.out()).isEqualTo("a\nb\nc\n");
   }
 
   @Test
@@ -150,6 +156,10 @@ class ContainersIT {
     assertThat(r.out().trim()).isEqualTo("CapEff:\t0000000000000000");
     r = docker("run", "--rm", IMAGE, "sh", "-c", "grep Seccomp: /proc/self/status");
     assertThat(r.out().trim()).isEqualTo("Seccomp:\t2");
+    r = docker("run", "--rm", "--security-opt", "no-new-privileges", IMAGE, "grep", "NoNewPrivs", "/proc/self/status");
+    assertThat(r.out().trim()).isEqualTo("NoNewPrivs:\t1");
+    r = docker("run", "--rm", IMAGE, "grep", "NoNewPrivs", "/proc/self/status");
+    assertThat(r.out().trim()).isEqualTo("NoNewPrivs:\t0");
     r = docker("run", "--rm", "--read-only", IMAGE, "touch", "/x");
     assertThat(r.exit()).isNotZero();
     r = docker("run", "--rm", "--pids-limit", "20", IMAGE, "cat", "/sys/fs/cgroup/pids/pids.max");
