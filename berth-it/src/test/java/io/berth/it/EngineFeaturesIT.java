@@ -77,6 +77,15 @@ class EngineFeaturesIT {
   }
 
   @Test
+  void containerTerminalIsResized() {
+    check(docker("run", "-d", "-t", "--name", "tt", IMAGE, "sh", "-c", "sleep 2; stty size"), "run -t");
+    Exec.Result r = Exec.sh("curl -s -o /dev/null -w '%{http_code}' -XPOST --unix-socket " + TestDaemon.SOCKET
+        + " 'http://d/v1.47/containers/tt/resize?h=33&w=77'");
+    assertThat(r.out()).isEqualTo("200");
+    waitFor(() -> docker("logs", "tt").out().contains("33 77"));
+  }
+
+  @Test
   void healthCheckBecomesHealthy() {
     check(docker("run", "-d", "--name", "hc", "--health-cmd", "test -f /tmp/ready", "--health-interval", "1s",
         "--health-retries", "2", IMAGE, "sh", "-c", "touch /tmp/ready; sleep 300"), "run");
