@@ -30,6 +30,12 @@ class BerthCliIT {
   }
 
   @Test
+  void socketIsOwnerAndGroupOnly() throws Exception {
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(TestDaemon.SOCKET))).isEqualTo("rw-rw----");
+  }
+
+  @Test
   void versionAndInfo() {
     Exec.Result r = berth("--version");
     check(r, "--version");
