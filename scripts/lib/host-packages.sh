@@ -1,5 +1,6 @@
 # Installs the host packages Berth needs (Debian/Ubuntu, as root) when any is missing.
-# With "test", also the peers the end-to-end suite drives: Debian's docker.io (dockerd).
+# With "test", also the peers the end-to-end suite drives: Debian's docker.io (dockerd) and
+# docker-registry (the CNCF distribution registry).
 berth_host_packages() {
   local need=() p
   command -v runc >/dev/null || need+=(runc)
@@ -15,6 +16,7 @@ berth_host_packages() {
   command -v mvn >/dev/null || need+=(maven)
   if [ "${1:-}" = test ]; then
     command -v dockerd >/dev/null || need+=(docker.io)
+    command -v docker-registry >/dev/null || need+=(docker-registry)
   fi
   if [ ${#need[@]} -gt 0 ]; then
     echo "==> installing host packages: ${need[*]}"

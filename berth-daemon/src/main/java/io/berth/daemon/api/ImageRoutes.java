@@ -9,8 +9,13 @@ import io.berth.daemon.http.HttpResponse;
 import io.berth.errdefs.BerthException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
+import io.berth.distribution.Pulled;
+import io.berth.distribution.RegistryClient;
 import io.berth.oci.ImageConfig;
+import io.berth.oci.Reference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.store.image.Image;
+import io.berth.store.content.ContentStore;
 import io.berth.store.image.ImageStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,11 +33,13 @@ public final class ImageRoutes {
   private final ImageStore images;
   private final ContainerService containers;
   private final EventBus events;
+  private final ContentStore content;
 
-  public ImageRoutes(ImageStore images, ContainerService containers, EventBus events) {
+  public ImageRoutes(ImageStore images, ContainerService containers, EventBus events, ContentStore content) {
     this.images = images;
     this.containers = containers;
     this.events = events;
+    this.content = content;
   }
 
   public void register(Router r) {
@@ -220,9 +227,8 @@ public final class ImageRoutes {
   private void create(HttpRequest q, HttpResponse s) throws IOException {
     String fromSrc = q.query("fromSrc");
     if (fromSrc == null) {
-      String from = q.query("fromImage");
-      throw new NotFoundException("pull access denied for " + from
-          + ": Berth cannot pull from registries yet; load the image with 'docker load' or 'docker import'");
+      pull(q, s);
+      return;
     }
     if (!fromSrc.equals("-")) {
       throw new InvalidArgumentException("importing from a URL is not supported; pass the tar as the request body (fromSrc=-)");
@@ -240,6 +246,49 @@ public final class ImageRoutes {
     events.publish("image", "import", i.id().toString(), Map.of("name", target == null ? "" : target));
     OutputStream out = s.stream(200, "application/json");
     out.write(Json.line(Json.object().put("status", i.id().toString())));
+    out.close();
+  }
+
+  /**
+   * {@code docker pull}: resolves the reference before answering (so a bad name is a 4xx), then
+   * streams docker's JSON progress; errors after that point are sent as an {@code error} line.
+   */
+  private void pull(HttpRequest q, HttpResponse s) throws IOException {
+    String from = q.query("fromImage");
+    if (from == null || from.isEmpty()) {
+      throw new InvalidArgumentException("fromImage or fromSrc is required");
+    }
+    String tag = q.query("tag");
+    String name = tag == null || tag.isEmpty() ? from : (tag.startsWith("sha256:") ? from + "@" + tag : from + ":" + tag);
+    Reference ref = Reference.parse(name);
+    Reference shown = ref.withDefaultTag();
+    OutputStream out = s.stream(200, "application/json");
+    out.write(Json.line(Json.object().put("status", "Pulling from " + ref.repository())
+        .put("id", shown.tag() != null ? shown.tag() : shown.digest().toString())));
+    try {
+      Pulled p = new RegistryClient(content).pull(ref, (id, status, current, total) -> {
+        ObjectNode line = Json.object().put("status", status).put("id", id);
+        if (status.equals("Downloading")) {
+          line.putObject("progressDetail").put("current", current).put("total", total);
+        } else {
+          line.putObject("progressDetail");
+        }
+        try {
+          out.write(Json.line(line));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      Image img = images.registerPulled(p.config(), p.layers(), shown.tag() != null ? shown.toString() : null);
+      out.write(Json.line(Json.object().put("status", "Digest: " + p.manifestDigest())));
+      out.write(Json.line(Json.object().put("status", "Status: Downloaded newer image for " + shown.familiarString())));
+      events.publish("image", "pull", img.id().toString(), Map.of("name", shown.familiarString()));
+    } catch (BerthException | java.io.UncheckedIOException e) {
+      ObjectNode err = Json.object();
+      err.putObject("errorDetail").put("message", e.getMessage());
+      err.put("error", e.getMessage());
+      out.write(Json.line(err));
+    }
     out.close();
   }
 

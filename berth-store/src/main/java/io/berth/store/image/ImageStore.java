@@ -16,6 +16,12 @@ public interface ImageStore {
   /** Creates an image from a root filesystem tar (plain, gzip or zstd) as {@code docker import}. */
   Image importRootfs(InputStream tar, ImportOptions options);
 
+  /**
+   * Registers an image whose config and (uncompressed) layer blobs a pull already stored, and
+   * points {@code tag} (nullable) at it. Layers must match the config's diff ids.
+   */
+  Image registerPulled(byte[] config, List<io.berth.oci.Digest> layers, String tag);
+
   /** Loads a docker-archive ({@code docker save}) or OCI image layout tar; returns what it named. */
   LoadResult load(InputStream archive);
 

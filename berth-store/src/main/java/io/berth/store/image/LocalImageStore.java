@@ -99,6 +99,24 @@ public final class LocalImageStore implements ImageStore {
     }
   }
 
+  @Override
+  public synchronized Image registerPulled(byte[] configBytes, List<Digest> layers, String tag) {
+    Reference target = tag == null ? null : Reference.parse(tag).withDefaultTag();
+    ImageConfig config = Json.read(configBytes, ImageConfig.class, "image config");
+    Set<Digest> added = new HashSet<>();
+    try {
+      Pending img = prepare(configBytes, config, layers, added);
+      commit(img);
+      if (target != null && target.tag() != null) {
+        setTag(new Reference(target.domain(), target.path(), target.tag(), null), img.image().id());
+      }
+      return resolve(img.image().id().toString());
+    } catch (RuntimeException e) {
+      discard(added);
+      throw e;
+    }
+  }
+
   /** An image whose blobs are stored and layers unpacked, but that no record names yet. */
   private record Pending(Record record, Image image) {}
 

@@ -1,0 +1,70 @@
+package io.berth.it;
+
+import static io.berth.it.TestDaemon.IMAGE;
+import static io.berth.it.TestDaemon.check;
+import static io.berth.it.TestDaemon.docker;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code docker pull} through berthd from Debian's docker-registry (the CNCF distribution
+ * registry) on loopback, the image pushed there by skopeo: the first step of issue 3.
+ */
+class PullIT {
+  private static final Path DIR = Path.of("/tmp/berth-it-registry");
+  private static final String REG = "127.0.0.1:25111";
+  private static Process registry;
+
+  @BeforeAll
+  static void start() throws Exception {
+    TestDaemon.ensure();
+    Exec.sh("rm -rf " + DIR + " && mkdir -p " + DIR);
+    Files.writeString(DIR.resolve("config.yml"), "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: "
+        + DIR + "/data\nhttp:\n  addr: " + REG + "\n");
+    registry = new ProcessBuilder("docker-registry", "serve", DIR + "/config.yml").redirectErrorStream(true)
+        .redirectOutput(DIR.resolve("registry.log").toFile()).start();
+    for (int i = 0; i < 100 && Exec.sh("curl -sf http://" + REG + "/v2/").exit() != 0; i++) {
+      Thread.sleep(100);
+    }
+    check(Exec.sh("curl -sf http://" + REG + "/v2/"), "registry start");
+    check(docker("save", "-o", DIR + "/img.tar", IMAGE), "save");
+    check(Exec.run(Map.of(), null, 120, List.of("skopeo", "copy", "--dest-tls-verify=false",
+        "docker-archive:" + DIR + "/img.tar", "docker://" + REG + "/it/pulled:1")), "skopeo push");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    registry.destroy();
+    registry.waitFor(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void dockerPullThroughBerthd() {
+    Exec.Result r = docker("pull", REG + "/it/pulled:1");
+    check(r, "docker pull");
+    assertThat(r.out()).contains("Pull complete").contains("Digest: sha256:")
+        .contains("Status: Downloaded newer image for " + REG + "/it/pulled:1");
+    String id = docker("image", "inspect", "--format", "{{.Id}}", IMAGE).out().trim();
+    assertThat(docker("image", "inspect", "--format", "{{.Id}}", REG + "/it/pulled:1").out().trim()).isEqualTo(id);
+    assertThat(docker("run", "--rm", REG + "/it/pulled:1", "echo", "pulled").out()).isEqualTo("pulled\n");
+    check(docker("rmi", REG + "/it/pulled:1"), "rmi");
+  }
+
+  @Test
+  void pullErrorsAreClear() {
+    Exec.Result r = docker("pull", REG + "/it/missing:1");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.all()).contains("not found");
+    r = docker("pull", "127.0.0.1:1/it/x:1");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.all()).contains("cannot reach registry 127.0.0.1:1");
+  }
+}
