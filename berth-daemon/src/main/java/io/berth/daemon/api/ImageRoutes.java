@@ -10,6 +10,7 @@ import io.berth.errdefs.BerthException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
 import io.berth.distribution.Pulled;
+import io.berth.distribution.Pusher;
 import io.berth.distribution.RegistryClient;
 import io.berth.oci.ImageConfig;
 import io.berth.oci.Reference;
@@ -34,8 +35,11 @@ public final class ImageRoutes {
   private final ContainerService containers;
   private final EventBus events;
   private final ContentStore content;
+  private final java.nio.file.Path pushScratch;
 
-  public ImageRoutes(ImageStore images, ContainerService containers, EventBus events, ContentStore content) {
+  public ImageRoutes(ImageStore images, ContainerService containers, EventBus events, ContentStore content,
+      java.nio.file.Path pushScratch) {
+    this.pushScratch = pushScratch;
     this.images = images;
     this.containers = containers;
     this.events = events;
@@ -52,9 +56,7 @@ public final class ImageRoutes {
     r.add("GET", "/images/{name*}/history", this::history);
     r.add("GET", "/images/{name*}/get", this::saveOne);
     r.add("POST", "/images/{name*}/tag", this::tag);
-    r.add("POST", "/images/{name*}/push", (q, s) -> {
-      throw new NotFoundException("push is not supported yet: Berth has no registry client");
-    });
+    r.add("POST", "/images/{name*}/push", this::push);
     r.add("DELETE", "/images/{name*}", this::remove);
   }
 
@@ -283,6 +285,37 @@ public final class ImageRoutes {
       out.write(Json.line(Json.object().put("status", "Digest: " + p.manifestDigest())));
       out.write(Json.line(Json.object().put("status", "Status: Downloaded newer image for " + shown.familiarString())));
       events.publish("image", "pull", img.id().toString(), Map.of("name", shown.familiarString()));
+    } catch (BerthException | java.io.UncheckedIOException e) {
+      ObjectNode err = Json.object();
+      err.putObject("errorDetail").put("message", e.getMessage());
+      err.put("error", e.getMessage());
+      out.write(Json.line(err));
+    }
+    out.close();
+  }
+
+  /** {@code docker push}: docker's JSON progress stream, ending with the digest line and aux. */
+  private void push(HttpRequest q, HttpResponse s) throws IOException {
+    String tag = q.query("tag");
+    String name = q.param("name") + (tag == null || tag.isEmpty() ? "" : ":" + tag);
+    Reference ref = Reference.parse(name).withDefaultTag();
+    Image img = images.resolve(ref.toString());
+    OutputStream out = s.stream(200, "application/json");
+    out.write(Json.line(Json.object().put("status", "The push refers to repository [" + ref.name() + "]")));
+    try {
+      Pusher.Pushed p = new Pusher(content, pushScratch).push(ref, img, (id, status, current, total) -> {
+        try {
+          out.write(Json.line(Json.object().put("status", status).put("id", id).set("progressDetail", Json.object())));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      out.write(Json.line(Json.object().put("status", ref.tag() + ": digest: " + p.digest() + " size: " + p.size())));
+      ObjectNode aux = Json.object();
+      aux.putObject("progressDetail");
+      aux.putObject("aux").put("Tag", ref.tag()).put("Digest", p.digest().toString()).put("Size", p.size());
+      out.write(Json.line(aux));
+      events.publish("image", "push", img.id().toString(), Map.of("name", ref.familiarString()));
     } catch (BerthException | java.io.UncheckedIOException e) {
       ObjectNode err = Json.object();
       err.putObject("errorDetail").put("message", e.getMessage());

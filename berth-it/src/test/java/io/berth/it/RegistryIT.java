@@ -15,10 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code docker pull} through berthd from Debian's docker-registry (the CNCF distribution
- * registry) on loopback, the image pushed there by skopeo: the first step of issue 3.
+ * {@code docker pull} and {@code docker push} through berthd against Debian's docker-registry (the
+ * CNCF distribution registry) on loopback, checked with skopeo: the first steps of issue 3.
  */
-class PullIT {
+class RegistryIT {
   private static final Path DIR = Path.of("/tmp/berth-it-registry");
   private static final String REG = "127.0.0.1:25111";
   private static Process registry;
@@ -56,6 +56,26 @@ class PullIT {
     assertThat(docker("image", "inspect", "--format", "{{.Id}}", REG + "/it/pulled:1").out().trim()).isEqualTo(id);
     assertThat(docker("run", "--rm", REG + "/it/pulled:1", "echo", "pulled").out()).isEqualTo("pulled\n");
     check(docker("rmi", REG + "/it/pulled:1"), "rmi");
+  }
+
+  @Test
+  void dockerPushThroughBerthdSendsOnlyMissingLayers() {
+    check(docker("tag", IMAGE, REG + "/it/pushed:1"), "tag");
+    Exec.Result r = docker("push", REG + "/it/pushed:1");
+    check(r, "docker push");
+    assertThat(r.out()).contains("Pushed").contains("1: digest: sha256:");
+    String digest = r.out().replaceAll("(?s).*1: digest: (sha256:[0-9a-f]{64}).*", "$1");
+    r = docker("push", REG + "/it/pushed:1");
+    check(r, "second push");
+    assertThat(r.out()).contains("Layer already exists").doesNotContain("Pushed").contains(digest);
+    Exec.Result inspect = Exec.run(Map.of(), null, 60, List.of("skopeo", "inspect", "--tls-verify=false",
+        "docker://" + REG + "/it/pushed:1"));
+    check(inspect, "skopeo inspect");
+    assertThat(inspect.out()).contains(digest);
+    check(docker("rmi", REG + "/it/pushed:1"), "rmi");
+    check(docker("pull", REG + "/it/pushed:1"), "pull back");
+    assertThat(docker("run", "--rm", REG + "/it/pushed:1", "echo", "round-trip").out()).isEqualTo("round-trip\n");
+    check(docker("rmi", REG + "/it/pushed:1"), "rmi");
   }
 
   @Test

@@ -1,0 +1,138 @@
+package io.berth.distribution;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.errdefs.UnavailableException;
+import io.berth.oci.Digest;
+import io.berth.oci.Json;
+import io.berth.oci.MediaTypes;
+import io.berth.oci.Reference;
+import io.berth.store.content.ContentStore;
+import io.berth.store.image.Image;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Pushes an image to a registry over the OCI Distribution API: each layer is gzip-compressed
+ * (local layers are kept uncompressed, decision 0005), skipped when the registry already has the
+ * blob (HEAD first), otherwise uploaded in one POST + PUT; then the config and a Docker v2.2
+ * manifest. Loopback registries over plain HTTP, anonymous, as the puller (rest of issue 3 next).
+ */
+public final class Pusher {
+  /** Result: the manifest digest and size, as docker prints them after a push. */
+  public record Pushed(Digest digest, long size) {}
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
+  private final ContentStore content;
+  private final Path scratch;
+
+  public Pusher(ContentStore content, Path scratch) {
+    this.content = content;
+    this.scratch = scratch;
+  }
+
+  public Pushed push(Reference ref, Image image, PullListener listener) {
+    if (ref.domain().equals(Reference.DEFAULT_DOMAIN) || !RegistryClient.isLoopback(ref.domain())) {
+      throw new UnavailableException("pushing is only possible to registries on this host for now (e.g. 127.0.0.1:5000/"
+          + ref.path() + ")");
+    }
+    String base = "http://" + ref.domain() + "/v2/" + ref.path();
+    ObjectNode manifest = Json.MAPPER.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", MediaTypes.DOCKER_MANIFEST);
+    ArrayNode layers = manifest.putArray("layers");
+    for (Digest layer : image.layers()) {
+      String id = layer.shortHex();
+      listener.progress(id, "Preparing", 0, 0);
+      Path gz = scratch.resolve("push-" + layer.hex() + "-" + System.nanoTime() + ".gz");
+      try {
+        MessageDigest md = Digest.newSha256();
+        try (InputStream in = content.open(layer);
+            OutputStream out = new GZIPOutputStream(new DigestOutputStream(Files.newOutputStream(gz), md), 64 * 1024)) {
+          in.transferTo(out);
+        }
+        Digest compressed = Digest.ofSha256(md);
+        long size = Files.size(gz);
+        if (exists(base, compressed)) {
+          listener.progress(id, "Layer already exists", size, size);
+        } else {
+          upload(base, compressed, HttpRequest.BodyPublishers.ofFile(gz));
+          listener.progress(id, "Pushed", size, size);
+        }
+        layers.addObject().put("mediaType", MediaTypes.DOCKER_LAYER_GZIP).put("size", size)
+            .put("digest", compressed.toString());
+      } catch (IOException e) {
+        throw new UnavailableException("pushing layer " + layer + ": " + e.getMessage());
+      } finally {
+        try {
+          Files.deleteIfExists(gz);
+        } catch (IOException ignored) {
+          // scratch space
+        }
+      }
+    }
+    byte[] config;
+    try (InputStream in = content.open(image.id())) {
+      config = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UnavailableException("reading config " + image.id() + ": " + e.getMessage());
+    }
+    if (!exists(base, image.id())) {
+      upload(base, image.id(), HttpRequest.BodyPublishers.ofByteArray(config));
+    }
+    manifest.putObject("config").put("mediaType", MediaTypes.DOCKER_CONFIG).put("size", config.length)
+        .put("digest", image.id().toString());
+    byte[] body = Json.bytes(manifest);
+    String tag = ref.withDefaultTag().tag();
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/manifests/" + tag))
+        .header("Content-Type", MediaTypes.DOCKER_MANIFEST).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    if (r.statusCode() != 201 && r.statusCode() != 200) {
+      throw new UnavailableException("registry refused the manifest (" + r.statusCode() + "): " + r.body());
+    }
+    return new Pushed(Digest.sha256(body), body.length);
+  }
+
+  private boolean exists(String base, Digest d) {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/blobs/" + d))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    return r.statusCode() == 200;
+  }
+
+  private void upload(String base, Digest d, HttpRequest.BodyPublisher body) {
+    HttpResponse<String> start = send(HttpRequest.newBuilder(URI.create(base + "/blobs/uploads/"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    String location = start.headers().firstValue("Location").orElse(null);
+    if (start.statusCode() != 202 || location == null) {
+      throw new UnavailableException("registry refused an upload (" + start.statusCode() + "): " + start.body());
+    }
+    URI loc = URI.create(base).resolve(location);
+    String sep = loc.getQuery() == null ? "?" : "&";
+    HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(loc + sep + "digest=" + d))
+        .header("Content-Type", "application/octet-stream").PUT(body).build());
+    if (put.statusCode() != 201) {
+      throw new UnavailableException("registry refused blob " + d + " (" + put.statusCode() + "): " + put.body());
+    }
+  }
+
+  private HttpResponse<String> send(HttpRequest req) {
+    try {
+      return http.send(req, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UnavailableException("cannot reach registry " + req.uri().getAuthority() + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted");
+    }
+  }
+}
