@@ -79,6 +79,22 @@ class RegistryIT {
   }
 
   @Test
+  void berthCliPushAndPull() {
+    check(TestDaemon.berth("tag", IMAGE, REG + "/it/bcli:1"), "tag");
+    Exec.Result r = TestDaemon.berth("push", REG + "/it/bcli:1");
+    check(r, "berth push");
+    assertThat(r.out()).contains("1: digest: sha256:");
+    check(TestDaemon.berth("rmi", REG + "/it/bcli:1"), "rmi");
+    r = TestDaemon.berth("pull", REG + "/it/bcli:1");
+    check(r, "berth pull");
+    assertThat(r.out()).contains("Pull complete").contains("Status: Downloaded newer image for " + REG + "/it/bcli:1");
+    r = TestDaemon.berth("pull", REG + "/it/none:1");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("not found");
+    check(TestDaemon.berth("rmi", REG + "/it/bcli:1"), "rmi");
+  }
+
+  @Test
   void pullErrorsAreClear() {
     Exec.Result r = docker("pull", REG + "/it/missing:1");
     assertThat(r.exit()).isNotZero();

@@ -39,6 +39,7 @@ public final class ImageCommands {
       Base.add(target, "tag", new Tag(cli));
       Base.add(target, "history", new History(cli));
       Base.add(target, "pull", new Pull(cli));
+      Base.add(target, "push", new Push(cli));
     }
     Base.add(root, "rmi", new Rmi(cli));
     Base.add(group, "rm", new Rmi(cli));
@@ -288,7 +289,8 @@ public final class ImageCommands {
 
   @Command(name = "pull", description = "Download an image from a registry", mixinStandardHelpOptions = true)
   static final class Pull extends Base {
-    @Parameters(index = "0", paramLabel = "NAME[:TAG]") String image;
+    @Option(names = {"-q", "--quiet"}, description = "Suppress verbose output") boolean quiet;
+    @Parameters(index = "0", paramLabel = "NAME[:TAG|@DIGEST]") String image;
 
     Pull(Cli cli) {
       super(cli);
@@ -296,8 +298,26 @@ public final class ImageCommands {
 
     @Override
     public Integer call() throws Exception {
-      api().post("/images/create" + ApiClient.query(Map.of("fromImage", image)), null).close();
-      return 0;
+      try (var r = api().post("/images/create" + ApiClient.query(Map.of("fromImage", image)), null)) {
+        return RegistryProgress.print(r.body(), cli, quiet) ? 0 : 1;
+      }
+    }
+  }
+
+  @Command(name = "push", description = "Upload an image to a registry", mixinStandardHelpOptions = true)
+  static final class Push extends Base {
+    @Option(names = {"-q", "--quiet"}, description = "Suppress verbose output") boolean quiet;
+    @Parameters(index = "0", paramLabel = "NAME[:TAG]") String image;
+
+    Push(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      try (var r = api().post("/images/" + image + "/push", null)) {
+        return RegistryProgress.print(r.body(), cli, quiet) ? 0 : 1;
+      }
     }
   }
 
