@@ -78,7 +78,8 @@ public final class Daemon implements AutoCloseable {
     new ContainerRoutes(containers, new ContainerViews(clock, network), stores.snapshotter()).register(router);
     new ContainerStreamRoutes(containers, new K8sFileLogReader()).register(router);
     new ExecRoutes(new ExecService(containers)).register(router);
-    new ImageRoutes(stores.images(), containers, events, stores.contentStore(), config.dataRoot().resolve("tmp"))
+    new ImageRoutes(stores.images(), containers, events, stores.contentStore(), config.dataRoot().resolve("tmp"),
+        new io.berth.distribution.LayerIndex(stores.metadata()))
         .register(router);
     new VolumeRoutes(volumes, containers, events).register(router);
     new NetworkRoutes(network, containers).register(router);

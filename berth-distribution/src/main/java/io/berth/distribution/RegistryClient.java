@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,10 +44,12 @@ public final class RegistryClient {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
       .followRedirects(HttpClient.Redirect.NORMAL).build();
   private final ContentStore content;
+  private final LayerIndex index;
   private String token;
 
-  public RegistryClient(ContentStore content) {
+  public RegistryClient(ContentStore content, LayerIndex index) {
     this.content = content;
+    this.index = index;
   }
 
   public Pulled pull(Reference ref, PullListener listener) {
@@ -91,8 +94,16 @@ public final class RegistryClient {
       Digest d = Digest.parse(l.path("digest").asText());
       long size = l.path("size").asLong(-1);
       String id = d.shortHex();
+      Optional<Digest> known = index.diffOf(d).filter(content::exists);
+      if (known.isPresent()) {
+        listener.progress(id, "Already exists", size, size);
+        layers.add(known.get());
+        continue;
+      }
       listener.progress(id, "Pulling fs layer", 0, size);
-      layers.add(fetchLayer(base + "/blobs/" + d, d, size, id, listener, ref));
+      Digest diff = fetchLayer(base + "/blobs/" + d, d, size, id, listener, ref);
+      index.record(d, diff);
+      layers.add(diff);
       listener.progress(id, "Pull complete", size, size);
     }
     return new Pulled(config, layers, manifestDigest);

@@ -55,7 +55,13 @@ class RegistryIT {
     String id = docker("image", "inspect", "--format", "{{.Id}}", IMAGE).out().trim();
     assertThat(docker("image", "inspect", "--format", "{{.Id}}", REG + "/it/pulled:1").out().trim()).isEqualTo(id);
     assertThat(docker("run", "--rm", REG + "/it/pulled:1", "echo", "pulled").out()).isEqualTo("pulled\n");
-    check(docker("rmi", REG + "/it/pulled:1"), "rmi");
+    // a second image sharing the layer: the layer is not downloaded again
+    check(Exec.run(Map.of(), null, 120, List.of("skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+        "docker://" + REG + "/it/pulled:1", "docker://" + REG + "/it/pulled:2")), "skopeo copy");
+    r = docker("pull", REG + "/it/pulled:2");
+    check(r, "pull of a second tag");
+    assertThat(r.out()).contains("Already exists").doesNotContain("Pull complete");
+    check(docker("rmi", REG + "/it/pulled:1", REG + "/it/pulled:2"), "rmi");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.berth.daemon.http.HttpResponse;
 import io.berth.errdefs.BerthException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
+import io.berth.distribution.LayerIndex;
 import io.berth.distribution.Pulled;
 import io.berth.distribution.Pusher;
 import io.berth.distribution.RegistryClient;
@@ -36,10 +37,12 @@ public final class ImageRoutes {
   private final EventBus events;
   private final ContentStore content;
   private final java.nio.file.Path pushScratch;
+  private final LayerIndex layerIndex;
 
   public ImageRoutes(ImageStore images, ContainerService containers, EventBus events, ContentStore content,
-      java.nio.file.Path pushScratch) {
+      java.nio.file.Path pushScratch, LayerIndex layerIndex) {
     this.pushScratch = pushScratch;
+    this.layerIndex = layerIndex;
     this.images = images;
     this.containers = containers;
     this.events = events;
@@ -268,7 +271,7 @@ public final class ImageRoutes {
     out.write(Json.line(Json.object().put("status", "Pulling from " + ref.repository())
         .put("id", shown.tag() != null ? shown.tag() : shown.digest().toString())));
     try {
-      Pulled p = new RegistryClient(content).pull(ref, (id, status, current, total) -> {
+      Pulled p = new RegistryClient(content, layerIndex).pull(ref, (id, status, current, total) -> {
         ObjectNode line = Json.object().put("status", status).put("id", id);
         if (status.equals("Downloading")) {
           line.putObject("progressDetail").put("current", current).put("total", total);
