@@ -50,7 +50,8 @@ class RegistryIT {
   void dockerPullThroughBerthd() {
     Exec.Result r = docker("pull", REG + "/it/pulled:1");
     check(r, "docker pull");
-    assertThat(r.out()).contains("Pull complete").contains("Digest: sha256:")
+    // the layer is the suite's base image layer, which this store already has unpacked
+    assertThat(r.out()).containsAnyOf("Pull complete", "Already exists").contains("Digest: sha256:")
         .contains("Status: Downloaded newer image for " + REG + "/it/pulled:1");
     String id = docker("image", "inspect", "--format", "{{.Id}}", IMAGE).out().trim();
     assertThat(docker("image", "inspect", "--format", "{{.Id}}", REG + "/it/pulled:1").out().trim()).isEqualTo(id);
@@ -93,7 +94,7 @@ class RegistryIT {
     check(TestDaemon.berth("rmi", REG + "/it/bcli:1"), "rmi");
     r = TestDaemon.berth("pull", REG + "/it/bcli:1");
     check(r, "berth pull");
-    assertThat(r.out()).contains("Pull complete").contains("Status: Downloaded newer image for " + REG + "/it/bcli:1");
+    assertThat(r.out()).contains("Status: Downloaded newer image for " + REG + "/it/bcli:1");
     r = TestDaemon.berth("pull", REG + "/it/none:1");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("not found");

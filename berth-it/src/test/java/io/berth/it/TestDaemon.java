@@ -34,7 +34,8 @@ final class TestDaemon {
     }
     if (process == null) {
       Runtime.getRuntime().addShutdownHook(new Thread(TestDaemon::shutdown));
-      Exec.sh("rm -rf " + BASE + "/data/containers " + BASE + "/exec");
+      // every run starts from an empty store, so no test depends on what an earlier run left
+      Exec.sh("rm -rf " + BASE + "/data " + BASE + "/exec");
     }
     start();
     if (!imageReady) {
