@@ -289,10 +289,7 @@ public final class ImageRoutes {
       out.write(Json.line(Json.object().put("status", "Status: Downloaded newer image for " + shown.familiarString())));
       events.publish("image", "pull", img.id().toString(), Map.of("name", shown.familiarString()));
     } catch (BerthException | java.io.UncheckedIOException e) {
-      ObjectNode err = Json.object();
-      err.putObject("errorDetail").put("message", e.getMessage());
-      err.put("error", e.getMessage());
-      out.write(Json.line(err));
+      progressError(out, e);
     }
     out.close();
   }
@@ -320,12 +317,17 @@ public final class ImageRoutes {
       out.write(Json.line(aux));
       events.publish("image", "push", img.id().toString(), Map.of("name", ref.familiarString()));
     } catch (BerthException | java.io.UncheckedIOException e) {
-      ObjectNode err = Json.object();
-      err.putObject("errorDetail").put("message", e.getMessage());
-      err.put("error", e.getMessage());
-      out.write(Json.line(err));
+      progressError(out, e);
     }
     out.close();
+  }
+
+  /** Once a progress stream has started, errors travel in it as docker's error line. */
+  private static void progressError(OutputStream out, RuntimeException e) throws IOException {
+    ObjectNode err = Json.object();
+    err.putObject("errorDetail").put("message", e.getMessage());
+    err.put("error", e.getMessage());
+    out.write(Json.line(err));
   }
 
   private void load(HttpRequest q, HttpResponse s) throws IOException {
