@@ -36,10 +36,12 @@ public final class Pusher {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
   private final ContentStore content;
   private final Path scratch;
+  private final LayerIndex index;
 
-  public Pusher(ContentStore content, Path scratch) {
+  public Pusher(ContentStore content, Path scratch, LayerIndex index) {
     this.content = content;
     this.scratch = scratch;
+    this.index = index;
   }
 
   public Pushed push(Reference ref, Image image, PullListener listener) {
@@ -55,6 +57,16 @@ public final class Pusher {
     for (Digest layer : image.layers()) {
       String id = layer.shortHex();
       listener.progress(id, "Preparing", 0, 0);
+      java.util.Optional<Digest> known = index.compressedOf(layer);
+      if (known.isPresent()) {
+        long size = blobSize(base, known.get());
+        if (size >= 0) {
+          listener.progress(id, "Layer already exists", size, size);
+          layers.addObject().put("mediaType", MediaTypes.DOCKER_LAYER_GZIP).put("size", size)
+              .put("digest", known.get().toString());
+          continue;
+        }
+      }
       Path gz = scratch.resolve("push-" + layer.hex() + "-" + System.nanoTime() + ".gz");
       try {
         MessageDigest md = Digest.newSha256();
@@ -64,6 +76,7 @@ public final class Pusher {
         }
         Digest compressed = Digest.ofSha256(md);
         long size = Files.size(gz);
+        index.record(compressed, layer);
         if (exists(base, compressed)) {
           listener.progress(id, "Layer already exists", size, size);
         } else {
@@ -104,9 +117,14 @@ public final class Pusher {
   }
 
   private boolean exists(String base, Digest d) {
+    return blobSize(base, d) >= 0;
+  }
+
+  /** The registry's size of a blob (HEAD), or -1 when it does not have it. */
+  private long blobSize(String base, Digest d) {
     HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/blobs/" + d))
         .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
-    return r.statusCode() == 200;
+    return r.statusCode() == 200 ? r.headers().firstValueAsLong("Content-Length").orElse(-1) : -1;
   }
 
   private void upload(String base, Digest d, HttpRequest.BodyPublisher body) {

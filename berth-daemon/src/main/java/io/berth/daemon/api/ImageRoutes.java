@@ -303,7 +303,7 @@ public final class ImageRoutes {
     OutputStream out = s.stream(200, "application/json");
     out.write(Json.line(Json.object().put("status", "The push refers to repository [" + ref.name() + "]")));
     try {
-      Pusher.Pushed p = new Pusher(content, pushScratch).push(ref, img, (id, status, current, total) -> {
+      Pusher.Pushed p = new Pusher(content, pushScratch, layerIndex).push(ref, img, (id, status, current, total) -> {
         try {
           out.write(Json.line(Json.object().put("status", status).put("id", id).set("progressDetail", Json.object())));
         } catch (IOException e) {
