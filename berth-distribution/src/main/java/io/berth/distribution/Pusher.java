@@ -13,14 +13,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -33,7 +31,6 @@ public final class Pusher {
   /** Result: the manifest digest and size, as docker prints them after a push. */
   public record Pushed(Digest digest, long size) {}
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
   private final ContentStore content;
   private final Path scratch;
   private final LayerIndex index;
@@ -45,11 +42,13 @@ public final class Pusher {
   }
 
   public Pushed push(Reference ref, Image image, PullListener listener) {
-    if (ref.domain().equals(Reference.DEFAULT_DOMAIN) || !RegistryClient.isLoopback(ref.domain())) {
+    if (ref.domain().equals(Reference.DEFAULT_DOMAIN) || !RegistryTransport.isLoopback(ref.domain())) {
       throw new UnavailableException("pushing is only possible to registries on this host for now (e.g. 127.0.0.1:5000/"
           + ref.path() + ")");
     }
-    String base = "http://" + ref.domain() + "/v2/" + ref.path();
+    RegistryTransport t = new RegistryTransport(ref.domain());
+    String scope = "repository:" + ref.path() + ":pull,push";
+    String base = t.base(ref);
     ObjectNode manifest = Json.MAPPER.createObjectNode();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", MediaTypes.DOCKER_MANIFEST);
@@ -59,7 +58,7 @@ public final class Pusher {
       listener.progress(id, "Preparing", 0, 0);
       java.util.Optional<Digest> known = index.compressedOf(layer);
       if (known.isPresent()) {
-        long size = blobSize(base, known.get());
+        long size = blobSize(t, scope, base, known.get());
         if (size >= 0) {
           listener.progress(id, "Layer already exists", size, size);
           layers.addObject().put("mediaType", MediaTypes.DOCKER_LAYER_GZIP).put("size", size)
@@ -77,10 +76,10 @@ public final class Pusher {
         Digest compressed = Digest.ofSha256(md);
         long size = Files.size(gz);
         index.record(compressed, layer);
-        if (exists(base, compressed)) {
+        if (exists(t, scope, base, compressed)) {
           listener.progress(id, "Layer already exists", size, size);
         } else {
-          upload(base, compressed, HttpRequest.BodyPublishers.ofFile(gz));
+          upload(t, scope, base, compressed, HttpRequest.BodyPublishers.ofFile(gz));
           listener.progress(id, "Pushed", size, size);
         }
         layers.addObject().put("mediaType", MediaTypes.DOCKER_LAYER_GZIP).put("size", size)
@@ -101,56 +100,46 @@ public final class Pusher {
     } catch (IOException e) {
       throw new UnavailableException("reading config " + image.id() + ": " + e.getMessage());
     }
-    if (!exists(base, image.id())) {
-      upload(base, image.id(), HttpRequest.BodyPublishers.ofByteArray(config));
+    if (!exists(t, scope, base, image.id())) {
+      upload(t, scope, base, image.id(), HttpRequest.BodyPublishers.ofByteArray(config));
     }
     manifest.putObject("config").put("mediaType", MediaTypes.DOCKER_CONFIG).put("size", config.length)
         .put("digest", image.id().toString());
     byte[] body = Json.bytes(manifest);
     String tag = ref.withDefaultTag().tag();
-    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/manifests/" + tag))
-        .header("Content-Type", MediaTypes.DOCKER_MANIFEST).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    HttpResponse<String> r = t.send(HttpRequest.newBuilder(URI.create(base + "/manifests/" + tag))
+        .header("Content-Type", MediaTypes.DOCKER_MANIFEST).PUT(HttpRequest.BodyPublishers.ofByteArray(body)), scope,
+        HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 201 && r.statusCode() != 200) {
       throw new UnavailableException("registry refused the manifest (" + r.statusCode() + "): " + r.body());
     }
     return new Pushed(Digest.sha256(body), body.length);
   }
 
-  private boolean exists(String base, Digest d) {
-    return blobSize(base, d) >= 0;
+  private boolean exists(RegistryTransport t, String scope, String base, Digest d) {
+    return blobSize(t, scope, base, d) >= 0;
   }
 
   /** The registry's size of a blob (HEAD), or -1 when it does not have it. */
-  private long blobSize(String base, Digest d) {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/blobs/" + d))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+  private long blobSize(RegistryTransport t, String scope, String base, Digest d) {
+    HttpResponse<String> r = t.send(HttpRequest.newBuilder(URI.create(base + "/blobs/" + d))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()), scope, HttpResponse.BodyHandlers.ofString());
     return r.statusCode() == 200 ? r.headers().firstValueAsLong("Content-Length").orElse(-1) : -1;
   }
 
-  private void upload(String base, Digest d, HttpRequest.BodyPublisher body) {
-    HttpResponse<String> start = send(HttpRequest.newBuilder(URI.create(base + "/blobs/uploads/"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build());
+  private void upload(RegistryTransport t, String scope, String base, Digest d, HttpRequest.BodyPublisher body) {
+    HttpResponse<String> start = t.send(HttpRequest.newBuilder(URI.create(base + "/blobs/uploads/"))
+        .POST(HttpRequest.BodyPublishers.noBody()), scope, HttpResponse.BodyHandlers.ofString());
     String location = start.headers().firstValue("Location").orElse(null);
     if (start.statusCode() != 202 || location == null) {
       throw new UnavailableException("registry refused an upload (" + start.statusCode() + "): " + start.body());
     }
     URI loc = URI.create(base).resolve(location);
     String sep = loc.getQuery() == null ? "?" : "&";
-    HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(loc + sep + "digest=" + d))
-        .header("Content-Type", "application/octet-stream").PUT(body).build());
+    HttpResponse<String> put = t.send(HttpRequest.newBuilder(URI.create(loc + sep + "digest=" + d))
+        .header("Content-Type", "application/octet-stream").PUT(body), scope, HttpResponse.BodyHandlers.ofString());
     if (put.statusCode() != 201) {
       throw new UnavailableException("registry refused blob " + d + " (" + put.statusCode() + "): " + put.body());
-    }
-  }
-
-  private HttpResponse<String> send(HttpRequest req) {
-    try {
-      return http.send(req, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UnavailableException("cannot reach registry " + req.uri().getAuthority() + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UnavailableException("interrupted");
     }
   }
 }

@@ -14,20 +14,14 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Pulls images over the OCI Distribution API: resolves the tag (an index picks linux/amd64),
@@ -40,12 +34,8 @@ public final class RegistryClient {
   private static final String ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST,
       MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST);
   private static final long MAX_MANIFEST = 4L * 1024 * 1024;
-  private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-      .followRedirects(HttpClient.Redirect.NORMAL).build();
   private final ContentStore content;
   private final LayerIndex index;
-  private String token;
 
   public RegistryClient(ContentStore content, LayerIndex index) {
     this.content = content;
@@ -57,9 +47,10 @@ public final class RegistryClient {
       throw new UnavailableException("pulling from docker.io is not possible here (no internet registry); "
           + "use a registry on this host, e.g. 127.0.0.1:5000/" + ref.path());
     }
-    String base = (isLoopback(ref.domain()) ? "http://" : "https://") + ref.domain() + "/v2/" + ref.path();
+    RegistryTransport t = new RegistryTransport(ref.domain());
+    String base = t.base(ref);
     String tagOrDigest = ref.digest() != null ? ref.digest().toString() : ref.withDefaultTag().tag();
-    byte[] manifestBytes = get(base + "/manifests/" + tagOrDigest, ACCEPT, MAX_MANIFEST, ref);
+    byte[] manifestBytes = get(t, base + "/manifests/" + tagOrDigest, ACCEPT, MAX_MANIFEST, ref);
     Digest manifestDigest = Digest.sha256(manifestBytes);
     if (ref.digest() != null && !ref.digest().equals(manifestDigest)) {
       throw new InvalidArgumentException("manifest digest mismatch: asked for " + ref.digest() + ", got " + manifestDigest);
@@ -77,7 +68,7 @@ public final class RegistryClient {
       if (chosen == null) {
         throw new NotFoundException("no matching manifest for linux/amd64 in the manifest list entries");
       }
-      manifestBytes = get(base + "/manifests/" + chosen, ACCEPT, MAX_MANIFEST, ref);
+      manifestBytes = get(t, base + "/manifests/" + chosen, ACCEPT, MAX_MANIFEST, ref);
       manifestDigest = Digest.sha256(manifestBytes);
       if (!manifestDigest.equals(Digest.parse(chosen))) {
         throw new InvalidArgumentException("manifest digest mismatch for " + chosen);
@@ -85,7 +76,7 @@ public final class RegistryClient {
       manifest = parse(manifestBytes, "manifest");
     }
     Digest configDigest = Digest.parse(manifest.path("config").path("digest").asText());
-    byte[] config = get(base + "/blobs/" + configDigest, "*/*", MAX_MANIFEST, ref);
+    byte[] config = get(t, base + "/blobs/" + configDigest, "*/*", MAX_MANIFEST, ref);
     if (!Digest.sha256(config).equals(configDigest)) {
       throw new InvalidArgumentException("config digest mismatch: expected " + configDigest);
     }
@@ -101,7 +92,7 @@ public final class RegistryClient {
         continue;
       }
       listener.progress(id, "Pulling fs layer", 0, size);
-      Digest diff = fetchLayer(base + "/blobs/" + d, d, size, id, listener, ref);
+      Digest diff = fetchLayer(t, base + "/blobs/" + d, d, size, id, listener, ref);
       index.record(d, diff);
       layers.add(diff);
       listener.progress(id, "Pull complete", size, size);
@@ -109,8 +100,8 @@ public final class RegistryClient {
     return new Pulled(config, layers, manifestDigest);
   }
 
-  private Digest fetchLayer(String url, Digest expected, long size, String id, PullListener listener, Reference ref) {
-    HttpResponse<InputStream> r = send(url, "*/*", ref);
+  private Digest fetchLayer(RegistryTransport t, String url, Digest expected, long size, String id, PullListener listener, Reference ref) {
+    HttpResponse<InputStream> r = send(t, url, "*/*", ref);
     MessageDigest md = Digest.newSha256();
     long[] got = {0};
     InputStream counted = new FilterInputStream(r.body()) {
@@ -139,8 +130,8 @@ public final class RegistryClient {
     return diff;
   }
 
-  private byte[] get(String url, String accept, long max, Reference ref) {
-    HttpResponse<InputStream> r = send(url, accept, ref);
+  private byte[] get(RegistryTransport t, String url, String accept, long max, Reference ref) {
+    HttpResponse<InputStream> r = send(t, url, accept, ref);
     try (InputStream in = r.body()) {
       byte[] b = in.readNBytes((int) max + 1);
       if (b.length > max) {
@@ -152,99 +143,27 @@ public final class RegistryClient {
     }
   }
 
-  private HttpResponse<InputStream> send(String url, String accept, Reference ref) {
-    for (int attempt = 0; attempt < 2; attempt++) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
-          .header("Accept", accept);
-      if (token != null) {
-        b.header("Authorization", "Bearer " + token);
-      }
-      HttpResponse<InputStream> r;
-      try {
-        r = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      } catch (IOException e) {
-        throw new UnavailableException("cannot reach registry " + ref.domain() + ": " + e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new UnavailableException("interrupted");
-      }
-      int status = r.statusCode();
-      if (status == 401 && attempt == 0) {
-        close(r);
-        token = anonymousToken(r.headers().firstValue("WWW-Authenticate").orElse(""), ref);
-        continue;
-      }
-      if (status == 404) {
-        close(r);
-        throw new NotFoundException("manifest for " + ref.familiarString() + " not found: manifest unknown");
-      }
-      if (status == 401 || status == 403) {
-        close(r);
-        throw new UnavailableException("pull access denied for " + ref.repository()
-            + ", repository does not exist or may require 'docker login'");
-      }
-      if (status >= 300) {
-        close(r);
-        throw new UnavailableException("registry " + ref.domain() + " answered " + status + " for " + url);
-      }
-      return r;
+  private HttpResponse<InputStream> send(RegistryTransport t, String url, String accept, Reference ref) {
+    HttpResponse<InputStream> r = t.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
+        .header("Accept", accept).GET(), "repository:" + ref.path() + ":pull", HttpResponse.BodyHandlers.ofInputStream());
+    int status = r.statusCode();
+    if (status == 404) {
+      RegistryTransport.discard(r);
+      throw new NotFoundException("manifest for " + ref.familiarString() + " not found: manifest unknown");
     }
-    throw new UnavailableException("registry " + ref.domain() + " refused the token it issued");
-  }
-
-  private String anonymousToken(String challenge, Reference ref) {
-    if (!challenge.startsWith("Bearer ")) {
-      throw new UnavailableException("registry " + ref.domain() + " asks for credentials (" + challenge + ")");
+    if (status == 401 || status == 403) {
+      RegistryTransport.discard(r);
+      throw new UnavailableException("pull access denied for " + ref.repository()
+          + ", repository does not exist or may require 'docker login'");
     }
-    Map<String, String> p = new java.util.HashMap<>();
-    Matcher m = PARAM.matcher(challenge);
-    while (m.find()) {
-      p.put(m.group(1), m.group(2));
+    if (status >= 300) {
+      RegistryTransport.discard(r);
+      throw new UnavailableException("registry " + ref.domain() + " answered " + status + " for " + url);
     }
-    String realm = p.get("realm");
-    if (realm == null) {
-      throw new UnavailableException("registry " + ref.domain() + " sent a bearer challenge without realm");
-    }
-    StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
-    if (p.containsKey("service")) {
-      url.append("service=").append(URLEncoder.encode(p.get("service"), StandardCharsets.UTF_8)).append('&');
-    }
-    url.append("scope=").append(URLEncoder.encode(
-        p.getOrDefault("scope", "repository:" + ref.path() + ":pull"), StandardCharsets.UTF_8));
-    try {
-      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url.toString())).GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-      if (r.statusCode() != 200) {
-        throw new UnavailableException("token service " + realm + " answered " + r.statusCode());
-      }
-      JsonNode t = parse(r.body(), "token response");
-      String tok = t.path("token").asText(t.path("access_token").asText(""));
-      if (tok.isEmpty()) {
-        throw new UnavailableException("token service " + realm + " returned no token");
-      }
-      return tok;
-    } catch (IOException e) {
-      throw new UnavailableException("token service " + realm + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UnavailableException("interrupted");
-    }
-  }
-
-  private static void close(HttpResponse<InputStream> r) {
-    try {
-      r.body().close();
-    } catch (IOException ignored) {
-      // discarded
-    }
+    return r;
   }
 
   private static JsonNode parse(byte[] b, String what) {
     return Json.read(b, JsonNode.class, what);
-  }
-
-  static boolean isLoopback(String domain) {
-    String host = domain.replaceFirst(":\\d+$", "");
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
   }
 }

@@ -1,10 +1,10 @@
 package io.berth.daemon.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.berth.daemon.http.BadRequestException;
-import io.berth.daemon.http.HttpHandler;
-import io.berth.daemon.http.HttpRequest;
-import io.berth.daemon.http.HttpResponse;
+import io.berth.http.BadRequestException;
+import io.berth.http.HttpHandler;
+import io.berth.http.HttpRequest;
+import io.berth.http.HttpResponse;
 import io.berth.errdefs.BerthException;
 import java.util.ArrayList;
 import java.util.HashMap;

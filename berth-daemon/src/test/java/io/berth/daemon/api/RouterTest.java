@@ -2,7 +2,7 @@ package io.berth.daemon.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.berth.daemon.http.HttpConnectionProbe;
+import io.berth.http.HttpConnectionProbe;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.NotFoundException;
 import org.junit.jupiter.api.Test;

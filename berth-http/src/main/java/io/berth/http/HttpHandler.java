@@ -1,4 +1,4 @@
-package io.berth.daemon.http;
+package io.berth.http;
 
 /** What the server calls for each request; the API router implements it. */
 @FunctionalInterface

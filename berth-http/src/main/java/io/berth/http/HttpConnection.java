@@ -1,4 +1,4 @@
-package io.berth.daemon.http;
+package io.berth.http;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

@@ -1,4 +1,4 @@
-package io.berth.daemon.http;
+package io.berth.http;
 
 import io.berth.errdefs.InvalidArgumentException;
 import java.io.ByteArrayInputStream;

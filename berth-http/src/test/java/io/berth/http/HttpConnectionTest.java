@@ -1,4 +1,4 @@
-package io.berth.daemon.http;
+package io.berth.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

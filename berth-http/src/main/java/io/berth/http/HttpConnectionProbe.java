@@ -1,10 +1,13 @@
-package io.berth.daemon.http;
+package io.berth.http;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Test helper: serves one raw request through a real HttpConnection and returns the raw answer. */
+/**
+ * Serves one raw request held in memory through a real {@link HttpConnection} and returns the raw
+ * answer, so handlers in other modules (API routes, registry) are tested with the real parser.
+ */
 public final class HttpConnectionProbe {
   private HttpConnectionProbe() {}
 

@@ -1,4 +1,4 @@
-package io.berth.daemon.http;
+package io.berth.http;
 
 import java.io.IOException;
 import java.io.InputStream;

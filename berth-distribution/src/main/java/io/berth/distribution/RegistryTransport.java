@@ -1,0 +1,129 @@
+package io.berth.distribution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.errdefs.UnavailableException;
+import io.berth.oci.Json;
+import io.berth.oci.Reference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How Berth talks to one registry: which scheme it uses (plain HTTP only for loopback), and how it
+ * answers a 401 challenge (anonymous bearer tokens today). Pull and push logic sit on top of it
+ * and never see credentials or tokens.
+ */
+public final class RegistryTransport {
+  private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+  private final HttpClient http;
+  private final String domain;
+  private final Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
+
+  public RegistryTransport(String domain) {
+    this.domain = domain;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
+        .followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  public String domain() {
+    return domain;
+  }
+
+  /** {@code scheme://domain/v2/<repository path>}, without a trailing slash. */
+  public String base(Reference ref) {
+    return (isLoopback(domain) ? "http://" : "https://") + domain + "/v2/" + ref.path();
+  }
+
+  /**
+   * Sends a request for {@code scope} (e.g. {@code repository:ns/app:pull,push}), answering one
+   * 401 challenge with a token and sending again. The caller judges the final status.
+   */
+  public <T> HttpResponse<T> send(HttpRequest.Builder request, String scope, HttpResponse.BodyHandler<T> body) {
+    for (int attempt = 0; ; attempt++) {
+      String token = tokens.get(scope);
+      HttpRequest.Builder b = request.copy();
+      if (token != null) {
+        b.setHeader("Authorization", "Bearer " + token);
+      }
+      HttpRequest req = b.build();
+      HttpResponse<T> r;
+      try {
+        r = http.send(req, body);
+      } catch (IOException e) {
+        throw new UnavailableException("cannot reach registry " + domain + ": " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UnavailableException("interrupted");
+      }
+      if (r.statusCode() != 401 || attempt > 0) {
+        return r;
+      }
+      discard(r);
+      tokens.put(scope, anonymousToken(r.headers().firstValue("WWW-Authenticate").orElse(""), scope));
+    }
+  }
+
+  private String anonymousToken(String challenge, String scope) {
+    if (!challenge.startsWith("Bearer ")) {
+      throw new UnavailableException("registry " + domain + " asks for credentials (" + challenge + ")");
+    }
+    Map<String, String> p = new HashMap<>();
+    Matcher m = PARAM.matcher(challenge);
+    while (m.find()) {
+      p.put(m.group(1), m.group(2));
+    }
+    String realm = p.get("realm");
+    if (realm == null) {
+      throw new UnavailableException("registry " + domain + " sent a bearer challenge without realm");
+    }
+    StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
+    if (p.containsKey("service")) {
+      url.append("service=").append(URLEncoder.encode(p.get("service"), StandardCharsets.UTF_8)).append('&');
+    }
+    url.append("scope=").append(URLEncoder.encode(p.getOrDefault("scope", scope), StandardCharsets.UTF_8));
+    try {
+      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url.toString())).GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() != 200) {
+        throw new UnavailableException("token service " + realm + " answered " + r.statusCode());
+      }
+      JsonNode t = Json.read(r.body(), JsonNode.class, "token response");
+      String tok = t.path("token").asText(t.path("access_token").asText(""));
+      if (tok.isEmpty()) {
+        throw new UnavailableException("token service " + realm + " returned no token");
+      }
+      return tok;
+    } catch (IOException e) {
+      throw new UnavailableException("token service " + realm + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted");
+    }
+  }
+
+  /** Closes an unread streaming body so the connection can be reused. */
+  static void discard(HttpResponse<?> r) {
+    if (r.body() instanceof InputStream in) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // discarded
+      }
+    }
+  }
+
+  static boolean isLoopback(String domain) {
+    String host = domain.replaceFirst(":\\d+$", "");
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+  }
+}
