@@ -6,20 +6,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
-. scripts/lib/java.sh
-. scripts/lib/host-packages.sh
-berth_host_packages test
-berth_find_java
 RUNS=${1:-20}
 N=50
 W=/tmp/berth-bench
-DSOCK=unix://$W/docker.sock
-BSOCK=unix://$W/berth.sock
-DOCKER=/usr/local/bin/docker
-[ -x "$DOCKER" ] || DOCKER=$(command -v docker)
-[ -f berth-daemon/target/berth-daemon.jar ] || MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -B -q -DskipTests package
+. bench/lib.sh
+bench_prepare test
 
-dpid=""; bpid=""
 cleanup() {
   for h in "$DSOCK" "$BSOCK"; do
     ids=$(DOCKER_HOST=$h timeout 30 "$DOCKER" ps -aq 2>/dev/null || true)
@@ -31,21 +23,11 @@ cleanup() {
   runc --root $W/runc delete -f bench-floor >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-mkdir -p $W
-now() { date +%s%N; }
-wait_sock() { for _ in $(seq 1 300); do DOCKER_HOST=$1 "$DOCKER" version >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
-rss_kb() { local t=0 p; for p in "$@"; do [ -r /proc/$p/status ] && t=$((t + $(awk '/VmRSS/{print $2}' /proc/$p/status))); done; echo $t; }
-stats() { sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.9+0.5)]; printf "%.1f %.1f", m/1e6, p/1e6}'; }
 
 echo "==> starting dockerd and berthd on private sockets"
-dockerd --host "$DSOCK" --data-root /var/lib/berth-bench-docker --exec-root $W/dexec --pidfile $W/docker.pid \
-  --bip 172.29.9.1/24 >$W/dockerd.log 2>&1 &
-dpid=$!
-bin/berthd -H "$BSOCK" --data-root /var/lib/berth-bench --exec-root $W/bexec --config-file /nonexistent \
-  --bridge bbench0 --bip 10.90.0.1/24 --nft-table berth_bench --cgroup-parent berth-bench >$W/berthd.log 2>&1 &
-bpid=$!
-wait_sock "$DSOCK" || { echo "dockerd did not start:"; tail $W/dockerd.log; exit 1; }
-wait_sock "$BSOCK" || { echo "berthd did not start:"; tail $W/berthd.log; exit 1; }
+bench_start_dockerd /var/lib/berth-bench-docker --bip 172.29.9.1/24
+bench_start_berthd /var/lib/berth-bench bbench0 10.90.0.1/24 berth_bench berth-bench
+bench_wait_daemons || exit 1
 scripts/mkimage-busybox.sh $W/bb.tar
 for h in "$DSOCK" "$BSOCK"; do DOCKER_HOST=$h "$DOCKER" import $W/bb.tar bench/busybox:1 >/dev/null; done
 
@@ -103,7 +85,6 @@ RESULT[cli_version]=$(cli bin/berth --version)
 RESULT[cli_ps]=$(cli bin/berth -H "$BSOCK" ps)
 RESULT[cli_docker_ps]=$(DOCKER_HOST=$BSOCK cli "$DOCKER" ps)
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 set -- ${RESULT[run_berth]}; rb=$1; rbp=$2
 set -- ${RESULT[run_docker]}; rd=$1; rdp=$2
 set -- ${RESULT[run_floor]}; rf=$1
@@ -114,8 +95,8 @@ out=bench/results/engine-$day.md
 {
   echo "# Engine benchmark, $day"
   echo
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r)."
-  echo "Versions: berthd $(DOCKER_HOST=$BSOCK "$DOCKER" version --format '{{.Server.Version}}'), dockerd $(DOCKER_HOST=$DSOCK "$DOCKER" version --format '{{.Server.Version}}'), $(runc --version | head -1), $(conmon --version | head -1), JDK $("$JAVA" -version 2>&1 | head -1 | cut -d'"' -f2), docker CLI $("$DOCKER" version --format '{{.Client.Version}}' 2>/dev/null)."
+  bench_machine
+  echo "Versions: $(bench_versions), $(runc --version | head -1), $(conmon --version | head -1)."
   echo "Same docker CLI and busybox image for both engines; $RUNS timed runs after 3 warm-ups; times in ms."
   echo
   echo "| figure | Berth | Docker | Berth/Docker |"

@@ -1,6 +1,7 @@
 # Installs the host packages Berth needs (Debian/Ubuntu, as root) when any is missing.
 # With "test", also the peers the end-to-end suite drives: Debian's docker.io (dockerd) and
-# docker-registry (the CNCF distribution registry).
+# docker-registry (the CNCF distribution registry). With "bench", those and the load generator
+# the benchmarks drive (wrk).
 berth_host_packages() {
   local need=() p
   command -v runc >/dev/null || need+=(runc)
@@ -14,9 +15,12 @@ berth_host_packages() {
   command -v openssl >/dev/null || need+=(openssl)
   command -v script >/dev/null || need+=(bsdutils)
   command -v mvn >/dev/null || need+=(maven)
-  if [ "${1:-}" = test ]; then
+  if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
     command -v dockerd >/dev/null || need+=(docker.io)
     command -v docker-registry >/dev/null || need+=(docker-registry)
+  fi
+  if [ "${1:-}" = bench ]; then
+    command -v wrk >/dev/null || need+=(wrk)
   fi
   if [ ${#need[@]} -gt 0 ]; then
     echo "==> installing host packages: ${need[*]}"

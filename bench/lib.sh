@@ -1,0 +1,68 @@
+# Shared by the bench scripts (sourced, with the repository as the current directory): a private
+# dockerd and berthd side by side, timing and table helpers, the machine and versions lines of a
+# result file. Each script sets W (its scratch directory) before calling bench_start_*.
+
+. scripts/lib/java.sh
+. scripts/lib/host-packages.sh
+
+# Host packages, JDK, the docker CLI and the built jars. $1: the host-packages set ("test" or
+# "bench").
+bench_prepare() {
+  berth_host_packages "${1:-test}"
+  berth_find_java
+  DOCKER=/usr/local/bin/docker
+  [ -x "$DOCKER" ] || DOCKER=$(command -v docker)
+  [ -f berth-daemon/target/berth-daemon.jar ] && [ -f berth-cli/target/berth-cli.jar ] \
+    || MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -B -q -DskipTests package
+  dpid=""; bpid=""
+  DSOCK=unix://$W/docker.sock
+  BSOCK=unix://$W/berth.sock
+  mkdir -p "$W"
+}
+
+now() { date +%s%N; }
+wait_sock() { for _ in $(seq 1 300); do DOCKER_HOST=$1 "$DOCKER" version >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
+rss_kb() { local t=0 p; for p in "$@"; do [ -r /proc/$p/status ] && t=$((t + $(awk '/VmRSS/{print $2}' /proc/$p/status))); done; echo $t; }
+# nanoseconds on stdin, one a line -> "median p90" in ms
+stats() { sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.9+0.5)]; printf "%.1f %.1f", m/1e6, p/1e6}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+# Starts Debian's dockerd on $DSOCK. $1: data root; the rest: more dockerd flags (e.g. --bip).
+bench_start_dockerd() {
+  local data=$1
+  shift
+  dockerd --host "$DSOCK" --data-root "$data" --exec-root "$W/dexec" --pidfile "$W/docker.pid" \
+    "$@" >"$W/dockerd.log" 2>&1 &
+  dpid=$!
+}
+
+# Starts berthd on $BSOCK. $1: data root, $2: bridge name, $3: bridge address, $4: nft table,
+# $5: cgroup parent.
+bench_start_berthd() {
+  bin/berthd -H "$BSOCK" --data-root "$1" --exec-root "$W/bexec" --config-file /nonexistent \
+    --bridge "$2" --bip "$3" --nft-table "$4" --cgroup-parent "$5" >"$W/berthd.log" 2>&1 &
+  bpid=$!
+}
+
+# Waits until both daemons answer; prints the end of the log of one that does not.
+bench_wait_daemons() {
+  wait_sock "$DSOCK" || { echo "dockerd did not start:"; tail "$W/dockerd.log"; return 1; }
+  wait_sock "$BSOCK" || { echo "berthd did not start:"; tail "$W/berthd.log"; return 1; }
+}
+
+# Stops a process started by this script and waits (up to $2 s, default 30) for it to end.
+bench_stop() {
+  local pid=$1 i
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 $((${2:-30} * 10))); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+# "Machine: ..." and "Versions: ..." lines of a result file.
+bench_machine() {
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r)."
+}
+bench_versions() {
+  echo "berthd $(DOCKER_HOST=$BSOCK "$DOCKER" version --format '{{.Server.Version}}'), dockerd $(DOCKER_HOST=$DSOCK "$DOCKER" version --format '{{.Server.Version}}'), JDK $("$JAVA" -version 2>&1 | head -1 | cut -d'"' -f2), docker CLI $("$DOCKER" version --format '{{.Client.Version}}' 2>/dev/null)"
+}
