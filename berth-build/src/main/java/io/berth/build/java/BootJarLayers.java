@@ -63,6 +63,9 @@ public final class BootJarLayers {
         try (InputStream in = jf.getInputStream(e)) {
           Files.copy(in, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
+        if (e.getLastModifiedTime() != null) {
+          Files.setLastModifiedTime(out, e.getLastModifiedTime()); // keeps the layer cache key stable
+        }
         entries.get(layerOf(layers, name)).add(LayerEntry.file(out, appRoot + "/" + name));
       }
       List<JavaLayers.Layer> out = new ArrayList<>();

@@ -38,8 +38,12 @@ public final class JavaLayers {
     }
     add(out, "dependencies", release);
     add(out, "snapshot-dependencies", snapshots);
-    add(out, "resources", tree(project.resources(), appRoot + "/resources"));
-    add(out, "classes", tree(project.classes(), appRoot + "/classes"));
+    // Maven copies resources into the classes directory: split that directory by file kind
+    boolean shared = project.resources() != null && project.resources().equals(project.classes());
+    add(out, "resources", tree(project.resources(), appRoot + "/resources").stream()
+        .filter(e -> !shared || !e.target().endsWith(".class")).toList());
+    add(out, "classes", tree(project.classes(), appRoot + "/classes").stream()
+        .filter(e -> !shared || e.target().endsWith(".class")).toList());
     return out;
   }
 
