@@ -45,6 +45,7 @@ public final class ImageCommands {
     Base.add(group, "rm", new Rmi(cli));
     Base.add(group, "inspect", new ContainerCommands.Inspect(cli, "image"));
     Base.add(group, "prune", new Prune(cli));
+    Base.add(group, "bootstrap", new BootstrapCommand(cli));
     root.addSubcommand("image", group);
   }
 
