@@ -37,11 +37,19 @@ bench_start_dockerd() {
 }
 
 # Starts berthd on $BSOCK. $1: data root, $2: bridge name, $3: bridge address, $4: nft table,
-# $5: cgroup parent.
+# $5: cgroup parent. BERTHD names another launcher (e.g. one with other JVM flags) for experiments.
 bench_start_berthd() {
-  bin/berthd -H "$BSOCK" --data-root "$1" --exec-root "$W/bexec" --config-file /nonexistent \
+  "${BERTHD:-bin/berthd}" -H "$BSOCK" --data-root "$1" --exec-root "$W/bexec" --config-file /nonexistent \
     --bridge "$2" --bip "$3" --nft-table "$4" --cgroup-parent "$5" >"$W/berthd.log" 2>&1 &
   bpid=$!
+}
+
+# After berthd has stopped: removes what it leaves on the host for its next start (its bridge $1,
+# nft table $2, empty cgroup parent $3).
+bench_remove_berth_host_state() {
+  ip link del "$1" 2>/dev/null || true
+  nft delete table ip "$2" 2>/dev/null || true
+  find /sys/fs/cgroup -maxdepth 2 -type d -name "$3" 2>/dev/null | while read -r d; do rmdir "$d" 2>/dev/null || true; done
 }
 
 # Waits until both daemons answer; prints the end of the log of one that does not.

@@ -9,6 +9,8 @@
 #     SECONDS  length of each wrk run of the GET test (default 20)
 #   BENCH_JFR=DIR  also record JDK Flight Recordings of berthd (while the berth client pushes and
 #                  pulls) and of the Berth registry (while it serves GETs) into DIR
+#   BENCH_PAIRS="berth:dist ..."  only these client:registry pairs (docker:dist, the baseline, is
+#                  always run); BENCH_GET=0 skips the GET test. For profiling runs.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
@@ -38,6 +40,7 @@ cleanup() {
   fi
   bench_stop "$dreg_pid"; bench_stop "$breg_pid"
   bench_stop "$bpid"; bench_stop "$dpid" 60
+  bench_remove_berth_host_state bbenchreg0 berth_bench_reg berth-bench-reg
   umount_under "$W"; umount_under "$DROOT"; umount_under "$BROOT"
   rm -rf "$W" "$DROOT" "$BROOT"
 }
@@ -157,6 +160,7 @@ median_s() {
 }
 PAIRS="docker:dist berth:dist"
 [ -n "$HAVE_BREG" ] && PAIRS="docker:dist berth:berth berth:dist docker:berth"
+[ -n "${BENCH_PAIRS:-}" ] && PAIRS="docker:dist ${BENCH_PAIRS//docker:dist/}"
 echo "==> push, rmi, pull of $IMAGE ($RUNS runs per client and registry)"
 for p in $PAIRS; do roundtrip "${p%%:*}" "${p##*:}"; done
 
@@ -216,13 +220,17 @@ getbench() { # registry pid-var -> lines in $W/get-<registry>
 }
 echo "==> registry GET throughput: $CONC clients, ${DUR} s per blob (largest layer $BIG_MIB MiB, config $SMALL_B B)"
 : >"$W/get-dist"; : >"$W/get-berth"
-getbench dist
-[ -n "$HAVE_BREG" ] && getbench berth
+if [ "${BENCH_GET:-1}" != 0 ]; then
+  getbench dist
+  [ -n "$HAVE_BREG" ] && getbench berth
+fi
 get() { awk -v b="$2" -v k="$3" '$1 == b {print $k}' "$W/get-$1"; }
 
 # --- the table ---------------------------------------------------------------------------------
 day=$(date +%F)
 out=bench/results/registry-$day.md
+# a partial or experimental run is no result to keep
+[ -n "${BENCH_PAIRS:-}${BERTHD:-}" ] || [ "${BENCH_GET:-1}" = 0 ] && out=/tmp/registry-$day-partial.md
 base_push=$(median_s "$W/rt-docker-dist" 1); base_pull=$(median_s "$W/rt-docker-dist" 2)
 base_sum=$(median_s "$W/rt-docker-dist" sum)
 pair_label() {
