@@ -103,17 +103,32 @@ public final class ArchiveBaseReader {
       Files.move(layer, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       return new FileBlob(target, digest, Files.size(target), Digest.ofSha256(diff));
     }
+    try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(layer), 65536), diff)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    Digest diffId = Digest.ofSha256(diff);
+    // the same base comes back on every build: compress each distinct layer once
+    Path known = cacheDir.resolve("diff-" + diffId.hex());
+    if (Files.exists(known)) {
+      Digest digest = Digest.parse(Files.readString(known).strip());
+      Path target = cacheDir.resolve(digest.hex());
+      if (Files.exists(target)) {
+        Files.delete(layer);
+        return new FileBlob(target, digest, Files.size(target), diffId);
+      }
+    }
     MessageDigest comp = Digest.newSha256();
     Path tmp = Files.createTempFile(cacheDir, "gz-", ".tmp");
-    try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(layer), 65536), diff);
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(layer), 65536);
         OutputStream out = new GZIPOutputStream(new DigestOutputStream(Files.newOutputStream(tmp), comp), 65536)) {
       in.transferTo(out);
     }
     Digest digest = Digest.ofSha256(comp);
     Path target = cacheDir.resolve(digest.hex());
     Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.writeString(known, digest.toString());
     Files.delete(layer);
-    return new FileBlob(target, digest, Files.size(target), Digest.ofSha256(diff));
+    return new FileBlob(target, digest, Files.size(target), diffId);
   }
 
   private static void deleteTree(Path dir) throws IOException {
