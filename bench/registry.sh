@@ -97,6 +97,7 @@ cli() {
 }
 image_id() { DOCKER_HOST=$([ "$1" = docker ] && echo "$DSOCK" || echo "$BSOCK") "$DOCKER" image inspect --format '{{.Id}}' "$2" 2>/dev/null || true; }
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "==> starting dockerd and berthd on private sockets"
 # no container runs here: dockerd needs neither a bridge nor iptables rules
 bench_start_dockerd "$DROOT" --bridge none --iptables=false
@@ -123,35 +124,29 @@ jfr_stop() {
   mkdir -p "$BENCH_JFR"
   jcmd "$1" JFR.stop name=bench filename="$BENCH_JFR/$2.jfr" >/dev/null 2>&1 && echo "    JFR: $BENCH_JFR/$2.jfr"
 }
-roundtrip() { # client registry -> lines "push_ns pull_ns layers_skipped" in $W/rt-<client>-<registry>
-  local c=$1 r=$2 addr ref i t0 t1 t2 t3 skipped
+roundtrip() { # client registry run -> a line "push_ns pull_ns layers_skipped" in $W/rt-<client>-<registry>
+  local c=$1 r=$2 i=$3 addr ref t0 t1 t2 t3 skipped
   addr=$([ "$r" = dist ] && echo $DREG || echo $BREG)
   ref=$addr/bench/registry:1
-  : >"$W/rt-$c-$r"
-  [ "$c" = berth ] && jfr_start "$bpid"
-  for i in $(seq 1 "$RUNS"); do
-    start_$r
-    cli $c tag $IMAGE "$ref"
-    t0=$(now)
-    cli $c push "$ref" >"$W/last.log" 2>&1 || fail "$c push to $r failed"
-    t1=$(now)
-    skipped=$(grep -ci "already exists" "$W/last.log" || true)
-    cli $c rmi "$ref" $IMAGE >/dev/null
-    [ -z "$(image_id $c "$IMGID")" ] || fail "$c rmi left the image behind"
-    t2=$(now)
-    cli $c pull "$ref" >"$W/last.log" 2>&1 || fail "$c pull from $r failed"
-    t3=$(now)
-    skipped=$((skipped + $(grep -ci "already exists" "$W/last.log" || true)))
-    [ "$(image_id $c "$ref")" = "$IMGID" ] || fail "$c pull from $r: image id is not $IMGID"
-    cli $c tag "$ref" $IMAGE
-    cli $c rmi "$ref" >/dev/null
-    stop_$r
-    echo "$((t1 - t0)) $((t3 - t2)) $skipped" >>"$W/rt-$c-$r"
-    printf '    %-6s -> %-5s run %d: push %5.1f s, pull %5.1f s\n' $c $r "$i" \
-      "$(awk -v n=$((t1 - t0)) 'BEGIN{print n/1e9}')" "$(awk -v n=$((t3 - t2)) 'BEGIN{print n/1e9}')"
-  done
-  [ "$c" = berth ] && jfr_stop "$bpid" "berthd-$c-$r"
-  return 0
+  start_$r
+  cli $c tag $IMAGE "$ref"
+  t0=$(now)
+  cli $c push "$ref" >"$W/last.log" 2>&1 || fail "$c push to $r failed"
+  t1=$(now)
+  skipped=$(grep -ci "already exists" "$W/last.log" || true)
+  cli $c rmi "$ref" $IMAGE >/dev/null
+  [ -z "$(image_id $c "$IMGID")" ] || fail "$c rmi left the image behind"
+  t2=$(now)
+  cli $c pull "$ref" >"$W/last.log" 2>&1 || fail "$c pull from $r failed"
+  t3=$(now)
+  skipped=$((skipped + $(grep -ci "already exists" "$W/last.log" || true)))
+  [ "$(image_id $c "$ref")" = "$IMGID" ] || fail "$c pull from $r: image id is not $IMGID"
+  cli $c tag "$ref" $IMAGE
+  cli $c rmi "$ref" >/dev/null
+  stop_$r
+  echo "$((t1 - t0)) $((t3 - t2)) $skipped" >>"$W/rt-$c-$r"
+  printf '    run %d %-6s -> %-5s push %5.1f s, pull %5.1f s\n' "$i" $c $r \
+    "$(awk -v n=$((t1 - t0)) 'BEGIN{print n/1e9}')" "$(awk -v n=$((t3 - t2)) 'BEGIN{print n/1e9}')"
 }
 # median of column $2 (or of columns 1+2 when $2 is "sum") of file $1, in seconds
 median_s() {
@@ -161,8 +156,13 @@ median_s() {
 PAIRS="docker:dist berth:dist"
 [ -n "$HAVE_BREG" ] && PAIRS="docker:dist berth:berth berth:dist docker:berth"
 [ -n "${BENCH_PAIRS:-}" ] && PAIRS="docker:dist ${BENCH_PAIRS//docker:dist/}"
-echo "==> push, rmi, pull of $IMAGE ($RUNS runs per client and registry)"
-for p in $PAIRS; do roundtrip "${p%%:*}" "${p##*:}"; done
+echo "==> push, rmi, pull of $IMAGE ($RUNS runs per client and registry, the pairs taking turns)"
+for p in $PAIRS; do : >"$W/rt-${p%%:*}-${p##*:}"; done
+jfr_start "$bpid"
+for i in $(seq 1 "$RUNS"); do
+  for p in $PAIRS; do roundtrip "${p%%:*}" "${p##*:}" "$i"; done
+done
+jfr_stop "$bpid" berthd-push-pull
 
 # --- registry only: CONC parallel GETs of one blob --------------------------------------------
 # The same blobs, uploaded with curl, in both registries: the largest layer (random bytes, as
@@ -188,7 +188,7 @@ upload() { # addr file -> digest
     || fail "GET of $d from $1 does not match"
   echo "$d"
 }
-# wrk's "N requests in Ts, X read" -> "MiB/s req/s errors"
+# wrk's "N requests in Ts, X read" -> "requests seconds MiB errors"
 wrk_parse() {
   awk '
     function mib(s,  v, u) { v = s + 0; u = s; sub(/^[0-9.]+/, "", u)
@@ -196,35 +196,46 @@ wrk_parse() {
     / requests in / { n = $1; t = $4 + 0; x = mib($5) }
     /Socket errors:/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 }
     /Non-2xx/ { e += $NF }
-    END { printf "%.0f %.1f %d", x / t, n / t, e }' "$1"
+    END { printf "%d %.3f %.1f %d", n, t, x, e }' "$1"
 }
-getbench() { # registry pid-var -> lines in $W/get-<registry>
-  local r=$1 addr pid big small c0 c1 tick
-  addr=$([ "$r" = dist ] && echo $DREG || echo $BREG)
-  start_$r
-  pid=$([ "$r" = dist ] && echo "$dreg_pid" || echo "$breg_pid")
-  big=$(upload $addr "$W/big.blob")
-  small=$(upload $addr "$W/small.blob")
-  [ "$r" = berth ] && jfr_start "$pid"
-  tick=$(getconf CLK_TCK)
-  for b in big small; do
-    local url=http://$addr/v2/bench/blobs/blobs/$([ $b = big ] && echo "$big" || echo "$small")
-    wrk -t2 -c$CONC -d3s --timeout 120s "$url" >/dev/null
-    c0=$(cpu_ticks "$pid")
-    wrk -t2 -c$CONC -d"${DUR}"s --timeout 120s "$url" >"$W/wrk-$r-$b"
-    c1=$(cpu_ticks "$pid")
-    echo "$b $(wrk_parse "$W/wrk-$r-$b") $(awk -v c=$((c1 - c0)) -v t="$tick" 'BEGIN {printf "%.1f", c / t}')" >>"$W/get-$r"
+REGS="dist"
+[ -n "$HAVE_BREG" ] && REGS="dist berth"
+declare -A URL PID
+getbench() { # both registries up at once, the same blobs in each; wrk runs take turns
+  local r b round c0 c1
+  for r in $REGS; do
+    start_$r
+    addr=$([ "$r" = dist ] && echo $DREG || echo $BREG)
+    PID[$r]=$([ "$r" = dist ] && echo "$dreg_pid" || echo "$breg_pid")
+    URL[$r-big]=http://$addr/v2/bench/blobs/blobs/$(upload $addr "$W/big.blob")
+    URL[$r-small]=http://$addr/v2/bench/blobs/blobs/$(upload $addr "$W/small.blob")
+    : >"$W/get-$r"
   done
-  [ "$r" = berth ] && jfr_stop "$pid" "berth-registry-get"
-  stop_$r
+  [ -n "$HAVE_BREG" ] && jfr_start "${PID[berth]}"
+  for b in big small; do
+    for r in $REGS; do wrk -t2 -c$CONC -d3s --timeout 120s "${URL[$r-$b]}" >/dev/null; done
+    for round in 1 2; do
+      for r in $REGS; do
+        c0=$(cpu_ticks "${PID[$r]}")
+        wrk -t2 -c$CONC -d"${DUR}"s --timeout 120s "${URL[$r-$b]}" >"$W/wrk-$r-$b-$round"
+        c1=$(cpu_ticks "${PID[$r]}")
+        echo "$b $(wrk_parse "$W/wrk-$r-$b-$round") $((c1 - c0))" >>"$W/get-$r"
+      done
+    done
+  done
+  [ -n "$HAVE_BREG" ] && jfr_stop "${PID[berth]}" berth-registry-get
+  stop_dist
+  stop_berth
 }
-echo "==> registry GET throughput: $CONC clients, ${DUR} s per blob (largest layer $BIG_MIB MiB, config $SMALL_B B)"
-: >"$W/get-dist"; : >"$W/get-berth"
-if [ "${BENCH_GET:-1}" != 0 ]; then
-  getbench dist
-  [ -n "$HAVE_BREG" ] && getbench berth
-fi
-get() { awk -v b="$2" -v k="$3" '$1 == b {print $k}' "$W/get-$1"; }
+echo "==> registry GET throughput: $CONC clients, 2 x ${DUR} s per blob and registry (largest layer $BIG_MIB MiB, config $SMALL_B B)"
+[ "${BENCH_GET:-1}" != 0 ] && getbench
+# registry blob figure: mibs (MiB/s), rps (requests/s), cpu (server CPU s per GiB), err
+get() {
+  [ -s "$W/get-$1" ] || { echo "not run"; return; }
+  awk -v b="$2" -v k="$3" -v tick="$(getconf CLK_TCK)" '$1 == b || b == "all" { n += $2; t += $3; x += $4; e += $5; c += $6 }
+    END { if (k == "mibs") printf "%.0f", x / t; else if (k == "rps") printf "%.1f", n / t;
+          else if (k == "cpu") printf "%.2f", (c / tick) / (x / 1024); else print e }' "$W/get-$1"
+}
 
 # --- the table ---------------------------------------------------------------------------------
 day=$(date +%F)
@@ -239,9 +250,6 @@ pair_label() {
     berth:dist) echo "berth → distribution" ;; docker:berth) echo "docker → Berth registry" ;;
   esac
 }
-per_gib() { awk -v c="$1" -v m="$2" -v t="$DUR" 'BEGIN { if (m > 0) printf "%.2f", c / (m * t / 1024); else print "n/a" }'; }
-gcell() { if [ -s "$W/get-$1" ]; then get "$@"; else echo "not run"; fi; }
-errs() { if [ -s "$W/get-$1" ]; then awk '{s += $4} END {print s + 0}' "$W/get-$1"; else echo "not run"; fi; }
 {
   echo "# Registry benchmark, $day"
   echo
@@ -250,10 +258,12 @@ errs() { if [ -s "$W/get-$1" ]; then awk '{s += $4} END {print s + 0}' "$W/get-$
   echo "Image: $IMAGE, $IMGID, 7 layers, $ARCHIVE_MIB MiB as a docker-archive (bench/mkimage-big.py: busybox base,"
   echo "224 MiB of random bytes in two layers, 64 MiB of log text, 64 MiB of skewed binary, 48 MiB in 3072 small"
   echo "files, a tiny config layer). All on loopback over plain HTTP; engines and registries on the same disk."
+  echo "Load average (1, 5, 15 min) when the run started: $LOAD_START; when it ended: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "(other work on this machine shares its cores)."
   echo
   echo "## Push, then pull after removing the image"
   echo
-  echo "Wall time of the CLI command, median of $RUNS runs, in seconds. Every run starts the registry on empty"
+  echo "Wall time of the CLI command, median of $RUNS runs (the pairs taking turns), in seconds. Every run starts the registry on empty"
   echo "storage (every layer is compressed and uploaded) and removes the image before the pull (every layer is"
   echo "downloaded, verified and unpacked). The ratios are against docker → distribution."
   echo
@@ -275,20 +285,29 @@ errs() { if [ -s "$W/get-$1" ]; then awk '{s += $4} END {print s + 0}' "$W/get-$
   echo
   echo "## Registry only: $CONC parallel clients GETting one blob"
   echo
-  echo "wrk -t2 -c$CONC for $DUR s after a 3 s warm-up, against each registry alone (same blobs, uploaded with curl)."
-  echo "Server CPU is the registry process's user+system time during the run; wrk shares the $(nproc) cores."
+  echo "wrk -t2 -c$CONC, two runs of $DUR s per blob and registry after a 3 s warm-up, the registries taking turns;"
+  echo "the same blobs, uploaded with curl, in each. Registry CPU is the registry process's user+system time during"
+  echo "the runs; wrk shares the $(nproc) cores."
   echo
   echo "| figure | Berth registry | distribution | Berth/distribution |"
   echo "|---|---|---|---|"
-  bm=$(gcell berth big 2); dm=$(gcell dist big 2)
-  echo "| $BIG_MIB MiB blob, MiB/s | $bm | $dm | $(ratio "$bm" "$dm") |"
-  br=$(gcell berth big 3); dr=$(gcell dist big 3)
-  echo "| $BIG_MIB MiB blob, requests/s | $br | $dr | $(ratio "$br" "$dr") |"
-  bc=$(per_gib "$(gcell berth big 5)" "$bm"); dc=$(per_gib "$(gcell dist big 5)" "$dm")
-  echo "| $BIG_MIB MiB blob, server CPU s per GiB served | $bc | $dc | $(ratio "$bc" "$dc") |"
-  bs=$(gcell berth small 3); ds=$(gcell dist small 3)
-  echo "| $SMALL_B B blob, requests/s | $bs | $ds | $(ratio "$bs" "$ds") |"
-  echo "| errors (socket errors, non-2xx) | $(errs berth) | $(errs dist) | |"
+  row() { # label blob figure
+    local x y
+    x=$(get berth "$2" "$3"); y=$(get dist "$2" "$3")
+    echo "| $1 | $x | $y | $(ratio "$x" "$y") |"
+  }
+  row "$BIG_MIB MiB blob, MiB/s" big mibs
+  row "$BIG_MIB MiB blob, requests/s" big rps
+  row "$BIG_MIB MiB blob, registry CPU s per GiB served" big cpu
+  row "$SMALL_B B blob, requests/s" small rps
+  echo "| errors (socket errors, non-2xx), all runs | $(get berth all err) | $(get dist all err) | |"
+  echo
+  echo "wrk's own summary lines:"
+  echo
+  for f in "$W"/wrk-*; do
+    [ -f "$f" ] || continue
+    echo "- ${f##*/wrk-}: $(grep -E 'requests in|Requests/sec|Transfer/sec|Socket errors|Non-2xx' "$f" | xargs | sed 's/ Requests/; Requests/; s/ Transfer/; Transfer/')"
+  done
   echo
   echo "Targets (issue 3): Berth push+pull at most 0.33x Docker's time; registry GET throughput at least distribution's."
 } >"$out"
