@@ -23,7 +23,8 @@ public final class TarMojo extends AbstractImageMojo {
   @Override
   protected void deliver(BuiltImage image) throws IOException, org.apache.maven.plugin.MojoFailureException {
     Reference target = target();
-    List<String> names = allTags(target).stream().map(t -> target.name() + ":" + t).toList();
+    List<String> names = allTags(target).stream()
+        .map(t -> new Reference(target.domain(), target.path(), t, null).familiarString()).toList();
     Files.createDirectories(outputFile.toPath().toAbsolutePath().getParent());
     try (OutputStream out = Files.newOutputStream(outputFile.toPath())) {
       DockerArchiveWriter.write(image, names, out);

@@ -23,16 +23,40 @@ public final class JavaImageBuilder {
   }
 
   public BuiltImage build(JavaProject project, ContainerSettings settings, BaseImage base) {
-    List<JavaLayers.Layer> planned;
+    return build(project, settings, base, false, null);
+  }
+
+  /**
+   * With {@code classesJar}, classes and resources go into one jar ({@code <appRoot>/app.jar}),
+   * which an AOT cache requires; {@code aotCache}, when given, is added as a last layer and named
+   * on the JVM's command line.
+   */
+  public BuiltImage build(JavaProject project, ContainerSettings settings, BaseImage base, boolean classesJar,
+      Path aotCache) {
+    List<JavaLayers.Layer> planned = new ArrayList<>();
     List<String> entrypoint;
+    String root = settings.appRoot();
     if (project.bootJar() != null) {
-      BootJarLayers.Plan plan = BootJarLayers.plan(project.bootJar(), scratch, settings.appRoot());
-      planned = plan.layers();
-      entrypoint = JavaImageConfig.entrypoint(settings, settings.appRoot(), plan.launcher());
+      BootJarLayers.Plan plan = BootJarLayers.plan(project.bootJar(), scratch, root);
+      planned.addAll(plan.layers());
+      entrypoint = JavaImageConfig.entrypoint(settings, root, plan.launcher());
     } else {
-      planned = JavaLayers.plan(project, settings.appRoot());
       String main = settings.mainClass() != null ? settings.mainClass() : MainClassFinder.find(project.classes());
-      entrypoint = JavaImageConfig.entrypoint(settings, JavaLayers.classpath(settings.appRoot()), main);
+      if (classesJar) {
+        Path jar = scratch.resolveSibling("app.jar");
+        ClassesJar.write(project.classes(), jar);
+        planned.addAll(JavaLayers.plan(new JavaProject(null, null, project.dependencies(), null), root));
+        planned.add(new JavaLayers.Layer("classes", List.of(LayerEntry.file(jar, root + "/app.jar"))));
+        entrypoint = JavaImageConfig.entrypoint(settings, root + "/app.jar:" + root + "/libs/*", main);
+      } else {
+        planned.addAll(JavaLayers.plan(project, root));
+        entrypoint = JavaImageConfig.entrypoint(settings, JavaLayers.classpath(root), main);
+      }
+    }
+    if (aotCache != null) {
+      planned.add(new JavaLayers.Layer("aot-cache", List.of(LayerEntry.file(aotCache, root + "/aot/app.aot"))));
+      entrypoint = new ArrayList<>(entrypoint);
+      entrypoint.add(1, "-XX:AOTCache=" + root + "/aot/app.aot");
     }
     List<BlobSource> layers = new ArrayList<>(base.layers());
     List<String> diffIds = new ArrayList<>();
