@@ -3,7 +3,10 @@ package io.berth.http;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** A body of known Content-Length: the handler can never read into the next request. */
+/**
+ * A body of known Content-Length: the handler can never read into the next request, and a body
+ * cut short by the client is an error, not a shorter body.
+ */
 final class BoundedInputStream extends InputStream {
   private final InputStream in;
   private long remaining;
@@ -19,9 +22,10 @@ final class BoundedInputStream extends InputStream {
       return -1;
     }
     int b = in.read();
-    if (b >= 0) {
-      remaining--;
+    if (b < 0) {
+      throw new java.io.EOFException("connection closed with " + remaining + " bytes of the body missing");
     }
+    remaining--;
     return b;
   }
 
@@ -31,9 +35,11 @@ final class BoundedInputStream extends InputStream {
       return -1;
     }
     int n = in.read(b, off, (int) Math.min(len, remaining));
-    if (n > 0) {
-      remaining -= n;
+    if (n < 0) {
+      // a truncated upload must not look like a complete one
+      throw new java.io.EOFException("connection closed with " + remaining + " bytes of the body missing");
     }
+    remaining -= n;
     return n;
   }
 }

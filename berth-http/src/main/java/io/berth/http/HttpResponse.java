@@ -65,6 +65,40 @@ public final class HttpResponse {
     }
   }
 
+  /**
+   * Starts a response of known length and returns the raw body stream (for blobs: no chunking,
+   * no copy into memory). For HEAD only the headers are written and the stream discards.
+   */
+  public OutputStream fixed(int status, String contentType, long length) {
+    ensureFresh();
+    committed = true;
+    StringBuilder sb = statusLine(status);
+    if (contentType != null) {
+      sb.append("Content-Type: ").append(contentType).append("\r\n");
+    }
+    sb.append("Content-Length: ").append(length).append("\r\n\r\n");
+    try {
+      out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+      if (head) {
+        out.flush();
+        return OutputStream.nullOutputStream();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        out.flush(); // the connection stays open for the next request
+      }
+    };
+  }
+
   /** Starts a chunked response; every write to the returned stream is flushed as one chunk. */
   public OutputStream stream(int status, String contentType) {
     ensureFresh();
@@ -137,7 +171,13 @@ public final class HttpResponse {
       case 400 -> "Bad Request";
       case 401 -> "Unauthorized";
       case 403 -> "Forbidden";
+      case 202 -> "Accepted";
+      case 206 -> "Partial Content";
+      case 307 -> "Temporary Redirect";
       case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 416 -> "Range Not Satisfiable";
+      case 429 -> "Too Many Requests";
       case 409 -> "Conflict";
       case 413 -> "Payload Too Large";
       case 500 -> "Internal Server Error";

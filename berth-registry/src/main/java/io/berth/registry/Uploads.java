@@ -1,0 +1,135 @@
+package io.berth.registry;
+
+import io.berth.oci.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+/**
+ * Blob uploads in progress. A session is a directory under {@code uploads/} holding the bytes
+ * received so far and the repository it belongs to; it survives a registry restart, so a client
+ * resumes with PATCH from the offset the status request reports. Nothing becomes a blob until the
+ * final PUT whose digest matches every byte; a failed or cancelled session is deleted.
+ */
+final class Uploads {
+  private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
+  private final RegistryStorage storage;
+  private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  Uploads(RegistryStorage storage) {
+    this.storage = storage;
+  }
+
+  String start(String repo) {
+    String id = UUID.randomUUID().toString();
+    Path dir = storage.uploads().resolve(id);
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("repository"), repo);
+      Files.createFile(dir.resolve("data"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("starting upload", e);
+    }
+    return id;
+  }
+
+  /** Bytes received so far; the session must belong to {@code repo}. */
+  long size(String repo, String id) {
+    Path dir = session(repo, id);
+    try {
+      return Files.size(dir.resolve("data"));
+    } catch (IOException e) {
+      throw RegistryError.uploadUnknown(id);
+    }
+  }
+
+  /**
+   * Appends a chunk. {@code start} (from Content-Range), when given, must be where the session
+   * ends; otherwise the chunk is out of order (416).
+   */
+  long append(String repo, String id, InputStream body, Long start) {
+    ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      Path data = session(repo, id).resolve("data");
+      long size = Files.size(data);
+      if (start != null && start != size) {
+        throw RegistryError.rangeInvalid("chunk starts at " + start + " but " + size + " bytes were received");
+      }
+      try (OutputStream out = Files.newOutputStream(data, StandardOpenOption.APPEND)) {
+        body.transferTo(out);
+      } catch (IOException e) {
+        // what arrived before the connection broke stays: the client resumes from the status
+        throw new UncheckedIOException("receiving upload " + id, e);
+      }
+      return Files.size(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException("upload " + id, e);
+    } finally {
+      lock.unlock();
+      locks.remove(id, lock);
+    }
+  }
+
+  /**
+   * Appends the last chunk, checks the whole upload against {@code expected} and moves it into
+   * the content store. On a mismatch the session is dropped and nothing is stored.
+   */
+  void finish(String repo, String id, InputStream lastChunk, Digest expected) {
+    append(repo, id, lastChunk, null);
+    Path dir = session(repo, id);
+    Path data = dir.resolve("data");
+    MessageDigest md = Digest.newSha256();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(data), md)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading upload " + id, e);
+    }
+    Digest actual = Digest.ofSha256(md);
+    if (!actual.equals(expected)) {
+      cancel(repo, id);
+      throw RegistryError.digestInvalid("expected " + expected + ", got " + actual);
+    }
+    storage.adopt(data, actual);
+    storage.linkBlob(repo, actual);
+    cancel(repo, id);
+  }
+
+  void cancel(String repo, String id) {
+    Path dir = session(repo, id);
+    try (var s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        Files.deleteIfExists(p);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("removing upload " + id, e);
+    }
+  }
+
+  private Path session(String repo, String id) {
+    if (!ID.matcher(id).matches()) {
+      throw RegistryError.uploadUnknown(id);
+    }
+    Path dir = storage.uploads().resolve(id);
+    try {
+      if (!Files.readString(dir.resolve("repository"), StandardCharsets.UTF_8).equals(repo)) {
+        throw RegistryError.uploadUnknown(id);
+      }
+    } catch (IOException e) {
+      throw RegistryError.uploadUnknown(id);
+    }
+    return dir;
+  }
+}
