@@ -83,16 +83,18 @@ final class ManifestCheck {
     if (ct != null && (IMAGE.contains(ct) || INDEX.contains(ct))) {
       return ct;
     }
+    boolean generic = ct == null || ct.isEmpty() || ct.equals("application/json") || ct.equals("application/octet-stream");
+    if (!generic) {
+      throw RegistryError.manifestInvalid("unsupported manifest media type " + ct);
+    }
     if (declared != null && (IMAGE.contains(declared) || INDEX.contains(declared))) {
       return declared;
     }
-    if (ct == null || ct.isEmpty() || ct.equals("application/json") || ct.equals("application/octet-stream")) {
-      if (m.has("config") && m.has("layers")) {
-        return MediaTypes.OCI_MANIFEST;
-      }
-      if (m.has("manifests")) {
-        return MediaTypes.OCI_INDEX;
-      }
+    if (m.has("config") && m.has("layers")) {
+      return MediaTypes.OCI_MANIFEST;
+    }
+    if (m.has("manifests")) {
+      return MediaTypes.OCI_INDEX;
     }
     throw RegistryError.manifestInvalid("unsupported manifest media type " + (ct != null ? ct : declared));
   }
