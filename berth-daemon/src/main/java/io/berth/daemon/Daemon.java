@@ -45,6 +45,7 @@ public final class Daemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
   private final DaemonConfig config;
   private HttpServer server;
+  private io.berth.registry.RegistryServer registry;
   private Pidfile pidfile;
 
   public Daemon(DaemonConfig config) {
@@ -88,8 +89,28 @@ public final class Daemon implements AutoCloseable {
     for (String host : config.hosts()) {
       listen(host);
     }
+    if (config.registryAddr() != null) {
+      startRegistry();
+    }
     LOG.info("berthd {} ready (data-root {}, exec-root {}, bridge {} {})", DaemonInfo.VERSION,
         config.dataRoot(), config.execRoot(), config.bridge(), config.bip());
+  }
+
+  /** The optional built-in registry: its own storage, plain HTTP on loopback or TLS with the API's certificate. */
+  private void startRegistry() throws IOException {
+    String addr = config.registryAddr();
+    int colon = addr.lastIndexOf(':');
+    String host = addr.substring(0, colon);
+    boolean tls = config.tlsCert() != null && config.tlsKey() != null;
+    if (!tls && !InetAddress.getByName(host).isLoopbackAddress()) {
+      throw new InvalidArgumentException("refusing to serve the registry on " + addr
+          + " without TLS: use a loopback address or give --tlscert/--tlskey");
+    }
+    registry = io.berth.registry.RegistryServer.start(new io.berth.registry.RegistryConfig(host,
+        Integer.parseInt(addr.substring(colon + 1)), config.registryStorage(), tls ? config.tlsCert() : null,
+        tls ? config.tlsKey() : null, null, false, io.berth.registry.RegistryConfig.DEFAULT_MAX_MANIFEST),
+        io.berth.registry.auth.Authorizer.OPEN, java.util.Map.of());
+    LOG.info("registry listening on {}://{} (storage {})", tls ? "https" : "http", addr, config.registryStorage());
   }
 
   private void listen(String host) throws IOException {
@@ -133,6 +154,9 @@ public final class Daemon implements AutoCloseable {
   public void close() {
     if (server != null) {
       server.close();
+    }
+    if (registry != null) {
+      registry.close();
     }
     for (String host : config.hosts()) {
       if (host.startsWith("unix://")) {

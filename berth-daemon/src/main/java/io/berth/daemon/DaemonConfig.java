@@ -27,11 +27,13 @@ public record DaemonConfig(
     Path tlsCaCert,
     Path tlsCert,
     Path tlsKey,
-    String cgroupParent) {
+    String cgroupParent,
+    String registryAddr,
+    Path registryStorage) {
 
   private static final Set<String> KEYS = Set.of("hosts", "data-root", "exec-root", "pidfile",
       "bridge", "bip", "nft-table", "tlsverify", "tlscacert", "tlscert", "tlskey", "tls",
-      "cgroup-parent", "debug", "log-level", "live-restore");
+      "cgroup-parent", "debug", "log-level", "live-restore", "registry-addr", "registry-storage");
 
   public static final String DEFAULT_SOCKET = "unix:///run/berth/berth.sock";
 
@@ -80,8 +82,15 @@ public record DaemonConfig(
     if (!bip.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+")) {
       throw new InvalidArgumentException("invalid --bip " + bip + ": expected an address with prefix, e.g. 10.88.0.1/16");
     }
+    // Berth's own registry inside berthd: off unless an address is given (e.g. 127.0.0.1:5000)
+    String registryAddr = f.registryAddr != null ? f.registryAddr : file.path("registry-addr").asText(null);
+    if (registryAddr != null && !registryAddr.matches("[^:]+:\\d{1,5}")) {
+      throw new InvalidArgumentException("invalid registry-addr " + registryAddr + ": expected HOST:PORT, e.g. 127.0.0.1:5000");
+    }
+    Path registryStorage = f.registryStorage != null ? f.registryStorage
+        : file.has("registry-storage") ? Path.of(file.get("registry-storage").asText()) : dataRoot.resolve("registry");
     return new DaemonConfig(hosts, dataRoot, execRoot, pidfile, bridge, bip, table,
-        f.insecureTcp, verify, ca, cert, key, cgroupParent);
+        f.insecureTcp, verify, ca, cert, key, cgroupParent, registryAddr, registryStorage);
   }
 
   private static Path pick(Path flag, JsonNode file, String key, String dflt) {
@@ -111,5 +120,7 @@ public record DaemonConfig(
     public Path tlsCert;
     public Path tlsKey;
     public String cgroupParent;
+    public String registryAddr;
+    public Path registryStorage;
   }
 }

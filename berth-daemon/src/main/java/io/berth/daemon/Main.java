@@ -58,6 +58,13 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--insecure-tcp", description = "Allow plain TCP listeners without TLS (dangerous)")
   boolean insecureTcp;
 
+  @Option(names = "--registry-addr", description = "Also serve Berth's image registry on HOST:PORT (loopback only "
+      + "without TLS; off by default)")
+  String registryAddr;
+
+  @Option(names = "--registry-storage", description = "Storage of the built-in registry (default <data-root>/registry)")
+  Path registryStorage;
+
   @Override
   public Integer call() throws Exception {
     DaemonConfig.Flags f = new DaemonConfig.Flags();
@@ -75,6 +82,8 @@ public final class Main implements Callable<Integer> {
     f.tlsCert = tlsCert;
     f.tlsKey = tlsKey;
     f.insecureTcp = insecureTcp;
+    f.registryAddr = registryAddr;
+    f.registryStorage = registryStorage;
     Daemon daemon = new Daemon(DaemonConfig.resolve(f));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
