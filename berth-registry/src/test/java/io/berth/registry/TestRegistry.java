@@ -21,8 +21,12 @@ final class TestRegistry implements AutoCloseable {
   }
 
   TestRegistry(Path storage, Authorizer authorizer) throws Exception {
+    this(storage, authorizer, Map.of());
+  }
+
+  TestRegistry(Path storage, Authorizer authorizer, Map<String, io.berth.http.HttpHandler> extra) throws Exception {
     server = RegistryServer.start(new RegistryConfig("127.0.0.1", 0, storage, null, null, null, false, 4096),
-        authorizer, Map.of());
+        authorizer, extra);
     base = "http://127.0.0.1:" + server.port();
   }
 

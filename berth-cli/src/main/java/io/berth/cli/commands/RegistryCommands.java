@@ -5,10 +5,9 @@ import io.berth.registry.GarbageCollector;
 import io.berth.registry.RegistryConfig;
 import io.berth.registry.RegistryServer;
 import io.berth.registry.RegistryStorage;
-import io.berth.registry.auth.Authorizer;
+import io.berth.registry.auth.Authorizers;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -78,14 +77,13 @@ public final class RegistryCommands {
       }
       RegistryConfig config = new RegistryConfig(host, port, storage, tlsCert, tlsKey, htpasswd, auth.equals("token"),
           RegistryConfig.DEFAULT_MAX_MANIFEST);
-      if (htpasswd != null) {
-        throw new IllegalArgumentException("--htpasswd: authentication is not available in this build yet");
-      }
+      Authorizers.Auth auth = Authorizers.from(config);
       CountDownLatch stop = new CountDownLatch(1);
-      try (RegistryServer server = RegistryServer.start(config, Authorizer.OPEN, Map.of())) {
+      try (RegistryServer server = RegistryServer.start(config, auth.authorizer(), auth.routes())) {
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         cli.err.println("berth registry listening on " + (config.tls() ? "https://" : "http://") + host + ":"
-            + server.port() + ", storage " + storage.toAbsolutePath());
+            + server.port() + ", storage " + storage.toAbsolutePath()
+            + (htpasswd == null ? "" : ", " + (config.tokenAuth() ? "token" : "basic") + " auth from " + htpasswd));
         stop.await();
       }
       return 0;
