@@ -80,6 +80,7 @@ public final class Main implements Runnable {
     ImageCommands.register(cl, cli);
     VolumeCommands.register(cl, cli);
     io.berth.cli.commands.RegistryCommands.register(cl, cli);
+    io.berth.cli.commands.LoginCommands.register(cl, cli);
     // the container's command follows the image: flags after it belong to the command, as in docker
     for (String name : new String[] {"run", "create", "exec"}) {
       cl.getSubcommands().get(name).setStopAtPositional(true);

@@ -1,5 +1,6 @@
 package io.berth.daemon;
 
+import io.berth.daemon.api.AuthRoutes;
 import io.berth.daemon.api.ContainerRoutes;
 import io.berth.daemon.api.ContainerStreamRoutes;
 import io.berth.daemon.api.ExecRoutes;
@@ -79,9 +80,12 @@ public final class Daemon implements AutoCloseable {
     new ContainerRoutes(containers, new ContainerViews(clock, network), stores.snapshotter()).register(router);
     new ContainerStreamRoutes(containers, new K8sFileLogReader()).register(router);
     new ExecRoutes(new ExecService(containers)).register(router);
+    io.berth.distribution.RegistryAccess registryAccess = new io.berth.distribution.RegistryAccess(
+        io.berth.distribution.Credentials.NONE, config.insecureRegistries());
     new ImageRoutes(stores.images(), containers, events, stores.contentStore(), config.dataRoot().resolve("tmp"),
-        new io.berth.distribution.LayerIndex(stores.metadata()))
+        new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess)
         .register(router);
+    new AuthRoutes(registryAccess).register(router);
     new VolumeRoutes(volumes, containers, events).register(router);
     new NetworkRoutes(network, containers).register(router);
 

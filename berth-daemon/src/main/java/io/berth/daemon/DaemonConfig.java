@@ -29,11 +29,13 @@ public record DaemonConfig(
     Path tlsKey,
     String cgroupParent,
     String registryAddr,
-    Path registryStorage) {
+    Path registryStorage,
+    List<String> insecureRegistries) {
 
   private static final Set<String> KEYS = Set.of("hosts", "data-root", "exec-root", "pidfile",
       "bridge", "bip", "nft-table", "tlsverify", "tlscacert", "tlscert", "tlskey", "tls",
-      "cgroup-parent", "debug", "log-level", "live-restore", "registry-addr", "registry-storage");
+      "cgroup-parent", "debug", "log-level", "live-restore", "registry-addr", "registry-storage",
+      "insecure-registries");
 
   public static final String DEFAULT_SOCKET = "unix:///run/berth/berth.sock";
 
@@ -89,8 +91,10 @@ public record DaemonConfig(
     }
     Path registryStorage = f.registryStorage != null ? f.registryStorage
         : file.has("registry-storage") ? Path.of(file.get("registry-storage").asText()) : dataRoot.resolve("registry");
+    List<String> insecure = new ArrayList<>(f.insecureRegistries);
+    file.path("insecure-registries").forEach(r -> insecure.add(r.asText()));
     return new DaemonConfig(hosts, dataRoot, execRoot, pidfile, bridge, bip, table,
-        f.insecureTcp, verify, ca, cert, key, cgroupParent, registryAddr, registryStorage);
+        f.insecureTcp, verify, ca, cert, key, cgroupParent, registryAddr, registryStorage, List.copyOf(insecure));
   }
 
   private static Path pick(Path flag, JsonNode file, String key, String dflt) {
@@ -122,5 +126,6 @@ public record DaemonConfig(
     public String cgroupParent;
     public String registryAddr;
     public Path registryStorage;
+    public List<String> insecureRegistries = new ArrayList<>();
   }
 }

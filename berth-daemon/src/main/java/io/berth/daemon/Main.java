@@ -62,6 +62,9 @@ public final class Main implements Callable<Integer> {
       + "without TLS; off by default)")
   String registryAddr;
 
+  @Option(names = "--insecure-registry", description = "Registry (host:port or CIDR) to reach over plain HTTP; repeatable")
+  java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
+
   @Option(names = "--registry-storage", description = "Storage of the built-in registry (default <data-root>/registry)")
   Path registryStorage;
 
@@ -84,6 +87,7 @@ public final class Main implements Callable<Integer> {
     f.insecureTcp = insecureTcp;
     f.registryAddr = registryAddr;
     f.registryStorage = registryStorage;
+    f.insecureRegistries = insecureRegistries;
     Daemon daemon = new Daemon(DaemonConfig.resolve(f));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -35,18 +35,25 @@ public final class Pusher {
   private final Path scratch;
   private final LayerIndex index;
 
+  private final RegistryAccess access;
+
   public Pusher(ContentStore content, Path scratch, LayerIndex index) {
+    this(content, scratch, index, RegistryAccess.ANONYMOUS);
+  }
+
+  public Pusher(ContentStore content, Path scratch, LayerIndex index, RegistryAccess access) {
     this.content = content;
     this.scratch = scratch;
     this.index = index;
+    this.access = access;
   }
 
   public Pushed push(Reference ref, Image image, PullListener listener) {
-    if (ref.domain().equals(Reference.DEFAULT_DOMAIN) || !RegistryTransport.isLoopback(ref.domain())) {
-      throw new UnavailableException("pushing is only possible to registries on this host for now (e.g. 127.0.0.1:5000/"
-          + ref.path() + ")");
+    if (ref.domain().equals(Reference.DEFAULT_DOMAIN)) {
+      throw new UnavailableException("pushing to docker.io is not possible here (no internet registry); "
+          + "tag the image for a registry you run, e.g. 127.0.0.1:5000/" + ref.path());
     }
-    RegistryTransport t = new RegistryTransport(ref.domain());
+    RegistryTransport t = access.transport(ref.domain());
     String scope = "repository:" + ref.path() + ":pull,push";
     String base = t.base(ref);
     ObjectNode manifest = Json.MAPPER.createObjectNode();
@@ -131,6 +138,10 @@ public final class Pusher {
     HttpResponse<String> start = t.send(HttpRequest.newBuilder(URI.create(base + "/blobs/uploads/"))
         .POST(HttpRequest.BodyPublishers.noBody()), scope, HttpResponse.BodyHandlers.ofString());
     String location = start.headers().firstValue("Location").orElse(null);
+    if (start.statusCode() == 401 || start.statusCode() == 403) {
+      throw new io.berth.errdefs.UnauthorizedException("unauthorized: authentication required to push to "
+          + t.domain() + " (docker login " + t.domain() + ")");
+    }
     if (start.statusCode() != 202 || location == null) {
       throw new UnavailableException("registry refused an upload (" + start.statusCode() + "): " + start.body());
     }

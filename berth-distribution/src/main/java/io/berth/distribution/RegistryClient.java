@@ -37,9 +37,16 @@ public final class RegistryClient {
   private final ContentStore content;
   private final LayerIndex index;
 
+  private final RegistryAccess access;
+
   public RegistryClient(ContentStore content, LayerIndex index) {
+    this(content, index, RegistryAccess.ANONYMOUS);
+  }
+
+  public RegistryClient(ContentStore content, LayerIndex index, RegistryAccess access) {
     this.content = content;
     this.index = index;
+    this.access = access;
   }
 
   public Pulled pull(Reference ref, PullListener listener) {
@@ -47,7 +54,7 @@ public final class RegistryClient {
       throw new UnavailableException("pulling from docker.io is not possible here (no internet registry); "
           + "use a registry on this host, e.g. 127.0.0.1:5000/" + ref.path());
     }
-    RegistryTransport t = new RegistryTransport(ref.domain());
+    RegistryTransport t = access.transport(ref.domain());
     String base = t.base(ref);
     String tagOrDigest = ref.digest() != null ? ref.digest().toString() : ref.withDefaultTag().tag();
     byte[] manifestBytes = get(t, base + "/manifests/" + tagOrDigest, ACCEPT, MAX_MANIFEST, ref);

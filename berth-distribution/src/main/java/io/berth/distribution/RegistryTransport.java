@@ -19,18 +19,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How Berth talks to one registry: which scheme it uses (plain HTTP only for loopback), and how it
- * answers a 401 challenge (anonymous bearer tokens today). Pull and push logic sit on top of it
- * and never see credentials or tokens.
+ * How Berth talks to one registry: which scheme it uses (plain HTTP only for loopback and the
+ * daemon's insecure registries), and how it answers a 401 challenge: Basic with the caller's
+ * credentials, or Bearer with a token fetched from the challenge's realm (with the credentials
+ * when there are some, anonymously otherwise), cached per scope. Pull and push logic sit on top of
+ * it and never see credentials or tokens.
  */
 public final class RegistryTransport {
   private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
   private final HttpClient http;
   private final String domain;
+  private final Credentials credentials;
+  private final boolean plainHttp;
   private final Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean basic;
 
+  /** Anonymous; plain HTTP only for loopback. */
   public RegistryTransport(String domain) {
+    this(domain, Credentials.NONE, isLoopback(domain));
+  }
+
+  public RegistryTransport(String domain, Credentials credentials, boolean plainHttp) {
     this.domain = domain;
+    this.credentials = credentials == null ? Credentials.NONE : credentials;
+    this.plainHttp = plainHttp;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
         .followRedirects(HttpClient.Redirect.NORMAL).build();
   }
@@ -41,7 +53,12 @@ public final class RegistryTransport {
 
   /** {@code scheme://domain/v2/<repository path>}, without a trailing slash. */
   public String base(Reference ref) {
-    return (isLoopback(domain) ? "http://" : "https://") + domain + "/v2/" + ref.path();
+    return root() + "/v2/" + ref.path();
+  }
+
+  /** {@code scheme://domain}. */
+  public String root() {
+    return (plainHttp ? "http://" : "https://") + domain;
   }
 
   /**
@@ -54,6 +71,8 @@ public final class RegistryTransport {
       HttpRequest.Builder b = request.copy();
       if (token != null) {
         b.setHeader("Authorization", "Bearer " + token);
+      } else if (basic && credentials.basic() != null) {
+        b.setHeader("Authorization", credentials.basic());
       }
       HttpRequest req = b.build();
       HttpResponse<T> r;
@@ -69,13 +88,50 @@ public final class RegistryTransport {
         return r;
       }
       discard(r);
-      tokens.put(scope, anonymousToken(r.headers().firstValue("WWW-Authenticate").orElse(""), scope));
+      String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+      if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
+        if (credentials.basic() == null || basic) {
+          return resend(request, body); // nothing (more) to try: the caller reports the 401
+        }
+        basic = true;
+        continue;
+      }
+      tokens.put(scope, token(challenge, scope));
     }
   }
 
-  private String anonymousToken(String challenge, String scope) {
+  private <T> HttpResponse<T> resend(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
+    try {
+      return http.send(request.copy().build(), body);
+    } catch (IOException e) {
+      throw new UnavailableException("cannot reach registry " + domain + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted");
+    }
+  }
+
+  /**
+   * Logs in as {@code docker login} does: {@code GET /v2/}, answering its challenge with the
+   * credentials. Returns normally when the registry accepts them.
+   */
+  public void login() {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(root() + "/v2/")).GET(), "",
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 401 || r.statusCode() == 403) {
+      throw new io.berth.errdefs.UnauthorizedException("login to " + domain + " failed: unauthorized: "
+          + "incorrect username or password");
+    }
+    if (r.statusCode() != 200) {
+      throw new UnavailableException("registry " + domain + " answered " + r.statusCode() + " to /v2/");
+    }
+  }
+
+  /** A bearer token from the challenge's realm, asked with the credentials when there are some. */
+  private String token(String challenge, String scope) {
     if (!challenge.startsWith("Bearer ")) {
-      throw new UnavailableException("registry " + domain + " asks for credentials (" + challenge + ")");
+      throw new UnavailableException("registry " + domain + " asks for credentials this client cannot give ("
+          + challenge + ")");
     }
     Map<String, String> p = new HashMap<>();
     Matcher m = PARAM.matcher(challenge);
@@ -90,10 +146,24 @@ public final class RegistryTransport {
     if (p.containsKey("service")) {
       url.append("service=").append(URLEncoder.encode(p.get("service"), StandardCharsets.UTF_8)).append('&');
     }
-    url.append("scope=").append(URLEncoder.encode(p.getOrDefault("scope", scope), StandardCharsets.UTF_8));
+    String wanted = p.getOrDefault("scope", scope);
+    if (!wanted.isEmpty()) {
+      for (String one : wanted.split(" ")) {
+        url.append("scope=").append(URLEncoder.encode(one, StandardCharsets.UTF_8)).append('&');
+      }
+    }
+    if (credentials.username() != null) {
+      url.append("account=").append(URLEncoder.encode(credentials.username(), StandardCharsets.UTF_8));
+    }
     try {
-      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url.toString())).GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpRequest.Builder tb = HttpRequest.newBuilder(URI.create(url.toString())).GET();
+      if (credentials.basic() != null) {
+        tb.header("Authorization", credentials.basic());
+      }
+      HttpResponse<byte[]> r = http.send(tb.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() == 401 || r.statusCode() == 403) {
+        throw new io.berth.errdefs.UnauthorizedException("unauthorized: incorrect username or password for " + domain);
+      }
       if (r.statusCode() != 200) {
         throw new UnavailableException("token service " + realm + " answered " + r.statusCode());
       }

@@ -7,7 +7,7 @@ package io.berth.errdefs;
  */
 public abstract sealed class BerthException extends RuntimeException
     permits NotFoundException, AlreadyExistsException, InvalidArgumentException,
-        ConflictException, FailedPreconditionException, UnavailableException {
+        ConflictException, FailedPreconditionException, UnavailableException, UnauthorizedException {
 
   protected BerthException(String message) {
     super(message);

@@ -49,6 +49,12 @@ public final class ImageCommands {
     root.addSubcommand("image", group);
   }
 
+  /** The X-Registry-Auth header for the image's registry, from config.json (none if not logged in). */
+  static Map<String, String> registryAuth(Cli cli, String image) throws java.io.IOException {
+    String header = new DockerConfigFile(cli.env).registryAuthHeader(io.berth.oci.Reference.parse(image).domain());
+    return header == null ? Map.of() : Map.of("X-Registry-Auth", header);
+  }
+
   static JsonNode imageView(JsonNode i, boolean noTrunc) {
     ObjectNode v = Base.obj();
     String tag = i.path("RepoTags").isEmpty() ? "<none>:<none>" : i.path("RepoTags").get(0).asText();
@@ -299,7 +305,8 @@ public final class ImageCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (var r = api().post("/images/create" + ApiClient.query(Map.of("fromImage", image)), null)) {
+      try (var r = api().send("POST", "/images/create" + ApiClient.query(Map.of("fromImage", image)), null, null,
+          registryAuth(cli, image))) {
         return RegistryProgress.print(r.body(), cli, quiet) ? 0 : 1;
       }
     }
@@ -316,7 +323,7 @@ public final class ImageCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (var r = api().post("/images/" + image + "/push", null)) {
+      try (var r = api().send("POST", "/images/" + image + "/push", null, null, registryAuth(cli, image))) {
         return RegistryProgress.print(r.body(), cli, quiet) ? 0 : 1;
       }
     }

@@ -38,9 +38,11 @@ public final class ImageRoutes {
   private final ContentStore content;
   private final java.nio.file.Path pushScratch;
   private final LayerIndex layerIndex;
+  private final io.berth.distribution.RegistryAccess access;
 
   public ImageRoutes(ImageStore images, ContainerService containers, EventBus events, ContentStore content,
-      java.nio.file.Path pushScratch, LayerIndex layerIndex) {
+      java.nio.file.Path pushScratch, LayerIndex layerIndex, io.berth.distribution.RegistryAccess access) {
+    this.access = access;
     this.pushScratch = pushScratch;
     this.layerIndex = layerIndex;
     this.images = images;
@@ -271,7 +273,7 @@ public final class ImageRoutes {
     out.write(Json.line(Json.object().put("status", "Pulling from " + ref.repository())
         .put("id", shown.tag() != null ? shown.tag() : shown.digest().toString())));
     try {
-      Pulled p = new RegistryClient(content, layerIndex).pull(ref, (id, status, current, total) -> {
+      Pulled p = new RegistryClient(content, layerIndex, withAuth(q)).pull(ref, (id, status, current, total) -> {
         ObjectNode line = Json.object().put("status", status).put("id", id);
         if (status.equals("Downloading")) {
           line.putObject("progressDetail").put("current", current).put("total", total);
@@ -303,7 +305,7 @@ public final class ImageRoutes {
     OutputStream out = s.stream(200, "application/json");
     out.write(Json.line(Json.object().put("status", "The push refers to repository [" + ref.name() + "]")));
     try {
-      Pusher.Pushed p = new Pusher(content, pushScratch, layerIndex).push(ref, img, (id, status, current, total) -> {
+      Pusher.Pushed p = new Pusher(content, pushScratch, layerIndex, withAuth(q)).push(ref, img, (id, status, current, total) -> {
         try {
           out.write(Json.line(Json.object().put("status", status).put("id", id).set("progressDetail", Json.object())));
         } catch (IOException e) {
@@ -320,6 +322,11 @@ public final class ImageRoutes {
       progressError(out, e);
     }
     out.close();
+  }
+
+  /** The daemon's registry settings with the credentials the client sent (X-Registry-Auth). */
+  private io.berth.distribution.RegistryAccess withAuth(HttpRequest q) {
+    return access.with(io.berth.distribution.Credentials.fromHeader(q.header("x-registry-auth")));
   }
 
   /** Once a progress stream has started, errors travel in it as docker's error line. */
