@@ -11,6 +11,8 @@
 #                  pulls) and of the Berth registry (while it serves GETs) into DIR
 #   BENCH_PAIRS="berth:dist ..."  only these client:registry pairs (docker:dist, the baseline, is
 #                  always run); BENCH_GET=0 skips the GET test. For profiling runs.
+#   BERTHD=LAUNCHER, BERTH_REGISTRY=LAUNCHER  start berthd, or `berth registry serve`, with another
+#                  launcher than bin/berthd or bin/berth (e.g. other JVM flags)
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
@@ -81,7 +83,7 @@ EOF
 stop_dist() { bench_stop "$dreg_pid"; dreg_pid=""; }
 start_berth() {
   rm -rf "$W/breg"
-  bin/berth registry serve --addr $BREG --storage "$W/breg" >>"$W/breg.log" 2>&1 &
+  "${BERTH_REGISTRY:-bin/berth}" registry serve --addr $BREG --storage "$W/breg" >>"$W/breg.log" 2>&1 &
   breg_pid=$!
   wait_http $BREG || fail "berth registry serve did not start"
 }
@@ -241,7 +243,7 @@ get() {
 day=$(date +%F)
 out=bench/results/registry-$day.md
 # a partial or experimental run is no result to keep
-[ -n "${BENCH_PAIRS:-}${BERTHD:-}" ] || [ "${BENCH_GET:-1}" = 0 ] && out=/tmp/registry-$day-partial.md
+[ -n "${BENCH_PAIRS:-}${BERTHD:-}${BERTH_REGISTRY:-}" ] || [ "${BENCH_GET:-1}" = 0 ] && out=/tmp/registry-$day-partial.md
 base_push=$(median_s "$W/rt-docker-dist" 1); base_pull=$(median_s "$W/rt-docker-dist" 2)
 base_sum=$(median_s "$W/rt-docker-dist" sum)
 pair_label() {
@@ -285,30 +287,35 @@ pair_label() {
   echo
   echo "## Registry only: $CONC parallel clients GETting one blob"
   echo
-  echo "wrk -t2 -c$CONC, two runs of $DUR s per blob and registry after a 3 s warm-up, the registries taking turns;"
-  echo "the same blobs, uploaded with curl, in each. Registry CPU is the registry process's user+system time during"
-  echo "the runs; wrk shares the $(nproc) cores."
-  echo
-  echo "| figure | Berth registry | distribution | Berth/distribution |"
-  echo "|---|---|---|---|"
-  row() { # label blob figure
-    local x y
-    x=$(get berth "$2" "$3"); y=$(get dist "$2" "$3")
-    echo "| $1 | $x | $y | $(ratio "$x" "$y") |"
-  }
-  row "$BIG_MIB MiB blob, MiB/s" big mibs
-  row "$BIG_MIB MiB blob, requests/s" big rps
-  row "$BIG_MIB MiB blob, registry CPU s per GiB served" big cpu
-  row "$SMALL_B B blob, requests/s" small rps
-  echo "| errors (socket errors, non-2xx), all runs | $(get berth all err) | $(get dist all err) | |"
-  echo
-  echo "wrk's own summary lines:"
-  echo
-  for f in "$W"/wrk-*; do
-    [ -f "$f" ] || continue
-    echo "- ${f##*/wrk-}: $(grep -E 'requests in|Requests/sec|Transfer/sec|Socket errors|Non-2xx' "$f" | xargs | sed 's/ Requests/; Requests/; s/ Transfer/; Transfer/')"
-  done
-  echo
+  if [ ! -s "$W/get-dist" ]; then
+    echo "Not run (BENCH_GET=0)."
+    echo
+  else
+    echo "wrk -t2 -c$CONC, two runs of $DUR s per blob and registry after a 3 s warm-up, the registries taking turns;"
+    echo "the same blobs, uploaded with curl, in each. Registry CPU is the registry process's user+system time during"
+    echo "the runs; wrk shares the $(nproc) cores."
+    echo
+    echo "| figure | Berth registry | distribution | Berth/distribution |"
+    echo "|---|---|---|---|"
+    row() { # label blob figure
+      local x y
+      x=$(get berth "$2" "$3"); y=$(get dist "$2" "$3")
+      echo "| $1 | $x | $y | $(ratio "$x" "$y") |"
+    }
+    row "$BIG_MIB MiB blob, MiB/s" big mibs
+    row "$BIG_MIB MiB blob, requests/s" big rps
+    row "$BIG_MIB MiB blob, registry CPU s per GiB served" big cpu
+    row "$SMALL_B B blob, requests/s" small rps
+    echo "| errors (socket errors, non-2xx), all runs | $(get berth all err) | $(get dist all err) | |"
+    echo
+    echo "wrk's own summary lines:"
+    echo
+    for f in "$W"/wrk-*; do
+      [ -f "$f" ] || continue
+      echo "- ${f##*/wrk-}: $(grep -E 'requests in|Requests/sec|Transfer/sec|Socket errors|Non-2xx' "$f" | xargs | sed 's/ Requests/; Requests/; s/ Transfer/; Transfer/')"
+    done
+    echo
+  fi
   echo "Targets (issue 3): Berth push+pull at most 0.33x Docker's time; registry GET throughput at least distribution's."
 } >"$out"
 ok=yes
