@@ -123,6 +123,39 @@ class JavaPluginIT {
     check(r, "second berth:build");
   }
 
+  /**
+   * Jib (jib-maven-plugin from Maven Central) pushes the same project to Berth's registry, base
+   * image included from there; berthd pulls the result and runs it.
+   */
+  @Test
+  void jibPushesToTheBerthRegistryAndBerthdRunsIt() throws Exception {
+    String addr;
+    try (ServerSocket s = new ServerSocket(0)) {
+      addr = "127.0.0.1:" + s.getLocalPort();
+    }
+    Process reg = new ProcessBuilder(Exec.repoRoot().resolve("bin/berth").toString(), "registry", "serve",
+        "--addr", addr, "--storage", DIR.resolve("berth-registry").toString()).redirectErrorStream(true)
+        .redirectOutput(DIR.resolve("berth-registry.log").toFile()).start();
+    try {
+      for (int i = 0; i < 200 && Exec.sh("curl -sf http://" + addr + "/v2/").exit() != 0; i++) {
+        Thread.sleep(100);
+      }
+      check(berth("tag", "it/jre:25", addr + "/base/jre:25"), "tag base");
+      check(berth("push", addr + "/base/jre:25"), "push base to the Berth registry");
+      String image = addr + "/demo/jib:1";
+      Exec.Result r = mvn("package", "com.google.cloud.tools:jib-maven-plugin:3.5.2:build",
+          "-Dbase.image=" + addr + "/base/jre:25", "-Dimage=" + image);
+      check(r, "jib:build to the Berth registry");
+      check(berth("pull", image), "berthd pulls Jib's image");
+      assertThat(answer(image)).contains("\"greeting\":\"hello\"");
+      // Jib wrote an image whose layers berthd verified; the registry lists it
+      assertThat(Exec.sh("curl -s http://" + addr + "/v2/demo/jib/tags/list").out()).contains("\"1\"");
+    } finally {
+      reg.destroy();
+      reg.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void aotCacheImageRunsWithItsCache() throws Exception {
     check(mvn("package", PLUGIN + "load", "-Dbase.image=docker://it/jre:25", "-Dimage=it/hello:aot",
