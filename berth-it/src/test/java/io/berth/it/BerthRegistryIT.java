@@ -82,6 +82,9 @@ class BerthRegistryIT {
     Exec.Result r = docker("push", reg + "/it/app:1");
     check(r, "docker push to the Berth registry");
     assertThat(r.out()).contains("1: digest: sha256:");
+    String digest = r.out().replaceAll("(?s).*1: digest: (sha256:[0-9a-f]{64}).*", "$1");
+    assertThat(docker("image", "inspect", "--format", "{{json .RepoDigests}}", reg + "/it/app:1").out())
+        .contains(reg + "/it/app@" + digest);
     r = docker("push", reg + "/it/app:1");
     check(r, "second push");
     assertThat(r.out()).contains("Layer already exists").doesNotContain("Pushed");
@@ -91,6 +94,10 @@ class BerthRegistryIT {
     assertThat(r.out()).contains("Status: Downloaded newer image for " + reg + "/it/app:1");
     assertThat(docker("run", "--rm", reg + "/it/app:1", "echo", "from-berth-registry").out())
         .isEqualTo("from-berth-registry\n");
+    // pinned by digest: verified on pull, and the digest names the image locally afterwards
+    check(docker("pull", reg + "/it/app@" + digest), "pull by digest");
+    assertThat(docker("images", "--digests", "--format", "{{.Digest}}", reg + "/it/app").out()).contains(digest);
+    assertThat(docker("run", "--rm", reg + "/it/app@" + digest, "echo", "pinned").out()).isEqualTo("pinned\n");
     r = docker("pull", reg + "/it/missing:1");
     assertThat(r.exit()).isNotZero();
     assertThat(r.all()).contains("not found");

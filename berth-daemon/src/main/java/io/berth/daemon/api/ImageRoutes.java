@@ -287,6 +287,7 @@ public final class ImageRoutes {
         }
       });
       Image img = images.registerPulled(p.config(), p.layers(), shown.tag() != null ? shown.toString() : null);
+      images.addRepoDigest(ref, p.manifestDigest(), img.id());
       out.write(Json.line(Json.object().put("status", "Digest: " + p.manifestDigest())));
       out.write(Json.line(Json.object().put("status", "Status: Downloaded newer image for " + shown.familiarString())));
       events.publish("image", "pull", img.id().toString(), Map.of("name", shown.familiarString()));
@@ -312,6 +313,7 @@ public final class ImageRoutes {
           throw new java.io.UncheckedIOException(e);
         }
       });
+      images.addRepoDigest(ref, p.digest(), img.id());
       out.write(Json.line(Json.object().put("status", ref.tag() + ": digest: " + p.digest() + " size: " + p.size())));
       ObjectNode aux = Json.object();
       aux.putObject("progressDetail");

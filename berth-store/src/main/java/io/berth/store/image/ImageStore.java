@@ -31,6 +31,9 @@ public interface ImageStore {
   /** Resolves a reference, a full id, or an unambiguous id prefix. Throws NotFoundException. */
   Image resolve(String nameOrId);
 
+  /** Records that {@code name}'s registry manifest {@code manifest} is {@code image} (RepoDigests). */
+  void addRepoDigest(io.berth.oci.Reference name, io.berth.oci.Digest manifest, io.berth.oci.Digest image);
+
   List<Image> list();
 
   /** Points {@code target} (a reference with optional tag) at the image {@code source} names. */

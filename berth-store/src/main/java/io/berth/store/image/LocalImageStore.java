@@ -52,6 +52,7 @@ public final class LocalImageStore implements ImageStore {
   private final OverlaySnapshotter snapshotter;
   private final Path scratch;
   private final Map<String, String> tags;
+  private final RepoDigests repoDigests;
 
   /** What is persisted per image; the config itself is the blob named by the id. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -62,6 +63,7 @@ public final class LocalImageStore implements ImageStore {
     this.meta = meta;
     this.snapshotter = snapshotter;
     this.scratch = scratch;
+    this.repoDigests = new RepoDigests(meta);
     this.tags = new TreeMap<>(meta.get(TAGS, "index").map(b -> {
       try {
         return Json.MAPPER.readValue(b, new TypeReference<Map<String, String>>() { });
@@ -287,6 +289,9 @@ public final class LocalImageStore implements ImageStore {
     }
     String id = tags.get(r.toString());
     if (id == null && r.digest() != null) {
+      id = repoDigests.image(r).orElse(null);
+    }
+    if (id == null && r.digest() != null) {
       for (String hexId : meta.keys(BUCKET)) {
         Image i = load(hexId);
         if (i.manifestDigest().equals(r.digest())) {
@@ -337,7 +342,8 @@ public final class LocalImageStore implements ImageStore {
     } catch (DateTimeParseException e) {
       created = Instant.EPOCH;
     }
-    return new Image(Digest.parse(r.id()), Digest.parse(r.manifest()), config, repoTags, List.of(),
+    return new Image(Digest.parse(r.id()), Digest.parse(r.manifest()), config, repoTags,
+        repoDigests.of(Digest.parse(r.id())),
         r.layers().stream().map(Digest::parse).toList(), r.diffIds().stream().map(Digest::parse).toList(),
         r.size(), created);
   }
@@ -408,8 +414,15 @@ public final class LocalImageStore implements ImageStore {
     return out;
   }
 
+  @Override
+  public synchronized void addRepoDigest(Reference name, Digest manifest, Digest image) {
+    resolve(image.toString());
+    repoDigests.add(name, manifest, image);
+  }
+
   private void deleteImage(Image img) {
     meta.delete(BUCKET, img.id().hex());
+    repoDigests.removeImage(img.id());
     Set<Digest> live = new HashSet<>();
     Set<String> liveChains = new HashSet<>();
     liveSets(live, liveChains);
