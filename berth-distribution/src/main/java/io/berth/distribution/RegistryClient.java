@@ -49,7 +49,27 @@ public final class RegistryClient {
     this.access = access;
   }
 
+  /** Layers downloading in this process, so concurrent pulls that share a layer fetch it once. */
+  private static final java.util.concurrent.ConcurrentHashMap<Digest, java.util.concurrent.CompletableFuture<Digest>>
+      IN_FLIGHT = new java.util.concurrent.ConcurrentHashMap<>();
+  /** As Docker's max-concurrent-downloads. */
+  private static final int PARALLEL = 3;
+
   public Pulled pull(Reference ref, PullListener listener) {
+    return pull(ref, null, listener);
+  }
+
+  /**
+   * Pulls {@code ref}; from a multi-platform index the entry for {@code platform}
+   * ({@code os/arch[/variant]}, default linux/amd64) is chosen. Layers download in parallel.
+   */
+  public Pulled pull(Reference ref, String platform, PullListener rawListener) {
+    PullListener listener = synchronizedListener(rawListener);
+    String wanted = platform == null || platform.isBlank() ? "linux/amd64" : platform.strip();
+    String[] want = wanted.split("/");
+    if (want.length < 2 || want.length > 3) {
+      throw new InvalidArgumentException("invalid platform " + wanted + ": expected os/arch[/variant]");
+    }
     if (ref.domain().equals(Reference.DEFAULT_DOMAIN)) {
       throw new UnavailableException("pulling from docker.io is not possible here (no internet registry); "
           + "use a registry on this host, e.g. 127.0.0.1:5000/" + ref.path());
@@ -65,15 +85,21 @@ public final class RegistryClient {
     JsonNode manifest = parse(manifestBytes, "manifest");
     if (manifest.has("manifests")) {
       String chosen = null;
+      List<String> available = new ArrayList<>();
       for (JsonNode m : manifest.path("manifests")) {
         JsonNode p = m.path("platform");
-        if (p.path("os").asText().equals("linux") && p.path("architecture").asText().equals("amd64")) {
+        String os = p.path("os").asText();
+        String arch = p.path("architecture").asText();
+        String variant = p.path("variant").asText("");
+        available.add(os + "/" + arch + (variant.isEmpty() ? "" : "/" + variant));
+        if (chosen == null && os.equals(want[0]) && arch.equals(want[1])
+            && (want.length == 2 || variant.equals(want[2]))) {
           chosen = m.path("digest").asText();
-          break;
         }
       }
       if (chosen == null) {
-        throw new NotFoundException("no matching manifest for linux/amd64 in the manifest list entries");
+        throw new NotFoundException("no matching manifest for " + wanted + " in the manifest list entries (the image has "
+            + String.join(", ", available) + ")");
       }
       manifestBytes = get(t, base + "/manifests/" + chosen, ACCEPT, MAX_MANIFEST, ref);
       manifestDigest = Digest.sha256(manifestBytes);
@@ -87,7 +113,8 @@ public final class RegistryClient {
     if (!Digest.sha256(config).equals(configDigest)) {
       throw new InvalidArgumentException("config digest mismatch: expected " + configDigest);
     }
-    List<Digest> layers = new ArrayList<>();
+    List<java.util.concurrent.Callable<Digest>> jobs = new ArrayList<>();
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(PARALLEL);
     for (JsonNode l : manifest.path("layers")) {
       Digest d = Digest.parse(l.path("digest").asText());
       long size = l.path("size").asLong(-1);
@@ -95,16 +122,84 @@ public final class RegistryClient {
       Optional<Digest> known = index.diffOf(d).filter(content::exists);
       if (known.isPresent()) {
         listener.progress(id, "Already exists", size, size);
-        layers.add(known.get());
+        jobs.add(known::get);
         continue;
       }
       listener.progress(id, "Pulling fs layer", 0, size);
-      Digest diff = fetchLayer(t, base + "/blobs/" + d, d, size, id, listener, ref);
-      index.record(d, diff);
-      layers.add(diff);
-      listener.progress(id, "Pull complete", size, size);
+      jobs.add(() -> {
+        slots.acquire();
+        try {
+          Digest diff = once(d, () -> {
+            Digest got = fetchLayer(t, base + "/blobs/" + d, d, size, id, listener, ref);
+            index.record(d, got);
+            return got;
+          });
+          listener.progress(id, "Pull complete", size, size);
+          return diff;
+        } finally {
+          slots.release();
+        }
+      });
     }
-    return new Pulled(config, layers, manifestDigest);
+    return new Pulled(config, runAll(jobs), manifestDigest);
+  }
+
+  /** Runs the layer jobs on virtual threads; results in manifest order; the first failure wins. */
+  private static List<Digest> runAll(List<java.util.concurrent.Callable<Digest>> jobs) {
+    try (var exec = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Digest>> futures = new ArrayList<>();
+      for (var j : jobs) {
+        futures.add(exec.submit(j));
+      }
+      List<Digest> out = new ArrayList<>();
+      for (var f : futures) {
+        try {
+          out.add(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          futures.forEach(x -> x.cancel(true));
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new UnavailableException("pulling a layer: " + e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new UnavailableException("interrupted");
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Downloads a compressed layer once per process even when several pulls want it at the same time. */
+  private static Digest once(Digest compressed, java.util.function.Supplier<Digest> download) throws Exception {
+    var mine = new java.util.concurrent.CompletableFuture<Digest>();
+    var running = IN_FLIGHT.putIfAbsent(compressed, mine);
+    if (running != null) {
+      try {
+        return running.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof Exception ex ? ex : new UnavailableException(String.valueOf(e.getCause()));
+      }
+    }
+    try {
+      Digest d = download.get();
+      mine.complete(d);
+      return d;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      IN_FLIGHT.remove(compressed, mine);
+    }
+  }
+
+  private static PullListener synchronizedListener(PullListener l) {
+    Object lock = new Object();
+    return (id, status, current, total) -> {
+      synchronized (lock) {
+        l.progress(id, status, current, total);
+      }
+    };
   }
 
   private Digest fetchLayer(RegistryTransport t, String url, Digest expected, long size, String id, PullListener listener, Reference ref) {

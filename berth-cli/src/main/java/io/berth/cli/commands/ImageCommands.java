@@ -297,6 +297,7 @@ public final class ImageCommands {
   @Command(name = "pull", description = "Download an image from a registry", mixinStandardHelpOptions = true)
   static final class Pull extends Base {
     @Option(names = {"-q", "--quiet"}, description = "Suppress verbose output") boolean quiet;
+    @Option(names = "--platform", description = "Set platform if server is multi-platform capable (e.g. linux/arm64)") String platform;
     @Parameters(index = "0", paramLabel = "NAME[:TAG|@DIGEST]") String image;
 
     Pull(Cli cli) {
@@ -305,7 +306,10 @@ public final class ImageCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (var r = api().send("POST", "/images/create" + ApiClient.query(Map.of("fromImage", image)), null, null,
+      Map<String, Object> query = new LinkedHashMap<>();
+      query.put("fromImage", image);
+      query.put("platform", platform);
+      try (var r = api().send("POST", "/images/create" + ApiClient.query(query), null, null,
           registryAuth(cli, image))) {
         return RegistryProgress.print(r.body(), cli, quiet) ? 0 : 1;
       }

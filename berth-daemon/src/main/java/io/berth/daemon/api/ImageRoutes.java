@@ -273,7 +273,7 @@ public final class ImageRoutes {
     out.write(Json.line(Json.object().put("status", "Pulling from " + ref.repository())
         .put("id", shown.tag() != null ? shown.tag() : shown.digest().toString())));
     try {
-      Pulled p = new RegistryClient(content, layerIndex, withAuth(q)).pull(ref, (id, status, current, total) -> {
+      Pulled p = new RegistryClient(content, layerIndex, withAuth(q)).pull(ref, q.query("platform"), (id, status, current, total) -> {
         ObjectNode line = Json.object().put("status", status).put("id", id);
         if (status.equals("Downloading")) {
           line.putObject("progressDetail").put("current", current).put("total", total);

@@ -1,0 +1,160 @@
+package io.berth.it;
+
+import static io.berth.it.TestDaemon.IMAGE;
+import static io.berth.it.TestDaemon.berth;
+import static io.berth.it.TestDaemon.check;
+import static io.berth.it.TestDaemon.docker;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Moving images between berthd and a registry (Berth's own): several layers at once, concurrent
+ * pulls sharing layers, and choosing a platform from a multi-platform index.
+ */
+class TransferIT {
+  private static final Path DIR = Path.of("/tmp/berth-it-transfer");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static Process registry;
+  private static String reg;
+
+  @BeforeAll
+  static void start() throws Exception {
+    TestDaemon.ensure();
+    Exec.sh("rm -rf " + DIR + " && mkdir -p " + DIR);
+    try (ServerSocket s = new ServerSocket(0)) {
+      reg = "127.0.0.1:" + s.getLocalPort();
+    }
+    registry = new ProcessBuilder(Exec.repoRoot().resolve("bin/berth").toString(), "registry", "serve",
+        "--addr", reg, "--storage", DIR.resolve("storage").toString()).redirectErrorStream(true)
+        .redirectOutput(DIR.resolve("registry.log").toFile()).start();
+    for (int i = 0; i < 200 && Exec.sh("curl -sf http://" + reg + "/v2/").exit() != 0; i++) {
+      Thread.sleep(100);
+    }
+    // three layers of random data (3 MB each) to stack on the suite's busybox layer
+    Exec.Result r = Exec.sh("cd " + DIR + " && for i in 1 2 3; do mkdir -p l$i/data && head -c 3000000 /dev/urandom"
+        + " > l$i/data/blob$i && tar -C l$i -cf layer$i.tar data; done");
+    check(r, "layers");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    registry.destroy();
+    registry.waitFor(20, TimeUnit.SECONDS);
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  private static void put(String url, byte[] body, String type) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + reg + url))
+        .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(201);
+  }
+
+  private static String blob(String repo, byte[] content) throws Exception {
+    String d = sha256(content);
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + reg + "/v2/" + repo
+        + "/blobs/uploads/?digest=" + d)).POST(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(201);
+    return d;
+  }
+
+  /** Pushes the busybox image with three extra random layers as {@code repo:tag}; returns the manifest. */
+  private static byte[] pushLayered(String repo, String tag, String arch) throws Exception {
+    check(docker("tag", IMAGE, reg + "/base/bb:1"), "tag");
+    check(docker("push", reg + "/base/bb:1"), "push base");
+    HttpResponse<byte[]> m = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + reg + "/v2/base/bb/manifests/1"))
+        .header("Accept", "application/vnd.docker.distribution.manifest.v2+json").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    ObjectNode manifest = (ObjectNode) JSON.readTree(m.body());
+    String configDigest = manifest.path("config").path("digest").asText();
+    byte[] configBytes = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + reg + "/v2/base/bb/blobs/"
+        + configDigest)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+    ObjectNode config = (ObjectNode) JSON.readTree(configBytes);
+    config.put("architecture", arch);
+    var layers = manifest.withArray("layers");
+    var diffIds = config.with("rootfs").withArray("diff_ids");
+    blob(repo, HTTP.send(HttpRequest.newBuilder(URI.create("http://" + reg + "/v2/base/bb/blobs/"
+        + layers.get(0).path("digest").asText())).build(), HttpResponse.BodyHandlers.ofByteArray()).body());
+    for (int i = 1; i <= 3; i++) {
+      byte[] tar = java.nio.file.Files.readAllBytes(DIR.resolve("layer" + i + ".tar"));
+      String d = blob(repo, tar);
+      layers.addObject().put("mediaType", "application/vnd.docker.image.rootfs.diff.tar").put("size", tar.length)
+          .put("digest", d);
+      diffIds.add(d);
+    }
+    byte[] newConfig = JSON.writeValueAsBytes(config);
+    String cd = blob(repo, newConfig);
+    manifest.with("config").put("digest", cd).put("size", newConfig.length);
+    byte[] out = JSON.writeValueAsBytes(manifest);
+    put("/v2/" + repo + "/manifests/" + tag, out, "application/vnd.docker.distribution.manifest.v2+json");
+    return out;
+  }
+
+  @Test
+  void multiLayerImagesPullInParallelAndConcurrentPullsShareLayers() throws Exception {
+    pushLayered("multi/app", "1", "amd64");
+    put("/v2/multi/app/manifests/2", HTTP.send(HttpRequest.newBuilder(URI.create("http://" + reg
+        + "/v2/multi/app/manifests/1")).build(), HttpResponse.BodyHandlers.ofByteArray()).body(),
+        "application/vnd.docker.distribution.manifest.v2+json");
+    // two pulls at once of images sharing every layer (the daemon downloads a layer both want once)
+    CompletableFuture<Exec.Result> a = CompletableFuture.supplyAsync(() -> docker("pull", reg + "/multi/app:1"));
+    CompletableFuture<Exec.Result> b = CompletableFuture.supplyAsync(() -> docker("pull", reg + "/multi/app:2"));
+    check(a.get(), "pull 1");
+    check(b.get(), "pull 2");
+    assertThat(docker("run", "--rm", reg + "/multi/app:1", "sh", "-c", "ls /data | sort | tr '\\n' ' '").out())
+        .isEqualTo("blob1 blob2 blob3 ");
+    String log = Exec.sh("cat " + DIR + "/registry.log").out();
+    assertThat(log).doesNotContain("Exception");
+    check(docker("rmi", reg + "/multi/app:1", reg + "/multi/app:2"), "rmi");
+  }
+
+  @Test
+  void platformIsChosenFromAnIndex() throws Exception {
+    byte[] amd = pushLayered("plat/app", "amd64", "amd64");
+    byte[] arm = pushLayered("plat/app", "arm64", "arm64");
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+        + entry(amd, "amd64") + "," + entry(arm, "arm64") + "]}";
+    put("/v2/plat/app/manifests/multi", index.getBytes(StandardCharsets.UTF_8), "application/vnd.oci.image.index.v1+json");
+    Exec.Result r = berth("pull", "--platform", "linux/arm64", reg + "/plat/app:multi");
+    check(r, "pull --platform linux/arm64");
+    assertThat(berth("image", "inspect", "--format", "{{.Architecture}}", reg + "/plat/app:multi").out().trim())
+        .isEqualTo("arm64");
+    check(berth("rmi", reg + "/plat/app:multi"), "rmi");
+    check(docker("pull", reg + "/plat/app:multi"), "default platform");
+    assertThat(berth("image", "inspect", "--format", "{{.Architecture}}", reg + "/plat/app:multi").out().trim())
+        .isEqualTo("amd64");
+    r = berth("pull", "--platform", "linux/s390x", reg + "/plat/app:multi");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("linux/s390x").contains("linux/amd64, linux/arm64");
+    check(berth("rmi", reg + "/plat/app:multi"), "rmi");
+  }
+
+  private static String entry(byte[] manifest, String arch) throws Exception {
+    JsonNode n = JSON.createObjectNode().put("mediaType", "application/vnd.docker.distribution.manifest.v2+json")
+        .put("digest", sha256(manifest)).put("size", manifest.length)
+        .set("platform", JSON.createObjectNode().put("os", "linux").put("architecture", arch));
+    return JSON.writeValueAsString(n);
+  }
+}
