@@ -9,11 +9,14 @@ import java.util.Optional;
  * Remembers which uncompressed layer (diff id) a compressed registry blob holds, both ways: a
  * layer shared by several images is downloaded once (the next pull finds the diff in the content
  * store: "Already exists"), and a push first asks the registry for the compressed blob it knows,
- * without compressing the layer again.
+ * without compressing the layer again. The way back is kept per compression, so a gzip push
+ * never names a zstd blob.
  */
 public final class LayerIndex {
+  /** How a registry blob is compressed. */
+  public enum Kind { GZIP, ZSTD }
+
   private static final String BUCKET = "compressed-layers";
-  private static final String REVERSE = "layer-compressed";
   private final MetadataStore meta;
 
   public LayerIndex(MetadataStore meta) {
@@ -24,13 +27,20 @@ public final class LayerIndex {
     return meta.get(BUCKET, compressed.hex()).map(b -> Digest.parse(new String(b, StandardCharsets.UTF_8)));
   }
 
-  /** A compressed blob known to hold this diff (pulled or pushed before), for push to HEAD first. */
-  public Optional<Digest> compressedOf(Digest diff) {
-    return meta.get(REVERSE, diff.hex()).map(b -> Digest.parse(new String(b, StandardCharsets.UTF_8)));
+  /** A blob of this compression known to hold {@code diff} (pulled or pushed before). */
+  public Optional<Digest> compressedOf(Digest diff, Kind kind) {
+    return meta.get(reverse(kind), diff.hex()).map(b -> Digest.parse(new String(b, StandardCharsets.UTF_8)));
   }
 
-  public void record(Digest compressed, Digest diff) {
+  /** Records a blob; {@code kind} null (an uncompressed or unknown blob) records only the way forward. */
+  public void record(Digest compressed, Digest diff, Kind kind) {
     meta.put(BUCKET, compressed.hex(), diff.toString().getBytes(StandardCharsets.UTF_8));
-    meta.put(REVERSE, diff.hex(), compressed.toString().getBytes(StandardCharsets.UTF_8));
+    if (kind != null) {
+      meta.put(reverse(kind), diff.hex(), compressed.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String reverse(Kind kind) {
+    return kind == Kind.GZIP ? "layer-compressed" : "layer-compressed-zstd";
   }
 }

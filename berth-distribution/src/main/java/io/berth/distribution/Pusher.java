@@ -19,22 +19,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Pushes an image to a registry over the OCI Distribution API: each layer is gzip-compressed
- * (local layers are kept uncompressed, decision 0005), skipped when the registry already has the
- * blob (HEAD first), otherwise uploaded in one POST + PUT; then the config and a Docker v2.2
- * manifest. Loopback registries over plain HTTP, anonymous, as the puller (rest of issue 3 next).
+ * Pushes an image to a registry over the OCI Distribution API. Local layers are kept
+ * uncompressed (decision 0005), so each is compressed here, gzip (a Docker v2.2 manifest) or zstd
+ * (an OCI manifest), deterministically so that a re-push finds the same digest. A layer the
+ * registry already has is not sent (HEAD first, with the blob remembered from an earlier pull or
+ * push, so the layer is not even compressed again). Layers go up five at a time, as Docker's
+ * max-concurrent-uploads; then the config and the manifest.
  */
 public final class Pusher {
   /** Result: the manifest digest and size, as docker prints them after a push. */
   public record Pushed(Digest digest, long size) {}
 
+  private static final int PARALLEL = 5;
   private final ContentStore content;
   private final Path scratch;
   private final LayerIndex index;
-
   private final RegistryAccess access;
 
   public Pusher(ContentStore content, Path scratch, LayerIndex index) {
@@ -49,58 +59,41 @@ public final class Pusher {
   }
 
   public Pushed push(Reference ref, Image image, PullListener listener) {
+    return push(ref, image, LayerIndex.Kind.GZIP, listener);
+  }
+
+  /** A layer as the manifest lists it. */
+  private record Layer(String mediaType, long size, Digest digest) {}
+
+  public Pushed push(Reference ref, Image image, LayerIndex.Kind compression, PullListener rawListener) {
     if (ref.domain().equals(Reference.DEFAULT_DOMAIN)) {
       throw new UnavailableException("pushing to docker.io is not possible here (no internet registry); "
           + "tag the image for a registry you run, e.g. 127.0.0.1:5000/" + ref.path());
     }
+    Object lock = new Object();
+    PullListener listener = (id, status, cur, total) -> {
+      synchronized (lock) {
+        rawListener.progress(id, status, cur, total);
+      }
+    };
     RegistryTransport t = access.transport(ref.domain());
     String scope = "repository:" + ref.path() + ":pull,push";
     String base = t.base(ref);
-    ObjectNode manifest = Json.MAPPER.createObjectNode();
-    manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", MediaTypes.DOCKER_MANIFEST);
-    ArrayNode layers = manifest.putArray("layers");
+    boolean zstd = compression == LayerIndex.Kind.ZSTD;
+    Semaphore slots = new Semaphore(PARALLEL);
+    List<Callable<Layer>> jobs = new ArrayList<>();
     for (Digest layer : image.layers()) {
-      String id = layer.shortHex();
-      listener.progress(id, "Preparing", 0, 0);
-      java.util.Optional<Digest> known = index.compressedOf(layer);
-      if (known.isPresent()) {
-        long size = blobSize(t, scope, base, known.get());
-        if (size >= 0) {
-          listener.progress(id, "Layer already exists", size, size);
-          layers.addObject().put("mediaType", MediaTypes.DOCKER_LAYER_GZIP).put("size", size)
-              .put("digest", known.get().toString());
-          continue;
-        }
-      }
-      Path gz = scratch.resolve("push-" + layer.hex() + "-" + System.nanoTime() + ".gz");
-      try {
-        MessageDigest md = Digest.newSha256();
-        try (InputStream in = content.open(layer);
-            OutputStream out = new GZIPOutputStream(new DigestOutputStream(Files.newOutputStream(gz), md), 64 * 1024)) {
-          in.transferTo(out);
-        }
-        Digest compressed = Digest.ofSha256(md);
-        long size = Files.size(gz);
-        index.record(compressed, layer);
-        if (exists(t, scope, base, compressed)) {
-          listener.progress(id, "Layer already exists", size, size);
-        } else {
-          upload(t, scope, base, compressed, HttpRequest.BodyPublishers.ofFile(gz));
-          listener.progress(id, "Pushed", size, size);
-        }
-        layers.addObject().put("mediaType", MediaTypes.DOCKER_LAYER_GZIP).put("size", size)
-            .put("digest", compressed.toString());
-      } catch (IOException e) {
-        throw new UnavailableException("pushing layer " + layer + ": " + e.getMessage());
-      } finally {
+      listener.progress(layer.shortHex(), "Preparing", 0, 0);
+      jobs.add(() -> {
+        slots.acquire();
         try {
-          Files.deleteIfExists(gz);
-        } catch (IOException ignored) {
-          // scratch space
+          return pushLayer(t, scope, base, layer, compression, listener);
+        } finally {
+          slots.release();
         }
-      }
+      });
     }
+    List<Layer> layers = runAll(jobs);
     byte[] config;
     try (InputStream in = content.open(image.id())) {
       config = in.readAllBytes();
@@ -110,17 +103,99 @@ public final class Pusher {
     if (!exists(t, scope, base, image.id())) {
       upload(t, scope, base, image.id(), HttpRequest.BodyPublishers.ofByteArray(config));
     }
-    manifest.putObject("config").put("mediaType", MediaTypes.DOCKER_CONFIG).put("size", config.length)
-        .put("digest", image.id().toString());
+    ObjectNode manifest = Json.MAPPER.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    String manifestType = zstd ? MediaTypes.OCI_MANIFEST : MediaTypes.DOCKER_MANIFEST;
+    manifest.put("mediaType", manifestType);
+    manifest.putObject("config").put("mediaType", zstd ? MediaTypes.OCI_CONFIG : MediaTypes.DOCKER_CONFIG)
+        .put("size", config.length).put("digest", image.id().toString());
+    ArrayNode list = manifest.putArray("layers");
+    for (Layer l : layers) {
+      list.addObject().put("mediaType", l.mediaType()).put("size", l.size()).put("digest", l.digest().toString());
+    }
     byte[] body = Json.bytes(manifest);
     String tag = ref.withDefaultTag().tag();
     HttpResponse<String> r = t.send(HttpRequest.newBuilder(URI.create(base + "/manifests/" + tag))
-        .header("Content-Type", MediaTypes.DOCKER_MANIFEST).PUT(HttpRequest.BodyPublishers.ofByteArray(body)), scope,
+        .header("Content-Type", manifestType).PUT(HttpRequest.BodyPublishers.ofByteArray(body)), scope,
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 201 && r.statusCode() != 200) {
       throw new UnavailableException("registry refused the manifest (" + r.statusCode() + "): " + r.body());
     }
     return new Pushed(Digest.sha256(body), body.length);
+  }
+
+  private Layer pushLayer(RegistryTransport t, String scope, String base, Digest layer, LayerIndex.Kind kind,
+      PullListener listener) {
+    String id = layer.shortHex();
+    String mediaType = kind == LayerIndex.Kind.ZSTD ? MediaTypes.OCI_LAYER_ZSTD : MediaTypes.DOCKER_LAYER_GZIP;
+    Optional<Digest> known = index.compressedOf(layer, kind);
+    if (known.isPresent()) {
+      long size = blobSize(t, scope, base, known.get());
+      if (size >= 0) {
+        listener.progress(id, "Layer already exists", size, size);
+        return new Layer(mediaType, size, known.get());
+      }
+    }
+    Path file = scratch.resolve("push-" + layer.hex() + "-" + System.nanoTime() + (kind == LayerIndex.Kind.ZSTD
+        ? ".zst" : ".gz"));
+    try {
+      Files.createDirectories(scratch);
+      MessageDigest md = Digest.newSha256();
+      try (InputStream in = content.open(layer);
+          OutputStream out = compressor(new DigestOutputStream(Files.newOutputStream(file), md), kind)) {
+        in.transferTo(out);
+      }
+      Digest compressed = Digest.ofSha256(md);
+      long size = Files.size(file);
+      index.record(compressed, layer, kind);
+      if (exists(t, scope, base, compressed)) {
+        listener.progress(id, "Layer already exists", size, size);
+      } else {
+        listener.progress(id, "Pushing", 0, size);
+        upload(t, scope, base, compressed, HttpRequest.BodyPublishers.ofFile(file));
+        listener.progress(id, "Pushed", size, size);
+      }
+      return new Layer(mediaType, size, compressed);
+    } catch (IOException e) {
+      throw new UnavailableException("pushing layer " + layer + ": " + e.getMessage());
+    } finally {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // scratch space
+      }
+    }
+  }
+
+  /** gzip without a timestamp, or zstd level 3 single-threaded: both give the same bytes every time. */
+  private static OutputStream compressor(OutputStream out, LayerIndex.Kind kind) throws IOException {
+    if (kind == LayerIndex.Kind.ZSTD) {
+      return new com.github.luben.zstd.ZstdOutputStream(out, 3);
+    }
+    return new GZIPOutputStream(out, 64 * 1024);
+  }
+
+  private static List<Layer> runAll(List<Callable<Layer>> jobs) {
+    try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Layer>> futures = new ArrayList<>();
+      jobs.forEach(j -> futures.add(exec.submit(j)));
+      List<Layer> out = new ArrayList<>();
+      for (Future<Layer> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          futures.forEach(x -> x.cancel(true));
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new UnavailableException("pushing a layer: " + e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new UnavailableException("interrupted");
+        }
+      }
+      return out;
+    }
   }
 
   private boolean exists(RegistryTransport t, String scope, String base, Digest d) {

@@ -131,7 +131,7 @@ public final class RegistryClient {
         try {
           Digest diff = once(d, () -> {
             Digest got = fetchLayer(t, base + "/blobs/" + d, d, size, id, listener, ref);
-            index.record(d, got);
+            index.record(d, got, kindOf(l.path("mediaType").asText()));
             return got;
           });
           listener.progress(id, "Pull complete", size, size);
@@ -191,6 +191,13 @@ public final class RegistryClient {
     } finally {
       IN_FLIGHT.remove(compressed, mine);
     }
+  }
+
+  private static LayerIndex.Kind kindOf(String mediaType) {
+    if (mediaType.endsWith("gzip")) {
+      return LayerIndex.Kind.GZIP;
+    }
+    return mediaType.endsWith("zstd") ? LayerIndex.Kind.ZSTD : null;
   }
 
   private static PullListener synchronizedListener(PullListener l) {

@@ -151,6 +151,41 @@ class TransferIT {
     check(berth("rmi", reg + "/plat/app:multi"), "rmi");
   }
 
+  @Test
+  void zstdPushIsAnOciImageThatPullsBack() throws Exception {
+    // random layers, so that the pull below must really download and decompress zstd
+    pushLayered("zstd/src", "1", "amd64");
+    check(docker("pull", reg + "/zstd/src:1"), "pull source");
+    String image = reg + "/zstd/app:1";
+    check(berth("tag", reg + "/zstd/src:1", image), "tag");
+    check(berth("rmi", reg + "/zstd/src:1"), "untag source");
+    Exec.Result r = berth("push", "--compression", "zstd", image);
+    check(r, "push --compression zstd");
+    Exec.Result raw = Exec.run(java.util.Map.of(), null, 60, java.util.List.of("skopeo", "inspect", "--raw",
+        "--tls-verify=false", "docker://" + image));
+    check(raw, "skopeo inspect --raw");
+    assertThat(raw.out()).contains("application/vnd.oci.image.manifest.v1+json")
+        .contains("application/vnd.oci.image.layer.v1.tar+zstd");
+    // skopeo (containers/image) reads the zstd layers too
+    check(Exec.run(java.util.Map.of(), null, 120, java.util.List.of("skopeo", "copy", "--src-tls-verify=false",
+        "docker://" + image, "oci:" + DIR + "/zstd-layout:1")), "skopeo copy of a zstd image");
+    // a gzip push of the same image is a different (Docker v2.2) manifest, never naming the zstd blob
+    r = berth("push", reg + "/zstd/app:1");
+    check(r, "gzip push");
+    raw = Exec.run(java.util.Map.of(), null, 60, java.util.List.of("skopeo", "inspect", "--raw", "--tls-verify=false",
+        "docker://" + image));
+    assertThat(raw.out()).contains("application/vnd.docker.image.rootfs.diff.tar.gzip").doesNotContain("zstd");
+    check(berth("push", "--compression", "zstd", reg + "/zstd/app:1"), "zstd push again");
+    check(berth("rmi", image), "rmi"); // its random layers leave the store with it
+    r = docker("pull", image);
+    check(r, "pull the zstd image");
+    assertThat(r.out()).contains("Pull complete");
+    assertThat(docker("run", "--rm", image, "sh", "-c", "ls /data | sort | tr '\\n' ' '").out())
+        .isEqualTo("blob1 blob2 blob3 ");
+    assertThat(berth("push", "--compression", "lz4", image).err()).contains("unknown compression lz4");
+    check(berth("rmi", image), "rmi");
+  }
+
   private static String entry(byte[] manifest, String arch) throws Exception {
     JsonNode n = JSON.createObjectNode().put("mediaType", "application/vnd.docker.distribution.manifest.v2+json")
         .put("digest", sha256(manifest)).put("size", manifest.length)

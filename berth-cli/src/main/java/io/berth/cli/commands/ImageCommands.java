@@ -319,6 +319,7 @@ public final class ImageCommands {
   @Command(name = "push", description = "Upload an image to a registry", mixinStandardHelpOptions = true)
   static final class Push extends Base {
     @Option(names = {"-q", "--quiet"}, description = "Suppress verbose output") boolean quiet;
+    @Option(names = "--compression", defaultValue = "gzip", description = "Layer compression: gzip (Docker v2.2 manifest) or zstd (OCI manifest)") String compression;
     @Parameters(index = "0", paramLabel = "NAME[:TAG]") String image;
 
     Push(Cli cli) {
@@ -327,7 +328,8 @@ public final class ImageCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (var r = api().send("POST", "/images/" + image + "/push", null, null, registryAuth(cli, image))) {
+      String query = compression.equals("gzip") ? "" : ApiClient.query(Map.of("compression", compression));
+      try (var r = api().send("POST", "/images/" + image + "/push" + query, null, null, registryAuth(cli, image))) {
         return RegistryProgress.print(r.body(), cli, quiet) ? 0 : 1;
       }
     }

@@ -303,10 +303,11 @@ public final class ImageRoutes {
     String name = q.param("name") + (tag == null || tag.isEmpty() ? "" : ":" + tag);
     Reference ref = Reference.parse(name).withDefaultTag();
     Image img = images.resolve(ref.toString());
+    compression(q);
     OutputStream out = s.stream(200, "application/json");
     out.write(Json.line(Json.object().put("status", "The push refers to repository [" + ref.name() + "]")));
     try {
-      Pusher.Pushed p = new Pusher(content, pushScratch, layerIndex, withAuth(q)).push(ref, img, (id, status, current, total) -> {
+      Pusher.Pushed p = new Pusher(content, pushScratch, layerIndex, withAuth(q)).push(ref, img, compression(q), (id, status, current, total) -> {
         try {
           out.write(Json.line(Json.object().put("status", status).put("id", id).set("progressDetail", Json.object())));
         } catch (IOException e) {
@@ -324,6 +325,21 @@ public final class ImageRoutes {
       progressError(out, e);
     }
     out.close();
+  }
+
+  /**
+   * Berth's push extension {@code compression=gzip|zstd} (docker has no such parameter; docker
+   * clients get gzip). Checked before the progress stream starts, so a typo is a 400.
+   */
+  private static io.berth.distribution.LayerIndex.Kind compression(HttpRequest q) {
+    String c = q.query("compression");
+    if (c == null || c.isEmpty() || c.equals("gzip")) {
+      return io.berth.distribution.LayerIndex.Kind.GZIP;
+    }
+    if (c.equals("zstd")) {
+      return io.berth.distribution.LayerIndex.Kind.ZSTD;
+    }
+    throw new io.berth.errdefs.InvalidArgumentException("unknown compression " + c + ": use gzip or zstd");
   }
 
   /** The daemon's registry settings with the credentials the client sent (X-Registry-Auth). */
