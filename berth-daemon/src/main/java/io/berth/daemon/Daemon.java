@@ -81,7 +81,8 @@ public final class Daemon implements AutoCloseable {
     new ContainerStreamRoutes(containers, new K8sFileLogReader()).register(router);
     new ExecRoutes(new ExecService(containers)).register(router);
     io.berth.distribution.RegistryAccess registryAccess = new io.berth.distribution.RegistryAccess(
-        io.berth.distribution.Credentials.NONE, config.insecureRegistries());
+        io.berth.distribution.Credentials.NONE, config.insecureRegistries(),
+        io.berth.distribution.RegistryAccess.DEFAULT_CERT_DIRS);
     new ImageRoutes(stores.images(), containers, events, stores.contentStore(), config.dataRoot().resolve("tmp"),
         new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess)
         .register(router);

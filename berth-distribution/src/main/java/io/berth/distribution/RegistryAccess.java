@@ -1,27 +1,58 @@
 package io.berth.distribution;
 
+import io.berth.http.TlsContexts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Everything about reaching registries that comes from outside a single pull or push: the
  * caller's credentials and the registries the daemon's configuration allows over plain HTTP
  * ({@code insecure-registries}: host:port entries or CIDRs), besides loopback, which always may.
  */
-public record RegistryAccess(Credentials credentials, List<String> insecureRegistries) {
-  public static final RegistryAccess ANONYMOUS = new RegistryAccess(Credentials.NONE, List.of());
+public record RegistryAccess(Credentials credentials, List<String> insecureRegistries, List<Path> certDirs) {
+  /** Where Berth looks for a registry's {@code <host:port>/ca.crt}, then where Docker does. */
+  public static final List<Path> DEFAULT_CERT_DIRS = List.of(Path.of("/etc/berth/certs.d"),
+      Path.of("/etc/docker/certs.d"));
+  public static final RegistryAccess ANONYMOUS = new RegistryAccess(Credentials.NONE, List.of(), DEFAULT_CERT_DIRS);
 
   public RegistryAccess {
     credentials = credentials == null ? Credentials.NONE : credentials;
     insecureRegistries = insecureRegistries == null ? List.of() : List.copyOf(insecureRegistries);
+    certDirs = certDirs == null ? DEFAULT_CERT_DIRS : List.copyOf(certDirs);
   }
 
   public RegistryAccess with(Credentials c) {
-    return new RegistryAccess(c, insecureRegistries);
+    return new RegistryAccess(c, insecureRegistries, certDirs);
   }
 
+  /**
+   * The transport for a registry. A {@code certs.d/<domain>} directory means HTTPS with its CAs
+   * ({@code *.crt}) and client certificate ({@code client.cert}/{@code client.key}), even on
+   * loopback; otherwise loopback and insecure registries use plain HTTP and the rest HTTPS with
+   * the JDK's CAs.
+   */
   public RegistryTransport transport(String domain) {
-    return new RegistryTransport(domain, credentials, plainHttp(domain));
+    Path dir = certDirs.stream().map(d -> d.resolve(domain)).filter(Files::isDirectory).findFirst().orElse(null);
+    if (dir == null) {
+      return new RegistryTransport(domain, credentials, plainHttp(domain), null);
+    }
+    List<Path> cas = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(p -> p.getFileName().toString().endsWith(".crt")).sorted().forEach(cas::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + dir, e);
+    }
+    Path cert = dir.resolve("client.cert");
+    Path key = dir.resolve("client.key");
+    boolean client = Files.exists(cert) && Files.exists(key);
+    return new RegistryTransport(domain, credentials, false,
+        TlsContexts.client(cas, client ? cert : null, client ? key : null));
   }
 
   /** Loopback, or listed as insecure by name or by a CIDR containing its address. */

@@ -36,15 +36,20 @@ public final class RegistryTransport {
 
   /** Anonymous; plain HTTP only for loopback. */
   public RegistryTransport(String domain) {
-    this(domain, Credentials.NONE, isLoopback(domain));
+    this(domain, Credentials.NONE, isLoopback(domain), null);
   }
 
-  public RegistryTransport(String domain, Credentials credentials, boolean plainHttp) {
+  /** {@code tls} null means the JDK's default trust. */
+  public RegistryTransport(String domain, Credentials credentials, boolean plainHttp, javax.net.ssl.SSLContext tls) {
     this.domain = domain;
     this.credentials = credentials == null ? Credentials.NONE : credentials;
     this.plainHttp = plainHttp;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
+        .followRedirects(HttpClient.Redirect.NORMAL);
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    this.http = b.build();
   }
 
   public String domain() {

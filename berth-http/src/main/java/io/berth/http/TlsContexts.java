@@ -67,6 +67,44 @@ public final class TlsContexts {
     }
   }
 
+  /**
+   * A client context that trusts the JDK's CAs plus {@code caFiles} (PEM), presenting
+   * {@code cert}/{@code key} when both are given: what a registry's {@code certs.d} directory
+   * describes.
+   */
+  public static SSLContext client(List<Path> caFiles, Path cert, Path key) {
+    try {
+      CertificateFactory cf = CertificateFactory.getInstance("X.509");
+      KeyStore ts = KeyStore.getInstance(new java.io.File(System.getProperty("java.home"), "lib/security/cacerts"),
+          (char[]) null);
+      int i = 0;
+      for (Path ca : caFiles) {
+        for (byte[] der : blocks(ca, "CERTIFICATE")) {
+          ts.setCertificateEntry("berth-extra-" + i++, cf.generateCertificate(new ByteArrayInputStream(der)));
+        }
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ts);
+      KeyManagerFactory kmf = null;
+      if (cert != null && key != null) {
+        List<Certificate> chain = new ArrayList<>();
+        for (byte[] der : blocks(cert, "CERTIFICATE")) {
+          chain.add(cf.generateCertificate(new ByteArrayInputStream(der)));
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("client", privateKey(key), new char[0], chain.toArray(new Certificate[0]));
+        kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+      }
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new InvalidArgumentException("could not load registry TLS material " + caFiles + ": " + e.getMessage());
+    }
+  }
+
   private static PrivateKey privateKey(Path key) throws IOException, GeneralSecurityException {
     String text = Files.readString(key);
     Matcher m = PEM.matcher(text);

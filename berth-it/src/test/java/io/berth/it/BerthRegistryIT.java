@@ -104,6 +104,47 @@ class BerthRegistryIT {
     check(docker("rmi", reg + "/it/app:1"), "rmi");
   }
 
+  /**
+   * A TLS registry on loopback: without its CA in {@code /etc/berth/certs.d/<host:port>/} berthd
+   * cannot pull (it would speak plain HTTP to it); with the CA there, push and pull work over
+   * HTTPS, as Docker's certs.d convention has it.
+   */
+  @Test
+  void tlsRegistryTrustedThroughCertsD() throws Exception {
+    Path tls = DIR.resolve("tls");
+    Exec.sh("mkdir -p " + tls);
+    String in = "cd " + tls + " && ";
+    check(Exec.sh(in + "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 "
+        + "-subj /CN=berth-registry-test-ca 2>/dev/null"), "ca");
+    check(Exec.sh(in + "openssl req -newkey rsa:2048 -nodes -keyout key.pem -out server.csr -subj /CN=127.0.0.1 "
+        + "2>/dev/null && printf 'subjectAltName=IP:127.0.0.1\\n' > ext && openssl x509 -req -in server.csr -CA ca.pem "
+        + "-CAkey ca-key.pem -CAcreateserial -out cert.pem -days 2 -extfile ext 2>/dev/null"), "server cert");
+    String addr = "127.0.0.1:" + freePort();
+    Process tlsReg = new ProcessBuilder(Exec.repoRoot().resolve("bin/berth").toString(), "registry", "serve",
+        "--addr", addr, "--storage", DIR.resolve("tls-storage").toString(), "--tls-cert", tls + "/cert.pem",
+        "--tls-key", tls + "/key.pem").redirectErrorStream(true).redirectOutput(DIR.resolve("tls.log").toFile()).start();
+    Path certsD = Path.of("/etc/berth/certs.d", addr);
+    try {
+      for (int i = 0; i < 200 && Exec.sh("curl -sf --cacert " + tls + "/ca.pem https://" + addr + "/v2/").exit() != 0; i++) {
+        Thread.sleep(100);
+      }
+      check(Exec.sh("curl -sf --cacert " + tls + "/ca.pem https://" + addr + "/v2/"), "TLS registry up");
+      check(docker("tag", IMAGE, addr + "/tls/app:1"), "tag");
+      Exec.Result r = docker("push", addr + "/tls/app:1");
+      assertThat(r.exit()).as("push without the CA").isNotZero();
+      Exec.sh("mkdir -p " + certsD + " && cp " + tls + "/ca.pem " + certsD + "/ca.crt");
+      check(docker("push", addr + "/tls/app:1"), "push over TLS with certs.d");
+      check(docker("rmi", addr + "/tls/app:1"), "rmi");
+      check(docker("pull", addr + "/tls/app:1"), "pull over TLS");
+      check(docker("rmi", addr + "/tls/app:1"), "rmi");
+      check(skopeo("inspect", "--cert-dir", certsD.toString(), "docker://" + addr + "/tls/app:1"), "skopeo over TLS");
+    } finally {
+      Exec.sh("rm -rf " + certsD);
+      tlsReg.destroy();
+      tlsReg.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void gcKeepsWhatIsReferenced() {
     Exec.Result r = berth("registry", "gc", "--dry-run", "--storage", DIR.resolve("storage").toString());
