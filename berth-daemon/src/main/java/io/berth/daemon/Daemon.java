@@ -87,6 +87,9 @@ public final class Daemon implements AutoCloseable {
         new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess)
         .register(router);
     new AuthRoutes(registryAccess).register(router);
+    io.berth.daemon.image.ImageCommitter committer = new io.berth.daemon.image.ImageCommitter(stores.images(),
+        stores.contentStore(), stores.snapshotter());
+    new io.berth.daemon.api.CommitRoutes(containers, stores.images(), committer, events).register(router);
     new VolumeRoutes(volumes, containers, events).register(router);
     new NetworkRoutes(network, containers).register(router);
 

@@ -14,10 +14,10 @@ import java.util.Map;
  * Applies {@code docker import --change} lines (the Dockerfile instructions that only touch the
  * config: CMD, ENTRYPOINT, ENV, EXPOSE, WORKDIR, USER, LABEL, VOLUME, STOPSIGNAL) to a config.
  */
-final class ImportChanges {
+public final class ImportChanges {
   private ImportChanges() {}
 
-  static ContainerConfig apply(ContainerConfig base, List<String> changes) {
+  public static ContainerConfig apply(ContainerConfig base, List<String> changes) {
     String user = base.user();
     Map<String, Object> ports = base.exposedPorts() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(base.exposedPorts());
     List<String> env = base.env() == null ? new ArrayList<>() : new ArrayList<>(base.env());

@@ -202,6 +202,11 @@ public final class OverlaySnapshotter implements Snapshotter {
   }
 
   @Override
+  public Path changes(String key) {
+    return root.resolve("containers").resolve(key).resolve("upper");
+  }
+
+  @Override
   public long usage(String key) {
     Path upper = root.resolve("containers").resolve(key).resolve("upper");
     if (!Files.isDirectory(upper)) {

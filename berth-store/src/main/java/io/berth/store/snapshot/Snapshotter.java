@@ -30,4 +30,7 @@ public interface Snapshotter {
   /** Bytes written by the container (size of its upper dir), for {@code ps -s}/{@code system df}. */
   long usage(String key);
 
+  /** The directory holding what {@code key} changed (overlay's upper dir), for commit and builds. */
+  Path changes(String key);
+
 }
