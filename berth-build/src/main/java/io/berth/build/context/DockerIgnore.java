@@ -105,7 +105,7 @@ public final class DockerIgnore {
   }
 
   /** Like Go's path.Clean plus dropping a leading slash: the context is the root. */
-  static String clean(String path) {
+  public static String clean(String path) {
     List<String> out = new ArrayList<>();
     for (String seg : path.split("/")) {
       if (seg.isEmpty() || seg.equals(".")) {

@@ -39,10 +39,13 @@ public final class ImageRoutes {
   private final java.nio.file.Path pushScratch;
   private final LayerIndex layerIndex;
   private final io.berth.distribution.RegistryAccess access;
+  private final java.util.function.Predicate<String> intermediate;
 
   public ImageRoutes(ImageStore images, ContainerService containers, EventBus events, ContentStore content,
-      java.nio.file.Path pushScratch, LayerIndex layerIndex, io.berth.distribution.RegistryAccess access) {
+      java.nio.file.Path pushScratch, LayerIndex layerIndex, io.berth.distribution.RegistryAccess access,
+      java.util.function.Predicate<String> intermediate) {
     this.access = access;
+    this.intermediate = intermediate;
     this.pushScratch = pushScratch;
     this.layerIndex = layerIndex;
     this.images = images;
@@ -81,6 +84,9 @@ public final class ImageRoutes {
     for (Image i : list) {
       if (danglingOnly && !i.repoTags().isEmpty()) {
         continue;
+      }
+      if (!q.flag("all") && i.repoTags().isEmpty() && intermediate.test(i.id().toString())) {
+        continue; // a build step's image: shown with -a, as Docker's intermediate images
       }
       if (reference != null) {
         String ref = reference;

@@ -1,0 +1,129 @@
+package io.berth.daemon.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.build.context.ContextArchive;
+import io.berth.daemon.build.DockerfileBuilder;
+import io.berth.daemon.events.EventBus;
+import io.berth.errdefs.BerthException;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.http.HttpRequest;
+import io.berth.http.HttpResponse;
+import io.berth.oci.Reference;
+import io.berth.store.image.Image;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code POST /build}, the classic builder protocol {@code docker build} speaks with
+ * {@code DOCKER_BUILDKIT=0}: the body is the context tar; progress is a stream of
+ * {@code {"stream": ...}} lines, then {@code {"aux":{"ID":...}}}; a failure after the stream
+ * started is an {@code error} line. Parameters are checked before anything is unpacked.
+ */
+public final class BuildRoutes {
+  private final DockerfileBuilder builder;
+  private final Path scratch;
+  private final EventBus events;
+
+  public BuildRoutes(DockerfileBuilder builder, Path scratch, EventBus events) {
+    this.builder = builder;
+    this.scratch = scratch;
+    this.events = events;
+  }
+
+  public void register(Router r) {
+    r.add("POST", "/build", this::build);
+    r.add("POST", "/build/prune", (q, s) -> Json.send(s, 200, Json.object().put("SpaceReclaimed", 0)
+        .set("CachesDeleted", Json.array())));
+  }
+
+  private void build(HttpRequest q, HttpResponse s) throws IOException {
+    if (q.query("remote") != null && !q.query("remote").isEmpty()) {
+      throw new InvalidArgumentException("building from a remote context is not supported; send the context as a tar");
+    }
+    String platform = q.query("platform");
+    if (platform != null && !platform.isEmpty() && !platform.equals("linux/amd64") && !platform.equals("linux")) {
+      throw new InvalidArgumentException("only linux/amd64 images can be built here, not " + platform);
+    }
+    List<String> tags = new ArrayList<>();
+    for (String t : q.queryAll("t")) {
+      tags.add(Reference.parse(t).withDefaultTag().familiarString());
+    }
+    Map<String, String> args = jsonMap(q.query("buildargs"), "buildargs");
+    Map<String, String> labels = jsonMap(q.query("labels"), "labels");
+    boolean quiet = q.flag("q");
+    Path context = Files.createTempDirectory(Files.createDirectories(scratch), "build-");
+    try {
+      ContextArchive.extract(q.body(), context);
+      OutputStream out = s.stream(200, "application/json");
+      DockerfileBuilder.Request req = new DockerfileBuilder.Request(context, q.query("dockerfile"), args,
+          q.query("target"), q.flag("nocache"), labels, tags);
+      try {
+        Image img = builder.build(req, text -> {
+          if (!quiet) {
+            write(out, Json.object().put("stream", text));
+          }
+        });
+        ObjectNode aux = Json.object();
+        aux.putObject("aux").put("ID", img.id().toString());
+        write(out, aux);
+        write(out, Json.object().put("stream", "Successfully built " + img.id().shortHex() + "\n"));
+        for (String t : tags) {
+          write(out, Json.object().put("stream", "Successfully tagged " + t + "\n"));
+        }
+        events.publish("image", "build", img.id().toString(), Map.of());
+      } catch (BerthException | UncheckedIOException e) {
+        ObjectNode err = Json.object();
+        err.putObject("errorDetail").put("message", e.getMessage());
+        err.put("error", e.getMessage());
+        write(out, err);
+      }
+      out.close();
+    } finally {
+      try (Stream<Path> walk = Files.walk(context)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static void write(OutputStream out, ObjectNode line) {
+    try {
+      out.write(Json.line(line));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, String> jsonMap(String text, String what) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (text == null || text.isEmpty()) {
+      return out;
+    }
+    JsonNode n;
+    try {
+      n = Json.MAPPER.readTree(text);
+    } catch (IOException e) {
+      throw new InvalidArgumentException(what + " is not JSON: " + e.getMessage());
+    }
+    if (!n.isObject()) {
+      throw new InvalidArgumentException(what + " must be a JSON object");
+    }
+    n.fields().forEachRemaining(e -> {
+      if (!e.getValue().isNull()) {
+        out.put(e.getKey(), e.getValue().asText());
+      }
+    });
+    return out;
+  }
+}

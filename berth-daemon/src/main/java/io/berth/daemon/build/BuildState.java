@@ -1,0 +1,69 @@
+package io.berth.daemon.build;
+
+import io.berth.oci.ContainerConfig;
+import io.berth.oci.ImageConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where one stage of a build stands: the image it last produced (each step's result is an image,
+ * as in Docker's classic builder, which is also what the cache points at), the run-time settings
+ * the next steps change, and the ARG values in scope (visible to RUN, never stored in the image).
+ */
+final class BuildState {
+  String imageId;
+  ImageConfig image;
+  String user;
+  Map<String, Object> ports = new LinkedHashMap<>();
+  Map<String, String> env = new LinkedHashMap<>();
+  List<String> entrypoint;
+  List<String> cmd;
+  Map<String, Object> volumes = new LinkedHashMap<>();
+  String workdir;
+  Map<String, String> labels = new LinkedHashMap<>();
+  String stopSignal;
+  ContainerConfig.HealthConfig healthcheck;
+  List<String> onBuild = new ArrayList<>();
+  List<String> shell = List.of("/bin/sh", "-c");
+  final Map<String, String> args = new LinkedHashMap<>();
+
+  /** Loads the run-time settings of the image a stage starts FROM. */
+  void from(String id, ImageConfig config) {
+    imageId = id;
+    image = config;
+    ContainerConfig c = config.config() == null ? ContainerConfig.empty() : config.config();
+    user = c.user();
+    ports = c.exposedPorts() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(c.exposedPorts());
+    env = new LinkedHashMap<>();
+    if (c.env() != null) {
+      for (String e : c.env()) {
+        int eq = e.indexOf('=');
+        env.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
+      }
+    }
+    entrypoint = c.entrypoint();
+    cmd = c.cmd();
+    volumes = c.volumes() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(c.volumes());
+    workdir = c.workingDir();
+    labels = c.labels() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(c.labels());
+    stopSignal = c.stopSignal();
+    healthcheck = c.healthcheck();
+    onBuild = new ArrayList<>();
+  }
+
+  ContainerConfig config() {
+    List<String> envList = new ArrayList<>();
+    env.forEach((k, v) -> envList.add(k + "=" + v));
+    return new ContainerConfig(user, ports.isEmpty() ? null : ports, envList.isEmpty() ? null : envList, entrypoint,
+        cmd, volumes.isEmpty() ? null : volumes, workdir, labels.isEmpty() ? null : labels, stopSignal, healthcheck,
+        onBuild.isEmpty() ? null : onBuild);
+  }
+
+  /** Variables for expansion: ARGs, then ENV over them, as Docker resolves them. */
+  String lookup(String name) {
+    String v = env.get(name);
+    return v != null ? v : args.get(name);
+  }
+}
