@@ -81,6 +81,7 @@ public final class Main implements Runnable {
     VolumeCommands.register(cl, cli);
     io.berth.cli.commands.RegistryCommands.register(cl, cli);
     io.berth.cli.commands.LoginCommands.register(cl, cli);
+    io.berth.cli.commands.ImageCommands.registerBuild(cl, cli);
     // the container's command follows the image: flags after it belong to the command, as in docker
     for (String name : new String[] {"run", "create", "exec"}) {
       cl.getSubcommands().get(name).setStopAtPositional(true);

@@ -68,8 +68,12 @@ public final class CopyPlanner {
   }
 
   private static List<Path> match(Path context, String pattern, DockerIgnore ignore) {
+    Path normal = Path.of(pattern.startsWith("/") ? pattern.substring(1) : pattern).normalize();
+    if (normal.startsWith("..")) {
+      throw new InvalidArgumentException("COPY failed: forbidden path outside the build context: " + pattern);
+    }
     String clean = DockerIgnore.clean(pattern);
-    if (clean.startsWith("..") || Path.of(clean).isAbsolute()) {
+    if (Path.of(clean).isAbsolute()) {
       throw new InvalidArgumentException("COPY failed: forbidden path outside the build context: " + pattern);
     }
     Path direct = clean.isEmpty() ? context : context.resolve(clean).normalize();

@@ -49,6 +49,12 @@ public final class ImageCommands {
     root.addSubcommand("image", group);
   }
 
+  /** {@code berth build} (and {@code berth image build}). */
+  public static void registerBuild(CommandLine root, Cli cli) {
+    BuildCommand.register(root, cli);
+    Base.add(root.getSubcommands().get("image"), "build", new BuildCommand(cli));
+  }
+
   /** The X-Registry-Auth header for the image's registry, from config.json (none if not logged in). */
   static Map<String, String> registryAuth(Cli cli, String image) throws java.io.IOException {
     String header = new DockerConfigFile(cli.env).registryAuthHeader(io.berth.oci.Reference.parse(image).domain());

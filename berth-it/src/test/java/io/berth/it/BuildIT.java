@@ -1,0 +1,149 @@
+package io.berth.it;
+
+import static io.berth.it.TestDaemon.IMAGE;
+import static io.berth.it.TestDaemon.berth;
+import static io.berth.it.TestDaemon.check;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dockerfile builds through berthd with the real docker CLI's classic builder
+ * ({@code DOCKER_BUILDKIT=0}) and with {@code berth build}: a multi-stage file using most
+ * instructions, the cache (all hits on an unchanged context, a rebuild from the COPY that
+ * includes a changed file), and the errors a user must be able to act on, with nothing tagged.
+ */
+class BuildIT {
+  private static final Path DIR = Path.of("/tmp/berth-it-build");
+
+  @BeforeAll
+  static void context() throws Exception {
+    TestDaemon.ensure();
+    Exec.sh("rm -rf " + DIR + " && mkdir -p " + DIR + "/ctx/src " + DIR + "/ctx/sub");
+    Path ctx = DIR.resolve("ctx");
+    Files.writeString(ctx.resolve("src/app.txt"), "app v1\n");
+    Files.writeString(ctx.resolve("src/notes.md"), "notes\n");
+    Files.writeString(ctx.resolve("secret.key"), "do not ship\n");
+    Files.writeString(ctx.resolve(".dockerignore"), "secret.key\n*.md\n**/*.md\n");
+    Exec.sh("cd " + ctx + "/sub && mkdir t && echo from-tar > t/in-tar.txt && tar -cf bundle.tar t && rm -r t");
+    Files.writeString(ctx.resolve("Dockerfile"), """
+        # syntax is Docker's; the base is the suite's busybox image
+        ARG BASE=%s
+        FROM ${BASE} AS build
+        ARG GREETING=hi
+        ENV APP_HOME=/opt/app \\
+            MODE=build
+        WORKDIR $APP_HOME
+        COPY src/ ./
+        ADD sub/bundle.tar /opt/
+        RUN echo "$GREETING from RUN" > greeting.txt && echo "run output line" && rm /bin/true
+        RUN <<EOF
+        echo heredoc > heredoc.txt
+        EOF
+
+        FROM ${BASE}
+        LABEL org.example.team=payments
+        COPY --from=build --chmod=0640 /opt/app /srv/
+        COPY --from=build /opt/t/in-tar.txt /srv/
+        EXPOSE 8080/tcp
+        VOLUME /data
+        USER 1000:1000
+        STOPSIGNAL SIGINT
+        HEALTHCHECK --interval=5s --retries=2 CMD ["true"]
+        WORKDIR /srv
+        ENTRYPOINT ["sh", "-c"]
+        CMD ["cat /srv/greeting.txt /srv/app.txt /srv/in-tar.txt /srv/heredoc.txt; ls /srv; ls /bin/true"]
+        """.formatted(IMAGE));
+  }
+
+  private static Exec.Result dockerBuild(String... args) {
+    Map<String, String> env = new HashMap<>(TestDaemon.env());
+    env.put("DOCKER_BUILDKIT", "0");
+    return Exec.run(env, null, 300, Exec.list("/usr/local/bin/docker", args));
+  }
+
+  @Test
+  void multiStageBuildRunsAndTheCacheWorks() throws Exception {
+    Path ctx = DIR.resolve("ctx");
+    Exec.Result r = dockerBuild("build", "-t", "it/built:1", "--build-arg", "GREETING=hey", ctx.toString());
+    check(r, "docker build");
+    assertThat(r.out()).contains("Step 1/").contains("run output line").contains("Successfully tagged it/built:1");
+    Exec.Result run = berth("run", "--rm", "-u", "0", "it/built:1");
+    assertThat(run.out()).contains("hey from RUN").contains("app v1").contains("from-tar").contains("heredoc");
+    assertThat(run.out()).doesNotContain("notes.md").doesNotContain("secret.key");
+    String cfg = berth("image", "inspect", "--format", "{{.Config.User}}|{{json .Config.ExposedPorts}}|"
+        + "{{json .Config.Volumes}}|{{.Config.StopSignal}}|{{.Config.WorkingDir}}|{{json .Config.Labels}}|"
+        + "{{json .Config.Healthcheck}}|{{json .Config.Entrypoint}}", "it/built:1").out();
+    assertThat(cfg).contains("1000:1000|{\"8080/tcp\":{}}|{\"/data\":{}}|SIGINT|/srv|{\"org.example.team\":\"payments\"}")
+        .contains("\"Interval\":5000000000").contains("\"Retries\":2").contains("[\"sh\",\"-c\"]");
+    assertThat(berth("run", "--rm", "-u", "0", "--entrypoint", "stat", "it/built:1", "-c", "%a", "/srv/app.txt").out())
+        .isEqualTo("640\n");
+    String id = berth("image", "inspect", "--format", "{{.Id}}", "it/built:1").out().trim();
+
+    // unchanged context: every step from the cache, the same image
+    r = dockerBuild("build", "-t", "it/built:2", "--build-arg", "GREETING=hey", ctx.toString());
+    check(r, "second build");
+    assertThat(r.out()).contains("Using cache").doesNotContain("Running in");
+    assertThat(berth("image", "inspect", "--format", "{{.Id}}", "it/built:2").out().trim()).isEqualTo(id);
+
+    // one changed file: the build stage reruns from its COPY, the steps before stay cached
+    Files.writeString(ctx.resolve("src/app.txt"), "app v2\n");
+    r = berth("build", "-t", "it/built:3", "--build-arg", "GREETING=hey", ctx.toString());
+    check(r, "berth build after a change");
+    String out = r.out();
+    int copy = out.indexOf("COPY src/ ./");
+    assertThat(out.substring(0, copy)).contains("Using cache");
+    assertThat(out.substring(copy)).contains("Running in");
+    assertThat(berth("run", "--rm", "-u", "0", "it/built:3").out()).contains("app v2");
+    // intermediate images stay out of `images` but are there with -a
+    assertThat(berth("images", "--format", "{{.Repository}}").out()).doesNotContain("<none>");
+    assertThat(berth("images", "-a", "--format", "{{.Repository}}").out()).contains("<none>");
+    check(berth("rmi", "it/built:1", "it/built:2", "it/built:3"), "rmi");
+  }
+
+  @Test
+  void targetStopsAtTheNamedStage() {
+    Exec.Result r = dockerBuild("build", "--target", "build", "-t", "it/stage:1", DIR.resolve("ctx").toString());
+    check(r, "build --target");
+    assertThat(r.out()).doesNotContain("LABEL org.example.team");
+    assertThat(berth("run", "--rm", "it/stage:1", "cat", "/opt/app/greeting.txt").out()).isEqualTo("hi from RUN\n");
+    // the RUN's deletion travels in its layer as a whiteout
+    assertThat(berth("run", "--rm", "it/stage:1", "ls", "/bin/true").all()).contains("No such file or directory");
+    check(berth("rmi", "it/stage:1"), "rmi");
+  }
+
+  private Exec.Result buildText(String name, String dockerfile) throws Exception {
+    Path ctx = DIR.resolve(name);
+    Files.createDirectories(ctx);
+    Files.writeString(ctx.resolve("Dockerfile"), dockerfile);
+    return dockerBuild("build", "-t", "it/bad-" + name + ":1", ctx.toString());
+  }
+
+  @Test
+  void errorsNameTheProblemAndNothingIsTagged() throws Exception {
+    Exec.Result r = buildText("syntax", "FROM " + IMAGE + "\nRUN true\nFROBNICATE now\n");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.all()).contains("Dockerfile:3").contains("unknown instruction: FROBNICATE");
+    r = buildText("escape", "FROM " + IMAGE + "\nCOPY ../outside /x\n");
+    assertThat(r.all()).contains("outside the build context");
+    r = buildText("nostage", "FROM " + IMAGE + " AS a\nCOPY --from=missing /x /y\n");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.all()).containsAnyOf("missing", "No such image");
+    r = buildText("runfails", "FROM " + IMAGE + "\nRUN echo about to fail && exit 3\n");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.all()).contains("about to fail")
+        .contains("The command '/bin/sh -c echo about to fail && exit 3' returned a non-zero code: 3");
+    r = dockerBuild("build", "--target", "nope", DIR.resolve("ctx").toString());
+    assertThat(r.all()).contains("failed to reach build target nope");
+    for (String n : List.of("syntax", "escape", "nostage", "runfails")) {
+      assertThat(berth("images", "-q", "it/bad-" + n + ":1").out()).isEmpty();
+    }
+    assertThat(berth("ps", "-aq").out()).isEmpty(); // no intermediate container left
+  }
+}
