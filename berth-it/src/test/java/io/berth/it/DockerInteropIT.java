@@ -71,6 +71,26 @@ class DockerInteropIT {
     check(TestDaemon.docker("rmi", "it/interop:1", "it/from-docker:1"), "rmi");
   }
 
+  /** An image berthd built from a Dockerfile loads into dockerd as the same image and runs there. */
+  @Test
+  void builtImagesLoadIntoDockerIdentically() throws Exception {
+    Path ctx = DIR.resolve("build-ctx");
+    java.nio.file.Files.createDirectories(ctx);
+    java.nio.file.Files.writeString(ctx.resolve("msg"), "built by berthd\n");
+    java.nio.file.Files.writeString(ctx.resolve("Dockerfile"), "FROM " + IMAGE + "\nCOPY msg /msg\n"
+        + "RUN echo step >> /msg\nENV WHO=berth\nCMD [\"cat\", \"/msg\"]\n");
+    Exec.Result r = Exec.run(java.util.Map.of("DOCKER_HOST", TestDaemon.HOST, "DOCKER_BUILDKIT", "0"), null, 120,
+        java.util.List.of("/usr/local/bin/docker", "build", "-t", "it/built-interop:1", ctx.toString()));
+    check(r, "build on berthd");
+    Path tar = DIR.resolve("built.tar");
+    check(TestDaemon.docker("save", "-o", tar.toString(), "it/built-interop:1"), "save");
+    check(real("load", "-i", tar.toString()), "docker load");
+    String id = TestDaemon.docker("image", "inspect", "--format", "{{.Id}}", "it/built-interop:1").out().trim();
+    assertThat(real("image", "inspect", "--format", "{{.Id}}", "it/built-interop:1").out().trim()).isEqualTo(id);
+    assertThat(real("run", "--rm", "it/built-interop:1").out()).isEqualTo("built by berthd\nstep\n");
+    check(TestDaemon.docker("rmi", "it/built-interop:1"), "rmi");
+  }
+
   @Test
   void bothEnginesPublishPortsSideBySide() {
     check(real("run", "-d", "--name", "dk-web", "-p", "28484:8080", importOnDocker(),
