@@ -118,6 +118,32 @@ class BuildIT {
     check(berth("rmi", "it/stage:1"), "rmi");
   }
 
+  @Test
+  void onbuildTriggersRunInChildBuildsAndChownTakesNames() throws Exception {
+    Path base = DIR.resolve("onbuild-base");
+    Files.createDirectories(base);
+    Files.writeString(base.resolve("Dockerfile"), "FROM " + IMAGE + "\nONBUILD COPY trigger.txt /from-trigger.txt\n"
+        + "ONBUILD RUN echo triggered > /trig\n");
+    check(dockerBuild("build", "-t", "it/onbuild-base:1", base.toString()), "parent build");
+    Path child = DIR.resolve("onbuild-child");
+    Files.createDirectories(child);
+    Files.writeString(child.resolve("trigger.txt"), "copied by the trigger\n");
+    Files.writeString(child.resolve("owned.txt"), "owned\n");
+    Files.writeString(child.resolve("Dockerfile"), "FROM it/onbuild-base:1\nCOPY --chown=nobody:nogroup owned.txt /owned.txt\n");
+    Exec.Result r = dockerBuild("build", "-t", "it/onbuild-child:1", child.toString());
+    check(r, "child build");
+    assertThat(r.out()).contains("Executing ONBUILD trigger");
+    assertThat(berth("run", "--rm", "it/onbuild-child:1", "sh", "-c",
+        "cat /from-trigger.txt /trig; stat -c %u:%g /owned.txt").out())
+        .isEqualTo("copied by the trigger\ntriggered\n65534:65534\n");
+    // triggers fire once: the child's own image carries none
+    assertThat(berth("image", "inspect", "--format", "{{json .Config.OnBuild}}", "it/onbuild-child:1").out().trim())
+        .isIn("", "null", "[]");
+    r = buildText("badowner", "FROM " + IMAGE + "\nCOPY --chown=nosuchuser Dockerfile /x\n");
+    assertThat(r.all()).contains("no such user");
+    check(berth("rmi", "it/onbuild-child:1", "it/onbuild-base:1"), "rmi");
+  }
+
   private Exec.Result buildText(String name, String dockerfile) throws Exception {
     Path ctx = DIR.resolve(name);
     Files.createDirectories(ctx);

@@ -109,7 +109,17 @@ public final class DockerfileBuilder {
     cachedNote = () -> out.accept(" ---> Using cache\n");
     ShellLex lex = new ShellLex('\\', s::lookup);
     switch (in) {
-      case Instruction.From f -> from(f, s, globalArgs, stages, stageImages);
+      case Instruction.From f -> {
+        from(f, s, globalArgs, stages, stageImages);
+        List<String> triggers = s.image.config() == null || s.image.config().onBuild() == null ? List.of()
+            : s.image.config().onBuild();
+        for (String t : triggers) {
+          out.accept("# Executing ONBUILD trigger: " + t + "\n");
+          for (Instruction trig : InstructionFactory.parse("ONBUILD trigger", t)) {
+            apply(trig, s, req, globalArgs, stages, stageImages, ignore, out);
+          }
+        }
+      }
       case Instruction.Arg a -> {
         for (Instruction.ArgDef d : a.args()) {
           String v = req.buildArgs().containsKey(d.name()) ? req.buildArgs().get(d.name())
@@ -297,7 +307,8 @@ public final class DockerfileBuilder {
       }
       Path staging = Files.createTempDirectory("berth-copy-");
       try {
-        Digest diff = copier.layer(items, staging, c.chown() == null ? null : lex.expand(c.chown()), c.chmod(), c.add());
+        String chown = c.chown() == null ? null : numericOwner(lex.expand(c.chown()), s);
+        Digest diff = copier.layer(items, staging, chown, c.chmod(), c.add());
         Image img = committer.append(images.resolve(s.imageId), diff, s.config(),
             "/bin/sh -c #(nop) " + (c.add() ? "ADD" : "COPY") + " " + String.join(" ", sources) + " in " + dest, null,
             null, null);
@@ -306,6 +317,37 @@ public final class DockerfileBuilder {
       } finally {
         StageFiles.deleteTree(staging);
       }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      if (work != null) {
+        stageFiles.release(work.resolve("rootfs"));
+        StageFiles.deleteTree(work);
+      }
+    }
+  }
+
+  /**
+   * {@code --chown=user[:group]} with names: looked up in the image's own /etc/passwd and
+   * /etc/group (mounted read-only for the lookup), as Docker does; numbers pass through.
+   */
+  private String numericOwner(String chown, BuildState s) {
+    String[] p = chown.split(":", 2);
+    if (p[0].matches("\\d+") && (p.length == 1 || p[1].matches("\\d+"))) {
+      return chown;
+    }
+    Path work = null;
+    try {
+      work = Files.createTempDirectory("berth-chown-");
+      Path rootfs = stageFiles.mount(images.resolve(s.imageId), work.resolve("rootfs"));
+      String uid = p[0].matches("\\d+") ? p[0] : Owners.lookup(rootfs.resolve("etc/passwd"), p[0], "user");
+      String gid;
+      if (p.length > 1) {
+        gid = p[1].matches("\\d+") ? p[1] : Owners.lookup(rootfs.resolve("etc/group"), p[1], "group");
+      } else {
+        gid = p[0].matches("\\d+") ? uid : Owners.primaryGroup(rootfs.resolve("etc/passwd"), p[0]);
+      }
+      return uid + ":" + gid;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     } finally {
