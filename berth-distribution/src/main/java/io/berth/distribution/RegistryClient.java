@@ -213,7 +213,17 @@ public final class RegistryClient {
     HttpResponse<InputStream> r = send(t, url, "*/*", ref);
     MessageDigest md = Digest.newSha256();
     long[] got = {0};
-    InputStream counted = new FilterInputStream(r.body()) {
+    ResumingBody body = new ResumingBody(r.body(), offset -> {
+      HttpResponse<InputStream> again = t.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
+          .header("Range", "bytes=" + offset + "-").GET(), "repository:" + ref.path() + ":pull",
+          HttpResponse.BodyHandlers.ofInputStream());
+      if (again.statusCode() != 206 && again.statusCode() != 200) {
+        RegistryTransport.discard(again);
+        throw new IOException("resuming " + expected + " at byte " + offset + ": registry answered " + again.statusCode());
+      }
+      return new ResumingBody.Opened(again.body(), again.statusCode() == 206);
+    });
+    InputStream counted = new FilterInputStream(body) {
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);

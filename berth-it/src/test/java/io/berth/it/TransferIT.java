@@ -186,6 +186,82 @@ class TransferIT {
     check(berth("rmi", image), "rmi");
   }
 
+  /**
+   * A proxy in front of the registry cuts the first download of a big blob after 1 MB; the pull
+   * still succeeds, resuming that layer with a Range request.
+   */
+  @Test
+  void anInterruptedLayerDownloadResumes() throws Exception {
+    pushLayered("resume/app", "1", "amd64");
+    java.util.concurrent.atomic.AtomicInteger cut = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger ranged = new java.util.concurrent.atomic.AtomicInteger();
+    try (java.net.ServerSocket proxy = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        while (!proxy.isClosed()) {
+          try {
+            java.net.Socket client = proxy.accept();
+            Thread.ofVirtual().start(() -> relay(client, cut, ranged));
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      });
+      String via = "127.0.0.1:" + proxy.getLocalPort();
+      Exec.Result r = docker("pull", via + "/resume/app:1");
+      check(r, "pull through a connection that breaks once");
+      assertThat(cut.get()).isEqualTo(1);
+      assertThat(ranged.get()).isGreaterThanOrEqualTo(1);
+      assertThat(docker("run", "--rm", via + "/resume/app:1", "sh", "-c", "ls /data | sort | tr '\\n' ' '").out())
+          .isEqualTo("blob1 blob2 blob3 ");
+      check(docker("rmi", via + "/resume/app:1"), "rmi");
+    }
+  }
+
+  /** Relays one client connection to the registry; the first big blob response is cut at 1 MB. */
+  private static void relay(java.net.Socket client, java.util.concurrent.atomic.AtomicInteger cut,
+      java.util.concurrent.atomic.AtomicInteger ranged) {
+    String[] hp = reg.split(":");
+    try (client; java.net.Socket upstream = new java.net.Socket(hp[0], Integer.parseInt(hp[1]))) {
+      java.io.InputStream cin = client.getInputStream();
+      java.io.OutputStream uout = upstream.getOutputStream();
+      Thread up = Thread.ofVirtual().start(() -> {
+        try {
+          byte[] buf = new byte[65536];
+          for (int n; (n = cin.read(buf)) > 0; ) {
+            String head = new String(buf, 0, Math.min(n, 2048), StandardCharsets.ISO_8859_1);
+            if (head.contains("Range: bytes=") || head.contains("range: bytes=")) {
+              ranged.incrementAndGet();
+            }
+            uout.write(buf, 0, n);
+            uout.flush();
+          }
+        } catch (java.io.IOException ignored) {
+          // either side went away
+        }
+      });
+      java.io.InputStream uin = upstream.getInputStream();
+      java.io.OutputStream cout = client.getOutputStream();
+      byte[] buf = new byte[65536];
+      long sent = 0;
+      boolean cutThis = false;
+      for (int n; (n = uin.read(buf)) > 0; ) {
+        if (!cutThis && sent == 0 && new String(buf, 0, Math.min(n, 512), StandardCharsets.ISO_8859_1)
+            .contains("Content-Length: 30") && cut.compareAndSet(0, 1)) {
+          cutThis = true; // a ~3 MB layer: this response is the one to break
+        }
+        cout.write(buf, 0, n);
+        sent += n;
+        if (cutThis && sent > 1_000_000) {
+          client.setSoLinger(true, 0);
+          return; // reset the connection mid-body
+        }
+      }
+      up.join();
+    } catch (Exception ignored) {
+      // the test's assertions tell whether the relay did its job
+    }
+  }
+
   private static String entry(byte[] manifest, String arch) throws Exception {
     JsonNode n = JSON.createObjectNode().put("mediaType", "application/vnd.docker.distribution.manifest.v2+json")
         .put("digest", sha256(manifest)).put("size", manifest.length)

@@ -68,7 +68,7 @@ public final class FileContentStore implements ContentStore {
       }
       return actual;
     } catch (IOException e) {
-      throw new UncheckedIOException("storing blob", e);
+      throw new UncheckedIOException("storing blob: " + e.getMessage(), e);
     } finally {
       if (tmp != null) {
         try {
