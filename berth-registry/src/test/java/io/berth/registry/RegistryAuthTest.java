@@ -99,6 +99,49 @@ class RegistryAuthTest {
   }
 
   @Test
+  void accessRulesLimitEachAccountPerRepository() throws Exception {
+    byte[] salt = new byte[16];
+    Path users = tmp.resolve("users");
+    Files.writeString(users, "alice:" + OpenBSDBCrypt.generate("2y", "a".toCharArray(), salt, 5) + "\n"
+        + "bob:" + OpenBSDBCrypt.generate("2y", "b".toCharArray(), salt, 5) + "\n");
+    Path rules = tmp.resolve("access.json");
+    Files.writeString(rules, """
+        [{"account": "alice", "repository": "team/*", "actions": ["pull", "push"]},
+         {"account": "*", "repository": "team/*", "actions": ["pull"]},
+         {"account": "anonymous", "repository": "public/*", "actions": ["pull"]}]
+        """);
+    for (boolean token : new boolean[] {false, true}) {
+      RegistryConfig c = new RegistryConfig("127.0.0.1", 0, tmp.resolve("st-" + token), null, null, users, token, 4096,
+          rules);
+      Authorizers.Auth auth = Authorizers.from(c);
+      try (TestRegistry reg = new TestRegistry(c.storage(), auth.authorizer(), auth.routes())) {
+        String alice = token ? "Bearer " + token(reg, basic("alice", "a"), "repository:team/app:pull,push")
+            : basic("alice", "a");
+        String bob = token ? "Bearer " + token(reg, basic("bob", "b"), "repository:team/app:pull,push")
+            : basic("bob", "b");
+        assertThat(reg.send("POST", "/v2/team/app/blobs/uploads/", null, Map.of("Authorization", alice)).statusCode())
+            .as("alice pushes to team/*").isEqualTo(202);
+        HttpResponse<byte[]> denied = reg.send("POST", "/v2/team/app/blobs/uploads/", null, Map.of("Authorization", bob));
+        assertThat(denied.statusCode()).as("bob may not push").isIn(401, 403);
+        assertThat(text(denied)).contains("DENIED");
+        assertThat(reg.send("GET", "/v2/team/app/tags/list", null, Map.of("Authorization", bob)).statusCode())
+            .as("bob pulls team/*").isIn(200, 404);
+        if (token) {
+          String anon = "Bearer " + token(reg, null, "repository:public/x:pull");
+          assertThat(reg.send("GET", "/v2/public/x/tags/list", null, Map.of("Authorization", anon)).statusCode())
+              .as("anonymous pulls public/*").isIn(200, 404);
+          String anonTeam = "Bearer " + token(reg, null, "repository:team/app:pull");
+          assertThat(reg.send("GET", "/v2/team/app/tags/list", null, Map.of("Authorization", anonTeam)).statusCode())
+              .isEqualTo(401);
+        }
+      }
+    }
+    Files.writeString(rules, "[{\"account\": \"x\", \"repository\": \"a\", \"actions\": [\"fly\"]}]");
+    RegistryConfig bad = new RegistryConfig("127.0.0.1", 0, tmp.resolve("bad"), null, null, users, true, 4096, rules);
+    assertThatThrownBy(() -> Authorizers.from(bad)).hasMessageContaining("rule 1").hasMessageContaining("fly");
+  }
+
+  @Test
   void expiredTokensAreRefused() {
     Tokens tokens = new Tokens(tmp.resolve("k"));
     String t = tokens.issue("alice", List.of(Scope.repository("a", "pull")), -10);

@@ -53,6 +53,9 @@ public final class RegistryCommands {
     @Option(names = "--insecure", description = "Allow plain HTTP on an address other than loopback")
     boolean insecure;
 
+    @Option(names = "--access", description = "JSON file of per-repository rules [{account, repository, actions}]")
+    Path access;
+
     Serve(Cli cli) {
       super(cli);
     }
@@ -75,8 +78,11 @@ public final class RegistryCommands {
       if (!auth.equals("basic") && !auth.equals("token")) {
         throw new IllegalArgumentException("--auth must be basic or token, got " + auth);
       }
+      if (access != null && htpasswd == null) {
+        throw new IllegalArgumentException("--access needs --htpasswd: rules name the users who log in");
+      }
       RegistryConfig config = new RegistryConfig(host, port, storage, tlsCert, tlsKey, htpasswd, auth.equals("token"),
-          RegistryConfig.DEFAULT_MAX_MANIFEST);
+          RegistryConfig.DEFAULT_MAX_MANIFEST, access);
       Authorizers.Auth auth = Authorizers.from(config);
       CountDownLatch stop = new CountDownLatch(1);
       try (RegistryServer server = RegistryServer.start(config, auth.authorizer(), auth.routes())) {

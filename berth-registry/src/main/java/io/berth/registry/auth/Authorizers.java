@@ -19,10 +19,12 @@ public final class Authorizers {
       return new Auth(Authorizer.OPEN, Map.of());
     }
     Htpasswd users = new Htpasswd(config.htpasswd());
+    AccessRules rules = config.access() == null ? AccessRules.loggedInMayDoAll() : AccessRules.load(config.access());
     if (!config.tokenAuth()) {
-      return new Auth(new BasicAuthorizer(users), Map.of());
+      return new Auth(new BasicAuthorizer(users, rules), Map.of());
     }
     Tokens tokens = new Tokens(config.storage().resolve("token.key"));
-    return new Auth(new TokenAuthorizer(tokens, config.tls()), Map.of("/auth/token", new TokenIssuer(users, tokens)));
+    return new Auth(new TokenAuthorizer(tokens, config.tls()),
+        Map.of("/auth/token", new TokenIssuer(users, tokens, rules)));
   }
 }

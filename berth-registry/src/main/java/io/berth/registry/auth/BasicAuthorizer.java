@@ -6,15 +6,21 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * HTTP basic authentication against an htpasswd file: any user who logs in may pull and push
- * every repository (the small-team default; use the token flow for per-repository rules).
+ * HTTP basic authentication against an htpasswd file; what each user may do per repository comes
+ * from the {@link AccessRules} (by default: everything, for anyone who logs in).
  */
 public final class BasicAuthorizer implements Authorizer {
   static final String REALM = "Basic realm=\"Berth Registry\"";
   private final Htpasswd users;
+  private final AccessRules rules;
 
   public BasicAuthorizer(Htpasswd users) {
+    this(users, AccessRules.loggedInMayDoAll());
+  }
+
+  public BasicAuthorizer(Htpasswd users, AccessRules rules) {
     this.users = users;
+    this.rules = rules;
   }
 
   @Override
@@ -25,6 +31,9 @@ public final class BasicAuthorizer implements Authorizer {
     }
     if (!users.check(cred[0], cred[1])) {
       return new Denied(401, REALM, "UNAUTHORIZED", "incorrect username or password");
+    }
+    if (!rules.permits(cred[0], scopes)) {
+      return new Denied(403, null, "DENIED", "requested access to the resource is denied");
     }
     return new Granted(cred[0]);
   }

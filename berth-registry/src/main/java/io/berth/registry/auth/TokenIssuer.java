@@ -13,18 +13,24 @@ import java.util.Set;
 /**
  * The token endpoint of Docker's token flow ({@code GET /auth/token?service=...&scope=...}): a
  * client that met a Bearer challenge comes here, with its htpasswd credentials or none, and gets
- * a token whose access is what it asked for, limited to what it may do: users who logged in may
- * pull and push every repository; anonymous callers get a token with no access. Wrong
+ * a token whose access is what it asked for, limited to what the {@link AccessRules} allow it
+ * (by default: everything for users who logged in, nothing for anonymous callers). Wrong
  * credentials are refused outright (401), as Docker's token servers do.
  */
 public final class TokenIssuer implements HttpHandler {
   static final long LIFETIME = 300;
   private final Htpasswd users;
   private final Tokens tokens;
+  private final AccessRules rules;
 
   public TokenIssuer(Htpasswd users, Tokens tokens) {
+    this(users, tokens, AccessRules.loggedInMayDoAll());
+  }
+
+  public TokenIssuer(Htpasswd users, Tokens tokens, AccessRules rules) {
     this.users = users;
     this.tokens = tokens;
+    this.rules = rules;
   }
 
   @Override
@@ -46,13 +52,13 @@ public final class TokenIssuer implements HttpHandler {
       subject = cred[0];
     }
     List<Scope> granted = new ArrayList<>();
-    if (!subject.equals("anonymous")) {
-      for (String raw : q.queryAll("scope")) {
-        for (String one : raw.split(" ")) {
-          Scope asked = parse(one);
-          if (asked != null) {
-            granted.add(asked);
-          }
+    String account = subject.equals("anonymous") ? null : subject;
+    for (String raw : q.queryAll("scope")) {
+      for (String one : raw.split(" ")) {
+        Scope asked = parse(one);
+        Scope allowed = asked == null ? null : rules.allowed(account, asked);
+        if (allowed != null) {
+          granted.add(allowed);
         }
       }
     }
