@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs missing host packages, builds Berth, starts berthd on its embedded
 # defaults, builds a small busybox image, runs it with a published port and shows it answering
-# through both the berth CLI and the stock docker CLI. Run as root.
+# through both the berth CLI and the stock docker CLI; then builds an image from a Dockerfile and
+# pushes and pulls it through `berth registry serve`. Run as root.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
@@ -48,7 +49,28 @@ else
   echo "(docker CLI not installed; skipped)"
 fi
 bin/berth rm -f hello >/dev/null
+
+echo "==> berth build: a Dockerfile on top of demo/hello:1"
+mkdir -p "$tmp/ctx"
+echo "built by berthd from a Dockerfile" > "$tmp/ctx/message.txt"
+printf 'FROM demo/hello:1\nCOPY message.txt /www/message\nRUN echo "and a RUN step" >> /www/message\nCMD ["cat", "/www/message"]\n' \
+  > "$tmp/ctx/Dockerfile"
+bin/berth build -t demo/built:1 "$tmp/ctx" | tail -3
+
+echo "==> berth registry serve on 127.0.0.1:25000, push, remove, pull, run"
+bin/berth registry serve --addr 127.0.0.1:25000 --storage "$tmp/registry" >"$tmp/registry.log" 2>&1 &
+regpid=$!
+for _ in $(seq 1 100); do curl -sf http://127.0.0.1:25000/v2/ >/dev/null && break; sleep 0.1; done
+bin/berth tag demo/built:1 127.0.0.1:25000/demo/built:1
+bin/berth push 127.0.0.1:25000/demo/built:1 | tail -1
+bin/berth rmi 127.0.0.1:25000/demo/built:1 demo/built:1 >/dev/null
+bin/berth pull 127.0.0.1:25000/demo/built:1 | tail -1
+bin/berth run --rm 127.0.0.1:25000/demo/built:1
+kill "$regpid" 2>/dev/null || true
+bin/berth rmi 127.0.0.1:25000/demo/built:1 >/dev/null
+
 if [ "$started" = 1 ]; then
   kill "$(cat /run/berth/berthd.pid)" 2>/dev/null || true
 fi
-echo "==> demo finished: Berth ran a container that answered on a published port"
+echo "==> demo finished: Berth ran a container that answered on a published port, built an image"
+echo "    from a Dockerfile, and moved it through its own registry"
