@@ -17,6 +17,7 @@ public final class LayerIndex {
   public enum Kind { GZIP, ZSTD }
 
   private static final String BUCKET = "compressed-layers";
+  private static final String SOURCES = "blob-repositories";
   private final MetadataStore meta;
 
   public LayerIndex(MetadataStore meta) {
@@ -38,6 +39,16 @@ public final class LayerIndex {
     if (kind != null) {
       meta.put(reverse(kind), diff.hex(), compressed.toString().getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** Remembers a repository ({@code domain/path}) known to hold a compressed blob, for cross-repo mounts. */
+  public void seenIn(Digest compressed, String repository) {
+    meta.put(SOURCES, compressed.hex(), repository.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A repository that held the blob when it was last pulled or pushed. */
+  public Optional<String> seenIn(Digest compressed) {
+    return meta.get(SOURCES, compressed.hex()).map(b -> new String(b, StandardCharsets.UTF_8));
   }
 
   private static String reverse(Kind kind) {

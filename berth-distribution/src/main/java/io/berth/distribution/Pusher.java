@@ -136,6 +136,14 @@ public final class Pusher {
         listener.progress(id, "Layer already exists", size, size);
         return new Layer(mediaType, size, known.get());
       }
+      Optional<String> from = index.seenIn(known.get()).filter(r -> r.startsWith(t.domain() + "/"))
+          .map(r -> r.substring(t.domain().length() + 1)).filter(r -> !base.endsWith("/v2/" + r));
+      if (from.isPresent() && mount(t, base, known.get(), from.get())) {
+        long mounted = blobSize(t, scope, base, known.get());
+        listener.progress(id, "Mounted from " + from.get(), mounted, mounted);
+        index.seenIn(known.get(), t.domain() + base.substring(base.indexOf("/v2/") + 3));
+        return new Layer(mediaType, mounted, known.get());
+      }
     }
     Path file = scratch.resolve("push-" + layer.hex() + "-" + System.nanoTime() + (kind == LayerIndex.Kind.ZSTD
         ? ".zst" : ".gz"));
@@ -153,6 +161,7 @@ public final class Pusher {
       Digest compressed = Digest.ofSha256(md);
       long size = Files.size(file);
       index.record(compressed, layer, kind);
+      index.seenIn(compressed, t.domain() + base.substring(base.indexOf("/v2/") + 3));
       if (exists(t, scope, base, compressed)) {
         listener.progress(id, "Layer already exists", size, size);
       } else {
@@ -231,6 +240,20 @@ public final class Pusher {
       }
       return out;
     }
+  }
+
+  /** Cross-repository mount: 201 means the registry linked the blob from {@code from}, no bytes sent. */
+  private static boolean mount(RegistryTransport t, String base, Digest d, String from) {
+    String repo = base.substring(base.indexOf("/v2/") + 4);
+    String scope = "repository:" + repo + ":pull,push repository:" + from + ":pull";
+    HttpResponse<String> r = t.send(HttpRequest.newBuilder(URI.create(base + "/blobs/uploads/?mount=" + d + "&from="
+        + from)).POST(HttpRequest.BodyPublishers.noBody()), scope, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 202) {
+      // not mountable: the registry opened an upload session instead; close it
+      r.headers().firstValue("Location").ifPresent(loc -> t.send(HttpRequest.newBuilder(URI.create(base).resolve(loc))
+          .DELETE(), scope, HttpResponse.BodyHandlers.discarding()));
+    }
+    return r.statusCode() == 201;
   }
 
   private boolean exists(RegistryTransport t, String scope, String base, Digest d) {

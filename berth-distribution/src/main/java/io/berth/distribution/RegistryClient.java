@@ -132,6 +132,7 @@ public final class RegistryClient {
           Digest diff = once(d, () -> {
             Digest got = fetchLayer(t, base + "/blobs/" + d, d, size, id, listener, ref);
             index.record(d, got, kindOf(l.path("mediaType").asText()));
+            index.seenIn(d, ref.name());
             return got;
           });
           listener.progress(id, "Pull complete", size, size);

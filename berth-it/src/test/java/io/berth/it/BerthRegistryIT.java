@@ -88,6 +88,12 @@ class BerthRegistryIT {
     r = docker("push", reg + "/it/app:1");
     check(r, "second push");
     assertThat(r.out()).contains("Layer already exists").doesNotContain("Pushed");
+    // the same layers to another repository of the registry: mounted, not sent again
+    check(docker("tag", IMAGE, reg + "/it/copy:1"), "tag copy");
+    r = docker("push", reg + "/it/copy:1");
+    check(r, "push to a second repository");
+    assertThat(r.out()).contains("Mounted from it/app").doesNotContain("Pushed");
+    check(docker("rmi", reg + "/it/copy:1"), "rmi copy");
     check(docker("rmi", reg + "/it/app:1"), "rmi");
     r = docker("pull", reg + "/it/app:1");
     check(r, "docker pull from the Berth registry");
