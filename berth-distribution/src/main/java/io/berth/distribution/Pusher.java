@@ -166,7 +166,7 @@ public final class Pusher {
         listener.progress(id, "Layer already exists", size, size);
       } else {
         listener.progress(id, "Pushing", 0, size);
-        upload(t, scope, base, compressed, HttpRequest.BodyPublishers.ofFile(file));
+        uploadFile(t, scope, base, compressed, file);
         listener.progress(id, "Pushed", size, size);
       }
       return new Layer(mediaType, size, compressed);
@@ -267,7 +267,69 @@ public final class Pusher {
     return r.statusCode() == 200 ? r.headers().firstValueAsLong("Content-Length").orElse(-1) : -1;
   }
 
-  private void upload(RegistryTransport t, String scope, String base, Digest d, HttpRequest.BodyPublisher body) {
+  /**
+   * A layer upload that survives a broken connection: the bytes go in one PATCH; when it breaks,
+   * the upload's status says how much the registry kept ({@code Range: 0-N}) and the next PATCH
+   * sends the rest ({@code Content-Range}); the final PUT names the digest.
+   */
+  private void uploadFile(RegistryTransport t, String scope, String base, Digest d, Path file) throws IOException {
+    URI loc = startUpload(t, scope, base);
+    long size = Files.size(file);
+    long offset = 0;
+    for (int attempt = 0; ; attempt++) {
+      long from = offset;
+      try {
+        HttpResponse<String> r = t.send(HttpRequest.newBuilder(loc).header("Content-Type", "application/octet-stream")
+            .header("Content-Range", from + "-" + (size - 1)).method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> slice(file, from)), size - from)), scope,
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 202) {
+          loc = next(loc, r);
+          break;
+        }
+        if (r.statusCode() != 416 || attempt >= 3) {
+          throw new UnavailableException("registry refused blob " + d + " (" + r.statusCode() + "): " + r.body());
+        }
+      } catch (UnavailableException e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+      }
+      // where does the registry stand? resume from there
+      HttpResponse<String> status = t.send(HttpRequest.newBuilder(loc).GET(), scope, HttpResponse.BodyHandlers.ofString());
+      String range = status.headers().firstValue("Range").orElse("0-0");
+      long kept = status.statusCode() == 204 ? Long.parseLong(range.substring(range.indexOf('-') + 1)) + 1 : 0;
+      if (status.statusCode() != 204 || range.equals("0-0")) {
+        loc = startUpload(t, scope, base); // nothing usable kept (or unknowable): a fresh session
+        kept = 0;
+      } else {
+        loc = next(loc, status);
+      }
+      offset = kept;
+    }
+    String sep = loc.getQuery() == null ? "?" : "&";
+    HttpResponse<String> put = t.send(HttpRequest.newBuilder(URI.create(loc + sep + "digest=" + d))
+        .PUT(HttpRequest.BodyPublishers.noBody()), scope, HttpResponse.BodyHandlers.ofString());
+    if (put.statusCode() != 201) {
+      throw new UnavailableException("registry refused blob " + d + " (" + put.statusCode() + "): " + put.body());
+    }
+  }
+
+  private static InputStream slice(Path file, long from) {
+    try {
+      InputStream in = Files.newInputStream(file);
+      in.skipNBytes(from);
+      return in;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static URI next(URI current, HttpResponse<?> r) {
+    return r.headers().firstValue("Location").map(current::resolve).orElse(current);
+  }
+
+  private static URI startUpload(RegistryTransport t, String scope, String base) {
     HttpResponse<String> start = t.send(HttpRequest.newBuilder(URI.create(base + "/blobs/uploads/"))
         .POST(HttpRequest.BodyPublishers.noBody()), scope, HttpResponse.BodyHandlers.ofString());
     String location = start.headers().firstValue("Location").orElse(null);
@@ -278,7 +340,11 @@ public final class Pusher {
     if (start.statusCode() != 202 || location == null) {
       throw new UnavailableException("registry refused an upload (" + start.statusCode() + "): " + start.body());
     }
-    URI loc = URI.create(base).resolve(location);
+    return URI.create(base).resolve(location);
+  }
+
+  private void upload(RegistryTransport t, String scope, String base, Digest d, HttpRequest.BodyPublisher body) {
+    URI loc = startUpload(t, scope, base);
     String sep = loc.getQuery() == null ? "?" : "&";
     HttpResponse<String> put = t.send(HttpRequest.newBuilder(URI.create(loc + sep + "digest=" + d))
         .header("Content-Type", "application/octet-stream").PUT(body), scope, HttpResponse.BodyHandlers.ofString());
