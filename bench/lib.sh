@@ -67,6 +67,16 @@ bench_stop() {
   kill -9 "$pid" 2>/dev/null || true
 }
 
+# The Berth source measured: the commit, and whether the working tree had uncommitted changes to
+# tracked files (a copy made with `git archive` carries its commit in .commit).
+bench_commit() {
+  if git rev-parse --git-dir >/dev/null 2>&1; then
+    echo "$(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -uno)" ] || echo " with uncommitted changes")"
+  else
+    cat .commit 2>/dev/null || echo unknown
+  fi
+}
+
 # "Machine: ..." and "Versions: ..." lines of a result file.
 bench_machine() {
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r)."

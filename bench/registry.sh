@@ -100,6 +100,7 @@ cli() {
 image_id() { DOCKER_HOST=$([ "$1" = docker ] && echo "$DSOCK" || echo "$BSOCK") "$DOCKER" image inspect --format '{{.Id}}' "$2" 2>/dev/null || true; }
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+COMMIT=$(bench_commit)
 echo "==> starting dockerd and berthd on private sockets"
 # no container runs here: dockerd needs neither a bridge nor iptables rules
 bench_start_dockerd "$DROOT" --bridge none --iptables=false
@@ -257,6 +258,7 @@ pair_label() {
   echo
   bench_machine
   echo "Versions: $(bench_versions), $(docker-registry --version | cut -d' ' -f2-), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
+  echo "Berth source: commit $COMMIT."
   echo "Image: $IMAGE, $IMGID, 7 layers, $ARCHIVE_MIB MiB as a docker-archive (bench/mkimage-big.py: busybox base,"
   echo "224 MiB of random bytes in two layers, 64 MiB of log text, 64 MiB of skewed binary, 48 MiB in 3072 small"
   echo "files, a tiny config layer). All on loopback over plain HTTP; engines and registries on the same disk."
