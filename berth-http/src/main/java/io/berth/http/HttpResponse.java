@@ -22,10 +22,42 @@ public final class HttpResponse {
   private boolean hijacked;
   private boolean closeAfter;
 
-  HttpResponse(OutputStream out, InputStream rawIn, boolean head) {
+  private final java.nio.channels.WritableByteChannel raw;
+
+  HttpResponse(OutputStream out, InputStream rawIn, boolean head, java.nio.channels.WritableByteChannel raw) {
     this.out = out;
     this.rawIn = rawIn;
     this.head = head;
+    this.raw = raw;
+  }
+
+  /**
+   * Sends {@code length} bytes of {@code file} from {@code position} as the body. On a plain
+   * socket the kernel copies them (sendfile) without passing through the heap.
+   */
+  public void sendFile(int status, String contentType, java.nio.channels.FileChannel file, long position, long length) {
+    OutputStream body = fixed(status, contentType, length);
+    if (head || length == 0) {
+      return;
+    }
+    try {
+      if (raw != null) {
+        out.flush();
+        long done = 0;
+        while (done < length) {
+          long n = file.transferTo(position + done, length - done, raw);
+          if (n <= 0) {
+            throw new IOException("the file ended " + (length - done) + " bytes early");
+          }
+          done += n;
+        }
+      } else {
+        file.transferTo(position, length, java.nio.channels.Channels.newChannel(body));
+        body.close();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public HttpResponse header(String name, String value) {

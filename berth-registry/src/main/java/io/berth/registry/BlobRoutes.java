@@ -5,8 +5,6 @@ import io.berth.http.HttpResponse;
 import io.berth.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -68,11 +66,7 @@ final class BlobRoutes {
         s.header("Content-Range", "bytes " + from + "-" + to + "/" + size);
       }
       long length = to - from + 1;
-      OutputStream out = s.fixed(range != null ? 206 : 200, "application/octet-stream", Math.max(length, 0));
-      if (length > 0 && !q.method().equals("HEAD")) {
-        ch.transferTo(from, length, Channels.newChannel(out));
-      }
-      out.close();
+      s.sendFile(range != null ? 206 : 200, "application/octet-stream", ch, from, Math.max(length, 0));
     }
   }
 

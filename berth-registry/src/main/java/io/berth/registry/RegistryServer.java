@@ -34,7 +34,8 @@ public final class RegistryServer implements AutoCloseable {
       socket = TlsContexts.server(config.tlsCert(), config.tlsKey(), null).getServerSocketFactory()
           .createServerSocket();
     } else {
-      socket = new ServerSocket();
+      // opened as a channel so accepted sockets have one: blob bodies then go out with sendfile
+      socket = java.nio.channels.ServerSocketChannel.open().socket();
     }
     socket.setReuseAddress(true);
     socket.bind(new InetSocketAddress(config.host(), config.port()), 512);
