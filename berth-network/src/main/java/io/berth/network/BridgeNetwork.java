@@ -23,7 +23,28 @@ public interface BridgeNetwork {
    * the bridge, and gives it an address from the pool (or {@code requestedIp} if not null).
    * On any failure nothing is left behind.
    */
-  Endpoint connect(String containerId, String requestedIp);
+  default Endpoint connect(String containerId, String requestedIp) {
+    return connect(containerId, Attach.primary(requestedIp));
+  }
+
+  /**
+   * Connects the container's namespace (created by {@link #createNamespace} on any network of
+   * this daemon, or here when missing) to this bridge with interface {@code attach.ifName()}.
+   * On failure nothing of this attachment is left behind; the namespace stays if it existed.
+   */
+  Endpoint connect(String containerId, Attach attach);
+
+  /**
+   * Removes the container's veth on this bridge, its published ports and its address; its
+   * namespace (shared with its other networks) stays. Idempotent.
+   */
+  void detach(String containerId);
+
+  /** Deletes the container's namespace (every interface in it goes with it). Idempotent. */
+  void deleteNamespace(String containerId);
+
+  /** True for {@code --internal} networks: no outbound traffic, no default route. */
+  boolean internal();
 
   /**
    * Creates the container's network namespace (with nothing but loopback) ahead of
@@ -36,8 +57,11 @@ public interface BridgeNetwork {
   /** Re-registers an endpoint that survived a daemon restart (its address stays taken). */
   void restore(Endpoint endpoint, List<PortBinding> ports);
 
-  /** Removes the endpoint's veth, namespace and published ports, and frees its address. */
-  void disconnect(String containerId);
+  /** {@link #detach} and {@link #deleteNamespace}: the container is gone from every network. */
+  default void disconnect(String containerId) {
+    detach(containerId);
+    deleteNamespace(containerId);
+  }
 
   /**
    * Publishes ports for an endpoint: resolves host port 0 to a free ephemeral port, refuses
@@ -67,7 +91,19 @@ public interface BridgeNetwork {
       int prefixLength,
       String gateway,
       String mac,
-      String hostVeth) {}
+      String hostVeth,
+      String ifName) {}
+
+  /**
+   * How to attach: {@code requestedIp} null for the next free address; {@code ifName} the
+   * interface name inside the container (eth0, eth1...); {@code defaultRoute} for the network
+   * the container reaches the outside through (its first one).
+   */
+  record Attach(String requestedIp, String ifName, boolean defaultRoute) {
+    public static Attach primary(String requestedIp) {
+      return new Attach(requestedIp, "eth0", true);
+    }
+  }
 
   /**
    * One published port: {@code hostIp} empty for all addresses, {@code hostPort} 0 to pick one;

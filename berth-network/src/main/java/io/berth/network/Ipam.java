@@ -21,6 +21,9 @@ final class Ipam {
   private final int network;
   private final int prefix;
   private final int gateway;
+  /** Automatic addresses come from [rangeLo, rangeHi] (the subnet unless an ip-range was given). */
+  private final int rangeLo;
+  private final int rangeHi;
   private final StateFile<State> file;
   private final Map<String, String> byOwner = new TreeMap<>();
   private int last;
@@ -30,6 +33,11 @@ final class Ipam {
    * @param file JSON file holding the allocations
    */
   Ipam(String gatewayCidr, Path file) {
+    this(gatewayCidr, null, file);
+  }
+
+  /** @param ipRange CIDR inside the subnet that automatic addresses are taken from, or null */
+  Ipam(String gatewayCidr, String ipRange, Path file) {
     String[] p = gatewayCidr == null ? new String[0] : gatewayCidr.split("/");
     if (p.length != 2 || !p[1].matches("\\d{1,2}")) {
       throw new InvalidArgumentException("invalid gateway CIDR " + gatewayCidr + " (expected e.g. 10.88.0.1/16)");
@@ -42,6 +50,23 @@ final class Ipam {
     this.network = gateway & mask();
     if (gateway == network || gateway == broadcast()) {
       throw new InvalidArgumentException("gateway " + p[0] + " is the network or broadcast address of " + subnet());
+    }
+    if (ipRange == null || ipRange.isEmpty()) {
+      rangeLo = network;
+      rangeHi = broadcast();
+    } else {
+      String[] r = ipRange.split("/");
+      if (r.length != 2 || !r[1].matches("\\d{1,2}") || Integer.parseInt(r[1]) > 32) {
+        throw new InvalidArgumentException("invalid ip-range " + ipRange + " (expected CIDR, e.g. 172.20.5.0/24)");
+      }
+      int len = Integer.parseInt(r[1]);
+      int m = len == 0 ? 0 : (int) (0xffffffffL << (32 - len));
+      int lo = toInt(r[0]) & m;
+      if (len < prefix || (lo & mask()) != network) {
+        throw new InvalidArgumentException("ip-range " + ipRange + " is not inside subnet " + subnet());
+      }
+      rangeLo = lo;
+      rangeHi = lo | ~m;
     }
     this.file = new StateFile<>(file, State.class);
     this.last = gateway;
@@ -80,9 +105,11 @@ final class Ipam {
       save();
       return requested;
     }
-    long size = 1L << (32 - prefix);
+    long size = Integer.toUnsignedLong(rangeHi - rangeLo) + 1;
+    long cursor = Integer.compareUnsigned(last, rangeLo) >= 0 && Integer.compareUnsigned(last, rangeHi) <= 0
+        ? Integer.toUnsignedLong(last - rangeLo) : size - 1;
     for (long i = 1; i <= size; i++) {
-      int cand = network + (int) ((Integer.toUnsignedLong(last - network) + i) % size);
+      int cand = rangeLo + (int) ((cursor + i) % size);
       String ip = toString(cand);
       if (cand == network || cand == gateway || cand == broadcast() || byOwner.containsValue(ip)) {
         continue;
@@ -92,7 +119,8 @@ final class Ipam {
       save();
       return ip;
     }
-    throw new UnavailableException("no available IPv4 addresses left in " + subnet());
+    throw new UnavailableException("no available IPv4 addresses left in "
+        + (rangeLo == network && rangeHi == broadcast() ? subnet() : "the ip-range of " + subnet()));
   }
 
   synchronized void release(String owner) {

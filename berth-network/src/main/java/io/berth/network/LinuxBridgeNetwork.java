@@ -28,16 +28,28 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
 
   record Saved(List<Attachment> attachments) {}
 
+  /**
+   * What distinguishes a user-defined network from the default bridge.
+   *
+   * @param nsTag names the container namespaces ({@code berth-<tag>-<id>}); the same for every
+   *     network of a daemon, so each network finds the namespace the first one created
+   * @param internal no outbound NAT, no default route, no forwarding off the bridge
+   * @param ipRange sub-range (CIDR) automatic addresses come from, or null for the subnet
+   * @param isolateFrom interface names (nft wildcards allowed, e.g. {@code br-*}) of the other
+   *     bridges of this daemon, which containers of this network must not reach
+   * @param ports the daemon-wide ledger of published ports
+   */
+  public record Options(String nsTag, boolean internal, String ipRange, List<String> isolateFrom, PortLedger ports) {}
+
   private final String bridge;
   private final String table;
+  private final Options options;
   private final Ipam ipam;
   private final StateFile<Saved> stateFile;
   private final Map<String, Attachment> attached = new LinkedHashMap<>();
-  /** Containers whose namespace createNamespace made and connect has not adopted yet. */
-  private final java.util.Set<String> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final SecureRandom random = new SecureRandom();
 
-  private LinuxBridgeNetwork(Path stateDir, String bridge, String gatewayCidr, String table) {
+  private LinuxBridgeNetwork(Path stateDir, String bridge, String gatewayCidr, String table, Options options) {
     if (bridge == null || !bridge.matches("[a-zA-Z][a-zA-Z0-9_-]{0,14}")) {
       throw new InvalidArgumentException("invalid bridge name " + bridge
           + " (a letter, then letters, digits, - or _; at most 15 characters)");
@@ -47,12 +59,14 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
     }
     this.bridge = bridge;
     this.table = table;
-    this.ipam = new Ipam(gatewayCidr, stateDir.resolve("ipam-" + bridge + ".json"));
+    this.options = options;
+    this.ipam = new Ipam(gatewayCidr, options.ipRange(), stateDir.resolve("ipam-" + bridge + ".json"));
     this.stateFile = new StateFile<>(stateDir.resolve("endpoints-" + bridge + ".json"), Saved.class);
     Saved saved = stateFile.read();
     if (saved != null && saved.attachments() != null) {
       for (Attachment a : saved.attachments()) {
         attached.put(a.endpoint().containerId(), a);
+        options.ports().put(a.endpoint().containerId(), a.ports());
       }
     }
   }
@@ -65,7 +79,13 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
    * @param nftTable name of the {@code ip} table this daemon owns, e.g. berth
    */
   public static BridgeNetwork create(Path stateDir, String bridgeName, String gatewayCidr, String nftTable) {
-    return new LinuxBridgeNetwork(stateDir, bridgeName, gatewayCidr, nftTable);
+    return new LinuxBridgeNetwork(stateDir, bridgeName, gatewayCidr, nftTable,
+        new Options(bridgeName, false, null, List.of(), new PortLedger()));
+  }
+
+  /** A network with {@code options} (user-defined networks share nsTag and ledger with the default bridge). */
+  public static BridgeNetwork create(Path stateDir, String bridgeName, String gatewayCidr, String nftTable, Options options) {
+    return new LinuxBridgeNetwork(stateDir, bridgeName, gatewayCidr, nftTable, options);
   }
 
   @Override
@@ -94,6 +114,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
       if (gone) {
         LOG.info("network namespace of {} is gone; releasing {}", a.endpoint().containerId(), a.endpoint().ip());
         ipam.release(a.endpoint().containerId());
+        options.ports().remove(a.endpoint().containerId());
       }
       return gone;
     });
@@ -115,7 +136,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   }
 
   private String netnsName(String id) {
-    return "berth-" + bridge + "-" + id.substring(0, Math.min(12, id.length()));
+    return "berth-" + options.nsTag() + "-" + id.substring(0, Math.min(12, id.length()));
   }
 
   private static void checkId(String id) {
@@ -125,8 +146,12 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   }
 
   @Override
-  public synchronized Endpoint connect(String containerId, String requestedIp) {
+  public synchronized Endpoint connect(String containerId, Attach attach) {
     checkId(containerId);
+    if (attach.ifName() == null || !attach.ifName().matches("eth\\d{1,3}")) {
+      throw new InvalidArgumentException("invalid interface name " + attach.ifName());
+    }
+    String requestedIp = attach.requestedIp();
     String ns = netnsName(containerId);
     Attachment existing = attached.get(containerId);
     if (existing != null && IpCommand.netnsExists(ns)) {
@@ -136,41 +161,42 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
       throw new ConflictException("container " + containerId + " is already connected to " + bridge
           + " with address " + existing.endpoint().ip());
     }
-    String id12 = containerId.substring(0, 12);
-    String hostVeth = "vb" + id12;
-    String peer = "vp" + id12;
+    // one veth pair per (container, bridge): the bridge name keeps the names of a container's
+    // several networks apart while staying within the kernel's 15 characters
+    String hostVeth = veth("vb", bridge, containerId);
+    String peer = veth("vp", bridge, containerId);
     String ip = ipam.allocate(containerId, requestedIp);
     String mac = mac(ip);
+    boolean created = false;
     try {
-      // leftovers of a crash between creating and recording a previous attempt
-      boolean adopt = prepared.remove(containerId) && IpCommand.netnsExists(ns);
-      if (!adopt) {
-        IpCommand.deleteNetnsIfExists(ns);
+      if (!IpCommand.netnsExists(ns)) {
+        IpCommand.batch("netns add " + ns + "\n");
+        created = true;
       }
       IpCommand.deleteLinkIfExists(hostVeth);
       IpCommand.deleteLinkIfExists(peer);
-      IpCommand.batch((adopt ? "" : "netns add " + ns + "\n")
-          + "link add " + hostVeth + " type veth peer name " + peer + "\n"
+      IpCommand.batch("link add " + hostVeth + " type veth peer name " + peer + "\n"
           + "link set " + peer + " netns " + ns + "\n"
           + "link set " + hostVeth + " master " + bridge + "\n"
           // br_netfilter DNATs bridged frames in place; a container reaching its own published
           // port then needs its frame sent back out the port it came in on
           + "link set " + hostVeth + " type bridge_slave hairpin on\n"
           + "link set " + hostVeth + " up\n");
+      boolean route = attach.defaultRoute() && !options.internal();
       IpCommand.batchIn(ns, "link set lo up\n"
-          + "link set " + peer + " name eth0\n"
-          + "link set eth0 address " + mac + "\n"
-          + "addr add " + ip + "/" + ipam.prefix() + " dev eth0\n"
-          + "link set eth0 up\n"
-          + "route add default via " + ipam.gateway() + " dev eth0\n");
+          + "link set " + peer + " name " + attach.ifName() + "\n"
+          + "link set " + attach.ifName() + " address " + mac + "\n"
+          + "addr add " + ip + "/" + ipam.prefix() + " dev " + attach.ifName() + "\n"
+          + "link set " + attach.ifName() + " up\n"
+          + (route ? "route add default via " + ipam.gateway() + " dev " + attach.ifName() + "\n" : ""));
       Endpoint ep = new Endpoint(containerId, IpCommand.netnsPath(ns).toString(), ip, ipam.prefix(),
-          ipam.gateway(), mac, hostVeth);
+          route ? ipam.gateway() : "", mac, hostVeth, attach.ifName());
       attached.put(containerId, new Attachment(ep, List.of()));
       save();
       return ep;
     } catch (RuntimeException e) {
       attached.remove(containerId);
-      rollback(ns, hostVeth, peer, containerId, e);
+      rollback(created ? ns : null, hostVeth, peer, containerId, e);
       throw e;
     }
   }
@@ -179,11 +205,18 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
     try {
       IpCommand.deleteLinkIfExists(hostVeth);
       IpCommand.deleteLinkIfExists(peer);
-      IpCommand.deleteNetnsIfExists(ns);
+      if (ns != null) {
+        IpCommand.deleteNetnsIfExists(ns);
+      }
     } catch (RuntimeException e) {
       cause.addSuppressed(e);
     }
     ipam.release(containerId);
+  }
+
+  /** {@code prefix} + 5 characters of the id + a hash of bridge and id: at most 14 characters. */
+  static String veth(String prefix, String bridge, String containerId) {
+    return prefix + containerId.substring(0, 5) + Integer.toHexString((bridge + containerId).hashCode() & 0xfffffff);
   }
 
   /** Docker's scheme: locally administered 02:42 followed by the four address bytes. */
@@ -196,10 +229,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   public String createNamespace(String containerId) {
     checkId(containerId);
     String ns = netnsName(containerId);
-    synchronized (this) {
-      IpCommand.deleteNetnsIfExists(ns);
-      prepared.add(containerId);
-    }
+    IpCommand.deleteNetnsIfExists(ns); // a leftover of a run that crashed
     IpCommand.batch("netns add " + ns + "\n");
     return IpCommand.netnsPath(ns).toString();
   }
@@ -214,26 +244,35 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
       valid.add(p);
     }
     attached.put(endpoint.containerId(), new Attachment(endpoint, List.copyOf(valid)));
+    options.ports().put(endpoint.containerId(), valid);
     save();
     syncRules();
   }
 
   @Override
-  public synchronized void disconnect(String containerId) {
+  public synchronized void detach(String containerId) {
     checkId(containerId);
-    prepared.remove(containerId);
     Attachment a = attached.remove(containerId);
+    options.ports().remove(containerId);
     if (a != null) {
       save();
       if (!a.ports().isEmpty()) {
         syncRules();
       }
+      IpCommand.deleteLinkIfExists(a.endpoint().hostVeth());
     }
-    String id12 = containerId.substring(0, 12);
-    IpCommand.deleteLinkIfExists(a != null ? a.endpoint().hostVeth() : "vb" + id12);
-    IpCommand.deleteNetnsIfExists(a != null
-        ? Path.of(a.endpoint().netnsPath()).getFileName().toString() : netnsName(containerId));
     ipam.release(containerId);
+  }
+
+  @Override
+  public void deleteNamespace(String containerId) {
+    checkId(containerId);
+    IpCommand.deleteNetnsIfExists(netnsName(containerId));
+  }
+
+  @Override
+  public boolean internal() {
+    return options.internal();
   }
 
   @Override
@@ -251,8 +290,12 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
       }
       out.add(new PortBinding(r.hostIp() == null ? "" : r.hostIp(), port, r.containerPort(), r.protocol()));
     }
+    if (!out.isEmpty() && options.internal()) {
+      throw new InvalidArgumentException("ports cannot be published from internal network " + bridge);
+    }
     boolean changed = !out.isEmpty() || !a.ports().isEmpty();
     attached.put(endpoint.containerId(), new Attachment(a.endpoint(), List.copyOf(out)));
+    options.ports().put(endpoint.containerId(), out);
     if (changed) {
       // an endpoint without ports changes no rule: skip the nft transaction (it costs ~20 ms)
       save();
@@ -277,11 +320,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   private void checkFree(String owner, String hostIp, int port, String proto, List<PortBinding> pending) {
     String shown = (NatRules.isWildcard(hostIp) ? "0.0.0.0" : hostIp) + ":" + port;
     List<PortBinding> taken = new ArrayList<>(pending);
-    attached.forEach((id, a) -> {
-      if (!id.equals(owner)) {
-        taken.addAll(a.ports());
-      }
-    });
+    taken.addAll(options.ports().others(owner));
     boolean ours = taken.stream().anyMatch(p -> p.hostPort() == port && p.protocol().equals(proto)
         && (NatRules.isWildcard(p.hostIp()) || NatRules.isWildcard(hostIp) || p.hostIp().equals(hostIp)));
     if (ours) {
@@ -321,7 +360,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
         .filter(a -> !a.ports().isEmpty())
         .map(a -> new NatRules.Published(a.endpoint().containerId(), a.endpoint().ip(), a.ports()))
         .toList();
-    Nft.apply(NatRules.script(table, bridge, ipam.subnet(), pub));
+    Nft.apply(NatRules.script(table, bridge, ipam.subnet(), pub, options.internal(), options.isolateFrom()));
     LOG.debug("table ip {} rebuilt with {} publishing containers", table, pub.size());
   }
 

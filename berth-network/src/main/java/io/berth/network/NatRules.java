@@ -20,6 +20,16 @@ final class NatRules {
   }
 
   static String script(String table, String bridge, String subnet, List<Published> published) {
+    return script(table, bridge, subnet, published, false, List.of());
+  }
+
+  /**
+   * @param internal no outbound masquerade and nothing forwarded off the bridge either way
+   * @param isolateFrom other bridges (nft interface patterns) this bridge's containers may not
+   *     reach, except through published ports
+   */
+  static String script(String table, String bridge, String subnet, List<Published> published,
+      boolean internal, List<String> isolateFrom) {
     String br = Nft.quote(bridge);
     StringBuilder sb = new StringBuilder();
     sb.append("add table ip ").append(table).append('\n');
@@ -40,16 +50,28 @@ final class NatRules {
         .append("    fib daddr type local jump publish\n")
         .append("  }\n");
     sb.append("  chain postrouting {\n")
-        .append("    type nat hook postrouting priority srcnat; policy accept;\n")
-        .append("    ip saddr ").append(subnet).append(" oifname != ").append(br)
-        .append(" masquerade comment \"outbound\"\n")
+        .append("    type nat hook postrouting priority srcnat; policy accept;\n");
+    if (!internal) {
+      sb.append("    ip saddr ").append(subnet).append(" oifname != ").append(br)
+          .append(" masquerade comment \"outbound\"\n");
+    }
+    sb
         .append("    oifname ").append(br).append(" ip saddr 127.0.0.0/8 masquerade comment \"localhost publishing\"\n")
         .append("    oifname ").append(br).append(" ip saddr ").append(subnet)
         .append(" ct status dnat masquerade comment \"hairpin\"\n")
         .append("  }\n");
     sb.append("  chain forward {\n")
-        .append("    type filter hook forward priority filter; policy accept;\n")
-        .append(ForeignForward.acceptRules(bridge).stream().map(r -> "    " + r + "\n").reduce("", String::concat))
+        .append("    type filter hook forward priority filter; policy accept;\n");
+    if (internal) {
+      sb.append("    iifname ").append(br).append(" oifname != ").append(br).append(" drop comment \"internal\"\n");
+      sb.append("    oifname ").append(br).append(" iifname != ").append(br).append(" drop comment \"internal\"\n");
+    } else {
+      for (String other : isolateFrom) {
+        sb.append("    iifname ").append(br).append(" oifname ").append(Nft.quote(other))
+            .append(" oifname != ").append(br).append(" ct status != dnat drop comment \"isolation\"\n");
+      }
+    }
+    sb.append(ForeignForward.acceptRules(bridge).stream().map(r -> "    " + r + "\n").reduce("", String::concat))
         .append("  }\n");
     sb.append("  chain publish {\n");
     for (Published p : published) {

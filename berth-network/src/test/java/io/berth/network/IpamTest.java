@@ -46,6 +46,20 @@ class IpamTest {
   }
 
   @Test
+  void automaticAddressesComeFromTheIpRangeButRequestedOnesMayBeAnywhereInTheSubnet() {
+    Ipam ipam = new Ipam("10.5.0.1/16", "10.5.7.0/30", dir.resolve("r.json"));
+    Set<String> got = new HashSet<>();
+    for (int i = 0; i < 4; i++) {
+      got.add(ipam.allocate("c" + i, null));
+    }
+    assertThat(got).containsExactlyInAnyOrder("10.5.7.0", "10.5.7.1", "10.5.7.2", "10.5.7.3");
+    assertThatThrownBy(() -> ipam.allocate("c9", null)).hasMessageContaining("ip-range");
+    assertThat(ipam.allocate("d", "10.5.9.9")).isEqualTo("10.5.9.9");
+    assertThatThrownBy(() -> new Ipam("10.5.0.1/16", "10.6.0.0/24", dir.resolve("x.json")))
+        .hasMessageContaining("not inside subnet");
+  }
+
+  @Test
   void sameOwnerGetsSameAddress() {
     Ipam ipam = ipam("10.88.0.1/16");
     assertThat(ipam.allocate("a", null)).isEqualTo(ipam.allocate("a", null));

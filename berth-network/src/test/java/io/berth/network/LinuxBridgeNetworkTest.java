@@ -80,7 +80,7 @@ class LinuxBridgeNetworkTest {
   private Endpoint connect() {
     String id = HexFormat.of().formatHex(RANDOM.generateSeed(32));
     ids.add(id);
-    return net.connect(id, null);
+    return net.connect(id, (String) null);
   }
 
   private static String ns(Endpoint ep) {
@@ -144,7 +144,7 @@ class LinuxBridgeNetworkTest {
 
     assertThat(inNs(a, "busybox", "ping", "-c", "1", "-W", "3", b.ip()).exit()).isZero();
     assertThat(inNs(a, "busybox", "ping", "-c", "1", "-W", "3", a.gateway()).exit()).isZero();
-    assertThat(net.connect(a.containerId(), null)).isEqualTo(a);
+    assertThat(net.connect(a.containerId(), (String) null)).isEqualTo(a);
   }
 
   @Test
@@ -305,12 +305,12 @@ class LinuxBridgeNetworkTest {
     String missing = bridge + "x";
     BridgeNetwork broken = LinuxBridgeNetwork.create(state.resolve("broken"), missing, "10.213." + octet + ".1/24", table);
     String id = HexFormat.of().formatHex(RANDOM.generateSeed(32));
-    assertThatThrownBy(() -> broken.connect(id, null))
+    assertThatThrownBy(() -> broken.connect(id, (String) null))
         .isInstanceOf(io.berth.errdefs.UnavailableException.class)
         .hasMessageContaining("ip -batch -")
         .hasMessageContaining(missing);
-    assertThat(IpCommand.linkExists("vb" + id.substring(0, 12))).isFalse();
-    assertThat(IpCommand.linkExists("vp" + id.substring(0, 12))).isFalse();
+    assertThat(IpCommand.linkExists(LinuxBridgeNetwork.veth("vb", missing, id))).isFalse();
+    assertThat(IpCommand.linkExists(LinuxBridgeNetwork.veth("vp", missing, id))).isFalse();
     assertThat(Path.of("/run/netns/berth-" + missing + "-" + id.substring(0, 12))).doesNotExist();
     assertThat(new Ipam("10.213." + octet + ".1/24", state.resolve("broken").resolve("ipam-" + missing + ".json"))
         .allocations()).isEmpty();
