@@ -79,6 +79,7 @@ public final class Main implements Runnable {
     RunCommand.register(cl, cli);
     ImageCommands.register(cl, cli);
     VolumeCommands.register(cl, cli);
+    io.berth.cli.commands.NetworkCommands.register(cl, cli);
     io.berth.cli.commands.RegistryCommands.register(cl, cli);
     io.berth.cli.commands.LoginCommands.register(cl, cli);
     io.berth.cli.commands.ImageCommands.registerBuild(cl, cli);

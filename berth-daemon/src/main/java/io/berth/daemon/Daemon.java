@@ -62,22 +62,29 @@ public final class Daemon implements AutoCloseable {
     RuncRuntime runtime = RuncRuntime.create(new RuntimeConfig(
         "runc", "conmon", config.execRoot().resolve("runc"), config.cgroupParent(),
         config.execRoot().resolve("exits"), config.execRoot().resolve("sockets")));
+    io.berth.network.PortLedger ports = new io.berth.network.PortLedger();
     BridgeNetwork network = LinuxBridgeNetwork.create(config.execRoot().resolve("network"),
-        config.bridge(), config.bip(), config.nftTable());
+        config.bridge(), config.bip(), config.nftTable(),
+        new LinuxBridgeNetwork.Options(config.bridge(), false, null, java.util.List.of("br-*"), ports));
     network.init();
+    io.berth.daemon.network.NetworkService networkService = new io.berth.daemon.network.NetworkService(
+        stores.metadata(), config.execRoot().resolve("network"), config.nftTable(), network, ports);
+    networkService.init();
+    io.berth.daemon.container.ContainerNetworks containerNetworks =
+        new io.berth.daemon.container.ContainerNetworks(networkService);
     EventBus events = new EventBus(clock);
     VolumeStore volumes = new VolumeStore(config.dataRoot().resolve("volumes"), stores.metadata());
     ContainerPaths paths = new ContainerPaths(config.dataRoot().resolve("containers"),
         config.execRoot().resolve("containers"));
     ContainerService containers = new ContainerService(new ContainerRepository(stores.metadata()),
-        stores.images(), stores.snapshotter(), runtime, network, volumes, paths, events, clock);
+        stores.images(), stores.snapshotter(), runtime, containerNetworks, volumes, paths, events, clock);
     containers.healthMonitor(new HealthMonitor(containers, clock));
-    containers.recover(network);
+    containers.recover();
 
     DaemonInfo info = DaemonInfo.gather(config.dataRoot(), runtime.version());
     Router router = new Router();
     new SystemRoutes(info, containers, stores.images(), stores.snapshotter(), volumes, events).register(router);
-    new ContainerRoutes(containers, new ContainerViews(clock, network), stores.snapshotter()).register(router);
+    new ContainerRoutes(containers, new ContainerViews(clock, containerNetworks), stores.snapshotter()).register(router);
     new ContainerStreamRoutes(containers, new K8sFileLogReader()).register(router);
     new ExecRoutes(new ExecService(containers)).register(router);
     io.berth.distribution.RegistryAccess registryAccess = new io.berth.distribution.RegistryAccess(
@@ -94,7 +101,7 @@ public final class Daemon implements AutoCloseable {
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
         new io.berth.runtime.K8sFileLogReader()), config.dataRoot().resolve("tmp"), events).register(router);
     new VolumeRoutes(volumes, containers, events).register(router);
-    new NetworkRoutes(network, containers).register(router);
+    new NetworkRoutes(networkService, containers, events).register(router);
 
     server = new HttpServer(router);
     for (String host : config.hosts()) {

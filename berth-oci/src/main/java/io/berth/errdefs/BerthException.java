@@ -7,7 +7,8 @@ package io.berth.errdefs;
  */
 public abstract sealed class BerthException extends RuntimeException
     permits NotFoundException, AlreadyExistsException, InvalidArgumentException,
-        ConflictException, FailedPreconditionException, UnavailableException, UnauthorizedException {
+        ConflictException, FailedPreconditionException, UnavailableException, UnauthorizedException,
+        ForbiddenException {
 
   protected BerthException(String message) {
     super(message);

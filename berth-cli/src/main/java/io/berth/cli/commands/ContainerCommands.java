@@ -317,11 +317,12 @@ public final class ContainerCommands {
       int rc = 0;
       for (String n : names) {
         JsonNode obj = null;
-        for (String kind : t == null ? List.of("container", "image", "volume") : List.of(t)) {
+        for (String kind : t == null ? List.of("container", "image", "volume", "network") : List.of(t)) {
           String path = switch (kind) {
             case "container" -> "/containers/" + enc(n) + "/json" + (size ? "?size=1" : "");
             case "image" -> "/images/" + n + "/json";
             case "volume" -> "/volumes/" + enc(n);
+            case "network" -> "/networks/" + enc(n);
             default -> throw new IllegalArgumentException("\"" + kind + "\" is not a valid value for --type");
           };
           try {

@@ -41,7 +41,9 @@ public final class ContainerOptions {
   @Option(names = "--init", description = "Run an init inside the container that forwards signals and reaps processes") boolean init;
   @Option(names = "--security-opt", description = "Security Options") List<String> securityOpt = new ArrayList<>();
   @Option(names = {"-l", "--label"}, description = "Set meta data on a container") List<String> labels = new ArrayList<>();
-  @Option(names = "--network", description = "Connect a container to a network (bridge, host, none)") String network;
+  @Option(names = {"--network", "--net"}, description = "Connect a container to a network (bridge, host, none or a user-defined network)") String network;
+  @Option(names = "--ip", description = "IPv4 address (e.g., 172.30.100.104) on the user-defined network") String ip;
+  @Option(names = {"--network-alias", "--net-alias"}, description = "Add network-scoped alias for the container") List<String> networkAliases = new ArrayList<>();
   @Option(names = "--health-cmd", description = "Command to run to check health") String healthCmd;
   @Option(names = "--health-interval", description = "Time between running the check (ms|s|m|h)") String healthInterval;
   @Option(names = "--health-timeout", description = "Maximum time to allow one check to run (ms|s|m|h)") String healthTimeout;
@@ -138,6 +140,15 @@ public final class ContainerOptions {
       tmp.put(colon < 0 ? t : t.substring(0, colon), colon < 0 ? "" : t.substring(colon + 1));
     }
     hc.put("NetworkMode", network == null ? "default" : network);
+    if (ip != null || !networkAliases.isEmpty()) {
+      String net = network == null ? "default" : network;
+      ObjectNode ep = b.putObject("NetworkingConfig").putObject("EndpointsConfig").putObject(net);
+      if (ip != null) {
+        ep.putObject("IPAMConfig").put("IPv4Address", ip);
+      }
+      ArrayNode al = ep.putArray("Aliases");
+      networkAliases.forEach(al::add);
+    }
     ObjectNode bindings = hc.putObject("PortBindings");
     for (String p : publish) {
       PortFlag.add(p, exposed, bindings);

@@ -1,81 +1,260 @@
 package io.berth.daemon.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.events.EventBus;
+import io.berth.daemon.network.NetworkRecord;
+import io.berth.daemon.network.NetworkService;
+import io.berth.errdefs.ForbiddenException;
+import io.berth.errdefs.InvalidArgumentException;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
-import io.berth.errdefs.NotFoundException;
-import io.berth.network.BridgeNetwork;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Read-only view of the three built-in networks (bridge, host, none) so {@code docker network
- * ls/inspect} work; user-defined networks are a later issue and are refused clearly.
+ * The Engine API's {@code /networks} endpoints: list, inspect, create, remove, prune, and
+ * connect/disconnect of containers, for the bridge driver.
  */
 public final class NetworkRoutes {
-  private static final List<String> BUILTIN = List.of("bridge", "host", "none");
-  private final BridgeNetwork bridge;
+  private static final Set<String> FILTERS = Set.of("name", "id", "label", "driver", "type", "scope", "dangling");
+  private final NetworkService networks;
   private final ContainerService containers;
+  private final EventBus events;
 
-  public NetworkRoutes(BridgeNetwork bridge, ContainerService containers) {
-    this.bridge = bridge;
+  public NetworkRoutes(NetworkService networks, ContainerService containers, EventBus events) {
+    this.networks = networks;
     this.containers = containers;
+    this.events = events;
   }
 
   public void register(Router r) {
-    r.add("GET", "/networks", (q, s) -> {
-      ArrayNode out = Json.array();
-      BUILTIN.forEach(n -> out.add(network(n)));
-      Json.send(s, 200, out);
+    r.add("GET", "/networks", this::list);
+    r.add("GET", "/networks/{id}", (q, s) -> Json.send(s, 200, view(networks.find(q.param("id")))));
+    r.add("POST", "/networks/create", this::create);
+    r.add("POST", "/networks/prune", this::prune);
+    r.add("DELETE", "/networks/{id}", (q, s) -> {
+      remove(networks.find(q.param("id")));
+      s.send(204, null, new byte[0]);
     });
-    r.add("GET", "/networks/{id}", this::inspect);
-    r.add("POST", "/networks/create", (q, s) -> {
-      throw new io.berth.errdefs.InvalidArgumentException(
-          "user-defined networks are not supported yet; use the default bridge network");
+    r.add("POST", "/networks/{id}/connect", (q, s) -> {
+      ObjectNode body = Json.body(q);
+      containers.connect(container(body), networks.find(q.param("id")), body.get("EndpointConfig"));
+      s.send(200, null, new byte[0]);
+    });
+    r.add("POST", "/networks/{id}/disconnect", (q, s) -> {
+      ObjectNode body = Json.body(q);
+      containers.disconnect(container(body), networks.find(q.param("id")));
+      s.send(200, null, new byte[0]);
     });
   }
 
-  private void inspect(HttpRequest q, HttpResponse s) {
-    String id = q.param("id");
-    if (!BUILTIN.contains(id)) {
-      throw new NotFoundException("network " + id + " not found");
+  private static String container(ObjectNode body) {
+    String c = body.path("Container").asText("");
+    if (c.isEmpty()) {
+      throw new InvalidArgumentException("no container specified (Container)");
     }
-    Json.send(s, 200, network(id));
+    return c;
   }
 
-  private ObjectNode network(String name) {
+  private void create(HttpRequest q, HttpResponse s) throws IOException {
+    ObjectNode body = Json.body(q);
+    JsonNode ipam = body.path("IPAM");
+    if (!ipam.path("Driver").asText("default").equals("default") && !ipam.path("Driver").asText().isEmpty()) {
+      throw new InvalidArgumentException("IPAM driver " + ipam.path("Driver").asText() + " is not supported (default)");
+    }
+    List<JsonNode> v4 = new ArrayList<>();
+    for (JsonNode c : ipam.path("Config")) {
+      if (c.path("Subnet").asText("").contains(":")) {
+        throw new InvalidArgumentException("IPv6 subnets are not supported yet: " + c.path("Subnet").asText());
+      }
+      v4.add(c);
+    }
+    if (v4.size() > 1) {
+      throw new InvalidArgumentException("only one IPv4 subnet per network is supported, got " + v4.size());
+    }
+    if (body.path("EnableIPv6").asBoolean(false)) {
+      throw new InvalidArgumentException("IPv6 networks are not supported yet");
+    }
+    JsonNode c = v4.isEmpty() ? Json.object() : v4.getFirst();
+    NetworkRecord r = networks.create(new NetworkService.CreateRequest(
+        body.path("Name").asText(""), body.path("Driver").asText("bridge"),
+        text(c, "Subnet"), text(c, "Gateway"), text(c, "IPRange"),
+        body.path("Internal").asBoolean(false), body.path("Attachable").asBoolean(false),
+        strings(body.path("Labels"), "Labels"), strings(body.path("Options"), "Options")));
+    events.publish("network", "create", r.id(), Map.of("name", r.name(), "type", r.driver()));
+    ObjectNode out = Json.object();
+    out.put("Id", r.id());
+    out.put("Warning", "");
+    Json.send(s, 201, out);
+  }
+
+  private static String text(JsonNode n, String field) {
+    String v = n.path(field).asText("");
+    return v.isEmpty() ? null : v;
+  }
+
+  private static Map<String, String> strings(JsonNode n, String what) {
+    Map<String, String> out = new HashMap<>();
+    if (n.isMissingNode() || n.isNull()) {
+      return out;
+    }
+    if (!n.isObject()) {
+      throw new InvalidArgumentException(what + " must be an object of strings");
+    }
+    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
+  }
+
+  private void remove(NetworkRecord r) {
+    if (!r.userDefined()) {
+      throw new ForbiddenException(r.name() + " is a pre-defined network and cannot be removed");
+    }
+    List<String> users = attached(r).stream().map(c -> c.name).toList();
+    if (!users.isEmpty()) {
+      throw new ForbiddenException("error while removing network: network " + r.name() + " id " + r.id()
+          + " has active endpoints (" + String.join(", ", users) + ")");
+    }
+    networks.remove(r);
+    events.publish("network", "destroy", r.id(), Map.of("name", r.name(), "type", r.driver()));
+  }
+
+  /** Running containers with an endpoint on the network. */
+  private List<Container> attached(NetworkRecord r) {
+    List<Container> out = new ArrayList<>();
+    for (Container c : containers.repository().all()) {
+      Container.NetworkAttachment a = c.networks == null ? null : c.networks.get(r.name());
+      boolean legacyBridge = r.name().equals(NetworkRecord.BRIDGE) && (c.networks == null || c.networks.isEmpty())
+          && c.endpoint != null;
+      if ((a != null && a.endpoint() != null) || legacyBridge) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private void list(HttpRequest q, HttpResponse s) {
+    JsonNode f = ContainerRoutes.filtersJson(q.query("filters"));
+    f.fieldNames().forEachRemaining(k -> {
+      if (!FILTERS.contains(k)) {
+        throw new InvalidArgumentException("invalid filter '" + k + "'");
+      }
+    });
+    ArrayNode out = Json.array();
+    for (NetworkRecord r : networks.list()) {
+      if (matches(r, f)) {
+        out.add(view(r));
+      }
+    }
+    Json.send(s, 200, out);
+  }
+
+  private void prune(HttpRequest q, HttpResponse s) {
+    JsonNode f = ContainerRoutes.filtersJson(q.query("filters"));
+    ObjectNode out = Json.object();
+    ArrayNode deleted = out.putArray("NetworksDeleted");
+    for (NetworkRecord r : networks.list()) {
+      if (r.userDefined() && matchesLabels(r, values(f, "label")) && attached(r).isEmpty()) {
+        remove(r);
+        deleted.add(r.name());
+      }
+    }
+    Json.send(s, 200, out);
+  }
+
+  /** Docker sends filter values as a list or as a map of value to true. */
+  static List<String> values(JsonNode filters, String key) {
+    JsonNode v = filters.path(key);
+    List<String> out = new ArrayList<>();
+    if (v.isArray()) {
+      v.forEach(x -> out.add(x.asText()));
+    } else if (v.isObject()) {
+      v.fieldNames().forEachRemaining(out::add);
+    }
+    return out;
+  }
+
+  private boolean matches(NetworkRecord r, JsonNode f) {
+    List<String> names = values(f, "name");
+    if (!names.isEmpty() && names.stream().noneMatch(n -> r.name().contains(n))) {
+      return false;
+    }
+    List<String> ids = values(f, "id");
+    if (!ids.isEmpty() && ids.stream().noneMatch(i -> r.id().startsWith(i))) {
+      return false;
+    }
+    List<String> drivers = values(f, "driver");
+    if (!drivers.isEmpty() && !drivers.contains(r.driver())) {
+      return false;
+    }
+    List<String> types = values(f, "type");
+    if (!types.isEmpty() && !types.contains(r.userDefined() ? "custom" : "builtin")) {
+      return false;
+    }
+    List<String> dangling = values(f, "dangling");
+    if (!dangling.isEmpty()) {
+      boolean unused = r.userDefined() && attached(r).isEmpty();
+      if (unused != (dangling.contains("true") || dangling.contains("1"))) {
+        return false;
+      }
+    }
+    return matchesLabels(r, values(f, "label"));
+  }
+
+  private static boolean matchesLabels(NetworkRecord r, List<String> labels) {
+    for (String l : labels) {
+      int eq = l.indexOf('=');
+      String k = eq < 0 ? l : l.substring(0, eq);
+      if (!r.labels().containsKey(k) || (eq >= 0 && !r.labels().get(k).equals(l.substring(eq + 1)))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private ObjectNode view(NetworkRecord r) {
     ObjectNode o = Json.object();
-    o.put("Name", name);
-    o.put("Id", name);
-    o.put("Created", "0001-01-01T00:00:00Z");
+    o.put("Name", r.name());
+    o.put("Id", r.id());
+    o.put("Created", r.created());
     o.put("Scope", "local");
-    o.put("Driver", name.equals("none") ? "null" : name);
+    o.put("Driver", r.driver());
+    o.put("EnableIPv4", true);
     o.put("EnableIPv6", false);
     ObjectNode ipam = o.putObject("IPAM");
     ipam.put("Driver", "default");
+    ipam.putNull("Options");
     ArrayNode cfg = ipam.putArray("Config");
-    if (name.equals("bridge")) {
-      cfg.addObject().put("Subnet", bridge.subnet()).put("Gateway", bridge.gateway());
-    }
-    o.put("Internal", false);
-    o.put("Attachable", false);
-    o.put("Ingress", false);
-    ObjectNode cs = o.putObject("Containers");
-    if (name.equals("bridge")) {
-      for (Container c : containers.repository().all()) {
-        if (c.endpoint != null) {
-          cs.putObject(c.id).put("Name", c.name).put("EndpointID", c.id)
-              .put("MacAddress", c.endpoint.mac())
-              .put("IPv4Address", c.endpoint.ip() + "/" + c.endpoint.prefixLength()).put("IPv6Address", "");
-        }
+    if (r.subnet() != null) {
+      ObjectNode c = cfg.addObject().put("Subnet", r.subnet()).put("Gateway", r.gateway());
+      if (r.ipRange() != null) {
+        c.put("IPRange", r.ipRange());
       }
-      o.putObject("Options").put("com.docker.network.bridge.name", bridge.bridgeName());
-    } else {
-      o.putObject("Options");
     }
-    o.putObject("Labels");
+    o.put("Internal", r.internal());
+    o.put("Attachable", r.attachable());
+    o.put("Ingress", false);
+    o.putObject("ConfigFrom").put("Network", "");
+    o.put("ConfigOnly", false);
+    ObjectNode cs = o.putObject("Containers");
+    for (Container c : attached(r)) {
+      Container.NetworkAttachment a = c.networks == null ? null : c.networks.get(r.name());
+      var ep = a != null && a.endpoint() != null ? a.endpoint() : c.endpoint;
+      cs.putObject(c.id).put("Name", c.name).put("EndpointID", c.id)
+          .put("MacAddress", ep.mac())
+          .put("IPv4Address", ep.ip() + "/" + ep.prefixLength()).put("IPv6Address", "");
+    }
+    ObjectNode opts = o.putObject("Options");
+    r.options().forEach(opts::put);
+    ObjectNode labels = o.putObject("Labels");
+    r.labels().forEach(labels::put);
     return o;
   }
 }

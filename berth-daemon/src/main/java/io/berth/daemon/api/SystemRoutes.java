@@ -252,7 +252,7 @@ public final class SystemRoutes {
     }
     o.put("LayersSize", layers);
     ArrayNode cs = o.putArray("Containers");
-    ContainerViews views = new ContainerViews(java.time.Clock.systemUTC(), null);
+    ContainerViews views = new ContainerViews(java.time.Clock.systemUTC(), containers.networks());
     for (Container c : containers.repository().all()) {
       ObjectNode entry = views.listEntry(c, snapshotter.usage(c.id));
       entry.put("SizeRootFs", 0);

@@ -24,13 +24,32 @@ public final class Container {
   public ObjectNode config;
   public ObjectNode hostConfig;
   public ContainerState state = new ContainerState();
+  /** The endpoint on the first (primary) network while running: published ports go there. */
   public BridgeNetwork.Endpoint endpoint;
+  /**
+   * Networks by name in attach order (the first is the primary one), as create/connect asked;
+   * each endpoint is set while the container runs. Empty for host/none mode and for records
+   * written before networks existed (those are on the default bridge).
+   */
+  public java.util.LinkedHashMap<String, NetworkAttachment> networks = new java.util.LinkedHashMap<>();
   public List<BridgeNetwork.PortBinding> ports = new ArrayList<>();
   public List<MountPoint> mounts = new ArrayList<>();
   public String logPath;
   public String resolvConfPath;
   public String hostsPath;
   public String hostnamePath;
+
+  /**
+   * One network membership: {@code aliases} are its network-scoped DNS names, {@code ipv4Address}
+   * the address asked for with --ip (null for any).
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record NetworkAttachment(String networkId, List<String> aliases, String ipv4Address,
+      BridgeNetwork.Endpoint endpoint) {
+    public NetworkAttachment withEndpoint(BridgeNetwork.Endpoint ep) {
+      return new NetworkAttachment(networkId, aliases, ipv4Address, ep);
+    }
+  }
 
   /** A resolved mount, as inspect's Mounts shows it. */
   @JsonIgnoreProperties(ignoreUnknown = true)

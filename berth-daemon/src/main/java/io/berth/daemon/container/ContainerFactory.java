@@ -165,10 +165,6 @@ public final class ContainerFactory {
       throw new InvalidArgumentException(
           "conflicting options: cannot specify both --restart and --rm");
     }
-    String mode = hc.path("NetworkMode").asText("default");
-    if (!Set.of("", "default", "bridge", "host", "none").contains(mode)) {
-      throw new io.berth.errdefs.NotFoundException("network " + mode + " not found");
-    }
     for (Iterator<Map.Entry<String, JsonNode>> it = hc.path("PortBindings").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       PortSpecs.parseContainerPort(e.getKey());

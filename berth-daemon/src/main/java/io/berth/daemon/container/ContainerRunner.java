@@ -29,11 +29,11 @@ final class ContainerRunner {
   private final ContainerPaths paths;
   private final Snapshotter snapshotter;
   private final ContainerRuntime runtime;
-  private final BridgeNetwork network;
+  private final ContainerNetworks network;
   private final MountPlanner mounts;
 
   ContainerRunner(ContainerPaths paths, Snapshotter snapshotter,
-      ContainerRuntime runtime, BridgeNetwork network, MountPlanner mounts) {
+      ContainerRuntime runtime, ContainerNetworks network, MountPlanner mounts) {
     this.paths = paths;
     this.snapshotter = snapshotter;
     this.runtime = runtime;
@@ -51,29 +51,28 @@ final class ContainerRunner {
       snapshotter.mount(c.id, rootfs);
       mounted = true;
       List<MountSpec> specs = new ArrayList<>(mounts.plan(c, rootfs));
-      String mode = c.hostConfig.path("NetworkMode").asText("default");
+      String mode = ContainerNetworks.mode(c);
       String netns = null;
-      java.util.concurrent.CompletableFuture<Endpoint> endpoint = null;
+      java.util.concurrent.CompletableFuture<Void> endpoint = null;
       if (mode.equals("host")) {
         netns = "host";
       } else if (!mode.equals("none")) {
-        // the namespace must exist for runc create; the veth only before runc start: set it up
-        // while runc creates the container
-        netns = network.createNamespace(c.id);
+        // the namespace must exist for runc create; the veths only before runc start: set them
+        // up while runc creates the container
+        netns = network.createNamespace(c);
         connected = true;
         endpoint = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<Endpoint> f = endpoint;
+        java.util.concurrent.CompletableFuture<Void> f = endpoint;
         Thread.ofVirtual().start(() -> {
           try {
-            Endpoint ep = network.connect(c.id, null);
-            c.ports = network.publish(ep, requestedPorts(c));
-            f.complete(ep);
+            network.attachAll(c, requestedPorts(c));
+            f.complete(null);
           } catch (RuntimeException e) {
             f.completeExceptionally(e);
           }
         });
       }
-      SandboxFiles.write(c, paths.dir(c.id), null);
+      SandboxFiles.write(c, paths.dir(c.id), null, network.usesDns(c));
       if (!mode.equals("host")) {
         specs.add(new MountSpec("/etc/hosts", "bind", c.hostsPath, List.of("rbind", "rprivate", "rw")));
         specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, List.of("rbind", "rprivate", "rw")));
@@ -85,12 +84,12 @@ final class ContainerRunner {
         runtime.create(spec(c, rootfs, specs, netns), stateDir, paths.log(c.id));
       } finally {
         if (endpoint != null) {
-          c.endpoint = awaitEndpoint(endpoint);
+          awaitEndpoint(endpoint);
         }
       }
       if (c.endpoint != null) {
         // same inode as the bind mount: the container sees its address in /etc/hosts
-        SandboxFiles.write(c, paths.dir(c.id), c.endpoint.ip());
+        SandboxFiles.write(c, paths.dir(c.id), c.endpoint.ip(), network.usesDns(c));
       }
       return runtime.start(c.id);
     } catch (RuntimeException e) {
@@ -101,9 +100,7 @@ final class ContainerRunner {
         // best effort
       }
       if (connected) {
-        network.disconnect(c.id);
-        c.endpoint = null;
-        c.ports = new ArrayList<>();
+        network.detachAll(c);
       }
       if (mounted) {
         snapshotter.unmount(rootfs);
@@ -112,9 +109,9 @@ final class ContainerRunner {
     }
   }
 
-  private static Endpoint awaitEndpoint(java.util.concurrent.CompletableFuture<Endpoint> f) {
+  private static void awaitEndpoint(java.util.concurrent.CompletableFuture<Void> f) {
     try {
-      return f.join();
+      f.join();
     } catch (java.util.concurrent.CompletionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : e;
     }
@@ -124,10 +121,10 @@ final class ContainerRunner {
   void teardown(Container c) {
     // the three undo steps are independent (the process is gone): run them side by side
     Thread net = null;
-    if (c.endpoint != null) {
+    if (ContainerNetworks.bridged(c)) {
       net = Thread.ofVirtual().start(() -> {
         try {
-          network.disconnect(c.id);
+          network.detachAll(c);
         } catch (RuntimeException e) {
           LOG.warn("network cleanup of {}: {}", c.id, e.getMessage());
         }

@@ -5,7 +5,7 @@ import io.berth.daemon.events.EventBus;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.errdefs.BerthException;
 import io.berth.errdefs.ConflictException;
-import io.berth.network.BridgeNetwork;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.runtime.ContainerRuntime;
 import io.berth.store.image.ImageStore;
 import io.berth.store.snapshot.Snapshotter;
@@ -44,9 +44,10 @@ public final class ContainerService {
   private final ExitWaiters waiters = new ExitWaiters();
   private final Map<String, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
   private volatile HealthMonitor health;
+  private final ContainerNetworks networks;
 
   public ContainerService(ContainerRepository repo, ImageStore images, Snapshotter snapshotter,
-      ContainerRuntime runtime, BridgeNetwork network, VolumeStore volumes, ContainerPaths paths,
+      ContainerRuntime runtime, ContainerNetworks network, VolumeStore volumes, ContainerPaths paths,
       EventBus events, Clock clock) {
     this.repo = repo;
     this.images = images;
@@ -57,6 +58,7 @@ public final class ContainerService {
     this.events = events;
     this.clock = clock;
     this.factory = new ContainerFactory(images, new NameGenerator(repo::nameTaken));
+    this.networks = network;
     this.runner = new ContainerRunner(paths, snapshotter, runtime, network, new MountPlanner(volumes));
   }
 
@@ -82,6 +84,7 @@ public final class ContainerService {
 
   public Container create(String name, ObjectNode body) {
     Container c = factory.create(name, body);
+    c.networks = networks.plan(c.hostConfig, body.get("NetworkingConfig"));
     repo.add(c);
     try {
       Files.createDirectories(paths.dir(c.id));
@@ -447,7 +450,7 @@ public final class ContainerService {
    * Live restore: re-attaches to containers that kept running while the daemon was away and
    * processes the exits that happened meanwhile (so restart policies still apply).
    */
-  public void recover(BridgeNetwork network) {
+  public void recover() {
     for (Container c : repo.all()) {
       synchronized (c) {
         if (!c.state.running()) {
@@ -458,7 +461,7 @@ public final class ContainerService {
         exits.put(c.id, exit);
         if (c.endpoint != null) {
           try {
-            network.restore(c.endpoint, c.ports);
+            networks.restore(c);
           } catch (RuntimeException e) {
             LOG.warn("restoring network of {}: {}", c.name, e.getMessage());
           }
@@ -492,6 +495,34 @@ public final class ContainerService {
 
   public EventBus events() {
     return events;
+  }
+
+  public ContainerNetworks networks() {
+    return networks;
+  }
+
+  /** {@code network connect}: attaches at once when the container runs, else on its next start. */
+  public void connect(String ref, io.berth.daemon.network.NetworkRecord network, JsonNode endpointConfig) {
+    Container c = repo.get(ref);
+    synchronized (c) {
+      networks.connect(c, network, endpointConfig, c.state.running());
+      repo.save(c);
+    }
+    emitNetwork(c, network, "connect");
+  }
+
+  /** {@code network disconnect}. */
+  public void disconnect(String ref, io.berth.daemon.network.NetworkRecord network) {
+    Container c = repo.get(ref);
+    synchronized (c) {
+      networks.disconnect(c, network);
+      repo.save(c);
+    }
+    emitNetwork(c, network, "disconnect");
+  }
+
+  private void emitNetwork(Container c, io.berth.daemon.network.NetworkRecord n, String action) {
+    events.publish("network", action, n.id(), Map.of("container", c.id, "name", n.name(), "type", "bridge"));
   }
 
   /** Paths of the container's log for the logs endpoint. */

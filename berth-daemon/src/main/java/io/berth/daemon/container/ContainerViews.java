@@ -16,9 +16,9 @@ import java.util.Iterator;
  */
 public final class ContainerViews {
   private final Clock clock;
-  private final BridgeNetwork network;
+  private final ContainerNetworks network;
 
-  public ContainerViews(Clock clock, BridgeNetwork network) {
+  public ContainerViews(Clock clock, ContainerNetworks network) {
     this.clock = clock;
     this.network = network;
   }
@@ -116,19 +116,42 @@ public final class ContainerViews {
     ns.put("Gateway", ep == null ? "" : ep.gateway());
     ns.put("MacAddress", ep == null ? "" : ep.mac());
     ns.put("EndpointID", ep == null ? "" : c.id);
+    // Docker fills the top-level address fields for the default bridge only
+    boolean onDefault = ep != null && network.of(c).containsKey(io.berth.daemon.network.NetworkRecord.BRIDGE)
+        && ep.equals(network.of(c).get(io.berth.daemon.network.NetworkRecord.BRIDGE).endpoint());
+    if (!onDefault) {
+      ns.put("IPAddress", "").put("IPPrefixLen", 0).put("Gateway", "").put("MacAddress", "").put("EndpointID", "");
+    }
     ObjectNode nets = ns.putObject("Networks");
-    String mode = c.hostConfig.path("NetworkMode").asText("default");
-    String netName = mode.equals("default") || mode.isEmpty() ? "bridge" : mode;
-    ObjectNode n = nets.putObject(netName);
-    n.putNull("IPAMConfig");
-    n.putNull("Links");
-    n.putNull("Aliases");
-    n.put("NetworkID", netName);
-    n.put("EndpointID", ep == null ? "" : c.id);
-    n.put("Gateway", ep == null ? "" : ep.gateway());
-    n.put("IPAddress", ep == null ? "" : ep.ip());
-    n.put("IPPrefixLen", ep == null ? 0 : ep.prefixLength());
-    n.put("MacAddress", ep == null ? "" : ep.mac());
+    for (var e : network.of(c).entrySet()) {
+      Container.NetworkAttachment a = e.getValue();
+      BridgeNetwork.Endpoint aep = a.endpoint();
+      ObjectNode n = nets.putObject(e.getKey());
+      if (a.ipv4Address() == null) {
+        n.putNull("IPAMConfig");
+      } else {
+        n.putObject("IPAMConfig").put("IPv4Address", a.ipv4Address());
+      }
+      n.putNull("Links");
+      ArrayNode aliases = n.putArray("Aliases");
+      a.aliases().forEach(aliases::add);
+      n.put("NetworkID", a.networkId());
+      n.put("EndpointID", aep == null ? "" : endpointId(c, a));
+      n.put("Gateway", aep == null ? "" : aep.gateway());
+      n.put("IPAddress", aep == null ? "" : aep.ip());
+      n.put("IPPrefixLen", aep == null ? 0 : aep.prefixLength());
+      n.put("MacAddress", aep == null ? "" : aep.mac());
+      ArrayNode dnsNames = n.putArray("DNSNames");
+      if (!e.getKey().equals(io.berth.daemon.network.NetworkRecord.BRIDGE)) {
+        dnsNames.add(c.name);
+        a.aliases().forEach(dnsNames::add);
+        dnsNames.add(c.shortId());
+      }
+    }
+    if (nets.isEmpty()) {
+      String mode = ContainerNetworks.mode(c);
+      nets.putObject(mode).put("NetworkID", "").put("EndpointID", "").put("IPAddress", "");
+    }
     return ns;
   }
 
@@ -248,8 +271,18 @@ public final class ContainerViews {
     return s == null ? "" : s;
   }
 
-  /** The network's name and subnet, for info/inspect of the default network. */
-  public BridgeNetwork network() {
+  /** Stable per (container, network): the endpoint's id in inspect output. */
+  static String endpointId(Container c, Container.NetworkAttachment a) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+          .digest((c.id + "/" + a.networkId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public ContainerNetworks networks() {
     return network;
   }
 }

@@ -15,7 +15,8 @@ import java.util.List;
 final class SandboxFiles {
   private SandboxFiles() {}
 
-  static void write(Container c, Path dir, String ip) {
+  /** @param embeddedDns the container is on a user-defined network: its resolver is 127.0.0.11 */
+  static void write(Container c, Path dir, String ip, boolean embeddedDns) {
     String hostname = c.config.path("Hostname").asText(c.shortId());
     String domain = c.config.path("Domainname").asText("");
     StringBuilder hosts = new StringBuilder();
@@ -40,7 +41,7 @@ final class SandboxFiles {
       Path hostnamePath = dir.resolve("hostname");
       Files.writeString(hostsPath, hosts);
       Files.writeString(hostnamePath, hostname + "\n");
-      Files.writeString(resolvPath, resolvConf(c));
+      Files.writeString(resolvPath, resolvConf(c, embeddedDns));
       c.hostsPath = hostsPath.toString();
       c.resolvConfPath = resolvPath.toString();
       c.hostnamePath = hostnamePath.toString();
@@ -53,7 +54,7 @@ final class SandboxFiles {
    * The host's resolvers minus loopback ones (unreachable from the container's namespace),
    * falling back to public resolvers as Docker does; --dns/--dns-search/--dns-option win.
    */
-  private static String resolvConf(Container c) throws IOException {
+  private static String resolvConf(Container c, boolean embeddedDns) throws IOException {
     List<String> servers = new ArrayList<>();
     List<String> other = new ArrayList<>();
     for (var d : c.hostConfig.path("Dns")) {
@@ -74,7 +75,15 @@ final class SandboxFiles {
         }
       }
     }
-    if (servers.isEmpty()) {
+    if (embeddedDns) {
+      // Docker's embedded resolver address: names of the networks' containers, the rest forwarded
+      servers.clear();
+      servers.add("127.0.0.11");
+      other.removeIf(o -> o.startsWith("options"));
+      if (c.hostConfig.path("DnsOptions").isEmpty()) {
+        other.add("options ndots:0");
+      }
+    } else if (servers.isEmpty()) {
       servers.add("8.8.8.8");
       servers.add("8.8.4.4");
     }

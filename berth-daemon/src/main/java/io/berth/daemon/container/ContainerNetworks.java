@@ -1,0 +1,270 @@
+package io.berth.daemon.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.daemon.container.Container.NetworkAttachment;
+import io.berth.daemon.network.NetworkRecord;
+import io.berth.daemon.network.NetworkService;
+import io.berth.errdefs.ConflictException;
+import io.berth.errdefs.ForbiddenException;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.network.BridgeNetwork;
+import io.berth.network.BridgeNetwork.Attach;
+import io.berth.network.BridgeNetwork.Endpoint;
+import io.berth.network.BridgeNetwork.PortBinding;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A container's memberships in networks: which networks it asked for at create (validated
+ * there), attaching them all when it starts (eth0 on the first, eth1... on the others) and
+ * detaching on exit, and {@code network connect/disconnect} while it runs or not.
+ */
+public final class ContainerNetworks {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerNetworks.class);
+  private final NetworkService networks;
+  private volatile Dns dns = Dns.NONE;
+
+  /** The embedded DNS server's hooks (attach when the namespace is ready, detach before it goes). */
+  public interface Dns {
+    Dns NONE = new Dns() {
+      @Override
+      public void attach(Container c) {}
+
+      @Override
+      public void detach(Container c) {}
+    };
+
+    void attach(Container c);
+
+    void detach(Container c);
+  }
+
+  public ContainerNetworks(NetworkService networks) {
+    this.networks = networks;
+  }
+
+  public void dns(Dns dns) {
+    this.dns = dns;
+  }
+
+  public NetworkService service() {
+    return networks;
+  }
+
+  /** The network mode a container record resolves to: host, none, or a bridged one. */
+  static String mode(Container c) {
+    String mode = c.hostConfig.path("NetworkMode").asText("default");
+    return mode.isEmpty() || mode.equals("default") ? NetworkRecord.BRIDGE : mode;
+  }
+
+  static boolean bridged(Container c) {
+    String m = mode(c);
+    return !m.equals(NetworkRecord.HOST) && !m.equals(NetworkRecord.NONE);
+  }
+
+  /**
+   * The memberships a create request asks for: HostConfig.NetworkMode first, then any other
+   * NetworkingConfig.EndpointsConfig entries, each checked to exist and to be usable.
+   */
+  LinkedHashMap<String, NetworkAttachment> plan(ObjectNode hostConfig, JsonNode networkingConfig) {
+    String mode = hostConfig.path("NetworkMode").asText("default");
+    if (mode.isEmpty() || mode.equals("default")) {
+      mode = NetworkRecord.BRIDGE;
+    }
+    if (mode.startsWith("container:")) {
+      throw new InvalidArgumentException("network mode " + mode + " (sharing another container's network) is not supported yet");
+    }
+    JsonNode endpoints = networkingConfig == null ? null : networkingConfig.path("EndpointsConfig");
+    LinkedHashMap<String, NetworkAttachment> out = new LinkedHashMap<>();
+    NetworkRecord primary = networks.find(mode);
+    if (!primary.bridged()) {
+      if (endpoints != null && endpoints.size() > 1) {
+        throw new InvalidArgumentException("container cannot be connected to host or none network and others");
+      }
+      hostConfig.put("NetworkMode", primary.name());
+      return out;
+    }
+    hostConfig.put("NetworkMode", primary.name().equals(NetworkRecord.BRIDGE) ? "bridge" : primary.name());
+    out.put(primary.name(), attachment(primary, endpointConfig(endpoints, mode, primary)));
+    if (endpoints != null) {
+      for (var it = endpoints.fields(); it.hasNext(); ) {
+        var e = it.next();
+        NetworkRecord r = networks.find(e.getKey());
+        if (out.containsKey(r.name())) {
+          continue;
+        }
+        if (!r.bridged()) {
+          throw new InvalidArgumentException("container cannot be connected to host or none network and others");
+        }
+        out.put(r.name(), attachment(r, e.getValue()));
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode endpointConfig(JsonNode endpoints, String mode, NetworkRecord r) {
+    if (endpoints == null) {
+      return null;
+    }
+    for (String key : List.of(mode, r.name(), r.id())) {
+      if (endpoints.has(key)) {
+        return endpoints.get(key);
+      }
+    }
+    return null;
+  }
+
+  private static NetworkAttachment attachment(NetworkRecord r, JsonNode cfg) {
+    List<String> aliases = new ArrayList<>();
+    String ip = null;
+    if (cfg != null) {
+      cfg.path("Aliases").forEach(a -> {
+        if (!a.asText().isEmpty() && !aliases.contains(a.asText())) {
+          aliases.add(a.asText());
+        }
+      });
+      ip = cfg.path("IPAMConfig").path("IPv4Address").asText("");
+      ip = ip.isEmpty() ? null : ip;
+    }
+    if (!r.userDefined() && !aliases.isEmpty()) {
+      throw new InvalidArgumentException("network-scoped alias is supported only for containers in user defined networks");
+    }
+    if (!r.userDefined() && ip != null) {
+      throw new InvalidArgumentException("user specified IP address is supported on user defined networks only");
+    }
+    return new NetworkAttachment(r.id(), List.copyOf(aliases), ip, null);
+  }
+
+  /** Memberships of a record, reading records older than networks as "on the default bridge". */
+  LinkedHashMap<String, NetworkAttachment> of(Container c) {
+    if (c.networks == null) {
+      c.networks = new LinkedHashMap<>();
+    }
+    if (c.networks.isEmpty() && mode(c).equals(NetworkRecord.BRIDGE)) {
+      c.networks.put(NetworkRecord.BRIDGE, new NetworkAttachment(networks.defaultBridge().id(), List.of(), null, c.endpoint));
+    }
+    return c.networks;
+  }
+
+  /** Creates the namespace runc will put the container in (before any veth exists). */
+  String createNamespace(Container c) {
+    return networks.driver(networks.defaultBridge()).createNamespace(c.id);
+  }
+
+  /**
+   * Connects every network (eth0 on the first, which gets the default route and the published
+   * ports), then the DNS server. On failure what was attached is undone by {@link #detachAll}.
+   */
+  void attachAll(Container c, List<PortBinding> requestedPorts) {
+    int index = 0;
+    for (Map.Entry<String, NetworkAttachment> e : new ArrayList<>(of(c).entrySet())) {
+      NetworkRecord r = networks.find(e.getValue().networkId());
+      BridgeNetwork d = networks.driver(r);
+      Endpoint ep = d.connect(c.id, new Attach(e.getValue().ipv4Address(), "eth" + index, index == 0));
+      c.networks.put(e.getKey(), e.getValue().withEndpoint(ep));
+      if (index == 0) {
+        c.endpoint = ep;
+        c.ports = d.publish(ep, requestedPorts);
+      }
+      index++;
+    }
+    if (usesDns(c)) {
+      dns.attach(c);
+    }
+  }
+
+  /** Undoes {@link #attachAll} (and {@link #createNamespace}); safe to repeat. */
+  void detachAll(Container c) {
+    dns.detach(c);
+    for (NetworkAttachment a : of(c).values()) {
+      try {
+        NetworkRecord r = networks.find(a.networkId());
+        networks.driver(r).detach(c.id);
+      } catch (RuntimeException e) {
+        LOG.warn("detaching {} from network {}: {}", c.id, a.networkId(), e.getMessage());
+      }
+    }
+    c.networks.replaceAll((name, a) -> a.withEndpoint(null));
+    networks.driver(networks.defaultBridge()).deleteNamespace(c.id);
+    c.endpoint = null;
+    c.ports = new ArrayList<>();
+  }
+
+  /** Live restore: re-registers the endpoints of a container that kept running. */
+  void restore(Container c) {
+    boolean first = true;
+    for (NetworkAttachment a : of(c).values()) {
+      if (a.endpoint() != null) {
+        networks.driver(networks.find(a.networkId())).restore(a.endpoint(), first ? c.ports : List.of());
+      }
+      first = false;
+    }
+    if (usesDns(c)) {
+      dns.attach(c);
+    }
+  }
+
+  /** True when one of the container's networks is user-defined (those have DNS). */
+  boolean usesDns(Container c) {
+    return of(c).values().stream().anyMatch(a -> {
+      try {
+        return networks.find(a.networkId()).userDefined();
+      } catch (RuntimeException e) {
+        return false;
+      }
+    });
+  }
+
+  /** {@code network connect}: recorded, and attached at once when the container runs. */
+  void connect(Container c, NetworkRecord r, JsonNode endpointConfig, boolean running) {
+    if (!r.bridged() || !bridged(c)) {
+      throw new ForbiddenException("container cannot be disconnected from host network or connected to host network");
+    }
+    if (of(c).containsKey(r.name())) {
+      throw new ForbiddenException("endpoint with name " + c.name + " already exists in network " + r.name());
+    }
+    NetworkAttachment a = attachment(r, endpointConfig);
+    if (running) {
+      int index = 0;
+      for (NetworkAttachment x : c.networks.values()) {
+        if (x.endpoint() != null && x.endpoint().ifName() != null) {
+          index = Math.max(index, Integer.parseInt(x.endpoint().ifName().substring(3)) + 1);
+        } else {
+          index++;
+        }
+      }
+      Endpoint ep = networks.driver(r).connect(c.id, new Attach(a.ipv4Address(), "eth" + index, c.networks.isEmpty()));
+      a = a.withEndpoint(ep);
+    }
+    boolean hadDns = running && usesDns(c);
+    c.networks.put(r.name(), a);
+    if (running && !hadDns && usesDns(c)) {
+      dns.attach(c);
+    }
+  }
+
+  /** {@code network disconnect}. */
+  void disconnect(Container c, NetworkRecord r) {
+    NetworkAttachment a = of(c).get(r.name());
+    if (a == null) {
+      throw new ConflictException("container " + c.id + " is not connected to network " + r.name());
+    }
+    if (a.endpoint() != null) {
+      networks.driver(r).detach(c.id);
+      if (a.endpoint().equals(c.endpoint)) {
+        c.endpoint = null;
+        c.ports = new ArrayList<>();
+      }
+    }
+    c.networks.remove(r.name());
+    if (c.networks.isEmpty()) {
+      // docker keeps such a container with network mode none-like behaviour; so do we
+      c.hostConfig.put("NetworkMode", NetworkRecord.NONE);
+    }
+  }
+}
