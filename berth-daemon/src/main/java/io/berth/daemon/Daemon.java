@@ -176,7 +176,8 @@ public final class Daemon implements AutoCloseable {
     if (registry != null) {
       registry.close();
     }
-    for (String host : config.hosts()) {
+    // a daemon that never got its pid file must not take the running one's sockets away
+    for (String host : pidfile == null ? java.util.List.<String>of() : config.hosts()) {
       if (host.startsWith("unix://")) {
         try {
           Files.deleteIfExists(Path.of(host.substring("unix://".length())));

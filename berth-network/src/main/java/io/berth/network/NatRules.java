@@ -66,9 +66,14 @@ final class NatRules {
       sb.append("    iifname ").append(br).append(" oifname != ").append(br).append(" drop comment \"internal\"\n");
       sb.append("    oifname ").append(br).append(" iifname != ").append(br).append(" drop comment \"internal\"\n");
     } else {
+      // published ports stay reachable from every network (a bare "ct status != dnat" would
+      // compare the whole status word, not the bit)
+      if (!isolateFrom.isEmpty()) {
+        sb.append("    iifname ").append(br).append(" ct status dnat accept comment \"published ports\"\n");
+      }
       for (String other : isolateFrom) {
         sb.append("    iifname ").append(br).append(" oifname ").append(Nft.quote(other))
-            .append(" oifname != ").append(br).append(" ct status != dnat drop comment \"isolation\"\n");
+            .append(" oifname != ").append(br).append(" drop comment \"isolation\"\n");
       }
     }
     sb.append(ForeignForward.acceptRules(bridge).stream().map(r -> "    " + r + "\n").reduce("", String::concat))

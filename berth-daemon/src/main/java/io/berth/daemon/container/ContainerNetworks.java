@@ -72,10 +72,8 @@ public final class ContainerNetworks {
    * NetworkingConfig.EndpointsConfig entries, each checked to exist and to be usable.
    */
   LinkedHashMap<String, NetworkAttachment> plan(ObjectNode hostConfig, JsonNode networkingConfig) {
-    String mode = hostConfig.path("NetworkMode").asText("default");
-    if (mode.isEmpty() || mode.equals("default")) {
-      mode = NetworkRecord.BRIDGE;
-    }
+    String asked = hostConfig.path("NetworkMode").asText("default");
+    String mode = asked.isEmpty() || asked.equals("default") ? NetworkRecord.BRIDGE : asked;
     if (mode.startsWith("container:")) {
       throw new InvalidArgumentException("network mode " + mode + " (sharing another container's network) is not supported yet");
     }
@@ -90,10 +88,13 @@ public final class ContainerNetworks {
       return out;
     }
     hostConfig.put("NetworkMode", primary.name().equals(NetworkRecord.BRIDGE) ? "bridge" : primary.name());
-    out.put(primary.name(), attachment(primary, endpointConfig(endpoints, mode, primary)));
+    out.put(primary.name(), attachment(primary, endpointConfig(endpoints, asked, mode, primary)));
     if (endpoints != null) {
       for (var it = endpoints.fields(); it.hasNext(); ) {
         var e = it.next();
+        if (e.getKey().equals(asked) || e.getKey().equals("default")) {
+          continue; // the docker CLI names the primary network as it was given
+        }
         NetworkRecord r = networks.find(e.getKey());
         if (out.containsKey(r.name())) {
           continue;
@@ -107,11 +108,11 @@ public final class ContainerNetworks {
     return out;
   }
 
-  private static JsonNode endpointConfig(JsonNode endpoints, String mode, NetworkRecord r) {
+  private static JsonNode endpointConfig(JsonNode endpoints, String asked, String mode, NetworkRecord r) {
     if (endpoints == null) {
       return null;
     }
-    for (String key : List.of(mode, r.name(), r.id())) {
+    for (String key : List.of(asked, mode, r.name(), r.id())) {
       if (endpoints.has(key)) {
         return endpoints.get(key);
       }

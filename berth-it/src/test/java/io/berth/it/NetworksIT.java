@@ -1,0 +1,179 @@
+package io.berth.it;
+
+import static io.berth.it.TestDaemon.IMAGE;
+import static io.berth.it.TestDaemon.check;
+import static io.berth.it.TestDaemon.docker;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * User-defined bridge networks through the stock docker CLI: the network verbs, containers on
+ * several networks, isolation, internal networks, published ports on a user network, and what
+ * is left on the host (bridges, nft tables) after removal.
+ */
+class NetworksIT {
+  @BeforeAll
+  static void daemon() {
+    TestDaemon.ensure();
+  }
+
+  @AfterEach
+  void cleanup() {
+    for (String id : docker("ps", "-aq").out().split("\\s+")) {
+      if (!id.isBlank()) {
+        docker("rm", "-f", id);
+      }
+    }
+    for (String n : docker("network", "ls", "--filter", "type=custom", "-q").out().split("\\s+")) {
+      if (!n.isBlank()) {
+        docker("network", "rm", n);
+      }
+    }
+  }
+
+  private static String ip(String container, String network) {
+    Exec.Result r = docker("inspect", "-f", "{{(index .NetworkSettings.Networks \"" + network + "\").IPAddress}}", container);
+    check(r, "inspect");
+    return r.out().trim();
+  }
+
+  private static boolean ping(String from, String ip) {
+    return docker("exec", from, "ping", "-c", "1", "-W", "1", ip).exit() == 0;
+  }
+
+  @Test
+  void createListInspectAndRemove() {
+    String id = docker("network", "create", "--subnet", "10.123.0.0/24", "--gateway", "10.123.0.254",
+        "--ip-range", "10.123.0.64/26", "--label", "team=blue", "-o", "com.example.x=1", "itnet").out().trim();
+    assertThat(id).hasSize(64);
+    Exec.Result r = docker("network", "ls", "--format", "{{.Name}} {{.Driver}} {{.Scope}}", "--filter", "label=team=blue");
+    assertThat(r.out().trim()).isEqualTo("itnet bridge local");
+    assertThat(docker("network", "ls", "--format", "{{.Name}}").out()).contains("bridge", "host", "none", "itnet");
+    r = docker("network", "inspect", "-f",
+        "{{.Id}} {{(index .IPAM.Config 0).Subnet}} {{(index .IPAM.Config 0).Gateway}} {{(index .IPAM.Config 0).IPRange}} {{.Labels.team}} {{.Internal}}",
+        "itnet");
+    assertThat(r.out().trim()).isEqualTo(id + " 10.123.0.0/24 10.123.0.254 10.123.0.64/26 blue false");
+    String bridge = "br-" + id.substring(0, 12);
+    assertThat(Exec.sh("ip link show " + bridge).exit()).isZero();
+    assertThat(Exec.sh("ip -o -4 addr show dev " + bridge).out()).contains("10.123.0.254/24");
+
+    check(docker("run", "-d", "--name", "c1", "--network", "itnet", IMAGE, "sleep", "1000"), "run");
+    String addr = ip("c1", "itnet");
+    assertThat(addr).startsWith("10.123.0.");
+    int last = Integer.parseInt(addr.substring(addr.lastIndexOf('.') + 1));
+    assertThat(last).as("from the ip-range").isBetween(64, 127);
+    check(docker("run", "-d", "--name", "c2", "--network", "itnet", "--ip", "10.123.0.9", IMAGE, "sleep", "1000"), "run --ip");
+    assertThat(ip("c2", "itnet")).isEqualTo("10.123.0.9");
+    assertThat(ping("c2", addr)).isTrue();
+
+    r = docker("network", "rm", "itnet");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("has active endpoints");
+    docker("rm", "-f", "c1", "c2");
+    check(docker("network", "rm", "itnet"), "rm");
+    assertThat(Exec.sh("ip link show " + bridge).exit()).isNotZero();
+    assertThat(Exec.sh("nft list tables").out()).doesNotContain(id.substring(0, 12));
+  }
+
+  @Test
+  void badRequestsAreRefusedAndLeaveNothing() {
+    check(docker("network", "create", "--subnet", "10.124.0.0/24", "one"), "create");
+    Exec.Result r = docker("network", "create", "one");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("already exists");
+    r = docker("network", "create", "--subnet", "10.124.0.128/25", "two");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("overlaps");
+    r = docker("network", "create", "--subnet", "10.125.0.0/24", "--gateway", "10.126.0.1", "three");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).containsIgnoringCase("gateway"); // the docker CLI checks it first; berth's API too
+    r = docker("network", "rm", "bridge");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("pre-defined");
+    r = docker("run", "--pull", "never", "--name", "lost", "--network", "nosuchnet", IMAGE, "true");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("network nosuchnet not found");
+    assertThat(docker("ps", "-aq").out()).isBlank();
+    r = TestDaemon.berth("run", "--rm", "--network-alias", "x", IMAGE, "true"); // the docker CLI refuses it itself
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("user defined networks");
+    assertThat(docker("network", "ls", "--format", "{{.Name}}").out().lines().toList())
+        .containsExactlyInAnyOrder("bridge", "host", "none", "one");
+  }
+
+  @Test
+  void networksAreIsolatedAndAContainerOnTwoReachesBoth() {
+    check(docker("network", "create", "na"), "create");
+    check(docker("network", "create", "nb"), "create");
+    check(docker("run", "-d", "--name", "ca", "--network", "na", IMAGE, "sleep", "1000"), "run");
+    check(docker("run", "-d", "--name", "cb", "--network", "nb", IMAGE, "sleep", "1000"), "run");
+    check(docker("run", "-d", "--name", "cd", IMAGE, "sleep", "1000"), "run on default bridge");
+    assertThat(ping("ca", ip("cb", "nb"))).as("na -> nb").isFalse();
+    assertThat(ping("cb", ip("ca", "na"))).as("nb -> na").isFalse();
+    assertThat(ping("cd", ip("ca", "na"))).as("default bridge -> na").isFalse();
+
+    check(docker("network", "connect", "--alias", "bee", "na", "cb"), "connect");
+    Exec.Result r = docker("exec", "cb", "ip", "-o", "-4", "addr");
+    assertThat(r.out()).contains("eth0").contains("eth1");
+    assertThat(ping("cb", ip("ca", "na"))).isTrue();
+    assertThat(docker("inspect", "-f", "{{json (index .NetworkSettings.Networks \"na\").Aliases}}", "cb").out())
+        .contains("bee");
+    assertThat(docker("network", "inspect", "-f", "{{range .Containers}}{{.Name}} {{end}}", "na").out())
+        .contains("ca").contains("cb");
+
+    check(docker("network", "disconnect", "na", "cb"), "disconnect");
+    assertThat(docker("exec", "cb", "ip", "-o", "-4", "addr").out()).doesNotContain("eth1");
+    assertThat(ping("cb", ip("ca", "na"))).isFalse();
+
+    // stop and start: the container comes back on the same networks
+    check(docker("network", "connect", "na", "cb"), "connect stopped later");
+    check(docker("stop", "-t", "0", "cb"), "stop");
+    check(docker("start", "cb"), "start");
+    assertThat(docker("inspect", "-f", "{{len .NetworkSettings.Networks}}", "cb").out().trim()).isEqualTo("2");
+    assertThat(ping("cb", ip("ca", "na"))).isTrue();
+  }
+
+  @Test
+  void internalNetworkHasNoWayOut() {
+    check(docker("network", "create", "--internal", "closed"), "create");
+    assertThat(docker("network", "inspect", "-f", "{{.Internal}}", "closed").out().trim()).isEqualTo("true");
+    check(docker("run", "-d", "--name", "i1", "--network", "closed", IMAGE, "sleep", "1000"), "run");
+    check(docker("run", "-d", "--name", "i2", "--network", "closed", IMAGE, "sleep", "1000"), "run");
+    assertThat(ping("i1", ip("i2", "closed"))).isTrue();
+    assertThat(docker("exec", "i1", "ip", "route").out()).doesNotContain("default");
+    String gw = TestDaemon.docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "bridge").out().trim();
+    assertThat(ping("i1", gw)).as("reaching another network's gateway").isFalse();
+    Exec.Result r = docker("run", "--rm", "--network", "closed", "-p", "18099:80", IMAGE, "true");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("internal");
+  }
+
+  @Test
+  void publishedPortOnAUserNetworkAnswersOnTheHost() throws Exception {
+    check(docker("network", "create", "pub"), "create");
+    check(docker("run", "-d", "--name", "web", "--network", "pub", "-p", "8080", IMAGE,
+        "sh", "-c", "mkdir -p /www && echo served-from-pub > /www/index.html && httpd -f -p 8080 -h /www"), "run");
+    String port = docker("inspect", "-f", "{{(index (index .NetworkSettings.Ports \"8080/tcp\") 0).HostPort}}", "web")
+        .out().trim();
+    String body = "";
+    for (int i = 0; i < 50 && !body.contains("served-from-pub"); i++) {
+      body = Exec.run(java.util.Map.of(), null, 10, List.of("curl", "-s", "http://127.0.0.1:" + port + "/")).out();
+      Thread.sleep(100);
+    }
+    assertThat(body).contains("served-from-pub");
+    // a container on another network cannot reach it directly, but can through the published port
+    String hostIp = Exec.sh("ip -o route get 198.51.100.1 | sed -n 's/.* src \\([0-9.]*\\).*/\\1/p'").out().trim();
+    assertThat(hostIp).isNotEmpty();
+    check(docker("network", "create", "other"), "create");
+    check(docker("run", "-d", "--name", "probe", "--network", "other", IMAGE, "sleep", "1000"), "run");
+    assertThat(ping("probe", ip("web", "pub"))).isFalse();
+    Exec.Result r = docker("exec", "probe", "timeout", "5", "wget", "-q", "-O", "-", "http://" + hostIp + ":" + port + "/");
+    assertThat(r.out()).contains("served-from-pub");
+    check(docker("rm", "-f", "web"), "rm");
+    assertThat(Exec.sh("nft list ruleset").out()).doesNotContain("dport " + port + " ");
+  }
+}
