@@ -176,4 +176,26 @@ class NetworksIT {
     check(docker("rm", "-f", "web"), "rm");
     assertThat(Exec.sh("nft list ruleset").out()).doesNotContain("dport " + port + " ");
   }
+
+  @Test
+  void legacyLinksOnTheDefaultBridge() {
+    check(docker("run", "-d", "--name", "db", "-e", "SECRET=s3", "--expose", "5432", IMAGE, "sleep", "1000"), "run db");
+    String dbIp = ip("db", "bridge");
+    Exec.Result r = docker("run", "--rm", "--name", "app", "--link", "db:dbalias", IMAGE,
+        "sh", "-c", "cat /etc/hosts; env | sort; ping -c 1 -W 1 dbalias >/dev/null && echo PING-OK");
+    check(r, "run --link");
+    assertThat(r.out()).contains(dbIp + "\tdbalias ")
+        .contains("DBALIAS_PORT=tcp://" + dbIp + ":5432")
+        .contains("DBALIAS_PORT_5432_TCP_ADDR=" + dbIp)
+        .contains("DBALIAS_PORT_5432_TCP_PROTO=tcp")
+        .contains("DBALIAS_NAME=/app/dbalias")
+        .contains("DBALIAS_ENV_SECRET=s3")
+        .contains("PING-OK");
+    check(docker("stop", "-t", "0", "db"), "stop db");
+    r = docker("run", "--rm", "--link", "db", IMAGE, "true");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("non running container");
+    r = docker("run", "--rm", "--link", "nosuch:x", IMAGE, "true");
+    assertThat(r.exit()).isNotZero();
+  }
 }

@@ -62,6 +62,11 @@ public final class ContainerNetworks {
     return mode.isEmpty() || mode.equals("default") ? NetworkRecord.BRIDGE : mode;
   }
 
+  static boolean onDefaultBridge(Container c) {
+    return c.networks == null || c.networks.isEmpty() ? mode(c).equals(NetworkRecord.BRIDGE)
+        : c.networks.containsKey(NetworkRecord.BRIDGE);
+  }
+
   static boolean bridged(Container c) {
     String m = mode(c);
     return !m.equals(NetworkRecord.HOST) && !m.equals(NetworkRecord.NONE);

@@ -31,9 +31,12 @@ final class ContainerRunner {
   private final ContainerRuntime runtime;
   private final ContainerNetworks network;
   private final MountPlanner mounts;
+  private final java.util.function.Function<String, Container> lookup;
 
   ContainerRunner(ContainerPaths paths, Snapshotter snapshotter,
-      ContainerRuntime runtime, ContainerNetworks network, MountPlanner mounts) {
+      ContainerRuntime runtime, ContainerNetworks network, MountPlanner mounts,
+      java.util.function.Function<String, Container> lookup) {
+    this.lookup = lookup;
     this.paths = paths;
     this.snapshotter = snapshotter;
     this.runtime = runtime;
@@ -52,6 +55,9 @@ final class ContainerRunner {
       mounted = true;
       List<MountSpec> specs = new ArrayList<>(mounts.plan(c, rootfs));
       String mode = ContainerNetworks.mode(c);
+      // links only mean something on the default bridge; on user networks names come from DNS
+      Links.Resolved links = ContainerNetworks.onDefaultBridge(c) ? Links.resolve(c, lookup)
+          : new Links.Resolved(List.of(), List.of());
       String netns = null;
       java.util.concurrent.CompletableFuture<Void> endpoint = null;
       if (mode.equals("host")) {
@@ -72,7 +78,7 @@ final class ContainerRunner {
           }
         });
       }
-      SandboxFiles.write(c, paths.dir(c.id), null, network.usesDns(c));
+      SandboxFiles.write(c, paths.dir(c.id), null, network.usesDns(c), links.hostLines());
       if (!mode.equals("host")) {
         specs.add(new MountSpec("/etc/hosts", "bind", c.hostsPath, List.of("rbind", "rprivate", "rw")));
         specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, List.of("rbind", "rprivate", "rw")));
@@ -81,7 +87,7 @@ final class ContainerRunner {
       c.logPath = paths.log(c.id).toString();
       runtime.delete(c.id, stateDir, true);
       try {
-        runtime.create(spec(c, rootfs, specs, netns), stateDir, paths.log(c.id));
+        runtime.create(spec(c, rootfs, specs, netns, links.env()), stateDir, paths.log(c.id));
       } finally {
         if (endpoint != null) {
           awaitEndpoint(endpoint);
@@ -89,7 +95,7 @@ final class ContainerRunner {
       }
       if (c.endpoint != null) {
         // same inode as the bind mount: the container sees its address in /etc/hosts
-        SandboxFiles.write(c, paths.dir(c.id), c.endpoint.ip(), network.usesDns(c));
+        SandboxFiles.write(c, paths.dir(c.id), c.endpoint.ip(), network.usesDns(c), links.hostLines());
       }
       return runtime.start(c.id);
     } catch (RuntimeException e) {
@@ -174,7 +180,9 @@ final class ContainerRunner {
     return out;
   }
 
-  private ContainerSpec spec(Container c, Path rootfs, List<MountSpec> mounts, String netns) {
+  private ContainerSpec spec(Container c, Path rootfs, List<MountSpec> mounts, String netns, List<String> linkEnv) {
+    List<String> env = new ArrayList<>(linkEnv);
+    env.addAll(ContainerFactory.strings(c.config.get("Env"))); // the container's own win (later entries)
     ObjectNode hc = c.hostConfig;
     List<String> argv = new ArrayList<>();
     argv.add(c.path);
@@ -194,7 +202,7 @@ final class ContainerRunner {
         c.name,
         rootfs,
         argv,
-        ContainerFactory.strings(c.config.get("Env")),
+        env,
         c.config.path("WorkingDir").asText(""),
         c.config.path("User").asText(""),
         c.config.path("Hostname").asText(c.shortId()),

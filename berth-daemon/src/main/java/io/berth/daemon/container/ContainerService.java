@@ -59,7 +59,7 @@ public final class ContainerService {
     this.clock = clock;
     this.factory = new ContainerFactory(images, new NameGenerator(repo::nameTaken));
     this.networks = network;
-    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, new MountPlanner(volumes));
+    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, new MountPlanner(volumes), repo::get);
   }
 
   public void healthMonitor(HealthMonitor monitor) {
@@ -85,6 +85,7 @@ public final class ContainerService {
   public Container create(String name, ObjectNode body) {
     Container c = factory.create(name, body);
     c.networks = networks.plan(c.hostConfig, body.get("NetworkingConfig"));
+    Links.parse(c.hostConfig).forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
     repo.add(c);
     try {
       Files.createDirectories(paths.dir(c.id));

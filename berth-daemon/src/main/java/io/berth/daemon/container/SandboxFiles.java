@@ -16,7 +16,7 @@ final class SandboxFiles {
   private SandboxFiles() {}
 
   /** @param embeddedDns the container is on a user-defined network: its resolver is 127.0.0.11 */
-  static void write(Container c, Path dir, String ip, boolean embeddedDns) {
+  static void write(Container c, Path dir, String ip, boolean embeddedDns, List<String> linkHosts) {
     String hostname = c.config.path("Hostname").asText(c.shortId());
     String domain = c.config.path("Domainname").asText("");
     StringBuilder hosts = new StringBuilder();
@@ -30,6 +30,7 @@ final class SandboxFiles {
         hosts.append(kv[1]).append('\t').append(kv[0]).append('\n');
       }
     }
+    linkHosts.forEach(l -> hosts.append(l).append('\n'));
     if (ip != null) {
       hosts.append(ip).append('\t').append(hostname)
           .append(domain.isEmpty() ? "" : " " + hostname + "." + domain).append('\n');
