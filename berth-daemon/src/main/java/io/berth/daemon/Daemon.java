@@ -79,6 +79,8 @@ public final class Daemon implements AutoCloseable {
     ContainerService containers = new ContainerService(new ContainerRepository(stores.metadata()),
         stores.images(), stores.snapshotter(), runtime, containerNetworks, volumes, paths, events, clock);
     containers.healthMonitor(new HealthMonitor(containers, clock));
+    containerNetworks.dns(new io.berth.daemon.container.ContainerDns(containers.repository(), networkService,
+        Path.of("/etc/resolv.conf")));
     containers.recover();
 
     DaemonInfo info = DaemonInfo.gather(config.dataRoot(), runtime.version());

@@ -198,4 +198,36 @@ class NetworksIT {
     r = docker("run", "--rm", "--link", "nosuch:x", IMAGE, "true");
     assertThat(r.exit()).isNotZero();
   }
+
+  @Test
+  void embeddedDnsResolvesNamesAndAliasesOfTheSameNetworkOnly() throws Exception {
+    check(docker("network", "create", "shop"), "create");
+    check(docker("network", "create", "elsewhere"), "create");
+    check(docker("run", "-d", "--name", "config", "--network", "shop", "--network-alias", "config-server",
+        IMAGE, "sleep", "1000"), "run");
+    check(docker("run", "-d", "--name", "api1", "--network", "shop", "--network-alias", "api", IMAGE, "sleep", "1000"), "run");
+    check(docker("run", "-d", "--name", "api2", "--network", "shop", "--network-alias", "api", IMAGE, "sleep", "1000"), "run");
+    check(docker("run", "-d", "--name", "stranger", "--network", "elsewhere", IMAGE, "sleep", "1000"), "run");
+    String config = ip("config", "shop");
+    Exec.Result r = docker("run", "--rm", "--network", "shop", IMAGE, "sh", "-c",
+        "cat /etc/resolv.conf; nslookup config-server; nslookup config; nslookup config.shop; nslookup api; nslookup stranger");
+    assertThat(r.out()).contains("nameserver 127.0.0.11");
+    assertThat(r.out().split("Name:\\s+config-server\\s+Address: " + java.util.regex.Pattern.quote(config), -1)).hasSize(2);
+    assertThat(r.out()).contains("Name:\tconfig\nAddress: " + config)
+        .contains("Name:\tconfig.shop\nAddress: " + config)
+        .contains(ip("api1", "shop")).contains(ip("api2", "shop"))
+        .doesNotContain(ip("stranger", "elsewhere"));
+    // names work for ping and wget, as an application would use them
+    assertThat(docker("exec", "api1", "ping", "-c", "1", "-W", "1", "config-server").exit()).isZero();
+    // the default bridge has no names
+    assertThat(docker("run", "--rm", IMAGE, "nslookup", "config").out()).doesNotContain(config);
+
+    // names survive a daemon restart (the containers keep running)
+    TestDaemon.kill9();
+    TestDaemon.start();
+    assertThat(docker("exec", "api2", "nslookup", "config-server").out()).contains(config);
+    // a stopped container's name is gone
+    check(docker("stop", "-t", "0", "config"), "stop");
+    assertThat(docker("exec", "api2", "nslookup", "config-server").out()).doesNotContain(config);
+  }
 }

@@ -1,0 +1,149 @@
+package io.berth.daemon.container;
+
+import io.berth.daemon.container.Container.NetworkAttachment;
+import io.berth.daemon.network.NetworkRecord;
+import io.berth.daemon.network.NetworkService;
+import io.berth.network.dns.EmbeddedDns;
+import io.berth.network.dns.NameResolver;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Names as Docker's embedded DNS gives them: from a container, every running container that
+ * shares one of its user-defined networks answers to its name, its short id, its network
+ * aliases (compose service names are aliases) and {@code name.network}; the default bridge has
+ * no names. Also attaches and detaches the DNS server as containers start and stop.
+ */
+public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerDns.class);
+  private final ContainerRepository repo;
+  private final NetworkService networks;
+  private final EmbeddedDns server;
+
+  public ContainerDns(ContainerRepository repo, NetworkService networks, Path hostResolvConf) {
+    this.repo = repo;
+    this.networks = networks;
+    this.server = new EmbeddedDns(this, hostResolvConf);
+  }
+
+  @Override
+  public void attach(Container c) {
+    if (c.endpoint == null) {
+      return;
+    }
+    try {
+      server.attach(c.id, Path.of(c.endpoint.netnsPath()));
+    } catch (IOException e) {
+      // the container runs without names rather than not at all; say why
+      LOG.warn("embedded DNS for {} not available: {}", c.name, e.getMessage());
+    }
+  }
+
+  @Override
+  public void detach(Container c) {
+    server.detach(c.id);
+  }
+
+  private Optional<Container> byId(String id) {
+    return repo.all().stream().filter(c -> c.id.equals(id)).findFirst();
+  }
+
+  /** The user-defined networks (by name) the container is attached to right now. */
+  private List<String> userNetworks(Container c) {
+    List<String> out = new ArrayList<>();
+    if (c.networks == null) {
+      return out;
+    }
+    for (Map.Entry<String, NetworkAttachment> e : c.networks.entrySet()) {
+      if (e.getValue().endpoint() != null && !e.getKey().equals(NetworkRecord.BRIDGE)) {
+        out.add(e.getKey());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<List<Inet4Address>> lookup(String containerId, String name) {
+    Container self = byId(containerId).orElse(null);
+    if (self == null) {
+      return Optional.empty();
+    }
+    List<Inet4Address> found = new ArrayList<>();
+    for (String net : userNetworks(self)) {
+      for (Container c : repo.all()) {
+        NetworkAttachment a = c.networks == null ? null : c.networks.get(net);
+        if (a == null || a.endpoint() == null || !c.state.running()) {
+          continue;
+        }
+        if (answersTo(c, a, net, name)) {
+          try {
+            Inet4Address ip = (Inet4Address) InetAddress.getByName(a.endpoint().ip());
+            if (!found.contains(ip)) {
+              found.add(ip);
+            }
+          } catch (IOException e) {
+            // an endpoint always holds a literal address
+          }
+        }
+      }
+    }
+    return found.isEmpty() ? Optional.empty() : Optional.of(found);
+  }
+
+  private static boolean answersTo(Container c, NetworkAttachment a, String net, String name) {
+    String n = c.name.toLowerCase(Locale.ROOT);
+    if (name.equals(n) || name.equals(n + "." + net.toLowerCase(Locale.ROOT)) || name.equals(c.shortId())) {
+      return true;
+    }
+    return a.aliases().stream().anyMatch(al -> al.toLowerCase(Locale.ROOT).equals(name));
+  }
+
+  @Override
+  public Optional<String> reverse(String containerId, Inet4Address address) {
+    Container self = byId(containerId).orElse(null);
+    if (self == null) {
+      return Optional.empty();
+    }
+    String ip = address.getHostAddress();
+    for (String net : userNetworks(self)) {
+      for (Container c : repo.all()) {
+        NetworkAttachment a = c.networks == null ? null : c.networks.get(net);
+        if (a != null && a.endpoint() != null && a.endpoint().ip().equals(ip)) {
+          return Optional.of(c.name + "." + net);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean mayForward(String containerId) {
+    Container self = byId(containerId).orElse(null);
+    if (self == null || self.networks == null) {
+      return false;
+    }
+    for (NetworkAttachment a : self.networks.values()) {
+      try {
+        if (!networks.find(a.networkId()).internal()) {
+          return true;
+        }
+      } catch (RuntimeException e) {
+        // the network is gone
+      }
+    }
+    return false;
+  }
+
+  public void close() {
+    server.close();
+  }
+}
