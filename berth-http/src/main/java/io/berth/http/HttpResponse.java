@@ -37,10 +37,14 @@ public final class HttpResponse {
    */
   public void sendFile(int status, String contentType, java.nio.channels.FileChannel file, long position, long length) {
     OutputStream body = fixed(status, contentType, length);
-    if (head || length == 0) {
+    if (head) {
       return;
     }
     try {
+      if (length == 0) {
+        body.close(); // flushes the headers: nothing else will
+        return;
+      }
       if (raw != null) {
         out.flush();
         long done = 0;

@@ -64,6 +64,18 @@ class RegistryConformanceTest {
   }
 
   @Test
+  void anEmptyBlobIsServedCompletely() throws Exception {
+    Digest d = reg.pushBlob("team/app", new byte[0]);
+    // twice on one connection: the empty body must not leave the headers unsent
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<byte[]> r = reg.send("GET", "/v2/team/app/blobs/" + d);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEmpty();
+      assertThat(r.headers().firstValueAsLong("Content-Length")).hasValue(0);
+    }
+  }
+
+  @Test
   void chunkedUploadResumesFromTheReportedOffset() throws Exception {
     byte[] blob = new byte[10_000];
     Arrays.fill(blob, (byte) 7);

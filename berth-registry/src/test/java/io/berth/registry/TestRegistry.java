@@ -34,6 +34,7 @@ final class TestRegistry implements AutoCloseable {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(b::header);
+    b.timeout(java.time.Duration.ofSeconds(30)); // a response the server never finishes fails, not hangs
     return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
