@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * The {@code filters} query of container list and prune: {@code {"status":["running"],
  * "label":["a=b"]}} (or the older {@code {"status":{"running":true}}} form). Values of one key
- * are alternatives; different keys must all match, as in Docker.
+ * are alternatives, except labels, which must all be present; different keys must all match,
+ * as in Docker.
  */
 final class ContainerFilters {
   private static final Set<String> KEYS = Set.of("id", "name", "status", "label", "ancestor",
@@ -59,6 +60,13 @@ final class ContainerFilters {
 
   boolean matches(Container c) {
     for (Map.Entry<String, List<String>> f : filters.entrySet()) {
+      if (f.getKey().equals("label")) {
+        // label filters all have to match (moby's MatchKVList); other keys' values are alternatives
+        if (!f.getValue().stream().allMatch(v -> matchOne(c, "label", v))) {
+          return false;
+        }
+        continue;
+      }
       boolean any = false;
       for (String v : f.getValue()) {
         if (matchOne(c, f.getKey(), v)) {
