@@ -80,6 +80,7 @@ public final class Main implements Runnable {
     ImageCommands.register(cl, cli);
     VolumeCommands.register(cl, cli);
     io.berth.cli.commands.NetworkCommands.register(cl, cli);
+    io.berth.cli.compose.ComposeCommand.register(cl, cli);
     io.berth.cli.commands.RegistryCommands.register(cl, cli);
     io.berth.cli.commands.LoginCommands.register(cl, cli);
     io.berth.cli.commands.ImageCommands.registerBuild(cl, cli);

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
  * prints the build's output as docker's classic builder does.
  */
 @Command(name = "build", mixinStandardHelpOptions = true, description = "Build an image from a Dockerfile")
-final class BuildCommand extends Base {
+public final class BuildCommand extends Base {
   @Option(names = {"-t", "--tag"}, description = "Name and optionally a tag (name:tag); repeatable") List<String> tags = new ArrayList<>();
   @Option(names = {"-f", "--file"}, description = "Name of the Dockerfile (default: PATH/Dockerfile)") String file;
   @Option(names = "--build-arg", description = "Set build-time variables (KEY=VALUE)") List<String> buildArgs = new ArrayList<>();
@@ -63,11 +63,25 @@ final class BuildCommand extends Base {
       }
       dockerfile = root.relativize(f).toString();
     }
+    String id = build(cli, root, dockerfile, tags, pairs(buildArgs, "--build-arg"), pairs(labels, "--label"),
+        target, platform, noCache, quiet);
+    if (quiet && id != null) {
+      cli.out.println(id);
+    }
+    return id == null ? 1 : 0;
+  }
+
+  /**
+   * Sends {@code root} (minus .dockerignore'd files) to the daemon's classic builder and prints
+   * its output; returns the image id, or null when the build failed (the error was printed).
+   */
+  public static String build(Cli cli, Path root, String dockerfile, List<String> tags, Map<String, String> args,
+      Map<String, String> labels, String target, String platform, boolean noCache, boolean quiet) throws Exception {
     Map<String, Object> q = new LinkedHashMap<>();
     q.put("t", tags);
     q.put("dockerfile", dockerfile);
-    q.put("buildargs", JSON.writeValueAsString(pairs(buildArgs, "--build-arg")));
-    q.put("labels", JSON.writeValueAsString(pairs(labels, "--label")));
+    q.put("buildargs", JSON.writeValueAsString(args));
+    q.put("labels", JSON.writeValueAsString(labels));
     q.put("target", target);
     q.put("platform", platform);
     if (noCache) {
@@ -90,7 +104,7 @@ final class BuildCommand extends Base {
     });
     String id = null;
     boolean failed = false;
-    try (var r = api().send("POST", "/build" + ApiClient.query(q), in, "application/x-tar", Map.of())) {
+    try (var r = cli.client().send("POST", "/build" + ApiClient.query(q), in, "application/x-tar", Map.of())) {
       for (JsonNode line : Progress.lines(r.body())) {
         if (line.has("stream")) {
           cli.out.print(line.path("stream").asText());
@@ -104,10 +118,7 @@ final class BuildCommand extends Base {
       }
     }
     writer.join();
-    if (quiet && id != null) {
-      cli.out.println(id);
-    }
-    return failed || id == null ? 1 : 0;
+    return failed ? null : id;
   }
 
   private static Map<String, String> pairs(List<String> list, String flag) {
@@ -127,7 +138,6 @@ final class BuildCommand extends Base {
     return out;
   }
 
-  /** Writes the context as a tar: sorted, symlinks kept, excluded paths left out. */
   static void tar(Path root, DockerIgnore ignore, String dockerfile, OutputStream out) throws IOException {
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out); Stream<Path> s = Files.walk(root)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Docker's embedded DNS server for user-defined networks: every attached container gets UDP and
  * TCP sockets on 127.0.0.11:53 inside its own network namespace, answered here from what the
  * daemon knows ({@link NameResolver}): container names, aliases and service names of the
- * networks it shares, round robin when several containers answer to one name. Other names go
+ * networks it shares, in random order when several containers answer to one name. Other names go
  * to the host's resolvers. Because each container has its own sockets, the server always knows
  * who asks, without trusting source addresses.
  */
@@ -38,7 +37,6 @@ public final class EmbeddedDns implements AutoCloseable {
   private final NameResolver resolver;
   private final Upstreams upstreams;
   private final Map<String, NamespaceSockets.Pair> attached = new ConcurrentHashMap<>();
-  private final AtomicInteger rotation = new AtomicInteger();
 
   /** @param hostResolvConf where the upstream resolvers are read from (the host's /etc/resolv.conf) */
   public EmbeddedDns(NameResolver resolver, Path hostResolvConf) {
@@ -198,13 +196,16 @@ public final class EmbeddedDns implements AutoCloseable {
     }
   }
 
-  /** Round robin: each answer starts one further along the list. */
-  private List<Inet4Address> rotate(List<Inet4Address> in) {
+  /**
+   * Several containers behind one name come back in a random order each time, as Docker's
+   * resolver does: clients that take the first address then spread over all of them.
+   */
+  private static List<Inet4Address> rotate(List<Inet4Address> in) {
     if (in.size() < 2) {
       return in;
     }
     List<Inet4Address> out = new ArrayList<>(in);
-    java.util.Collections.rotate(out, -Math.floorMod(rotation.getAndIncrement(), out.size()));
+    java.util.Collections.shuffle(out, java.util.concurrent.ThreadLocalRandom.current());
     return out;
   }
 }

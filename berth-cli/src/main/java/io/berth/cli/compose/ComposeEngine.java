@@ -1,0 +1,315 @@
+package io.berth.cli.compose;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cli.Cli;
+import io.berth.cli.api.ApiClient;
+import io.berth.cli.api.ApiException;
+import io.berth.cli.commands.BuildCommand;
+import io.berth.compose.ComposeException;
+import io.berth.compose.ContainerBodies;
+import io.berth.compose.Project;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Brings a project's engine objects to what the compose file says, through the Engine API, as
+ * {@code docker compose} does: networks and volumes first, then services in dependency order,
+ * each waiting for its dependencies' conditions; unchanged containers (same config hash) are
+ * kept, changed ones recreated, surplus replicas removed.
+ */
+final class ComposeEngine {
+  private static final long WAIT_MS = 300_000;
+  private final Cli cli;
+  private final ApiClient api;
+  private final Project p;
+  private final ProjectObjects objects;
+
+  ComposeEngine(Cli cli, Project p) {
+    this.cli = cli;
+    this.api = cli.client();
+    this.p = p;
+    this.objects = new ProjectObjects(api, p.name());
+  }
+
+  ProjectObjects objects() {
+    return objects;
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private void status(String kind, String name, String what) {
+    cli.err.println(" " + kind + " " + name + "  " + what);
+  }
+
+  void ensureNetworksAndVolumes(Collection<String> services) throws IOException {
+    List<String> used = new ArrayList<>();
+    for (String s : services) {
+      p.service(s).path("networks").fieldNames().forEachRemaining(n -> {
+        if (!used.contains(n)) {
+          used.add(n);
+        }
+      });
+    }
+    for (String key : used) {
+      JsonNode n = p.network(key);
+      String name = p.networkName(key);
+      if (exists("/networks/" + enc(name))) {
+        continue;
+      }
+      if (n.path("external").asBoolean(false)) {
+        throw new ComposeException("network " + name + " declared as external, but could not be found");
+      }
+      api.post("/networks/create", ContainerBodies.networkBody(p, key)).close();
+      status("Network", name, "Created");
+    }
+    for (String key : p.volumeKeys()) {
+      String name = p.volumeName(key);
+      if (exists("/volumes/" + enc(name))) {
+        continue;
+      }
+      if (p.volume(key).path("external").asBoolean(false)) {
+        throw new ComposeException("external volume \"" + name + "\" not found");
+      }
+      api.post("/volumes/create", ContainerBodies.volumeBody(p, key)).close();
+      status("Volume", name, "Created");
+    }
+  }
+
+  private boolean exists(String path) throws IOException {
+    try (var r = api.get(path)) {
+      return true;
+    } catch (ApiException e) {
+      if (e.status() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Builds the services that have a build section (all when {@code always}, else only missing images). */
+  void build(Collection<String> services, boolean always, boolean noCache) throws Exception {
+    for (String s : services) {
+      JsonNode b = p.service(s).path("build");
+      if (b.isMissingNode()) {
+        continue;
+      }
+      String image = ContainerBodies.image(p, s);
+      if (!always && exists("/images/" + enc(image) + "/json")) {
+        continue;
+      }
+      cli.err.println(" Building " + s);
+      Map<String, String> args = new LinkedHashMap<>();
+      b.path("args").fields().forEachRemaining(e -> args.put(e.getKey(), e.getValue().asText()));
+      Map<String, String> labels = new LinkedHashMap<>();
+      b.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      String target = b.path("target").asText(null);
+      String id = BuildCommand.build(cli, Path.of(b.path("context").asText()), b.path("dockerfile").asText("Dockerfile"),
+          List.of(image), args, labels, target, null, noCache, false);
+      if (id == null) {
+        throw new ComposeException("failed to build service " + s);
+      }
+    }
+  }
+
+  /** Pulls images of services that have no build section and are missing (or all when {@code always}). */
+  void pull(Collection<String> services, boolean always) throws IOException {
+    for (String s : services) {
+      JsonNode svc = p.service(s);
+      if (!svc.has("image") || (svc.has("build") && !always)) {
+        continue;
+      }
+      String image = svc.get("image").asText();
+      if (!always && exists("/images/" + enc(image) + "/json")) {
+        continue;
+      }
+      cli.err.println(" Pulling " + s + " (" + image + ")");
+      String[] ref = splitTag(image);
+      try (var r = api.post("/images/create?fromImage=" + enc(ref[0]) + "&tag=" + enc(ref[1]), null)) {
+        for (JsonNode line : io.berth.cli.api.ApiClient.mapper().readerFor(JsonNode.class)
+            .<JsonNode>readValues(r.body()).readAll()) {
+          if (line.has("error")) {
+            throw new ComposeException("pulling " + image + " for service " + s + ": " + line.path("error").asText());
+          }
+        }
+      }
+    }
+  }
+
+  static String[] splitTag(String image) {
+    int at = image.indexOf('@');
+    if (at >= 0) {
+      return new String[] {image.substring(0, at), image.substring(at + 1)};
+    }
+    int colon = image.lastIndexOf(':');
+    if (colon > image.lastIndexOf('/')) {
+      return new String[] {image.substring(0, colon), image.substring(colon + 1)};
+    }
+    return new String[] {image, "latest"};
+  }
+
+  /** The up of one service: converge its replicas, then start them. */
+  void converge(String service, int replicas, boolean forceRecreate, boolean start) throws IOException {
+    waitForDependencies(service);
+    String hash = p.configHash(service);
+    List<JsonNode> existing = objects.containers(service, true, false);
+    for (JsonNode c : existing) {
+      int n = ProjectObjects.number(c);
+      String name = ProjectObjects.name(c);
+      boolean same = c.path("Labels").path(ContainerBodies.HASH).asText().equals(hash);
+      if (n > replicas || !same || forceRecreate) {
+        remove(c.path("Id").asText(), name, n > replicas ? "Removed" : "Recreate");
+      } else if (start && !c.path("State").asText().equals("running")) {
+        api.post("/containers/" + c.path("Id").asText() + "/start", null).close();
+        status("Container", name, "Started");
+      } else {
+        status("Container", name, "Running");
+      }
+    }
+    List<JsonNode> kept = objects.containers(service, true, false);
+    for (int n = 1; n <= replicas; n++) {
+      int number = n;
+      if (kept.stream().anyMatch(c -> ProjectObjects.number(c) == number)) {
+        continue;
+      }
+      String id = create(service, n, false, null);
+      String name = ContainerBodies.containerName(p, service, n, false);
+      status("Container", name, "Created");
+      if (start) {
+        api.post("/containers/" + id + "/start", null).close();
+        status("Container", name, "Started");
+      }
+    }
+  }
+
+  /** Creates one container of the service and connects its other networks; returns its id. */
+  String create(String service, int number, boolean oneoff, List<String> command) throws IOException {
+    ObjectNode body = ContainerBodies.containerBody(p, service, number, oneoff, command);
+    String name = ContainerBodies.containerName(p, service, number, oneoff);
+    String id;
+    try (var r = api.post("/containers/create?name=" + enc(name), body)) {
+      id = r.json().path("Id").asText();
+    }
+    JsonNode svc = p.service(service);
+    Iterator<String> nets = svc.path("networks").fieldNames();
+    if (nets.hasNext()) {
+      nets.next(); // the first is in the create body
+    }
+    while (nets.hasNext()) {
+      String key = nets.next();
+      ObjectNode connect = ApiClient.mapper().createObjectNode().put("Container", id);
+      connect.set("EndpointConfig", ContainerBodies.endpoint(svc, service, key));
+      api.post("/networks/" + enc(p.networkName(key)) + "/connect", connect).close();
+    }
+    return id;
+  }
+
+  void remove(String id, String name, String why) throws IOException {
+    try {
+      api.post("/containers/" + id + "/stop?t=10", null).close();
+    } catch (ApiException e) {
+      if (e.status() != 304 && e.status() != 404) {
+        throw e;
+      }
+    }
+    api.delete("/containers/" + id + "?force=1").close();
+    status("Container", name, why.equals("Recreate") ? "Recreated" : why);
+  }
+
+  /** Waits for every dependency of {@code service} to meet its condition. */
+  private void waitForDependencies(String service) throws IOException {
+    JsonNode deps = p.service(service).path("depends_on");
+    for (Iterator<Map.Entry<String, JsonNode>> it = deps.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> d = it.next();
+      String condition = d.getValue().path("condition").asText("service_started");
+      if (condition.equals("service_started")) {
+        continue;
+      }
+      for (JsonNode c : objects.containers(d.getKey(), true, false)) {
+        waitFor(ProjectObjects.name(c), c.path("Id").asText(), condition, service);
+      }
+    }
+  }
+
+  private void waitFor(String name, String id, String condition, String dependent) throws IOException {
+    long deadline = System.currentTimeMillis() + WAIT_MS;
+    boolean said = false;
+    while (System.currentTimeMillis() < deadline) {
+      JsonNode st;
+      try (var r = api.get("/containers/" + id + "/json")) {
+        st = r.json().path("State");
+      }
+      String status = st.path("Status").asText();
+      if (condition.equals("service_healthy")) {
+        String health = st.path("Health").path("Status").asText("");
+        if (health.equals("healthy")) {
+          status("Container", name, "Healthy");
+          return;
+        }
+        if (health.isEmpty()) {
+          throw new ComposeException("dependency " + name + " of " + dependent + " has no healthcheck but depends_on asks for service_healthy");
+        }
+        if (health.equals("unhealthy") || status.equals("exited")) {
+          throw new ComposeException("dependency failed to start: container " + name + " is unhealthy");
+        }
+      } else if (condition.equals("service_completed_successfully")) {
+        if (status.equals("exited") || status.equals("dead")) {
+          int code = st.path("ExitCode").asInt();
+          if (code != 0) {
+            throw new ComposeException("service " + name + " didn't complete successfully: exit " + code);
+          }
+          status("Container", name, "Exited");
+          return;
+        }
+      } else {
+        throw new ComposeException("unknown depends_on condition " + condition + " for " + dependent);
+      }
+      if (!said) {
+        status("Container", name, "Waiting");
+        said = true;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for " + name, e);
+      }
+    }
+    throw new ComposeException("timed out waiting for " + name + " (" + condition + ")");
+  }
+
+  /** {@code down}: containers, networks, and with {@code volumes} the project's volumes. */
+  void down(boolean volumes, boolean orphans) throws IOException {
+    for (JsonNode c : objects.containers(null, true, true)) {
+      String svc = c.path("Labels").path(ContainerBodies.SERVICE).asText();
+      if (!orphans && !p.serviceNames().contains(svc)) {
+        cli.err.println("WARN Found orphan container " + ProjectObjects.name(c) + " for this project;"
+            + " run down --remove-orphans to remove it");
+        continue;
+      }
+      remove(c.path("Id").asText(), ProjectObjects.name(c), "Removed");
+    }
+    for (JsonNode n : objects.networks()) {
+      String name = n.path("Name").asText();
+      api.delete("/networks/" + enc(name)).close();
+      status("Network", name, "Removed");
+    }
+    if (volumes) {
+      for (JsonNode v : objects.volumes()) {
+        String name = v.path("Name").asText();
+        api.delete("/volumes/" + enc(name)).close();
+        status("Volume", name, "Removed");
+      }
+    }
+  }
+}

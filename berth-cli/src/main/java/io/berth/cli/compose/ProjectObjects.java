@@ -1,0 +1,86 @@
+package io.berth.cli.compose;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.cli.api.ApiClient;
+import io.berth.compose.ContainerBodies;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Finds a project's engine objects by compose's labels, the only link between a compose file
+ * and what runs: containers (per service, replicas ordered by number), networks, volumes.
+ */
+final class ProjectObjects {
+  private final ApiClient api;
+  private final String project;
+
+  ProjectObjects(ApiClient api, String project) {
+    this.api = api;
+    this.project = project;
+  }
+
+  static String filter(String... labels) {
+    StringBuilder sb = new StringBuilder("{\"label\":[");
+    for (int i = 0; i < labels.length; i++) {
+      sb.append(i == 0 ? "" : ",").append('"').append(labels[i].replace("\"", "\\\"")).append('"');
+    }
+    sb.append("]}");
+    return URLEncoder.encode(sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** All containers of the project (one-off ones too when {@code oneoff}), by service and number. */
+  List<JsonNode> containers(String service, boolean all, boolean oneoff) throws IOException {
+    List<String> labels = new ArrayList<>(List.of(ContainerBodies.PROJECT + "=" + project));
+    if (service != null) {
+      labels.add(ContainerBodies.SERVICE + "=" + service);
+    }
+    List<JsonNode> out = new ArrayList<>();
+    try (var r = api.get("/containers/json?all=" + (all ? 1 : 0) + "&filters=" + filter(labels.toArray(String[]::new)))) {
+      for (JsonNode c : r.json()) {
+        boolean isOneoff = c.path("Labels").path(ContainerBodies.ONEOFF).asText("False").equals("True");
+        if (oneoff || !isOneoff) {
+          out.add(c);
+        }
+      }
+    }
+    out.sort(Comparator.comparing((JsonNode c) -> c.path("Labels").path(ContainerBodies.SERVICE).asText())
+        .thenComparingInt(c -> number(c)));
+    return out;
+  }
+
+  static int number(JsonNode c) {
+    try {
+      return Integer.parseInt(c.path("Labels").path(ContainerBodies.NUMBER).asText("0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  static String name(JsonNode c) {
+    return c.path("Names").path(0).asText().replaceFirst("^/", "");
+  }
+
+  List<JsonNode> networks() throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    try (var r = api.get("/networks?filters=" + filter(ContainerBodies.PROJECT + "=" + project))) {
+      r.json().forEach(out::add);
+    }
+    return out;
+  }
+
+  List<JsonNode> volumes() throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    try (var r = api.get("/volumes?filters=" + filter(ContainerBodies.PROJECT + "=" + project))) {
+      r.json().path("Volumes").forEach(v -> {
+        if (v.path("Labels").path(ContainerBodies.PROJECT).asText().equals(project)) {
+          out.add(v); // filter again: a daemon may ignore volume label filters
+        }
+      });
+    }
+    return out;
+  }
+}
