@@ -28,20 +28,12 @@ final class HttpConnection {
   private final OutputStream out;
   private final HttpHandler handler;
   private final Runnable shutdownOutput;
-  private final java.nio.channels.WritableByteChannel raw;
 
   HttpConnection(InputStream in, OutputStream out, HttpHandler handler, Runnable shutdownOutput) {
-    this(in, out, handler, shutdownOutput, null);
-  }
-
-  /** {@code raw}: the socket's channel when there is one (plain TCP, unix), for zero-copy file bodies. */
-  HttpConnection(InputStream in, OutputStream out, HttpHandler handler, Runnable shutdownOutput,
-      java.nio.channels.WritableByteChannel raw) {
     this.in = new BufferedInputStream(in, 64 * 1024);
     this.out = new BufferedOutputStream(out, 64 * 1024);
     this.handler = handler;
     this.shutdownOutput = shutdownOutput;
-    this.raw = raw;
   }
 
   void serve() {
@@ -98,7 +90,7 @@ final class HttpConnection {
     }
     InputStream body = bodyOf(headers);
     HttpRequest request = new HttpRequest(parts[0], parts[1], headers, body);
-    HttpResponse response = new HttpResponse(out, in, parts[0].equals("HEAD"), raw);
+    HttpResponse response = new HttpResponse(out, in, parts[0].equals("HEAD"));
     try {
       handler.handle(request, response);
     } catch (BadRequestException e) {

@@ -22,18 +22,16 @@ public final class HttpResponse {
   private boolean hijacked;
   private boolean closeAfter;
 
-  private final java.nio.channels.WritableByteChannel raw;
-
-  HttpResponse(OutputStream out, InputStream rawIn, boolean head, java.nio.channels.WritableByteChannel raw) {
+  HttpResponse(OutputStream out, InputStream rawIn, boolean head) {
     this.out = out;
     this.rawIn = rawIn;
     this.head = head;
-    this.raw = raw;
   }
 
   /**
-   * Sends {@code length} bytes of {@code file} from {@code position} as the body. On a plain
-   * socket the kernel copies them (sendfile) without passing through the heap.
+   * Sends {@code length} bytes of {@code file} from {@code position} as the body of a response of
+   * known length (HEAD: headers only). The copy goes through the connection's buffer: a sendfile
+   * path straight to the socket was tried and made Jib's reads time out (see the registry notes).
    */
   public void sendFile(int status, String contentType, java.nio.channels.FileChannel file, long position, long length) {
     OutputStream body = fixed(status, contentType, length);
@@ -41,24 +39,16 @@ public final class HttpResponse {
       return;
     }
     try {
-      if (length == 0) {
-        body.close(); // flushes the headers: nothing else will
-        return;
-      }
-      if (raw != null) {
-        out.flush();
-        long done = 0;
-        while (done < length) {
-          long n = file.transferTo(position + done, length - done, raw);
-          if (n <= 0) {
-            throw new IOException("the file ended " + (length - done) + " bytes early");
-          }
-          done += n;
+      long done = 0;
+      java.nio.channels.WritableByteChannel ch = java.nio.channels.Channels.newChannel(body);
+      while (done < length) {
+        long n = file.transferTo(position + done, length - done, ch);
+        if (n <= 0) {
+          throw new IOException("the file ended " + (length - done) + " bytes early");
         }
-      } else {
-        file.transferTo(position, length, java.nio.channels.Channels.newChannel(body));
-        body.close();
+        done += n;
       }
+      body.close(); // flushes (also the headers of an empty body)
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

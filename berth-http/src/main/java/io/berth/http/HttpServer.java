@@ -62,7 +62,7 @@ public final class HttpServer implements AutoCloseable {
           try (ch) {
             InputStream in = Channels.newInputStream(ch);
             OutputStream out = Channels.newOutputStream(ch);
-            new HttpConnection(in, out, handler, () -> shutdownOutput(ch), ch).serve();
+            new HttpConnection(in, out, handler, () -> shutdownOutput(ch)).serve();
           } catch (IOException e) {
             LOG.debug("unix connection: {}", e.toString());
           }
@@ -90,7 +90,7 @@ public final class HttpServer implements AutoCloseable {
               } catch (IOException ignored) {
                 // already closed
               }
-            }, s instanceof javax.net.ssl.SSLSocket ? null : s.getChannel()).serve();
+            }).serve();
           } catch (IOException e) {
             LOG.debug("tcp connection: {}", e.toString());
           }

@@ -34,8 +34,7 @@ public final class RegistryServer implements AutoCloseable {
       socket = TlsContexts.server(config.tlsCert(), config.tlsKey(), null).getServerSocketFactory()
           .createServerSocket();
     } else {
-      // opened as a channel so accepted sockets have one: blob bodies then go out with sendfile
-      socket = java.nio.channels.ServerSocketChannel.open().socket();
+      socket = new ServerSocket();
     }
     socket.setReuseAddress(true);
     socket.bind(new InetSocketAddress(config.host(), config.port()), 512);
