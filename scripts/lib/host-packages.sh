@@ -1,7 +1,7 @@
 # Installs the host packages Berth needs (Debian/Ubuntu, as root) when any is missing.
 # With "test", also the peers the end-to-end suite drives: Debian's docker.io (dockerd) and
-# docker-registry (the CNCF distribution registry). With "bench", those and the load generator
-# the benchmarks drive (wrk).
+# docker-registry (the CNCF distribution registry). With "bench", those, the load generator the
+# benchmarks drive (wrk) and Debian's docker-compose (the peer of `berth compose`).
 berth_host_packages() {
   local need=() p
   command -v runc >/dev/null || need+=(runc)
@@ -21,6 +21,7 @@ berth_host_packages() {
   fi
   if [ "${1:-}" = bench ]; then
     command -v wrk >/dev/null || need+=(wrk)
+    command -v docker-compose >/dev/null || need+=(docker-compose)
   fi
   if [ ${#need[@]} -gt 0 ]; then
     echo "==> installing host packages: ${need[*]}"

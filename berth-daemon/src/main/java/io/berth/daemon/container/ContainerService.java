@@ -114,7 +114,7 @@ public final class ContainerService {
         startLocked(c);
       } catch (RuntimeException e) {
         if (c.hostConfig.path("AutoRemove").asBoolean(false)) {
-          Thread.ofVirtual().start(() -> remove(c.id, true, false));
+          Thread.ofVirtual().start(() -> remove(c.id, true, true));
         }
         throw e;
       }
@@ -208,7 +208,7 @@ public final class ContainerService {
       Thread.ofVirtual().start(() -> restartLater(c, delay));
     } else if (c.hostConfig.path("AutoRemove").asBoolean(false)) {
       try {
-        remove(c.id, true, false);
+        remove(c.id, true, true); // as docker run --rm: anonymous volumes go with the container
       } catch (BerthException e) {
         LOG.debug("auto-remove of {}: {}", c.id, e.getMessage());
       }
