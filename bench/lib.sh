@@ -45,10 +45,16 @@ bench_start_berthd() {
 }
 
 # After berthd has stopped: removes what it leaves on the host for its next start (its bridge $1,
-# nft table $2, empty cgroup parent $3).
+# nft table $2 and those of its user-defined networks, empty cgroup parent $3).
 bench_remove_berth_host_state() {
   ip link del "$1" 2>/dev/null || true
   nft delete table ip "$2" 2>/dev/null || true
+  # user-defined networks: table <table>_<id12> and bridge br-<id12>
+  local t
+  for t in $(nft list tables 2>/dev/null | awk -v p="$2_" 'index($3, p) == 1 {print $3}'); do
+    nft delete table ip "$t" 2>/dev/null || true
+    ip link del "br-${t#"$2"_}" 2>/dev/null || true
+  done
   find /sys/fs/cgroup -maxdepth 2 -type d -name "$3" 2>/dev/null | while read -r d; do rmdir "$d" 2>/dev/null || true; done
 }
 

@@ -290,6 +290,7 @@ final class ComposeEngine {
 
   /** {@code down}: containers, networks, and with {@code volumes} the project's volumes. */
   void down(boolean volumes, boolean orphans) throws IOException {
+    List<JsonNode> doomed = new ArrayList<>();
     for (JsonNode c : objects.containers(null, true, true)) {
       String svc = c.path("Labels").path(ContainerBodies.SERVICE).asText();
       if (!orphans && !p.serviceNames().contains(svc)) {
@@ -297,7 +298,30 @@ final class ComposeEngine {
             + " run down --remove-orphans to remove it");
         continue;
       }
-      remove(c.path("Id").asText(), ProjectObjects.name(c), "Removed");
+      doomed.add(c);
+    }
+    // stop side by side, as docker compose does: each may take its whole grace period
+    List<Thread> stops = new ArrayList<>();
+    List<IOException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (JsonNode c : doomed) {
+      stops.add(Thread.ofVirtual().start(() -> {
+        try {
+          remove(c.path("Id").asText(), ProjectObjects.name(c), "Removed");
+        } catch (IOException e) {
+          failures.add(e);
+        }
+      }));
+    }
+    for (Thread t : stops) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while stopping containers", e);
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw failures.getFirst();
     }
     for (JsonNode n : objects.networks()) {
       String name = n.path("Name").asText();
