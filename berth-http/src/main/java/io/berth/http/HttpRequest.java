@@ -35,6 +35,11 @@ public final class HttpRequest {
     return method;
   }
 
+  /** The path as the client sent it, with any /vX.Y prefix (handlers that depend on the API version read it). */
+  public String rawPath() {
+    return rawPath;
+  }
+
   /** Decoded path, after the router strips any /vX.Y prefix. */
   public String path() {
     return path;

@@ -150,6 +150,7 @@ final class ContainerRunner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    mounts.release(c); // volumes with driver options are unmounted once their last user stopped
     c.endpoint = null;
     c.ports = new ArrayList<>();
   }

@@ -59,7 +59,7 @@ public final class ContainerService {
     this.clock = clock;
     this.factory = new ContainerFactory(images, new NameGenerator(repo::nameTaken));
     this.networks = network;
-    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, new MountPlanner(volumes), repo::get);
+    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, new MountPlanner(volumes, repo::all), repo::get);
   }
 
   public void healthMonitor(HealthMonitor monitor) {

@@ -2,201 +2,291 @@ package io.berth.daemon.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.daemon.volume.CopyUp;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.runtime.ContainerSpec.MountSpec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves a container's {@code -v}, {@code --mount}, {@code --tmpfs} and the image's VOLUMEs
  * into runtime mounts. Validation runs at create time so a bad mount never produces a container;
- * planning runs at start, when volumes are created and seeded from the image.
+ * planning runs at each start: named volumes are created, anonymous ones (image VOLUME,
+ * {@code -v /path}, {@code --mount} without source) get a random name once and keep it across
+ * restarts, a new empty volume is filled from the image (unless {@code nocopy}), and volumes with
+ * driver options are mounted. {@link #release} unmounts those when no running container uses them.
  */
 public final class MountPlanner {
-  private static final Set<String> BIND_OPTS = Set.of("ro", "rw", "z", "Z", "shared", "rshared",
-      "slave", "rslave", "private", "rprivate", "nocopy");
+  private static final Logger LOG = LoggerFactory.getLogger(MountPlanner.class);
   private final VolumeStore volumes;
+  private final Supplier<Collection<Container>> containers;
+  /** Volume name to the containers planned with it and not yet released (this daemon's run). */
+  private final Map<String, Set<String>> users = new HashMap<>();
+
+  /** {@code containers} lists every container (to find running users after a daemon restart). */
+  public MountPlanner(VolumeStore volumes, Supplier<Collection<Container>> containers) {
+    this.volumes = volumes;
+    this.containers = containers;
+  }
 
   public MountPlanner(VolumeStore volumes) {
-    this.volumes = volumes;
+    this(volumes, List::of);
   }
 
   /** Checks HostConfig's Binds, Mounts and Tmpfs; throws InvalidArgumentException naming the bad one. */
   public static void validate(ObjectNode hc) {
-    for (JsonNode b : hc.path("Binds")) {
-      parseBind(b.asText());
-    }
-    for (JsonNode m : hc.path("Mounts")) {
-      String type = m.path("Type").asText("");
-      String target = m.path("Target").asText("");
-      if (!Set.of("bind", "volume", "tmpfs").contains(type)) {
-        throw new InvalidArgumentException("invalid mount config for type \"" + type + "\": mount type unknown");
-      }
-      if (!target.startsWith("/")) {
-        throw new InvalidArgumentException("invalid mount config for type \"" + type
-            + "\": invalid mount path: '" + target + "' mount path must be absolute");
-      }
-      if (type.equals("bind")) {
-        String src = m.path("Source").asText("");
-        if (!src.startsWith("/")) {
-          throw new InvalidArgumentException("invalid mount config for type \"bind\": invalid mount path: '"
-              + src + "' mount path must be absolute");
-        }
-        if (!Files.exists(Path.of(src))) {
-          throw new InvalidArgumentException("invalid mount config for type \"bind\": bind source path does not exist: " + src);
-        }
-      }
-    }
-    for (Iterator<String> it = hc.path("Tmpfs").fieldNames(); it.hasNext(); ) {
-      String dst = it.next();
-      if (!dst.startsWith("/")) {
-        throw new InvalidArgumentException("invalid tmpfs mount path: '" + dst + "' mount path must be absolute");
-      }
-    }
+    MountRules.validate(hc);
   }
 
-  /** {@code src:dst[:opts]}; src is a host path (absolute) or a volume name. */
-  record Bind(String source, String destination, boolean readOnly, boolean isVolume) {}
-
-  static Bind parseBind(String spec) {
-    String[] p = spec.split(":", -1);
-    if (p.length < 2 || p.length > 3 || p[0].isEmpty() || p[1].isEmpty()) {
-      throw new InvalidArgumentException("invalid volume specification: '" + spec + "'");
-    }
-    if (!p[1].startsWith("/")) {
-      throw new InvalidArgumentException("invalid volume specification: '" + spec
-          + "': invalid mount config for type \"bind\": invalid mount path: '" + p[1]
-          + "' mount path must be absolute");
-    }
-    boolean ro = false;
-    if (p.length == 3) {
-      for (String o : p[2].split(",")) {
-        if (!BIND_OPTS.contains(o)) {
-          throw new InvalidArgumentException("invalid mode: " + o);
-        }
-        ro |= o.equals("ro");
+  /**
+   * The volumes a container references: those it mounted when it last started and those its
+   * configuration names (a created container that never ran holds its named volumes too).
+   */
+  public static Set<String> volumeNames(Container c) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Container.MountPoint m : c.mounts) {
+      if (m.type().equals("volume")) {
+        out.add(m.name());
       }
     }
-    boolean isVolume = !p[0].startsWith("/");
-    if (isVolume && !p[0].matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
-      throw new InvalidArgumentException("invalid volume specification: '" + spec
-          + "': \"" + p[0] + "\" includes invalid characters for a local volume name");
+    if (c.hostConfig != null) {
+      for (JsonNode b : c.hostConfig.path("Binds")) {
+        try {
+          BindSpec s = BindSpec.parse(b.asText());
+          if (s.isVolume() && !s.anonymous()) {
+            out.add(s.source());
+          }
+        } catch (InvalidArgumentException e) {
+          // a record from before the rules tightened: it names no volume we could use
+        }
+      }
+      for (JsonNode m : c.hostConfig.path("Mounts")) {
+        if (m.path("Type").asText().equals("volume") && !m.path("Source").asText("").isEmpty()) {
+          out.add(m.path("Source").asText());
+        }
+      }
     }
-    return new Bind(p[0], p[1], ro, isVolume);
+    return out;
   }
 
   /** Plans the mounts of {@code c}, creating volumes it names; records them on {@code c.mounts}. */
   public List<MountSpec> plan(Container c, Path rootfs) {
-    List<MountSpec> specs = new ArrayList<>();
-    List<Container.MountPoint> points = new ArrayList<>();
-    Set<String> targets = new HashSet<>();
-    ObjectNode hc = c.hostConfig;
-    for (JsonNode b : hc.path("Binds")) {
-      Bind bind = parseBind(b.asText());
-      targets.add(bind.destination());
-      if (bind.isVolume()) {
-        addVolume(c, rootfs, bind.source(), bind.destination(), bind.readOnly(), false, specs, points);
-      } else {
-        Path src = Path.of(bind.source());
-        try {
-          Files.createDirectories(src);
-        } catch (IOException e) {
-          if (!Files.exists(src)) {
-            throw new InvalidArgumentException("error while creating mount source path '" + src + "': " + e.getMessage());
+    synchronized (users) {
+      users.values().forEach(s -> s.remove(c.id));
+    }
+    List<Container.MountPoint> before = c.mounts;
+    Plan p = new Plan(c, rootfs, before);
+    try {
+      ObjectNode hc = c.hostConfig;
+      for (JsonNode b : hc.path("Binds")) {
+        p.bind(BindSpec.parse(b.asText()));
+      }
+      for (JsonNode m : hc.path("Mounts")) {
+        p.mount(m);
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = hc.path("Tmpfs").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        List<String> opts = new ArrayList<>(List.of("nosuid", "nodev", "noexec"));
+        for (String o : e.getValue().asText("").split(",")) {
+          if (!o.isBlank()) {
+            opts.add(o.trim());
           }
         }
-        specs.add(bindSpec(src.toString(), bind.destination(), bind.readOnly()));
-        points.add(new Container.MountPoint("bind", "", src.toString(), bind.destination(),
-            bind.readOnly() ? "ro" : "", !bind.readOnly()));
+        p.tmpfs(e.getKey(), opts);
+      }
+      for (Iterator<String> it = c.config.path("Volumes").fieldNames(); it.hasNext(); ) {
+        String dst = it.next();
+        if (!p.targets.contains(dst)) {
+          p.volume("", dst, false, true, false, Map.of(), Map.of(), "");
+        }
+      }
+    } catch (RuntimeException e) {
+      release(c.id, p.points);
+      throw e;
+    }
+    c.mounts = p.points;
+    // parents before children (-v a:/data -v b:/data/sub), as Docker sorts them
+    p.specs.sort(java.util.Comparator.comparingInt(m -> Path.of(m.destination()).normalize().getNameCount()));
+    return p.specs;
+  }
+
+  /**
+   * The container stopped: volumes with driver options that no other running (or starting)
+   * container uses are unmounted, as Docker's local driver does when its last user goes.
+   */
+  public void release(Container c) {
+    release(c.id, c.mounts);
+  }
+
+  private void release(String id, List<Container.MountPoint> mounts) {
+    for (Container.MountPoint m : mounts) {
+      if (!m.type().equals("volume")) {
+        continue;
+      }
+      synchronized (users) {
+        Set<String> u = users.getOrDefault(m.name(), new HashSet<>());
+        u.remove(id);
+        if (!u.isEmpty() || runningElsewhere(m.name(), id)) {
+          continue;
+        }
+        users.remove(m.name());
+        try {
+          volumes.unmount(m.name());
+        } catch (RuntimeException e) {
+          LOG.warn("unmounting volume {} after container {} stopped: {}", m.name(), id, e.getMessage());
+        }
       }
     }
-    for (JsonNode m : hc.path("Mounts")) {
+  }
+
+  private boolean runningElsewhere(String volume, String id) {
+    for (Container o : containers.get()) {
+      if (!o.id.equals(id) && o.state.running()
+          && o.mounts.stream().anyMatch(m -> m.type().equals("volume") && m.name().equals(volume))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One start's worth of mounts being planned. */
+  private final class Plan {
+    final Container c;
+    final Path rootfs;
+    final List<Container.MountPoint> before;
+    final List<MountSpec> specs = new ArrayList<>();
+    final List<Container.MountPoint> points = new ArrayList<>();
+    final Set<String> targets = new HashSet<>();
+
+    Plan(Container c, Path rootfs, List<Container.MountPoint> before) {
+      this.c = c;
+      this.rootfs = rootfs;
+      this.before = before;
+    }
+
+    void bind(BindSpec b) {
+      targets.add(b.destination());
+      if (b.isVolume()) {
+        volume(b.source(), b.destination(), b.readOnly(), b.anonymous(), b.noCopy(), Map.of(), Map.of(), "");
+        return;
+      }
+      Path src = Path.of(b.source());
+      createSource(src);
+      specs.add(bindSpec(src.toString(), b.destination(), b.readOnly(), b.propagation(), true));
+      points.add(new Container.MountPoint("bind", "", src.toString(), b.destination(), b.mode(), !b.readOnly()));
+    }
+
+    void mount(JsonNode m) {
       String type = m.path("Type").asText();
       String target = m.path("Target").asText();
+      String source = m.path("Source").asText("");
       boolean ro = m.path("ReadOnly").asBoolean(false);
       targets.add(target);
       switch (type) {
         case "bind" -> {
-          specs.add(bindSpec(m.path("Source").asText(), target, ro));
-          points.add(new Container.MountPoint("bind", "", m.path("Source").asText(), target, "", !ro));
+          JsonNode bo = m.path("BindOptions");
+          if (bo.path("CreateMountpoint").asBoolean(false)) {
+            createSource(Path.of(source));
+          }
+          specs.add(bindSpec(source, target, ro, bo.path("Propagation").asText("rprivate"),
+              !bo.path("NonRecursive").asBoolean(false)));
+          points.add(new Container.MountPoint("bind", "", source, target, "", !ro));
         }
-        case "volume" -> addVolume(c, rootfs, m.path("Source").asText(""), target, ro,
-            m.path("Source").asText("").isEmpty(), specs, points);
+        case "volume" -> {
+          JsonNode vo = m.path("VolumeOptions");
+          volume(source, target, ro, source.isEmpty(), vo.path("NoCopy").asBoolean(false),
+              strings(vo.path("DriverConfig").path("Options")), strings(vo.path("Labels")),
+              vo.path("Subpath").asText(""));
+        }
         default -> {
-          long size = m.path("TmpfsOptions").path("SizeBytes").asLong(0);
+          JsonNode to = m.path("TmpfsOptions");
           List<String> opts = new ArrayList<>(List.of("nosuid", "nodev", "noexec"));
+          long size = to.path("SizeBytes").asLong(0);
           if (size > 0) {
             opts.add("size=" + size);
           }
-          specs.add(new MountSpec(target, "tmpfs", "tmpfs", opts));
-          points.add(new Container.MountPoint("tmpfs", "", "", target, "", true));
+          long mode = to.path("Mode").asLong(0);
+          if (mode > 0) {
+            opts.add("mode=" + Long.toOctalString(mode));
+          }
+          if (ro) {
+            opts.add("ro");
+          }
+          tmpfs(target, opts);
         }
       }
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = hc.path("Tmpfs").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      targets.add(e.getKey());
-      List<String> opts = new ArrayList<>(List.of("nosuid", "nodev", "noexec"));
-      for (String o : e.getValue().asText("").split(",")) {
-        if (!o.isBlank()) {
-          opts.add(o.trim());
+
+    void tmpfs(String target, List<String> opts) {
+      targets.add(target);
+      specs.add(new MountSpec(target, "tmpfs", "tmpfs", opts));
+      points.add(new Container.MountPoint("tmpfs", "", "", target, "", !opts.contains("ro")));
+    }
+
+    void volume(String name, String dst, boolean ro, boolean anonymous, boolean noCopy,
+        Map<String, String> options, Map<String, String> labels, String subpath) {
+      targets.add(dst);
+      if (anonymous) {
+        // an anonymous volume is made once for the container and kept across its restarts
+        name = before.stream().filter(p -> p.destination().equals(dst) && p.type().equals("volume"))
+            .map(Container.MountPoint::name).filter(volumes::exists).findFirst().orElse("");
+      }
+      String vname = volumes.create(name, labels, options, anonymous).get("Name").asText();
+      boolean firstUse = before.stream().noneMatch(p -> p.destination().equals(dst) && vname.equals(p.name()));
+      Path data;
+      synchronized (users) {
+        data = volumes.mount(vname);
+        users.computeIfAbsent(vname, k -> new HashSet<>()).add(c.id);
+      }
+      points.add(new Container.MountPoint("volume", vname, data.toString(), dst, ro ? "ro" : "z", !ro));
+      // as Docker: a new, empty volume is first filled with what the image has at the mount point
+      if (firstUse && !noCopy && volumes.isEmpty(vname)) {
+        CopyUp.fromImage(rootfs, dst, data);
+      }
+      Path src = data;
+      if (!subpath.isEmpty()) {
+        src = CopyUp.inRoot(data, subpath);
+        if (src == null || !src.startsWith(data) || !Files.exists(src)) {
+          throw new InvalidArgumentException("cannot access path " + subpath + " in volume " + vname
+              + ": no such file or directory (create it in the volume first)");
         }
       }
-      specs.add(new MountSpec(e.getKey(), "tmpfs", "tmpfs", opts));
-      points.add(new Container.MountPoint("tmpfs", "", "", e.getKey(), "", true));
+      specs.add(bindSpec(src.toString(), dst, ro, "rprivate", true));
     }
-    for (Iterator<String> it = c.config.path("Volumes").fieldNames(); it.hasNext(); ) {
-      String dst = it.next();
-      if (!targets.contains(dst)) {
-        String existing = c.mounts.stream().filter(p -> p.destination().equals(dst) && p.type().equals("volume"))
-            .map(Container.MountPoint::name).findFirst().orElse("");
-        addVolume(c, rootfs, existing, dst, false, true, specs, points);
-      }
-    }
-    c.mounts = points;
-    return specs;
   }
 
-  private void addVolume(Container c, Path rootfs, String name, String dst, boolean ro,
-      boolean anonymous, List<MountSpec> specs, List<Container.MountPoint> points) {
-    boolean fresh = name.isEmpty() || !volumes.exists(name);
-    String vname = volumes.create(name, Map.of(), anonymous).get("Name").asText();
-    Path data = volumes.dataDir(vname);
-    if (fresh) {
-      seedFromImage(rootfs, dst, data);
-    }
-    specs.add(bindSpec(data.toString(), dst, ro));
-    points.add(new Container.MountPoint("volume", vname, data.toString(), dst, ro ? "ro" : "z", !ro));
-  }
-
-  /** Docker copies the image's content at the mount point into a new, empty volume. */
-  private static void seedFromImage(Path rootfs, String dst, Path data) {
-    Path inImage = rootfs.resolve(dst.substring(1)).normalize();
-    if (!inImage.startsWith(rootfs) || !Files.isDirectory(inImage, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
+  private static void createSource(Path src) {
     try {
-      new ProcessBuilder("cp", "-a", inImage + "/.", data.toString())
-          .redirectErrorStream(true).start().waitFor();
+      Files.createDirectories(src);
     } catch (IOException e) {
-      throw new UncheckedIOException("seeding volume from image", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      if (!Files.exists(src)) {
+        throw new InvalidArgumentException("error while creating mount source path '" + src + "': " + e.getMessage());
+      }
     }
   }
 
-  private static MountSpec bindSpec(String src, String dst, boolean ro) {
-    List<String> opts = new ArrayList<>(List.of("rbind", "rprivate"));
+  private static Map<String, String> strings(JsonNode o) {
+    Map<String, String> out = new HashMap<>();
+    o.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
+  }
+
+  private static MountSpec bindSpec(String src, String dst, boolean ro, String propagation, boolean recursive) {
+    List<String> opts = new ArrayList<>(List.of(recursive ? "rbind" : "bind", propagation));
     opts.add(ro ? "ro" : "rw");
     return new MountSpec(dst, "bind", src, opts);
   }

@@ -35,15 +35,6 @@ class ContainerRulesTest {
   }
 
   @Test
-  void bindSpecs() {
-    assertThat(MountPlanner.parseBind("/host:/ctr:ro")).isEqualTo(new MountPlanner.Bind("/host", "/ctr", true, false));
-    assertThat(MountPlanner.parseBind("vol:/data")).isEqualTo(new MountPlanner.Bind("vol", "/data", false, true));
-    assertThatThrownBy(() -> MountPlanner.parseBind("/host:relative")).isInstanceOf(InvalidArgumentException.class);
-    assertThatThrownBy(() -> MountPlanner.parseBind("/a:/b:bogus")).isInstanceOf(InvalidArgumentException.class);
-    assertThatThrownBy(() -> MountPlanner.parseBind("x")).isInstanceOf(InvalidArgumentException.class);
-  }
-
-  @Test
   void portSpecs() {
     assertThat(PortSpecs.parseContainerPort("8080/udp").protocol()).isEqualTo("udp");
     assertThat(PortSpecs.parseContainerPort("80").containerPort()).isEqualTo(80);

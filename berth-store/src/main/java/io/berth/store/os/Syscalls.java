@@ -134,8 +134,11 @@ public final class Syscalls {
       case 1 -> "operation not permitted";
       case 2 -> "no such file or directory";
       case 13 -> "permission denied";
+      case 15 -> "block device required";
       case 16 -> "device or resource busy";
       case 17 -> "file exists";
+      case 19 -> "no such device";
+      case 20 -> "not a directory";
       case 22 -> "invalid argument";
       case 28 -> "no space left on device";
       case 61 -> "no data available";
