@@ -5,7 +5,6 @@ import io.berth.daemon.events.EventBus;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.errdefs.BerthException;
 import io.berth.errdefs.ConflictException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.runtime.ContainerRuntime;
 import io.berth.store.image.ImageStore;
 import io.berth.store.snapshot.Snapshotter;
@@ -502,28 +501,9 @@ public final class ContainerService {
     return networks;
   }
 
-  /** {@code network connect}: attaches at once when the container runs, else on its next start. */
-  public void connect(String ref, io.berth.daemon.network.NetworkRecord network, JsonNode endpointConfig) {
-    Container c = repo.get(ref);
-    synchronized (c) {
-      networks.connect(c, network, endpointConfig, c.state.running());
-      repo.save(c);
-    }
-    emitNetwork(c, network, "connect");
-  }
-
-  /** {@code network disconnect}. */
-  public void disconnect(String ref, io.berth.daemon.network.NetworkRecord network) {
-    Container c = repo.get(ref);
-    synchronized (c) {
-      networks.disconnect(c, network);
-      repo.save(c);
-    }
-    emitNetwork(c, network, "disconnect");
-  }
-
-  private void emitNetwork(Container c, io.berth.daemon.network.NetworkRecord n, String action) {
-    events.publish("network", action, n.id(), Map.of("container", c.id, "name", n.name(), "type", "bridge"));
+  /** {@code network connect/disconnect} of this service's containers. */
+  public ContainerConnections connections() {
+    return new ContainerConnections(repo, networks, events);
   }
 
   /** Paths of the container's log for the logs endpoint. */

@@ -1,0 +1,45 @@
+package io.berth.daemon.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.daemon.events.EventBus;
+import io.berth.daemon.network.NetworkRecord;
+import java.util.Map;
+
+/**
+ * {@code network connect} and {@code network disconnect} of one container: the membership
+ * change under the container's lock, the record saved, and Docker's network event.
+ */
+public final class ContainerConnections {
+  private final ContainerRepository repo;
+  private final ContainerNetworks networks;
+  private final EventBus events;
+
+  ContainerConnections(ContainerRepository repo, ContainerNetworks networks, EventBus events) {
+    this.repo = repo;
+    this.networks = networks;
+    this.events = events;
+  }
+
+  /** Attaches at once when the container runs, else on its next start. */
+  public void connect(String ref, NetworkRecord network, JsonNode endpointConfig) {
+    Container c = repo.get(ref);
+    synchronized (c) {
+      networks.connect(c, network, endpointConfig, c.state.running());
+      repo.save(c);
+    }
+    emit(c, network, "connect");
+  }
+
+  public void disconnect(String ref, NetworkRecord network) {
+    Container c = repo.get(ref);
+    synchronized (c) {
+      networks.disconnect(c, network);
+      repo.save(c);
+    }
+    emit(c, network, "disconnect");
+  }
+
+  private void emit(Container c, NetworkRecord n, String action) {
+    events.publish("network", action, n.id(), Map.of("container", c.id, "name", n.name(), "type", "bridge"));
+  }
+}
