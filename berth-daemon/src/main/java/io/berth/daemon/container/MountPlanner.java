@@ -186,6 +186,7 @@ public final class MountPlanner {
       }
       Path src = Path.of(b.source());
       createSource(src);
+      HostMounts.checkPropagation(src.toString(), b.propagation());
       specs.add(bindSpec(src.toString(), b.destination(), b.readOnly(), b.propagation(), true));
       points.add(new Container.MountPoint("bind", "", src.toString(), b.destination(), b.mode(), !b.readOnly()));
     }
@@ -202,6 +203,7 @@ public final class MountPlanner {
           if (bo.path("CreateMountpoint").asBoolean(false)) {
             createSource(Path.of(source));
           }
+          HostMounts.checkPropagation(source, bo.path("Propagation").asText("rprivate"));
           specs.add(bindSpec(source, target, ro, bo.path("Propagation").asText("rprivate"),
               !bo.path("NonRecursive").asBoolean(false)));
           points.add(new Container.MountPoint("bind", "", source, target, "", !ro));

@@ -61,6 +61,7 @@ public final class VolumeStore {
   public synchronized ObjectNode create(String name, Map<String, String> labels, Map<String, String> options,
       boolean anonymous) {
     if (name == null || name.isEmpty()) {
+      anonymous = true; // as Docker: a volume nobody named is anonymous, whoever created it
       byte[] b = new byte[32];
       new SecureRandom().nextBytes(b);
       name = HexFormat.of().formatHex(b);
