@@ -257,6 +257,9 @@ class VolumesIT {
     assertThat(docker("volume", "ls", "-q", "--filter", "name=idl").out().trim()).isEqualTo("idle");
     assertThat(docker("volume", "ls", "-q", "--filter", "driver=local").out()).contains("idle", "red");
     assertThat(docker("volume", "ls", "--filter", "colour=red").err()).contains("invalid filter 'colour'");
+    // system df counts the volume's bytes and its users
+    check(docker("exec", "user", "dd", "if=/dev/zero", "of=/r/k", "bs=1000", "count=1"), "write 1000 bytes");
+    assertThat(docker("system", "df", "-v").out()).containsPattern("(?m)^red\\s+1\\s+1kB$");
     assertThat(berth("volume", "ls", "-q", "--filter", "dangling=false").out().trim()).isEqualTo("red");
     assertThat(berth("volume", "ls").out()).startsWith("DRIVER").contains("VOLUME NAME").contains("local");
     assertThat(berth("volume", "ls", "--format", "{{.Name}}:{{.Labels}}", "--filter", "name=red").out())

@@ -261,8 +261,10 @@ public final class SystemRoutes {
     ArrayNode vs = o.putArray("Volumes");
     for (ObjectNode v : volumes.list()) {
       ObjectNode vo = v.deepCopy();
-      long refs = containers.volumeInUse(v.get("Name").asText()) ? 1 : 0;
-      vo.putObject("UsageData").put("Size", -1).put("RefCount", refs);
+      String name = v.get("Name").asText();
+      long refs = containers.repository().all().stream()
+          .filter(c -> io.berth.daemon.container.MountPlanner.volumeNames(c).contains(name)).count();
+      vo.putObject("UsageData").put("Size", volumes.size(name)).put("RefCount", refs);
       vs.add(vo);
     }
     o.putArray("BuildCache");

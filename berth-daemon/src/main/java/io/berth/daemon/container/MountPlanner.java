@@ -34,8 +34,6 @@ public final class MountPlanner {
   private static final Logger LOG = LoggerFactory.getLogger(MountPlanner.class);
   private final VolumeStore volumes;
   private final Supplier<Collection<Container>> containers;
-  /** Volume name to the containers planned with it and not yet released (this daemon's run). */
-  private final Map<String, Set<String>> users = new HashMap<>();
 
   /** {@code containers} lists every container (to find running users after a daemon restart). */
   public MountPlanner(VolumeStore volumes, Supplier<Collection<Container>> containers) {
@@ -85,9 +83,6 @@ public final class MountPlanner {
 
   /** Plans the mounts of {@code c}, creating volumes it names; records them on {@code c.mounts}. */
   public List<MountSpec> plan(Container c, Path rootfs) {
-    synchronized (users) {
-      users.values().forEach(s -> s.remove(c.id));
-    }
     List<Container.MountPoint> before = c.mounts;
     Plan p = new Plan(c, rootfs, before);
     try {
@@ -134,18 +129,9 @@ public final class MountPlanner {
 
   private void release(String id, List<Container.MountPoint> mounts) {
     for (Container.MountPoint m : mounts) {
-      if (!m.type().equals("volume")) {
-        continue;
-      }
-      synchronized (users) {
-        Set<String> u = users.getOrDefault(m.name(), new HashSet<>());
-        u.remove(id);
-        if (!u.isEmpty() || runningElsewhere(m.name(), id)) {
-          continue;
-        }
-        users.remove(m.name());
+      if (m.type().equals("volume")) {
         try {
-          volumes.unmount(m.name());
+          volumes.release(m.name(), id, v -> runningElsewhere(v, id));
         } catch (RuntimeException e) {
           LOG.warn("unmounting volume {} after container {} stopped: {}", m.name(), id, e.getMessage());
         }
@@ -247,13 +233,10 @@ public final class MountPlanner {
         name = before.stream().filter(p -> p.destination().equals(dst) && p.type().equals("volume"))
             .map(Container.MountPoint::name).filter(volumes::exists).findFirst().orElse("");
       }
-      String vname = volumes.create(name, labels, options, anonymous).get("Name").asText();
+      VolumeStore.Use use = volumes.acquire(name, labels, options, anonymous, c.id);
+      String vname = use.name();
+      Path data = use.data();
       boolean firstUse = before.stream().noneMatch(p -> p.destination().equals(dst) && vname.equals(p.name()));
-      Path data;
-      synchronized (users) {
-        data = volumes.mount(vname);
-        users.computeIfAbsent(vname, k -> new HashSet<>()).add(c.id);
-      }
       points.add(new Container.MountPoint("volume", vname, data.toString(), dst, ro ? "ro" : "z", !ro));
       // as Docker: a new, empty volume is first filled with what the image has at the mount point
       if (firstUse && !noCopy && volumes.isEmpty(vname)) {

@@ -43,6 +43,8 @@ public final class VolumeStore {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
   private final Path root;
   private final MetadataStore meta;
+  /** Volume name to the containers that acquired it and have not released it (this daemon's run). */
+  private final Map<String, Set<String>> holders = new HashMap<>();
 
   public VolumeStore(Path root, MetadataStore meta) {
     this.root = root;
@@ -162,14 +164,51 @@ public final class VolumeStore {
       return;
     }
     inspect(name);
-    List<String> ids = users.apply(name);
+    Set<String> refs = new java.util.TreeSet<>(users.apply(name));
+    refs.addAll(holders.getOrDefault(name, Set.of()));
+    List<String> ids = List.copyOf(refs);
     if (!ids.isEmpty()) {
       throw new ConflictException("remove " + name + ": volume is in use - [" + String.join(", ", ids) + "]");
     }
     // unmount first: deleting through a bind volume would delete the host's files
     LocalVolumeOptions.unmount(dataDir(name));
     meta.delete(BUCKET, name);
+    holders.remove(name);
     deleteTree(root.resolve(name));
+  }
+
+  /** A volume a container holds: its name (random for an anonymous one) and the directory to bind. */
+  public record Use(String name, Path data) {}
+
+  /**
+   * Creates the volume if needed, mounts it if it has driver options, and records
+   * {@code holder} (a container id) as its user, all at once, so a concurrent prune or rm never
+   * takes a volume a starting container is about to mount.
+   */
+  public synchronized Use acquire(String name, Map<String, String> labels, Map<String, String> options,
+      boolean anonymous, String holder) {
+    String vname = create(name, labels, options, anonymous).get("Name").asText();
+    Path data = mount(vname);
+    holders.computeIfAbsent(vname, k -> new HashSet<>()).add(holder);
+    return new Use(vname, data);
+  }
+
+  /**
+   * {@code holder} no longer uses the volume; when nobody holds it and {@code usedElsewhere} (asked
+   * under this store's lock) finds no other running user, a volume with driver options is unmounted.
+   */
+  public synchronized void release(String name, String holder, Predicate<String> usedElsewhere) {
+    Set<String> h = holders.get(name);
+    if (h != null) {
+      h.remove(holder);
+      if (!h.isEmpty()) {
+        return;
+      }
+      holders.remove(name);
+    }
+    if (mountedOnUse(name) && !usedElsewhere.test(name)) {
+      LocalVolumeOptions.unmount(dataDir(name));
+    }
   }
 
   /**
@@ -255,7 +294,7 @@ public final class VolumeStore {
     long bytes = 0;
     for (ObjectNode v : list()) {
       String name = v.get("Name").asText();
-      if (select.test(v) && users.apply(name).isEmpty()) {
+      if (select.test(v) && users.apply(name).isEmpty() && holders.getOrDefault(name, Set.of()).isEmpty()) {
         long size = size(name);
         try {
           removeUnused(name, false, users);
