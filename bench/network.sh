@@ -80,6 +80,7 @@ mkdir -p "$W/compose"
     echo "  svc$i:"
     echo "    image: bench/busybox:1"
     echo "    command: [\"sleep\", \"100000\"]"
+    echo "    init: true" # sleep as pid 1 ignores SIGTERM: without an init every stop waits out its grace period
     echo "    environment: [\"PEER=http://svc$(( i % 10 + 1 )):8080\"]"
     [ "$i" -gt 1 ] && echo "    depends_on: [svc$(( i - 1 ))]"
   done

@@ -288,22 +288,25 @@ final class ComposeEngine {
     throw new ComposeException("timed out waiting for " + name + " (" + condition + ")");
   }
 
-  /** {@code down}: containers, networks, and with {@code volumes} the project's volumes. */
-  void down(boolean volumes, boolean orphans) throws IOException {
-    List<JsonNode> doomed = new ArrayList<>();
-    for (JsonNode c : objects.containers(null, true, true)) {
-      String svc = c.path("Labels").path(ContainerBodies.SERVICE).asText();
-      if (!orphans && !p.serviceNames().contains(svc)) {
-        cli.err.println("WARN Found orphan container " + ProjectObjects.name(c) + " for this project;"
-            + " run down --remove-orphans to remove it");
-        continue;
-      }
-      doomed.add(c);
+  /** How deep a service sits in the dependency graph (0: depends on nothing); orphans go first. */
+  private int level(String service, java.util.Set<String> seen) {
+    if (!p.serviceNames().contains(service)) {
+      return Integer.MAX_VALUE;
     }
-    // stop side by side, as docker compose does: each may take its whole grace period
+    if (!seen.add(service)) {
+      return 0;
+    }
+    int max = -1;
+    for (java.util.Iterator<String> it = p.service(service).path("depends_on").fieldNames(); it.hasNext(); ) {
+      max = Math.max(max, level(it.next(), seen));
+    }
+    return max + 1;
+  }
+
+  private void removeAll(List<JsonNode> containers) throws IOException {
     List<Thread> stops = new ArrayList<>();
     List<IOException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (JsonNode c : doomed) {
+    for (JsonNode c : containers) {
       stops.add(Thread.ofVirtual().start(() -> {
         try {
           remove(c.path("Id").asText(), ProjectObjects.name(c), "Removed");
@@ -322,6 +325,29 @@ final class ComposeEngine {
     }
     if (!failures.isEmpty()) {
       throw failures.getFirst();
+    }
+  }
+
+  /** {@code down}: containers, networks, and with {@code volumes} the project's volumes. */
+  void down(boolean volumes, boolean orphans) throws IOException {
+    List<JsonNode> doomed = new ArrayList<>();
+    for (JsonNode c : objects.containers(null, true, true)) {
+      String svc = c.path("Labels").path(ContainerBodies.SERVICE).asText();
+      if (!orphans && !p.serviceNames().contains(svc)) {
+        cli.err.println("WARN Found orphan container " + ProjectObjects.name(c) + " for this project;"
+            + " run down --remove-orphans to remove it");
+        continue;
+      }
+      doomed.add(c);
+    }
+    // dependents stop before what they depend on; containers of one level stop side by side
+    java.util.TreeMap<Integer, List<JsonNode>> levels = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+    for (JsonNode c : doomed) {
+      String svc = c.path("Labels").path(ContainerBodies.SERVICE).asText();
+      levels.computeIfAbsent(level(svc, new java.util.HashSet<>()), k -> new ArrayList<>()).add(c);
+    }
+    for (List<JsonNode> level : levels.values()) {
+      removeAll(level);
     }
     for (JsonNode n : objects.networks()) {
       String name = n.path("Name").asText();
