@@ -20,6 +20,14 @@ public final class ContainerBodies {
   public static final String HASH = "com.docker.compose.config-hash";
   public static final String NETWORK = "com.docker.compose.network";
   public static final String VOLUME = "com.docker.compose.volume";
+  /** The id of the image the container was created from: a rebuilt or re-pulled image means recreate. */
+  public static final String IMAGE = "com.docker.compose.image";
+  public static final String WORKING_DIR = "com.docker.compose.project.working_dir";
+  public static final String CONFIG_FILES = "com.docker.compose.project.config_files";
+  public static final String DEPENDS_ON = "com.docker.compose.depends_on";
+  /** The compose version Berth's labels and behaviour follow. */
+  public static final String VERSION = "com.docker.compose.version";
+  public static final String COMPOSE_VERSION = "2.32.0";
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private ContainerBodies() {}
@@ -103,35 +111,82 @@ public final class ContainerBodies {
    * others before starting, as docker compose does.
    */
   public static ObjectNode containerBody(Project p, String service, int number, boolean oneoff, List<String> command) {
+    return containerBody(p, service, number, oneoff ? new OneOff(command, null, Map.of(), null, null, false, false, false) : null, null);
+  }
+
+  /**
+   * What {@code compose run} changes in a service's container: the command, entrypoint,
+   * extra environment, user, working directory; ports are published only with
+   * {@code servicePorts} (they would clash with the service's own containers) and the service's
+   * restart policy does not apply, as in docker compose; {@code interactive} keeps stdin open for
+   * the attached client.
+   */
+  public record OneOff(List<String> command, List<String> entrypoint, Map<String, String> env, String user,
+      String workdir, boolean servicePorts, boolean tty, boolean interactive) {}
+
+  /**
+   * The create body of replica {@code number}, or of a one-off container when {@code oneoff} is
+   * set; {@code imageId} (may be null) is recorded so that a rebuilt image recreates the
+   * container. Only the first network is in the body; the caller connects the others before
+   * starting, as docker compose does.
+   */
+  public static ObjectNode containerBody(Project p, String service, int number, OneOff oneoff, String imageId) {
     JsonNode s = p.service(service);
     String at = "services." + service;
     ObjectNode b = F.objectNode();
     b.put("Image", image(p, service));
-    if (command != null && !command.isEmpty()) {
-      strings(b.putArray("Cmd"), command);
+    if (oneoff != null && oneoff.command() != null && !oneoff.command().isEmpty()) {
+      strings(b.putArray("Cmd"), oneoff.command());
     } else if (s.has("command")) {
       b.set("Cmd", s.get("command").deepCopy());
     }
-    if (s.has("entrypoint")) {
+    if (oneoff != null && oneoff.entrypoint() != null) {
+      strings(b.putArray("Entrypoint"), oneoff.entrypoint());
+    } else if (s.has("entrypoint")) {
       b.set("Entrypoint", s.get("entrypoint").deepCopy());
     }
     ArrayNode env = b.putArray("Env");
     s.path("environment").fields().forEachRemaining(e -> env.add(e.getKey() + "=" + e.getValue().asText()));
+    if (oneoff != null) {
+      oneoff.env().forEach((k, v) -> env.add(k + "=" + v));
+    }
     ObjectNode labels = b.putObject("Labels");
     s.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     labels.put(PROJECT, p.name());
     labels.put(SERVICE, service);
     labels.put(NUMBER, Integer.toString(number));
-    labels.put(ONEOFF, oneoff ? "True" : "False");
+    labels.put(ONEOFF, oneoff != null ? "True" : "False");
     labels.put(HASH, p.configHash(service));
-    labels.put("com.docker.compose.project.working_dir", p.workingDir().toString());
+    labels.put(WORKING_DIR, p.workingDir().toString());
+    labels.put(CONFIG_FILES, String.join(",", p.configFiles().stream().map(Object::toString).toList()));
+    labels.put(VERSION, COMPOSE_VERSION);
+    List<String> deps = new java.util.ArrayList<>();
+    s.path("depends_on").fields().forEachRemaining(e -> deps.add(e.getKey() + ":"
+        + e.getValue().path("condition").asText("service_started") + ":" + e.getValue().path("restart").asBoolean(false)));
+    labels.put(DEPENDS_ON, String.join(",", deps));
+    if (imageId != null) {
+      labels.put(IMAGE, imageId);
+    }
     copyText(s, "hostname", b, "Hostname");
     copyText(s, "domainname", b, "Domainname");
     copyText(s, "working_dir", b, "WorkingDir");
     copyText(s, "user", b, "User");
+    if (oneoff != null && oneoff.user() != null) {
+      b.put("User", oneoff.user());
+    }
+    if (oneoff != null && oneoff.workdir() != null) {
+      b.put("WorkingDir", oneoff.workdir());
+    }
     copyText(s, "stop_signal", b, "StopSignal");
-    b.put("Tty", s.path("tty").asBoolean(false));
-    b.put("OpenStdin", s.path("stdin_open").asBoolean(false));
+    copyText(s, "mac_address", b, "MacAddress");
+    if (s.has("stop_grace_period")) {
+      b.put("StopTimeout", Units.nanos(s.get("stop_grace_period").asText(), at + ".stop_grace_period") / 1_000_000_000L);
+    }
+    b.put("Tty", oneoff != null ? oneoff.tty() : s.path("tty").asBoolean(false));
+    b.put("OpenStdin", oneoff != null ? oneoff.interactive() : s.path("stdin_open").asBoolean(false));
+    if (oneoff != null && oneoff.interactive()) {
+      b.put("AttachStdin", true).put("AttachStdout", true).put("AttachStderr", true).put("StdinOnce", true);
+    }
     ObjectNode exposed = b.putObject("ExposedPorts");
     for (JsonNode e : s.path("expose")) {
       String k = e.asText();
@@ -142,7 +197,7 @@ public final class ContainerBodies {
     }
     ObjectNode hc = b.putObject("HostConfig");
     ObjectNode bindings = hc.putObject("PortBindings");
-    for (JsonNode port : s.path("ports")) {
+    for (JsonNode port : oneoff != null && !oneoff.servicePorts() ? F.arrayNode() : s.path("ports")) {
       String key = port.path("target").asInt() + "/" + port.path("protocol").asText("tcp");
       exposed.putObject(key);
       ArrayNode list = bindings.get(key) instanceof ArrayNode a ? a : bindings.putArray(key);
@@ -160,8 +215,28 @@ public final class ContainerBodies {
         m.put("Source", type.equals("volume") ? p.volumeName(v.get("source").asText()) : v.get("source").asText());
       }
       m.put("ReadOnly", v.path("read_only").asBoolean(false));
-      if (v.path("volume").path("nocopy").asBoolean(false)) {
-        m.putObject("VolumeOptions").put("NoCopy", true);
+      JsonNode vo = v.path("volume");
+      if (vo.path("nocopy").asBoolean(false) || vo.has("subpath")) {
+        ObjectNode o = m.putObject("VolumeOptions");
+        if (vo.path("nocopy").asBoolean(false)) {
+          o.put("NoCopy", true);
+        }
+        if (vo.has("subpath")) {
+          o.put("Subpath", vo.get("subpath").asText());
+        }
+      }
+      JsonNode bo = v.path("bind");
+      if (type.equals("bind") && (bo.path("create_host_path").asBoolean(false) || bo.has("propagation"))) {
+        ObjectNode o = m.putObject("BindOptions");
+        if (bo.has("propagation")) {
+          o.put("Propagation", bo.get("propagation").asText());
+        }
+        if (bo.path("create_host_path").asBoolean(false)) {
+          o.put("CreateMountpoint", true);
+        }
+      }
+      if (type.equals("tmpfs") && v.path("tmpfs").has("size")) {
+        m.putObject("TmpfsOptions").put("SizeBytes", Units.bytes(v.path("tmpfs").get("size").asText(), at + ".volumes.tmpfs.size"));
       }
     }
     ObjectNode tmpfs = hc.putObject("Tmpfs");
@@ -169,7 +244,7 @@ public final class ContainerBodies {
       String[] kv = t.asText().split(":", 2);
       tmpfs.put(kv[0], kv.length == 2 ? kv[1] : "");
     }
-    String restart = s.path("restart").asText("no");
+    String restart = oneoff != null ? "no" : s.path("restart").asText("no");
     ObjectNode rp = hc.putObject("RestartPolicy");
     if (restart.startsWith("on-failure:")) {
       rp.put("Name", "on-failure").put("MaximumRetryCount", Integer.parseInt(restart.substring(11)));
@@ -189,6 +264,21 @@ public final class ContainerBodies {
         throw new ComposeException(at + ".deploy.resources.limits.cpus: invalid number \"" + cpus + "\"");
       }
     }
+    JsonNode reservations = s.path("deploy").path("resources").path("reservations");
+    if (reservations.has("memory") || s.has("mem_reservation")) {
+      String mem = reservations.has("memory") ? reservations.get("memory").asText() : s.get("mem_reservation").asText();
+      hc.put("MemoryReservation", Units.bytes(mem, at + ".deploy.resources.reservations.memory"));
+    }
+    if (limits.has("pids") || s.has("pids_limit")) {
+      hc.put("PidsLimit", limits.has("pids") ? limits.get("pids").asLong() : s.get("pids_limit").asLong());
+    }
+    if (s.has("shm_size")) {
+      hc.put("ShmSize", Units.bytes(s.get("shm_size").asText(), at + ".shm_size"));
+    }
+    if (s.has("cpu_shares")) {
+      hc.put("CpuShares", s.get("cpu_shares").asLong());
+    }
+    HostOptions.apply(s, hc);
     hc.put("Init", s.path("init").asBoolean(false));
     hc.put("Privileged", s.path("privileged").asBoolean(false));
     hc.put("ReadonlyRootfs", s.path("read_only").asBoolean(false));

@@ -125,7 +125,21 @@ final class Normalizer {
       if (t != null && t.isTextual()) {
         h.set("test", F.arrayNode().add("CMD-SHELL").add(t.asText()));
       }
+      for (String k : List.of("interval", "timeout", "start_period", "start_interval")) {
+        if (h.has(k)) {
+          Units.nanos(h.get(k).asText(), at + ".healthcheck." + k);
+        }
+      }
+      Casts.toInt(h, "retries", at + ".healthcheck");
+      Casts.toBoolean(h, "disable", at + ".healthcheck");
     }
+    if (s.has("extra_hosts") && s.get("extra_hosts").isObject()) {
+      // the mapping form (host: ip, or host: [ip, ip]) as the list form's host:ip entries
+      ArrayNode hosts = F.arrayNode();
+      s.get("extra_hosts").fields().forEachRemaining(e -> list(e.getValue()).forEach(ip -> hosts.add(e.getKey() + ":" + ip.asText())));
+      s.set("extra_hosts", hosts);
+    }
+    Casts.service(s, at);
     return s;
   }
 
@@ -193,6 +207,9 @@ final class Normalizer {
       } else if (p.length <= 3) {
         boolean bind = p[0].startsWith(".") || p[0].startsWith("/") || p[0].startsWith("~");
         o.put("type", bind ? "bind" : "volume").put("source", p[0]).put("target", p[1]);
+        if (bind) {
+          o.putObject("bind").put("create_host_path", true); // as the engine's -v: a missing host path is made
+        }
         if (p.length == 3) {
           for (String m : p[2].split(",")) {
             switch (m) {

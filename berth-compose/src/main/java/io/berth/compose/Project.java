@@ -27,15 +27,26 @@ public final class Project {
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+  /** Keys whose empty value says nothing; {@code compose config} leaves them out, as docker compose does. */
+  private static final Set<String> OMIT_WHEN_EMPTY =
+      Set.of("labels", "environment", "ports", "volumes", "depends_on", "args", "networks");
   private final String name;
   private final Path workingDir;
   private final ObjectNode model;
+  private final List<Path> configFiles;
 
-  Project(String name, Path workingDir, ObjectNode model) {
+  Project(String name, Path workingDir, ObjectNode model, List<Path> configFiles) {
     this.name = name;
     this.workingDir = workingDir;
     this.model = model;
+    this.configFiles = List.copyOf(configFiles);
+  }
+
+  /** The compose files the project was loaded from (absolute), for the config_files label. */
+  public List<Path> configFiles() {
+    return configFiles;
   }
 
   public String name() {
@@ -126,10 +137,20 @@ public final class Project {
     done.add(s);
   }
 
-  /** A digest of the service's normalised definition: an unchanged service keeps its containers. */
+  /**
+   * A digest of the service's normalised definition: an unchanged service keeps its containers.
+   * As in docker compose, what does not shape a container is left out: the replica count (scaling
+   * must not recreate), the build section (a rebuild shows as a new image id instead), the pull
+   * policy, dependencies and profiles.
+   */
   public String configHash(String service) {
     try {
-      Object plain = CANONICAL.convertValue(service(service), Object.class);
+      ObjectNode s = service(service).deepCopy();
+      s.remove(List.of("scale", "build", "pull_policy", "depends_on", "profiles"));
+      if (s.get("deploy") instanceof ObjectNode d) {
+        d.remove("replicas");
+      }
+      Object plain = CANONICAL.convertValue(s, Object.class);
       byte[] d = MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsString(plain)
           .getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d);
@@ -138,10 +159,21 @@ public final class Project {
     }
   }
 
+  /** Drops empty values of {@link #OMIT_WHEN_EMPTY} keys in the top level, services and build sections. */
+  private static void omitEmpty(ObjectNode o, int depth) {
+    o.properties().removeIf(e -> OMIT_WHEN_EMPTY.contains(e.getKey()) && e.getValue().isContainerNode() && e.getValue().isEmpty());
+    if (depth == 0) {
+      o.path("services").forEach(svc -> omitEmpty((ObjectNode) svc, 1));
+    } else if (depth == 1 && o.get("build") instanceof ObjectNode b) {
+      omitEmpty(b, 2);
+    }
+  }
+
   /** The normalised model as YAML ({@code compose config}). */
   public String yaml() {
     try {
       ObjectNode out = model.deepCopy();
+      omitEmpty(out, 0);
       return YAML.writeValueAsString(out);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);

@@ -74,7 +74,7 @@ public final class ProjectLoader {
       profiles.addAll(List.of(fromEnv.split(",")));
     }
     ObjectNode model = assemble(merged, name, profiles);
-    return new Project(name, dir, model);
+    return new Project(name, dir, model, files.stream().map(f -> f.toAbsolutePath().normalize()).toList());
   }
 
   private static Path defaultFile(Path dir) {
@@ -189,7 +189,7 @@ public final class ProjectLoader {
       }
     });
     // order and cycles: fail now rather than half-way through up
-    new Project(name, Path.of("."), model).startOrder(List.of());
+    new Project(name, Path.of("."), model, List.of()).startOrder(List.of());
     return model;
   }
 

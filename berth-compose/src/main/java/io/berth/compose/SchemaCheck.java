@@ -9,8 +9,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Validates a compose document against the compose specification's JSON schema (the file the
@@ -43,11 +47,11 @@ final class SchemaCheck {
     if (errors.isEmpty()) {
       return;
     }
-    Set<String> lines = new LinkedHashSet<>();
+    List<Finding> findings = new ArrayList<>();
     for (Error e : errors) {
-      lines.add(describe(e));
+      findings.add(finding(e));
     }
-    List<String> shown = new ArrayList<>(lines);
+    List<String> shown = new ArrayList<>(simplify(findings));
     StringBuilder sb = new StringBuilder("validating " + file + ": ");
     sb.append(String.join("; ", shown.subList(0, Math.min(5, shown.size()))));
     if (shown.size() > 5) {
@@ -56,7 +60,10 @@ final class SchemaCheck {
     throw new ComposeException(sb.toString());
   }
 
-  private static String describe(Error e) {
+  /** One validator finding: where (compose path), the schema keyword, and the text. */
+  record Finding(String path, String keyword, String message) {}
+
+  private static Finding finding(Error e) {
     String where = path(e.getInstanceLocation().toString());
     String msg = e.getMessage();
     // the validator repeats the location at the start of its message
@@ -66,9 +73,71 @@ final class SchemaCheck {
     }
     if ("additionalProperties".equals(e.getKeyword()) && e.getProperty() != null) {
       String key = where.isEmpty() ? e.getProperty() : where + "." + e.getProperty();
-      return key + ": additional property " + e.getProperty() + " is not allowed";
+      return new Finding(key, "additionalProperties", "additional property " + e.getProperty() + " is not allowed");
     }
-    return (where.isEmpty() ? "(top level)" : where) + ": " + msg;
+    return new Finding(where, e.getKeyword(), msg);
+  }
+
+  private static final Pattern TYPE = Pattern.compile("(\\w+) found, (\\w+) expected");
+
+  /**
+   * A value that matches none of a {@code oneOf}'s branches yields one finding per branch plus
+   * the {@code oneOf} itself; the user needs the branch that got furthest. So: the {@code oneOf}
+   * summary goes when anything else was found, a branch's type mismatch goes when another branch
+   * found a problem deeper inside the same value, and type mismatches left on one key merge
+   * ({@code integer found, object or array expected}).
+   */
+  static List<String> simplify(List<Finding> all) {
+    List<Finding> rest = all.stream().filter(f -> !f.keyword().equals("oneOf") && !f.keyword().equals("anyOf")).toList();
+    if (rest.isEmpty()) {
+      rest = all;
+    }
+    List<Finding> kept = new ArrayList<>();
+    for (Finding f : rest) {
+      boolean deeper = rest.stream().anyMatch(o -> o.path().length() > f.path().length() && isInside(o.path(), f.path()));
+      if (!(deeper && f.keyword().equals("type"))) {
+        kept.add(f);
+      }
+    }
+    // type mismatches on one key become one line, at the place of the first
+    Map<String, List<String>> expected = new LinkedHashMap<>();
+    Map<String, String> found = new LinkedHashMap<>();
+    Map<String, String> lines = new LinkedHashMap<>();
+    for (Finding f : kept) {
+      String where = f.path().isEmpty() ? "(top level)" : f.path();
+      Matcher m = TYPE.matcher(f.message());
+      if (f.keyword().equals("type") && m.matches()) {
+        found.put(where, m.group(1));
+        expected.computeIfAbsent(where, k -> new ArrayList<>()).add(m.group(2));
+        lines.put("type " + where, where);
+      } else {
+        lines.put(where + ": " + f.message(), null);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    lines.forEach((line, typeAt) -> {
+      if (typeAt == null) {
+        out.add(line);
+        return;
+      }
+      List<String> exp = expected.get(typeAt).stream().distinct().toList();
+      String either = exp.size() == 1 ? exp.getFirst()
+          : String.join(", ", exp.subList(0, exp.size() - 1)) + " or " + exp.getLast();
+      out.add(typeAt + ": " + found.get(typeAt) + " found, " + either + " expected");
+    });
+    return out;
+  }
+
+  /** Whether compose path {@code inner} lies within {@code outer} ({@code a.b[0]} within {@code a.b}). */
+  private static boolean isInside(String inner, String outer) {
+    if (outer.isEmpty()) {
+      return true;
+    }
+    if (!inner.startsWith(outer)) {
+      return false;
+    }
+    char next = inner.charAt(outer.length());
+    return next == '.' || next == '[';
   }
 
   /** "/services/web/ports/0" (or "$.services.web.ports[0]") -> "services.web.ports[0]". */

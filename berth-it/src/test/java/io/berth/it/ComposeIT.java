@@ -107,7 +107,7 @@ class ComposeIT {
     Exec.Result r = compose("config");
     check(r, "config");
     assertThat(r.out()).contains("name: compose-shop").contains("SPRING_CLOUD_CONFIG_URI: http://config-server:8788")
-        .contains("published: " + PORT).contains("condition: service_healthy");
+        .contains("published: \"" + PORT + "\"").contains("condition: service_healthy");
     assertThat(compose("config", "--services").out().lines().toList())
         .containsExactly("config-server", "catalog", "gateway");
 

@@ -25,6 +25,7 @@ public final class ComposeCommand implements Callable<Integer> {
   @Option(names = "--profile", description = "Specify a profile to enable") List<String> profiles = new ArrayList<>();
   @Option(names = "--env-file", description = "Specify an alternate environment file") Path envFile;
   @Option(names = "--project-directory", description = "Specify an alternate working directory") Path projectDir;
+  @Option(names = "--dry-run", description = "Execute command in dry run mode: print what up or run would do") boolean dryRun;
   private CommandLine self;
 
   private ComposeCommand(Cli cli) {

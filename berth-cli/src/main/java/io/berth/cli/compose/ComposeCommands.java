@@ -7,6 +7,7 @@ import io.berth.cli.format.Table;
 import io.berth.cli.format.Template;
 import io.berth.compose.ComposeException;
 import io.berth.compose.ContainerBodies;
+import io.berth.compose.Planner;
 import io.berth.compose.Project;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,6 +68,7 @@ final class ComposeCommands {
     @Option(names = "--no-start", description = "Don't start the services after creating them") boolean noStart;
     @Option(names = "--remove-orphans", description = "Remove containers for services not defined in the Compose file") boolean orphans;
     @Option(names = "--scale", description = "Scale SERVICE to NUM instances (SERVICE=NUM)") List<String> scale = new ArrayList<>();
+    @Option(names = "--no-deps", description = "Don't start linked services") boolean noDeps;
     @Parameters(paramLabel = "SERVICE") List<String> services = new ArrayList<>();
 
     Up(ComposeCommand parent) {
@@ -84,26 +86,16 @@ final class ComposeCommands {
         } catch (RuntimeException e) {
           throw new ComposeException("invalid --scale " + s + ": expected SERVICE=NUM");
         }
-        p.service(kv[0]);
       }
-      List<String> order = p.startOrder(check(p, services));
+      if (build && noBuild) {
+        throw new ComposeException("--build and --no-build are incompatible");
+      }
+      Planner.BuildPolicy policy = build ? Planner.BuildPolicy.ALWAYS : noBuild ? Planner.BuildPolicy.NEVER
+          : Planner.BuildPolicy.IF_MISSING;
+      Planner.Options o = new Planner.Options(check(p, services), scales, noDeps, policy, force, !noStart, orphans, null);
       ComposeEngine e = new ComposeEngine(parent.cli, p);
-      if (!noBuild) {
-        e.build(order, build, false);
-      }
-      e.pull(order, false);
-      e.ensureNetworksAndVolumes(order);
-      if (orphans) {
-        for (JsonNode c : e.objects().containers(null, true, false)) {
-          if (!p.serviceNames().contains(c.path("Labels").path(ContainerBodies.SERVICE).asText())) {
-            e.remove(c.path("Id").asText(), ProjectObjects.name(c), "Removed");
-          }
-        }
-      }
-      for (String s : order) {
-        e.converge(s, ContainerBodies.replicas(p, s, scales), force, !noStart);
-      }
-      if (detach || noStart) {
+      new UpRunner(parent.cli, p, e, parent.dryRun).up(o);
+      if (detach || noStart || parent.dryRun) {
         return 0;
       }
       return new LogFollower(parent.cli, e.objects(), true, "all").follow(services);
@@ -365,6 +357,13 @@ final class ComposeCommands {
     @Option(names = "--rm", description = "Automatically remove the container when it exits") boolean rm;
     @Option(names = {"-d", "--detach"}, description = "Run container in background and print container ID") boolean detach;
     @Option(names = "--no-deps", description = "Don't start linked services") boolean noDeps;
+    @Option(names = {"-T", "--no-TTY"}, description = "Disable pseudo-TTY allocation (default: auto-detected)") boolean noTty;
+    @Option(names = {"-e", "--env"}, description = "Set environment variables") List<String> env = new ArrayList<>();
+    @Option(names = "--entrypoint", description = "Override the entrypoint of the image") String entrypoint;
+    @Option(names = {"-u", "--user"}, description = "Run as specified username or uid") String user;
+    @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container") String workdir;
+    @Option(names = {"-P", "--service-ports"}, description = "Run command with the service's ports enabled and mapped to the host") boolean servicePorts;
+    @Option(names = "--build", description = "Build image before starting container") boolean build;
     @Parameters(index = "0", paramLabel = "SERVICE") String service;
     @Parameters(index = "1..*", paramLabel = "COMMAND") List<String> command = new ArrayList<>();
 
@@ -375,31 +374,43 @@ final class ComposeCommands {
     @Override
     public Integer call() throws Exception {
       Project p = project();
-      ComposeEngine e = new ComposeEngine(parent.cli, p);
-      List<String> deps = noDeps ? List.of(service) : p.startOrder(List.of(service));
-      e.build(deps, false, false);
-      e.pull(deps, false);
-      e.ensureNetworksAndVolumes(deps);
-      for (String d : deps) {
-        if (!d.equals(service)) {
-          e.converge(d, ContainerBodies.replicas(p, d, Map.of()), false, true);
+      p.service(service);
+      Map<String, String> extra = new LinkedHashMap<>();
+      for (String kv : env) {
+        int eq = kv.indexOf('=');
+        String v = eq < 0 ? parent.cli.env.get(kv) : kv.substring(eq + 1);
+        if (v != null) {
+          extra.put(eq < 0 ? kv : kv.substring(0, eq), v);
         }
       }
-      int n = (int) (System.nanoTime() & 0xffffff);
-      String id = e.create(service, n, true, command.isEmpty() ? null : command);
+      List<String> ep = entrypoint == null ? null : entrypoint.isEmpty() ? List.of("") : List.of(entrypoint);
+      boolean tty = !noTty && !detach && System.console() != null;
+      ContainerBodies.OneOff oneoff = new ContainerBodies.OneOff(command.isEmpty() ? null : command, ep, extra, user,
+          workdir, servicePorts, tty, !detach);
+      ComposeEngine e = new ComposeEngine(parent.cli, p);
+      Planner.Options o = new Planner.Options(List.of(service), Map.of(), noDeps,
+          build ? Planner.BuildPolicy.ALWAYS : Planner.BuildPolicy.IF_MISSING, false, true, false, service);
+      new UpRunner(parent.cli, p, e, parent.dryRun).up(o);
+      if (parent.dryRun) {
+        return 0;
+      }
+      int n = 1 + (int) (System.nanoTime() & 0xfffffff);
+      String id = e.create(service, n, oneoff, null);
       if (detach) {
         parent.cli.client().post("/containers/" + id + "/start", null).close();
         parent.cli.out.println(ContainerBodies.containerName(p, service, n, true));
         return 0;
       }
-      int code = parent.delegate(List.of("start", "-a", id));
-      if (code == 0 || code > 0) {
+      int code;
+      try {
+        code = parent.delegate(List.of("start", "-a", "-i", id));
         try (var r = parent.cli.client().post("/containers/" + id + "/wait", null)) {
           code = r.json().path("StatusCode").asInt(code);
         }
-      }
-      if (rm) {
-        parent.cli.client().delete("/containers/" + id + "?force=1&v=1").close();
+      } finally {
+        if (rm) {
+          parent.cli.client().delete("/containers/" + id + "?force=1&v=1").close();
+        }
       }
       return code;
     }

@@ -48,42 +48,18 @@ final class ComposeEngine {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private void status(String kind, String name, String what) {
+  void status(String kind, String name, String what) {
     cli.err.println(" " + kind + " " + name + "  " + what);
   }
 
-  void ensureNetworksAndVolumes(Collection<String> services) throws IOException {
-    List<String> used = new ArrayList<>();
-    for (String s : services) {
-      p.service(s).path("networks").fieldNames().forEachRemaining(n -> {
-        if (!used.contains(n)) {
-          used.add(n);
-        }
-      });
-    }
-    for (String key : used) {
-      JsonNode n = p.network(key);
-      String name = p.networkName(key);
-      if (exists("/networks/" + enc(name))) {
-        continue;
-      }
-      if (n.path("external").asBoolean(false)) {
-        throw new ComposeException("network " + name + " declared as external, but could not be found");
-      }
-      api.post("/networks/create", ContainerBodies.networkBody(p, key)).close();
-      status("Network", name, "Created");
-    }
-    for (String key : p.volumeKeys()) {
-      String name = p.volumeName(key);
-      if (exists("/volumes/" + enc(name))) {
-        continue;
-      }
-      if (p.volume(key).path("external").asBoolean(false)) {
-        throw new ComposeException("external volume \"" + name + "\" not found");
-      }
-      api.post("/volumes/create", ContainerBodies.volumeBody(p, key)).close();
-      status("Volume", name, "Created");
-    }
+  void createNetwork(String key) throws IOException {
+    api.post("/networks/create", ContainerBodies.networkBody(p, key)).close();
+    status("Network", p.networkName(key), "Created");
+  }
+
+  void createVolume(String key) throws IOException {
+    api.post("/volumes/create", ContainerBodies.volumeBody(p, key)).close();
+    status("Volume", p.volumeName(key), "Created");
   }
 
   private boolean exists(String path) throws IOException {
@@ -158,44 +134,13 @@ final class ComposeEngine {
     return new String[] {image, "latest"};
   }
 
-  /** The up of one service: converge its replicas, then start them. */
-  void converge(String service, int replicas, boolean forceRecreate, boolean start) throws IOException {
-    waitForDependencies(service);
-    String hash = p.configHash(service);
-    List<JsonNode> existing = objects.containers(service, true, false);
-    for (JsonNode c : existing) {
-      int n = ProjectObjects.number(c);
-      String name = ProjectObjects.name(c);
-      boolean same = c.path("Labels").path(ContainerBodies.HASH).asText().equals(hash);
-      if (n > replicas || !same || forceRecreate) {
-        remove(c.path("Id").asText(), name, n > replicas ? "Removed" : "Recreate");
-      } else if (start && !c.path("State").asText().equals("running")) {
-        api.post("/containers/" + c.path("Id").asText() + "/start", null).close();
-        status("Container", name, "Started");
-      } else {
-        status("Container", name, "Running");
-      }
-    }
-    List<JsonNode> kept = objects.containers(service, true, false);
-    for (int n = 1; n <= replicas; n++) {
-      int number = n;
-      if (kept.stream().anyMatch(c -> ProjectObjects.number(c) == number)) {
-        continue;
-      }
-      String id = create(service, n, false, null);
-      String name = ContainerBodies.containerName(p, service, n, false);
-      status("Container", name, "Created");
-      if (start) {
-        api.post("/containers/" + id + "/start", null).close();
-        status("Container", name, "Started");
-      }
-    }
-  }
-
-  /** Creates one container of the service and connects its other networks; returns its id. */
-  String create(String service, int number, boolean oneoff, List<String> command) throws IOException {
-    ObjectNode body = ContainerBodies.containerBody(p, service, number, oneoff, command);
-    String name = ContainerBodies.containerName(p, service, number, oneoff);
+  /**
+   * Creates one container of the service (a one-off one when {@code oneoff} is set) and connects
+   * its other networks before it starts, as docker compose does; returns its id.
+   */
+  String create(String service, int number, ContainerBodies.OneOff oneoff, String imageId) throws IOException {
+    ObjectNode body = ContainerBodies.containerBody(p, service, number, oneoff, imageId);
+    String name = ContainerBodies.containerName(p, service, number, oneoff != null);
     String id;
     try (var r = api.post("/containers/create?name=" + enc(name), body)) {
       id = r.json().path("Id").asText();
@@ -214,6 +159,11 @@ final class ComposeEngine {
     return id;
   }
 
+  void start(String id, String name) throws IOException {
+    api.post("/containers/" + id + "/start", null).close();
+    status("Container", name, "Started");
+  }
+
   void remove(String id, String name, String why) throws IOException {
     try {
       api.post("/containers/" + id + "/stop?t=10", null).close();
@@ -226,18 +176,15 @@ final class ComposeEngine {
     status("Container", name, why.equals("Recreate") ? "Recreated" : why);
   }
 
-  /** Waits for every dependency of {@code service} to meet its condition. */
-  private void waitForDependencies(String service) throws IOException {
-    JsonNode deps = p.service(service).path("depends_on");
-    for (Iterator<Map.Entry<String, JsonNode>> it = deps.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> d = it.next();
-      String condition = d.getValue().path("condition").asText("service_started");
-      if (condition.equals("service_started")) {
-        continue;
-      }
-      for (JsonNode c : objects.containers(d.getKey(), true, false)) {
-        waitFor(ProjectObjects.name(c), c.path("Id").asText(), condition, service);
-      }
+  /** Waits until every container of {@code dependency} meets {@code condition} ({@code service} waits). */
+  void await(String service, String dependency, String condition) throws IOException {
+    List<JsonNode> containers = objects.containers(dependency, true, false);
+    if (containers.isEmpty()) {
+      throw new ComposeException("service " + service + " depends on " + dependency + " (" + condition
+          + "), which has no containers");
+    }
+    for (JsonNode c : containers) {
+      waitFor(ProjectObjects.name(c), c.path("Id").asText(), condition, service);
     }
   }
 

@@ -2,13 +2,20 @@ package io.berth.cli.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.api.ApiClient;
+import io.berth.cli.api.ApiException;
 import io.berth.compose.ContainerBodies;
+import io.berth.compose.Observed;
+import io.berth.compose.Project;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Finds a project's engine objects by compose's labels, the only link between a compose file
@@ -62,6 +69,42 @@ final class ProjectObjects {
 
   static String name(JsonNode c) {
     return c.path("Names").path(0).asText().replaceFirst("^/", "");
+  }
+
+  /**
+   * What the engine holds for {@code p}, for the planner: network and volume names, the ids of
+   * the images the services use (absent ones left out), and the project's containers.
+   */
+  Observed observe(Project p) throws IOException {
+    Set<String> networks = new HashSet<>();
+    try (var r = api.get("/networks")) {
+      r.json().forEach(n -> networks.add(n.path("Name").asText()));
+    }
+    Set<String> volumes = new HashSet<>();
+    try (var r = api.get("/volumes")) {
+      r.json().path("Volumes").forEach(v -> volumes.add(v.path("Name").asText()));
+    }
+    Map<String, String> images = new HashMap<>();
+    for (String s : p.serviceNames()) {
+      String image = ContainerBodies.image(p, s);
+      if (!images.containsKey(image)) {
+        try (var r = api.get("/images/" + URLEncoder.encode(image, StandardCharsets.UTF_8) + "/json")) {
+          images.put(image, r.json().path("Id").asText());
+        } catch (ApiException e) {
+          if (e.status() != 404) {
+            throw e;
+          }
+        }
+      }
+    }
+    List<Observed.Existing> containers = new ArrayList<>();
+    for (JsonNode c : containers(null, true, true)) {
+      JsonNode l = c.path("Labels");
+      containers.add(new Observed.Existing(c.path("Id").asText(), name(c), l.path(ContainerBodies.SERVICE).asText(),
+          number(c), l.path(ContainerBodies.HASH).asText(), l.path(ContainerBodies.IMAGE).asText(null),
+          c.path("State").asText().equals("running"), l.path(ContainerBodies.ONEOFF).asText("False").equals("True")));
+    }
+    return new Observed(networks, volumes, images, containers);
   }
 
   List<JsonNode> networks() throws IOException {

@@ -1,0 +1,89 @@
+package io.berth.compose;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The service keys that map one-to-one onto {@code HostConfig} fields docker compose sets
+ * (logging, ulimits, sysctls, security options, namespaces, DNS search, devices, ...), kept out
+ * of {@link ContainerBodies} so that the body's structure stays readable there.
+ */
+final class HostOptions {
+  private HostOptions() {}
+
+  static void apply(JsonNode s, ObjectNode hc) {
+    if (s.has("logging")) {
+      JsonNode l = s.get("logging");
+      ObjectNode lc = hc.putObject("LogConfig");
+      lc.put("Type", l.path("driver").asText(""));
+      ObjectNode cfg = lc.putObject("Config");
+      l.path("options").fields().forEachRemaining(e -> cfg.put(e.getKey(), e.getValue().asText()));
+    }
+    if (s.has("ulimits")) {
+      ArrayNode u = hc.putArray("Ulimits");
+      s.get("ulimits").fields().forEachRemaining(e -> {
+        ObjectNode o = u.addObject().put("Name", e.getKey());
+        if (e.getValue().isObject()) {
+          o.put("Soft", e.getValue().path("soft").asLong()).put("Hard", e.getValue().path("hard").asLong());
+        } else {
+          o.put("Soft", e.getValue().asLong()).put("Hard", e.getValue().asLong());
+        }
+      });
+    }
+    if (s.has("sysctls")) {
+      ObjectNode out = hc.putObject("Sysctls");
+      JsonNode v = s.get("sysctls");
+      if (v.isArray()) {
+        for (JsonNode kv : v) {
+          String[] p = kv.asText().split("=", 2);
+          out.put(p[0], p.length == 2 ? p[1] : "");
+        }
+      } else {
+        v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+      }
+    }
+    list(s, "security_opt", hc, "SecurityOpt");
+    list(s, "dns_search", hc, "DnsSearch");
+    list(s, "dns_opt", hc, "DnsOptions");
+    list(s, "group_add", hc, "GroupAdd");
+    text(s, "pid", hc, "PidMode");
+    text(s, "ipc", hc, "IpcMode");
+    text(s, "cgroup_parent", hc, "CgroupParent");
+    text(s, "userns_mode", hc, "UsernsMode");
+    text(s, "runtime", hc, "Runtime");
+    if (s.has("oom_score_adj")) {
+      hc.put("OomScoreAdj", s.get("oom_score_adj").asInt());
+    }
+    if (s.has("oom_kill_disable")) {
+      hc.put("OomKillDisable", s.get("oom_kill_disable").asBoolean());
+    }
+    if (s.has("devices")) {
+      ArrayNode d = hc.putArray("Devices");
+      for (JsonNode dev : s.get("devices")) {
+        if (dev.isObject()) {
+          d.addObject().put("PathOnHost", dev.path("source").asText()).put("PathInContainer", dev.path("target").asText())
+              .put("CgroupPermissions", dev.path("permissions").asText("rwm"));
+          continue;
+        }
+        // host[:container[:permissions]]
+        String[] p = dev.asText().split(":");
+        d.addObject().put("PathOnHost", p[0]).put("PathInContainer", p.length > 1 ? p[1] : p[0])
+            .put("CgroupPermissions", p.length > 2 ? p[2] : "rwm");
+      }
+    }
+  }
+
+  private static void text(JsonNode s, String from, ObjectNode to, String field) {
+    if (s.has(from)) {
+      to.put(field, s.get(from).asText());
+    }
+  }
+
+  private static void list(JsonNode s, String from, ObjectNode to, String field) {
+    if (s.has(from)) {
+      ArrayNode a = to.putArray(field);
+      Normalizer.list(s.get(from)).forEach(x -> a.add(x.asText()));
+    }
+  }
+}
