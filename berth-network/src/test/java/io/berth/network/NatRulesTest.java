@@ -26,6 +26,24 @@ class NatRulesTest {
   }
 
   @Test
+  void isolationDropsTrafficToOtherBridgesButNotToPublishedPorts() {
+    String s = NatRules.script("t", "br-a", "172.18.0.0/16", List.of(), false, List.of("br-*", "berth0"));
+    int accept = s.indexOf("iifname \"br-a\" ct status dnat accept");
+    int drop = s.indexOf("iifname \"br-a\" oifname \"br-*\" oifname != \"br-a\" drop");
+    assertThat(accept).isPositive();
+    assertThat(drop).isGreaterThan(accept);
+    assertThat(s).contains("oifname \"berth0\" oifname != \"br-a\" drop").contains("masquerade comment \"outbound\"");
+  }
+
+  @Test
+  void internalNetworksHaveNoOutboundNatAndNoForwardingOffTheBridge() {
+    String s = NatRules.script("t", "br-i", "172.19.0.0/16", List.of(), true, List.of("br-*"));
+    assertThat(s).doesNotContain("outbound")
+        .contains("iifname \"br-i\" oifname != \"br-i\" drop comment \"internal\"")
+        .contains("oifname \"br-i\" iifname != \"br-i\" drop comment \"internal\"");
+  }
+
+  @Test
   void onlyForeignForwardChainsThatCanDropGetOurAccepts() throws Exception {
     String json = """
         [
