@@ -38,12 +38,15 @@ final class Normalizer {
     return out;
   }
 
+  /**
+   * Rewrites the keys a service has into their long form, and only those: a later {@code -f}
+   * file that names a service partially must not wipe what the first one said. Defaults come
+   * with {@link #complete} once the files are merged.
+   */
   private ObjectNode service(String name, ObjectNode s) {
     String at = "services." + name;
-    if (!s.has("image") && !s.has("build")) {
-      throw new ComposeException(at + ": has neither an image nor a build context specified");
-    }
     ObjectNode environment = F.objectNode();
+    boolean hasEnv = s.has("environment") || s.has("env_file");
     for (JsonNode f : list(s.remove("env_file"))) {
       String p = f.isObject() ? f.path("path").asText() : f.asText();
       boolean required = !f.isObject() || f.path("required").asBoolean(true);
@@ -58,8 +61,12 @@ final class Normalizer {
     }
     mapOf(s.get("environment"), at + ".environment", true).fields()
         .forEachRemaining(x -> environment.set(x.getKey(), x.getValue()));
-    s.set("environment", environment);
-    s.set("labels", mapOf(s.get("labels"), at + ".labels", false));
+    if (hasEnv) {
+      s.set("environment", environment);
+    }
+    if (s.has("labels")) {
+      s.set("labels", mapOf(s.get("labels"), at + ".labels", false));
+    }
     for (String k : List.of("command", "entrypoint")) {
       JsonNode v = s.get(k);
       if (v != null && v.isTextual()) {
@@ -71,26 +78,33 @@ final class Normalizer {
     if (s.has("build")) {
       JsonNode b = s.get("build");
       ObjectNode build = b.isTextual() ? F.objectNode().put("context", b.asText()) : (ObjectNode) b;
-      build.put("context", dir.resolve(build.path("context").asText(".")).normalize().toString());
-      if (!build.has("dockerfile")) {
-        build.put("dockerfile", "Dockerfile");
+      if (build.has("context") || b.isTextual()) {
+        build.put("context", dir.resolve(build.path("context").asText(".")).normalize().toString());
       }
-      build.set("args", mapOf(build.get("args"), at + ".build.args", true));
-      build.set("labels", mapOf(build.get("labels"), at + ".build.labels", false));
+      if (build.has("args")) {
+        build.set("args", mapOf(build.get("args"), at + ".build.args", true));
+      }
+      if (build.has("labels")) {
+        build.set("labels", mapOf(build.get("labels"), at + ".build.labels", false));
+      }
       s.set("build", build);
     }
-    ArrayNode ports = F.arrayNode();
-    int i = 0;
-    for (JsonNode p : list(s.get("ports"))) {
-      ports.addAll(Ports.normalize(p, at + ".ports[" + i++ + "]"));
+    if (s.has("ports")) {
+      ArrayNode ports = F.arrayNode();
+      int i = 0;
+      for (JsonNode p : list(s.get("ports"))) {
+        ports.addAll(Ports.normalize(p, at + ".ports[" + i++ + "]"));
+      }
+      s.set("ports", ports);
     }
-    s.set("ports", ports);
-    ArrayNode volumes = F.arrayNode();
-    i = 0;
-    for (JsonNode v : list(s.get("volumes"))) {
-      volumes.add(volume(v, at + ".volumes[" + i++ + "]"));
+    if (s.has("volumes")) {
+      ArrayNode volumes = F.arrayNode();
+      int i = 0;
+      for (JsonNode v : list(s.get("volumes"))) {
+        volumes.add(volume(v, at + ".volumes[" + i++ + "]"));
+      }
+      s.set("volumes", volumes);
     }
-    s.set("volumes", volumes);
     ObjectNode deps = F.objectNode();
     JsonNode d = s.get("depends_on");
     if (d != null && d.isArray()) {
@@ -107,7 +121,9 @@ final class Normalizer {
         deps.set(x.getKey(), o);
       });
     }
-    s.set("depends_on", deps);
+    if (d != null) {
+      s.set("depends_on", deps);
+    }
     ObjectNode nets = F.objectNode();
     JsonNode n = s.get("networks");
     if (n != null && n.isArray()) {
@@ -115,10 +131,9 @@ final class Normalizer {
     } else if (n != null) {
       n.fields().forEachRemaining(x -> nets.set(x.getKey(), x.getValue().isNull() ? F.objectNode() : x.getValue()));
     }
-    if (nets.isEmpty() && !s.has("network_mode")) {
-      nets.set("default", F.objectNode());
+    if (n != null) {
+      s.set("networks", nets);
     }
-    s.set("networks", nets);
     if (s.has("healthcheck")) {
       ObjectNode h = (ObjectNode) s.get("healthcheck");
       JsonNode t = h.get("test");
@@ -141,6 +156,46 @@ final class Normalizer {
     }
     Casts.service(s, at);
     return s;
+  }
+
+  /**
+   * Fills in what a merged service leaves unsaid, so that every later reader finds the long
+   * form: empty environment, labels, ports, volumes and depends_on, the {@code default} network,
+   * the build's context and Dockerfile; and checks that it has an image or a build.
+   */
+  static void complete(String name, ObjectNode s, Path dir) {
+    if (!s.has("image") && !s.has("build")) {
+      throw new ComposeException("services." + name + ": has neither an image nor a build context specified");
+    }
+    for (String k : List.of("environment", "labels", "depends_on")) {
+      if (!s.has(k)) {
+        s.putObject(k);
+      }
+    }
+    for (String k : List.of("ports", "volumes")) {
+      if (!s.has(k)) {
+        s.putArray(k);
+      }
+    }
+    if (!s.has("networks")) {
+      s.putObject("networks");
+    }
+    if (s.get("networks").isEmpty() && !s.has("network_mode")) {
+      ((ObjectNode) s.get("networks")).putObject("default");
+    }
+    if (s.get("build") instanceof ObjectNode b) {
+      if (!b.has("context")) {
+        b.put("context", dir.toString());
+      }
+      if (!b.has("dockerfile")) {
+        b.put("dockerfile", "Dockerfile");
+      }
+      for (String k : List.of("args", "labels")) {
+        if (!b.has(k)) {
+          b.putObject(k);
+        }
+      }
+    }
   }
 
   /** A list or a single value as a list; null as empty. */

@@ -73,7 +73,7 @@ public final class ProjectLoader {
     if (fromEnv != null && !fromEnv.isBlank()) {
       profiles.addAll(List.of(fromEnv.split(",")));
     }
-    ObjectNode model = assemble(merged, name, profiles);
+    ObjectNode model = assemble(merged, name, profiles, dir);
     return new Project(name, dir, model, files.stream().map(f -> f.toAbsolutePath().normalize()).toList());
   }
 
@@ -110,18 +110,63 @@ public final class ProjectLoader {
     }
   }
 
-  /** Mappings merge key by key; anything else from {@code over} replaces. */
+  /** Service lists that several files add to, as compose merges them (volumes go by target). */
+  private static final Set<String> UNION_LISTS = Set.of("ports", "expose", "dns", "dns_search", "dns_opt", "cap_add",
+      "cap_drop", "extra_hosts", "security_opt", "group_add", "external_links", "devices", "tmpfs");
+
+  /**
+   * Merges a later {@code -f} file into the earlier ones as compose does: mappings (environment,
+   * labels, depends_on, networks, ...) merge key by key; a service's ports and similar lists
+   * add up without duplicates, its volumes merge by mount target; anything else from
+   * {@code over} replaces (image, command, entrypoint, healthcheck test, ...).
+   */
   static ObjectNode merge(ObjectNode base, ObjectNode over) {
+    return merge(base, over, "");
+  }
+
+  private static ObjectNode merge(ObjectNode base, ObjectNode over, String path) {
     ObjectNode out = base.deepCopy();
+    boolean serviceLevel = path.startsWith("services.") && path.indexOf('.', "services.".length()) < 0;
     for (Iterator<Map.Entry<String, JsonNode>> it = over.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode b = out.get(e.getKey());
+      String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
       if (b instanceof ObjectNode bo && e.getValue() instanceof ObjectNode eo) {
-        out.set(e.getKey(), merge(bo, eo));
+        out.set(e.getKey(), merge(bo, eo, p));
+      } else if (serviceLevel && b instanceof ArrayNode ba && e.getValue() instanceof ArrayNode ea
+          && (UNION_LISTS.contains(e.getKey()) || e.getKey().equals("volumes"))) {
+        out.set(e.getKey(), e.getKey().equals("volumes") ? byTarget(ba, ea) : union(ba, ea));
       } else {
         out.set(e.getKey(), e.getValue().deepCopy());
       }
     }
+    return out;
+  }
+
+  private static ArrayNode union(ArrayNode a, ArrayNode b) {
+    ArrayNode out = a.deepCopy();
+    for (JsonNode x : b) {
+      boolean seen = false;
+      for (JsonNode y : out) {
+        seen |= y.equals(x);
+      }
+      if (!seen) {
+        out.add(x.deepCopy());
+      }
+    }
+    return out;
+  }
+
+  private static ArrayNode byTarget(ArrayNode a, ArrayNode b) {
+    Map<String, JsonNode> byTarget = new java.util.LinkedHashMap<>();
+    for (JsonNode x : a) {
+      byTarget.put(x.path("target").asText(), x);
+    }
+    for (JsonNode x : b) {
+      byTarget.put(x.path("target").asText(), x.deepCopy());
+    }
+    ArrayNode out = Normalizer.JSON.createArrayNode();
+    byTarget.values().forEach(out::add);
     return out;
   }
 
@@ -142,7 +187,7 @@ public final class ProjectLoader {
     return n;
   }
 
-  private static ObjectNode assemble(ObjectNode doc, String name, List<String> profiles) {
+  private static ObjectNode assemble(ObjectNode doc, String name, List<String> profiles, Path dir) {
     ObjectNode model = Normalizer.JSON.createObjectNode();
     model.put("name", name);
     ObjectNode services = model.putObject("services");
@@ -156,6 +201,7 @@ public final class ProjectLoader {
         }
       }
       if (active) {
+        Normalizer.complete(e.getKey(), (ObjectNode) e.getValue(), dir);
         services.set(e.getKey(), e.getValue());
       } else {
         disabled.add(e.getKey());

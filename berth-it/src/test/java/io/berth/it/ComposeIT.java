@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code berth compose} on examples/compose-shop against the test daemon: three services built
- * from Dockerfiles that call each other by name, brought up with one command, answering through a
- * published port, scaled, inspected, and torn down leaving nothing behind.
+ * {@code berth compose} on examples/compose-shop against the test daemon: a seed job and three
+ * services built from Dockerfiles that call each other by name, brought up with one command in
+ * dependency order (completed, healthy), answering through a published port, scaled, changed,
+ * stopped and started, inspected, and torn down leaving nothing behind.
  */
 class ComposeIT {
   private static final String PORT = "18391";
@@ -34,36 +35,65 @@ class ComposeIT {
   }
 
   private static Exec.Result compose(String... args) {
+    return composeWith(null, List.of(args));
+  }
+
+  /** {@code berth compose -f examples/compose-shop/compose.yaml [-f extra] args...}, fed {@code stdin}. */
+  private static Exec.Result composeWith(byte[] stdin, List<String> args, Path... extraFiles) {
     Map<String, String> env = TestDaemon.env();
     env.put("BASE_IMAGE", TestDaemon.IMAGE);
     env.put("GATEWAY_PORT", PORT);
     List<String> cmd = new java.util.ArrayList<>(List.of(Exec.repoRoot().resolve("bin/berth").toString(),
         "compose", "-f", FILE.toString()));
-    cmd.addAll(List.of(args));
-    return Exec.run(env, null, 300, cmd);
+    for (Path f : extraFiles) {
+      cmd.addAll(List.of("-f", f.toString()));
+    }
+    cmd.addAll(args);
+    return Exec.run(env, stdin, 300, cmd);
   }
 
   private static String get(String path) {
     return Exec.run(Map.of(), null, 20, List.of("curl", "-s", "-m", "10", "http://127.0.0.1:" + PORT + path)).out();
   }
 
+  /** Polls the shop through the published port until the whole chain answers (services start in the background). */
+  private static String shop() throws InterruptedException {
+    String answer = "";
+    for (int i = 0; i < 100 && !answer.contains("says:"); i++) {
+      answer = get("/cgi-bin/shop");
+      Thread.sleep(100);
+    }
+    return answer;
+  }
+
   private static List<String> ids(String service) {
-    return List.of(docker("ps", "-aq", "--no-trunc", "--filter", "label=com.docker.compose.project=compose-shop",
-        "--filter", "label=com.docker.compose.service=" + service).out().trim().split("\\s+"));
+    String out = docker("ps", "-aq", "--no-trunc", "--filter", "label=com.docker.compose.project=compose-shop",
+        "--filter", "label=com.docker.compose.service=" + service).out().trim();
+    return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
   }
 
   @Test
   void upAnswersThroughThePublishedPortByNameAndDownLeavesNothing() throws Exception {
-    Exec.Result r = compose("up", "-d");
-    check(r, "compose up");
-    assertThat(r.err()).contains("Network compose-shop_default  Created").contains("compose-shop-config-server-1  Healthy");
+    // --dry-run says what up would do and does none of it
+    Exec.Result r = compose("--dry-run", "up", "-d");
+    check(r, "compose --dry-run up");
+    assertThat(r.out().lines().toList()).contains(
+        "create network compose-shop_default",
+        "create volume compose-shop_config-data",
+        "build compose-shop-config-server for service config-server",
+        "create container compose-shop-seed-1 and start it",
+        "wait for seed (service_completed_successfully) before config-server",
+        "wait for config-server (service_healthy) before catalog",
+        "create container compose-shop-catalog-2 and start it");
+    assertThat(docker("ps", "-aq", "--filter", "label=com.docker.compose.project=compose-shop").out()).isBlank();
 
-    String answer = "";
-    for (int i = 0; i < 50 && !answer.contains("says:"); i++) {
-      answer = get("/cgi-bin/shop");
-      Thread.sleep(100);
-    }
-    assertThat(answer).startsWith("gateway -> catalog ").endsWith("says: hello from the config server\n");
+    r = compose("up", "-d");
+    check(r, "compose up");
+    assertThat(r.err()).contains("Network compose-shop_default  Created", "compose-shop-seed-1  Exited",
+        "compose-shop-config-server-1  Healthy");
+
+    // gateway -> catalog (by service name) -> config server (by the address in SPRING_CLOUD_CONFIG_URI)
+    assertThat(shop()).startsWith("gateway -> catalog ").endsWith("says: hello from the config server\n");
     // the one service name stands for both catalog replicas
     String lookup = compose("exec", "-T", "gateway", "nslookup", "catalog").out();
     for (String id : ids("catalog")) {
@@ -71,24 +101,53 @@ class ComposeIT {
           .out().trim();
       assertThat(lookup).contains("Address: " + ip);
     }
+    assertThat(docker("inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}", ids("catalog").getFirst()).out().trim())
+        .isEqualTo((64 << 20) + " 500000000");
 
     r = compose("ps", "--format", "{{.Service}} {{.State}}");
     assertThat(r.out().lines().sorted().toList()).containsExactly(
         "catalog running", "catalog running", "config-server running", "gateway running");
+    assertThat(compose("ps", "-a", "--format", "{{.Name}} {{.State}}").out()).contains("compose-shop-seed-1 exited");
+    assertThat(compose("ps", "-q").out().lines().toList()).hasSize(4);
     assertThat(compose("logs", "config-server").out()).contains("compose-shop-config-server-1 | config server ready");
+    assertThat(compose("logs", "--tail", "1", "seed").out()).isEqualTo("compose-shop-seed-1 | seeded\n");
     assertThat(compose("exec", "-T", "catalog", "cat", "/etc/resolv.conf").out()).contains("nameserver 127.0.0.11");
     r = compose("run", "--rm", "--no-deps", "catalog", "sh", "-c", "echo one-off $SPRING_CLOUD_CONFIG_URI");
     check(r, "compose run");
     assertThat(r.out()).contains("one-off http://config-server:8788");
+    r = composeWith("piped in".getBytes(), List.of("run", "--rm", "-T", "--no-deps", "-e", "X=1", "catalog", "sh", "-c", "cat; echo \" x=$X\""));
+    check(r, "compose run with stdin");
+    assertThat(r.out()).isEqualTo("piped in x=1\n");
+    assertThat(ids("catalog")).as("one-off containers are removed with --rm").hasSize(2);
 
     // an unchanged project keeps its containers; --scale changes only the replicas
     List<String> gateway = ids("gateway");
+    List<String> catalog = ids("catalog");
     check(compose("up", "-d", "--scale", "catalog=3"), "up --scale");
     assertThat(ids("gateway")).isEqualTo(gateway);
-    assertThat(ids("catalog")).hasSize(3);
+    assertThat(ids("catalog")).hasSize(3).containsAll(catalog);
     check(compose("up", "-d"), "up again");
-    assertThat(ids("catalog")).hasSize(2);
+    assertThat(ids("catalog")).containsExactlyInAnyOrderElementsOf(catalog);
     assertThat(ids("gateway")).isEqualTo(gateway);
+
+    // a changed service is recreated, the others are kept
+    Path override = tmp.resolve("override.yaml");
+    Files.writeString(override, "services:\n  gateway:\n    environment:\n      GREETING: changed\n");
+    r = composeWith(null, List.of("up", "-d"), override);
+    check(r, "up with a changed gateway");
+    assertThat(r.err()).contains("compose-shop-gateway-1  Recreated");
+    assertThat(ids("gateway")).hasSize(1).doesNotContainAnyElementsOf(gateway);
+    assertThat(ids("catalog")).containsExactlyInAnyOrderElementsOf(catalog);
+    assertThat(docker("inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", ids("gateway").getFirst()).out())
+        .contains("GREETING=changed");
+    assertThat(shop()).endsWith("says: hello from the config server\n");
+
+    // stop and start keep the containers
+    check(compose("stop"), "stop");
+    assertThat(compose("ps", "-q").out()).isBlank();
+    check(compose("start"), "start");
+    assertThat(compose("ps", "-q").out().lines().toList()).hasSize(4);
+    assertThat(ids("catalog")).containsExactlyInAnyOrderElementsOf(catalog);
 
     String network = docker("network", "inspect", "-f", "{{.Id}}", "compose-shop_default").out().trim();
     assertThat(Exec.sh("ip link show br-" + network.substring(0, 12)).exit()).isZero();
@@ -96,9 +155,11 @@ class ComposeIT {
     String label = "label=com.docker.compose.project=compose-shop";
     assertThat(docker("ps", "-aq", "--filter", label).out()).isBlank();
     assertThat(docker("network", "ls", "-q", "--filter", label).out()).isBlank();
+    assertThat(docker("volume", "ls", "-q", "--filter", label).out()).isBlank();
     assertThat(docker("volume", "ls", "-q").out()).doesNotContain("compose-shop_config-data");
     assertThat(Exec.sh("nft list ruleset").out()).doesNotContain("dport " + PORT + " ");
     assertThat(Exec.sh("ip link show br-" + network.substring(0, 12)).exit()).as("the bridge is gone").isNotZero();
+    assertThat(Exec.sh("grep -c compose-shop /proc/mounts").out().trim()).isEqualTo("0");
     assertThat(get("/cgi-bin/shop")).isEmpty();
   }
 
@@ -107,9 +168,10 @@ class ComposeIT {
     Exec.Result r = compose("config");
     check(r, "config");
     assertThat(r.out()).contains("name: compose-shop").contains("SPRING_CLOUD_CONFIG_URI: http://config-server:8788")
-        .contains("published: \"" + PORT + "\"").contains("condition: service_healthy");
+        .contains("published: \"" + PORT + "\"").contains("condition: service_healthy")
+        .contains("condition: service_completed_successfully");
     assertThat(compose("config", "--services").out().lines().toList())
-        .containsExactly("config-server", "catalog", "gateway");
+        .containsExactly("seed", "config-server", "catalog", "gateway");
 
     Path bad = tmp.resolve("compose.yaml");
     Files.writeString(bad, "services:\n  web:\n    image: x\n    ports: [{target: 80, published: [1]}]\n    restartt: always\n");
