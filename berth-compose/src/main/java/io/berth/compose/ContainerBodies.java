@@ -58,6 +58,12 @@ public final class ContainerBodies {
     return s.path("deploy").path("replicas").asInt(1);
   }
 
+  /** The service's {@code stop_grace_period} in whole seconds, or {@code dflt} when it has none. */
+  public static long stopSeconds(Project p, String service, long dflt) {
+    JsonNode g = p.service(service).get("stop_grace_period");
+    return g == null ? dflt : Units.nanos(g.asText(), "services." + service + ".stop_grace_period") / 1_000_000_000L;
+  }
+
   public static ObjectNode networkBody(Project p, String key) {
     JsonNode n = p.network(key);
     ObjectNode b = F.objectNode();

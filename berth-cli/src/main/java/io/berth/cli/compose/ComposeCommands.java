@@ -283,29 +283,24 @@ final class ComposeCommands {
       Project p = project();
       check(p, services);
       ApiClient api = parent.cli.client();
-      List<String> order = p.startOrder(services);
-      if (verb.equals("stop")) {
-        order = new ArrayList<>(order);
-        java.util.Collections.reverse(order); // dependents first
-      }
-      ProjectObjects objects = new ProjectObjects(api, p.name());
-      for (String s : order) {
-        if (!services.isEmpty() && !services.contains(s) && !verb.equals("start")) {
-          continue;
-        }
-        for (JsonNode c : objects.containers(s, true, false)) {
-          String q = timeout == null || verb.equals("start") ? "" : "?t=" + timeout;
-          try {
-            api.post("/containers/" + c.path("Id").asText() + "/" + verb + q, null).close();
-          } catch (io.berth.cli.api.ApiException e) {
-            if (e.status() != 304) {
-              throw e;
-            }
+      ComposeEngine e = new ComposeEngine(parent.cli, p);
+      // start brings up what the named services depend on; stop and restart touch only those named
+      List<String> scope = verb.equals("start") ? p.startOrder(services) : services.isEmpty() ? p.serviceNames() : services;
+      List<JsonNode> containers = e.objects().containers(null, true, false).stream()
+          .filter(c -> scope.contains(c.path("Labels").path(ContainerBodies.SERVICE).asText())).toList();
+      String done = switch (verb) { case "stop" -> "Stopped"; case "start" -> "Started"; default -> "Restarted"; };
+      e.byLevel(containers, verb.equals("stop"), c -> {
+        String svc = c.path("Labels").path(ContainerBodies.SERVICE).asText();
+        String q = verb.equals("start") ? "" : "?t=" + e.stopTimeout(svc, timeout);
+        try {
+          api.post("/containers/" + c.path("Id").asText() + "/" + verb + q, null).close();
+        } catch (io.berth.cli.api.ApiException x) {
+          if (x.status() != 304) {
+            throw x;
           }
-          parent.cli.err.println(" Container " + ProjectObjects.name(c) + "  "
-              + switch (verb) { case "stop" -> "Stopped"; case "start" -> "Started"; default -> "Restarted"; });
         }
-      }
+        e.status("Container", ProjectObjects.name(c), done);
+      });
       return 0;
     }
   }

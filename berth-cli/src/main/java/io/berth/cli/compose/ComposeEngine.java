@@ -164,9 +164,20 @@ final class ComposeEngine {
     status("Container", name, "Started");
   }
 
-  void remove(String id, String name, String why) throws IOException {
+  /**
+   * Seconds a container of {@code service} gets between SIGTERM and SIGKILL: {@code override}
+   * ({@code -t}) when given, else the service's {@code stop_grace_period}, else Docker's 10.
+   */
+  long stopTimeout(String service, Integer override) {
+    if (override != null) {
+      return override;
+    }
+    return p.serviceNames().contains(service) ? ContainerBodies.stopSeconds(p, service, 10) : 10;
+  }
+
+  void remove(String service, String id, String name, String why) throws IOException {
     try {
-      api.post("/containers/" + id + "/stop?t=10", null).close();
+      api.post("/containers/" + id + "/stop?t=" + stopTimeout(service, null), null).close();
     } catch (ApiException e) {
       if (e.status() != 304 && e.status() != 404) {
         throw e;
@@ -250,24 +261,46 @@ final class ComposeEngine {
     return max + 1;
   }
 
-  private void removeAll(List<JsonNode> containers) throws IOException {
-    List<Thread> stops = new ArrayList<>();
+  /** Something done to one container, for {@link #byLevel}. */
+  interface ContainerAction {
+    void apply(JsonNode container) throws IOException;
+  }
+
+  /**
+   * Applies {@code action} level by level of the dependency graph (dependents first when
+   * {@code dependentsFirst}, as stop and down go; dependencies first otherwise, as start goes),
+   * to the containers of one level side by side: each stop may take its whole grace period.
+   */
+  void byLevel(List<JsonNode> containers, boolean dependentsFirst, ContainerAction action) throws IOException {
+    java.util.TreeMap<Integer, List<JsonNode>> levels = new java.util.TreeMap<>(
+        dependentsFirst ? java.util.Comparator.<Integer>reverseOrder() : java.util.Comparator.<Integer>naturalOrder());
+    for (JsonNode c : containers) {
+      String svc = c.path("Labels").path(ContainerBodies.SERVICE).asText();
+      levels.computeIfAbsent(level(svc, new java.util.HashSet<>()), k -> new ArrayList<>()).add(c);
+    }
+    for (List<JsonNode> level : levels.values()) {
+      sideBySide(level, action);
+    }
+  }
+
+  private static void sideBySide(List<JsonNode> containers, ContainerAction action) throws IOException {
+    List<Thread> threads = new ArrayList<>();
     List<IOException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     for (JsonNode c : containers) {
-      stops.add(Thread.ofVirtual().start(() -> {
+      threads.add(Thread.ofVirtual().start(() -> {
         try {
-          remove(c.path("Id").asText(), ProjectObjects.name(c), "Removed");
+          action.apply(c);
         } catch (IOException e) {
           failures.add(e);
         }
       }));
     }
-    for (Thread t : stops) {
+    for (Thread t : threads) {
       try {
         t.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IOException("interrupted while stopping containers", e);
+        throw new IOException("interrupted while acting on containers", e);
       }
     }
     if (!failures.isEmpty()) {
@@ -288,14 +321,8 @@ final class ComposeEngine {
       doomed.add(c);
     }
     // dependents stop before what they depend on; containers of one level stop side by side
-    java.util.TreeMap<Integer, List<JsonNode>> levels = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
-    for (JsonNode c : doomed) {
-      String svc = c.path("Labels").path(ContainerBodies.SERVICE).asText();
-      levels.computeIfAbsent(level(svc, new java.util.HashSet<>()), k -> new ArrayList<>()).add(c);
-    }
-    for (List<JsonNode> level : levels.values()) {
-      removeAll(level);
-    }
+    byLevel(doomed, true, c -> remove(c.path("Labels").path(ContainerBodies.SERVICE).asText(), c.path("Id").asText(),
+        ProjectObjects.name(c), "Removed"));
     for (JsonNode n : objects.networks()) {
       String name = n.path("Name").asText();
       api.delete("/networks/" + enc(name)).close();

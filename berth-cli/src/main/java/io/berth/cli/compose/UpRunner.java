@@ -47,7 +47,7 @@ final class UpRunner {
         case Step.CreateVolume v -> engine.createVolume(v.key());
         case Step.Build b -> engine.build(List.of(b.service()), true, false);
         case Step.Pull pl -> engine.pull(List.of(pl.service()), true);
-        case Step.Remove r -> engine.remove(r.id(), r.name(), r.why() == Step.Why.CHANGED || r.why() == Step.Why.FORCED
+        case Step.Remove r -> engine.remove(r.service(), r.id(), r.name(), r.why() == Step.Why.CHANGED || r.why() == Step.Why.FORCED
             ? "Recreate" : "Removed");
         case Step.Await a -> engine.await(a.service(), a.dependency(), a.condition());
         case Step.Create c -> {
