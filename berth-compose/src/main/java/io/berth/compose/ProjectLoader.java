@@ -213,12 +213,20 @@ public final class ProjectLoader {
     doc.path("volumes").fields().forEachRemaining(e -> volumes.set(e.getKey(), resource(e.getKey(), e.getValue(), name)));
     services.fields().forEachRemaining(e -> {
       String at = "services." + e.getKey();
-      e.getValue().path("depends_on").fieldNames().forEachRemaining(d -> {
-        if (!services.has(d)) {
-          throw new ComposeException(at + ".depends_on: service " + e.getKey() + " depends on "
-              + (disabled.contains(d) ? "service " + d + " which is disabled by its profiles" : "undefined service " + d));
+      ObjectNode deps = (ObjectNode) e.getValue().path("depends_on");
+      List<String> names = new ArrayList<>();
+      deps.fieldNames().forEachRemaining(names::add);
+      for (String d : names) {
+        if (services.has(d)) {
+          continue;
         }
-      });
+        if (!deps.get(d).path("required").asBoolean(true)) {
+          deps.remove(d); // an optional dependency that is not part of the project, as compose allows
+          continue;
+        }
+        throw new ComposeException(at + ".depends_on: service " + e.getKey() + " depends on "
+            + (disabled.contains(d) ? "service " + d + " which is disabled by its profiles" : "undefined service " + d));
+      }
       e.getValue().path("networks").fieldNames().forEachRemaining(n -> {
         if (!networks.has(n)) {
           if (!n.equals("default")) {

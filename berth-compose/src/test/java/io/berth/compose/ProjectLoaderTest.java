@@ -165,4 +165,21 @@ class ProjectLoaderTest {
     JsonNode h = ContainerBodies.containerBody(p, "web", 1, false, null).path("Healthcheck");
     assertThat(h.path("Interval").asLong()).isEqualTo(90_000_000_000L);
   }
+
+  @Test
+  void optionalDependenciesMayBeMissing() throws Exception {
+    Project p = load("""
+        services:
+          web: {image: x, depends_on: {metrics: {condition: service_started, required: false}, db: {condition: service_started}}}
+          db: {image: y}
+          metrics: {image: z, profiles: [ops]}
+        """, Map.of());
+    assertThat(p.service("web").path("depends_on").has("metrics")).isFalse();
+    assertThat(p.startOrder(List.of("web"))).containsExactly("db", "web");
+    assertThatThrownBy(() -> load("""
+        services:
+          web: {image: x, depends_on: [metrics]}
+          metrics: {image: z, profiles: [ops]}
+        """, Map.of())).hasMessage("services.web.depends_on: service web depends on service metrics which is disabled by its profiles");
+  }
 }

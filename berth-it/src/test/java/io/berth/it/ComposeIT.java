@@ -186,4 +186,53 @@ class ComposeIT {
     assertThat(docker("ps", "-aq").out()).isBlank();
     assertThat(docker("network", "ls", "--format", "{{.Name}}").out()).doesNotContain("_default");
   }
+
+  /** {@code berth compose -p <project> -f <file> args...} against the test daemon. */
+  private static Exec.Result composeFile(Path file, String project, String... args) {
+    List<String> cmd = new java.util.ArrayList<>(List.of(Exec.repoRoot().resolve("bin/berth").toString(),
+        "compose", "-p", project, "-f", file.toString()));
+    cmd.addAll(List.of(args));
+    return Exec.run(TestDaemon.env(), null, 300, cmd);
+  }
+
+  @Test
+  void upWaitsForHealthAndTheForegroundUpStopsOnCtrlC() throws Exception {
+    Path file = tmp.resolve("compose.yaml");
+    Files.writeString(file, """
+        services:
+          job:
+            image: %1$s
+            command: [sh, -c, "echo job done"]
+          web:
+            image: %1$s
+            init: true
+            command: [sh, -c, "echo web up; exec httpd -f -p 8080 -h /"]
+            depends_on: {job: {condition: service_completed_successfully}}
+            healthcheck: {test: [CMD, "true"], interval: 1s, retries: 30}
+        """.formatted(TestDaemon.IMAGE));
+    try {
+      // --wait returns once web is healthy; the finished job is fine because web waits for it
+      Exec.Result r = composeFile(file, "itwait", "up", "--wait");
+      check(r, "up --wait");
+      assertThat(docker("inspect", "-f", "{{.State.Health.Status}}", "itwait-web-1").out().trim()).isEqualTo("healthy");
+      check(composeFile(file, "itwait", "down"), "down");
+
+      // attached: logs of the services, prefixed; SIGINT (Ctrl+C) stops the containers and keeps them
+      r = Exec.run(TestDaemon.env(), null, 120, List.of("timeout", "-s", "INT", "10",
+          Exec.repoRoot().resolve("bin/berth").toString(), "compose", "-p", "itwait", "-f", file.toString(), "up"));
+      assertThat(r.out()).as(r.all()).contains("itwait-web-1 | web up").contains("itwait-job-1 | job done");
+      assertThat(r.err()).contains("Gracefully stopping");
+      assertThat(docker("inspect", "-f", "{{.State.Status}}", "itwait-web-1").out().trim()).isEqualTo("exited");
+
+      // a service that turns unhealthy is an error for --wait
+      Files.writeString(file, ("services:\n  bad: {image: %s, init: true, command: [sleep, '300'],"
+          + " healthcheck: {test: [CMD, 'false'], interval: 1s, retries: 1}}\n").formatted(TestDaemon.IMAGE));
+      r = composeFile(file, "itwait", "up", "--wait", "--remove-orphans");
+      assertThat(r.exit()).isNotZero();
+      assertThat(r.err()).contains("container itwait-bad-1 is unhealthy");
+    } finally {
+      composeFile(file, "itwait", "down", "--remove-orphans");
+    }
+    assertThat(docker("ps", "-aq", "--filter", "label=com.docker.compose.project=itwait").out()).isBlank();
+  }
 }

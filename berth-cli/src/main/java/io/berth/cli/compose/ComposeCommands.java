@@ -9,6 +9,7 @@ import io.berth.compose.ComposeException;
 import io.berth.compose.ContainerBodies;
 import io.berth.compose.Planner;
 import io.berth.compose.Project;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,8 @@ final class ComposeCommands {
     @Option(names = "--remove-orphans", description = "Remove containers for services not defined in the Compose file") boolean orphans;
     @Option(names = "--scale", description = "Scale SERVICE to NUM instances (SERVICE=NUM)") List<String> scale = new ArrayList<>();
     @Option(names = "--no-deps", description = "Don't start linked services") boolean noDeps;
+    @Option(names = "--wait", description = "Wait for services to be running|healthy. Implies detached mode") boolean await;
+    @Option(names = "--wait-timeout", description = "Maximum duration in seconds to wait for the project to be running|healthy") Long waitTimeout;
     @Parameters(paramLabel = "SERVICE") List<String> services = new ArrayList<>();
 
     Up(ComposeCommand parent) {
@@ -94,11 +97,46 @@ final class ComposeCommands {
           : Planner.BuildPolicy.IF_MISSING;
       Planner.Options o = new Planner.Options(check(p, services), scales, noDeps, policy, force, !noStart, orphans, null);
       ComposeEngine e = new ComposeEngine(parent.cli, p);
+      if (waitTimeout != null) {
+        e.waitTimeout(waitTimeout);
+      }
       new UpRunner(parent.cli, p, e, parent.dryRun).up(o);
-      if (detach || noStart || parent.dryRun) {
+      if (parent.dryRun || noStart) {
         return 0;
       }
-      return new LogFollower(parent.cli, e.objects(), true, "all").follow(services);
+      if (await) {
+        e.waitReady(Planner.services(p, o));
+        return 0;
+      }
+      if (detach) {
+        return 0;
+      }
+      // attached, as docker compose: Ctrl+C stops the project's containers (they are kept)
+      List<String> scope = Planner.services(p, o);
+      Thread stop = new Thread(() -> {
+        parent.cli.err.println("Gracefully stopping... (press Ctrl+C again to force)");
+        try {
+          List<JsonNode> cs = e.objects().containers(null, false, false).stream()
+              .filter(c -> scope.contains(c.path("Labels").path(ContainerBodies.SERVICE).asText())).toList();
+          e.byLevel(cs, true, c -> {
+            String svc = c.path("Labels").path(ContainerBodies.SERVICE).asText();
+            parent.cli.client().post("/containers/" + c.path("Id").asText() + "/stop?t=" + e.stopTimeout(svc, null), null).close();
+            e.status("Container", ProjectObjects.name(c), "Stopped");
+          });
+        } catch (IOException | RuntimeException x) {
+          parent.cli.err.println("stopping: " + x.getMessage());
+        }
+      });
+      Runtime.getRuntime().addShutdownHook(stop);
+      try {
+        return new LogFollower(parent.cli, e.objects(), true, "all").follow(services);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(stop);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: Ctrl+C
+        }
+      }
     }
   }
 

@@ -27,7 +27,7 @@ import java.util.Map;
  * kept, changed ones recreated, surplus replicas removed.
  */
 final class ComposeEngine {
-  private static final long WAIT_MS = 300_000;
+  private long waitMs = 300_000;
   private final Cli cli;
   private final ApiClient api;
   private final Project p;
@@ -199,8 +199,46 @@ final class ComposeEngine {
     }
   }
 
+  /**
+   * {@code up --wait}: every container of {@code services} running, and healthy where it has a
+   * healthcheck; a one-shot job that exited 0 passes when another service waits for it to
+   * complete (service_completed_successfully), as in docker compose.
+   */
+  void waitReady(List<String> services) throws IOException {
+    java.util.Set<String> jobs = new java.util.HashSet<>();
+    for (String s : p.serviceNames()) {
+      p.service(s).path("depends_on").fields().forEachRemaining(d -> {
+        if (d.getValue().path("condition").asText().equals("service_completed_successfully")) {
+          jobs.add(d.getKey());
+        }
+      });
+    }
+    for (String s : services) {
+      for (JsonNode c : objects.containers(s, true, false)) {
+        String id = c.path("Id").asText();
+        JsonNode state;
+        try (var r = api.get("/containers/" + id + "/json")) {
+          state = r.json().path("State");
+        }
+        if (state.has("Health") && !state.path("Health").isNull()) {
+          waitFor(ProjectObjects.name(c), id, "service_healthy", "--wait");
+        } else if (!state.path("Running").asBoolean(false)) {
+          int code = state.path("ExitCode").asInt();
+          if (!(jobs.contains(s) && code == 0)) {
+            throw new ComposeException("container " + ProjectObjects.name(c) + " exited (" + code + ")");
+          }
+        }
+      }
+    }
+  }
+
+  /** How long {@link #await} and {@link #waitReady} wait for one container ({@code up --wait-timeout}). */
+  void waitTimeout(long seconds) {
+    this.waitMs = seconds * 1000;
+  }
+
   private void waitFor(String name, String id, String condition, String dependent) throws IOException {
-    long deadline = System.currentTimeMillis() + WAIT_MS;
+    long deadline = System.currentTimeMillis() + waitMs;
     boolean said = false;
     while (System.currentTimeMillis() < deadline) {
       JsonNode st;
@@ -215,10 +253,12 @@ final class ComposeEngine {
           return;
         }
         if (health.isEmpty()) {
-          throw new ComposeException("dependency " + name + " of " + dependent + " has no healthcheck but depends_on asks for service_healthy");
+          throw new ComposeException(dependent.equals("--wait") ? "container " + name + " has no healthcheck"
+              : "dependency " + name + " of " + dependent + " has no healthcheck but depends_on asks for service_healthy");
         }
         if (health.equals("unhealthy") || status.equals("exited")) {
-          throw new ComposeException("dependency failed to start: container " + name + " is unhealthy");
+          throw new ComposeException((dependent.equals("--wait") ? "" : "dependency failed to start: ")
+              + "container " + name + " is unhealthy");
         }
       } else if (condition.equals("service_completed_successfully")) {
         if (status.equals("exited") || status.equals("dead")) {
