@@ -142,9 +142,17 @@ class ComposeIT {
         .contains("GREETING=changed");
     assertThat(shop()).endsWith("says: hello from the config server\n");
 
-    // stop and start keep the containers
+    // the smaller verbs
+    assertThat(compose("port", "gateway", "8080").out().trim()).isEqualTo("0.0.0.0:" + PORT);
+    assertThat(compose("ls").out()).containsPattern("compose-shop +exited\\(1\\), running\\(4\\) +" + FILE);
+    assertThat(compose("images").out()).contains("compose-shop-catalog-1", "compose-shop-catalog", "it/busybox");
+    assertThat(compose("top", "catalog").out()).contains("compose-shop-catalog-2").contains("httpd");
+
+    // stop and start keep the containers; rm removes stopped ones
     check(compose("stop"), "stop");
     assertThat(compose("ps", "-q").out()).isBlank();
+    check(compose("rm", "-f", "seed"), "rm");
+    assertThat(ids("seed")).isEmpty();
     check(compose("start"), "start");
     assertThat(compose("ps", "-q").out().lines().toList()).hasSize(4);
     assertThat(ids("catalog")).containsExactlyInAnyOrderElementsOf(catalog);

@@ -36,6 +36,7 @@ final class ComposeCommands {
       }
       group.addSubcommand(cl.getCommandName(), cl);
     }
+    ProjectTools.register(group, parent);
     group.getSubcommands().get("exec").setStopAtPositional(true);
     group.getSubcommands().get("run").setStopAtPositional(true);
   }
