@@ -2,7 +2,8 @@
 # The main job: installs missing host packages, builds Berth, starts berthd on its embedded
 # defaults, builds a small busybox image, runs it with a published port and shows it answering
 # through both the berth CLI and the stock docker CLI; then builds an image from a Dockerfile and
-# pushes and pulls it through `berth registry serve`. Run as root.
+# pushes and pulls it through `berth registry serve`; last, brings up examples/compose-shop with
+# `berth compose` and asks its gateway, which calls the other services by name. Run as root.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
@@ -69,8 +70,19 @@ bin/berth run --rm 127.0.0.1:25000/demo/built:1
 kill "$regpid" 2>/dev/null || true
 bin/berth rmi 127.0.0.1:25000/demo/built:1 >/dev/null
 
+echo "==> berth compose up -d: examples/compose-shop (services that call each other by name)"
+shop() { (cd examples/compose-shop && BASE_IMAGE=demo/hello:1 GATEWAY_PORT=28090 "$root/bin/berth" compose "$@"); }
+shop down -v >/dev/null 2>&1 || true
+shop up -d 2>&1 | grep -E "Network|Volume|Started|Healthy|Exited" || true
+for _ in $(seq 1 100); do curl -sf http://localhost:28090/cgi-bin/shop >/dev/null && break; sleep 0.1; done
+echo "==> curl http://localhost:28090/cgi-bin/shop"
+curl -sS http://localhost:28090/cgi-bin/shop
+shop ps
+shop down -v 2>&1 | tail -2
+
 if [ "$started" = 1 ]; then
   kill "$(cat /run/berth/berthd.pid)" 2>/dev/null || true
 fi
 echo "==> demo finished: Berth ran a container that answered on a published port, built an image"
-echo "    from a Dockerfile, and moved it through its own registry"
+echo "    from a Dockerfile, moved it through its own registry, and ran a compose project whose"
+echo "    services found each other by name"
