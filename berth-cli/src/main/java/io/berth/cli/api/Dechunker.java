@@ -24,6 +24,9 @@ final class Dechunker extends InputStream {
     if (eof) {
       return -1;
     }
+    if (len == 0) {
+      return 0; // InputStream.readNBytes ends with a zero-length read: it must not wait for the next chunk
+    }
     if (remaining == 0) {
       String size = ApiClient.line(in);
       if (size.isEmpty()) {

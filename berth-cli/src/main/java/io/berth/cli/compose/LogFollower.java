@@ -56,32 +56,14 @@ final class LogFollower {
 
   private void read(String id, String prefix) {
     String q = "?stdout=1&stderr=1&tail=" + tail + (follow ? "&follow=1" : "");
-    try {
-      // a container started a moment ago may not have a log yet, and the daemon then ends the
-      // stream at once: while it runs and nothing came, ask again
-      for (int attempt = 0; ; attempt++) {
-        Prefixer out = new Prefixer(prefix);
-        try (var r = cli.client().get("/containers/" + id + "/logs" + q)) {
-          boolean tty = r.headers().getOrDefault("content-type", "").contains("raw-stream");
-          InputStream body = r.body();
-          StreamDemux.copy(body, out, out, tty);
-          out.flush();
-        }
-        if (!follow || out.written || attempt >= 50 || !running(id)) {
-          return;
-        }
-        Thread.sleep(100);
-      }
+    try (var r = cli.client().get("/containers/" + id + "/logs" + q)) {
+      boolean tty = r.headers().getOrDefault("content-type", "").contains("raw-stream");
+      OutputStream out = new Prefixer(prefix);
+      InputStream body = r.body();
+      StreamDemux.copy(body, out, out, tty);
+      out.flush();
     } catch (IOException e) {
       cli.err.println(prefix + "(log stream ended: " + e.getMessage() + ")");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private boolean running(String id) throws IOException {
-    try (var r = cli.client().get("/containers/" + id + "/json")) {
-      return r.json().path("State").path("Running").asBoolean(false);
     }
   }
 
@@ -89,7 +71,6 @@ final class LogFollower {
   private final class Prefixer extends OutputStream {
     private final String prefix;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-    private volatile boolean written;
 
     Prefixer(String prefix) {
       this.prefix = prefix;
@@ -97,7 +78,6 @@ final class LogFollower {
 
     @Override
     public synchronized void write(int b) {
-      written = true;
       if (b == '\n') {
         emit();
       } else {
