@@ -228,6 +228,14 @@ class VolumesIT {
   }
 
   @Test
+  void createAlreadyCreatesTheNamedVolumes() {
+    check(docker("create", "--name", "early", "-v", "atcreate:/a",
+        "--mount", "type=volume,src=mounted,dst=/m,volume-opt=type=tmpfs,volume-opt=device=tmpfs", IMAGE, "true"), "create");
+    assertThat(docker("volume", "ls", "-q").out().lines().toList()).contains("atcreate", "mounted");
+    assertThat(docker("volume", "inspect", "-f", "{{.Options.type}}", "mounted").out().trim()).isEqualTo("tmpfs");
+  }
+
+  @Test
   void volumesInUseAreNotRemoved() {
     check(docker("volume", "create", "held"), "create");
     // a created container that never ran holds the volume too

@@ -44,6 +44,7 @@ public final class ContainerService {
   private final Map<String, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
   private volatile HealthMonitor health;
   private final ContainerNetworks networks;
+  private final MountPlanner mounts;
 
   public ContainerService(ContainerRepository repo, ImageStore images, Snapshotter snapshotter,
       ContainerRuntime runtime, ContainerNetworks network, VolumeStore volumes, ContainerPaths paths,
@@ -58,7 +59,8 @@ public final class ContainerService {
     this.clock = clock;
     this.factory = new ContainerFactory(images, new NameGenerator(repo::nameTaken));
     this.networks = network;
-    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, new MountPlanner(volumes, repo::all), repo::get);
+    this.mounts = new MountPlanner(volumes, repo::all);
+    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, mounts, repo::get);
   }
 
   public void healthMonitor(HealthMonitor monitor) {
@@ -85,6 +87,7 @@ public final class ContainerService {
     Container c = factory.create(name, body);
     c.networks = networks.plan(c.hostConfig, body.get("NetworkingConfig"));
     Links.parse(c.hostConfig).forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
+    mounts.createNamedVolumes(c.hostConfig);
     repo.add(c);
     try {
       Files.createDirectories(paths.dir(c.id));

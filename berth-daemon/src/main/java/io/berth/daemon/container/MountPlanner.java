@@ -81,6 +81,26 @@ public final class MountPlanner {
     return out;
   }
 
+  /**
+   * As Docker, {@code create} already creates the named volumes a container refers to (with the
+   * options and labels of a {@code --mount}), so {@code volume ls} shows them before it starts.
+   */
+  public void createNamedVolumes(ObjectNode hc) {
+    for (JsonNode b : hc.path("Binds")) {
+      BindSpec s = BindSpec.parse(b.asText());
+      if (s.isVolume() && !s.anonymous() && !volumes.exists(s.source())) {
+        volumes.create(s.source(), Map.of(), false);
+      }
+    }
+    for (JsonNode m : hc.path("Mounts")) {
+      String src = m.path("Source").asText("");
+      if (m.path("Type").asText().equals("volume") && !src.isEmpty() && !volumes.exists(src)) {
+        JsonNode vo = m.path("VolumeOptions");
+        volumes.create(src, strings(vo.path("Labels")), strings(vo.path("DriverConfig").path("Options")), false);
+      }
+    }
+  }
+
   /** Plans the mounts of {@code c}, creating volumes it names; records them on {@code c.mounts}. */
   public List<MountSpec> plan(Container c, Path rootfs) {
     List<Container.MountPoint> before = c.mounts;
