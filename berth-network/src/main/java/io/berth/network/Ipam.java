@@ -197,25 +197,10 @@ final class Ipam {
   }
 
   static int toInt(String ip) {
-    String[] p = ip == null ? new String[0] : ip.split("\\.", -1);
-    if (p.length != 4) {
-      throw new InvalidArgumentException("invalid IPv4 address: " + ip);
-    }
-    int v = 0;
-    for (String s : p) {
-      if (!s.matches("\\d{1,3}")) {
-        throw new InvalidArgumentException("invalid IPv4 address: " + ip);
-      }
-      int b = Integer.parseInt(s);
-      if (b > 255) {
-        throw new InvalidArgumentException("invalid IPv4 address: " + ip);
-      }
-      v = (v << 8) | b;
-    }
-    return v;
+    return Ipv4.parse(ip);
   }
 
   static String toString(int v) {
-    return ((v >>> 24) & 255) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255);
+    return Ipv4.format(v);
   }
 }

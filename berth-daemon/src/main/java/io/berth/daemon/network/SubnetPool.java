@@ -1,6 +1,7 @@
 package io.berth.daemon.network;
 
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.network.Ipv4;
 import io.berth.errdefs.UnavailableException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,25 +61,14 @@ final class SubnetPool {
   }
 
   static int mask(int prefix) {
-    return prefix == 0 ? 0 : (int) (0xffffffffL << (32 - prefix));
+    return Ipv4.mask(prefix);
   }
 
   static int toInt(String ip) {
-    String[] p = ip == null ? new String[0] : ip.split("\\.", -1);
-    if (p.length != 4) {
-      throw new InvalidArgumentException("invalid IPv4 address: " + ip);
-    }
-    int v = 0;
-    for (String s : p) {
-      if (!s.matches("\\d{1,3}") || Integer.parseInt(s) > 255) {
-        throw new InvalidArgumentException("invalid IPv4 address: " + ip);
-      }
-      v = (v << 8) | Integer.parseInt(s);
-    }
-    return v;
+    return Ipv4.parse(ip);
   }
 
   static String str(int v) {
-    return ((v >>> 24) & 255) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255);
+    return Ipv4.format(v);
   }
 }
