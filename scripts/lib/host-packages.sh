@@ -12,6 +12,7 @@ berth_host_packages() {
   [ -x /usr/bin/tini-static ] || need+=(tini)
   command -v curl >/dev/null || need+=(curl)
   command -v skopeo >/dev/null || need+=(skopeo)
+  command -v debootstrap >/dev/null || need+=(debootstrap)
   command -v openssl >/dev/null || need+=(openssl)
   command -v script >/dev/null || need+=(bsdutils)
   command -v mvn >/dev/null || need+=(maven)
