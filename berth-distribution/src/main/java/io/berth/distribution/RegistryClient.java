@@ -64,6 +64,20 @@ public final class RegistryClient {
    * ({@code os/arch[/variant]}, default linux/amd64) is chosen. Layers download in parallel.
    */
   public Pulled pull(Reference ref, String platform, PullListener rawListener) {
+    return pull(ref, platform, rawListener, null);
+  }
+
+  /**
+   * Unpacks a layer as soon as it is stored, while the others still download; given the config's
+   * diff ids and the layer's index.
+   */
+  @FunctionalInterface
+  public interface Unpacker {
+    void unpack(List<Digest> diffIds, int index);
+  }
+
+  /** As {@link #pull(Reference, String, PullListener)}, unpacking each new layer with {@code unpacker} (nullable). */
+  public Pulled pull(Reference ref, String platform, PullListener rawListener, Unpacker unpacker) {
     PullListener listener = synchronizedListener(rawListener);
     String wanted = platform == null || platform.isBlank() ? "linux/amd64" : platform.strip();
     String[] want = wanted.split("/");
@@ -113,9 +127,12 @@ public final class RegistryClient {
     if (!Digest.sha256(config).equals(configDigest)) {
       throw new InvalidArgumentException("config digest mismatch: expected " + configDigest);
     }
+    List<Digest> diffIds = diffIds(config);
+    boolean unpackEarly = unpacker != null && diffIds.size() == manifest.path("layers").size();
     List<java.util.concurrent.Callable<Digest>> jobs = new ArrayList<>();
     java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(PARALLEL);
     for (JsonNode l : manifest.path("layers")) {
+      int position = jobs.size();
       Digest d = Digest.parse(l.path("digest").asText());
       long size = l.path("size").asLong(-1);
       String id = d.shortHex();
@@ -127,19 +144,24 @@ public final class RegistryClient {
       }
       listener.progress(id, "Pulling fs layer", 0, size);
       jobs.add(() -> {
+        Digest diff;
         slots.acquire();
         try {
-          Digest diff = once(d, () -> {
+          diff = once(d, () -> {
             Digest got = fetchLayer(t, base + "/blobs/" + d, d, size, id, listener, ref);
             index.record(d, got, kindOf(l.path("mediaType").asText()));
             index.seenIn(d, ref.name());
             return got;
           });
-          listener.progress(id, "Pull complete", size, size);
-          return diff;
         } finally {
-          slots.release();
+          slots.release(); // the next download starts while this layer unpacks
         }
+        listener.progress(id, "Download complete", size, size);
+        if (unpackEarly && diffIds.get(position).equals(diff)) {
+          unpacker.unpack(diffIds, position);
+        }
+        listener.progress(id, "Pull complete", size, size);
+        return diff;
       });
     }
     return new Pulled(config, runAll(jobs), manifestDigest);
@@ -210,10 +232,27 @@ public final class RegistryClient {
     };
   }
 
+  /** The config's diff ids, or an empty list when it has none that parse (registering the image reports that). */
+  private static List<Digest> diffIds(byte[] config) {
+    List<Digest> out = new ArrayList<>();
+    try {
+      for (JsonNode d : parse(config, "image config").path("rootfs").path("diff_ids")) {
+        out.add(Digest.parse(d.asText()));
+      }
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+    return out;
+  }
+
+  /** Docker's progress reader reports at most every 100 ms; a line per read would be thousands. */
+  private static final long PROGRESS_EVERY_NANOS = 100_000_000L;
+
   private Digest fetchLayer(RegistryTransport t, String url, Digest expected, long size, String id, PullListener listener, Reference ref) {
     HttpResponse<InputStream> r = send(t, url, "*/*", ref);
     MessageDigest md = Digest.newSha256();
     long[] got = {0};
+    long[] reported = {System.nanoTime() - PROGRESS_EVERY_NANOS};
     ResumingBody body = new ResumingBody(r.body(), offset -> {
       HttpResponse<InputStream> again = t.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
           .header("Range", "bytes=" + offset + "-").GET(), "repository:" + ref.path() + ":pull",
@@ -230,7 +269,11 @@ public final class RegistryClient {
         int n = super.read(b, off, len);
         if (n > 0) {
           got[0] += n;
-          listener.progress(id, "Downloading", got[0], size);
+          long now = System.nanoTime();
+          if (now - reported[0] >= PROGRESS_EVERY_NANOS || got[0] == size) {
+            reported[0] = now;
+            listener.progress(id, "Downloading", got[0], size);
+          }
         }
         return n;
       }

@@ -291,7 +291,7 @@ public final class ImageRoutes {
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
-      });
+      }, images::unpackLayer);
       Image img = images.registerPulled(p.config(), p.layers(), shown.tag() != null ? shown.toString() : null);
       images.addRepoDigest(ref, p.manifestDigest(), img.id());
       out.write(Json.line(Json.object().put("status", "Digest: " + p.manifestDigest())));

@@ -22,6 +22,12 @@ public interface ImageStore {
    */
   Image registerPulled(byte[] config, List<io.berth.oci.Digest> layers, String tag);
 
+  /**
+   * Unpacks layer {@code index} of an image with these diff ids, whose uncompressed blob is
+   * stored, ahead of {@link #registerPulled}: a pull unpacks each layer while others download.
+   */
+  void unpackLayer(List<io.berth.oci.Digest> diffIds, int index);
+
   /** Loads a docker-archive ({@code docker save}) or OCI image layout tar; returns what it named. */
   LoadResult load(InputStream archive);
 

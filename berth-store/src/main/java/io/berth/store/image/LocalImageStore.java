@@ -119,6 +119,13 @@ public final class LocalImageStore implements ImageStore {
     }
   }
 
+  @Override
+  public void unpackLayer(List<Digest> diffIds, int index) {
+    // not synchronized on the store: layers of one pull unpack side by side (the snapshotter
+    // locks per chain id), and nothing names them until registerPulled
+    snapshotter.ensureLayer(OverlaySnapshotter.chainIds(diffIds).get(index), diffIds.get(index));
+  }
+
   /** An image whose blobs are stored and layers unpacked, but that no record names yet. */
   private record Pending(Record record, Image image) {}
 

@@ -71,21 +71,30 @@ public final class LayerApplier {
    * already written stays, so callers unpack into a fresh directory they discard on failure.
    */
   public Applied apply(InputStream layer, Path root) {
-    MessageDigest md = Digest.newSha256();
+    return apply(layer, root, true);
+  }
+
+  /**
+   * As {@link #apply(InputStream, Path)}; without {@code hash} the diff id is not computed
+   * ({@link Applied#diffId} is null), for a layer already verified against its digest as it was
+   * stored: hashing it again would cost a third pass over every byte of a pull.
+   */
+  public Applied apply(InputStream layer, Path root, boolean hash) {
+    MessageDigest md = hash ? Digest.newSha256() : null;
     Extraction x = new Extraction(root);
     try {
       CountingInputStream counting = new CountingInputStream(Compression.decompressed(layer));
-      DigestInputStream hashed = new DigestInputStream(counting, md);
+      InputStream hashed = hash ? new DigestInputStream(counting, md) : counting;
       Files.createDirectories(root);
       TarArchiveInputStream tar = new TarArchiveInputStream(hashed);
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         x.entry(tar, e);
       }
-      // the digest covers the whole tar, end-of-archive padding included
+      // the digest (and size) covers the whole tar, end-of-archive padding included
       hashed.transferTo(OutputStream.nullOutputStream());
       x.finish();
-      return new Applied(Digest.ofSha256(md), counting.count);
+      return new Applied(hash ? Digest.ofSha256(md) : null, counting.count);
     } catch (IOException ex) {
       throw new InvalidArgumentException("invalid layer tar: " + ex.getMessage(), ex);
     } catch (UncheckedIOException ex) {

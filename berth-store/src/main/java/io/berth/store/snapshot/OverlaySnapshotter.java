@@ -68,31 +68,42 @@ public final class OverlaySnapshotter implements Snapshotter {
     List<Digest> chains = chainIds(image.diffIds());
     List<Path> dirs = new ArrayList<>();
     for (int i = 0; i < chains.size(); i++) {
-      Path dir = root.resolve("layers").resolve(chains.get(i).hex());
-      Path diff = dir.resolve("diff");
-      synchronized (locks.computeIfAbsent(chains.get(i).hex(), k -> new Object())) {
-        if (!Files.isDirectory(diff)) {
-          Path tmp = root.resolve("layers").resolve(".tmp-" + UUID.randomUUID());
-          try (InputStream in = content.open(image.layers().get(i))) {
-            LayerApplier.Applied a = applier.apply(in, tmp.resolve("diff"));
-            if (!a.diffId().equals(image.diffIds().get(i))) {
-              throw new InvalidArgumentException("layer " + image.layers().get(i)
-                  + " has diff id " + a.diffId() + ", the image config says " + image.diffIds().get(i));
-            }
-            Files.writeString(tmp.resolve("size"), Long.toString(a.size()));
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-          } catch (IOException e) {
-            LayerApplier.deleteTree(tmp);
-            throw new UncheckedIOException("unpacking layer " + image.layers().get(i), e);
-          } catch (RuntimeException e) {
-            LayerApplier.deleteTree(tmp);
-            throw e;
-          }
-        }
+      if (!image.layers().get(i).equals(image.diffIds().get(i))) {
+        throw new InvalidArgumentException("layer " + image.layers().get(i) + " is not the image config's diff id "
+            + image.diffIds().get(i));
       }
-      dirs.add(diff);
+      dirs.add(ensureLayer(chains.get(i), image.diffIds().get(i)));
     }
     return dirs;
+  }
+
+  /**
+   * Unpacks one layer, whose uncompressed tar the content store holds under its diff id, under
+   * its chain id unless it is there already; returns its diff directory. The content store checked
+   * the blob against that digest as it stored it, so the bytes are not hashed again here. An
+   * overlay layer's directory holds only its own changes, so layers of one image can be unpacked
+   * in any order and at the same time.
+   */
+  public Path ensureLayer(Digest chainId, Digest diffId) {
+    Path dir = root.resolve("layers").resolve(chainId.hex());
+    Path diff = dir.resolve("diff");
+    synchronized (locks.computeIfAbsent(chainId.hex(), k -> new Object())) {
+      if (!Files.isDirectory(diff)) {
+        Path tmp = root.resolve("layers").resolve(".tmp-" + UUID.randomUUID());
+        try (InputStream in = content.open(diffId)) {
+          LayerApplier.Applied a = applier.apply(in, tmp.resolve("diff"), false);
+          Files.writeString(tmp.resolve("size"), Long.toString(a.size()));
+          Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          LayerApplier.deleteTree(tmp);
+          throw new UncheckedIOException("unpacking layer " + diffId, e);
+        } catch (RuntimeException e) {
+          LayerApplier.deleteTree(tmp);
+          throw e;
+        }
+      }
+    }
+    return diff;
   }
 
   /** Uncompressed size recorded when the layer with this chain id was unpacked, or -1. */
