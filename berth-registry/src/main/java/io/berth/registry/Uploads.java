@@ -26,6 +26,17 @@ final class Uploads {
   private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
   private final RegistryStorage storage;
   private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  /**
+   * The digest of each session's bytes so far, kept while chunks arrive in order, so the final PUT
+   * need not read the whole upload again; dropped when a chunk fails (the PUT then rehashes).
+   */
+  private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
+
+  /** A digest over the first {@code length} bytes of an upload. */
+  private static final class Running {
+    final MessageDigest md = Digest.newSha256();
+    long length;
+  }
 
   Uploads(RegistryStorage storage) {
     this.storage = storage;
@@ -67,11 +78,22 @@ final class Uploads {
       if (start != null && start != size) {
         throw RegistryError.rangeInvalid("chunk starts at " + start + " but " + size + " bytes were received");
       }
-      try (OutputStream out = Files.newOutputStream(data, StandardOpenOption.APPEND)) {
+      Running r = running.remove(id);
+      if (r == null && size == 0) {
+        r = new Running();
+      } else if (r != null && r.length != size) {
+        r = null;
+      }
+      Running hashing = r;
+      try (OutputStream file = Files.newOutputStream(data, StandardOpenOption.APPEND);
+          OutputStream out = hashing == null ? file : new HashingOutput(file, hashing)) {
         body.transferTo(out);
       } catch (IOException e) {
         // what arrived before the connection broke stays: the client resumes from the status
         throw new UncheckedIOException("receiving upload " + id, e);
+      }
+      if (hashing != null) {
+        running.put(id, hashing);
       }
       return Files.size(data);
     } catch (IOException e) {
@@ -90,13 +112,7 @@ final class Uploads {
     append(repo, id, lastChunk, null);
     Path dir = session(repo, id);
     Path data = dir.resolve("data");
-    MessageDigest md = Digest.newSha256();
-    try (InputStream in = new DigestInputStream(Files.newInputStream(data), md)) {
-      in.transferTo(OutputStream.nullOutputStream());
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading upload " + id, e);
-    }
-    Digest actual = Digest.ofSha256(md);
+    Digest actual = digestOf(id, data);
     if (!actual.equals(expected)) {
       cancel(repo, id);
       throw RegistryError.digestInvalid("expected " + expected + ", got " + actual);
@@ -106,7 +122,54 @@ final class Uploads {
     cancel(repo, id);
   }
 
+  /** The running digest when it covers every byte of the upload, else one read of the file. */
+  private Digest digestOf(String id, Path data) {
+    Running r = running.remove(id);
+    try {
+      if (r != null && r.length == Files.size(data)) {
+        return Digest.ofSha256(r.md);
+      }
+      MessageDigest md = Digest.newSha256();
+      try (InputStream in = new DigestInputStream(Files.newInputStream(data), md)) {
+        in.transferTo(OutputStream.nullOutputStream());
+      }
+      return Digest.ofSha256(md);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading upload " + id, e);
+    }
+  }
+
+  /** Hashes only what the file accepted: a failed write leaves the digest short, never ahead. */
+  private static final class HashingOutput extends java.io.FilterOutputStream {
+    private final Running r;
+
+    HashingOutput(OutputStream out, Running r) {
+      super(out);
+      this.r = r;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      r.md.update((byte) b);
+      r.length++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      r.md.update(b, off, len);
+      r.length += len;
+    }
+
+    @Override
+    public void close() {
+      // the file is closed by its own try-with-resources entry
+    }
+  }
+
   void cancel(String repo, String id) {
+    running.remove(id);
     Path dir = session(repo, id);
     try (var s = Files.list(dir)) {
       for (Path p : s.toList()) {

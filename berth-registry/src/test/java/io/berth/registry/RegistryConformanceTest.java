@@ -107,6 +107,37 @@ class RegistryConformanceTest {
   }
 
   @Test
+  void aChunkCutOffMidBodyResumesAndTheWholeUploadIsStillVerified() throws Exception {
+    byte[] blob = new byte[200_000];
+    new java.util.Random(5).nextBytes(blob);
+    Digest d = Digest.sha256(blob);
+    String location = reg.send("POST", "/v2/team/app/blobs/uploads/").headers().firstValue("Location").orElseThrow();
+    reg.send("PATCH", location, Arrays.copyOfRange(blob, 0, 50_000), Map.of("Content-Range", "0-49999"));
+    // the next chunk promises 100000 bytes and the connection drops after 30000 of them
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", reg.server.port())) {
+      java.io.OutputStream out = s.getOutputStream();
+      out.write(("PATCH " + location + " HTTP/1.1\r\nHost: x\r\nContent-Range: 50000-149999\r\n"
+          + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(blob, 50_000, 30_000);
+      out.flush();
+      s.shutdownOutput();
+      s.getInputStream().readAllBytes();
+    }
+    HttpResponse<byte[]> status = reg.send("GET", location);
+    assertThat(status.headers().firstValue("Range")).hasValue("0-79999");
+    reg.send("PATCH", location, Arrays.copyOfRange(blob, 80_000, 150_000), Map.of("Content-Range", "80000-149999"));
+    HttpResponse<byte[]> put = reg.send("PUT", location + "?digest=" + d, Arrays.copyOfRange(blob, 150_000, 200_000),
+        Map.of("Content-Type", "application/octet-stream"));
+    assertThat(put.statusCode()).isEqualTo(201);
+    assertThat(reg.send("GET", "/v2/team/app/blobs/" + d).body()).isEqualTo(blob);
+    // the same cut-off upload finished with a wrong digest is refused
+    String again = reg.send("POST", "/v2/team/app/blobs/uploads/").headers().firstValue("Location").orElseThrow();
+    reg.send("PATCH", again, Arrays.copyOfRange(blob, 0, 100), Map.of("Content-Range", "0-99"));
+    assertThat(reg.send("PUT", again + "?digest=" + Digest.sha256(new byte[100]), new byte[0], Map.of()).statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void crossRepositoryMount() throws Exception {
     Digest d = reg.pushBlob("lib/base", "shared layer".getBytes(StandardCharsets.UTF_8));
     HttpResponse<byte[]> m = reg.send("POST", "/v2/team/app/blobs/uploads/?mount=" + d + "&from=lib/base");
