@@ -9,6 +9,8 @@ import io.berth.oci.MediaTypes;
 import io.berth.oci.Reference;
 import io.berth.store.content.ContentStore;
 import io.berth.store.image.Image;
+import io.berth.store.layer.GzipEncoding;
+import io.berth.store.layer.ParallelGzipOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,12 +29,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Pushes an image to a registry over the OCI Distribution API. Local layers are kept
- * uncompressed (decision 0005), so each is compressed here, gzip (a Docker v2.2 manifest; the
- * fastest level, or stored blocks for data that does not shrink) or zstd (an OCI manifest),
+ * uncompressed (decision 0005), so each is compressed here, gzip (a Docker v2.2 manifest; on all
+ * cores, encoded as {@link GzipEncoding} picks from the layer's first MiB) or zstd (an OCI manifest),
  * deterministically so that a re-push finds the same digest. A layer the
  * registry already has is not sent (HEAD first, with the blob remembered from an earlier pull or
  * push, so the layer is not even compressed again). Layers go up five at a time, as Docker's
@@ -151,9 +152,9 @@ public final class Pusher {
       Files.createDirectories(scratch);
       MessageDigest md = Digest.newSha256();
       try (InputStream in = content.open(layer)) {
-        byte[] sample = in.readNBytes(SAMPLE);
+        byte[] sample = in.readNBytes(GzipEncoding.SAMPLE);
         try (OutputStream out = compressor(new DigestOutputStream(Files.newOutputStream(file), md), kind,
-            gzipLevel(sample))) {
+            kind == LayerIndex.Kind.ZSTD ? null : GzipEncoding.choose(sample))) {
           out.write(sample);
           in.transferTo(out);
         }
@@ -181,42 +182,12 @@ public final class Pusher {
     }
   }
 
-  private static final int SAMPLE = 1 << 20;
-
-  /**
-   * gzip level for a layer, from its first MiB: data that does not shrink (already compressed,
-   * random) is stored in deflate's uncompressed blocks, which costs almost nothing; the rest uses
-   * the fastest level. The choice depends only on the bytes, so a re-push gives the same digest.
-   */
-  static int gzipLevel(byte[] sample) {
-    if (sample.length < 4096) {
-      return java.util.zip.Deflater.BEST_SPEED;
-    }
-    java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED, true);
-    try {
-      d.setInput(sample);
-      d.finish();
-      byte[] buf = new byte[65536];
-      long out = 0;
-      while (!d.finished()) {
-        out += d.deflate(buf);
-      }
-      return out > sample.length * 0.95 ? java.util.zip.Deflater.NO_COMPRESSION : java.util.zip.Deflater.BEST_SPEED;
-    } finally {
-      d.end();
-    }
-  }
-
-  /** gzip without a timestamp, or zstd level 3 single-threaded: both give the same bytes every time. */
-  private static OutputStream compressor(OutputStream out, LayerIndex.Kind kind, int gzipLevel) throws IOException {
+  /** gzip without a timestamp in blocks on every core, or zstd level 3: both give the same bytes every time. */
+  private static OutputStream compressor(OutputStream out, LayerIndex.Kind kind, GzipEncoding gzip) throws IOException {
     if (kind == LayerIndex.Kind.ZSTD) {
       return new com.github.luben.zstd.ZstdOutputStream(out, 3);
     }
-    return new GZIPOutputStream(out, 64 * 1024) {
-      {
-        def.setLevel(gzipLevel);
-      }
-    };
+    return new ParallelGzipOutputStream(out, gzip);
   }
 
   private static List<Layer> runAll(List<Callable<Layer>> jobs) {

@@ -1,0 +1,184 @@
+package io.berth.store.layer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * gzip on every core, as pigz does: the input is cut into fixed 1 MiB blocks, each deflated on
+ * its own (primed with the previous block's last 32 KiB, so matches still reach back) and ended
+ * with a sync flush, and the raw deflate pieces are joined in order into one gzip member. A push
+ * of a large layer is otherwise bound to one core. The bytes depend only on the input and the
+ * level, never on timing or the number of threads, so a re-push gives the same digest.
+ */
+public final class ParallelGzipOutputStream extends OutputStream {
+  static final int BLOCK = 1 << 20;
+  private static final int WINDOW = 32 * 1024;
+  /** mtime 0 and OS "unknown": nothing about the machine or the time goes into the bytes. */
+  private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+  private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+  /** Shared by all streams: the cores are the limit, however many layers compress at once. */
+  private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
+    Thread t = new Thread(r, "gzip-block");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final OutputStream out;
+  private final GzipEncoding encoding;
+  private final CRC32 crc = new CRC32();
+  /**
+   * A block's buffers and deflater, reused: a push of a large layer would otherwise make
+   * megabytes of garbage per block, which a small-heap daemon pays for in collections.
+   */
+  private final ArrayDeque<Slot> free = new ArrayDeque<>();
+  private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
+  private final byte[] tail = new byte[WINDOW];
+  private boolean haveTail;
+  private Slot current;
+  private long total;
+  private boolean closed;
+
+  /** One block: its input, the window before it, its deflated bytes. */
+  private final class Slot {
+    final byte[] in = new byte[BLOCK];
+    final byte[] dictionary = new byte[WINDOW];
+    final Deflater deflater = deflater();
+    byte[] out = new byte[BLOCK + BLOCK / 1000 + 1024];
+    int filled;
+    int outLength;
+    boolean primed;
+    Future<?> done;
+
+    void deflate(boolean last) {
+      deflater.reset();
+      if (primed) {
+        deflater.setDictionary(dictionary);
+      }
+      deflater.setInput(in, 0, filled);
+      if (last) {
+        deflater.finish();
+      }
+      outLength = 0;
+      while (true) {
+        outLength += deflater.deflate(out, outLength, out.length - outLength,
+            last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
+        if (last ? deflater.finished() : deflater.needsInput() && outLength < out.length) {
+          return;
+        }
+        if (outLength == out.length) {
+          out = Arrays.copyOf(out, out.length * 2);
+        }
+      }
+    }
+  }
+
+  public ParallelGzipOutputStream(OutputStream out, GzipEncoding encoding) throws IOException {
+    this.out = out;
+    this.encoding = encoding;
+    out.write(HEADER);
+  }
+
+  private Deflater deflater() {
+    Deflater d = new Deflater(encoding.level(), true);
+    d.setStrategy(encoding.strategy());
+    return d;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    if (closed) {
+      throw new IOException("stream closed");
+    }
+    crc.update(b, off, len);
+    total += len;
+    while (len > 0) {
+      Slot s = slot();
+      int n = Math.min(len, BLOCK - s.filled);
+      System.arraycopy(b, off, s.in, s.filled, n);
+      s.filled += n;
+      off += n;
+      len -= n;
+      if (s.filled == BLOCK) {
+        submit(false);
+      }
+    }
+  }
+
+  private Slot slot() {
+    if (current == null) {
+      current = free.isEmpty() ? new Slot() : free.poll();
+      current.filled = 0;
+    }
+    return current;
+  }
+
+  /** Hands the full (or, at the end, last) block to the pool; writes finished blocks in order. */
+  private void submit(boolean last) throws IOException {
+    Slot s = slot();
+    s.primed = haveTail;
+    if (haveTail) {
+      System.arraycopy(tail, 0, s.dictionary, 0, WINDOW);
+    }
+    if (!last) {
+      System.arraycopy(s.in, BLOCK - WINDOW, tail, 0, WINDOW);
+      haveTail = true;
+    }
+    s.done = POOL.submit(() -> s.deflate(last));
+    inFlight.add(s);
+    current = null;
+    // a bounded number of blocks in flight: a few MiB per stream, all cores busy
+    while (inFlight.size() > THREADS || (last && !inFlight.isEmpty())) {
+      Slot ready = inFlight.poll();
+      await(ready.done);
+      out.write(ready.out, 0, ready.outLength);
+      free.add(ready);
+    }
+  }
+
+  private static void await(Future<?> f) throws IOException {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while compressing", e);
+    } catch (ExecutionException e) {
+      throw new IOException("compressing a block: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** Compresses what is left, writes the trailer (CRC-32 and length) and closes the target. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    try {
+      submit(true);
+      long c = crc.getValue();
+      out.write(new byte[] {(byte) c, (byte) (c >> 8), (byte) (c >> 16), (byte) (c >> 24),
+          (byte) total, (byte) (total >> 8), (byte) (total >> 16), (byte) (total >> 24)});
+    } finally {
+      closed = true;
+      for (Slot s : inFlight) {
+        s.done.cancel(false);
+      }
+      if (inFlight.isEmpty()) { // a running block still uses its deflater; the cleaner ends it then
+        free.forEach(s -> s.deflater.end());
+      }
+      out.close();
+    }
+  }
+}
