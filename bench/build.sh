@@ -32,8 +32,11 @@ done
 echo "==> the application: examples/hello-service packaged with its dependencies"
 ctx="$W/ctx"
 cp -r examples/hello-service "$ctx" && rm -rf "$ctx/target"
-(cd "$ctx" && JAVA_HOME=$JAVA_HOME MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -B -q -o package \
-  dependency:copy-dependencies -DoutputDirectory=target/lib >/dev/null)
+# the dependency plugin pinned (the unpinned default is an old one whose dependencies a fresh
+# ~/.m2 lacks), fetched from Maven Central the first time
+(cd "$ctx" && JAVA_HOME=$JAVA_HOME MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -B -q package \
+  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies -DoutputDirectory=target/lib >"$W/mvn.log" 2>&1) \
+  || { tail -20 "$W/mvn.log"; exit 1; }
 cat > "$ctx/Dockerfile" <<'EOF'
 FROM bench/jre:25
 WORKDIR /app

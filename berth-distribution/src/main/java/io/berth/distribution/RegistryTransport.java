@@ -197,7 +197,7 @@ public final class RegistryTransport {
     }
   }
 
-  static boolean isLoopback(String domain) {
+  public static boolean isLoopback(String domain) {
     String host = domain.replaceFirst(":\\d+$", "");
     return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
   }

@@ -59,10 +59,16 @@ class JavaPluginIT {
   }
 
   private static Exec.Result mvn(String... args) {
+    return mvn(Map.of(), args);
+  }
+
+  private static Exec.Result mvn(Map<String, String> extraEnv, String... args) {
     List<String> cmd = new ArrayList<>(List.of("mvn", "-B", "-q", "-f", PROJECT.resolve("pom.xml").toString()));
     cmd.addAll(List.of(args));
-    Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"),
-        "MAVEN_OPTS", "--sun-misc-unsafe-memory-access=allow", "DOCKER_HOST", TestDaemon.HOST);
+    Map<String, String> env = new java.util.HashMap<>(Map.of("JAVA_HOME", System.getProperty("java.home"),
+        "MAVEN_OPTS", "--sun-misc-unsafe-memory-access=allow", "DOCKER_HOST", TestDaemon.HOST,
+        "DOCKER_CONFIG", DIR.resolve("no-login").toString()));
+    env.putAll(extraEnv);
     return Exec.run(env, null, 600, cmd);
   }
 
@@ -121,6 +127,47 @@ class JavaPluginIT {
     // a second build sends nothing new
     r = mvn("package", PLUGIN + "build", "-Dbase.image=" + registryAddr + "/base/jre:25", "-Dimage=" + image);
     check(r, "second berth:build");
+  }
+
+  /**
+   * A registry that needs a login: without one the push fails saying how to log in; with the
+   * login docker stored in config.json, or with the plugin's auth parameters, it goes through.
+   */
+  @Test
+  void buildPushesWithTheLoginFromConfigJsonOrParameters() throws Exception {
+    String addr;
+    try (ServerSocket s = new ServerSocket(0)) {
+      addr = "127.0.0.1:" + s.getLocalPort();
+    }
+    Path htpasswd = DIR.resolve("htpasswd");
+    Htpasswd.write(htpasswd, "alice", "s3cret");
+    Process reg = new ProcessBuilder(Exec.repoRoot().resolve("bin/berth").toString(), "registry", "serve",
+        "--addr", addr, "--storage", DIR.resolve("auth-registry").toString(), "--htpasswd", htpasswd.toString(),
+        "--auth", "token").redirectErrorStream(true).redirectOutput(DIR.resolve("auth-registry.log").toFile()).start();
+    try {
+      for (int i = 0; i < 200 && Exec.sh("curl -s -o /dev/null http://" + addr + "/v2/").exit() != 0; i++) {
+        Thread.sleep(100);
+      }
+      String[] build = {"package", PLUGIN + "build", "-Dbase.image=docker://it/jre:25", "-Dimage=" + addr + "/demo/auth:1"};
+      Exec.Result anonymous = mvn(build);
+      assertThat(anonymous.exit()).isNotZero();
+      assertThat(anonymous.out() + anonymous.err()).contains("unauthorized").contains("docker login");
+
+      Path config = DIR.resolve("logged-in");
+      Files.createDirectories(config);
+      Files.writeString(config.resolve("config.json"), "{\"auths\":{\"" + addr + "\":{\"auth\":\""
+          + java.util.Base64.getEncoder().encodeToString("alice:s3cret".getBytes()) + "\"}}}");
+      check(mvn(Map.of("DOCKER_CONFIG", config.toString()), build), "berth:build with config.json's login");
+      String[] withParameters = {"package", PLUGIN + "build", "-Dbase.image=docker://it/jre:25",
+          "-Dimage=" + addr + "/demo/auth:2", "-Dberth.to.auth.username=alice", "-Dberth.to.auth.password=s3cret"};
+      check(mvn(withParameters), "berth:build with berth.to.auth.*");
+      String tags = Exec.sh("skopeo list-tags --tls-verify=false --creds alice:s3cret docker://" + addr
+          + "/demo/auth").out();
+      assertThat(tags).contains("\"1\"").contains("\"2\"");
+    } finally {
+      reg.destroy();
+      reg.waitFor(20, TimeUnit.SECONDS);
+    }
   }
 
   /**

@@ -46,16 +46,7 @@ class RegistryAuthIT {
     TestDaemon.ensure();
     Exec.sh("rm -rf " + DIR + " && mkdir -p " + DIR + "/docker-config");
     Path htpasswd = DIR.resolve("htpasswd");
-    // bcrypt with the same library the registry uses, as `htpasswd -B` would write it
-    Path gen = DIR.resolve("Gen.java");
-    Files.writeString(gen, "public class Gen { public static void main(String[] a) { byte[] s = new byte[16];"
-        + " new java.security.SecureRandom().nextBytes(s); System.out.println(\"alice:\" + "
-        + "org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate(\"2y\", \"s3cret\".toCharArray(), s, 6)); } }");
-    String bcprov = Exec.sh("ls " + Exec.repoRoot() + "/berth-cli/target/lib/bcprov-*.jar").out().trim();
-    Exec.Result r = Exec.run(Map.of(), null, 60, List.of(System.getProperty("java.home") + "/bin/java", "-cp", bcprov,
-        gen.toString()));
-    check(r, "bcrypt");
-    Files.writeString(htpasswd, r.out());
+    Htpasswd.write(htpasswd, "alice", "s3cret");
     basicReg = freeAddr();
     tokenReg = freeAddr();
     distReg = freeAddr();

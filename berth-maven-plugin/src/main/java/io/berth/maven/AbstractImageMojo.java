@@ -9,8 +9,11 @@ import io.berth.build.java.JavaProject;
 import io.berth.build.java.RegistryImages;
 import io.berth.cli.api.ApiClient;
 import io.berth.cli.api.DockerHost;
+import io.berth.distribution.Credentials;
+import io.berth.distribution.DockerConfigFile;
 import io.berth.distribution.RegistryTransport;
 import io.berth.errdefs.BerthException;
+import io.berth.errdefs.UnavailableException;
 import io.berth.oci.Reference;
 import java.io.File;
 import java.io.IOException;
@@ -79,6 +82,23 @@ abstract class AbstractImageMojo extends AbstractMojo {
   /** The daemon for {@code docker://} bases and the {@code load} goal; default as the docker CLI picks it. */
   @Parameter(property = "berth.host")
   protected String host;
+
+  /**
+   * Login for the target registry, as Jib's {@code to.auth}; without it the login that
+   * {@code docker login} / {@code berth login} stored in {@code config.json} is used.
+   */
+  @Parameter(property = "berth.to.auth.username")
+  protected String toUsername;
+
+  @Parameter(property = "berth.to.auth.password")
+  protected String toPassword;
+
+  /** Login for the base image's registry, when it differs from config.json's. */
+  @Parameter(property = "berth.from.auth.username")
+  protected String fromUsername;
+
+  @Parameter(property = "berth.from.auth.password")
+  protected String fromPassword;
 
   @Parameter(property = "berth.skip", defaultValue = "false")
   protected boolean skip;
@@ -150,8 +170,37 @@ abstract class AbstractImageMojo extends AbstractMojo {
     return new ApiClient(DockerHost.pick(host, System.getenv()));
   }
 
-  protected static RegistryImages registries() {
-    return new RegistryImages(RegistryTransport::new);
+  /**
+   * Registries with their logins: the plugin's parameters for the target and base registries,
+   * else config.json (its credential helpers too). Plain HTTP only for loopback registries.
+   */
+  protected RegistryImages registries() {
+    DockerConfigFile config = new DockerConfigFile(System.getenv());
+    String to;
+    try {
+      to = target().domain();
+    } catch (MojoFailureException e) {
+      to = null; // the goal reports the bad name itself
+    }
+    String target = to;
+    String from = fromImage == null || fromImage.contains("://") || fromImage.strip().equals("scratch") ? null
+        : Reference.parse(fromImage.strip()).domain();
+    return new RegistryImages(domain -> {
+      Credentials c;
+      if (domain.equals(target) && toUsername != null && !toUsername.isBlank()) {
+        c = new Credentials(toUsername, toPassword, null);
+      } else if (domain.equals(from) && fromUsername != null && !fromUsername.isBlank()) {
+        c = new Credentials(fromUsername, fromPassword, null);
+      } else {
+        try {
+          c = config.lookup(domain);
+        } catch (IOException e) {
+          throw new UnavailableException("reading the login for " + domain + " from " + config.path() + ": "
+              + e.getMessage());
+        }
+      }
+      return new RegistryTransport(domain, c, RegistryTransport.isLoopback(domain), null);
+    });
   }
 
   private BaseImage base(Path cache) throws IOException {

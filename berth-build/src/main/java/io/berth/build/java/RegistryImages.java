@@ -159,6 +159,11 @@ public final class RegistryImages {
     HttpResponse<String> start = t.send(HttpRequest.newBuilder(URI.create(base + "/blobs/uploads/"))
         .POST(HttpRequest.BodyPublishers.noBody()), scope, HttpResponse.BodyHandlers.ofString());
     String location = start.headers().firstValue("Location").orElse(null);
+    if (start.statusCode() == 401 || start.statusCode() == 403) {
+      throw new io.berth.errdefs.UnauthorizedException("unauthorized: " + t.domain() + " refused the push ("
+          + start.statusCode() + "); log in with docker login / berth login " + t.domain()
+          + ", or set berth.to.auth.username and berth.to.auth.password");
+    }
     if (start.statusCode() != 202 || location == null) {
       throw new UnavailableException("registry refused an upload (" + start.statusCode() + "): " + start.body());
     }

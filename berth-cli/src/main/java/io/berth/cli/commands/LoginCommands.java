@@ -57,7 +57,7 @@ public final class LoginCommands {
       }
       String reg = server(server);
       api().post("/auth", Map.of("username", user, "password", password, "serveraddress", reg)).close();
-      DockerConfigFile config = new DockerConfigFile(cli.env);
+      io.berth.distribution.DockerConfigFile config = new io.berth.distribution.DockerConfigFile(cli.env);
       config.store(reg, user, password);
       cli.err.println("WARNING! Your password will be stored unencrypted in " + config.path() + ".");
       cli.out.println("Login Succeeded");
@@ -76,7 +76,7 @@ public final class LoginCommands {
     @Override
     public Integer call() throws Exception {
       String reg = server(server);
-      if (new DockerConfigFile(cli.env).remove(reg)) {
+      if (new io.berth.distribution.DockerConfigFile(cli.env).remove(reg)) {
         cli.out.println("Removing login credentials for " + reg);
       } else {
         cli.out.println("Not logged in to " + reg);

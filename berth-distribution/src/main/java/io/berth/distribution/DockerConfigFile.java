@@ -1,9 +1,9 @@
-package io.berth.cli.commands;
+package io.berth.distribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.api.ApiClient;
+import io.berth.oci.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,24 +17,25 @@ import java.util.Map;
  * The docker CLI's {@code config.json} ({@code $DOCKER_CONFIG} or {@code ~/.docker}), shared with
  * docker so a login with either CLI serves both: {@code auths.<registry>.auth} holds base64
  * {@code user:password}; a {@code credsStore}/{@code credHelpers} entry sends the lookup to
- * {@code docker-credential-<name>}. Every other key of the file is left as it was.
+ * {@code docker-credential-<name>}. Every other key of the file is left as it was. The berth CLI
+ * (login, pull, push) and the daemonless Maven plugin read it.
  */
-final class DockerConfigFile {
-  private static final ObjectMapper JSON = ApiClient.mapper();
+public final class DockerConfigFile {
+  private static final ObjectMapper JSON = Json.MAPPER;
   private final Path file;
 
-  DockerConfigFile(Map<String, String> env) {
+  public DockerConfigFile(Map<String, String> env) {
     String dir = env.get("DOCKER_CONFIG");
     String home = env.getOrDefault("HOME", System.getProperty("user.home"));
     this.file = dir != null && !dir.isBlank() ? Path.of(dir, "config.json") : Path.of(home, ".docker", "config.json");
   }
 
-  Path path() {
+  public Path path() {
     return file;
   }
 
   /** The X-Registry-Auth header value for {@code registry} ("" when the user never logged in). */
-  String registryAuthHeader(String registry) throws IOException {
+  public String registryAuthHeader(String registry) throws IOException {
     String[] cred = credentials(registry);
     if (cred == null) {
       return null;
@@ -45,7 +46,7 @@ final class DockerConfigFile {
   }
 
   /** {@code [user, password]} for a registry, or null. */
-  String[] credentials(String registry) throws IOException {
+  public String[] credentials(String registry) throws IOException {
     JsonNode root = read();
     String helper = root.path("credHelpers").path(registry).asText(root.path("credsStore").asText(""));
     if (!helper.isEmpty()) {
@@ -67,7 +68,13 @@ final class DockerConfigFile {
     return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
   }
 
-  void store(String registry, String user, String password) throws IOException {
+  /** The stored login for {@code registry} as {@link Credentials}, {@link Credentials#NONE} without one. */
+  public Credentials lookup(String registry) throws IOException {
+    String[] c = credentials(registry);
+    return c == null ? Credentials.NONE : new Credentials(c[0], c[1], null);
+  }
+
+  public void store(String registry, String user, String password) throws IOException {
     ObjectNode root = read();
     ObjectNode auths = root.has("auths") && root.get("auths").isObject() ? (ObjectNode) root.get("auths")
         : root.putObject("auths");
@@ -77,7 +84,7 @@ final class DockerConfigFile {
   }
 
   /** Removes the registry's entry; false when there was none. */
-  boolean remove(String registry) throws IOException {
+  public boolean remove(String registry) throws IOException {
     ObjectNode root = read();
     if (!(root.get("auths") instanceof ObjectNode auths) || auths.remove(registry) == null) {
       return false;
