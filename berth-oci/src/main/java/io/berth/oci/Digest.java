@@ -46,7 +46,16 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     return new Digest("sha256", HexFormat.of().formatHex(finished.digest()));
   }
 
+  /** SHA-256 by OpenSSL where it can be used (see {@link NativeSha256}), else the JDK's. */
   public static MessageDigest newSha256() {
+    MessageDigest fast = NativeSha256.create();
+    if (fast != null) {
+      return fast;
+    }
+    return jdkSha256();
+  }
+
+  static MessageDigest jdkSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
