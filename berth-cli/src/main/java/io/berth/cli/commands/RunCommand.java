@@ -102,9 +102,12 @@ public final class RunCommand {
       }
       Attacher attacher = Attacher.open(cli, id, opts.interactive, opts.tty);
       String condition = opts.rm ? "removed" : "next-exit";
+      // the daemon answers the wait's headers once the waiter is registered: only then start, or a
+      // quick container (removed with --rm) could be gone before the wait arrives
+      var waiting = api().post("/containers/" + id + "/wait?condition=" + condition, null);
       CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
-        try (var r = api().post("/containers/" + id + "/wait?condition=" + condition, null)) {
-          return r.json().path("StatusCode").asInt();
+        try (waiting) {
+          return waiting.json().path("StatusCode").asInt();
         } catch (Exception e) {
           return -1;
         }

@@ -34,6 +34,9 @@ public final class Container {
   public java.util.LinkedHashMap<String, NetworkAttachment> networks = new java.util.LinkedHashMap<>();
   public List<BridgeNetwork.PortBinding> ports = new ArrayList<>();
   public List<MountPoint> mounts = new ArrayList<>();
+  /** Set (under the container's monitor) once removal took it out of the repository; never stored. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public transient boolean removed;
   public String logPath;
   public String resolvConfPath;
   public String hostsPath;

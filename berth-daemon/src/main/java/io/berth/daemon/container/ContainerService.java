@@ -398,6 +398,7 @@ public final class ContainerService {
       snapshotter.unmount(paths.rootfs(c.id));
       snapshotter.remove(c.id);
       repo.remove(c);
+      c.removed = true;
       VolumeStore.deleteTreeQuietly(paths.dir(c.id));
       VolumeStore.deleteTreeQuietly(paths.state(c.id));
       if (removeVolumes) {
@@ -436,6 +437,12 @@ public final class ContainerService {
   public CompletableFuture<Integer> waitFor(String ref, String condition) {
     Container c = repo.get(ref);
     synchronized (c) {
+      if (c.removed) {
+        // removed between the lookup and here: the waiters were already completed (run --rm
+        // sends its wait while the container starts, and a quick one can be gone before it lands)
+        waiters.validate(condition);
+        return CompletableFuture.completedFuture(c.state.exitCode);
+      }
       return waiters.register(c, condition);
     }
   }

@@ -21,16 +21,22 @@ final class ExitWaiters {
 
   /** Call under the container's monitor, so no exit slips between the check and the add. */
   CompletableFuture<Integer> register(Container c, String condition) {
-    String cond = condition == null || condition.isEmpty() ? "not-running" : condition;
-    if (!CONDITIONS.contains(cond)) {
-      throw new InvalidArgumentException("invalid condition: \"" + condition + "\"");
-    }
+    String cond = validate(condition);
     if (cond.equals("not-running") && !c.state.running()) {
       return CompletableFuture.completedFuture(c.state.exitCode);
     }
     CompletableFuture<Integer> f = new CompletableFuture<>();
     waiters.computeIfAbsent(c.id, k -> new CopyOnWriteArrayList<>()).add(new Waiter(cond, f));
     return f;
+  }
+
+  /** The condition, {@code not-running} when absent; an unknown one is a 400. */
+  String validate(String condition) {
+    String cond = condition == null || condition.isEmpty() ? "not-running" : condition;
+    if (!CONDITIONS.contains(cond)) {
+      throw new InvalidArgumentException("invalid condition: \"" + condition + "\"");
+    }
+    return cond;
   }
 
   void complete(Container c, String condition, int code) {
