@@ -38,19 +38,6 @@ class ContainersIT {
     assertThat(docker("ps", "-aq").out()).isBlank();
   }
 
-  /**
-   * A container that exits at once under --rm is often removed before the client's wait lands:
-   * the wait must still answer with its exit code (it once hung for good, and the berth CLI's wait
-   * could come too late and answer 404).
-   */
-  @Test
-  void quickRunRmAlwaysReturnsTheExitCode() {
-    for (int i = 0; i < 15; i++) {
-      assertThat(TestDaemon.berth("run", "--rm", IMAGE, "sh", "-c", "exit 4").exit()).as("berth run %d", i).isEqualTo(4);
-      assertThat(docker("run", "--rm", IMAGE, "true").exit()).as("docker run %d", i).isZero();
-    }
-  }
-
   @Test
   void optionsReachTheProcess() {
     Exec.Result r = docker("run", "--rm", "-e", "A=1", "-w", "/tmp", "-u", "65534:65534",

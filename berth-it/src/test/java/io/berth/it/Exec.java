@@ -37,10 +37,11 @@ final class Exec {
         // process closed its stdin
       }
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        String dump = TestDaemon.dumpThreads(); // a hang's cause is in the daemon's stacks, if anywhere
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         throw new AssertionError("timed out after " + timeoutSeconds + "s: " + String.join(" ", cmd)
-            + "\nstdout: " + out + "\nstderr: " + err);
+            + "\nstdout: " + out + "\nstderr: " + err + (dump == null ? "" : "\nberthd's threads: " + dump));
       }
       t1.join();
       t2.join();

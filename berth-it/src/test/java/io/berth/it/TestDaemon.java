@@ -91,6 +91,20 @@ final class TestDaemon {
     process.waitFor();
   }
 
+  /**
+   * Writes the test daemon's thread stacks (virtual threads included) to a file under
+   * /tmp/berth-it and returns its path, or null when there is no daemon of ours.
+   */
+  static String dumpThreads() {
+    if (process == null || !process.isAlive()) {
+      return null;
+    }
+    String file = "/tmp/berth-it/threads-" + System.currentTimeMillis() + ".txt";
+    Exec.Result r = Exec.run(Map.of(), null, 30, List.of(System.getProperty("java.home") + "/bin/jcmd",
+        Long.toString(process.pid()), "Thread.dump_to_file", "-format=text", file));
+    return r.exit() == 0 ? file : "jcmd failed: " + r.err();
+  }
+
   static long pid() {
     return process.pid();
   }
