@@ -32,6 +32,12 @@ final class Uploads {
    */
   private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
 
+  /**
+   * Abandoned sessions stay until the offline garbage collector removes them; past this many
+   * running digests new sessions are simply hashed at their PUT, so memory stays bounded.
+   */
+  private static final int MAX_RUNNING = 256;
+
   /** A digest over the first {@code length} bytes of an upload. */
   private static final class Running {
     final MessageDigest md = Digest.newSha256();
@@ -79,7 +85,7 @@ final class Uploads {
         throw RegistryError.rangeInvalid("chunk starts at " + start + " but " + size + " bytes were received");
       }
       Running r = running.remove(id);
-      if (r == null && size == 0) {
+      if (r == null && size == 0 && running.size() < MAX_RUNNING) {
         r = new Running();
       } else if (r != null && r.length != size) {
         r = null;
