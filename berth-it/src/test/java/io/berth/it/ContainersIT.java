@@ -39,6 +39,28 @@ class ContainersIT {
   }
 
   @Test
+  void pipedStdinEndsTheInputAndALeavingAttachKeepsItOpen() {
+    // twenty quick runs: the end of the input used to be lost now and then, leaving cat waiting
+    for (int i = 0; i < 20; i++) {
+      Exec.Result r = TestDaemon.dockerIn(("line " + i + "\n").getBytes(), "run", "-i", "--rm", IMAGE, "sh", "-c", "cat; echo end");
+      check(r, "run -i #" + i);
+      assertThat(r.out()).isEqualTo("line " + i + "\nend\n");
+    }
+    Exec.Result r = TestDaemon.dockerIn(new byte[0], "run", "-i", "--rm", IMAGE, "sh", "-c", "cat; echo end");
+    assertThat(r.out()).as("an empty input is an end of file too").isEqualTo("end\n");
+
+    // started detached with -i (StdinOnce false): the input outlives each client that attaches and leaves
+    check(docker("run", "-d", "-i", "--name", "keep", IMAGE, "sh", "-c", "cat > /tmp/in"), "run -d -i");
+    for (String line : java.util.List.of("a", "b")) {
+      Exec.run(TestDaemon.env(), (line + "\n").getBytes(), 30,
+          java.util.List.of("timeout", "-s", "KILL", "3", "/usr/local/bin/docker", "attach", "keep"));
+      waitFor(() -> docker("exec", "keep", "cat", "/tmp/in").out().contains(line + "\n"));
+      assertThat(docker("inspect", "-f", "{{.State.Running}}", "keep").out().trim()).isEqualTo("true");
+    }
+    assertThat(docker("exec", "keep", "cat", "/tmp/in").out()).isEqualTo("a\nb\n");
+  }
+
+  @Test
   void optionsReachTheProcess() {
     Exec.Result r = docker("run", "--rm", "-e", "A=1", "-w", "/tmp", "-u", "65534:65534",
         "--hostname", "box", IMAGE, "sh", "-c", "echo $A $(pwd) $(id -u):$(id -g) $(hostname)");

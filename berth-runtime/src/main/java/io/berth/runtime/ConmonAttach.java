@@ -16,26 +16,41 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Input side of conmon's attach: stdin goes over conmon's SOCK_SEQPACKET attach socket (which
- * java.nio cannot open, hence FFM socket/connect/write), terminal resizes go to conmon's control
- * FIFO as {@code "1 <height> <width>\n"}. Closing the socket makes conmon close the container's
- * stdin.
+ * java.nio cannot open, hence FFM socket/connect/send), terminal resizes go to conmon's control
+ * FIFO as {@code "1 <height> <width>\n"}.
+ *
+ * <p>conmon also writes the container's output to every attach connection; clients get output
+ * from the log instead, so a drain thread reads and discards it rather than let the connection
+ * fill or fail. The end of
+ * input is a {@code shutdown(SHUT_WR)}, never a close: conmon 2.1 frees a connection whose
+ * writes failed and then reads it again while handling the end of input, which skips closing the
+ * container's stdin (seen as {@code docker run -i} hanging in {@code cat}). The connection is
+ * closed by the drain once conmon closes it, when the container exits.
  */
 final class ConmonAttach implements AttachChannel {
   private static final int AF_UNIX = 1;
   private static final int SOCK_SEQPACKET = 5;
+  private static final int SHUT_WR = 1;
+  private static final int MSG_NOSIGNAL = 0x4000;
   private static final Linker LINKER = Linker.nativeLinker();
   private static final MethodHandle SOCKET = fn("socket", FunctionDescriptor.of(ValueLayout.JAVA_INT,
       ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
   private static final MethodHandle CONNECT = fn("connect", FunctionDescriptor.of(ValueLayout.JAVA_INT,
       ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-  private static final MethodHandle WRITE = fn("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+  private static final MethodHandle SEND = fn("send", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+      ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+  private static final MethodHandle READ = fn("read", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
       ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+  private static final MethodHandle SHUTDOWN = fn("shutdown", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+      ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
   private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(ValueLayout.JAVA_INT,
       ValueLayout.JAVA_INT));
 
   private final Path socket;
   private final Path ctl;
-  private int fd = -1;
+  private int fd = -1; // guarded by this; closed only by the drain
+  private boolean inputEnded; // guarded by this
+  private boolean gone; // guarded by this: conmon closed the connection
 
   ConmonAttach(Path socket, Path ctl) {
     this.socket = socket;
@@ -46,9 +61,12 @@ final class ConmonAttach implements AttachChannel {
     return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd);
   }
 
-  private synchronized int fd() {
+  private int fd() {
     if (fd >= 0) {
       return fd;
+    }
+    if (gone || inputEnded) {
+      throw new UnavailableException("container stdin closed");
     }
     byte[] path = socket.toString().getBytes(StandardCharsets.UTF_8);
     if (path.length >= 108) {
@@ -68,16 +86,40 @@ final class ConmonAttach implements AttachChannel {
         throw new UnavailableException("cannot connect to the container's attach socket " + socket);
       }
       fd = s;
-      return s;
     } catch (UnavailableException e) {
       throw e;
     } catch (Throwable t) {
       throw new UnavailableException("attach failed: " + t);
     }
+    int s = fd;
+    Thread.ofPlatform().daemon().name("attach-drain").stackSize(64 * 1024).start(() -> drain(s));
+    return s;
   }
 
+  /** Discards what conmon sends until it closes the connection, then closes our end. */
+  private void drain(int s) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment buf = a.allocate(64 * 1024);
+      while ((long) READ.invokeExact(s, buf, buf.byteSize()) > 0) {
+        // output is served from the log
+      }
+    } catch (Throwable ignored) {
+      // the connection is over either way
+    }
+    synchronized (this) {
+      try {
+        int ignored = (int) CLOSE.invokeExact(s);
+      } catch (Throwable ignored) {
+        // closed anyway
+      }
+      fd = -1;
+      gone = true;
+    }
+  }
+
+  /** Writes under the monitor so the drain cannot close (and the number be reused) meanwhile. */
   @Override
-  public void writeStdin(byte[] data, int off, int len) {
+  public synchronized void writeStdin(byte[] data, int off, int len) {
     int s = fd();
     try (Arena a = Arena.ofConfined()) {
       int pos = off;
@@ -85,7 +127,7 @@ final class ConmonAttach implements AttachChannel {
         int chunk = Math.min(8192, off + len - pos);
         MemorySegment buf = a.allocate(chunk);
         MemorySegment.copy(data, pos, buf, ValueLayout.JAVA_BYTE, 0, chunk);
-        long n = (long) WRITE.invokeExact(s, buf, (long) chunk);
+        long n = (long) SEND.invokeExact(s, buf, (long) chunk, MSG_NOSIGNAL);
         if (n <= 0) {
           throw new UnavailableException("container stdin closed");
         }
@@ -98,9 +140,23 @@ final class ConmonAttach implements AttachChannel {
     }
   }
 
+  /**
+   * Ends the input: conmon closes the container's stdin (unless it was started with
+   * {@code --leave-stdin-open}). Connects first if nothing was written yet, so even an empty
+   * input reaches the container as end of file.
+   */
   @Override
-  public void closeStdin() {
-    close();
+  public synchronized void closeStdin() {
+    if (inputEnded || gone) {
+      return;
+    }
+    int s = fd();
+    inputEnded = true;
+    try {
+      int ignored = (int) SHUTDOWN.invokeExact(s, SHUT_WR);
+    } catch (Throwable t) {
+      throw new UnavailableException("closing stdin failed: " + t);
+    }
   }
 
   @Override
@@ -115,15 +171,11 @@ final class ConmonAttach implements AttachChannel {
     }
   }
 
+  /** This client is done: its input ends if it had begun; the drain keeps the connection until conmon drops it. */
   @Override
   public synchronized void close() {
-    if (fd >= 0) {
-      try {
-        int ignored = (int) CLOSE.invokeExact(fd);
-      } catch (Throwable ignored) {
-        // closing anyway
-      }
-      fd = -1;
+    if (fd >= 0 && !inputEnded) {
+      closeStdin();
     }
   }
 }

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param netnsPath network namespace to join (null: a fresh one with only loopback; "host": the host's)
  * @param memoryBytes memory limit; also used as memory+swap limit so the OOM killer acts
  * @param nanoCpus CPU quota in 1e-9 CPUs, as Docker's NanoCpus
+ * @param stdinOnce the container's stdin closes when the first attached client ends its input
+ *     (Docker's StdinOnce); otherwise it stays open for the next attach
  * @param init run tini as pid 1 (the host's {@code tini-static} bind-mounted in)
  * @param stopSignal signal name for stop, e.g. SIGTERM
  */
@@ -27,6 +29,7 @@ public record ContainerSpec(
     String hostname,
     boolean tty,
     boolean openStdin,
+    boolean stdinOnce,
     boolean readOnlyRootfs,
     boolean privileged,
     List<String> capAdd,

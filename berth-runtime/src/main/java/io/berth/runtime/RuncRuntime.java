@@ -126,6 +126,9 @@ public final class RuncRuntime implements ContainerRuntime {
     }
     if (spec.openStdin()) {
       cmd.add("-i");
+      if (!spec.stdinOnce()) {
+        cmd.add("--leave-stdin-open"); // an attached client that leaves does not end the input
+      }
     }
     try {
       Process p = new ProcessBuilder(cmd).directory(stateDir.toFile())

@@ -117,7 +117,8 @@ public final class ContainerStreamRoutes {
     Instant from = withLogs ? null : Instant.now();
     if (stdin && c.config.path("OpenStdin").asBoolean(false)) {
       CompletableFuture<Integer> exitF = nextExit;
-      Thread.ofVirtual().start(() -> pumpStdin(c, h.in(), exitF));
+      // a platform thread: writes to conmon are native calls that would pin a virtual thread's carrier
+      Thread.ofPlatform().daemon().name("stdin-" + c.shortId()).start(() -> pumpStdin(c, h.in(), exitF));
     }
     if (!stdout && !stderr) {
       try {

@@ -209,6 +209,7 @@ final class ContainerRunner {
         c.config.path("Hostname").asText(c.shortId()),
         c.tty(),
         c.config.path("OpenStdin").asBoolean(false),
+        c.config.path("StdinOnce").asBoolean(false),
         hc.path("ReadonlyRootfs").asBoolean(false),
         hc.path("Privileged").asBoolean(false),
         ContainerFactory.strings(hc.get("CapAdd")),
