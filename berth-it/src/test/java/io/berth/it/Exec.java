@@ -18,6 +18,8 @@ final class Exec {
     }
   }
 
+  private static final java.time.Duration PIPE_DRAIN = java.time.Duration.ofSeconds(10);
+
   private Exec() {}
 
   static Result run(Map<String, String> env, byte[] stdin, int timeoutSeconds, List<String> cmd) {
@@ -41,10 +43,13 @@ final class Exec {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         throw new AssertionError("timed out after " + timeoutSeconds + "s: " + String.join(" ", cmd)
-            + "\nstdout: " + out + "\nstderr: " + err + (dump == null ? "" : "\nberthd's threads: " + dump));
+            + "\nstdout: " + out + "\nstderr: " + err + (dump == null ? "" : "\nberthd's threads: " + dump)
+            + "\nberthd's log ends with:\n" + TestDaemon.tail(TestDaemon.BASE.resolve("berthd.log")));
       }
-      t1.join();
-      t2.join();
+      // a grandchild left running can hold the pipes open after the command exits: read what
+      // came, but never wait for it without bound
+      t1.join(PIPE_DRAIN);
+      t2.join(PIPE_DRAIN);
       return new Result(p.exitValue(), out.toString(), err.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -100,9 +100,22 @@ final class TestDaemon {
       return null;
     }
     String file = "/tmp/berth-it/threads-" + System.currentTimeMillis() + ".txt";
-    Exec.Result r = Exec.run(Map.of(), null, 30, List.of(System.getProperty("java.home") + "/bin/jcmd",
-        Long.toString(process.pid()), "Thread.dump_to_file", "-format=text", file));
-    return r.exit() == 0 ? file : "jcmd failed: " + r.err();
+    // not through Exec.run: its timeout calls this method, and a jcmd that hangs must not recurse
+    try {
+      Process jcmd = new ProcessBuilder(System.getProperty("java.home") + "/bin/jcmd",
+          Long.toString(process.pid()), "Thread.dump_to_file", "-format=text", file)
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        jcmd.destroyForcibly();
+        return "jcmd did not answer within 30s";
+      }
+      return jcmd.exitValue() == 0 ? file : "jcmd failed with exit code " + jcmd.exitValue();
+    } catch (IOException e) {
+      return "jcmd could not run: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted while dumping threads";
+    }
   }
 
   static long pid() {
