@@ -7,6 +7,7 @@ import io.berth.errdefs.NotFoundException;
 import io.berth.network.BridgeNetwork;
 import io.berth.network.HostRoutes;
 import io.berth.network.LinuxBridgeNetwork;
+import io.berth.network.OrphanNetworks;
 import io.berth.network.PortLedger;
 import io.berth.store.meta.MetadataStore;
 import java.io.IOException;
@@ -18,10 +19,12 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +107,13 @@ public final class NetworkService {
         LOG.warn("network {} could not be set up: {}", r.name(), e.getMessage());
       }
       put(r, driver);
+    }
+    Set<String> live = new HashSet<>();
+    records.values().forEach(r -> live.add(r.nftTable()));
+    try {
+      OrphanNetworks.remove(nftTable, live);
+    } catch (RuntimeException e) {
+      LOG.warn("could not look for leftovers of forgotten networks: {}", e.getMessage());
     }
   }
 
