@@ -89,6 +89,11 @@ final class HttpConnection {
           line.substring(colon + 1).trim(), (a, b) -> a + ", " + b);
     }
     InputStream body = bodyOf(headers);
+    if ("100-continue".equalsIgnoreCase(headers.get("expect")) && parts[2].equals("HTTP/1.1")) {
+      // curl and others wait (1 s in curl) for this before sending a large body
+      out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    }
     HttpRequest request = new HttpRequest(parts[0], parts[1], headers, body);
     HttpResponse response = new HttpResponse(out, in, parts[0].equals("HEAD"));
     try {

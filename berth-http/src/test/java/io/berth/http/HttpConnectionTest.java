@@ -33,6 +33,13 @@ class HttpConnectionTest {
   }
 
   @Test
+  void expectContinueIsAnsweredBeforeTheBody() {
+    String out = serve("POST /x?a=1 HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc");
+    assertThat(seen).containsExactly("POST /x 1 abc");
+    assertThat(out).startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n");
+  }
+
+  @Test
   void unreadBodyIsSkippedSoTheNextRequestParses() {
     HttpHandler h = (q, s) -> {
       seen.add(q.path());
