@@ -119,6 +119,24 @@ class BuildIT {
   }
 
   @Test
+  void runNetworkModesComeFromTheStepOrTheBuild() throws Exception {
+    Exec.Result r = buildText("netmodes", "FROM " + IMAGE + "\nRUN cat /proc/net/dev > /default.txt\n"
+        + "RUN --network=none cat /proc/net/dev > /none.txt\n");
+    check(r, "build with RUN --network");
+    String out = berth("run", "--rm", "it/bad-netmodes:1", "sh", "-c", "grep -c eth0 /default.txt; grep -c eth0 /none.txt").out();
+    assertThat(out).isEqualTo("1\n0\n");
+    // docker build --network none is every RUN's default
+    Path ctx = DIR.resolve("netmodes");
+    Files.writeString(ctx.resolve("Dockerfile"), "FROM " + IMAGE + "\nRUN cat /proc/net/dev > /all.txt\n");
+    check(dockerBuild("build", "--network", "none", "-t", "it/netnone:1", ctx.toString()), "build --network none");
+    assertThat(berth("run", "--rm", "it/netnone:1", "grep", "-c", "eth0", "/all.txt").out()).isEqualTo("0\n");
+    r = buildText("mount", "FROM " + IMAGE + "\nRUN --mount=type=cache,target=/c true\n");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.all()).contains("Dockerfile:2").contains("the --mount option requires BuildKit");
+    check(berth("rmi", "it/bad-netmodes:1", "it/netnone:1"), "rmi");
+  }
+
+  @Test
   void onbuildTriggersRunInChildBuildsAndChownTakesNames() throws Exception {
     Path base = DIR.resolve("onbuild-base");
     Files.createDirectories(base);

@@ -51,7 +51,7 @@ public final class InstructionFactory {
     try {
       return switch (n.keyword()) {
         case "FROM" -> from(n);
-        case "RUN" -> new Instruction.Run(n, command(n), !n.json(), n.heredocs(), n.flag("network"));
+        case "RUN" -> run(n);
         case "CMD" -> new Instruction.Cmd(n, command(n), !n.json());
         case "ENTRYPOINT" -> new Instruction.Entrypoint(n, command(n), !n.json());
         case "ENV" -> new Instruction.Env(n, pairs(n, "ENV"));
@@ -177,7 +177,35 @@ public final class InstructionFactory {
     return v;
   }
 
+  /**
+   * RUN's flags come from BuildKit. --network is applied; --mount and an insecure --security
+   * change what the step does, so they are refused rather than ignored (Docker's classic builder
+   * refuses every RUN flag).
+   */
+  private Instruction run(Node n) {
+    requiresBuildKit(n, "mount");
+    String security = n.flag("security");
+    if (security != null && !security.equals("sandbox")) {
+      throw error(n, "--security=" + security + " is not supported (only sandbox, the default)");
+    }
+    String network = n.flag("network");
+    if (network != null && !Set.of("default", "none", "host").contains(network)) {
+      throw error(n, "unsupported network mode for RUN: " + network + " (default, none or host)");
+    }
+    return new Instruction.Run(n, command(n), !n.json(), n.heredocs(), network);
+  }
+
+  private void requiresBuildKit(Node n, String flag) {
+    if (n.flags().containsKey(flag)) {
+      throw error(n, "the --" + flag + " option requires BuildKit, which this builder does not implement");
+    }
+  }
+
   private Instruction copy(Node n) {
+    // --link changes how BuildKit caches the layer, not its content, so it is accepted as is
+    for (String flag : List.of("parents", "exclude", "keep-git-dir")) {
+      requiresBuildKit(n, flag);
+    }
     List<String> w = words(n);
     if (w.size() < 2) {
       throw error(n, n.keyword() + " requires at least two arguments, but only one was provided. Destination "

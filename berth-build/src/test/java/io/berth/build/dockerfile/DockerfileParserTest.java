@@ -85,6 +85,22 @@ class DockerfileParserTest {
   }
 
   @Test
+  void buildKitFlagsAreAppliedOrRefusedNeverIgnored() {
+    var run = (Instruction.Run) parse("FROM x\nRUN --network=none --security=sandbox true\n").get(1);
+    assertThat(run.network()).isEqualTo("none");
+    assertThat(((Instruction.Copy) parse("FROM x\nCOPY --link a /b\n").get(1)).sources()).containsExactly("a");
+    assertThatThrownBy(() -> parse("FROM x\nRUN --mount=type=cache,target=/root/.m2 mvn package\n"))
+        .hasMessageContaining("Dockerfile:2").hasMessageContaining("the --mount option requires BuildKit");
+    assertThatThrownBy(() -> parse("FROM x\nRUN --security=insecure true\n")).hasMessageContaining("--security=insecure");
+    assertThatThrownBy(() -> parse("FROM x\nRUN --network=bridge2 true\n"))
+        .hasMessageContaining("unsupported network mode for RUN: bridge2");
+    assertThatThrownBy(() -> parse("FROM x\nCOPY --parents a/b /c\n")).hasMessageContaining("--parents option requires BuildKit");
+    assertThatThrownBy(() -> parse("FROM x\nADD --exclude=*.md . /c\n")).hasMessageContaining("--exclude option requires BuildKit");
+    assertThatThrownBy(() -> parse("FROM x\nADD --keep-git-dir=true https://x/y.git /c\n"))
+        .hasMessageContaining("--keep-git-dir option requires BuildKit");
+  }
+
+  @Test
   void heredocsAreReadAfterTheInstruction() {
     List<Instruction> in = parse("""
         FROM x

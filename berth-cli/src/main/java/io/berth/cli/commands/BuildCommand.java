@@ -38,6 +38,7 @@ public final class BuildCommand extends Base {
   @Option(names = "--no-cache", description = "Do not use cache when building the image") boolean noCache;
   @Option(names = "--label", description = "Set metadata for an image (KEY=VALUE)") List<String> labels = new ArrayList<>();
   @Option(names = "--platform", description = "Set platform (only linux/amd64)") String platform;
+  @Option(names = "--network", description = "Set the networking mode for the RUN instructions during build (bridge, host, none)") String network;
   @Option(names = {"-q", "--quiet"}, description = "Suppress the build output and print image ID on success") boolean quiet;
   @Parameters(index = "0", paramLabel = "PATH", description = "The build context directory") Path context;
 
@@ -64,7 +65,7 @@ public final class BuildCommand extends Base {
       dockerfile = root.relativize(f).toString();
     }
     String id = build(cli, root, dockerfile, tags, pairs(buildArgs, "--build-arg"), pairs(labels, "--label"),
-        target, platform, noCache, quiet);
+        target, platform, network, noCache, quiet);
     if (quiet && id != null) {
       cli.out.println(id);
     }
@@ -76,7 +77,8 @@ public final class BuildCommand extends Base {
    * its output; returns the image id, or null when the build failed (the error was printed).
    */
   public static String build(Cli cli, Path root, String dockerfile, List<String> tags, Map<String, String> args,
-      Map<String, String> labels, String target, String platform, boolean noCache, boolean quiet) throws Exception {
+      Map<String, String> labels, String target, String platform, String network, boolean noCache, boolean quiet)
+      throws Exception {
     Map<String, Object> q = new LinkedHashMap<>();
     q.put("t", tags);
     q.put("dockerfile", dockerfile);
@@ -84,6 +86,7 @@ public final class BuildCommand extends Base {
     q.put("labels", JSON.writeValueAsString(labels));
     q.put("target", target);
     q.put("platform", platform);
+    q.put("networkmode", network);
     if (noCache) {
       q.put("nocache", "1");
     }

@@ -91,7 +91,7 @@ final class ComposeEngine {
       b.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
       String target = b.path("target").asText(null);
       String id = BuildCommand.build(cli, Path.of(b.path("context").asText()), b.path("dockerfile").asText("Dockerfile"),
-          List.of(image), args, labels, target, null, noCache, false);
+          List.of(image), args, labels, target, null, b.path("network").asText(null), noCache, false);
       if (id == null) {
         throw new ComposeException("failed to build service " + s);
       }

@@ -61,12 +61,17 @@ public final class BuildRoutes {
     Map<String, String> args = jsonMap(q.query("buildargs"), "buildargs");
     Map<String, String> labels = jsonMap(q.query("labels"), "labels");
     boolean quiet = q.flag("q");
+    String network = q.query("networkmode") == null || q.query("networkmode").isEmpty()
+        || q.query("networkmode").equals("default") ? "bridge" : q.query("networkmode");
+    if (!List.of("bridge", "host", "none").contains(network)) {
+      throw new InvalidArgumentException("network mode " + network + " is not supported for builds (bridge, host or none)");
+    }
     Path context = Files.createTempDirectory(Files.createDirectories(scratch), "build-");
     try {
       ContextArchive.extract(q.body(), context);
       OutputStream out = s.stream(200, "application/json");
       DockerfileBuilder.Request req = new DockerfileBuilder.Request(context, q.query("dockerfile"), args,
-          q.query("target"), q.flag("nocache"), labels, tags);
+          q.query("target"), q.flag("nocache"), labels, tags, network);
       try {
         Image img = builder.build(req, text -> {
           if (!quiet) {

@@ -34,8 +34,9 @@ import java.util.function.Consumer;
  */
 public final class DockerfileBuilder {
   /** What a client asked for. */
+  /** @param networkMode RUN's network unless a step says otherwise: bridge (the default), host or none */
   public record Request(Path context, String dockerfile, Map<String, String> buildArgs, String target,
-      boolean noCache, Map<String, String> labels, List<String> tags) {}
+      boolean noCache, Map<String, String> labels, List<String> tags, String networkMode) {}
 
   private final ImageStore images;
   private final StepRunner runner;
@@ -253,14 +254,17 @@ public final class DockerfileBuilder {
       shown = String.join(" ", argv);
     }
     Map<String, String> args = new LinkedHashMap<>(s.args);
-    String key = BuildCache.key(s.imageId, "RUN " + argv + " " + args);
+    String network = r.network() == null || r.network().equals("default") ? req.networkMode() : r.network();
+    // the network is part of what the step did (BuildKit keys it too); the default keeps old keys
+    String key = BuildCache.key(s.imageId, "RUN " + (network.equals("bridge") ? "" : "--network=" + network + " ")
+        + argv + " " + args);
     Image hit = req.noCache() ? null : cache.get(key);
     if (hit != null) {
       out.accept(" ---> Using cache\n");
       s.imageId = hit.id().toString();
       return;
     }
-    Image img = runner.run(s, argv, shown, args, out);
+    Image img = runner.run(s, argv, shown, args, network, out);
     cache.put(key, img);
     s.imageId = img.id().toString();
   }

@@ -35,7 +35,7 @@ final class StepRunner {
   }
 
   Image run(BuildState state, List<String> argv, String createdBy, Map<String, String> buildArgs,
-      Consumer<String> out) {
+      String networkMode, Consumer<String> out) {
     ObjectNode body = Json.object();
     body.put("Image", state.imageId);
     body.putArray("Entrypoint");
@@ -54,7 +54,7 @@ final class StepRunner {
     if (state.workdir != null) {
       body.put("WorkingDir", state.workdir);
     }
-    body.putObject("HostConfig");
+    body.putObject("HostConfig").put("NetworkMode", networkMode);
     Container c = containers.create(null, body);
     try {
       out.accept(" ---> Running in " + c.id.substring(0, 12) + "\n");
