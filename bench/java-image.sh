@@ -88,7 +88,7 @@ out=bench/results/java-image-$(date +%F).md
   echo "# Java image benchmark — $(date +%F)"
   echo
   bench_machine
-  echo "Versions: berth-maven-plugin 0.1.0-SNAPSHOT, jib-maven-plugin 3.5.2, $(mvn -B -v 2>/dev/null | head -1), docker-registry $(docker-registry --version 2>/dev/null | awk '{print $3}'), JDK $("$JAVA" -version 2>&1 | head -1 | cut -d'"' -f2)."
+  echo "Versions: berth-maven-plugin 0.1.0-SNAPSHOT, jib-maven-plugin 3.5.2, $(mvn -B -v 2>/dev/null | head -1 | sed "s/\x1b\[[0-9;]*m//g"), docker-registry $(docker-registry --version 2>/dev/null | awk '{print $3}'), JDK $("$JAVA" -version 2>&1 | head -1 | cut -d'"' -f2)."
   echo
   echo "examples/hello-service (Jackson dependency, one class) built to Debian's docker-registry on loopback,"
   echo "base image \`base/jre:25\` (jlink'd JDK 25, 114 MB) already in that registry. Times are whole"
