@@ -91,7 +91,8 @@ public final class Daemon implements AutoCloseable {
     new ExecRoutes(new ExecService(containers)).register(router);
     io.berth.distribution.RegistryAccess registryAccess = new io.berth.distribution.RegistryAccess(
         io.berth.distribution.Credentials.NONE, config.insecureRegistries(),
-        io.berth.distribution.RegistryAccess.DEFAULT_CERT_DIRS);
+        io.berth.distribution.RegistryAccess.DEFAULT_CERT_DIRS, config.maxConcurrentDownloads(),
+        config.maxConcurrentUploads());
     new ImageRoutes(stores.images(), containers, events, stores.contentStore(), config.dataRoot().resolve("tmp"),
         new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
         new io.berth.daemon.build.Intermediates(stores.metadata())::contains)

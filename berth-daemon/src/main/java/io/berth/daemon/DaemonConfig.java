@@ -30,12 +30,14 @@ public record DaemonConfig(
     String cgroupParent,
     String registryAddr,
     Path registryStorage,
-    List<String> insecureRegistries) {
+    List<String> insecureRegistries,
+    int maxConcurrentDownloads,
+    int maxConcurrentUploads) {
 
   private static final Set<String> KEYS = Set.of("hosts", "data-root", "exec-root", "pidfile",
       "bridge", "bip", "nft-table", "tlsverify", "tlscacert", "tlscert", "tlskey", "tls",
       "cgroup-parent", "debug", "log-level", "live-restore", "registry-addr", "registry-storage",
-      "insecure-registries");
+      "insecure-registries", "max-concurrent-downloads", "max-concurrent-uploads");
 
   public static final String DEFAULT_SOCKET = "unix:///run/berth/berth.sock";
 
@@ -93,8 +95,24 @@ public record DaemonConfig(
         : file.has("registry-storage") ? Path.of(file.get("registry-storage").asText()) : dataRoot.resolve("registry");
     List<String> insecure = new ArrayList<>(f.insecureRegistries);
     file.path("insecure-registries").forEach(r -> insecure.add(r.asText()));
+    int downloads = concurrency(f.maxConcurrentDownloads, file, "max-concurrent-downloads",
+        io.berth.distribution.RegistryAccess.DEFAULT_DOWNLOADS);
+    int uploads = concurrency(f.maxConcurrentUploads, file, "max-concurrent-uploads",
+        io.berth.distribution.RegistryAccess.DEFAULT_UPLOADS);
     return new DaemonConfig(hosts, dataRoot, execRoot, pidfile, bridge, bip, table,
-        f.insecureTcp, verify, ca, cert, key, cgroupParent, registryAddr, registryStorage, List.copyOf(insecure));
+        f.insecureTcp, verify, ca, cert, key, cgroupParent, registryAddr, registryStorage, List.copyOf(insecure),
+        downloads, uploads);
+  }
+
+  private static int concurrency(Integer flag, JsonNode file, String key, int dflt) {
+    if (flag == null && file.has(key) && !file.get(key).isInt()) {
+      throw new InvalidArgumentException("invalid " + key + ": " + file.get(key) + " (expected a number)");
+    }
+    int n = flag != null ? flag : file.path(key).asInt(dflt);
+    if (n < 1) {
+      throw new InvalidArgumentException("invalid " + key + ": " + n + " (at least 1)");
+    }
+    return n;
   }
 
   private static Path pick(Path flag, JsonNode file, String key, String dflt) {
@@ -127,5 +145,7 @@ public record DaemonConfig(
     public String registryAddr;
     public Path registryStorage;
     public List<String> insecureRegistries = new ArrayList<>();
+    public Integer maxConcurrentDownloads;
+    public Integer maxConcurrentUploads;
   }
 }

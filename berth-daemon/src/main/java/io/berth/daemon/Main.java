@@ -65,6 +65,12 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--insecure-registry", description = "Registry (host:port or CIDR) to reach over plain HTTP; repeatable")
   java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
 
+  @Option(names = "--max-concurrent-downloads", description = "Maximum concurrent downloads for each pull (default 6)")
+  Integer maxConcurrentDownloads;
+
+  @Option(names = "--max-concurrent-uploads", description = "Maximum concurrent uploads for each push (default 5)")
+  Integer maxConcurrentUploads;
+
   @Option(names = "--registry-storage", description = "Storage of the built-in registry (default <data-root>/registry)")
   Path registryStorage;
 
@@ -88,6 +94,8 @@ public final class Main implements Callable<Integer> {
     f.registryAddr = registryAddr;
     f.registryStorage = registryStorage;
     f.insecureRegistries = insecureRegistries;
+    f.maxConcurrentDownloads = maxConcurrentDownloads;
+    f.maxConcurrentUploads = maxConcurrentUploads;
     Daemon daemon = new Daemon(DaemonConfig.resolve(f));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -43,7 +43,6 @@ public final class Pusher {
   /** Result: the manifest digest and size, as docker prints them after a push. */
   public record Pushed(Digest digest, long size) {}
 
-  private static final int PARALLEL = 5;
   private final ContentStore content;
   private final Path scratch;
   private final LayerIndex index;
@@ -82,7 +81,7 @@ public final class Pusher {
     String scope = "repository:" + ref.path() + ":pull,push";
     String base = t.base(ref);
     boolean zstd = compression == LayerIndex.Kind.ZSTD;
-    Semaphore slots = new Semaphore(PARALLEL);
+    Semaphore slots = new Semaphore(access.maxUploads());
     List<Callable<Layer>> jobs = new ArrayList<>();
     for (Digest layer : image.layers()) {
       listener.progress(layer.shortHex(), "Preparing", 0, 0);

@@ -52,8 +52,6 @@ public final class RegistryClient {
   /** Layers downloading in this process, so concurrent pulls that share a layer fetch it once. */
   private static final java.util.concurrent.ConcurrentHashMap<Digest, java.util.concurrent.CompletableFuture<Digest>>
       IN_FLIGHT = new java.util.concurrent.ConcurrentHashMap<>();
-  /** As Docker's max-concurrent-downloads. */
-  private static final int PARALLEL = 3;
 
   public Pulled pull(Reference ref, PullListener listener) {
     return pull(ref, null, listener);
@@ -130,7 +128,7 @@ public final class RegistryClient {
     List<Digest> diffIds = diffIds(config);
     boolean unpackEarly = unpacker != null && diffIds.size() == manifest.path("layers").size();
     List<java.util.concurrent.Callable<Digest>> jobs = new ArrayList<>();
-    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(PARALLEL);
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(access.maxDownloads());
     for (JsonNode l : manifest.path("layers")) {
       int position = jobs.size();
       Digest d = Digest.parse(l.path("digest").asText());

@@ -1,0 +1,45 @@
+package io.berth.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.berth.errdefs.InvalidArgumentException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** daemon.json and flags: the transfer limits, and what a bad value gets. */
+class DaemonConfigTest {
+  @TempDir Path dir;
+
+  private DaemonConfig resolve(String json, Integer downloadsFlag) throws Exception {
+    DaemonConfig.Flags f = new DaemonConfig.Flags();
+    f.configFile = dir.resolve("daemon.json");
+    Files.writeString(f.configFile, json);
+    f.maxConcurrentDownloads = downloadsFlag;
+    return DaemonConfig.resolve(f);
+  }
+
+  @Test
+  void concurrentTransfersComeFromTheFileOrFlagsWithBerthsDefaults() throws Exception {
+    DaemonConfig d = resolve("{}", null);
+    assertThat(d.maxConcurrentDownloads()).isEqualTo(6);
+    assertThat(d.maxConcurrentUploads()).isEqualTo(5);
+    d = resolve("{\"max-concurrent-downloads\": 3, \"max-concurrent-uploads\": 2}", null);
+    assertThat(d.maxConcurrentDownloads()).isEqualTo(3);
+    assertThat(d.maxConcurrentUploads()).isEqualTo(2);
+    assertThat(resolve("{\"max-concurrent-downloads\": 3}", 8).maxConcurrentDownloads()).isEqualTo(8);
+  }
+
+  @Test
+  void badTransferLimitsAreRefusedByName() {
+    assertThatThrownBy(() -> resolve("{\"max-concurrent-downloads\": 0}", null))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("max-concurrent-downloads: 0");
+    assertThatThrownBy(() -> resolve("{\"max-concurrent-uploads\": \"many\"}", null))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("max-concurrent-uploads");
+    assertThatThrownBy(() -> resolve("{}", -1)).hasMessageContaining("max-concurrent-downloads: -1");
+    assertThatThrownBy(() -> resolve("{\"max-concurent-downloads\": 3}", null))
+        .hasMessageContaining("don't match any configuration option: max-concurent-downloads");
+  }
+}
