@@ -204,6 +204,37 @@ class ComposeIT {
   }
 
   @Test
+  void aServiceIsNotHeldBackByAWaitItDoesNotNeed() throws Exception {
+    Path file = tmp.resolve("compose.yaml");
+    Files.writeString(file, """
+        services:
+          slow:
+            image: %1$s
+            init: true
+            command: [sh, -c, "sleep 3; touch /tmp/ok; exec sleep 300"]
+            healthcheck: {test: [CMD, test, -f, /tmp/ok], interval: 1s, retries: 30}
+          waiter:
+            image: %1$s
+            init: true
+            command: [sleep, "300"]
+            depends_on: {slow: {condition: service_healthy}}
+          free:
+            image: %1$s
+            init: true
+            command: [sleep, "300"]
+        """.formatted(TestDaemon.IMAGE));
+    try {
+      check(composeFile(file, "itlevels", "up", "-d"), "up");
+      // free depends on nothing: it starts with slow, not after waiter's wait for slow's health
+      String free = docker("inspect", "-f", "{{.State.StartedAt}}", "itlevels-free-1").out().trim();
+      String waiter = docker("inspect", "-f", "{{.State.StartedAt}}", "itlevels-waiter-1").out().trim();
+      assertThat(java.time.Instant.parse(free)).isBefore(java.time.Instant.parse(waiter).minusSeconds(2));
+    } finally {
+      composeFile(file, "itlevels", "down", "-t", "0");
+    }
+  }
+
+  @Test
   void upWaitsForHealthAndTheForegroundUpStopsOnCtrlC() throws Exception {
     Path file = tmp.resolve("compose.yaml");
     Files.writeString(file, """

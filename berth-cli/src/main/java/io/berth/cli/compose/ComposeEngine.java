@@ -287,18 +287,11 @@ final class ComposeEngine {
   }
 
   /** How deep a service sits in the dependency graph (0: depends on nothing); orphans go first. */
-  private int level(String service, java.util.Set<String> seen) {
+  private int level(String service) {
     if (!p.serviceNames().contains(service)) {
       return Integer.MAX_VALUE;
     }
-    if (!seen.add(service)) {
-      return 0;
-    }
-    int max = -1;
-    for (java.util.Iterator<String> it = p.service(service).path("depends_on").fieldNames(); it.hasNext(); ) {
-      max = Math.max(max, level(it.next(), seen));
-    }
-    return max + 1;
+    return io.berth.compose.StepLevels.depth(p, service, java.util.Set.copyOf(p.serviceNames()));
   }
 
   /** Something done to one container, for {@link #byLevel}. */
@@ -316,35 +309,10 @@ final class ComposeEngine {
         dependentsFirst ? java.util.Comparator.<Integer>reverseOrder() : java.util.Comparator.<Integer>naturalOrder());
     for (JsonNode c : containers) {
       String svc = c.path("Labels").path(ContainerBodies.SERVICE).asText();
-      levels.computeIfAbsent(level(svc, new java.util.HashSet<>()), k -> new ArrayList<>()).add(c);
+      levels.computeIfAbsent(level(svc), k -> new ArrayList<>()).add(c);
     }
     for (List<JsonNode> level : levels.values()) {
-      sideBySide(level, action);
-    }
-  }
-
-  private static void sideBySide(List<JsonNode> containers, ContainerAction action) throws IOException {
-    List<Thread> threads = new ArrayList<>();
-    List<IOException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (JsonNode c : containers) {
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          action.apply(c);
-        } catch (IOException e) {
-          failures.add(e);
-        }
-      }));
-    }
-    for (Thread t : threads) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while acting on containers", e);
-      }
-    }
-    if (!failures.isEmpty()) {
-      throw failures.getFirst();
+      SideBySide.run(level, action::apply);
     }
   }
 

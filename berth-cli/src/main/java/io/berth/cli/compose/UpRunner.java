@@ -6,6 +6,7 @@ import io.berth.compose.Observed;
 import io.berth.compose.Planner;
 import io.berth.compose.Project;
 import io.berth.compose.Step;
+import io.berth.compose.StepLevels;
 import java.util.List;
 
 /**
@@ -13,7 +14,8 @@ import java.util.List;
  * what to do given what the engine holds, and carries the steps out through
  * {@link ComposeEngine}, or only prints them with {@code --dry-run}. Images come first and the
  * containers are planned after them, because a rebuilt image's new id is what tells a container
- * to be recreated.
+ * to be recreated. Container steps run level by level ({@link StepLevels}), the services of a
+ * level side by side.
  */
 final class UpRunner {
   private final Cli cli;
@@ -32,7 +34,15 @@ final class UpRunner {
     Observed seen = engine.objects().observe(p);
     run(Planner.prepare(p, o, seen), seen);
     Observed now = dryRun ? seen : engine.objects().observe(p);
-    run(Planner.containers(p, o, now), now);
+    List<Step> containers = Planner.containers(p, o, now);
+    if (dryRun) {
+      run(containers, now);
+      return;
+    }
+    // services that do not depend on each other are created and started side by side
+    for (List<List<Step>> level : StepLevels.of(p, containers)) {
+      SideBySide.run(level, lane -> run(lane, now));
+    }
   }
 
   /** Carries out {@code steps}; {@code seen} is what they were planned from (image ids for new containers). */
