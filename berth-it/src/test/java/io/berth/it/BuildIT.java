@@ -119,6 +119,42 @@ class BuildIT {
   }
 
   @Test
+  void addOfAUrlDownloadsTheFileChecksItAndNeverUnpacksIt() throws Exception {
+    byte[] hello = "hello over http\n".getBytes();
+    byte[] tar = Files.readAllBytes(DIR.resolve("ctx/sub/bundle.tar"));
+    com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    web.createContext("/files/", x -> {
+      byte[] body = x.getRequestURI().getPath().endsWith(".tar") ? tar : hello;
+      x.sendResponseHeaders(x.getRequestURI().getPath().contains("missing") ? 404 : 200, body.length);
+      x.getResponseBody().write(body);
+      x.close();
+    });
+    web.start();
+    String base = "http://127.0.0.1:" + web.getAddress().getPort() + "/files/";
+    String sum = "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(hello));
+    try {
+      Exec.Result r = buildText("addurl", "FROM " + IMAGE + "\nADD " + base + "hello.txt /downloads/\n"
+          + "ADD " + base + "hello.txt /renamed.txt\nADD " + base + "bundle.tar /remote/\n"
+          + "ADD --checksum=" + sum + " " + base + "hello.txt /checked.txt\n");
+      check(r, "build with ADD of URLs");
+      assertThat(berth("run", "--rm", "it/bad-addurl:1", "sh", "-c",
+          "cat /downloads/hello.txt /renamed.txt /checked.txt; stat -c %a /renamed.txt; ls /remote").out())
+          .isEqualTo("hello over http\nhello over http\nhello over http\n600\nbundle.tar\n");
+      r = buildText("addsum", "FROM " + IMAGE + "\nADD --checksum=sha256:" + "0".repeat(64) + " " + base + "hello.txt /x\n");
+      assertThat(r.exit()).isNotZero();
+      assertThat(r.all()).contains("digest mismatch").contains(sum);
+      r = buildText("add404", "FROM " + IMAGE + "\nADD " + base + "missing.txt /x\n");
+      assertThat(r.all()).contains("answered 404");
+      r = buildText("copyurl", "FROM " + IMAGE + "\nCOPY " + base + "hello.txt /x\n");
+      assertThat(r.all()).contains("COPY cannot copy from a URL");
+      check(berth("rmi", "it/bad-addurl:1"), "rmi");
+    } finally {
+      web.stop(0);
+    }
+  }
+
+  @Test
   void runNetworkModesComeFromTheStepOrTheBuild() throws Exception {
     Exec.Result r = buildText("netmodes", "FROM " + IMAGE + "\nRUN cat /proc/net/dev > /default.txt\n"
         + "RUN --network=none cat /proc/net/dev > /none.txt\n");

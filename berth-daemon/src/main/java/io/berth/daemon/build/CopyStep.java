@@ -65,7 +65,9 @@ final class CopyStep {
   }
 
   /** Stages the items under {@code staging} and returns the diff id of the resulting layer. */
-  Digest layer(List<CopyPlanner.Item> items, Path staging, String chown, String chmod, boolean extractTars) {
+  /** @param extract the local tar archives that ADD unpacks (never a downloaded one, as in Docker) */
+  Digest layer(List<CopyPlanner.Item> items, Path staging, String chown, String chmod,
+      java.util.function.Predicate<Path> extract) {
     int[] owner = owner(chown);
     Integer mode = chmod == null ? null : parseMode(chmod);
     try {
@@ -82,7 +84,7 @@ final class CopyStep {
         }
         if (Files.isDirectory(src)) {
           Files.createDirectories(target);
-        } else if (extractTars && isTar(src)) {
+        } else if (extract.test(src) && isTar(src)) {
           Files.createDirectories(target.getParent());
           try (InputStream in = Files.newInputStream(src)) {
             ContextArchive.extract(in, target.getParent());
@@ -104,8 +106,40 @@ final class CopyStep {
     return ingest(staging);
   }
 
-  /** ADD of a URL: the body becomes a file named after the URL's last path segment, mode 0600. */
-  static Path download(String url, Path dir) {
+  /**
+   * ADD of a URL: the body becomes a file named after the URL's last path segment, mode 0600;
+   * with {@code checksum} ({@code sha256:<hex>}, ADD --checksum) it must match.
+   */
+  static Path download(String url, Path dir, String checksum) {
+    Path f = download(url, dir);
+    if (checksum != null) {
+      Digest want;
+      try {
+        want = Digest.parse(checksum);
+      } catch (RuntimeException e) {
+        throw new InvalidArgumentException("ADD --checksum: invalid digest " + checksum);
+      }
+      if (!want.algorithm().equals("sha256")) {
+        throw new InvalidArgumentException("ADD --checksum: unsupported digest algorithm " + want.algorithm());
+      }
+      try (InputStream in = Files.newInputStream(f)) {
+        MessageDigest md = Digest.newSha256();
+        byte[] buf = new byte[65536];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          md.update(buf, 0, n);
+        }
+        Digest got = Digest.ofSha256(md);
+        if (!got.equals(want)) {
+          throw new InvalidArgumentException("ADD failed: digest mismatch for " + url + ": expected " + want + ", got " + got);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return f;
+  }
+
+  private static Path download(String url, Path dir) {
     try {
       HttpResponse<InputStream> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
           .send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -269,6 +269,10 @@ public final class DockerfileBuilder {
     s.imageId = img.id().toString();
   }
 
+  private static boolean isUrl(String src) {
+    return src.startsWith("http://") || src.startsWith("https://");
+  }
+
   private void copy(Instruction.Copy c, BuildState s, Request req, ShellLex lex, Map<Integer, String> stageImages,
       Stages stages, DockerIgnore ignore, Consumer<String> out) {
     String dest = lex.expand(c.dest());
@@ -285,22 +289,33 @@ public final class DockerfileBuilder {
         root = stageFiles.mount(fromImage(lex.expand(c.from()), stages, stageImages), work.resolve("rootfs"));
         filter = DockerIgnore.none();
       }
-      if (c.add()) {
-        List<String> local = new ArrayList<>();
-        for (String src : sources) {
-          if (src.startsWith("http://") || src.startsWith("https://")) {
-            if (work == null) {
-              work = Files.createTempDirectory("berth-add-");
-            }
-            Path f = CopyStep.download(src, work.resolve("download"));
-            local.add(root.relativize(f).toString());
-          } else {
-            local.add(src);
-          }
-        }
-        sources = local;
+      List<String> remote = sources.stream().filter(DockerfileBuilder::isUrl).toList();
+      List<String> local = sources.stream().filter(src -> !isUrl(src)).toList();
+      if (!c.add() && !remote.isEmpty()) {
+        throw new InvalidArgumentException("COPY cannot copy from a URL (" + remote.getFirst() + "); use ADD");
       }
-      List<CopyPlanner.Item> items = CopyPlanner.plan(root, sources, dest, filter);
+      if (c.checksum() != null && !local.isEmpty()) {
+        throw new InvalidArgumentException("ADD --checksum only works with HTTP(S) sources, not " + local.getFirst());
+      }
+      // several sources make dest a directory; local and downloaded ones are planned from their own roots
+      String into = sources.size() > 1 && !dest.endsWith("/") ? dest + "/" : dest;
+      List<CopyPlanner.Item> items = new ArrayList<>();
+      if (!local.isEmpty()) {
+        items.addAll(CopyPlanner.plan(root, local, into, filter));
+      }
+      Path downloads = null;
+      if (!remote.isEmpty()) {
+        if (work == null) {
+          work = Files.createTempDirectory("berth-add-");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < remote.size(); i++) {
+          Path f = CopyStep.download(remote.get(i), work.resolve("download-" + i), c.checksum());
+          names.add(work.relativize(f).toString());
+        }
+        downloads = work;
+        items.addAll(CopyPlanner.plan(work, names, into, DockerIgnore.none()));
+      }
       String key = BuildCache.key(s.imageId, (c.add() ? "ADD " : "COPY ") + dest + " " + c.chown() + " " + c.chmod()
           + " " + CopyStep.hash(items));
       Image hit = req.noCache() ? null : cache.get(key);
@@ -312,7 +327,9 @@ public final class DockerfileBuilder {
       Path staging = Files.createTempDirectory("berth-copy-");
       try {
         String chown = c.chown() == null ? null : numericOwner(lex.expand(c.chown()), s);
-        Digest diff = copier.layer(items, staging, chown, c.chmod(), c.add());
+        Path fetched = downloads;
+        Digest diff = copier.layer(items, staging, chown, c.chmod(),
+            src -> c.add() && (fetched == null || !src.startsWith(fetched)));
         Image img = committer.append(images.resolve(s.imageId), diff, s.config(),
             "/bin/sh -c #(nop) " + (c.add() ? "ADD" : "COPY") + " " + String.join(" ", sources) + " in " + dest, null,
             null, null);
