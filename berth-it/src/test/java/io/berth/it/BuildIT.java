@@ -155,6 +155,37 @@ class BuildIT {
   }
 
   @Test
+  void escapeDirectiveShellPlatformAndCopyFromAnImage() throws Exception {
+    Exec.Result r = buildText("misc", """
+        # escape=`
+        FROM --platform=linux/amd64 %s AS base
+        ARG FLAVOR=x
+        ENV B=${FLAVOR:+set} C=${MISSING:-dflt}
+        SHELL ["/bin/sh", "-xc"]
+        RUN echo "b=$B c=$C" > /info.txt && `
+            echo continued >> /info.txt
+        HEALTHCHECK --interval=3s CMD true
+        FROM base
+        HEALTHCHECK NONE
+        COPY --from=%s /bin/busybox /copied-busybox
+        """.formatted(IMAGE, IMAGE));
+    check(r, "build");
+    assertThat(r.all()).as("RUN used the SHELL (-x traces)").contains("+ echo");
+    assertThat(berth("run", "--rm", "it/bad-misc:1", "sh", "-c", "cat /info.txt; test -x /copied-busybox && echo copied").out())
+        .isEqualTo("b=set c=dflt\ncontinued\ncopied\n");
+    assertThat(berth("image", "inspect", "-f", "{{json .Config.Shell}} {{json .Config.Healthcheck.Test}}", "it/bad-misc:1")
+        .out().trim()).isEqualTo("[\"/bin/sh\",\"-xc\"] [\"NONE\"]");
+    // a child build inherits the SHELL, as in Docker
+    r = buildText("misc-child", "FROM it/bad-misc:1\nRUN echo child\n");
+    check(r, "child build");
+    assertThat(r.all()).contains("+ echo child");
+    r = buildText("platform", "FROM --platform=linux/arm64 " + IMAGE + "\n");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.all()).contains("linux/arm64");
+    check(berth("rmi", "it/bad-misc-child:1", "it/bad-misc:1"), "rmi");
+  }
+
+  @Test
   void runNetworkModesComeFromTheStepOrTheBuild() throws Exception {
     Exec.Result r = buildText("netmodes", "FROM " + IMAGE + "\nRUN cat /proc/net/dev > /default.txt\n"
         + "RUN --network=none cat /proc/net/dev > /none.txt\n");

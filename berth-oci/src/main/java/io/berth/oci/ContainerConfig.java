@@ -23,10 +23,11 @@ public record ContainerConfig(
     @JsonProperty("Labels") Map<String, String> labels,
     @JsonProperty("StopSignal") String stopSignal,
     @JsonProperty("Healthcheck") HealthConfig healthcheck,
-    @JsonProperty("OnBuild") List<String> onBuild) {
+    @JsonProperty("OnBuild") List<String> onBuild,
+    @JsonProperty("Shell") List<String> shell) {
 
   public static ContainerConfig empty() {
-    return new ContainerConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new ContainerConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** HEALTHCHECK as stored in images and in the API; durations in nanoseconds. */

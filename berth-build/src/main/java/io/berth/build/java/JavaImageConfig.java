@@ -50,7 +50,7 @@ public final class JavaImageConfig {
     }
     ContainerConfig cc = new ContainerConfig(s.user() != null ? s.user() : b.user(), ports.isEmpty() ? null : ports,
         envList.isEmpty() ? null : envList, entrypoint, s.args().isEmpty() ? null : s.args(), b.volumes(),
-        b.workingDir(), labels.isEmpty() ? null : labels, b.stopSignal(), b.healthcheck(), null);
+        b.workingDir(), labels.isEmpty() ? null : labels, b.stopSignal(), b.healthcheck(), null, b.shell());
     List<String> allDiffs = new ArrayList<>();
     if (base.rootfs() != null && base.rootfs().diffIds() != null) {
       allDiffs.addAll(base.rootfs().diffIds());

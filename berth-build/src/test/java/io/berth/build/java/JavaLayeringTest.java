@@ -146,7 +146,7 @@ class JavaLayeringTest {
   void configKeepsTheBaseAndIsDeterministic() {
     ImageConfig base = new ImageConfig("2024-01-01T00:00:00Z", null, "amd64", "linux",
         new ContainerConfig(null, Map.of("9000/tcp", Map.of()), List.of("PATH=/usr/bin", "JAVA_HOME=/opt/java"), null,
-            List.of("jshell"), null, null, Map.of("base", "yes"), null, null, null),
+            List.of("jshell"), null, null, Map.of("base", "yes"), null, null, null, null),
         new ImageConfig.RootFs("layers", List.of("sha256:aa")), List.of(new ImageConfig.History("x", "base", null, null, null)));
     ContainerSettings s = new ContainerSettings(null, null, List.of("-Xmx64m"), List.of(), List.of("8080"),
         Map.of("JAVA_HOME", "/jre", "APP", "1"), Map.of("app", "demo"), "1000");

@@ -26,8 +26,16 @@ final class BuildState {
   String stopSignal;
   ContainerConfig.HealthConfig healthcheck;
   List<String> onBuild = new ArrayList<>();
-  List<String> shell = List.of("/bin/sh", "-c");
+  /** The shell of RUN and shell-form CMD/ENTRYPOINT; stored in the image once SHELL set it, so children inherit it. */
+  List<String> shell = DEFAULT_SHELL;
+  static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
   final Map<String, String> args = new LinkedHashMap<>();
+  /** The Dockerfile's escape character (the escape directive), also for variable expansion. */
+  final char escape;
+
+  BuildState(char escape) {
+    this.escape = escape;
+  }
 
   /** Loads the run-time settings of the image a stage starts FROM. */
   void from(String id, ImageConfig config) {
@@ -51,6 +59,7 @@ final class BuildState {
     stopSignal = c.stopSignal();
     healthcheck = c.healthcheck();
     onBuild = new ArrayList<>();
+    shell = c.shell() == null || c.shell().isEmpty() ? DEFAULT_SHELL : c.shell();
   }
 
   ContainerConfig config() {
@@ -58,7 +67,7 @@ final class BuildState {
     env.forEach((k, v) -> envList.add(k + "=" + v));
     return new ContainerConfig(user, ports.isEmpty() ? null : ports, envList.isEmpty() ? null : envList, entrypoint,
         cmd, volumes.isEmpty() ? null : volumes, workdir, labels.isEmpty() ? null : labels, stopSignal, healthcheck,
-        onBuild.isEmpty() ? null : onBuild);
+        onBuild.isEmpty() ? null : onBuild, shell == DEFAULT_SHELL ? null : shell);
   }
 
   /** Variables for expansion: ARGs, then ENV over them, as Docker resolves them. */

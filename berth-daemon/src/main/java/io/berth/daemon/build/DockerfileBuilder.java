@@ -71,6 +71,7 @@ public final class DockerfileBuilder {
     String ignoreText = ContextArchive.read(req.context(), ".dockerignore");
     DockerIgnore ignore = ignoreText == null ? DockerIgnore.none() : DockerIgnore.parse(ignoreText);
     Stages stages = Stages.split(InstructionFactory.parse(name, text), req.target());
+    char escape = io.berth.build.dockerfile.DockerfileParser.parse(name, text).escape(); // the escape directive
     Map<String, String> globalArgs = new LinkedHashMap<>();
     for (Instruction.ArgDef a : stages.globalArgs()) {
       String v = req.buildArgs().containsKey(a.name()) ? req.buildArgs().get(a.name()) : a.defaultValue();
@@ -82,7 +83,7 @@ public final class DockerfileBuilder {
     BuildState state = null;
     for (int si : stages.needed()) {
       List<Instruction> stage = stages.stage(si);
-      state = new BuildState();
+      state = new BuildState(escape);
       for (Instruction in : stage) {
         step++;
         out.accept("Step " + step + "/" + total + " : " + in.source().original() + "\n");
@@ -108,7 +109,7 @@ public final class DockerfileBuilder {
   private void apply(Instruction in, BuildState s, Request req, Map<String, String> globalArgs, Stages stages,
       Map<Integer, String> stageImages, DockerIgnore ignore, Consumer<String> out) {
     cachedNote = () -> out.accept(" ---> Using cache\n");
-    ShellLex lex = new ShellLex('\\', s::lookup);
+    ShellLex lex = new ShellLex(s.escape, s::lookup);
     switch (in) {
       case Instruction.From f -> {
         from(f, s, globalArgs, stages, stageImages);
@@ -193,7 +194,13 @@ public final class DockerfileBuilder {
 
   private void from(Instruction.From f, BuildState s, Map<String, String> globalArgs, Stages stages,
       Map<Integer, String> stageImages) {
-    String image = new ShellLex('\\', globalArgs::get).expand(f.image());
+    String image = new ShellLex(s.escape, globalArgs::get).expand(f.image());
+    String platform = f.platform() == null ? "" : new ShellLex(s.escape, globalArgs::get).expand(f.platform());
+    // images here are linux/amd64 (an empty value, as $BUILDPLATFORM without BuildKit, means the default)
+    if (!platform.isEmpty() && !platform.equals("linux/amd64") && !platform.equals("linux")) {
+      throw new InvalidArgumentException("FROM --platform=" + platform + " " + image
+          + ": only linux/amd64 images can be built here");
+    }
     Integer earlier = stages.indexOf(image);
     if (earlier != null && stageImages.containsKey(earlier)) {
       Image i = images.resolve(stageImages.get(earlier));

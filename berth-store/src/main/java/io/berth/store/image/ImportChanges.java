@@ -73,7 +73,7 @@ public final class ImportChanges {
     }
     return new ContainerConfig(user, ports.isEmpty() ? null : ports, env.isEmpty() ? null : env,
         entrypoint, cmd, volumes.isEmpty() ? null : volumes, workdir, labels.isEmpty() ? null : labels,
-        stopSignal, base.healthcheck(), base.onBuild());
+        stopSignal, base.healthcheck(), base.onBuild(), base.shell());
   }
 
   private static String requireArg(String arg, String instr) {
