@@ -186,6 +186,26 @@ class BuildIT {
   }
 
   @Test
+  void anotherDockerfileLabelsGlobsAndNoCache() throws Exception {
+    Path ctx = DIR.resolve("flags");
+    Files.createDirectories(ctx.resolve("sub"));
+    for (String f : List.of("a.txt", "b.txt", "c.md", "sub/d.txt")) {
+      Files.writeString(ctx.resolve(f), f + "\n");
+    }
+    Files.writeString(ctx.resolve("other.Dockerfile"), "FROM " + IMAGE + "\nCOPY *.txt /g/\nCOPY sub/*.txt /g/sub/\n"
+        + "RUN ls /g /g/sub > /listing\n");
+    check(dockerBuild("build", "-f", ctx.resolve("other.Dockerfile").toString(), "--label", "team=pay", "-t", "it/flags:1",
+        ctx.toString()), "build -f --label");
+    assertThat(berth("run", "--rm", "it/flags:1", "cat", "/listing").out()).isEqualTo("/g:\na.txt\nb.txt\nsub\n\n/g/sub:\nd.txt\n");
+    assertThat(berth("image", "inspect", "-f", "{{.Config.Labels.team}}", "it/flags:1").out().trim()).isEqualTo("pay");
+    Exec.Result again = dockerBuild("build", "--no-cache", "-f", ctx.resolve("other.Dockerfile").toString(), "-t", "it/flags:1",
+        ctx.toString());
+    check(again, "build --no-cache");
+    assertThat(again.out()).doesNotContain("Using cache").contains("Running in");
+    check(berth("rmi", "it/flags:1"), "rmi");
+  }
+
+  @Test
   void runNetworkModesComeFromTheStepOrTheBuild() throws Exception {
     Exec.Result r = buildText("netmodes", "FROM " + IMAGE + "\nRUN cat /proc/net/dev > /default.txt\n"
         + "RUN --network=none cat /proc/net/dev > /none.txt\n");
