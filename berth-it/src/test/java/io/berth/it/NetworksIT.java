@@ -153,6 +153,52 @@ class NetworksIT {
   }
 
   @Test
+  void dnsServersOfAContainerAnswerItsOtherNamesOnAUserNetwork() throws Exception {
+    // a DNS server on a loopback address of the host that answers every A query with 192.0.2.55
+    java.net.DatagramSocket server;
+    try {
+      server = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.77.0.1", 53));
+    } catch (java.net.SocketException e) {
+      org.junit.jupiter.api.Assumptions.abort("127.77.0.1:53 is taken on this host: " + e.getMessage());
+      return;
+    }
+    Thread.ofVirtual().start(() -> {
+      byte[] buf = new byte[512];
+      while (!server.isClosed()) {
+        try {
+          java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+          server.receive(p);
+          byte[] r = answerA(java.util.Arrays.copyOf(buf, p.getLength()), new byte[] {(byte) 192, 0, 2, 55});
+          server.send(new java.net.DatagramPacket(r, r.length, p.getSocketAddress()));
+        } catch (java.io.IOException e) {
+          // closed
+        }
+      }
+    });
+    try {
+      check(docker("network", "create", "dnsnet"), "create");
+      Exec.Result r = docker("run", "--rm", "--network", "dnsnet", "--dns", "127.77.0.1", IMAGE, "sh", "-c",
+          "grep nameserver /etc/resolv.conf; nslookup upstream.example");
+      assertThat(r.out()).as(r.all()).contains("nameserver 127.0.0.11").contains("192.0.2.55");
+      r = docker("run", "--rm", "--network", "dnsnet", IMAGE, "nslookup", "upstream.example");
+      assertThat(r.out()).as("without --dns the host's resolvers answer").doesNotContain("192.0.2.55");
+    } finally {
+      server.close();
+    }
+  }
+
+  /** The query turned into an answer with one A record (name by pointer to the question). */
+  private static byte[] answerA(byte[] query, byte[] ip) {
+    byte[] r = java.util.Arrays.copyOf(query, query.length + 16);
+    r[2] = (byte) (0x80 | (query[2] & 0x01)); // QR, RD kept
+    r[3] = (byte) 0x80; // RA, NOERROR
+    r[7] = 1; // ANCOUNT
+    byte[] rr = {(byte) 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ip[0], ip[1], ip[2], ip[3]};
+    System.arraycopy(rr, 0, r, query.length, rr.length);
+    return r;
+  }
+
+  @Test
   void publishedPortOnAUserNetworkAnswersOnTheHost() throws Exception {
     check(docker("network", "create", "pub"), "create");
     check(docker("run", "-d", "--name", "web", "--network", "pub", "-p", "8080", IMAGE,

@@ -8,6 +8,7 @@ import io.berth.network.dns.NameResolver;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +42,22 @@ public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
       return;
     }
     try {
-      server.attach(c.id, Path.of(c.endpoint.netnsPath()));
+      server.attach(c.id, Path.of(c.endpoint.netnsPath()), dnsServers(c));
     } catch (IOException e) {
       // the container runs without names rather than not at all; say why
       LOG.warn("embedded DNS for {} not available: {}", c.name, e.getMessage());
     }
+  }
+
+  /** The container's --dns servers that are IPv4 addresses, on port 53. */
+  private static List<InetSocketAddress> dnsServers(Container c) {
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (var d : c.hostConfig.path("Dns")) {
+      if (d.asText().matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        out.add(new InetSocketAddress(InetAddress.ofLiteral(d.asText()), 53));
+      }
+    }
+    return out;
   }
 
   @Override

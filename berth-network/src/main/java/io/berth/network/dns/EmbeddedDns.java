@@ -37,6 +37,8 @@ public final class EmbeddedDns implements AutoCloseable {
   private final NameResolver resolver;
   private final Upstreams upstreams;
   private final Map<String, NamespaceSockets.Pair> attached = new ConcurrentHashMap<>();
+  /** Containers started with --dns: their names go to those servers instead of the host's. */
+  private final Map<String, Upstreams> own = new ConcurrentHashMap<>();
 
   /** @param hostResolvConf where the upstream resolvers are read from (the host's /etc/resolv.conf) */
   public EmbeddedDns(NameResolver resolver, Path hostResolvConf) {
@@ -50,9 +52,21 @@ public final class EmbeddedDns implements AutoCloseable {
 
   /** Opens and serves 127.0.0.11:53 inside the container's namespace; idempotent. */
   public void attach(String containerId, Path netnsPath) throws IOException {
+    attach(containerId, netnsPath, List.of());
+  }
+
+  /**
+   * As {@link #attach(String, Path)}, forwarding the names that are not containers' to
+   * {@code servers} when there are any (a container's {@code --dns}, as Docker does on
+   * user-defined networks) rather than to the host's resolvers.
+   */
+  public void attach(String containerId, Path netnsPath, List<InetSocketAddress> servers) throws IOException {
     synchronized (attached) {
       if (attached.containsKey(containerId)) {
         return;
+      }
+      if (!servers.isEmpty()) {
+        own.put(containerId, new Upstreams(servers));
       }
       NamespaceSockets.Pair p = NamespaceSockets.open(netnsPath, ADDRESS);
       attached.put(containerId, p);
@@ -66,6 +80,7 @@ public final class EmbeddedDns implements AutoCloseable {
   /** Closes the container's sockets (before its namespace goes away); idempotent. */
   public void detach(String containerId) {
     NamespaceSockets.Pair p = attached.remove(containerId);
+    own.remove(containerId);
     if (p != null) {
       p.close();
     }
@@ -164,11 +179,12 @@ public final class EmbeddedDns implements AutoCloseable {
         return DnsMessage.answerA(query, q, rotate(found.get()), udp);
       }
     }
-    if (!resolver.mayForward(containerId) || upstreams.isEmpty()) {
+    Upstreams up = own.getOrDefault(containerId, upstreams);
+    if (!resolver.mayForward(containerId) || up.isEmpty()) {
       return DnsMessage.error(query, q, resolver.mayForward(containerId) ? DnsMessage.RCODE_SERVFAIL
           : DnsMessage.RCODE_REFUSED);
     }
-    byte[] reply = udp ? upstreams.udp(query, len) : upstreams.tcp(Arrays.copyOf(query, len));
+    byte[] reply = udp ? up.udp(query, len) : up.tcp(Arrays.copyOf(query, len));
     return reply != null ? reply : DnsMessage.error(query, q, DnsMessage.RCODE_SERVFAIL);
   }
 

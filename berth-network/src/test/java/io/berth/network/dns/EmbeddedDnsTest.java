@@ -128,6 +128,30 @@ class EmbeddedDnsTest {
     dns.detach("c1");
     assertThat(dns.attached("c1")).isFalse();
     assertThat(nslookup("web")).doesNotContain("10.200.0.5");
+
+    // a container's own servers (--dns) get its other names instead of the host's
+    DatagramSocket mine = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().start(() -> {
+      byte[] buf = new byte[512];
+      try {
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        mine.receive(p);
+        DnsMessage.Query q = DnsMessage.parseQuery(buf, p.getLength());
+        byte[] r = DnsMessage.answerA(java.util.Arrays.copyOf(buf, p.getLength()), q, List.of(v4("192.0.2.77")), true);
+        mine.send(new DatagramPacket(r, r.length, p.getSocketAddress()));
+      } catch (Exception e) {
+        // closed
+      }
+    });
+    try {
+      dns.attach("c1", Path.of("/run/netns", ns),
+          List.of(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), mine.getLocalPort())));
+      assertThat(nslookup("example.org")).contains("192.0.2.77").doesNotContain("192.0.2.99");
+      assertThat(nslookup("web")).as("container names stay ours").contains("10.200.0.5");
+    } finally {
+      mine.close();
+      dns.detach("c1");
+    }
   }
 
   @Test
