@@ -27,7 +27,6 @@ class EmbeddedDnsTest {
   private String ns;
   private EmbeddedDns dns;
   private DatagramSocket upstream;
-  private Thread upstreamThread;
 
   private final NameResolver resolver = new NameResolver() {
     @Override
@@ -62,22 +61,7 @@ class EmbeddedDnsTest {
     ns = "berthdnstest-" + HexFormat.of().formatHex(java.security.SecureRandom.getSeed(3));
     sh("ip", "netns", "add", ns);
     sh("ip", "-n", ns, "link", "set", "lo", "up");
-    // an upstream that answers every A query with 192.0.2.99
-    upstream = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    upstreamThread = Thread.ofVirtual().start(() -> {
-      byte[] buf = new byte[512];
-      while (!upstream.isClosed()) {
-        try {
-          DatagramPacket p = new DatagramPacket(buf, buf.length);
-          upstream.receive(p);
-          DnsMessage.Query q = DnsMessage.parseQuery(buf, p.getLength());
-          byte[] r = DnsMessage.answerA(java.util.Arrays.copyOf(buf, p.getLength()), q, List.of(v4("192.0.2.99")), true);
-          upstream.send(new DatagramPacket(r, r.length, p.getSocketAddress()));
-        } catch (Exception e) {
-          // closed
-        }
-      }
-    });
+    upstream = upstreamAnswering("192.0.2.99");
     // the test upstream listens on a random port of the host's loopback
     dns = new EmbeddedDns(resolver,
         new Upstreams(List.of(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), upstream.getLocalPort()))));
@@ -94,6 +78,26 @@ class EmbeddedDnsTest {
     if (ns != null) {
       sh("ip", "netns", "del", ns);
     }
+  }
+
+  /** A resolver on a random port of the host's loopback that answers every A query with {@code ip}. */
+  private static DatagramSocket upstreamAnswering(String ip) throws IOException {
+    DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().start(() -> {
+      byte[] buf = new byte[512];
+      while (!server.isClosed()) {
+        try {
+          DatagramPacket p = new DatagramPacket(buf, buf.length);
+          server.receive(p);
+          DnsMessage.Query q = DnsMessage.parseQuery(buf, p.getLength());
+          byte[] r = DnsMessage.answerA(java.util.Arrays.copyOf(buf, p.getLength()), q, List.of(v4(ip)), true);
+          server.send(new DatagramPacket(r, r.length, p.getSocketAddress()));
+        } catch (Exception e) {
+          // closed
+        }
+      }
+    });
+    return server;
   }
 
   private static String sh(String... cmd) throws Exception {
@@ -130,19 +134,7 @@ class EmbeddedDnsTest {
     assertThat(nslookup("web")).doesNotContain("10.200.0.5");
 
     // a container's own servers (--dns) get its other names instead of the host's
-    DatagramSocket mine = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(() -> {
-      byte[] buf = new byte[512];
-      try {
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
-        mine.receive(p);
-        DnsMessage.Query q = DnsMessage.parseQuery(buf, p.getLength());
-        byte[] r = DnsMessage.answerA(java.util.Arrays.copyOf(buf, p.getLength()), q, List.of(v4("192.0.2.77")), true);
-        mine.send(new DatagramPacket(r, r.length, p.getSocketAddress()));
-      } catch (Exception e) {
-        // closed
-      }
-    });
+    DatagramSocket mine = upstreamAnswering("192.0.2.77");
     try {
       dns.attach("c1", Path.of("/run/netns", ns),
           List.of(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), mine.getLocalPort())));
