@@ -30,15 +30,23 @@ public final class InstructionFactory {
     this.escape = escape;
   }
 
+  /** A checked Dockerfile: its instructions and its escape character (the escape directive). */
+  public record Dockerfile(List<Instruction> instructions, char escape) {}
+
   /** Parses and checks a whole Dockerfile. */
   public static List<Instruction> parse(String file, String text) {
+    return read(file, text).instructions();
+  }
+
+  /** As {@link #parse}, keeping the escape character, which variable expansion uses too. */
+  public static Dockerfile read(String file, String text) {
     DockerfileParser.Parsed p = DockerfileParser.parse(file, text);
     InstructionFactory f = new InstructionFactory(file, p.escape());
     List<Instruction> out = new ArrayList<>();
     for (Node n : p.nodes()) {
       out.add(f.create(n));
     }
-    return out;
+    return new Dockerfile(out, p.escape());
   }
 
   public Instruction create(Node n) {

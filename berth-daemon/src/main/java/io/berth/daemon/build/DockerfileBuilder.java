@@ -33,8 +33,11 @@ import java.util.function.Consumer;
  * Nothing is tagged unless every step succeeded.
  */
 public final class DockerfileBuilder {
-  /** What a client asked for. */
-  /** @param networkMode RUN's network unless a step says otherwise: bridge (the default), host or none */
+  /**
+   * What a client asked for.
+   *
+   * @param networkMode RUN's network unless a step says otherwise: bridge (the default), host or none
+   */
   public record Request(Path context, String dockerfile, Map<String, String> buildArgs, String target,
       boolean noCache, Map<String, String> labels, List<String> tags, String networkMode) {}
 
@@ -70,8 +73,9 @@ public final class DockerfileBuilder {
     }
     String ignoreText = ContextArchive.read(req.context(), ".dockerignore");
     DockerIgnore ignore = ignoreText == null ? DockerIgnore.none() : DockerIgnore.parse(ignoreText);
-    Stages stages = Stages.split(InstructionFactory.parse(name, text), req.target());
-    char escape = io.berth.build.dockerfile.DockerfileParser.parse(name, text).escape(); // the escape directive
+    InstructionFactory.Dockerfile dockerfile = InstructionFactory.read(name, text);
+    Stages stages = Stages.split(dockerfile.instructions(), req.target());
+    char escape = dockerfile.escape();
     Map<String, String> globalArgs = new LinkedHashMap<>();
     for (Instruction.ArgDef a : stages.globalArgs()) {
       String v = req.buildArgs().containsKey(a.name()) ? req.buildArgs().get(a.name()) : a.defaultValue();
