@@ -24,12 +24,12 @@ final class RootPath {
 
   /**
    * Normalises an entry name to a relative path inside the layer ({@code ./a//b} -> {@code a/b},
-   * {@code /abs} -> {@code abs}); refuses names with {@code ..} components or NUL bytes.
+   * {@code /abs} -> {@code abs}); refuses names with {@code ..} components or NUL bytes. A
+   * backslash is an ordinary character in a Linux file name, as in Docker and containerd.
    */
   static String clean(String name) {
-    String n = name.replace('\\', '/');
     List<String> parts = new ArrayList<>();
-    for (String p : n.split("/")) {
+    for (String p : name.split("/")) {
       if (p.isEmpty() || p.equals(".")) {
         continue;
       }

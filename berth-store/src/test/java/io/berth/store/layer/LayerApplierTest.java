@@ -123,6 +123,11 @@ class LayerApplierTest {
           .isInstanceOf(InvalidArgumentException.class).hasMessageContaining(name);
     }
     assertThat(Files.exists(tmp.resolve("evil"))).isFalse();
+    // a backslash is part of a Linux file name, not a separator: "..\\evil" is one harmless name
+    overlay.apply(in(new TarBuilder().file("..\\evil", "x", 0644).file("C:\\x.txt", "y", 0644).build()), tmp.resolve("root"));
+    assertThat(Files.readString(tmp.resolve("root").resolve("..\\evil"))).isEqualTo("x");
+    assertThat(Files.readString(tmp.resolve("root").resolve("C:\\x.txt"))).isEqualTo("y");
+    assertThat(Files.exists(tmp.resolve("evil"))).isFalse();
   }
 
   @Test
