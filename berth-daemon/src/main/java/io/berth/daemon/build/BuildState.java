@@ -30,6 +30,11 @@ final class BuildState {
   List<String> shell = DEFAULT_SHELL;
   static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
   final Map<String, String> args = new LinkedHashMap<>();
+  /**
+   * Prints docker's " ---> Using cache" to this build's client for a cached config-only step
+   * (per build: the builder serves concurrent builds).
+   */
+  Runnable cacheHit = () -> { };
   /** The Dockerfile's escape character (the escape directive), also for variable expansion. */
   final char escape;
 

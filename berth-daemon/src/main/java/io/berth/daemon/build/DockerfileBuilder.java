@@ -107,12 +107,9 @@ public final class DockerfileBuilder {
     return result;
   }
 
-  /** Prints docker's " ---> Using cache" for a cached config-only step of the current build. */
-  private Runnable cachedNote = () -> { };
-
   private void apply(Instruction in, BuildState s, Request req, Map<String, String> globalArgs, Stages stages,
       Map<Integer, String> stageImages, DockerIgnore ignore, Consumer<String> out) {
-    cachedNote = () -> out.accept(" ---> Using cache\n");
+    s.cacheHit = () -> out.accept(" ---> Using cache\n");
     ShellLex lex = new ShellLex(s.escape, s::lookup);
     switch (in) {
       case Instruction.From f -> {
@@ -232,7 +229,7 @@ public final class DockerfileBuilder {
     String key = BuildCache.key(s.imageId, step);
     Image hit = noCache ? null : cache.get(key);
     if (hit != null) {
-      cachedNote.run();
+      s.cacheHit.run();
       s.imageId = hit.id().toString();
       s.image = hit.config();
       return hit;
