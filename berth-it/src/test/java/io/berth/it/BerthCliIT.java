@@ -3,6 +3,7 @@ package io.berth.it;
 import static io.berth.it.TestDaemon.IMAGE;
 import static io.berth.it.TestDaemon.berth;
 import static io.berth.it.TestDaemon.check;
+import static io.berth.it.TestDaemon.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -65,6 +66,12 @@ class BerthCliIT {
     assertThat(r.out()).isEqualTo("y1\n");
     r = berth("inspect", "--format", "{{.State.Status}} {{json .Config.Env}}", "cli1");
     assertThat(r.out()).startsWith("running [").contains("\"X=y\"");
+    // range and if, as docker users write them; the same answer as the docker CLI's
+    String format = "{{range $n, $e := .NetworkSettings.Networks}}{{$n}}={{$e.IPAddress}}{{end}}"
+        + " {{range .Config.Env}}{{if .}}[{{.}}]{{end}}{{end}}";
+    r = berth("inspect", "--format", format, "cli1");
+    check(r, "inspect with range");
+    assertThat(r.out()).startsWith("bridge=10.89.0.").contains("[X=y]").isEqualTo(docker("inspect", "--format", format, "cli1").out());
     check(berth("stop", "-t", "1", "cli1"), "stop");
     assertThat(berth("ps", "-a", "--format", "{{.Status}}").out()).startsWith("Exited (137)");
   }

@@ -55,6 +55,28 @@ class TemplateTest {
   }
 
   @Test
+  void rangeAndIfAsDockerUsersWriteThem() throws Exception {
+    JsonNode c = json("""
+        {"NetworkSettings": {"Networks": {"shop": {"IPAddress": "10.0.0.3"}, "bridge": {"IPAddress": "10.88.0.2"}}},
+         "Config": {"Env": ["A=1", "B=2"], "Labels": {"z": "last", "a": "first"}}, "Mounts": [], "Name": "/web"}""");
+    // maps go in key order, as Go ranges them
+    assertThat(new Template("{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}").render(c))
+        .isEqualTo("10.88.0.2 10.0.0.3 ");
+    assertThat(new Template("{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}").render(c)).isEqualTo("a=first;z=last;");
+    assertThat(new Template("{{range $i, $e := .Config.Env}}{{$i}}:{{$e}} {{end}}").render(c)).isEqualTo("0:A=1 1:B=2 ");
+    assertThat(new Template("{{range .Config.Env}}{{println .}}{{end}}").render(c)).isEqualTo("A=1\nB=2\n");
+    assertThat(new Template("{{range .Mounts}}{{.Source}}{{else}}none{{end}}").render(c)).isEqualTo("none");
+    // $ is the top value inside a range
+    assertThat(new Template("{{range .Config.Env}}{{$.Name}}:{{.}} {{end}}").render(c)).isEqualTo("/web:A=1 /web:B=2 ");
+    assertThat(new Template("{{if .Mounts}}mounts{{else}}no mounts{{end}} {{if .Name}}named{{end}}").render(c))
+        .isEqualTo("no mounts named");
+    assertThat(new Template("{{range .Config.Env}}{{if .}}[{{.}}]{{end}}{{end}}").render(c)).isEqualTo("[A=1][B=2]");
+    assertThatThrownBy(() -> new Template("{{range .Config.Env}}x")).hasMessageContaining("without {{end}}");
+    assertThatThrownBy(() -> new Template("x{{end}}")).hasMessageContaining("unexpected {{end}}");
+    assertThatThrownBy(() -> new Template("{{$nope}}").render(c)).hasMessageContaining("undefined variable");
+  }
+
+  @Test
   void unknownFieldsAndFunctionsFail() throws Exception {
     JsonNode c = json("{\"Name\":\"x\"}");
     assertThatThrownBy(() -> new Template("{{.Nope}}").render(c)).hasMessageContaining("Nope");
