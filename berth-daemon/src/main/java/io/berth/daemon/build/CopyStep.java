@@ -64,8 +64,11 @@ final class CopyStep {
     }
   }
 
-  /** Stages the items under {@code staging} and returns the diff id of the resulting layer. */
-  /** @param extract the local tar archives that ADD unpacks (never a downloaded one, as in Docker) */
+  /**
+   * Stages the items under {@code staging} and returns the diff id of the resulting layer.
+   *
+   * @param extract the local tar archives that ADD unpacks (never a downloaded one, as in Docker)
+   */
   Digest layer(List<CopyPlanner.Item> items, Path staging, String chown, String chmod,
       java.util.function.Predicate<Path> extract) {
     int[] owner = owner(chown);
@@ -108,38 +111,11 @@ final class CopyStep {
 
   /**
    * ADD of a URL: the body becomes a file named after the URL's last path segment, mode 0600;
-   * with {@code checksum} ({@code sha256:<hex>}, ADD --checksum) it must match.
+   * with {@code checksum} ({@code sha256:<hex>}, ADD --checksum) it must match, hashed as it
+   * arrives.
    */
   static Path download(String url, Path dir, String checksum) {
-    Path f = download(url, dir);
-    if (checksum != null) {
-      Digest want;
-      try {
-        want = Digest.parse(checksum);
-      } catch (RuntimeException e) {
-        throw new InvalidArgumentException("ADD --checksum: invalid digest " + checksum);
-      }
-      if (!want.algorithm().equals("sha256")) {
-        throw new InvalidArgumentException("ADD --checksum: unsupported digest algorithm " + want.algorithm());
-      }
-      try (InputStream in = Files.newInputStream(f)) {
-        MessageDigest md = Digest.newSha256();
-        byte[] buf = new byte[65536];
-        for (int n; (n = in.read(buf)) > 0; ) {
-          md.update(buf, 0, n);
-        }
-        Digest got = Digest.ofSha256(md);
-        if (!got.equals(want)) {
-          throw new InvalidArgumentException("ADD failed: digest mismatch for " + url + ": expected " + want + ", got " + got);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return f;
-  }
-
-  private static Path download(String url, Path dir) {
+    Digest want = checksum == null ? null : checksum(checksum);
     try {
       HttpResponse<InputStream> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
           .send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -149,8 +125,13 @@ final class CopyStep {
       String name = URI.create(url).getPath().replaceFirst(".*/", "");
       Path f = dir.resolve(name.isEmpty() ? "download" : name);
       Files.createDirectories(dir);
-      try (InputStream in = r.body()) {
+      MessageDigest md = Digest.newSha256();
+      try (InputStream in = new java.security.DigestInputStream(r.body(), md)) {
         Files.copy(in, f, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Digest got = Digest.ofSha256(md);
+      if (want != null && !got.equals(want)) {
+        throw new InvalidArgumentException("ADD failed: digest mismatch for " + url + ": expected " + want + ", got " + got);
       }
       setMode(f, 0600);
       return f;
@@ -162,6 +143,19 @@ final class CopyStep {
     } catch (IllegalArgumentException e) {
       throw new InvalidArgumentException("ADD failed: invalid URL " + url);
     }
+  }
+
+  private static Digest checksum(String checksum) {
+    Digest want;
+    try {
+      want = Digest.parse(checksum);
+    } catch (RuntimeException e) {
+      throw new InvalidArgumentException("ADD --checksum: invalid digest " + checksum);
+    }
+    if (!want.algorithm().equals("sha256")) {
+      throw new InvalidArgumentException("ADD --checksum: unsupported digest algorithm " + want.algorithm());
+    }
+    return want;
   }
 
   private Digest ingest(Path staging) {
