@@ -40,7 +40,12 @@ final class ExitWatcher {
   CompletableFuture<Integer> watch(String id) {
     CompletableFuture<Integer> f = new CompletableFuture<>();
     waiters.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(f);
-    read(id).ifPresent(code -> complete(id, code));
+    // f itself too: an exit handled between computeIfAbsent and add completed and removed the
+    // list before f was in it, and f would wait forever (a quick docker run --rm hung so in CI)
+    read(id).ifPresent(code -> {
+      complete(id, code);
+      f.complete(code);
+    });
     return f;
   }
 
