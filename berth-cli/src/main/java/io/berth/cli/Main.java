@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,23 +74,14 @@ public final class Main implements Runnable {
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
     Cli cli = new Cli(in, out, err, env);
     Main main = new Main(cli);
-    CommandLine cl = new CommandLine(main);
-    main.self = cl;
-    SystemCommands.register(cl, cli);
-    ContainerCommands.register(cl, cli);
-    RunCommand.register(cl, cli);
-    ImageCommands.register(cl, cli);
-    VolumeCommands.register(cl, cli);
-    io.berth.cli.commands.NetworkCommands.register(cl, cli);
-    io.berth.cli.compose.ComposeCommand.register(cl, cli);
-    io.berth.cli.commands.RegistryCommands.register(cl, cli);
-    io.berth.cli.commands.LoginCommands.register(cl, cli);
-    io.berth.cli.commands.ImageCommands.registerBuild(cl, cli);
-    // the container's command follows the image: flags after it belong to the command, as in docker
-    for (String name : new String[] {"run", "create", "exec"}) {
-      cl.getSubcommands().get(name).setStopAtPositional(true);
+    String named = commandName(args);
+    cli.only(named);
+    CommandLine built = commands(main, cli);
+    if (named != null && !built.getSubcommands().containsKey(named)) {
+      cli.only(null); // not a command's name (a typo, "help"): the full tree answers it
+      built = commands(main, cli);
     }
-    cl.getSubcommands().get("container").getSubcommands().get("exec").setStopAtPositional(true);
+    CommandLine cl = built;
     // after registration: picocli hands the streams only to subcommands that already exist
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
@@ -127,6 +120,48 @@ public final class Main implements Runnable {
       return runLike ? 125 : 1;
     });
     return cl.execute(args);
+  }
+
+  /** The command tree, with the top-level commands {@code cli} builds. */
+  static CommandLine commands(Main main, Cli cli) {
+    CommandLine cl = new CommandLine(main);
+    main.self = cl;
+    SystemCommands.register(cl, cli);
+    ContainerCommands.register(cl, cli);
+    RunCommand.register(cl, cli);
+    ImageCommands.register(cl, cli);
+    VolumeCommands.register(cl, cli);
+    io.berth.cli.commands.NetworkCommands.register(cl, cli);
+    io.berth.cli.compose.ComposeCommand.register(cl, cli);
+    io.berth.cli.commands.RegistryCommands.register(cl, cli);
+    io.berth.cli.commands.LoginCommands.register(cl, cli);
+    io.berth.cli.commands.ImageCommands.registerBuild(cl, cli);
+    // the container's command follows the image: flags after it belong to the command, as in docker
+    for (String name : new String[] {"run", "create", "exec"}) {
+      Optional.ofNullable(cl.getSubcommands().get(name)).ifPresent(c -> c.setStopAtPositional(true));
+    }
+    Optional.ofNullable(cl.getSubcommands().get("container").getSubcommands().get("exec"))
+        .ifPresent(c -> c.setStopAtPositional(true));
+    return cl;
+  }
+
+  /** Options of berth itself that take a value, so the word after them is not the command. */
+  private static final Set<String> VALUED = Set.of("-H", "--host", "--tlscacert", "--tlscert", "--tlskey");
+
+  /** The top-level command a command line names: its first word after berth's own options, or null. */
+  static String commandName(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--")) {
+        return null;
+      }
+      if (VALUED.contains(a)) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
   }
 
   /** As docker: 127 when the command was not found, 126 when it could not be invoked, else 125. */

@@ -66,4 +66,49 @@ class MainTest {
       assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error response from daemon: No such container: nope\n");
     }
   }
+
+  @Test
+  void theCommandNameIsTheFirstWordAfterBerthsOwnOptions() {
+    assertThat(Main.commandName(new String[] {"-H", "unix:///x.sock", "--tls", "push", "-q", "r/i"})).isEqualTo("push");
+    assertThat(Main.commandName(new String[] {"--tlscert", "c.pem", "image", "ls"})).isEqualTo("image");
+    assertThat(Main.commandName(new String[] {"--host=unix:///x.sock", "ps"})).isEqualTo("ps");
+    assertThat(Main.commandName(new String[] {"--version"})).isNull();
+    assertThat(Main.commandName(new String[] {"-H", "tcp://h:2375"})).isNull();
+  }
+
+  /** A run that names one command builds only it, and must build it whole: same subcommands and options as in the full tree. */
+  @Test
+  void aCommandBuiltAloneIsTheSameAsInTheFullTree() {
+    Cli cli = new Cli(new ByteArrayInputStream(new byte[0]), System.out, System.err, Map.of());
+    var full = Main.commands(new Main(cli), cli).getSubcommands();
+    assertThat(full).containsKeys("push", "pull", "image", "container", "compose", "restart", "volume", "build");
+    for (var e : full.entrySet()) {
+      cli.only(e.getKey());
+      var alone = Main.commands(new Main(cli), cli).getSubcommands();
+      assertThat(alone).containsKey(e.getKey());
+      assertThat(shape(alone.get(e.getKey()))).as(e.getKey()).isEqualTo(shape(e.getValue()));
+      // the other groups stay empty shells
+      alone.forEach((name, c) -> assertThat(name.equals(e.getKey()) || c.getSubcommands().isEmpty()).as(name).isTrue());
+    }
+    cli.only("push");
+    assertThat(Main.commands(new Main(cli), cli).getSubcommands()).doesNotContainKeys("pull", "ps", "run");
+  }
+
+  /** Every command below {@code c}, each with its options' names. */
+  private static java.util.List<String> shape(picocli.CommandLine c) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    out.add(c.getCommandSpec().qualifiedName() + " " + c.getCommandSpec().optionsMap().keySet().stream().sorted().toList());
+    c.getSubcommands().values().forEach(s -> out.addAll(shape(s)));
+    return out;
+  }
+
+  @Test
+  void namedRunsStillAnswerHelpAndTypos() {
+    assertThat(run(Map.of(), "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("push").contains("compose").contains("network");
+    assertThat(run(Map.of(), "image", "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: berth image").contains("build");
+    assertThat(run(Map.of(), "pusj")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'pusj' is not a berth command");
+  }
 }

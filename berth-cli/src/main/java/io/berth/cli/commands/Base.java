@@ -88,7 +88,20 @@ abstract class Base implements Callable<Integer> {
   }
 
   static void add(CommandLine parent, String name, Object command, String... aliases) {
+    String top = topLevelName(parent, name);
+    if (command instanceof Base b && !b.cli.builds(top, top.equals(name) ? aliases : new String[0])) {
+      return;
+    }
     CommandLine c = new CommandLine(command);
     parent.addSubcommand(name, c, aliases);
+  }
+
+  /** The top-level command that {@code name}, added under {@code parent}, belongs to. */
+  static String topLevelName(CommandLine parent, String name) {
+    String top = name;
+    for (CommandLine c = parent; c != null && !(c.getCommand() instanceof io.berth.cli.Main); c = c.getParent()) {
+      top = c.getCommandName();
+    }
+    return top;
   }
 }

@@ -30,9 +30,12 @@ public final class ContainerCommands {
       Base.add(target, target == root ? "ps" : "ls", new Ps(cli));
       Base.add(target, "start", new Start(cli));
       Base.add(target, "stop", new Stop(cli, false));
-      CommandLine restart = new CommandLine(new Stop(cli, true));
-      restart.getCommandSpec().usageMessage().description("Restart one or more containers");
-      target.addSubcommand("restart", restart);
+      if (cli.builds(Base.topLevelName(target, "restart"))) {
+        CommandLine restart = new CommandLine(new Stop(cli, true));
+        restart.getCommandSpec().name("restart");
+        restart.getCommandSpec().usageMessage().description("Restart one or more containers");
+        target.addSubcommand("restart", restart);
+      }
       Base.add(target, "kill", new Kill(cli));
       Base.add(target, "rm", new Rm(cli));
       Base.add(target, "wait", new Wait(cli));

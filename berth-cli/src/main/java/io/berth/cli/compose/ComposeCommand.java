@@ -33,6 +33,9 @@ public final class ComposeCommand implements Callable<Integer> {
   }
 
   public static void register(CommandLine root, Cli cli) {
+    if (!cli.builds("compose")) {
+      return;
+    }
     ComposeCommand c = new ComposeCommand(cli);
     CommandLine group = new CommandLine(c);
     c.self = group;
