@@ -16,6 +16,8 @@ berth_host_packages() {
   command -v openssl >/dev/null || need+=(openssl)
   command -v script >/dev/null || need+=(bsdutils)
   command -v mvn >/dev/null || need+=(maven)
+  # Intel ISA-L: gzip of pulled and pushed layers, 4-5x zlib (decision 0013)
+  /sbin/ldconfig -p 2>/dev/null | grep -q 'libisal\.so\.2 ' || need+=(libisal2)
   if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
     command -v dockerd >/dev/null || need+=(docker.io)
     command -v docker-registry >/dev/null || need+=(docker-registry)

@@ -277,9 +277,10 @@ public final class RegistryClient {
       }
     };
     Digest diff;
-    try (InputStream in = new DigestInputStream(counted, md)) {
+    // receiving and hashing the compressed bytes on one thread, inflating and storing on another
+    try (InputStream in = new ReadAhead(new DigestInputStream(counted, md))) {
       diff = content.ingest(Compression.decompressed(in), null);
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+      in.transferTo(java.io.OutputStream.nullOutputStream()); // what follows the gzip end is hashed too
     } catch (IOException e) {
       throw new UnavailableException("downloading " + expected + ": " + e.getMessage());
     }

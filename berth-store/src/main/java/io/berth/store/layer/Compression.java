@@ -31,12 +31,12 @@ public final class Compression {
     }
   }
 
-  /** The uncompressed stream of {@code raw}. */
+  /** The uncompressed stream of {@code raw}; gzip is inflated by ISA-L where the host has it. */
   public static InputStream decompressed(InputStream raw) {
     BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, 64 * 1024);
     try {
       return switch (detect(in)) {
-        case GZIP -> new GZIPInputStream(in, 64 * 1024);
+        case GZIP -> Isal.available() ? new IsalGzipInputStream(in) : new GZIPInputStream(in, 64 * 1024);
         case ZSTD -> new ZstdCompressorInputStream(in);
         case NONE -> in;
       };

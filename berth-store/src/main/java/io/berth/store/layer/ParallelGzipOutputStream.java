@@ -33,6 +33,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
 
   private final OutputStream out;
   private final GzipEncoding encoding;
+  private final boolean isal;
   private final CRC32 crc = new CRC32();
   /**
    * A block's buffers and deflater, reused: a push of a large layer would otherwise make
@@ -50,14 +51,30 @@ public final class ParallelGzipOutputStream extends OutputStream {
   private final class Slot {
     final byte[] in = new byte[BLOCK];
     final byte[] dictionary = new byte[WINDOW];
-    final Deflater deflater = deflater();
+    /** ISA-L where it is and the block is to be compressed at all; zlib otherwise. */
+    final IsalBlockDeflater isalDeflater = useIsal() ? new IsalBlockDeflater(BLOCK, WINDOW) : null;
+    final Deflater deflater = isalDeflater == null ? deflater() : null;
+    final int[] length = new int[1];
     byte[] out = new byte[BLOCK + BLOCK / 1000 + 1024];
     int filled;
     int outLength;
     boolean primed;
     Future<?> done;
 
+    void end() {
+      if (isalDeflater != null) {
+        isalDeflater.close();
+      } else {
+        deflater.end();
+      }
+    }
+
     void deflate(boolean last) {
+      if (isalDeflater != null) {
+        out = isalDeflater.deflate(in, filled, primed ? dictionary : null, last, out, length);
+        outLength = length[0];
+        return;
+      }
       deflater.reset();
       if (primed) {
         deflater.setDictionary(dictionary);
@@ -81,9 +98,19 @@ public final class ParallelGzipOutputStream extends OutputStream {
   }
 
   public ParallelGzipOutputStream(OutputStream out, GzipEncoding encoding) throws IOException {
+    this(out, encoding, Isal.available());
+  }
+
+  /** With {@code isal} false, zlib compresses even where ISA-L is available (tests of both). */
+  ParallelGzipOutputStream(OutputStream out, GzipEncoding encoding, boolean isal) throws IOException {
     this.out = out;
     this.encoding = encoding;
+    this.isal = isal;
     out.write(HEADER);
+  }
+
+  private boolean useIsal() {
+    return isal && encoding.level() != Deflater.NO_COMPRESSION;
   }
 
   private Deflater deflater() {
@@ -172,11 +199,21 @@ public final class ParallelGzipOutputStream extends OutputStream {
           (byte) total, (byte) (total >> 8), (byte) (total >> 16), (byte) (total >> 24)});
     } finally {
       closed = true;
+      // after a failure, blocks still compressing use their buffers: wait for them (a few ms) before freeing
       for (Slot s : inFlight) {
-        s.done.cancel(false);
+        try {
+          s.done.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+          // its failure was reported, or it never ran
+        }
+        free.add(s);
       }
-      if (inFlight.isEmpty()) { // a running block still uses its deflater; the cleaner ends it then
-        free.forEach(s -> s.deflater.end());
+      inFlight.clear();
+      free.forEach(Slot::end);
+      if (current != null) {
+        current.end();
       }
       out.close();
     }
