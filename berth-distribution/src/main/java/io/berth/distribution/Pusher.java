@@ -14,6 +14,8 @@ import io.berth.store.layer.ParallelGzipOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,7 +37,9 @@ import java.util.concurrent.Semaphore;
  * Pushes an image to a registry over the OCI Distribution API. Local layers are kept
  * uncompressed (decision 0005), so each is compressed here, gzip (a Docker v2.2 manifest; on all
  * cores, encoded as {@link GzipEncoding} picks from the layer's first MiB) or zstd (an OCI manifest),
- * deterministically so that a re-push finds the same digest. A layer the
+ * deterministically so that a re-push finds the same digest. A layer is compressed straight
+ * into its upload (a chunked PATCH, as Docker's), and the final PUT names the digest; when that
+ * stream breaks, the same bytes are made again and only what the registry lacks is sent. A layer the
  * registry already has is not sent (HEAD first, with the blob remembered from an earlier pull or
  * push, so the layer is not even compressed again). Layers go up five at a time, as Docker's
  * max-concurrent-uploads; then the config and the manifest.
@@ -145,40 +150,150 @@ public final class Pusher {
         return new Layer(mediaType, mounted, known.get());
       }
     }
-    Path file = scratch.resolve("push-" + layer.hex() + "-" + System.nanoTime() + (kind == LayerIndex.Kind.ZSTD
-        ? ".zst" : ".gz"));
-    try {
-      Files.createDirectories(scratch);
-      MessageDigest md = Digest.newSha256();
-      try (InputStream in = content.open(layer)) {
-        byte[] sample = in.readNBytes(GzipEncoding.SAMPLE);
-        try (OutputStream out = compressor(new DigestOutputStream(Files.newOutputStream(file), md), kind,
-            kind == LayerIndex.Kind.ZSTD ? null : GzipEncoding.choose(sample))) {
-          out.write(sample);
-          in.transferTo(out);
+    URI session = startUpload(t, scope, base);
+    Streamed streamed = stream(t, scope, session, layer, kind, id, listener);
+    Digest compressed;
+    long size;
+    if (streamed != null) {
+      compressed = streamed.digest();
+      size = streamed.size();
+    } else {
+      // the stream broke: compress again into a file (the same bytes) and send what the registry lacks
+      Path file = scratch.resolve("push-" + layer.hex() + "-" + System.nanoTime() + (kind == LayerIndex.Kind.ZSTD
+          ? ".zst" : ".gz"));
+      try {
+        Files.createDirectories(scratch);
+        MessageDigest md = Digest.newSha256();
+        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), md)) {
+          compress(layer, kind, out, n -> { });
+        }
+        compressed = Digest.ofSha256(md);
+        size = Files.size(file);
+        uploadFile(t, scope, base, compressed, file, session);
+      } catch (IOException e) {
+        throw new UnavailableException("pushing layer " + layer + ": " + e.getMessage());
+      } finally {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+          // scratch space
         }
       }
-      Digest compressed = Digest.ofSha256(md);
-      long size = Files.size(file);
-      index.record(compressed, layer, kind);
-      index.seenIn(compressed, t.domain() + base.substring(base.indexOf("/v2/") + 3));
-      if (exists(t, scope, base, compressed)) {
-        listener.progress(id, "Layer already exists", size, size);
-      } else {
-        listener.progress(id, "Pushing", 0, size);
-        uploadFile(t, scope, base, compressed, file);
-        listener.progress(id, "Pushed", size, size);
-      }
-      return new Layer(mediaType, size, compressed);
+    }
+    index.record(compressed, layer, kind);
+    index.seenIn(compressed, t.domain() + base.substring(base.indexOf("/v2/") + 3));
+    listener.progress(id, "Pushed", size, size);
+    return new Layer(mediaType, size, compressed);
+  }
+
+  /** A layer compressed straight into its upload. */
+  private record Streamed(Digest digest, long size) {}
+
+  /** Docker's progress reader reports at most every 100 ms. */
+  private static final long PROGRESS_EVERY_NANOS = 100_000_000L;
+
+  /**
+   * Compresses the layer straight into the upload session (one chunked PATCH), hashing as it
+   * goes, then names the digest in the final PUT: the upload runs alongside the compression and
+   * nothing goes through the disk. Progress counts the layer's uncompressed bytes, as Docker's.
+   * Returns null when the stream broke; the session keeps what arrived.
+   */
+  private Streamed stream(RegistryTransport t, String scope, URI session, Digest layer, LayerIndex.Kind kind,
+      String id, PullListener listener) {
+    long total = content.size(layer);
+    long[] reported = {System.nanoTime()};
+    listener.progress(id, "Pushing", 0, total);
+    MessageDigest md = Digest.newSha256();
+    long[] size = {0};
+    PipedInputStream pipe = new PipedInputStream(1 << 20);
+    CompletableFuture<Void> produced = new CompletableFuture<>();
+    try {
+      PipedOutputStream sink = new PipedOutputStream(pipe);
+      Thread.ofVirtual().name("push-compress").start(() -> {
+        try (OutputStream out = new DigestOutputStream(counting(sink, size), md)) {
+          compress(layer, kind, out, read -> {
+            long now = System.nanoTime();
+            if (now - reported[0] >= PROGRESS_EVERY_NANOS) {
+              reported[0] = now;
+              listener.progress(id, "Pushing", read, total);
+            }
+          });
+          produced.complete(null);
+        } catch (Throwable e) {
+          produced.completeExceptionally(e);
+        }
+      });
     } catch (IOException e) {
       throw new UnavailableException("pushing layer " + layer + ": " + e.getMessage());
+    }
+    HttpResponse<String> r = null;
+    try {
+      r = t.send(HttpRequest.newBuilder(session).header("Content-Type", "application/octet-stream")
+          .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> pipe)), scope,
+          HttpResponse.BodyHandlers.ofString());
+    } catch (UnavailableException e) {
+      // the connection broke: resumed below
     } finally {
       try {
-        Files.deleteIfExists(file);
+        pipe.close(); // a compressor still writing fails instead of waiting for a reader
       } catch (IOException ignored) {
-        // scratch space
+        // nothing to release
       }
     }
+    try {
+      produced.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (r != null && r.statusCode() == 202) { // the PATCH ended because the layer could not be read
+        throw new UnavailableException("pushing layer " + layer + ": " + e.getCause().getMessage());
+      }
+      return null;
+    }
+    if (r == null || r.statusCode() != 202) {
+      return null;
+    }
+    Digest compressed = Digest.ofSha256(md);
+    URI at = next(session, r);
+    String sep = at.getQuery() == null ? "?" : "&";
+    HttpResponse<String> put = t.send(HttpRequest.newBuilder(URI.create(at + sep + "digest=" + compressed))
+        .PUT(HttpRequest.BodyPublishers.noBody()), scope, HttpResponse.BodyHandlers.ofString());
+    if (put.statusCode() != 201) {
+      throw new UnavailableException("registry refused blob " + compressed + " (" + put.statusCode() + "): " + put.body());
+    }
+    return new Streamed(compressed, size[0]);
+  }
+
+  /** Compresses a stored layer into {@code out}; {@code read} hears how many uncompressed bytes went in. */
+  private void compress(Digest layer, LayerIndex.Kind kind, OutputStream out, java.util.function.LongConsumer read)
+      throws IOException {
+    try (InputStream in = content.open(layer)) {
+      byte[] sample = in.readNBytes(GzipEncoding.SAMPLE);
+      try (OutputStream z = compressor(out, kind, kind == LayerIndex.Kind.ZSTD ? null : GzipEncoding.choose(sample))) {
+        z.write(sample);
+        long done = sample.length;
+        byte[] buf = new byte[256 * 1024];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          z.write(buf, 0, n);
+          done += n;
+          read.accept(done);
+        }
+      }
+    }
+  }
+
+  private static OutputStream counting(OutputStream out, long[] count) {
+    return new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        count[0] += len;
+      }
+
+      @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+        count[0]++;
+      }
+    };
   }
 
   /** gzip without a timestamp in blocks on every core, or zstd level 3: both give the same bytes every time. */
@@ -242,12 +357,29 @@ public final class Pusher {
    * the upload's status says how much the registry kept ({@code Range: 0-N}) and the next PATCH
    * sends the rest ({@code Content-Range}); the final PUT names the digest.
    */
-  private void uploadFile(RegistryTransport t, String scope, String base, Digest d, Path file) throws IOException {
-    URI loc = startUpload(t, scope, base);
+  private void uploadFile(RegistryTransport t, String scope, String base, Digest d, Path file, URI session)
+      throws IOException {
+    URI loc = session;
     long size = Files.size(file);
-    long offset = 0;
+    long offset = -1; // unknown: ask the session first
     for (int attempt = 0; ; attempt++) {
+      if (offset < 0) {
+        // where does the registry stand? resume from there
+        HttpResponse<String> status = t.send(HttpRequest.newBuilder(loc).GET(), scope, HttpResponse.BodyHandlers.ofString());
+        String range = status.headers().firstValue("Range").orElse("0-0");
+        long kept = status.statusCode() == 204 ? Long.parseLong(range.substring(range.indexOf('-') + 1)) + 1 : 0;
+        if (status.statusCode() != 204 || range.equals("0-0") || kept > size) {
+          loc = startUpload(t, scope, base); // nothing usable kept (or unknowable): a fresh session
+          kept = 0;
+        } else {
+          loc = next(loc, status);
+        }
+        offset = kept;
+      }
       long from = offset;
+      if (from == size) {
+        break;
+      }
       try {
         HttpResponse<String> r = t.send(HttpRequest.newBuilder(loc).header("Content-Type", "application/octet-stream")
             .header("Content-Range", from + "-" + (size - 1)).method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
@@ -265,17 +397,7 @@ public final class Pusher {
           throw e;
         }
       }
-      // where does the registry stand? resume from there
-      HttpResponse<String> status = t.send(HttpRequest.newBuilder(loc).GET(), scope, HttpResponse.BodyHandlers.ofString());
-      String range = status.headers().firstValue("Range").orElse("0-0");
-      long kept = status.statusCode() == 204 ? Long.parseLong(range.substring(range.indexOf('-') + 1)) + 1 : 0;
-      if (status.statusCode() != 204 || range.equals("0-0")) {
-        loc = startUpload(t, scope, base); // nothing usable kept (or unknowable): a fresh session
-        kept = 0;
-      } else {
-        loc = next(loc, status);
-      }
-      offset = kept;
+      offset = -1;
     }
     String sep = loc.getQuery() == null ? "?" : "&";
     HttpResponse<String> put = t.send(HttpRequest.newBuilder(URI.create(loc + sep + "digest=" + d))
