@@ -10,10 +10,6 @@ import java.lang.foreign.ValueLayout;
  * native buffers are reused from block to block; {@link #close()} frees them.
  */
 final class IsalBlockDeflater implements AutoCloseable {
-  private static final long Z_STATE = 84;
-  private static final int ZSTATE_NEW_HDR = 0;
-  private static final int ZSTATE_END = 11;
-
   private final Arena arena = Arena.ofShared();
   /** Frees the native buffers of a deflater that was dropped without close (a failed push). */
   private final java.lang.ref.Cleaner.Cleanable cleanable = Isal.CLEANER.register(this, arena::close);
@@ -57,9 +53,9 @@ final class IsalBlockDeflater implements AutoCloseable {
     stream.set(ValueLayout.ADDRESS, Isal.Z_NEXT_OUT, out);
     stream.set(ValueLayout.JAVA_INT, Isal.Z_AVAIL_OUT, (int) out.byteSize());
     int rc = Isal.callInt(Isal.H.deflate(), stream);
-    int done = stream.get(ValueLayout.JAVA_INT, Z_STATE);
+    int done = stream.get(ValueLayout.JAVA_INT, Isal.Z_STATE);
     if (rc != 0 || stream.get(ValueLayout.JAVA_INT, Isal.Z_AVAIL_IN) != 0
-        || done != (last ? ZSTATE_END : ZSTATE_NEW_HDR)) {
+        || done != (last ? Isal.ZSTATE_END : Isal.ZSTATE_NEW_HDR)) {
       throw new IllegalStateException("isal_deflate did not finish a block (rc " + rc + ", state " + done + ")");
     }
     int n = (int) out.byteSize() - stream.get(ValueLayout.JAVA_INT, Isal.Z_AVAIL_OUT);

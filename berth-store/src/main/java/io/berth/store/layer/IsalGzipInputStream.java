@@ -88,7 +88,7 @@ final class IsalGzipInputStream extends InputStream {
     while (true) {
       int rc = Isal.callInt(Isal.H.inflate(), state);
       if (rc < 0) {
-        throw new ZipException(rc == -6 ? "Corrupt GZIP trailer" : "invalid gzip data (ISA-L error " + rc + ")");
+        throw new ZipException(rc == Isal.INCORRECT_CHECKSUM ? "Corrupt GZIP trailer" : "invalid gzip data (ISA-L error " + rc + ")");
       }
       outPos = 0;
       outLimit = OUT_SIZE - state.get(ValueLayout.JAVA_INT, Isal.I_AVAIL_OUT);

@@ -15,8 +15,10 @@ import java.util.zip.Deflater;
  * gzip on every core, as pigz does: the input is cut into fixed 1 MiB blocks, each deflated on
  * its own (primed with the previous block's last 32 KiB, so matches still reach back) and ended
  * with a sync flush, and the raw deflate pieces are joined in order into one gzip member. A push
- * of a large layer is otherwise bound to one core. The bytes depend only on the input and the
- * level, never on timing or the number of threads, so a re-push gives the same digest.
+ * of a large layer is otherwise bound to one core. Blocks are deflated by ISA-L where the host
+ * has it ({@link IsalBlockDeflater}, decision 0013), by zlib otherwise. The bytes depend only on
+ * the input, the encoding and that engine, never on timing or the number of threads, so a
+ * re-push from the same host gives the same digest.
  */
 public final class ParallelGzipOutputStream extends OutputStream {
   static final int BLOCK = 1 << 20;
