@@ -58,6 +58,23 @@ class ContainersIT {
       assertThat(docker("inspect", "-f", "{{.State.Running}}", "keep").out().trim()).isEqualTo("true");
     }
     assertThat(docker("exec", "keep", "cat", "/tmp/in").out()).isEqualTo("a\nb\n");
+    // the connections those clients opened stay open until the container exits, on one shared drain thread
+    assertThat(threadsNamed("attach-drain")).isEqualTo(1);
+  }
+
+  /** berthd's threads with this name (the kernel's view: /proc/PID/task/TID/comm). */
+  private static long threadsNamed(String name) {
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(TestDaemon.pid()), "task"))) {
+      return tasks.filter(t -> {
+        try {
+          return java.nio.file.Files.readString(t.resolve("comm")).trim().equals(name);
+        } catch (java.io.IOException e) {
+          return false; // the thread ended meanwhile
+        }
+      }).count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

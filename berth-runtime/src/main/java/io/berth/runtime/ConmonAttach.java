@@ -20,7 +20,7 @@ import java.nio.file.StandardOpenOption;
  * FIFO as {@code "1 <height> <width>\n"}.
  *
  * <p>conmon also writes the container's output to every attach connection; clients get output
- * from the log instead, so a drain thread reads and discards it rather than let the connection
+ * from the log instead, so {@link AttachDrain} reads and discards it rather than let the connection
  * fill or fail. The end of
  * input is a {@code shutdown(SHUT_WR)}, never a close: conmon 2.1 frees a connection whose
  * writes failed and then reads it again while handling the end of input, which skips closing the
@@ -39,8 +39,6 @@ final class ConmonAttach implements AttachChannel {
       ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
   private static final MethodHandle SEND = fn("send", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
       ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-  private static final MethodHandle READ = fn("read", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-      ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
   private static final MethodHandle SHUTDOWN = fn("shutdown", FunctionDescriptor.of(ValueLayout.JAVA_INT,
       ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
   private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(ValueLayout.JAVA_INT,
@@ -92,20 +90,12 @@ final class ConmonAttach implements AttachChannel {
       throw new UnavailableException("attach failed: " + t);
     }
     int s = fd;
-    Thread.ofPlatform().daemon().name("attach-drain").stackSize(64 * 1024).start(() -> drain(s));
+    AttachDrain.watch(s, () -> closed(s));
     return s;
   }
 
-  /** Discards what conmon sends until it closes the connection, then closes our end. */
-  private void drain(int s) {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment buf = a.allocate(64 * 1024);
-      while ((long) READ.invokeExact(s, buf, buf.byteSize()) > 0) {
-        // output is served from the log
-      }
-    } catch (Throwable ignored) {
-      // the connection is over either way
-    }
+  /** conmon closed the connection (its container exited): our end is closed too. */
+  private void closed(int s) {
     synchronized (this) {
       try {
         int ignored = (int) CLOSE.invokeExact(s);
