@@ -76,6 +76,7 @@ public final class ContainerBodies {
     n.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     labels.put(PROJECT, p.name());
     labels.put(NETWORK, key);
+    labels.put(HASH, p.networkHash(key));
     JsonNode cfg = n.path("ipam").path("config");
     if (cfg.isArray() && !cfg.isEmpty()) {
       ArrayNode c = b.putObject("IPAM").put("Driver", "default").putArray("Config");

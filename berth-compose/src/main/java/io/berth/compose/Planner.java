@@ -16,7 +16,9 @@ import java.util.Set;
  *
  * <ol>
  *   <li>{@link #prepare}: the networks the services use and the project's volumes that are
- *       missing (a missing {@code external} one is an error before anything is made), then the
+ *       missing (a missing {@code external} one is an error before anything is made); a network
+ *       whose definition changed since it was made (its config-hash label) is removed with its
+ *       containers and made again, as docker compose does; then the
  *       images to build or pull, per {@code --build}/{@code --no-build} and {@code pull_policy}.
  *   <li>{@link #containers}, planned after the images exist (a rebuilt image has a new id): per
  *       service, dependencies first, a wait for each dependency's {@code depends_on} condition, then
@@ -69,12 +71,23 @@ public final class Planner {
     List<Step> steps = new ArrayList<>();
     Set<String> networks = new LinkedHashSet<>();
     order.forEach(s -> p.service(s).path("networks").fieldNames().forEachRemaining(networks::add));
+    Set<String> removed = new HashSet<>();
     for (String key : networks) {
       String name = p.networkName(key);
+      boolean external = p.network(key).path("external").asBoolean(false);
       if (seen.networks().contains(name)) {
-        continue;
-      }
-      if (p.network(key).path("external").asBoolean(false)) {
+        String hash = seen.networkHashes().get(name);
+        if (external || hash == null || hash.equals(p.networkHash(key))) {
+          continue; // unchanged, or made without a hash (left as it is)
+        }
+        // changed: as docker compose, its containers go (up makes them again) and it is made anew
+        for (Observed.Existing c : seen.containers()) {
+          if (!c.oneoff() && usesNetwork(p, c.service(), key) && removed.add(c.id())) {
+            steps.add(new Step.Remove(c.service(), c.id(), c.name(), Step.Why.CHANGED));
+          }
+        }
+        steps.add(new Step.RemoveNetwork(key, name));
+      } else if (external) {
         throw new ComposeException("network " + name + " declared as external, but could not be found");
       }
       steps.add(new Step.CreateNetwork(key, name));
@@ -96,6 +109,10 @@ public final class Planner {
       }
     }
     return steps;
+  }
+
+  private static boolean usesNetwork(Project p, String service, String key) {
+    return p.serviceNames().contains(service) && p.service(service).path("networks").has(key);
   }
 
   private static Step image(Project p, String service, BuildPolicy build, Observed seen) {

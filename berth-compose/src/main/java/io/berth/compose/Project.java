@@ -144,13 +144,22 @@ public final class Project {
    * policy, dependencies and profiles.
    */
   public String configHash(String service) {
+    ObjectNode s = service(service).deepCopy();
+    s.remove(List.of("scale", "build", "pull_policy", "depends_on", "profiles"));
+    if (s.get("deploy") instanceof ObjectNode d) {
+      d.remove("replicas");
+    }
+    return hash(s);
+  }
+
+  /** The hash of a network's definition, kept as its config-hash label: a change means recreating it. */
+  public String networkHash(String key) {
+    return hash(network(key));
+  }
+
+  private static String hash(JsonNode node) {
     try {
-      ObjectNode s = service(service).deepCopy();
-      s.remove(List.of("scale", "build", "pull_policy", "depends_on", "profiles"));
-      if (s.get("deploy") instanceof ObjectNode d) {
-        d.remove("replicas");
-      }
-      Object plain = CANONICAL.convertValue(s, Object.class);
+      Object plain = CANONICAL.convertValue(node, Object.class);
       byte[] d = MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsString(plain)
           .getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d);

@@ -15,6 +15,13 @@ public sealed interface Step {
     }
   }
 
+  /** A network whose definition changed goes, to be created again (its containers went first). */
+  record RemoveNetwork(String key, String name) implements Step {
+    public String describe() {
+      return "remove network " + name + " (changed)";
+    }
+  }
+
   record CreateVolume(String key, String name) implements Step {
     public String describe() {
       return "create volume " + name;

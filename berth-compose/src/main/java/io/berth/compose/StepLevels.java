@@ -73,6 +73,7 @@ public final class StepLevels {
       case Step.Build b -> b.service();
       case Step.Pull pl -> pl.service();
       case Step.CreateNetwork n -> "\0network " + n.key();
+      case Step.RemoveNetwork n -> "\0network " + n.key();
       case Step.CreateVolume v -> "\0volume " + v.key();
       case Step.Warn w -> "\0warning";
     };

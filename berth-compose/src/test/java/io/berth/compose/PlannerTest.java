@@ -88,6 +88,35 @@ class PlannerTest {
   }
 
   @Test
+  void aNetworkWhoseDefinitionChangedIsMadeAgainAfterTheContainersOnIt() throws Exception {
+    Project before = load(SHOP);
+    String backHash = before.networkHash("back");
+    Project p = load(SHOP.replace("  back: {}", "  back: {internal: true}"));
+    assertThat(p.networkHash("back")).isNotEqualTo(backHash);
+    assertThat(p.networkHash("front")).isEqualTo(before.networkHash("front"));
+    List<Observed.Existing> running = List.of(
+        new Observed.Existing("c1", "shop-catalog-1", "catalog", 1, "h", "sha256:k", true, false),
+        new Observed.Existing("g1", "shop-gateway-1", "gateway", 1, "h", "sha256:g", true, false),
+        new Observed.Existing("m1", "shop-migrate-1", "migrate", 1, "h", "sha256:m", false, false));
+    Map<String, String> images = Map.of("shop-config", "sha256:c", "shop/migrate", "sha256:m", "shop/catalog", "sha256:k",
+        "shop/gateway", "sha256:g");
+    Set<String> networks = Set.of("shop_back", "shop_front", "shop_default", "outside");
+    Observed seen = new Observed(networks, Set.of("shop_data"), images, running,
+        Map.of("shop_back", backHash, "shop_front", before.networkHash("front"), "shop_default", before.networkHash("default")));
+    // only the containers of services on the changed network go (config has none yet)
+    assertThat(lines(Planner.prepare(p, Planner.Options.up(), seen))).containsExactly(
+        "remove container shop-catalog-1 (changed)",
+        "remove container shop-migrate-1 (changed)",
+        "remove network shop_back (changed)",
+        "create network shop_back");
+    // unchanged, or made without a hash label (before Berth set one): left alone
+    assertThat(Planner.prepare(p, Planner.Options.up(), new Observed(networks, Set.of("shop_data"), images, running,
+        Map.of("shop_back", p.networkHash("back"))))).isEmpty();
+    assertThat(Planner.prepare(p, Planner.Options.up(), new Observed(networks, Set.of("shop_data"), images, running)))
+        .isEmpty();
+  }
+
+  @Test
   void namedServiceBringsItsDependenciesUnlessNoDeps() throws Exception {
     Project p = load(SHOP);
     Planner.Options one = new Planner.Options(List.of("catalog"), Map.of(), false, Planner.BuildPolicy.NEVER, false, true, false, null);

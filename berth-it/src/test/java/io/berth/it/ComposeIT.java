@@ -234,6 +234,54 @@ class ComposeIT {
     }
   }
 
+  /** As docker compose: a network whose definition changed is made again, and the containers on it with it. */
+  @Test
+  void aChangedNetworkIsRecreatedWithItsContainers() throws Exception {
+    Path file = tmp.resolve("compose.yaml");
+    String yaml = """
+        services:
+          web:
+            image: %1$s
+            init: true
+            command: [sleep, "300"]
+            networks: [inner]
+          other:
+            image: %1$s
+            init: true
+            command: [sleep, "300"]
+        networks:
+          inner: {}
+        """.formatted(TestDaemon.IMAGE);
+    Files.writeString(file, yaml);
+    try {
+      check(composeFile(file, "itnet", "up", "-d"), "up");
+      String web = docker("inspect", "-f", "{{.Id}}", "itnet-web-1").out().trim();
+      String other = docker("inspect", "-f", "{{.Id}}", "itnet-other-1").out().trim();
+      String net = docker("network", "inspect", "-f", "{{.Id}} {{.Internal}}", "itnet_inner").out().trim();
+      assertThat(net).endsWith(" false");
+      // unchanged: nothing is made again
+      check(composeFile(file, "itnet", "up", "-d"), "up again");
+      assertThat(docker("network", "inspect", "-f", "{{.Id}} {{.Internal}}", "itnet_inner").out().trim()).isEqualTo(net);
+      assertThat(docker("inspect", "-f", "{{.Id}}", "itnet-web-1").out().trim()).isEqualTo(web);
+
+      Files.writeString(file, yaml.replace("  inner: {}", "  inner: {internal: true}"));
+      Exec.Result r = composeFile(file, "itnet", "up", "-d");
+      check(r, "up after the change");
+      assertThat(r.err()).contains("Network itnet_inner  Removed").contains("Network itnet_inner  Created");
+      String now = docker("network", "inspect", "-f", "{{.Id}} {{.Internal}}", "itnet_inner").out().trim();
+      assertThat(now).endsWith(" true").isNotEqualTo(net.replace(" false", " true"));
+      // the container on it was made again and is on the new network; the other one stayed
+      assertThat(docker("inspect", "-f", "{{.Id}}", "itnet-web-1").out().trim()).isNotEqualTo(web);
+      assertThat(docker("inspect", "-f", "{{.State.Running}} {{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}",
+          "itnet-web-1").out().trim()).isEqualTo("true itnet_inner");
+      assertThat(docker("inspect", "-f", "{{.Id}}", "itnet-other-1").out().trim()).isEqualTo(other);
+      check(composeFile(file, "itnet", "down", "-t", "0"), "down -t 0");
+      assertThat(docker("ps", "-aq", "--filter", "label=com.docker.compose.project=itnet").out()).isBlank();
+    } finally {
+      composeFile(file, "itnet", "down", "-t", "0");
+    }
+  }
+
   @Test
   void upWaitsForHealthAndTheForegroundUpStopsOnCtrlC() throws Exception {
     Path file = tmp.resolve("compose.yaml");

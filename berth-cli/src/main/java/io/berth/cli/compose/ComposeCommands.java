@@ -145,6 +145,7 @@ final class ComposeCommands {
   static final class Down extends Sub {
     @Option(names = {"-v", "--volumes"}, description = "Remove named volumes declared in the volumes section and anonymous volumes") boolean volumes;
     @Option(names = "--remove-orphans", description = "Remove containers for services not defined in the Compose file") boolean orphans;
+    @Option(names = {"-t", "--timeout"}, description = "Specify a shutdown timeout in seconds") Integer timeout;
 
     Down(ComposeCommand parent) {
       super(parent);
@@ -152,7 +153,7 @@ final class ComposeCommands {
 
     @Override
     public Integer call() throws Exception {
-      new ComposeEngine(parent.cli, project()).down(volumes, orphans);
+      new ComposeEngine(parent.cli, project()).down(volumes, orphans, timeout);
       return 0;
     }
   }

@@ -57,6 +57,12 @@ final class ComposeEngine {
     status("Network", p.networkName(key), "Created");
   }
 
+  /** Removes a network whose definition changed (its containers went first). */
+  void removeNetwork(String name) throws IOException {
+    api.delete("/networks/" + enc(name)).close();
+    status("Network", name, "Removed");
+  }
+
   void createVolume(String key) throws IOException {
     api.post("/volumes/create", ContainerBodies.volumeBody(p, key)).close();
     status("Volume", p.volumeName(key), "Created");
@@ -176,8 +182,13 @@ final class ComposeEngine {
   }
 
   void remove(String service, String id, String name, String why) throws IOException {
+    remove(service, id, name, why, null);
+  }
+
+  /** Stops (within {@code timeout} seconds when given) and removes a container. */
+  void remove(String service, String id, String name, String why, Integer timeout) throws IOException {
     try {
-      api.post("/containers/" + id + "/stop?t=" + stopTimeout(service, null), null).close();
+      api.post("/containers/" + id + "/stop?t=" + stopTimeout(service, timeout), null).close();
     } catch (ApiException e) {
       if (e.status() != 304 && e.status() != 404) {
         throw e;
@@ -317,7 +328,7 @@ final class ComposeEngine {
   }
 
   /** {@code down}: containers, networks, and with {@code volumes} the project's volumes. */
-  void down(boolean volumes, boolean orphans) throws IOException {
+  void down(boolean volumes, boolean orphans, Integer timeout) throws IOException {
     List<JsonNode> doomed = new ArrayList<>();
     for (JsonNode c : objects.containers(null, true, true)) {
       String svc = c.path("Labels").path(ContainerBodies.SERVICE).asText();
@@ -330,11 +341,9 @@ final class ComposeEngine {
     }
     // dependents stop before what they depend on; containers of one level stop side by side
     byLevel(doomed, true, c -> remove(c.path("Labels").path(ContainerBodies.SERVICE).asText(), c.path("Id").asText(),
-        ProjectObjects.name(c), "Removed"));
+        ProjectObjects.name(c), "Removed", timeout));
     for (JsonNode n : objects.networks()) {
-      String name = n.path("Name").asText();
-      api.delete("/networks/" + enc(name)).close();
-      status("Network", name, "Removed");
+      removeNetwork(n.path("Name").asText());
     }
     if (volumes) {
       for (JsonNode v : objects.volumes()) {

@@ -73,12 +73,21 @@ final class ProjectObjects {
 
   /**
    * What the engine holds for {@code p}, for the planner: network and volume names, the ids of
-   * the images the services use (absent ones left out), and the project's containers.
+   * the images the services use (absent ones left out), the project's containers, and the
+   * config hashes of the project's networks.
    */
   Observed observe(Project p) throws IOException {
     Set<String> networks = new HashSet<>();
+    Map<String, String> networkHashes = new HashMap<>();
     try (var r = api.get("/networks")) {
-      r.json().forEach(n -> networks.add(n.path("Name").asText()));
+      r.json().forEach(n -> {
+        String name = n.path("Name").asText();
+        networks.add(name);
+        JsonNode labels = n.path("Labels");
+        if (labels.path(ContainerBodies.PROJECT).asText().equals(p.name()) && labels.has(ContainerBodies.HASH)) {
+          networkHashes.put(name, labels.path(ContainerBodies.HASH).asText());
+        }
+      });
     }
     Set<String> volumes = new HashSet<>();
     try (var r = api.get("/volumes")) {
@@ -104,7 +113,7 @@ final class ProjectObjects {
           number(c), l.path(ContainerBodies.HASH).asText(), l.path(ContainerBodies.IMAGE).asText(null),
           c.path("State").asText().equals("running"), l.path(ContainerBodies.ONEOFF).asText("False").equals("True")));
     }
-    return new Observed(networks, volumes, images, containers);
+    return new Observed(networks, volumes, images, containers, networkHashes);
   }
 
   List<JsonNode> networks() throws IOException {

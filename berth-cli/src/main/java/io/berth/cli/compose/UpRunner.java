@@ -54,6 +54,7 @@ final class UpRunner {
     for (Step step : steps) {
       switch (step) {
         case Step.CreateNetwork n -> engine.createNetwork(n.key());
+        case Step.RemoveNetwork n -> engine.removeNetwork(n.name());
         case Step.CreateVolume v -> engine.createVolume(v.key());
         case Step.Build b -> engine.build(List.of(b.service()), true, false);
         case Step.Pull pl -> engine.pull(List.of(pl.service()), true);
