@@ -283,6 +283,30 @@ class ComposeIT {
   }
 
   @Test
+  void logsTakeDockerComposesTimeAndPrefixOptions() throws Exception {
+    Path file = tmp.resolve("compose.yaml");
+    Files.writeString(file, """
+        services:
+          talk:
+            image: %1$s
+            init: true
+            command: [sh, -c, "echo one; echo two; exec sleep 300"]
+        """.formatted(TestDaemon.IMAGE));
+    try {
+      check(composeFile(file, "itlogs", "up", "-d"), "up");
+      ContainersIT.waitFor(() -> composeFile(file, "itlogs", "logs").out().contains("two"));
+      assertThat(composeFile(file, "itlogs", "logs").out()).isEqualTo("itlogs-talk-1 | one\nitlogs-talk-1 | two\n");
+      assertThat(composeFile(file, "itlogs", "logs", "--no-log-prefix", "--no-color").out()).isEqualTo("one\ntwo\n");
+      assertThat(composeFile(file, "itlogs", "logs", "-t", "--tail", "1").out())
+          .matches("itlogs-talk-1 \\| \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z two\n");
+      assertThat(composeFile(file, "itlogs", "logs", "--since", "1h", "--no-log-prefix").out()).isEqualTo("one\ntwo\n");
+      assertThat(composeFile(file, "itlogs", "logs", "--until", "2000-01-01T00:00:00Z").out()).isEmpty();
+    } finally {
+      composeFile(file, "itlogs", "down", "-t", "0");
+    }
+  }
+
+  @Test
   void upWaitsForHealthAndTheForegroundUpStopsOnCtrlC() throws Exception {
     Path file = tmp.resolve("compose.yaml");
     Files.writeString(file, """

@@ -15,7 +15,7 @@ import java.util.List;
  * time (local when it has no zone) becomes {@code seconds.nanoseconds}, and a Unix timestamp
  * passes through.
  */
-final class Timestamps {
+public final class Timestamps {
   private static final List<DateTimeFormatter> LOCAL = List.of(DateTimeFormatter.ISO_LOCAL_DATE_TIME,
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH"));
   private static final List<DateTimeFormatter> OFFSET = List.of(DateTimeFormatter.ISO_OFFSET_DATE_TIME,
@@ -23,7 +23,7 @@ final class Timestamps {
 
   private Timestamps() {}
 
-  static String toApi(String value, Instant now, ZoneId zone) {
+  public static String toApi(String value, Instant now, ZoneId zone) {
     String v = value.trim();
     long d = Durations.tryNanos(v);
     if (d >= 0 && !v.equals("0")) {

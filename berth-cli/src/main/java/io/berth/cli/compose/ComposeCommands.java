@@ -130,7 +130,7 @@ final class ComposeCommands {
       });
       Runtime.getRuntime().addShutdownHook(stop);
       try {
-        return new LogFollower(parent.cli, e.objects(), true, "all").follow(services);
+        return new LogFollower(parent.cli, e.objects(), LogFollower.Options.followAll()).follow(services);
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(stop);
@@ -235,6 +235,11 @@ final class ComposeCommands {
   static final class Logs extends Sub {
     @Option(names = {"-f", "--follow"}, description = "Follow log output") boolean follow;
     @Option(names = {"-n", "--tail"}, description = "Number of lines to show from the end of the logs for each container") String tail = "all";
+    @Option(names = "--since", description = "Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)") String since;
+    @Option(names = "--until", description = "Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)") String until;
+    @Option(names = {"-t", "--timestamps"}, description = "Show timestamps") boolean timestamps;
+    @Option(names = "--no-log-prefix", description = "Don't print prefix in logs") boolean noPrefix;
+    @Option(names = "--no-color", description = "Produce monochrome output (Berth's always is)") boolean noColor;
     @Parameters(paramLabel = "SERVICE") List<String> services = new ArrayList<>();
 
     Logs(ComposeCommand parent) {
@@ -245,7 +250,12 @@ final class ComposeCommands {
     public Integer call() throws Exception {
       Project p = project();
       check(p, services);
-      return new LogFollower(parent.cli, new ProjectObjects(parent.cli.client(), p.name()), follow, tail).follow(services);
+      java.time.Instant now = java.time.Instant.now();
+      java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+      LogFollower.Options o = new LogFollower.Options(follow, tail,
+          since == null ? null : io.berth.cli.commands.Timestamps.toApi(since, now, zone),
+          until == null ? null : io.berth.cli.commands.Timestamps.toApi(until, now, zone), timestamps, !noPrefix);
+      return new LogFollower(parent.cli, new ProjectObjects(parent.cli.client(), p.name()), o).follow(services);
     }
   }
 

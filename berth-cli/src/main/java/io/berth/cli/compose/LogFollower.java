@@ -14,20 +14,31 @@ import java.util.List;
 
 /**
  * {@code compose logs} (and {@code up} in the foreground): every container's log, each line
- * prefixed with the container's name and a bar, as docker compose prints them; with
- * {@code follow} all streams are read side by side until they end.
+ * prefixed with the container's name and a bar, as docker compose prints them (or not, with
+ * {@code --no-log-prefix}); with {@code follow} all streams are read side by side until they end.
  */
 final class LogFollower {
+  /**
+   * What to read: {@code since}/{@code until} as the Engine API takes them (already converted
+   * from docker's forms), null for no bound; {@code prefix} false for {@code --no-log-prefix}.
+   */
+  record Options(boolean follow, String tail, String since, String until, boolean timestamps, boolean prefix) {
+    /** Everything, followed, prefixed: {@code up} in the foreground. */
+    static Options followAll() {
+      return new Options(true, "all", null, null, false, true);
+    }
+  }
+
   private final Cli cli;
   private final ProjectObjects objects;
+  private final Options o;
   private final boolean follow;
-  private final String tail;
 
-  LogFollower(Cli cli, ProjectObjects objects, boolean follow, String tail) {
+  LogFollower(Cli cli, ProjectObjects objects, Options o) {
     this.cli = cli;
     this.objects = objects;
-    this.follow = follow;
-    this.tail = tail;
+    this.o = o;
+    this.follow = o.follow();
   }
 
   int follow(List<String> services) throws IOException, InterruptedException {
@@ -40,7 +51,7 @@ final class LogFollower {
     int width = cs.stream().mapToInt(c -> ProjectObjects.name(c).length()).max().orElse(0);
     List<Thread> readers = new ArrayList<>();
     for (JsonNode c : cs) {
-      String prefix = String.format("%-" + width + "s | ", ProjectObjects.name(c));
+      String prefix = o.prefix() ? String.format("%-" + width + "s | ", ProjectObjects.name(c)) : "";
       Runnable read = () -> read(c.path("Id").asText(), prefix);
       if (follow) {
         readers.add(Thread.ofVirtual().start(read));
@@ -55,7 +66,10 @@ final class LogFollower {
   }
 
   private void read(String id, String prefix) {
-    String q = "?stdout=1&stderr=1&tail=" + tail + (follow ? "&follow=1" : "");
+    String q = "?stdout=1&stderr=1&tail=" + java.net.URLEncoder.encode(o.tail(), StandardCharsets.UTF_8)
+        + (follow ? "&follow=1" : "") + (o.timestamps() ? "&timestamps=1" : "")
+        + (o.since() == null ? "" : "&since=" + java.net.URLEncoder.encode(o.since(), StandardCharsets.UTF_8))
+        + (o.until() == null ? "" : "&until=" + java.net.URLEncoder.encode(o.until(), StandardCharsets.UTF_8));
     try (var r = cli.client().get("/containers/" + id + "/logs" + q)) {
       boolean tty = r.headers().getOrDefault("content-type", "").contains("raw-stream");
       OutputStream out = new Prefixer(prefix);
