@@ -152,13 +152,13 @@ class ContainersIT {
     Exec.Result r = docker("port", "web");
     assertThat(r.out()).contains("8080/tcp -> 0.0.0.0:28181");
     String vethsBefore = Exec.sh("ip -o link show type veth | grep -c ' vb' || true").out().trim();
-    String rulesBefore = Exec.sh("nft list table ip berth_it | grep -c dnat || true").out().trim();
+    String rulesBefore = Exec.sh("nft list table ip " + TestDaemon.NFT_TABLE + " | grep -c dnat || true").out().trim();
     Exec.Result conflict = docker("run", "-d", "--name", "conflict", "-p", "28181:8080", IMAGE, "sleep", "100");
     assertThat(conflict.exit()).isNotZero();
     assertThat(conflict.err()).contains("Bind for 0.0.0.0:28181 failed: port is already allocated");
     // the failed start left no veth, namespace, mount or rule behind; the container stays "created"
     assertThat(Exec.sh("ip -o link show type veth | grep -c ' vb' || true").out().trim()).isEqualTo(vethsBefore);
-    assertThat(Exec.sh("nft list table ip berth_it | grep -c dnat || true").out().trim()).isEqualTo(rulesBefore);
+    assertThat(Exec.sh("nft list table ip " + TestDaemon.NFT_TABLE + " | grep -c dnat || true").out().trim()).isEqualTo(rulesBefore);
     assertThat(docker("inspect", "--format", "{{.State.Status}}", "conflict").out().trim()).isEqualTo("created");
     String cid = docker("inspect", "--format", "{{.Id}}", "conflict").out().trim();
     assertThat(Exec.sh("grep -c " + cid + " /proc/self/mountinfo || true").out().trim()).isEqualTo("0");
@@ -169,7 +169,7 @@ class ContainersIT {
     String port = mapped.substring(mapped.indexOf(':') + 1);
     waitFor(() -> Exec.sh("curl -sf http://127.0.0.1:" + port + "/hello").out().contains("Hello"));
     // container to container through the published port of the other one (hairpin via gateway)
-    Exec.Result c2c = docker("run", "--rm", IMAGE, "wget", "-qO-", "http://10.89.0.1:28181/hello");
+    Exec.Result c2c = docker("run", "--rm", IMAGE, "wget", "-qO-", "http://" + TestDaemon.SUBNET_PREFIX + "1:28181/hello");
     assertThat(c2c.out()).contains("Hello from Berth");
   }
 

@@ -17,9 +17,18 @@ import java.util.Map;
  * its own data and exec roots, socket, bridge ({@code bit0}, 10.89.0.0/24), nft table and cgroup
  * parent. Started once (lazily) and stopped by a JVM shutdown hook; tests that restart it (live
  * restore) use {@link #kill9} and {@link #start}.
+ *
+ * <p>{@code BERTH_IT_SLOT=N} (1-9) moves all of these aside ({@code /tmp/berth-it-sN}, {@code
+ * bitsN}, 10.89.(20+N).0/24, {@code berth_it_sN}), so two checkouts can run their own test
+ * classes at the same time on one machine.
  */
 final class TestDaemon {
-  static final Path BASE = Path.of("/tmp/berth-it");
+  /** "" for the default slot, "-sN" for slot N. */
+  static final String SLOT = slot();
+  static final Path BASE = Path.of("/tmp/berth-it" + SLOT);
+  static final String BRIDGE = SLOT.isEmpty() ? "bit0" : "bit" + SLOT.substring(1);
+  static final String SUBNET_PREFIX = SLOT.isEmpty() ? "10.89.0." : "10.89." + (20 + Integer.parseInt(SLOT.substring(2))) + ".";
+  static final String NFT_TABLE = "berth_it" + SLOT.replace('-', '_');
   static final Path SOCKET = BASE.resolve("berth.sock");
   static final String HOST = "unix://" + SOCKET;
   static final String IMAGE = "it/busybox:1";
@@ -59,8 +68,8 @@ final class TestDaemon {
           "--data-root", BASE.resolve("data").toString(),
           "--exec-root", BASE.resolve("exec").toString(),
           "--config-file", BASE.resolve("none.json").toString(),
-          "--bridge", "bit0", "--bip", "10.89.0.1/24",
-          "--nft-table", "berth_it", "--cgroup-parent", "berth-it"));
+          "--bridge", BRIDGE, "--bip", SUBNET_PREFIX + "1/24",
+          "--nft-table", NFT_TABLE, "--cgroup-parent", "berth-it" + SLOT));
       ProcessBuilder pb = new ProcessBuilder(cmd)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -99,7 +108,7 @@ final class TestDaemon {
     if (process == null || !process.isAlive()) {
       return null;
     }
-    String file = "/tmp/berth-it/threads-" + System.currentTimeMillis() + ".txt";
+    String file = BASE + "/threads-" + System.currentTimeMillis() + ".txt";
     // not through Exec.run: its timeout calls this method, and a jcmd that hangs must not recurse
     try {
       Process jcmd = new ProcessBuilder(System.getProperty("java.home") + "/bin/jcmd",
@@ -116,6 +125,17 @@ final class TestDaemon {
       Thread.currentThread().interrupt();
       return "interrupted while dumping threads";
     }
+  }
+
+  private static String slot() {
+    String s = System.getenv("BERTH_IT_SLOT");
+    if (s == null || s.isBlank() || s.equals("0")) {
+      return "";
+    }
+    if (!s.matches("[1-9]")) {
+      throw new IllegalStateException("BERTH_IT_SLOT must be 1-9, not " + s);
+    }
+    return "-s" + s;
   }
 
   static long pid() {

@@ -213,7 +213,7 @@ class VolumesIT {
     assertThat(v.path("Name").asText()).isEqualTo("insp");
     assertThat(v.path("Driver").asText()).isEqualTo("local");
     assertThat(v.path("Scope").asText()).isEqualTo("local");
-    assertThat(v.path("Mountpoint").asText()).isEqualTo("/tmp/berth-it/data/volumes/insp/_data");
+    assertThat(v.path("Mountpoint").asText()).isEqualTo(TestDaemon.BASE + "/data/volumes/insp/_data");
     assertThat(v.path("CreatedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)");
     assertThat(v.path("Labels").path("team").asText()).isEqualTo("red");
     assertThat(v.path("Options").path("type").asText()).isEqualTo("tmpfs");
