@@ -276,4 +276,51 @@ class BuildIT {
     }
     assertThat(berth("ps", "-aq").out()).isEmpty(); // no intermediate container left
   }
+
+  @Test
+  void theCopyFormsUsersWriteMostWorkUnderAWorkdir() throws Exception {
+    // each of these ended the build with the bare message "staging COPY"
+    Path ctx = DIR.resolve("forms");
+    Exec.sh("rm -rf " + ctx + " && mkdir -p " + ctx + "/src/main");
+    Files.writeString(ctx.resolve("app.jar"), "jar\n");
+    Files.writeString(ctx.resolve("src/main/A.java"), "class A {}\n");
+    Files.writeString(ctx.resolve("Dockerfile"), """
+        FROM %s AS build
+        RUN mkdir -p /out && echo built > /out/app
+        FROM %s
+        WORKDIR /app
+        COPY app.jar ./
+        COPY src/ ./src/
+        COPY . .
+        COPY --from=build /out/app ./
+        COPY app.jar ./lib/
+        COPY app.jar /etc
+        COPY app.jar renamed.jar
+        CMD find /app /etc/app.jar | sort
+        """.formatted(IMAGE, IMAGE));
+    check(dockerBuild("build", "-t", "it/forms:1", ctx.toString()), "docker build of the common COPY forms");
+    // COPY app.jar /etc: /etc is a directory of the image, so the file goes inside it, as in Docker
+    assertThat(berth("run", "--rm", "it/forms:1").out()).isEqualTo("""
+        /app
+        /app/Dockerfile
+        /app/app
+        /app/app.jar
+        /app/lib
+        /app/lib/app.jar
+        /app/renamed.jar
+        /app/src
+        /app/src/main
+        /app/src/main/A.java
+        /etc/app.jar
+        """);
+
+    // a failure names the path and the reason, never a bare label
+    Exec.sh("mkdir -p " + ctx + "/x " + ctx + "/y/app.jar && echo a > " + ctx + "/x/app.jar && echo b > " + ctx
+        + "/y/app.jar/inner");
+    Files.writeString(ctx.resolve("Dockerfile"), "FROM " + IMAGE + "\nCOPY x/app.jar y/ /d/\n");
+    Exec.Result r = dockerBuild("build", "-t", "it/forms-bad:1", ctx.toString());
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.all()).contains("COPY failed: writing /d/app.jar").contains("file exists");
+    assertThat(berth("images", "-q", "it/forms-bad:1").out()).isEmpty();
+  }
 }

@@ -11,13 +11,15 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * Decides what a COPY or ADD puts where, with Docker's rules: sources are paths or globs relative
  * to the context root (never outside it), a directory source contributes its contents, the
- * destination is a directory when it ends in {@code /} or when several files are copied, and
- * whatever {@code .dockerignore} excludes is not there to copy.
+ * destination is a directory when it ends in {@code /}, when several files are copied or when
+ * the image already has a directory there ({@code COPY app.jar /app} with an existing {@code /app}
+ * gives {@code /app/app.jar}), and whatever {@code .dockerignore} excludes is not there to copy.
  */
 public final class CopyPlanner {
   /** One file, directory or symlink of the context and the absolute path it gets in the image. */
@@ -25,7 +27,14 @@ public final class CopyPlanner {
 
   private CopyPlanner() {}
 
-  public static List<Item> plan(Path context, List<String> sources, String dest, DockerIgnore ignore) {
+  /**
+   * @param dest the absolute destination, a trailing slash marking a directory ({@link
+   *     CopyDestination#spelled})
+   * @param imageDir whether an absolute path is a directory in the image being built; asked only
+   *     when a single file is copied to a destination not spelled as a directory
+   */
+  public static List<Item> plan(Path context, List<String> sources, String dest, DockerIgnore ignore,
+      Predicate<String> imageDir) {
     List<Path> matched = new ArrayList<>();
     for (String s : sources) {
       List<Path> m = match(context, s, ignore);
@@ -36,8 +45,9 @@ public final class CopyPlanner {
       matched.addAll(m);
     }
     // a single directory source fills dest with its contents, whatever dest ends with
-    boolean dirDest = dest.endsWith("/") || matched.size() > 1;
     String base = dest.equals("/") ? "" : (dest.endsWith("/") ? dest.substring(0, dest.length() - 1) : dest);
+    boolean dirDest = dest.endsWith("/") || matched.size() > 1
+        || (!Files.isDirectory(matched.getFirst(), LinkOption.NOFOLLOW_LINKS) && imageDir.test(base));
     List<Item> out = new ArrayList<>();
     for (Path src : matched) {
       if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {

@@ -6,6 +6,7 @@ import io.berth.build.context.ContextArchive;
 import io.berth.daemon.build.DockerfileBuilder;
 import io.berth.daemon.events.EventBus;
 import io.berth.errdefs.BerthException;
+import io.berth.errdefs.ErrorText;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
@@ -22,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /build}, the classic builder protocol {@code docker build} speaks with
@@ -30,6 +33,7 @@ import java.util.stream.Stream;
  * started is an {@code error} line. Parameters are checked before anything is unpacked.
  */
 public final class BuildRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(BuildRoutes.class);
   private final DockerfileBuilder builder;
   private final Path scratch;
   private final EventBus events;
@@ -86,10 +90,15 @@ public final class BuildRoutes {
           write(out, Json.object().put("stream", "Successfully tagged " + t + "\n"));
         }
         events.publish("image", "build", img.id().toString(), Map.of());
-      } catch (BerthException | UncheckedIOException e) {
+      } catch (RuntimeException e) {
+        // the stream has started: a failure of any kind ends it with Docker's error line
+        if (!(e instanceof BerthException) && !(e instanceof UncheckedIOException)) {
+          LOG.warn("build failed", e);
+        }
+        String message = ErrorText.of(e);
         ObjectNode err = Json.object();
-        err.putObject("errorDetail").put("message", e.getMessage());
-        err.put("error", e.getMessage());
+        err.putObject("errorDetail").put("message", message);
+        err.put("error", message);
         write(out, err);
       }
       out.close();

@@ -6,6 +6,7 @@ import io.berth.http.HttpHandler;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
 import io.berth.errdefs.BerthException;
+import io.berth.errdefs.ErrorText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -109,11 +110,11 @@ public final class Router implements HttpHandler {
       if (response.committed()) {
         LOG.debug("{} {}: client went away: {}", request.method(), request.path(), e.toString());
       } else {
-        respondError(response, 500, e.getMessage());
+        respondError(response, 500, ErrorText.of(e));
       }
     } catch (Exception e) {
       LOG.warn("{} {} failed", request.method(), request.path(), e);
-      respondError(response, 500, e.getMessage() == null ? e.toString() : e.getMessage());
+      respondError(response, 500, ErrorText.of(e));
     }
   }
 

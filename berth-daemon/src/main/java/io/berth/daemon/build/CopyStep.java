@@ -73,8 +73,8 @@ final class CopyStep {
       java.util.function.Predicate<Path> extract) {
     int[] owner = owner(chown);
     Integer mode = chmod == null ? null : parseMode(chmod);
-    try {
-      for (CopyPlanner.Item i : items) {
+    for (CopyPlanner.Item i : items) {
+      try {
         Path target = staging.resolve(i.target().replaceFirst("^/+", ""));
         Path src = i.source();
         mkdirs(staging, target.getParent(), owner);
@@ -102,9 +102,9 @@ final class CopyStep {
           setMode(target, mode);
         }
         Files.setLastModifiedTime(target, Files.getLastModifiedTime(src));
+      } catch (IOException e) {
+        throw new UncheckedIOException("COPY failed: writing " + i.target(), e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("staging COPY", e);
     }
     return ingest(staging);
   }

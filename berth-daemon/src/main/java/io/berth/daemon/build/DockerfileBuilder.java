@@ -2,6 +2,7 @@ package io.berth.daemon.build;
 
 import io.berth.build.context.ContextArchive;
 import io.berth.build.context.DockerIgnore;
+import io.berth.build.copy.CopyDestination;
 import io.berth.build.copy.CopyPlanner;
 import io.berth.build.dockerfile.Instruction;
 import io.berth.build.dockerfile.InstructionFactory;
@@ -283,10 +284,7 @@ public final class DockerfileBuilder {
 
   private void copy(Instruction.Copy c, BuildState s, Request req, ShellLex lex, Map<Integer, String> stageImages,
       Stages stages, DockerIgnore ignore, Consumer<String> out) {
-    String dest = lex.expand(c.dest());
-    if (!dest.startsWith("/")) {
-      dest = (s.workdir == null ? "/" : s.workdir + "/") + dest;
-    }
+    String dest = CopyDestination.of(s.workdir, lex.expand(c.dest())).spelled();
     List<String> sources = c.sources().stream().map(lex::expand).toList();
     Path work = null;
     try {
@@ -309,7 +307,8 @@ public final class DockerfileBuilder {
       String into = sources.size() > 1 && !dest.endsWith("/") ? dest + "/" : dest;
       List<CopyPlanner.Item> items = new ArrayList<>();
       if (!local.isEmpty()) {
-        items.addAll(CopyPlanner.plan(root, local, into, filter));
+        String image = s.imageId;
+        items.addAll(CopyPlanner.plan(root, local, into, filter, p -> stageFiles.isDirectory(images.resolve(image), p)));
       }
       Path downloads = null;
       if (!remote.isEmpty()) {
@@ -322,7 +321,9 @@ public final class DockerfileBuilder {
           names.add(work.relativize(f).toString());
         }
         downloads = work;
-        items.addAll(CopyPlanner.plan(work, names, into, DockerIgnore.none()));
+        String image = s.imageId;
+        items.addAll(CopyPlanner.plan(work, names, into, DockerIgnore.none(),
+            p -> stageFiles.isDirectory(images.resolve(image), p)));
       }
       String key = BuildCache.key(s.imageId, (c.add() ? "ADD " : "COPY ") + dest + " " + c.chown() + " " + c.chmod()
           + " " + CopyStep.hash(items));
