@@ -15,7 +15,7 @@ bench_prepare test
 rm -rf "$W" && mkdir -p "$W"
 cleanup() {
   bench_stop "$bpid"
-  bench_stop "$dpid"
+  bench_stop_dockerd
   bench_remove_berth_host_state bbenchbd0 berth_bench_build berth-bench-build
 }
 trap cleanup EXIT

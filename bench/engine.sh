@@ -18,8 +18,7 @@ cleanup() {
     [ -n "$ids" ] && DOCKER_HOST=$h timeout 120 "$DOCKER" rm -f $ids >/dev/null 2>&1 || true
   done
   [ -n "$bpid" ] && kill "$bpid" 2>/dev/null || true
-  [ -n "$dpid" ] && kill "$dpid" 2>/dev/null || true
-  sleep 1
+  bench_stop_dockerd
   runc --root $W/runc delete -f bench-floor >/dev/null 2>&1 || true
 }
 trap cleanup EXIT

@@ -27,13 +27,34 @@ rss_kb() { local t=0 p; for p in "$@"; do [ -r /proc/$p/status ] && t=$((t + $(a
 stats() { sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.9+0.5)]; printf "%.1f %.1f", m/1e6, p/1e6}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-# Starts Debian's dockerd on $DSOCK. $1: data root; the rest: more dockerd flags (e.g. --bip).
+# Starts Debian's dockerd on $DSOCK. $1: data root; the rest: more dockerd flags. A `--bip ADDR`
+# gives it a bridge of its own ($DBRIDGE, made here with that address) instead of the default
+# docker0: a dockerd already on the host owns docker0, and a second one would take it over and
+# delete it on exit. bench_stop_dockerd removes the bridge again.
 bench_start_dockerd() {
-  local data=$1
+  local data=$1 args=()
   shift
+  while [ $# -gt 0 ]; do
+    if [ "$1" = --bip ]; then
+      DBRIDGE=bdk$(echo "$W" | md5sum | cut -c1-8)
+      ip link del "$DBRIDGE" 2>/dev/null || true
+      ip link add "$DBRIDGE" type bridge && ip addr add "$2" dev "$DBRIDGE" && ip link set "$DBRIDGE" up
+      args+=(--bridge "$DBRIDGE")
+      shift 2
+    else
+      args+=("$1")
+      shift
+    fi
+  done
   dockerd --host "$DSOCK" --data-root "$data" --exec-root "$W/dexec" --pidfile "$W/docker.pid" \
-    "$@" >"$W/dockerd.log" 2>&1 &
+    "${args[@]}" >"$W/dockerd.log" 2>&1 &
   dpid=$!
+}
+
+# Stops the dockerd of bench_start_dockerd (waiting up to $1 s) and removes its bridge.
+bench_stop_dockerd() {
+  bench_stop "$dpid" "${1:-30}"
+  [ -z "${DBRIDGE:-}" ] || ip link del "$DBRIDGE" 2>/dev/null || true
 }
 
 # Starts berthd on $BSOCK. $1: data root, $2: bridge name, $3: bridge address, $4: nft table,
@@ -88,5 +109,6 @@ bench_machine() {
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r)."
 }
 bench_versions() {
-  echo "berthd $(DOCKER_HOST=$BSOCK "$DOCKER" version --format '{{.Server.Version}}'), dockerd $(DOCKER_HOST=$DSOCK "$DOCKER" version --format '{{.Server.Version}}'), JDK $("$JAVA" -version 2>&1 | head -1 | cut -d'"' -f2), docker CLI $("$DOCKER" version --format '{{.Client.Version}}' 2>/dev/null)"
+  # berthd reports the Docker release of its API as Server.Version; its own is the Berth component
+  echo "berthd $(DOCKER_HOST=$BSOCK "$DOCKER" version --format '{{range .Server.Components}}{{if eq .Name "Berth"}}{{.Version}}{{end}}{{end}}'), dockerd $(DOCKER_HOST=$DSOCK "$DOCKER" version --format '{{.Server.Version}}'), JDK $("$JAVA" -version 2>&1 | head -1 | cut -d'"' -f2), docker CLI $("$DOCKER" version --format '{{.Client.Version}}' 2>/dev/null)"
 }

@@ -29,7 +29,7 @@ cleanup() {
   (cd "$W/compose" 2>/dev/null && DOCKER_HOST=$BSOCK "$root/bin/berth" compose -p benchc down >/dev/null 2>&1)
   (cd "$W/compose" 2>/dev/null && DOCKER_HOST=$DSOCK docker-compose -p benchc down >/dev/null 2>&1)
   bench_stop "$bpid"
-  bench_stop "$dpid" 60
+  bench_stop_dockerd 60
   bench_remove_berth_host_state bbenchnet0 berth_bench_net berth-bench-net
 }
 trap cleanup EXIT

@@ -41,7 +41,7 @@ cleanup() {
     done
   fi
   bench_stop "$dreg_pid"; bench_stop "$breg_pid"
-  bench_stop "$bpid"; bench_stop "$dpid" 60
+  bench_stop "$bpid"; bench_stop_dockerd 60
   bench_remove_berth_host_state bbenchreg0 berth_bench_reg berth-bench-reg
   umount_under "$W"; umount_under "$DROOT"; umount_under "$BROOT"
   rm -rf "$W" "$DROOT" "$BROOT"

@@ -21,7 +21,15 @@ public record DaemonInfo(
     String cgroupVersion,
     String startedAt,
     String gitCommit) {
+  /** Berth's own release: what {@code berth version} and {@code berthd --version} report. */
   public static final String VERSION = "0.1.0";
+
+  /**
+   * The Docker Engine release whose API (1.47) berthd implements, reported as the engine
+   * {@code Version} because clients compare it with Docker's releases (Testcontainers refuses
+   * anything below 1.6.0); Berth's own version travels beside it (decision 0015).
+   */
+  public static final String DOCKER_API_RELEASE = "27.5.1";
 
   public static DaemonInfo gather(Path dataRoot, String runcVersion) throws IOException {
     Path idFile = dataRoot.resolve("engine-id");

@@ -43,6 +43,11 @@ class BerthCliIT {
     assertThat(r.out()).startsWith("Berth version 0.1.0");
     r = berth("version", "--format", "{{.Server.ApiVersion}}");
     assertThat(r.out().trim()).isEqualTo("1.47");
+    // Docker clients see the Docker release of API 1.47; berth tells the truth beside it (decision 0015)
+    assertThat(docker("version", "--format", "{{.Server.Version}}").out().trim()).isEqualTo("27.5.1");
+    assertThat(berth("version").out()).contains("Server: Berth Engine 0.1.0")
+        .contains("Version:          0.1.0 (reported to Docker clients as 27.5.1)");
+    assertThat(berth("info").out()).contains("Server Version: Berth 0.1.0 (Docker API of 27.5.1)");
     r = berth("info", "--format", "{{.Driver}} {{.CgroupDriver}}");
     assertThat(r.out().trim()).isEqualTo("overlay2 cgroupfs");
   }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class DockerInteropIT {
   private static final Path DIR = Path.of("/tmp/berth-it-dockerd");
+  private static final String BRIDGE = "bitdk0";
   private static final String SOCK = "unix://" + DIR + "/docker.sock";
   private static Process dockerd;
 
@@ -32,8 +33,12 @@ class DockerInteropIT {
   static void start() throws Exception {
     TestDaemon.ensure();
     Exec.sh("mkdir -p " + DIR);
+    // a bridge of its own: with --bip alone it would take over docker0, which a dockerd already on
+    // the host owns, and delete it on exit
+    Exec.sh("ip link del " + BRIDGE + " 2>/dev/null; ip link add " + BRIDGE + " type bridge && ip addr add 172.29.7.1/24 dev "
+        + BRIDGE + " && ip link set " + BRIDGE + " up");
     dockerd = new ProcessBuilder("dockerd", "--host", SOCK, "--data-root", DIR + "/data", "--exec-root",
-        DIR + "/exec", "--pidfile", DIR + "/docker.pid", "--bip", "172.29.7.1/24")
+        DIR + "/exec", "--pidfile", DIR + "/docker.pid", "--bridge", BRIDGE)
         .redirectErrorStream(true).redirectOutput(DIR.resolve("dockerd.log").toFile()).start();
     for (int i = 0; i < 150 && real("version").exit() != 0; i++) {
       Thread.sleep(200);
@@ -50,6 +55,7 @@ class DockerInteropIT {
     }
     dockerd.destroy();
     dockerd.waitFor(30, TimeUnit.SECONDS);
+    Exec.sh("ip link del " + BRIDGE + " 2>/dev/null; true");
   }
 
   @Test

@@ -62,13 +62,25 @@ public final class SystemCommands {
       }
       cli.out.println("Client:\n Version:           " + Main.VERSION + "\n API version:       1.47");
       cli.out.println("\nServer: " + v.path("Platform").path("Name").asText());
-      cli.out.println(" Engine:\n  Version:          " + v.path("Version").asText());
+      String berth = berthVersion(v);
+      cli.out.println(" Engine:\n  Version:          " + (berth == null ? v.path("Version").asText()
+          : berth + " (reported to Docker clients as " + v.path("Version").asText() + ")"));
       cli.out.println("  API version:      " + v.path("ApiVersion").asText() + " (minimum version "
           + v.path("MinAPIVersion").asText() + ")");
       cli.out.println("  OS/Arch:          " + v.path("Os").asText() + "/" + v.path("Arch").asText());
       cli.out.println("  Kernel:           " + v.path("KernelVersion").asText());
       return 0;
     }
+  }
+
+  /** Berth's own release from {@code /version}'s components, or null from another engine. */
+  static String berthVersion(JsonNode version) {
+    for (JsonNode c : version.path("Components")) {
+      if (c.path("Name").asText().equals("Berth")) {
+        return c.path("Version").asText();
+      }
+    }
+    return null;
   }
 
   @Command(name = "info", description = "Display system-wide information", mixinStandardHelpOptions = true)
@@ -93,7 +105,9 @@ public final class SystemCommands {
       cli.out.println("  Paused: " + i.path("ContainersPaused").asInt());
       cli.out.println("  Stopped: " + i.path("ContainersStopped").asInt());
       cli.out.println(" Images: " + i.path("Images").asInt());
-      cli.out.println(" Server Version: " + i.path("ServerVersion").asText());
+      String berth = berthVersion(api().get("/version").json());
+      cli.out.println(" Server Version: " + (berth == null ? i.path("ServerVersion").asText()
+          : "Berth " + berth + " (Docker API of " + i.path("ServerVersion").asText() + ")"));
       cli.out.println(" Storage Driver: " + i.path("Driver").asText());
       cli.out.println(" Logging Driver: " + i.path("LoggingDriver").asText());
       cli.out.println(" Cgroup Driver: " + i.path("CgroupDriver").asText());

@@ -65,17 +65,19 @@ public final class SystemRoutes {
 
   ObjectNode version() {
     ObjectNode o = Json.object();
-    o.putObject("Platform").put("Name", "Berth Engine");
+    o.putObject("Platform").put("Name", "Berth Engine " + DaemonInfo.VERSION);
     ArrayNode comps = o.putArray("Components");
     ObjectNode engine = comps.addObject();
     engine.put("Name", "Engine");
-    engine.put("Version", DaemonInfo.VERSION);
+    engine.put("Version", DaemonInfo.DOCKER_API_RELEASE);
     engine.putObject("Details").put("ApiVersion", Router.API_VERSION)
         .put("MinAPIVersion", Router.MIN_API_VERSION).put("GitCommit", info.gitCommit())
         .put("Os", "linux").put("Arch", "amd64").put("KernelVersion", info.kernelVersion())
         .put("JavaVersion", Runtime.version().toString());
     comps.addObject().put("Name", "runc").put("Version", info.runcVersion());
-    o.put("Version", DaemonInfo.VERSION);
+    comps.addObject().put("Name", "Berth").put("Version", DaemonInfo.VERSION)
+        .putObject("Details").put("GitCommit", info.gitCommit());
+    o.put("Version", DaemonInfo.DOCKER_API_RELEASE);
     o.put("ApiVersion", Router.API_VERSION);
     o.put("MinAPIVersion", Router.MIN_API_VERSION);
     o.put("GitCommit", info.gitCommit());
@@ -133,7 +135,7 @@ public final class SystemRoutes {
     o.put("Name", info.hostname());
     o.putArray("Labels");
     o.put("ExperimentalBuild", false);
-    o.put("ServerVersion", DaemonInfo.VERSION);
+    o.put("ServerVersion", DaemonInfo.DOCKER_API_RELEASE);
     o.putObject("Runtimes").putObject("runc").put("path", "runc");
     o.put("DefaultRuntime", "runc");
     o.putObject("Swarm").put("NodeID", "").put("NodeAddr", "").put("LocalNodeState", "inactive")
