@@ -289,9 +289,9 @@ public final class LayerApplier {
         try {
           Syscalls.lsetxattr(target.toString(), name, x.getValue());
         } catch (Syscalls.SyscallException ex) {
-          if (!REFUSED.contains(ex.errno)) {
-            throw new InvalidArgumentException("layer entry \"" + entry + "\": cannot set extended attribute "
-                + name + ": " + ex.getMessage());
+          if (!REFUSED.contains(ex.errno)) { // the disk's trouble (ENOSPC, EIO, EDQUOT), not the layer's
+            throw new IllegalStateException("layer entry \"" + entry + "\": cannot set extended attribute "
+                + name + ": " + ex.getMessage(), ex);
           }
           skipped(entry, name, ex.getMessage());
         }
