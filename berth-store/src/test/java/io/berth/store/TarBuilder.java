@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Date;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -52,6 +53,36 @@ public final class TarBuilder {
     if (xattr != null) {
       e.addPaxHeader("SCHILY.xattr." + xattr, value);
     }
+    return entry(e, data);
+  }
+
+  /**
+   * A regular file (mode 0755, owner {@code uid}) after a PAX header written here byte by byte, so
+   * that record values can be any bytes, as Go's and GNU tar's writers make them.
+   */
+  public TarBuilder fileWithRawPax(String name, String content, int uid, Map<String, byte[]> records)
+      throws IOException {
+    ByteArrayOutputStream pax = new ByteArrayOutputStream();
+    for (Map.Entry<String, byte[]> r : records.entrySet()) {
+      byte[] rest = (" " + r.getKey() + "=").getBytes(StandardCharsets.UTF_8);
+      int body = rest.length + r.getValue().length + 1;
+      int len = body + String.valueOf(body).length();
+      len = body + String.valueOf(len).length();
+      pax.writeBytes(String.valueOf(len).getBytes(StandardCharsets.US_ASCII));
+      pax.writeBytes(rest);
+      pax.writeBytes(r.getValue());
+      pax.write('\n');
+    }
+    TarArchiveEntry h = new TarArchiveEntry("PaxHeaders/" + name, TarArchiveEntry.LF_PAX_EXTENDED_HEADER_LC);
+    h.setModTime(FIXED);
+    h.setSize(pax.size());
+    entry(h, pax.toByteArray());
+    byte[] data = content.getBytes(StandardCharsets.UTF_8);
+    TarArchiveEntry e = new TarArchiveEntry(name);
+    e.setModTime(FIXED);
+    e.setSize(data.length);
+    e.setMode(0100755);
+    e.setIds(uid, uid);
     return entry(e, data);
   }
 

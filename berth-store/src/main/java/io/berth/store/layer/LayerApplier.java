@@ -22,13 +22,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Unpacks one layer tar (plain, gzip or zstd, detected by magic bytes) onto a directory, keeping
- * modes, owners, times, links, device nodes and {@code SCHILY.xattr} attributes.
+ * modes, owners, times, links, device nodes and {@code SCHILY.xattr} attributes (binary values
+ * such as file capabilities byte for byte).
  *
  * <p>OCI whiteouts are handled in one of two ways. {@link Whiteouts#OVERLAY} is for a directory
  * that becomes an overlayfs lower layer: {@code .wh.name} turns into an overlay whiteout (a 0:0
@@ -45,8 +45,13 @@ public final class LayerApplier {
   private static final Logger LOG = LoggerFactory.getLogger(LayerApplier.class);
   private static final String WHITEOUT = ".wh.";
   private static final String OPAQUE = ".wh..wh..opq";
-  private static final String XATTR = "SCHILY.xattr.";
   private static final int EPERM = 1;
+  /**
+   * setxattr errors that mean "not here" rather than a broken disk: EPERM, E2BIG, EINVAL, ERANGE,
+   * ENOTSUP. Docker and containerd skip ENOTSUP (and moby EPERM) with a warning too.
+   */
+  private static final Set<Integer> REFUSED = Set.of(EPERM, 7, 22, 34, Syscalls.ENOTSUP);
+  private static final int MAX_XATTR_WARNINGS = 10;
 
   /** How whiteout entries are materialised. */
   public enum Whiteouts { OVERLAY, DELETE }
@@ -86,7 +91,7 @@ public final class LayerApplier {
       CountingInputStream counting = new CountingInputStream(Compression.decompressed(layer));
       InputStream hashed = hash ? new DigestInputStream(counting, md) : counting;
       Files.createDirectories(root);
-      TarArchiveInputStream tar = new TarArchiveInputStream(hashed);
+      XattrTarInputStream tar = new XattrTarInputStream(hashed);
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         x.entry(tar, e);
@@ -107,16 +112,17 @@ public final class LayerApplier {
     private final Path root;
     private final Set<String> written = new HashSet<>();
     private final List<Runnable> dirTimes = new ArrayList<>();
+    private int skippedXattrs;
 
     Extraction(Path root) {
       this.root = root;
     }
 
-    void entry(TarArchiveInputStream tar, TarArchiveEntry e) throws IOException {
+    void entry(XattrTarInputStream tar, TarArchiveEntry e) throws IOException {
       String rel = RootPath.clean(e.getName());
       if (rel.isEmpty()) {
         if (e.isDirectory()) {
-          attributes(root, e);
+          attributes(root, e, tar.xattrs());
         }
         return;
       }
@@ -165,7 +171,7 @@ public final class LayerApplier {
         written.remove(key);
         return;
       }
-      attributes(target, e);
+      attributes(target, e, tar.xattrs());
     }
 
     private boolean parentExists(String rel, String entry) throws IOException {
@@ -251,10 +257,10 @@ public final class LayerApplier {
       }
     }
 
-    private void attributes(Path target, TarArchiveEntry e) throws IOException {
+    private void attributes(Path target, TarArchiveEntry e, Map<String, byte[]> xattrs) throws IOException {
       Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
-      xattrs(target, e);
+      xattrs(target, e.getName(), xattrs); // after chown, which drops security.capability
       if (e.isSymbolicLink()) {
         return;
       }
@@ -268,28 +274,42 @@ public final class LayerApplier {
       }
     }
 
-    private void xattrs(Path target, TarArchiveEntry e) {
-      for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
-        if (!h.getKey().startsWith(XATTR)) {
-          continue;
-        }
-        String name = h.getKey().substring(XATTR.length());
-        if (h.getValue().indexOf('\uFFFD') >= 0) {
-          // the tar reader decodes PAX values as UTF-8, so binary values cannot be restored exactly
-          LOG.debug("skipping binary xattr {} of layer entry {}", name, e.getName());
+    /**
+     * Sets the entry's attributes, raw bytes as the layer has them. One the file system refuses
+     * (a namespace it does not keep, one this file type cannot have, a value it rejects) is skipped
+     * with a warning and the layer goes on, as in Docker and containerd; so is overlayfs' own.
+     */
+    private void xattrs(Path target, String entry, Map<String, byte[]> xattrs) {
+      for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
+        String name = x.getKey();
+        if (LayerXattrs.overlayOwn(name)) {
+          skipped(entry, name, "overlayfs' own attribute; whiteout entries say what it would");
           continue;
         }
         try {
-          Syscalls.lsetxattr(target.toString(), name, h.getValue().getBytes(StandardCharsets.UTF_8));
+          Syscalls.lsetxattr(target.toString(), name, x.getValue());
         } catch (Syscalls.SyscallException ex) {
-          LOG.debug("cannot set xattr {} on layer entry {}: {}", name, e.getName(), ex.getMessage());
+          if (!REFUSED.contains(ex.errno)) { // the disk's trouble (ENOSPC, EIO, EDQUOT), not the layer's
+            throw new IllegalStateException("layer entry \"" + entry + "\": cannot set extended attribute "
+                + name + ": " + ex.getMessage(), ex);
+          }
+          skipped(entry, name, ex.getMessage());
         }
+      }
+    }
+
+    private void skipped(String entry, String name, String why) {
+      if (++skippedXattrs <= MAX_XATTR_WARNINGS) {
+        LOG.warn("layer entry {}: extended attribute {} not restored: {}", entry, name, why);
       }
     }
 
     void finish() {
       for (int i = dirTimes.size() - 1; i >= 0; i--) {
         dirTimes.get(i).run();
+      }
+      if (skippedXattrs > MAX_XATTR_WARNINGS) {
+        LOG.warn("{} more extended attributes of the layer not restored", skippedXattrs - MAX_XATTR_WARNINGS);
       }
     }
   }

@@ -22,7 +22,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * become OCI whiteouts: a 0/0 character device is a deleted file ({@code .wh.NAME}), a directory
  * with {@code trusted.overlay.opaque=y} hides everything below it ({@code .wh..wh..opq}). Entries
  * are written in sorted order with owners, modes, times and hard links kept, so the same changes
- * give the same layer.
+ * give the same layer. File capabilities and {@code user.*} attributes go along as PAX
+ * {@code SCHILY.xattr.*} records; overlay's own attributes never do (see {@link LayerXattrs}).
  */
 public final class LayerDiffWriter {
   private static final int S_IFMT = 0170000;
@@ -63,7 +64,7 @@ public final class LayerDiffWriter {
     if (type == S_IFCHR && ((Long) a.get("rdev")) == 0) {
       Path parent = Path.of(name).getParent();
       String wh = (parent == null ? "" : parent + "/") + ".wh." + p.getFileName();
-      put(tar, new TarArchiveEntry(wh), 0, 0, 0, mtime, null);
+      put(tar, new TarArchiveEntry(wh), 0, 0, 0, mtime, null, Map.of());
       return;
     }
     TarArchiveEntry e;
@@ -78,7 +79,7 @@ public final class LayerDiffWriter {
       String first = ((Integer) a.get("nlink")) > 1 ? links.putIfAbsent(inode, name) : null;
       if (first != null) {
         e = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK);
-        e.setLinkName(first);
+        e.setLinkName(first); // the attributes belong to the inode, written with its first name
       } else {
         e = new TarArchiveEntry(name);
         e.setSize(Files.size(p));
@@ -92,9 +93,10 @@ public final class LayerDiffWriter {
       e.setDevMajor((int) ((rdev >> 8) & 0xfff));
       e.setDevMinor((int) ((rdev & 0xff) | ((rdev >> 12) & 0xfff00)));
     }
-    put(tar, e, mode, (Integer) a.get("uid"), (Integer) a.get("gid"), mtime, body);
+    Map<String, byte[]> xattrs = e.isLink() ? Map.of() : LayerXattrs.of(p);
+    put(tar, e, mode, (Integer) a.get("uid"), (Integer) a.get("gid"), mtime, body, xattrs);
     if (type == S_IFDIR && opaque(p)) {
-      put(tar, new TarArchiveEntry(name + "/.wh..wh..opq"), 0, 0, 0, mtime, null);
+      put(tar, new TarArchiveEntry(name + "/.wh..wh..opq"), 0, 0, 0, mtime, null, Map.of());
     }
   }
 
@@ -108,12 +110,16 @@ public final class LayerDiffWriter {
   }
 
   private static void put(TarArchiveOutputStream tar, TarArchiveEntry e, int mode, int uid, int gid, long mtime,
-      InputStream body) throws IOException {
+      InputStream body, Map<String, byte[]> xattrs) throws IOException {
     e.setMode(mode == 0 ? 0100000 : mode);
     e.setUserId(uid);
     e.setGroupId(gid);
     e.setModTime(mtime);
-    tar.putArchiveEntry(e);
+    if (xattrs.isEmpty()) {
+      tar.putArchiveEntry(e);
+    } else {
+      PaxXattrs.put(tar, e, xattrs);
+    }
     if (body != null) {
       try (body) {
         body.transferTo(tar);

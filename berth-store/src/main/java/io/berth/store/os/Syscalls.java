@@ -8,11 +8,15 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The few Linux syscalls the JDK lacks, through the Foreign Function & Memory API: mount,
- * umount2, mknod (overlay whiteouts) and lsetxattr (opaque directories). Each returns 0 or
- * throws with errno, so callers can name what failed.
+ * umount2, mknod (overlay whiteouts) and the l*xattr calls (opaque directories, and the extended
+ * attributes layers carry: the JDK's UserDefinedFileAttributeView sees only {@code user.} and
+ * follows symlinks). Each returns 0 or throws with errno, so callers can name what failed.
  */
 public final class Syscalls {
   public static final long MNT_DETACH = 2;
@@ -32,7 +36,13 @@ public final class Syscalls {
       ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
   private static final MethodHandle LGETXATTR = handle("lgetxattr", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
       ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+  private static final MethodHandle LLISTXATTR = handle("llistxattr", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+      ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
   private static final int ENODATA = 61;
+  /** The file system (or this file type) keeps no such attribute: EOPNOTSUPP, ENOTSUP on Linux. */
+  public static final int ENOTSUP = 95;
+  /** XATTR_SIZE_MAX and XATTR_LIST_MAX of Linux: no value or name list is longer. */
+  private static final long XATTR_MAX = 65536;
 
   private Syscalls() {}
 
@@ -106,8 +116,8 @@ public final class Syscalls {
   public static byte[] lgetxattr(String path, String name) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
-      MemorySegment buf = a.allocate(65536);
-      long n = (long) LGETXATTR.invokeExact(state, a.allocateFrom(path), a.allocateFrom(name), buf, 65536L);
+      MemorySegment buf = a.allocate(XATTR_MAX);
+      long n = (long) LGETXATTR.invokeExact(state, a.allocateFrom(path), a.allocateFrom(name), buf, XATTR_MAX);
       if (n < 0) {
         int errno = (int) ERRNO_HANDLE.get(state, 0L);
         if (errno == ENODATA) {
@@ -116,6 +126,41 @@ public final class Syscalls {
         throw new SyscallException("getxattr " + name + " on " + path, errno);
       }
       return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+    } catch (SyscallException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  /**
+   * The names of the file's extended attributes (of the link itself, never its target), those the
+   * caller may see; empty where the file system keeps none.
+   */
+  public static List<String> llistxattr(String path) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
+      MemorySegment buf = a.allocate(XATTR_MAX);
+      long n = (long) LLISTXATTR.invokeExact(state, a.allocateFrom(path), buf, XATTR_MAX);
+      if (n < 0) {
+        int errno = (int) ERRNO_HANDLE.get(state, 0L);
+        if (errno == ENOTSUP) {
+          return List.of();
+        }
+        throw new SyscallException("listxattr on " + path, errno);
+      }
+      List<String> names = new ArrayList<>();
+      byte[] raw = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+      int start = 0;
+      for (int i = 0; i < raw.length; i++) {
+        if (raw[i] == 0) {
+          if (i > start) {
+            names.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+          }
+          start = i + 1;
+        }
+      }
+      return names;
     } catch (SyscallException e) {
       throw e;
     } catch (Throwable t) {
@@ -133,6 +178,7 @@ public final class Syscalls {
     return switch (errno) {
       case 1 -> "operation not permitted";
       case 2 -> "no such file or directory";
+      case 7 -> "argument list too long";
       case 13 -> "permission denied";
       case 15 -> "block device required";
       case 16 -> "device or resource busy";
@@ -141,6 +187,7 @@ public final class Syscalls {
       case 20 -> "not a directory";
       case 22 -> "invalid argument";
       case 28 -> "no space left on device";
+      case 34 -> "result too large";
       case 61 -> "no data available";
       case 95 -> "operation not supported";
       default -> "see errno(3)";

@@ -16,6 +16,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,6 +115,58 @@ class LayerApplierTest {
     overlay.apply(in(new TarBuilder().fileWith("f", "c", 0, 0, new Date(), "user.berth", "hello").build()), r);
     assertThat(new String(Syscalls.lgetxattr(r.resolve("f").toString(), "user.berth"), StandardCharsets.UTF_8))
         .isEqualTo("hello");
+  }
+
+  /** cap_setuid and cap_net_bind_service, effective: revision 2, permitted 0x480; not valid UTF-8. */
+  static final byte[] CAPS = {1, 0, 0, 2, (byte) 0x80, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
+  @Test
+  void binaryFileCapabilitiesAndUserAttributesAreRestoredByteForByte() throws Exception {
+    byte[] user = {(byte) 0xff, 0, (byte) 0x80, '\n', '=', 'x'};
+    Map<String, byte[]> pax = new LinkedHashMap<>();
+    pax.put("SCHILY.xattr.security.capability", CAPS);
+    pax.put("SCHILY.xattr.user.blob", user);
+    pax.put("mtime", "1700000000.5".getBytes(StandardCharsets.US_ASCII));
+    byte[] tar = new TarBuilder().dir("bin").fileWithRawPax("bin/capbox", "#!", 1000, pax)
+        .file("bin/plain", "p", 0755).build();
+    Path r = tmp.resolve("caps");
+    overlay.apply(in(tar), r);
+    Path capbox = r.resolve("bin/capbox");
+    assertThat(Syscalls.lgetxattr(capbox.toString(), "security.capability")).as("kept through chown").isEqualTo(CAPS);
+    assertThat(Syscalls.lgetxattr(capbox.toString(), "user.blob")).isEqualTo(user);
+    assertThat(Files.getAttribute(capbox, "unix:uid")).isEqualTo(1000);
+    assertThat(mode(capbox) & 07777).isEqualTo(0755);
+    assertThat(Files.getLastModifiedTime(capbox).toMillis()).isEqualTo(1_700_000_000_500L);
+    assertThat(Syscalls.llistxattr(r.resolve("bin/plain").toString())).as("no attributes leak to the next entry")
+        .isEmpty();
+  }
+
+  @Test
+  void overlaysOwnAttributesAndOnesTheFileSystemRefusesAreSkipped() throws Exception {
+    Map<String, byte[]> pax = new LinkedHashMap<>();
+    pax.put("SCHILY.xattr.trusted.overlay.opaque", "y".getBytes(StandardCharsets.US_ASCII));
+    pax.put("SCHILY.xattr.user.overlay.redirect", "/elsewhere".getBytes(StandardCharsets.US_ASCII));
+    pax.put("SCHILY.xattr.bogus.namespace", "v".getBytes(StandardCharsets.US_ASCII));
+    pax.put("SCHILY.xattr.user.kept", "k".getBytes(StandardCharsets.US_ASCII));
+    Path r = tmp.resolve("own");
+    overlay.apply(in(new TarBuilder().fileWithRawPax("f", "x", 0, pax).file("after", "a", 0644).build()), r);
+    assertThat(Syscalls.llistxattr(r.resolve("f").toString())).containsExactly("user.kept");
+    assertThat(Files.readString(r.resolve("after"))).as("the layer went on").isEqualTo("a");
+  }
+
+  @Test
+  void gnuTarLayersWithFileCapabilitiesApply() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src.resolve("bin"));
+    Files.writeString(src.resolve("bin/capbox"), "binary");
+    Syscalls.lsetxattr(src.resolve("bin/capbox").toString(), "security.capability", CAPS);
+    Syscalls.lsetxattr(src.resolve("bin").toString(), "user.dir", new byte[] {(byte) 0xc3});
+    Path layer = tmp.resolve("gnu.tar");
+    GnuTar.run("--xattrs", "--xattrs-include=*", "-C", src.toString(), "-cf", layer.toString(), ".");
+    Path r = tmp.resolve("applied");
+    overlay.apply(Files.newInputStream(layer), r);
+    assertThat(Syscalls.lgetxattr(r.resolve("bin/capbox").toString(), "security.capability")).isEqualTo(CAPS);
+    assertThat(Syscalls.lgetxattr(r.resolve("bin").toString(), "user.dir")).isEqualTo(new byte[] {(byte) 0xc3});
   }
 
   @Test
