@@ -4,14 +4,18 @@ import io.berth.errdefs.InvalidArgumentException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A content address, {@code algorithm:hex}. Only sha256 is produced; sha512 is accepted when
- * parsed because the OCI spec allows it. Parsing is strict so a digest can safely become a file
- * name in the content store.
+ * A content address, {@code algorithm:hex}: sha256, or sha512, which the OCI image and
+ * distribution specs also allow. Berth's own ids and chain ids are always sha256; sha512 is
+ * computed only where content arrives addressed that way (the registry's uploads and
+ * manifests). Parsing is strict so a digest can safely become a file name in the content store.
  */
 public record Digest(String algorithm, String hex) implements Comparable<Digest> {
+  /** The algorithms Berth parses, computes and stores, in order of preference. */
+  public static final List<String> ALGORITHMS = List.of("sha256", "sha512");
   private static final Pattern SHA256 = Pattern.compile("[a-f0-9]{64}");
   private static final Pattern SHA512 = Pattern.compile("[a-f0-9]{128}");
 
@@ -26,7 +30,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
   }
 
-  /** Parses {@code sha256:<64 hex>}; throws {@link InvalidArgumentException} naming the input. */
+  /** Parses {@code sha256:<64 hex>} or {@code sha512:<128 hex>}; throws {@link InvalidArgumentException} naming the input. */
   public static Digest parse(String s) {
     if (s == null) {
       throw new InvalidArgumentException("invalid digest: null");
@@ -44,6 +48,44 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
 
   public static Digest ofSha256(MessageDigest finished) {
     return new Digest("sha256", HexFormat.of().formatHex(finished.digest()));
+  }
+
+  /** The digest of {@code data} by {@code algorithm} (sha256 or sha512). */
+  public static Digest of(String algorithm, byte[] data) {
+    return fromSum(algorithm, hasher(algorithm).digest(data));
+  }
+
+  /** Finishes a hasher from {@link #hasher(String)} of the same algorithm. */
+  public static Digest of(String algorithm, MessageDigest finished) {
+    return fromSum(algorithm, finished.digest());
+  }
+
+  private static Digest fromSum(String algorithm, byte[] sum) {
+    return new Digest(algorithm, HexFormat.of().formatHex(sum));
+  }
+
+  /** Whether {@code algorithm} is one of {@link #ALGORITHMS}. */
+  public static boolean supported(String algorithm) {
+    return ALGORITHMS.contains(algorithm);
+  }
+
+  /**
+   * A fresh hasher for {@code algorithm}: {@link #newSha256()} for sha256, the JDK's SHA-512 for
+   * sha512; any other is refused with {@link InvalidArgumentException} naming it.
+   */
+  public static MessageDigest hasher(String algorithm) {
+    return switch (algorithm) {
+      case "sha256" -> newSha256();
+      case "sha512" -> {
+        try {
+          yield MessageDigest.getInstance("SHA-512");
+        } catch (NoSuchAlgorithmException e) {
+          throw new IllegalStateException("JDK without SHA-512", e);
+        }
+      }
+      default -> throw new InvalidArgumentException("unsupported digest algorithm " + algorithm
+          + " (sha256 and sha512 are)");
+    };
   }
 
   /** SHA-256 by OpenSSL where it can be used (see {@link NativeSha256}), else the JDK's. */

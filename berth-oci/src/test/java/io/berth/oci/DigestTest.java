@@ -27,6 +27,20 @@ class DigestTest {
   }
 
   @Test
+  void sha512IsComputedWhenAskedFor() {
+    Digest d = Digest.of("sha512", "hello".getBytes());
+    assertThat(d.toString()).isEqualTo("sha512:9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca7"
+        + "2323c3d99ba5c11d7c7acc6e14b8c5da0c4663475c2e5c3adef46f73bcdec043");
+    MessageDigest md = Digest.hasher("sha512");
+    md.update("hel".getBytes());
+    md.update("lo".getBytes());
+    assertThat(Digest.of("sha512", md)).isEqualTo(d);
+    assertThat(Digest.of("sha256", "hello".getBytes()).toString()).isEqualTo(HELLO);
+    assertThatThrownBy(() -> Digest.hasher("sha384")).isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("unsupported digest algorithm sha384");
+  }
+
+  @Test
   void ordersByText() {
     Digest a = Digest.parse("sha256:" + "0".repeat(64));
     Digest b = Digest.parse("sha256:" + "f".repeat(64));

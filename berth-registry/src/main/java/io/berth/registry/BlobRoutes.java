@@ -1,5 +1,6 @@
 package io.berth.registry;
 
+import io.berth.errdefs.InvalidArgumentException;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
 import io.berth.oci.Digest;
@@ -13,11 +14,14 @@ import java.util.regex.Pattern;
 /**
  * Blob reads (GET/HEAD with Range), deletes, and the upload protocol: monolithic POST, sessions
  * with chunked PATCH (Content-Range checked), status GET, final PUT with the digest, cancel
- * DELETE, and cross-repository mount.
+ * DELETE, and cross-repository mount. Digests may be sha256 or sha512, as the OCI specs allow;
+ * any other algorithm is DIGEST_INVALID.
  */
 final class BlobRoutes {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
-  private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes )?(\\d+)-(\\d+)(?:/\\d+|/\\*)?");
+  private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes )?(\\d{1,18})-(\\d{1,18})(?:/\\d+|/\\*)?");
+  /** The distribution spec's digest grammar: what is a digest at all, known algorithm or not. */
+  private static final Pattern DIGEST_GRAMMAR = Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
   private final RegistryStorage storage;
   private final Uploads uploads;
 
@@ -79,20 +83,23 @@ final class BlobRoutes {
     switch (q.method()) {
       case "GET", "HEAD" -> progress(s, name, id, uploads.size(name, id), 204);
       case "PATCH" -> {
-        Long start = null;
-        String cr = q.header("content-range");
-        if (cr != null) {
-          Matcher m = CONTENT_RANGE.matcher(cr.strip());
-          if (!m.matches()) {
-            throw RegistryError.rangeInvalid("malformed Content-Range " + cr);
-          }
-          start = Long.parseLong(m.group(1));
+        Long start = chunkStart(q);
+        long size;
+        try {
+          size = uploads.append(name, id, q.body(), start);
+        } catch (RegistryError e) {
+          throw whereItStands(s, name, id, e);
         }
-        progress(s, name, id, uploads.append(name, id, q.body(), start), 202);
+        progress(s, name, id, size, 202);
       }
       case "PUT" -> {
         Digest d = digest(required(q, "digest"));
-        uploads.finish(name, id, q.body(), d);
+        Long start = chunkStart(q);
+        try {
+          uploads.finish(name, id, q.body(), start, d);
+        } catch (RegistryError e) {
+          throw whereItStands(s, name, id, e);
+        }
         created(s, name, d);
       }
       case "DELETE" -> {
@@ -102,6 +109,31 @@ final class BlobRoutes {
       }
       default -> throw RegistryError.unsupported(q.method() + " on an upload");
     }
+  }
+
+  /** Where a chunk says it starts (its Content-Range), or null when it does not say. */
+  private static Long chunkStart(HttpRequest q) {
+    String cr = q.header("content-range");
+    if (cr == null) {
+      return null;
+    }
+    Matcher m = CONTENT_RANGE.matcher(cr.strip());
+    if (!m.matches() || Long.parseLong(m.group(2)) < Long.parseLong(m.group(1))) {
+      throw RegistryError.rangeInvalid("malformed Content-Range " + cr);
+    }
+    return Long.parseLong(m.group(1));
+  }
+
+  /**
+   * A 416 (chunk out of order) also says where the upload stands, as the status request would,
+   * so the client can go on from the real offset; the refusal itself is returned to be thrown.
+   */
+  private RegistryError whereItStands(HttpResponse s, String name, String id, RegistryError e) {
+    if (e.status() == 416) {
+      s.header("Location", "/v2/" + name + "/blobs/uploads/" + id).header("Docker-Upload-UUID", id)
+          .header("Range", "0-" + Math.max(uploads.size(name, id) - 1, 0));
+    }
+    return e;
   }
 
   private void start(HttpRequest q, HttpResponse s, String name) {
@@ -119,12 +151,16 @@ final class BlobRoutes {
     String single = q.query("digest");
     if (single != null) {
       Digest d = digest(single);
-      String id = uploads.start(name);
-      uploads.finish(name, id, q.body(), d);
+      String id = uploads.start(name, d.algorithm());
+      uploads.finish(name, id, q.body(), null, d);
       created(s, name, d);
       return;
     }
-    String id = uploads.start(name);
+    String algorithm = q.query("digest-algorithm");
+    if (algorithm != null) {
+      checkAlgorithm(algorithm, "digest-algorithm=" + algorithm);
+    }
+    String id = uploads.start(name, algorithm);
     progress(s, name, id, 0, 202);
   }
 
@@ -139,15 +175,24 @@ final class BlobRoutes {
     s.send(201, null, new byte[0]);
   }
 
+  /** A digest from the request: sha256 or sha512; anything else is DIGEST_INVALID saying why. */
   static Digest digest(String text) {
-    try {
-      Digest d = Digest.parse(text);
-      if (!d.algorithm().equals("sha256")) {
-        throw RegistryError.digestInvalid("only sha256 digests are supported: " + text);
-      }
-      return d;
-    } catch (io.berth.errdefs.InvalidArgumentException e) {
+    int colon = text.indexOf(':');
+    if (!DIGEST_GRAMMAR.matcher(text).matches()) {
       throw RegistryError.digestInvalid("malformed digest " + text);
+    }
+    checkAlgorithm(text.substring(0, colon), text);
+    try {
+      return Digest.parse(text);
+    } catch (InvalidArgumentException e) {
+      throw RegistryError.digestInvalid("malformed " + text.substring(0, colon) + " digest " + text);
+    }
+  }
+
+  private static void checkAlgorithm(String algorithm, String what) {
+    if (!Digest.supported(algorithm)) {
+      throw RegistryError.digestInvalid("unsupported digest algorithm " + algorithm + " (" + what
+          + "): this registry takes " + String.join(" and ", Digest.ALGORITHMS));
     }
   }
 

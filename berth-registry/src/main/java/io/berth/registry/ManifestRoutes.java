@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.util.List;
 
 /**
- * Manifests by tag or digest (GET/HEAD/PUT/DELETE), tag listing and the catalog with the spec's
- * {@code n}/{@code last} pagination, and the referrers API.
+ * Manifests by tag or digest (GET/HEAD/PUT/DELETE; a push by digest may name its tags with
+ * {@code ?tag=}), tag listing and the catalog with the spec's {@code n}/{@code last} pagination,
+ * and the referrers API. A manifest pushed by digest is addressed by that digest's algorithm
+ * (sha256 or sha512); one pushed by tag by sha256.
  */
 final class ManifestRoutes {
   private final RegistryStorage storage;
@@ -64,15 +66,25 @@ final class ManifestRoutes {
       throw new RegistryError(413, "SIZE_INVALID", "manifest too big",
           "manifests are limited to " + maxManifest + " bytes");
     }
-    Digest d = Digest.sha256(body);
-    if (byDigest && !BlobRoutes.digest(reference).equals(d)) {
-      throw RegistryError.digestInvalid("the manifest's digest is " + d + ", not " + reference);
+    List<String> tags = tagParams(q, reference, byDigest);
+    Digest d;
+    if (byDigest) {
+      Digest named = BlobRoutes.digest(reference);
+      d = Digest.of(named.algorithm(), body);
+      if (!named.equals(d)) {
+        throw RegistryError.digestInvalid("the manifest's digest is " + d + ", not " + reference);
+      }
+    } else {
+      d = Digest.sha256(body);
     }
     ManifestCheck.Checked c = ManifestCheck.check(storage, name, body, q.header("content-type"));
     storage.blobs().ingest(new java.io.ByteArrayInputStream(body), d);
     storage.putManifest(name, d, c.mediaType());
-    if (!byDigest) {
-      storage.putTag(name, reference, d);
+    for (String tag : tags) {
+      storage.putTag(name, tag, d);
+    }
+    if (!tags.isEmpty() && byDigest) {
+      s.header("OCI-Tag", String.join(", ", tags));
     }
     if (c.subject() != null) {
       storage.addReferrer(name, c.subject(), d);
@@ -80,6 +92,26 @@ final class ManifestRoutes {
     }
     s.header("Location", "/v2/" + name + "/manifests/" + d).header("Docker-Content-Digest", d.toString());
     s.send(201, null, new byte[0]);
+  }
+
+  /**
+   * The tags a push sets: the reference when it is a tag, or the {@code tag} parameters of a push
+   * by digest, all checked before anything is stored.
+   */
+  private static List<String> tagParams(HttpRequest q, String reference, boolean byDigest) {
+    List<String> params = q.queryAll("tag");
+    if (!byDigest) {
+      if (!params.isEmpty()) {
+        throw RegistryError.tagInvalid("tag parameters go with a push by digest, not by tag " + reference);
+      }
+      return List.of(reference);
+    }
+    for (String t : params) {
+      if (!RepositoryName.isTag(t)) {
+        throw RegistryError.tagInvalid(t);
+      }
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(params));
   }
 
   void tags(HttpRequest q, HttpResponse s, String name) {

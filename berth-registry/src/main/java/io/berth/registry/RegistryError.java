@@ -77,6 +77,11 @@ public final class RegistryError extends RuntimeException {
     return new RegistryError(416, "BLOB_UPLOAD_INVALID", "range not satisfiable", why);
   }
 
+  /** A chunk whose Content-Range does not start where the upload ends: the spec's 416. */
+  static RegistryError chunkOutOfOrder(String why) {
+    return new RegistryError(416, "BLOB_UPLOAD_INVALID", "blob upload invalid", why);
+  }
+
   static RegistryError unsupported(String why) {
     return new RegistryError(405, "UNSUPPORTED", "the operation is unsupported", why);
   }

@@ -1,5 +1,6 @@
 package io.berth.registry;
 
+import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.Digest;
 import io.berth.store.content.FileContentStore;
 import java.io.IOException;
@@ -17,16 +18,20 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * The registry's files. Bytes live once in the content store ({@code blobs/sha256/...}, shared
- * by all repositories and verified before they appear); each repository only holds small link
- * files saying which blobs and manifests it has and where its tags point:
+ * The registry's files. Bytes live once in the content store ({@code blobs/sha256/...},
+ * {@code blobs/sha512/...}, shared by all repositories and verified before they appear); each
+ * repository only holds small link files saying which blobs and manifests it has and where its
+ * tags point:
  * <pre>
- *   repositories/NAME/_layers/HEX                 blob is in this repository
- *   repositories/NAME/_manifests/revisions/HEX    manifest is in this repository (content: media type)
+ *   repositories/NAME/_layers/ID                  blob is in this repository
+ *   repositories/NAME/_manifests/revisions/ID     manifest is in this repository (content: media type)
  *   repositories/NAME/_manifests/tags/TAG         content: the manifest digest
- *   repositories/NAME/_referrers/SUBJECTHEX/HEX   HEX names SUBJECTHEX as its subject
+ *   repositories/NAME/_referrers/SUBJECTID/ID     ID names SUBJECTID as its subject
  * </pre>
- * Every link is written to a temporary file and renamed, so a reader never sees half a link.
+ * An ID is the hex of a sha256 digest (the layout from before other algorithms were accepted) or
+ * the whole digest, {@code sha512:HEX}, for any other algorithm: a link is always keyed by the
+ * full digest. Every link is written to a temporary file and renamed, so a reader never sees half
+ * a link.
  */
 public final class RegistryStorage {
   private final Path root;
@@ -55,21 +60,35 @@ public final class RegistryStorage {
     return root.resolve("uploads");
   }
 
+  /** The file name that stands for a digest in link directories (see the class comment). */
+  static String linkName(Digest d) {
+    return d.algorithm().equals("sha256") ? d.hex() : d.toString();
+  }
+
+  /** The digest a link file name stands for, or null for a name that is none. */
+  static Digest fromLinkName(String name) {
+    try {
+      return name.indexOf(':') > 0 ? Digest.parse(name) : new Digest("sha256", name);
+    } catch (InvalidArgumentException e) {
+      return null;
+    }
+  }
+
   private Path repo(String name) {
     return root.resolve("repositories").resolve(RepositoryName.check(name));
   }
 
   public boolean hasBlob(String name, Digest d) {
-    return Files.exists(repo(name).resolve("_layers").resolve(d.hex())) && blobs.exists(d);
+    return Files.exists(repo(name).resolve("_layers").resolve(linkName(d))) && blobs.exists(d);
   }
 
   public void linkBlob(String name, Digest d) {
-    writeLink(repo(name).resolve("_layers").resolve(d.hex()), "");
+    writeLink(repo(name).resolve("_layers").resolve(linkName(d)), "");
   }
 
   /** Removes the repository's link to a blob; the bytes go when the garbage collector runs. */
   public boolean unlinkBlob(String name, Digest d) {
-    return delete(repo(name).resolve("_layers").resolve(d.hex()));
+    return delete(repo(name).resolve("_layers").resolve(linkName(d)));
   }
 
   /** Stores a verified file as a blob by moving it into place (same file system: no copy). */
@@ -87,7 +106,7 @@ public final class RegistryStorage {
 
   /** The media type a manifest was pushed with, if the repository has it. */
   public Optional<String> manifestType(String name, Digest d) {
-    Path link = repo(name).resolve("_manifests/revisions").resolve(d.hex());
+    Path link = repo(name).resolve("_manifests/revisions").resolve(linkName(d));
     try {
       return blobs.exists(d) ? Optional.of(Files.readString(link)) : Optional.empty();
     } catch (NoSuchFileException e) {
@@ -98,7 +117,7 @@ public final class RegistryStorage {
   }
 
   public void putManifest(String name, Digest d, String mediaType) {
-    writeLink(repo(name).resolve("_manifests/revisions").resolve(d.hex()), mediaType);
+    writeLink(repo(name).resolve("_manifests/revisions").resolve(linkName(d)), mediaType);
   }
 
   public Optional<Digest> tag(String name, String tag) {
@@ -121,7 +140,7 @@ public final class RegistryStorage {
 
   /** Deletes a manifest from a repository with every tag that pointed at it. */
   public boolean deleteManifest(String name, Digest d) {
-    boolean had = delete(repo(name).resolve("_manifests/revisions").resolve(d.hex()));
+    boolean had = delete(repo(name).resolve("_manifests/revisions").resolve(linkName(d)));
     for (String t : tags(name)) {
       if (tag(name, t).filter(d::equals).isPresent()) {
         deleteTag(name, t);
@@ -139,14 +158,13 @@ public final class RegistryStorage {
   }
 
   public void addReferrer(String name, Digest subject, Digest manifest) {
-    writeLink(repo(name).resolve("_referrers").resolve(subject.hex()).resolve(manifest.hex()), "");
+    writeLink(repo(name).resolve("_referrers").resolve(linkName(subject)).resolve(linkName(manifest)), "");
   }
 
   /** Manifests of this repository that name {@code subject}, still present. */
   public List<Digest> referrers(String name, Digest subject) {
     List<Digest> out = new ArrayList<>();
-    for (String hex : sortedNames(repo(name).resolve("_referrers").resolve(subject.hex()))) {
-      Digest d = new Digest("sha256", hex);
+    for (Digest d : linked(repo(name).resolve("_referrers").resolve(linkName(subject)))) {
       if (manifestType(name, d).isPresent()) {
         out.add(d);
       }
@@ -169,12 +187,24 @@ public final class RegistryStorage {
 
   /** Digests of every manifest revision of a repository. */
   public List<Digest> revisions(String name) {
-    return sortedNames(repo(name).resolve("_manifests/revisions")).stream().map(h -> new Digest("sha256", h)).toList();
+    return linked(repo(name).resolve("_manifests/revisions"));
   }
 
   /** Digests of every blob linked into a repository. */
   public List<Digest> linkedBlobs(String name) {
-    return sortedNames(repo(name).resolve("_layers")).stream().map(h -> new Digest("sha256", h)).toList();
+    return linked(repo(name).resolve("_layers"));
+  }
+
+  /** The digests a directory's link files stand for. */
+  private static List<Digest> linked(Path dir) {
+    List<Digest> out = new ArrayList<>();
+    for (String n : sortedNames(dir)) {
+      Digest d = fromLinkName(n);
+      if (d != null) {
+        out.add(d);
+      }
+    }
+    return out;
   }
 
   private static List<String> sortedNames(Path dir) {

@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * Blob uploads in progress. A session is a directory under {@code uploads/} holding the bytes
- * received so far and the repository it belongs to; it survives a registry restart, so a client
- * resumes with PATCH from the offset the status request reports. Nothing becomes a blob until the
- * final PUT whose digest matches every byte; a failed or cancelled session is deleted.
+ * received so far, the repository it belongs to and, when the client announced one, the digest
+ * algorithm it will finish with; it survives a registry restart, so a client resumes with PATCH
+ * from the offset the status request reports. Nothing becomes a blob until the final PUT whose
+ * digest matches every byte; a failed or cancelled session is deleted.
  */
 final class Uploads {
   private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
@@ -40,20 +41,33 @@ final class Uploads {
 
   /** A digest over the first {@code length} bytes of an upload. */
   private static final class Running {
-    final MessageDigest md = Digest.newSha256();
+    final String algorithm;
+    final MessageDigest md;
     long length;
+
+    Running(String algorithm) {
+      this.algorithm = algorithm;
+      this.md = Digest.hasher(algorithm);
+    }
   }
 
   Uploads(RegistryStorage storage) {
     this.storage = storage;
   }
 
-  String start(String repo) {
+  /**
+   * Opens a session. {@code algorithm} (sha256 when null) is what the running digest uses: the
+   * one the final PUT is expected to name, so that it need not read the upload again.
+   */
+  String start(String repo, String algorithm) {
     String id = UUID.randomUUID().toString();
     Path dir = storage.uploads().resolve(id);
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("repository"), repo);
+      if (algorithm != null && !algorithm.equals("sha256")) {
+        Files.writeString(dir.resolve("algorithm"), algorithm);
+      }
       Files.createFile(dir.resolve("data"));
     } catch (IOException e) {
       throw new UncheckedIOException("starting upload", e);
@@ -73,20 +87,23 @@ final class Uploads {
 
   /**
    * Appends a chunk. {@code start} (from Content-Range), when given, must be where the session
-   * ends; otherwise the chunk is out of order (416).
+   * ends; otherwise the chunk is out of order: 416, nothing is read or changed, and the session
+   * goes on from where it is.
    */
   long append(String repo, String id, InputStream body, Long start) {
     ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
     lock.lock();
     try {
-      Path data = session(repo, id).resolve("data");
+      Path dir = session(repo, id);
+      Path data = dir.resolve("data");
       long size = Files.size(data);
       if (start != null && start != size) {
-        throw RegistryError.rangeInvalid("chunk starts at " + start + " but " + size + " bytes were received");
+        throw RegistryError.chunkOutOfOrder("the chunk starts at byte " + start + " but the upload has "
+            + size + " bytes: send the chunk starting at byte " + size);
       }
       Running r = running.remove(id);
       if (r == null && size == 0 && running.size() < MAX_RUNNING) {
-        r = new Running();
+        r = new Running(algorithm(dir));
       } else if (r != null && r.length != size) {
         r = null;
       }
@@ -110,15 +127,23 @@ final class Uploads {
     }
   }
 
+  /** The algorithm announced when the session started; sha256 when none was. */
+  private static String algorithm(Path dir) throws IOException {
+    Path f = dir.resolve("algorithm");
+    return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8).strip() : "sha256";
+  }
+
   /**
-   * Appends the last chunk, checks the whole upload against {@code expected} and moves it into
-   * the content store. On a mismatch the session is dropped and nothing is stored.
+   * Appends the last chunk (which, like a PATCH, must start where the upload ends when
+   * {@code start} is given), checks the whole upload against {@code expected} by its algorithm
+   * and moves it into the content store. On a mismatch the session is dropped and nothing is
+   * stored; an out-of-order last chunk leaves the session as it was.
    */
-  void finish(String repo, String id, InputStream lastChunk, Digest expected) {
-    append(repo, id, lastChunk, null);
+  void finish(String repo, String id, InputStream lastChunk, Long start, Digest expected) {
+    append(repo, id, lastChunk, start);
     Path dir = session(repo, id);
     Path data = dir.resolve("data");
-    Digest actual = digestOf(id, data);
+    Digest actual = digestOf(id, data, expected.algorithm());
     if (!actual.equals(expected)) {
       cancel(repo, id);
       throw RegistryError.digestInvalid("expected " + expected + ", got " + actual);
@@ -128,18 +153,21 @@ final class Uploads {
     cancel(repo, id);
   }
 
-  /** The running digest when it covers every byte of the upload, else one read of the file. */
-  private Digest digestOf(String id, Path data) {
+  /**
+   * The running digest when it is of {@code algorithm} and covers every byte of the upload, else
+   * one read of the file.
+   */
+  private Digest digestOf(String id, Path data, String algorithm) {
     Running r = running.remove(id);
     try {
-      if (r != null && r.length == Files.size(data)) {
-        return Digest.ofSha256(r.md);
+      if (r != null && r.algorithm.equals(algorithm) && r.length == Files.size(data)) {
+        return Digest.of(algorithm, r.md);
       }
-      MessageDigest md = Digest.newSha256();
+      MessageDigest md = Digest.hasher(algorithm);
       try (InputStream in = new DigestInputStream(Files.newInputStream(data), md)) {
         in.transferTo(OutputStream.nullOutputStream());
       }
-      return Digest.ofSha256(md);
+      return Digest.of(algorithm, md);
     } catch (IOException e) {
       throw new UncheckedIOException("reading upload " + id, e);
     }

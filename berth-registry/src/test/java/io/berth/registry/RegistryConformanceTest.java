@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +105,38 @@ class RegistryConformanceTest {
     assertThat(put.headers().firstValue("Docker-Content-Digest")).hasValue(d.toString());
     assertThat(reg.send("GET", "/v2/team/app/blobs/" + d).body()).isEqualTo(blob);
     assertThat(reg.send("GET", location).statusCode()).isEqualTo(404); // session gone
+  }
+
+  @Test
+  void anOutOfOrderChunkIs416AndTheUploadGoesOnFromItsRealOffset() throws Exception {
+    byte[] blob = new byte[4000];
+    new java.util.Random(11).nextBytes(blob);
+    Digest d = Digest.sha256(blob);
+    String location = reg.send("POST", "/v2/team/app/blobs/uploads/").headers().firstValue("Location").orElseThrow();
+    assertThat(reg.send("PATCH", location, Arrays.copyOfRange(blob, 0, 1000), Map.of("Content-Range", "0-999"))
+        .statusCode()).isEqualTo(202);
+    // ahead of the offset, a repeat of the first chunk, and a final PUT chunk that skips ahead
+    List<HttpResponse<byte[]>> refused = List.of(
+        reg.send("PATCH", location, Arrays.copyOfRange(blob, 2000, 3000), Map.of("Content-Range", "2000-2999")),
+        reg.send("PATCH", location, Arrays.copyOfRange(blob, 0, 1000), Map.of("Content-Range", "0-999")),
+        reg.send("PUT", location + "?digest=" + d, Arrays.copyOfRange(blob, 3000, 4000),
+            Map.of("Content-Range", "3000-3999", "Content-Type", "application/octet-stream")));
+    for (HttpResponse<byte[]> r : refused) {
+      assertThat(r.statusCode()).as(r.request().method()).isEqualTo(416);
+      assertThat(text(r)).as(r.request().method()).startsWith("{\"errors\":[{\"code\":\"BLOB_UPLOAD_INVALID\"")
+          .contains("send the chunk starting at byte 1000");
+      assertThat(r.headers().firstValue("Range")).as("where the upload really is").hasValue("0-999");
+      assertThat(r.headers().firstValue("Location")).hasValue(location);
+    }
+    HttpResponse<byte[]> status = reg.send("GET", location);
+    assertThat(status.statusCode()).isEqualTo(204);
+    assertThat(status.headers().firstValue("Range")).hasValue("0-999");
+    assertThat(reg.send("PATCH", location, Arrays.copyOfRange(blob, 1000, 2000), Map.of("Content-Range", "1000-1999"))
+        .statusCode()).isEqualTo(202);
+    HttpResponse<byte[]> put = reg.send("PUT", location + "?digest=" + d, Arrays.copyOfRange(blob, 2000, 4000),
+        Map.of("Content-Range", "2000-3999", "Content-Type", "application/octet-stream"));
+    assertThat(put.statusCode()).isEqualTo(201);
+    assertThat(reg.send("GET", "/v2/team/app/blobs/" + d).body()).isEqualTo(blob);
   }
 
   @Test

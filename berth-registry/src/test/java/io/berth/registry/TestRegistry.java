@@ -44,7 +44,12 @@ final class TestRegistry implements AutoCloseable {
 
   /** Monolithic upload; returns the digest. */
   Digest pushBlob(String repo, byte[] content) throws Exception {
-    Digest d = Digest.sha256(content);
+    return pushBlob(repo, content, "sha256");
+  }
+
+  /** Monolithic upload addressed by {@code algorithm}'s digest; returns it. */
+  Digest pushBlob(String repo, byte[] content, String algorithm) throws Exception {
+    Digest d = Digest.of(algorithm, content);
     HttpResponse<byte[]> r = send("POST", "/v2/" + repo + "/blobs/uploads/?digest=" + d, content,
         Map.of("Content-Type", "application/octet-stream"));
     if (r.statusCode() != 201) {

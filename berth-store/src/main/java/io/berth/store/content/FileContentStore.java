@@ -16,16 +16,15 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@link ContentStore} on the file system: {@code root/blobs/sha256/<hex>}, written through a
+ * {@link ContentStore} on the file system: {@code root/blobs/<algorithm>/<hex>}, written through a
  * temp file in {@code root/ingest} that is hashed while written and renamed into place only when
- * the digest matches.
+ * the digest matches. Berth's own content is sha256; {@code blobs/sha512} appears only when
+ * content addressed by sha512 is stored (the registry accepts it, as the OCI specs allow).
  */
 public final class FileContentStore implements ContentStore {
-  private static final Pattern HEX = Pattern.compile("[a-f0-9]{64}");
   private final Path root;
 
   public FileContentStore(Path root) {
@@ -51,19 +50,22 @@ public final class FileContentStore implements ContentStore {
     Path tmp = null;
     try {
       tmp = Files.createTempFile(root.resolve("ingest"), "blob-", "");
-      MessageDigest md = Digest.newSha256();
+      // content is checked by the algorithm it is addressed with; unaddressed content is sha256
+      String algorithm = expected != null ? expected.algorithm() : "sha256";
+      MessageDigest md = Digest.hasher(algorithm);
       try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), md)) {
         in.transferTo(out);
       }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true); // a blob that is visible must survive a crash
       }
-      Digest actual = Digest.ofSha256(md);
+      Digest actual = Digest.of(algorithm, md);
       if (expected != null && !expected.equals(actual)) {
         throw new InvalidArgumentException("digest mismatch: expected " + expected + ", got " + actual);
       }
       Path target = path(actual);
       if (!Files.exists(target)) {
+        Files.createDirectories(target.getParent()); // blobs/sha256 exists; another algorithm's on first use
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       }
       return actual;
@@ -120,11 +122,22 @@ public final class FileContentStore implements ContentStore {
   @Override
   public List<Digest> list() {
     List<Digest> out = new ArrayList<>();
-    try (Stream<Path> s = Files.list(root.resolve("blobs/sha256"))) {
-      s.map(p -> p.getFileName().toString()).filter(n -> HEX.matcher(n).matches())
-          .forEach(n -> out.add(new Digest("sha256", n)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (String algorithm : Digest.ALGORITHMS) {
+      Path dir = root.resolve("blobs").resolve(algorithm);
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> s = Files.list(dir)) {
+        s.map(p -> p.getFileName().toString()).forEach(n -> {
+          try {
+            out.add(new Digest(algorithm, n));
+          } catch (InvalidArgumentException notABlob) {
+            // a stray file is not content
+          }
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     return out;
   }

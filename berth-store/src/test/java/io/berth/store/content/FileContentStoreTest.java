@@ -83,4 +83,24 @@ class FileContentStoreTest {
     assertThat(a).isEqualTo(b);
     assertThat(cs.list()).containsExactly(a);
   }
+
+  @Test
+  void contentAddressedBySha512IsVerifiedAndStoredByIt() throws Exception {
+    ContentStore cs = new FileContentStore(tmp);
+    Digest sha256 = cs.ingest(in("hello"), null);
+    Digest d = Digest.of("sha512", "hello".getBytes());
+    assertThat(d.toString()).isEqualTo("sha512:9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca7"
+        + "2323c3d99ba5c11d7c7acc6e14b8c5da0c4663475c2e5c3adef46f73bcdec043");
+    assertThat(cs.ingest(in("hello"), d)).isEqualTo(d);
+    assertThat(cs.path(d)).isEqualTo(tmp.resolve("blobs/sha512/" + d.hex()));
+    assertThat(Files.readString(cs.path(d))).isEqualTo("hello");
+    assertThat(cs.path(sha256)).as("the sha256 layout is unchanged").isEqualTo(tmp.resolve("blobs/sha256/" + sha256.hex()));
+    assertThat(cs.list()).containsExactlyInAnyOrder(sha256, d);
+    Digest other = Digest.of("sha512", "something else".getBytes());
+    assertThatThrownBy(() -> cs.ingest(in("hello"), other)).isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining(other.toString()).hasMessageContaining(d.toString());
+    assertThat(cs.exists(other)).isFalse();
+    cs.delete(d);
+    assertThat(cs.list()).containsExactly(sha256);
+  }
 }
