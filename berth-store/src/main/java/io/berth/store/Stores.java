@@ -29,7 +29,7 @@ public final class Stores {
     this.content = new FileContentStore(dataRoot.resolve("content"));
     this.metadata = new FileMetadataStore(dataRoot.resolve("metadata"));
     this.snapshotter = new OverlaySnapshotter(dataRoot.resolve("overlay"), content);
-    this.images = new LocalImageStore(content, metadata, snapshotter, dataRoot.resolve("tmp"));
+    this.images = new LocalImageStore(content, metadata, snapshotter);
   }
 
   public static Stores open(Path dataRoot) {

@@ -5,69 +5,91 @@ import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.Digest;
 import io.berth.oci.Json;
 import io.berth.oci.MediaTypes;
+import io.berth.store.content.ContentStore;
 import io.berth.store.layer.Compression;
 import io.berth.store.layer.LayerApplier;
+import io.berth.store.snapshot.OverlaySnapshotter;
+import io.berth.store.snapshot.StagedLayer;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Reads an image archive — a docker-archive ({@code manifest.json}) or an OCI image layout
- * ({@code index.json}), possibly both — into a list of images to import. The archive is first
- * unpacked into a scratch directory (names checked, nothing followed), then parsed.
+ * ({@code index.json}), possibly both — in one pass over the stream, into a list of images to
+ * import. Small files (manifests, configs) are kept in memory; every larger file is stored in the
+ * content store as it streams by (uncompressed, as layers are kept) and, at the same time,
+ * unpacked into a staged layer directory ({@link StagedLayer}): a load reads and writes each
+ * layer once instead of copying the archive to scratch space, storing it and unpacking it one
+ * after the other. Blobs it stored are added to {@code added}, so a failed load can undo them.
  */
 final class ArchiveReader implements AutoCloseable {
-  /** One image of the archive: its config file, layer files (bottom first) and tags. */
-  record Entry(Path config, List<Path> layers, List<String> tags) {}
+  /** One image of the archive: its config, its layer files (bottom first) and tags. */
+  record Entry(byte[] config, List<File> layers, List<String> tags) {}
+
+  /**
+   * A file of the archive: held in memory ({@code bytes}), or stored as it was read, with the
+   * digest and size of the archive's bytes ({@code raw}, what an OCI blob is named after), the
+   * digest of the stored, uncompressed content ({@code blob}) and its staged unpack.
+   */
+  record File(String name, byte[] bytes, Digest raw, long rawSize, Digest blob, StagedLayer staged) {
+    long size() {
+      return bytes != null ? bytes.length : rawSize;
+    }
+  }
 
   private static final Pattern BLOB = Pattern.compile("blobs/sha256/([a-f0-9]{64})");
-  private final Path dir;
-  private final Set<String> verified = new HashSet<>();
+  /** Files up to this size stay in memory (every manifest and config of a real image does). */
+  private static final long INLINE_MAX = 1 << 20;
+  private static final long INLINE_TOTAL_MAX = 256L << 20;
+  private static final int MAX_ENTRIES = 100_000;
 
-  ArchiveReader(InputStream archive, Path scratch) {
-    this.dir = scratch;
+  private final ContentStore content;
+  private final Map<String, File> files = new HashMap<>();
+  private final Map<String, String> links = new HashMap<>();
+  private final List<StagedLayer> staged = new ArrayList<>();
+
+  ArchiveReader(InputStream archive, ContentStore content, OverlaySnapshotter snapshotter, Set<Digest> added) {
+    this.content = content;
     try {
-      Files.createDirectories(dir);
       TarArchiveInputStream tar = new TarArchiveInputStream(Compression.decompressed(archive));
       TarArchiveEntry e;
       int count = 0;
+      long inline = 0;
       while ((e = tar.getNextEntry()) != null) {
-        if (++count > 100_000) {
+        if (++count > MAX_ENTRIES) {
           throw new InvalidArgumentException("invalid archive: too many entries");
         }
         String name = cleanName(e.getName());
-        if (name.isEmpty()) {
+        if (name.isEmpty() || e.isDirectory()) {
           continue;
         }
-        Path target = dir.resolve(name);
-        if (e.isDirectory()) {
-          Files.createDirectories(target);
-        } else if (e.isFile()) {
-          Files.createDirectories(target.getParent());
-          Files.copy(tar, target);
-        } else if (e.isSymbolicLink() || e.isLink()) {
-          // docker-archives of old dockers link identical layers; resolve inside the archive only
-          String linkTarget = e.isLink() ? cleanName(e.getLinkName())
-              : cleanName(Path.of(name).resolveSibling(e.getLinkName()).normalize().toString());
-          Path src = dir.resolve(linkTarget);
-          if (Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(target.getParent());
-            Files.copy(src, target);
+        if (e.isFile() && e.getSize() <= INLINE_MAX) {
+          inline += e.getSize();
+          if (inline > INLINE_TOTAL_MAX) {
+            throw new InvalidArgumentException("invalid archive: more than " + (INLINE_TOTAL_MAX >> 20)
+                + " MiB of small files");
           }
+          byte[] bytes = tar.readNBytes((int) e.getSize());
+          files.put(name, checkName(new File(name, bytes, Digest.sha256(bytes), bytes.length, null, null)));
+        } else if (e.isFile()) {
+          files.put(name, checkName(store(name, tar, e.getSize(), snapshotter, added)));
+        } else if (e.isSymbolicLink() || e.isLink()) {
+          // docker-archives of old dockers link identical layers; resolved inside the archive only
+          links.put(name, e.isLink() ? cleanName(e.getLinkName())
+              : cleanName(java.nio.file.Path.of(name).resolveSibling(e.getLinkName()).normalize().toString()));
         }
       }
       if (count == 0) {
@@ -80,6 +102,37 @@ final class ArchiveReader implements AutoCloseable {
       close();
       throw ex;
     }
+  }
+
+  /** Stores a large file as it streams by, unpacking it into a staged layer at the same time. */
+  private File store(String name, InputStream entry, long size, OverlaySnapshotter snapshotter, Set<Digest> added)
+      throws IOException {
+    MessageDigest raw = Digest.newSha256();
+    InputStream hashed = new DigestInputStream(new FilterInputStream(entry) {
+      @Override
+      public void close() {
+        // the archive goes on after this entry
+      }
+    }, raw);
+    StagedLayer layer = snapshotter.stageLayer();
+    staged.add(layer);
+    Digest blob;
+    try (InputStream tee = layer.tee(Compression.decompressed(hashed))) {
+      blob = content.ingest(tee, null);
+    }
+    added.add(blob);
+    hashed.transferTo(OutputStream.nullOutputStream()); // what a decompressor left: still the raw digest's
+    return new File(name, null, Digest.ofSha256(raw), size, blob, layer);
+  }
+
+  /** A file stored under {@code blobs/sha256/<hex>} must hash to that digest. */
+  private static File checkName(File f) {
+    Matcher m = BLOB.matcher(f.name());
+    if (m.matches() && !f.raw().hex().equals(m.group(1))) {
+      throw new InvalidArgumentException("invalid archive: " + f.name() + " has digest " + f.raw()
+          + ", not the one it is named after");
+    }
+    return f;
   }
 
   private static String cleanName(String n) {
@@ -100,13 +153,11 @@ final class ArchiveReader implements AutoCloseable {
 
   private List<Entry> parse() {
     try {
-      Path manifest = dir.resolve("manifest.json");
-      if (Files.exists(manifest)) {
-        return fromDockerManifest(Json.MAPPER.readTree(Files.readAllBytes(manifest)));
+      if (files.containsKey("manifest.json")) {
+        return fromDockerManifest(Json.MAPPER.readTree(bytes(file("manifest.json"))));
       }
-      Path index = dir.resolve("index.json");
-      if (Files.exists(index)) {
-        return fromOciIndex(Json.MAPPER.readTree(Files.readAllBytes(index)));
+      if (files.containsKey("index.json")) {
+        return fromOciIndex(Json.MAPPER.readTree(bytes(file("index.json"))));
       }
       throw new InvalidArgumentException("invalid archive: neither manifest.json nor index.json found");
     } catch (IOException e) {
@@ -120,8 +171,8 @@ final class ArchiveReader implements AutoCloseable {
     }
     List<Entry> out = new ArrayList<>();
     for (JsonNode e : m) {
-      Path config = file(e.path("Config").asText(""));
-      List<Path> layers = new ArrayList<>();
+      byte[] config = bytes(file(e.path("Config").asText("")));
+      List<File> layers = new ArrayList<>();
       for (JsonNode l : e.path("Layers")) {
         layers.add(file(l.asText()));
       }
@@ -144,7 +195,7 @@ final class ArchiveReader implements AutoCloseable {
 
   private void collect(JsonNode desc, List<Entry> out, String tag) throws IOException {
     String mt = desc.path("mediaType").asText("");
-    JsonNode doc = Json.MAPPER.readTree(Files.readAllBytes(blob(desc)));
+    JsonNode doc = Json.MAPPER.readTree(bytes(blob(desc)));
     if (MediaTypes.isIndex(mt) || doc.has("manifests")) {
       for (JsonNode d : doc.path("manifests")) {
         JsonNode p = d.path("platform");
@@ -160,8 +211,8 @@ final class ArchiveReader implements AutoCloseable {
       throw new InvalidArgumentException("invalid archive: manifest " + desc.path("digest").asText()
           + " has no config or no layers list");
     }
-    Path config = blob(doc.path("config"));
-    List<Path> layers = new ArrayList<>();
+    byte[] config = bytes(blob(doc.path("config")));
+    List<File> layers = new ArrayList<>();
     for (JsonNode l : doc.path("layers")) {
       layers.add(blob(l));
     }
@@ -178,15 +229,15 @@ final class ArchiveReader implements AutoCloseable {
     return ref.isEmpty() ? null : (ref.contains(":") || ref.contains("/") ? ref : null);
   }
 
-  /** The blob a descriptor names, checked against the descriptor's digest and size. */
-  private Path blob(JsonNode desc) throws IOException {
+  /** The blob a descriptor names, checked against the descriptor's size (its digest was checked as it was read). */
+  private File blob(JsonNode desc) {
     Digest d = digestOf(desc.path("digest").asText(""));
-    Path p = file("blobs/" + d.algorithm() + "/" + d.hex());
-    if (desc.has("size") && desc.path("size").asLong(-1) != Files.size(p)) {
-      throw new InvalidArgumentException("invalid archive: blob " + d + " has " + Files.size(p)
+    File f = file("blobs/" + d.algorithm() + "/" + d.hex());
+    if (desc.has("size") && desc.path("size").asLong(-1) != f.size()) {
+      throw new InvalidArgumentException("invalid archive: blob " + d + " has " + f.size()
           + " bytes, its descriptor says " + desc.path("size").asText());
     }
-    return p;
+    return f;
   }
 
   private static Digest digestOf(String s) {
@@ -197,37 +248,40 @@ final class ArchiveReader implements AutoCloseable {
     }
   }
 
-  /** A file the archive refers to; one stored under its digest must hash to that digest. */
-  private Path file(String rel) throws IOException {
+  /** A file the archive refers to, through the archive's own links. */
+  private File file(String rel) {
     if (rel.isEmpty()) {
       throw new InvalidArgumentException("invalid archive: missing file reference");
     }
-    String clean = cleanName(rel);
-    Path p = dir.resolve(clean);
-    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+    String name = cleanName(rel);
+    for (int hops = 0; links.containsKey(name) && hops < 40; hops++) {
+      name = links.get(name);
+    }
+    File f = files.get(name);
+    if (f == null) {
       throw new InvalidArgumentException("invalid archive: " + rel + " is missing");
     }
-    Matcher m = BLOB.matcher(clean);
-    if (m.matches() && verified.add(clean)) {
-      MessageDigest md = Digest.newSha256();
-      try (InputStream in = new DigestInputStream(Files.newInputStream(p), md)) {
-        in.transferTo(OutputStream.nullOutputStream());
-      }
-      Digest actual = Digest.ofSha256(md);
-      if (!actual.hex().equals(m.group(1))) {
-        throw new InvalidArgumentException("invalid archive: " + clean + " has digest " + actual
-            + ", not the one it is named after");
-      }
-    }
-    return p;
+    return f;
   }
 
+  /** The bytes of a small file; a larger one (an unusually big config) is read back from the store. */
+  private byte[] bytes(File f) throws IOException {
+    if (f.bytes() != null) {
+      return f.bytes();
+    }
+    if (f.rawSize() > 64L << 20) {
+      throw new InvalidArgumentException("invalid archive: " + f.name() + " is too large for a manifest or config");
+    }
+    try (InputStream in = content.open(f.blob())) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Deletes the staged unpacks that were not adopted as layers. */
   @Override
   public void close() {
-    try {
-      LayerApplier.deleteTree(dir);
-    } catch (UncheckedIOException ignored) {
-      // scratch space
+    for (StagedLayer s : staged) {
+      s.close();
     }
   }
 }

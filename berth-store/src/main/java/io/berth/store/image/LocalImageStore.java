@@ -22,8 +22,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -32,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link ImageStore} over the content store (config, manifest and layer blobs), the metadata
  * store (image records and the tag index) and the overlay snapshotter (layers unpacked at import
- * or load, so the first {@code run} does not pay for it). Layers are kept as the uncompressed
+ * or load, a load's while it stores them, so the first {@code run} does not pay for it). Layers are kept as the uncompressed
  * tars they arrived as, so their digest is their diff id and {@code save} streams them as is.
  */
 public final class LocalImageStore implements ImageStore {
@@ -50,7 +47,6 @@ public final class LocalImageStore implements ImageStore {
   private final ContentStore content;
   private final MetadataStore meta;
   private final OverlaySnapshotter snapshotter;
-  private final Path scratch;
   private final Map<String, String> tags;
   private final RepoDigests repoDigests;
 
@@ -58,11 +54,10 @@ public final class LocalImageStore implements ImageStore {
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Record(String id, String manifest, List<String> layers, List<String> diffIds, long size, String created) {}
 
-  public LocalImageStore(ContentStore content, MetadataStore meta, OverlaySnapshotter snapshotter, Path scratch) {
+  public LocalImageStore(ContentStore content, MetadataStore meta, OverlaySnapshotter snapshotter) {
     this.content = content;
     this.meta = meta;
     this.snapshotter = snapshotter;
-    this.scratch = scratch;
     this.repoDigests = new RepoDigests(meta);
     this.tags = new TreeMap<>(meta.get(TAGS, "index").map(b -> {
       try {
@@ -178,18 +173,27 @@ public final class LocalImageStore implements ImageStore {
   /** Undoes a failed import or load: blobs it added and layers it unpacked that no image uses. */
   private void discard(Set<Digest> added) {
     try {
-      Set<Digest> live = new HashSet<>();
-      Set<String> liveChains = new HashSet<>();
-      liveSets(live, liveChains);
-      for (Digest d : added) {
-        if (!live.contains(d)) {
-          content.delete(d);
-        }
-      }
+      Set<String> liveChains = dropUnused(added);
       snapshotter.removeLayersExcept(liveChains);
     } catch (RuntimeException cleanup) {
       LOG.warn("cleaning up after a failed image import: {}", cleanup.toString());
     }
+  }
+
+  /**
+   * Deletes the blobs of {@code added} that no image uses (after a load, the files of the archive
+   * that were stored as they streamed by but are no image's); returns the chain ids in use.
+   */
+  private Set<String> dropUnused(Set<Digest> added) {
+    Set<Digest> live = new HashSet<>();
+    Set<String> liveChains = new HashSet<>();
+    liveSets(live, liveChains);
+    for (Digest d : added) {
+      if (!live.contains(d)) {
+        content.delete(d);
+      }
+    }
+    return liveChains;
   }
 
   private void liveSets(Set<Digest> live, Set<String> liveChains) {
@@ -203,9 +207,8 @@ public final class LocalImageStore implements ImageStore {
 
   @Override
   public synchronized LoadResult load(InputStream archive) {
-    Path dir = scratch.resolve("load-" + UUID.randomUUID());
     Set<Digest> added = new HashSet<>();
-    try (ArchiveReader reader = new ArchiveReader(archive, dir)) {
+    try (ArchiveReader reader = new ArchiveReader(archive, content, snapshotter, added)) {
       List<ArchiveReader.Entry> entries = reader.entries();
       List<List<Reference>> tagsOf = new ArrayList<>();
       for (ArchiveReader.Entry e : entries) {
@@ -222,15 +225,21 @@ public final class LocalImageStore implements ImageStore {
       // everything is stored and unpacked before the first record or tag is written
       List<Pending> pending = new ArrayList<>();
       for (ArchiveReader.Entry e : entries) {
-        byte[] cfgBytes = Files.readAllBytes(e.config());
-        ImageConfig config = Json.read(cfgBytes, ImageConfig.class, "image config");
+        ImageConfig config = Json.read(e.config(), ImageConfig.class, "image config");
         List<Digest> layers = new ArrayList<>();
-        for (Path l : e.layers()) {
-          try (InputStream in = Files.newInputStream(l)) {
-            layers.add(ingest(Compression.decompressed(in), added));
+        for (ArchiveReader.File l : e.layers()) {
+          layers.add(l.blob() != null ? l.blob()
+              : ingest(Compression.decompressed(new ByteArrayInputStream(l.bytes())), added));
+        }
+        // layers unpacked while they were read take their place under their chain ids (named
+        // after what was stored, so a config that disagrees is refused below with nothing misnamed)
+        List<Digest> chains = OverlaySnapshotter.chainIds(layers);
+        for (int i = 0; i < layers.size(); i++) {
+          if (e.layers().get(i).staged() != null) {
+            snapshotter.adopt(chains.get(i), e.layers().get(i).staged());
           }
         }
-        pending.add(prepare(cfgBytes, config, layers, added));
+        pending.add(prepare(e.config(), config, layers, added));
       }
       List<Image> images = new ArrayList<>();
       List<String> loadedTags = new ArrayList<>();
@@ -245,8 +254,9 @@ public final class LocalImageStore implements ImageStore {
       for (Pending p : pending) {
         images.add(resolve(p.image().id().toString()));
       }
+      dropUnused(added);
       return new LoadResult(images, loadedTags);
-    } catch (IOException | UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       discard(added);
       throw new InvalidArgumentException("invalid image archive: " + e.getMessage());
     } catch (RuntimeException e) {

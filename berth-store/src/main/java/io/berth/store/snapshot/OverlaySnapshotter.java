@@ -106,6 +106,41 @@ public final class OverlaySnapshotter implements Snapshotter {
     return diff;
   }
 
+  /**
+   * A layer to be unpacked while its bytes are stored ({@link StagedLayer#tee}), into a staging
+   * directory beside the layers (so that {@link #adopt} is a rename); one a crash leaves behind
+   * is removed at the next start.
+   */
+  public StagedLayer stageLayer() {
+    return new StagedLayer(root.resolve("layers").resolve(".tmp-" + UUID.randomUUID()), applier);
+  }
+
+  /**
+   * Makes a staged layer the unpacked layer of {@code chainId}, unless that is there already (then
+   * the staged copy is dropped); false when the staged bytes could not be unpacked, so that the
+   * caller unpacks from the stored blob instead ({@link #ensureLayer}).
+   */
+  public boolean adopt(Digest chainId, StagedLayer staged) {
+    LayerApplier.Applied a = staged.finish();
+    if (a == null || staged.isAdopted()) {
+      return false; // not unpackable, or already given to another chain (same bytes, other parents)
+    }
+    Path dir = root.resolve("layers").resolve(chainId.hex());
+    synchronized (locks.computeIfAbsent(chainId.hex(), k -> new Object())) {
+      if (Files.isDirectory(dir.resolve("diff"))) {
+        return true; // another image has it: the staged copy is deleted when closed
+      }
+      try {
+        Files.writeString(staged.dir().resolve("size"), Long.toString(a.size()));
+        Files.move(staged.dir(), dir, StandardCopyOption.ATOMIC_MOVE);
+        staged.adopted();
+        return true;
+      } catch (IOException e) {
+        throw new UncheckedIOException("moving the unpacked layer " + chainId + " into place", e);
+      }
+    }
+  }
+
   /** Uncompressed size recorded when the layer with this chain id was unpacked, or -1. */
   public long layerSize(Digest chainId) {
     try {

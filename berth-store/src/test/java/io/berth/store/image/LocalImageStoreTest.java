@@ -9,6 +9,7 @@ import io.berth.errdefs.NotFoundException;
 import io.berth.oci.Digest;
 import io.berth.store.Stores;
 import io.berth.store.TarBuilder;
+import io.berth.store.snapshot.OverlaySnapshotter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -133,6 +134,76 @@ class LocalImageStoreTest {
         "[{\"Config\":\"c.json\",\"RepoTags\":[\"a/b:1\"],\"Layers\":[\"l.tar\"]}]", 0644).file("c.json", "{}", 0644).build();
     assertThatThrownBy(() -> s.load(new ByteArrayInputStream(missingLayer))).isInstanceOf(InvalidArgumentException.class);
     assertThat(s.list()).isEmpty();
+  }
+
+  /** A saved image whose layer (3 MiB) is larger than what a load keeps in memory. */
+  private byte[] savedBigImage(Stores a) throws Exception {
+    byte[] big = new byte[3 << 20];
+    new java.util.Random(7).nextBytes(big);
+    byte[] layer = new TarBuilder().dir("data").file("data/big.bin", big, 0644).file("data/small", "s\n", 0600).build();
+    a.images().importRootfs(new ByteArrayInputStream(layer), new ImageStore.ImportOptions("big:1", List.of(), null, null));
+    ByteArrayOutputStream saved = new ByteArrayOutputStream();
+    a.images().save(List.of("big:1"), saved);
+    return saved.toByteArray();
+  }
+
+  @Test
+  void aLargeLayerIsStoredAndUnpackedAsItStreamsBy() throws Exception {
+    Stores a = Stores.open(tmp.resolve("a"));
+    byte[] archive = savedBigImage(a);
+    Image original = a.images().resolve("big:1");
+    // an unreferenced large file rides along: it is read, and nothing of it is kept
+    byte[] withExtra = rewrite(archive, "manifest.json", m -> m);
+    withExtra = appendEntry(withExtra, "extra.bin", new byte[2 << 20]);
+    Stores b = Stores.open(tmp.resolve("b"));
+    b.images().load(new ByteArrayInputStream(withExtra));
+    Image loaded = b.images().resolve("big:1");
+    assertThat(loaded.id()).isEqualTo(original.id());
+    Path diff = tmp.resolve("b/overlay/layers").resolve(OverlaySnapshotter.chainIds(loaded.diffIds()).getFirst().hex());
+    assertThat(Files.size(diff.resolve("diff/data/big.bin"))).isEqualTo(3 << 20);
+    assertThat(Files.readString(diff.resolve("diff/data/small"))).isEqualTo("s\n");
+    assertThat(Files.readString(diff.resolve("size")).trim()).isEqualTo(Long.toString(b.contentStore().size(loaded.layers().getFirst())));
+    assertThat(tmp.resolve("b/overlay/layers").toFile().list()).noneMatch(n -> n.startsWith("."));
+    assertThat(b.contentStore().list()).containsExactlyInAnyOrder(loaded.id(), loaded.manifestDigest(), loaded.layers().getFirst());
+
+    // loaded again over itself: the second unpack is dropped, the layer stays
+    b.images().load(new ByteArrayInputStream(archive));
+    assertThat(Files.size(diff.resolve("diff/data/big.bin"))).isEqualTo(3 << 20);
+    assertThat(tmp.resolve("b/overlay/layers").toFile().list()).hasSize(1);
+  }
+
+  @Test
+  void aLargeLayerThatIsNotWhatItIsNamedAfterLeavesNothing() throws Exception {
+    Stores a = Stores.open(tmp.resolve("a"));
+    Image img;
+    byte[] archive = savedBigImage(a);
+    img = a.images().resolve("big:1");
+    byte[] tampered = rewrite(archive, "blobs/sha256/" + img.layers().getFirst().hex(), b -> {
+      byte[] c = b.clone();
+      c[c.length / 2] ^= 1;
+      return c;
+    });
+    Stores b = Stores.open(tmp.resolve("b"));
+    assertThatThrownBy(() -> b.images().load(new ByteArrayInputStream(tampered)))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("not the one it is named after");
+    assertThat(b.images().list()).isEmpty();
+    assertThat(b.contentStore().list()).isEmpty();
+    assertThat(tmp.resolve("b/overlay/layers").toFile().list()).isEmpty();
+  }
+
+  private static byte[] appendEntry(byte[] tar, String name, byte[] data) throws Exception {
+    TarBuilder out = new TarBuilder();
+    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+      TarArchiveEntry e;
+      while ((e = in.getNextEntry()) != null) {
+        if (e.isDirectory()) {
+          out.dir(e.getName());
+        } else {
+          out.file(e.getName(), in.readAllBytes(), 0644);
+        }
+      }
+    }
+    return out.file(name, data, 0644).build();
   }
 
   /** Rewrites a tar, replacing the content of the entry named {@code name}. */
