@@ -45,6 +45,7 @@ public final class ContainerService {
   private volatile HealthMonitor health;
   private final ContainerNetworks networks;
   private final MountPlanner mounts;
+  private final ContainerFilesystems filesystems;
 
   public ContainerService(ContainerRepository repo, ImageStore images, Snapshotter snapshotter,
       ContainerRuntime runtime, ContainerNetworks network, VolumeStore volumes, ContainerPaths paths,
@@ -60,11 +61,17 @@ public final class ContainerService {
     this.factory = new ContainerFactory(images, new NameGenerator(repo::nameTaken));
     this.networks = network;
     this.mounts = new MountPlanner(volumes, repo::all);
-    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, mounts, repo::get);
+    this.filesystems = new ContainerFilesystems(snapshotter, paths, mounts, repo);
+    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, mounts, repo::get, filesystems::inUse);
   }
 
   public void healthMonitor(HealthMonitor monitor) {
     this.health = monitor;
+  }
+
+  /** Opens containers' files for cp, export and diff. */
+  public ContainerFilesystems filesystems() {
+    return filesystems;
   }
 
   public ContainerRepository repository() {
