@@ -198,13 +198,6 @@ final class ContainerRunner {
     List<String> argv = new ArrayList<>();
     argv.add(c.path);
     argv.addAll(c.args);
-    Long memory = hc.path("Memory").asLong(0) > 0 ? hc.path("Memory").asLong() : null;
-    Long nanoCpus = hc.path("NanoCpus").asLong(0) > 0 ? hc.path("NanoCpus").asLong() : null;
-    if (nanoCpus == null && hc.path("CpuQuota").asLong(0) > 0) {
-      long period = hc.path("CpuPeriod").asLong(0) > 0 ? hc.path("CpuPeriod").asLong() : 100_000;
-      nanoCpus = hc.path("CpuQuota").asLong() * 1_000_000_000L / period;
-    }
-    Long pids = hc.path("PidsLimit").asLong(0) > 0 ? hc.path("PidsLimit").asLong() : null;
     Map<String, String> labels = new java.util.LinkedHashMap<>();
     c.config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     String stopSignal = c.config.path("StopSignal").asText("");
@@ -226,9 +219,7 @@ final class ContainerRunner {
         ContainerFactory.strings(hc.get("CapDrop")),
         ContainerFactory.strings(hc.get("SecurityOpt")),
         mounts,
-        memory,
-        nanoCpus,
-        pids,
+        ContainerResources.of(hc),
         netns,
         hc.path("Init").asBoolean(false),
         labels,
