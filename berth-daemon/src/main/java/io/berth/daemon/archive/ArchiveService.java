@@ -7,7 +7,9 @@ import io.berth.errdefs.FailedPreconditionException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
 import io.berth.runtime.UserResolver;
-import io.berth.store.layer.ExtractionRoot;
+import io.berth.store.layer.CopyPaths;
+import io.berth.store.layer.RootedTree;
+import io.berth.store.layer.TreeArchiver;
 import io.berth.store.layer.LayerApplier;
 import io.berth.store.snapshot.OverlayChanges;
 import io.berth.store.snapshot.Snapshotter;
@@ -62,10 +64,10 @@ public final class ArchiveService {
     ContainerFilesystems.Opened fs = open(ref);
     try {
       ContainerView view = view(fs);
-      String abs = ArchivePaths.absolute(path);
+      String abs = CopyPaths.absolute(path);
       PathStat stat = statIn(view, ref, abs);
-      List<String> parts = resolved(view, ref, path, ArchivePaths.assertsDirectory(abs));
-      String rootName = ArchivePaths.base(abs); // Docker's rebase name: "b", "." for b/., "/" for the root
+      List<String> parts = resolved(view, ref, path, CopyPaths.assertsDirectory(abs));
+      String rootName = CopyPaths.base(abs); // Docker's rebase name: "b", "." for b/., "/" for the root
       emit(fs.container(), "archive-path");
       return new Archive(fs, view, parts, rootName, stat);
     } catch (RuntimeException e) {
@@ -77,12 +79,12 @@ public final class ArchiveService {
   /** A resource being archived; holds the container's files open until closed. */
   public static final class Archive implements AutoCloseable {
     private final ContainerFilesystems.Opened fs;
-    private final ContainerView view;
+    private final RootedTree view;
     private final List<String> parts;
     private final String rootName;
     private final PathStat stat;
 
-    private Archive(ContainerFilesystems.Opened fs, ContainerView view, List<String> parts, String rootName,
+    private Archive(ContainerFilesystems.Opened fs, RootedTree view, List<String> parts, String rootName,
         PathStat stat) {
       this.fs = fs;
       this.view = view;
@@ -136,7 +138,7 @@ public final class ArchiveService {
   public Archive export(String ref) {
     ContainerFilesystems.Opened fs = open(ref);
     emit(fs.container(), "export");
-    return new Archive(fs, ContainerView.of(fs.rootfs()), List.of(), null, null);
+    return new Archive(fs, RootedTree.of(fs.rootfs()), List.of(), null, null);
   }
 
   /** {@code GET /containers/{id}/changes}. */
@@ -161,18 +163,18 @@ public final class ArchiveService {
    * directory; a symlink's linkTarget is its target resolved as far as it exists.
    */
   private static PathStat statIn(ContainerView view, String ref, String path) {
-    boolean dirAsserted = ArchivePaths.assertsDirectory(path);
+    boolean dirAsserted = CopyPaths.assertsDirectory(path);
     List<String> parts = resolved(view, ref, path, dirAsserted);
     Path host = view.host(parts);
     try {
       if (dirAsserted && !Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
-        throw new NotDirectoryException(ContainerView.display(parts));
+        throw new NotDirectoryException(ContainerView.path(parts));
       }
       String target = "";
       if (Files.isSymbolicLink(host)) {
-        target = ContainerView.display(view.resolve(path, true, true));
+        target = ContainerView.path(view.resolve(path, true, true));
       }
-      return PathStat.of(host, ArchivePaths.base(path), target);
+      return PathStat.of(host, CopyPaths.base(path), target);
     } catch (IOException e) {
       throw failure(e, ref, path);
     }
@@ -227,7 +229,7 @@ public final class ArchiveService {
   }
 
   /** The destination directory of an extraction, as an extraction root over the container's view. */
-  private record Destination(ContainerView view, List<String> dest) implements ExtractionRoot {
+  private record Destination(ContainerView view, List<String> dest) implements RootedTree {
     private List<String> in(List<String> parts) {
       List<String> out = new ArrayList<>(dest);
       out.addAll(parts);
@@ -246,12 +248,12 @@ public final class ArchiveService {
 
     @Override
     public boolean mountPoint(List<String> parts) {
-      return view.isMountPoint(in(parts));
+      return view.mountPoint(in(parts));
     }
 
     @Override
     public String display(List<String> parts) {
-      return ContainerView.display(in(parts));
+      return view.display(in(parts));
     }
   }
 }

@@ -2,6 +2,8 @@ package io.berth.daemon.archive;
 
 import io.berth.daemon.container.FsMount;
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.store.layer.CopyPaths;
+import io.berth.store.layer.RootedTree;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -24,7 +26,7 @@ import java.util.List;
  * stops there), so a link to {@code /etc} or {@code ../../..} lands inside the container and
  * never on the host. {@link #host} then says which host file holds it.
  */
-final class ContainerView {
+final class ContainerView implements RootedTree {
   private static final int MAX_LINKS = 40;
   private final Path rootfs;
   private final List<FsMount> mounts;
@@ -38,13 +40,9 @@ final class ContainerView {
     this.readOnlyRoot = readOnlyRoot;
   }
 
-  /** A plain directory tree with nothing mounted in it (export reads the root file system so). */
-  static ContainerView of(Path dir) {
-    return new ContainerView(dir, List.of(), false);
-  }
-
   /** The host file holding {@code parts}. */
-  Path host(List<String> parts) {
+  @Override
+  public Path host(List<String> parts) {
     FsMount m = mountOf(parts);
     Path p = m == null || m.tmpfs() ? rootfs : m.source();
     for (int i = m == null || m.tmpfs() ? 0 : m.parts().size(); i < parts.size(); i++) {
@@ -64,7 +62,8 @@ final class ContainerView {
     return null;
   }
 
-  boolean isMountPoint(List<String> parts) {
+  @Override
+  public boolean mountPoint(List<String> parts) {
     return mounts.stream().anyMatch(m -> m.parts().equals(parts));
   }
 
@@ -73,7 +72,8 @@ final class ContainerView {
    * words: a read-only volume or bind mount, or the root file system of a {@code --read-only}
    * container. A tmpfs is refused too: its content lives only in the running container.
    */
-  void checkWritable(List<String> parts) {
+  @Override
+  public void checkWritable(List<String> parts) {
     FsMount m = mountOf(parts);
     if (m == null) {
       if (readOnlyRoot) {
@@ -82,7 +82,7 @@ final class ContainerView {
       return;
     }
     if (m.tmpfs()) {
-      throw new InvalidArgumentException(display(parts) + " is on the tmpfs mounted at " + m.destination()
+      throw new InvalidArgumentException(path(parts) + " is on the tmpfs mounted at " + m.destination()
           + ", which only the running container sees; copy it from inside the container instead");
     }
     if (!m.rw()) {
@@ -90,7 +90,12 @@ final class ContainerView {
     }
   }
 
-  static String display(List<String> parts) {
+  @Override
+  public String display(List<String> parts) {
+    return path(parts);
+  }
+
+  static String path(List<String> parts) {
     return "/" + String.join("/", parts);
   }
 
@@ -103,8 +108,7 @@ final class ContainerView {
    * name the container path.
    */
   List<String> resolve(String path, boolean followLast, boolean lenient) throws IOException {
-    List<String> todoList = clean(path);
-    Deque<String> todo = new ArrayDeque<>(todoList);
+    Deque<String> todo = new ArrayDeque<>(CopyPaths.clean(path));
     List<String> done = new ArrayList<>();
     int links = 0;
     while (!todo.isEmpty()) {
@@ -124,7 +128,7 @@ final class ContainerView {
       Path h = host(next);
       if (Files.isSymbolicLink(h) && (!last || followLast)) {
         if (++links > MAX_LINKS) {
-          throw new FileSystemException(display(next), null, "too many levels of symbolic links");
+          throw new FileSystemException(path(next), null, "too many levels of symbolic links");
         }
         String target = Files.readSymbolicLink(h).toString();
         if (target.startsWith("/")) {
@@ -138,7 +142,7 @@ final class ContainerView {
       }
       if (!Files.exists(h, LinkOption.NOFOLLOW_LINKS)) {
         if (!lenient) {
-          throw new NoSuchFileException(display(next));
+          throw new NoSuchFileException(path(next));
         }
         done.add(c);
         while (!todo.isEmpty()) {
@@ -154,28 +158,10 @@ final class ContainerView {
         return done;
       }
       if (!last && !Files.isDirectory(h, LinkOption.NOFOLLOW_LINKS)) {
-        throw new NotDirectoryException(display(next));
+        throw new NotDirectoryException(path(next));
       }
       done.add(c);
     }
     return done;
-  }
-
-  /** Go's path.Clean of "/" + path, as components. */
-  static List<String> clean(String path) {
-    List<String> out = new ArrayList<>();
-    for (String c : path.split("/")) {
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (!out.isEmpty()) {
-          out.removeLast();
-        }
-        continue;
-      }
-      out.add(c);
-    }
-    return out;
   }
 }

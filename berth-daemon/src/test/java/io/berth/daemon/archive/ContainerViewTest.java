@@ -69,8 +69,8 @@ class ContainerViewTest {
     assertThat(view.host(view.resolve("/data/v", false, false))).isEqualTo(volume.resolve("v"));
     assertThat(view.host(List.of("data"))).isEqualTo(volume);
     assertThat(view.resolve("/data/out/passwd", false, false)).containsExactly("etc", "passwd");
-    assertThat(view.isMountPoint(List.of("data"))).isTrue();
-    assertThat(view.isMountPoint(List.of("data", "v"))).isFalse();
+    assertThat(view.mountPoint(List.of("data"))).isTrue();
+    assertThat(view.mountPoint(List.of("data", "v"))).isFalse();
     assertThat(view.host(List.of("run", "x"))).as("a tmpfs is out of reach: the root file system shows")
         .isEqualTo(rootfs.resolve("run/x"));
   }

@@ -112,14 +112,14 @@ public final class LayerApplier {
     } catch (IOException ex) {
       throw new UncheckedIOException("creating " + root, ex);
     }
-    return apply(layer, ExtractionRoot.of(root), hash);
+    return apply(layer, RootedTree.of(root), hash);
   }
 
   /**
    * Applies the tar read from {@code layer} below {@code root}, which must exist. Errors are
    * InvalidArgumentExceptions naming the entry (what was already written stays).
    */
-  public Applied apply(InputStream layer, ExtractionRoot root, boolean hash) {
+  public Applied apply(InputStream layer, RootedTree root, boolean hash) {
     MessageDigest md = hash ? Digest.newSha256() : null;
     Extraction x = new Extraction(root);
     try {
@@ -159,11 +159,11 @@ public final class LayerApplier {
 
   /** State of one extraction: the root, what this layer wrote, directory times to set last. */
   private final class Extraction {
-    private final ExtractionRoot root;
+    private final RootedTree root;
     private final Set<String> written = new HashSet<>();
     private final List<Runnable> dirTimes = new ArrayList<>();
 
-    Extraction(ExtractionRoot root) {
+    Extraction(RootedTree root) {
       this.root = root;
     }
 

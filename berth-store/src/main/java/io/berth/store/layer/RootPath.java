@@ -56,7 +56,7 @@ final class RootPath {
    * {@code create}, made as directories (0755) when missing; {@code created} receives the parents
    * made, relative to root.
    */
-  static List<String> resolve(ExtractionRoot root, String rel, String entry, String noun, boolean create,
+  static List<String> resolve(RootedTree root, String rel, String entry, String noun, boolean create,
       List<String> created) throws IOException {
     int cut = rel.lastIndexOf('/');
     String last = rel.substring(cut + 1);

@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** LayerApplier as docker cp's extractor ({@link LayerApplier#forCopy}) over an {@link ExtractionRoot}. */
+/** LayerApplier as docker cp's extractor ({@link LayerApplier#forCopy}) over an {@link RootedTree}. */
 class CopyExtractionTest {
   @TempDir Path tmp;
 
@@ -30,7 +30,7 @@ class CopyExtractionTest {
     Files.writeString(dest.resolve("keep"), "k");
     byte[] tar = new TarBuilder().dir("./").file("./.wh.keep", "", 0644).file("./.wh..wh..opq", "", 0644)
         .file("./x", "x", 0600).build();
-    LayerApplier.forCopy(true, null).apply(in(tar), ExtractionRoot.of(dest), false);
+    LayerApplier.forCopy(true, null).apply(in(tar), RootedTree.of(dest), false);
     assertThat(Files.readString(dest.resolve("keep"))).isEqualTo("k");
     assertThat(Files.isRegularFile(dest.resolve(".wh.keep"))).isTrue();
     assertThat(Files.isRegularFile(dest.resolve(".wh..wh..opq"))).isTrue();
@@ -44,14 +44,14 @@ class CopyExtractionTest {
     Files.writeString(dest.resolve("afile"), "f");
     LayerApplier strict = LayerApplier.forCopy(true, null);
     assertThatThrownBy(() -> strict.apply(in(new TarBuilder().file("adir", "x", 0644).build()),
-        ExtractionRoot.of(dest), false)).isInstanceOf(FailedPreconditionException.class)
+        RootedTree.of(dest), false)).isInstanceOf(FailedPreconditionException.class)
         .hasMessageContaining("cannot overwrite directory \"adir\" with non-directory \"adir\"");
-    assertThatThrownBy(() -> strict.apply(in(new TarBuilder().dir("afile").build()), ExtractionRoot.of(dest), false))
+    assertThatThrownBy(() -> strict.apply(in(new TarBuilder().dir("afile").build()), RootedTree.of(dest), false))
         .isInstanceOf(FailedPreconditionException.class).hasMessageContaining("cannot overwrite non-directory");
     assertThat(Files.isDirectory(dest.resolve("adir"))).isTrue();
     // without the flag (the API's default) the directory is replaced
     LayerApplier.forCopy(false, null).apply(in(new TarBuilder().file("adir", "x", 0644).build()),
-        ExtractionRoot.of(dest), false);
+        RootedTree.of(dest), false);
     assertThat(Files.readString(dest.resolve("adir"))).isEqualTo("x");
   }
 
@@ -60,13 +60,13 @@ class CopyExtractionTest {
     Path dest = Files.createDirectories(tmp.resolve("o"));
     byte[] tar = new TarBuilder().dir("sub").fileWith("sub/f", "c", 7, 8, new java.util.Date(), null, null)
         .symlink("sub/l", "f").build();
-    LayerApplier.forCopy(true, new LayerApplier.Owner(1234, 5678)).apply(in(tar), ExtractionRoot.of(dest), false);
+    LayerApplier.forCopy(true, new LayerApplier.Owner(1234, 5678)).apply(in(tar), RootedTree.of(dest), false);
     for (String p : List.of("sub", "sub/f", "sub/l")) {
       assertThat(Files.getAttribute(dest.resolve(p), "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(p).isEqualTo(1234);
       assertThat(Files.getAttribute(dest.resolve(p), "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(p).isEqualTo(5678);
     }
     Path kept = Files.createDirectories(tmp.resolve("k"));
-    LayerApplier.forCopy(true, null).apply(in(tar), ExtractionRoot.of(kept), false);
+    LayerApplier.forCopy(true, null).apply(in(tar), RootedTree.of(kept), false);
     assertThat(Files.getAttribute(kept.resolve("sub/f"), "unix:uid")).isEqualTo(7);
   }
 
@@ -76,7 +76,7 @@ class CopyExtractionTest {
     Path volume = Files.createDirectories(tmp.resolve("volume"));
     Files.createDirectories(rootfs.resolve("data"));
     List<List<String>> checked = new ArrayList<>();
-    ExtractionRoot root = new ExtractionRoot() {
+    RootedTree root = new RootedTree() {
       @Override
       public Path host(List<String> parts) {
         Path base = !parts.isEmpty() && parts.getFirst().equals("data") ? volume : rootfs;
@@ -121,9 +121,9 @@ class CopyExtractionTest {
     Files.createSymbolicLink(dest.resolve("abs"), Path.of("/etc"));
     LayerApplier copy = LayerApplier.forCopy(true, null);
     assertThatThrownBy(() -> copy.apply(in(new TarBuilder().file("up/evil", "x", 0644).build()),
-        ExtractionRoot.of(dest), false)).isInstanceOf(InvalidArgumentException.class)
+        RootedTree.of(dest), false)).isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("archive entry \"up/evil\"");
-    copy.apply(in(new TarBuilder().file("abs/passwd", "inside", 0644).build()), ExtractionRoot.of(dest), false);
+    copy.apply(in(new TarBuilder().file("abs/passwd", "inside", 0644).build()), RootedTree.of(dest), false);
     assertThat(Files.readString(dest.resolve("etc/passwd"))).as("an absolute link starts at the destination")
         .isEqualTo("inside");
     assertThat(outside.toFile().list()).isEmpty();

@@ -4,13 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where an extraction writes: a function from a path below the extraction root (its components,
- * symlinks already resolved, never {@code ..}) to the host file holding it. A layer unpacks into
- * one directory ({@link #of}). {@code docker cp} unpacks into a container's file system, where a
- * path below a volume or bind mount lives in the mount's source, a read-only mount refuses writes
- * and a mount point cannot be replaced; the container side implements those three rules.
+ * A tree of files addressed by path components below its root (symlinks already resolved, never
+ * {@code ..}): {@link #host} says which host file holds a path. A layer unpacks into one directory
+ * ({@link #of}); {@code docker cp} reads and writes a container's file system, where a path below
+ * a volume or bind mount lives in the mount's source, a read-only mount refuses writes and a
+ * mount point cannot be replaced; the container's tree implements those rules.
+ * {@link LayerApplier} writes into a tree, {@link TreeArchiver} reads one.
  */
-public interface ExtractionRoot {
+public interface RootedTree {
 
   /** The host path of {@code parts} (empty: the root itself). */
   Path host(List<String> parts);
@@ -29,7 +30,7 @@ public interface ExtractionRoot {
   }
 
   /** A plain directory. */
-  static ExtractionRoot of(Path dir) {
+  static RootedTree of(Path dir) {
     return parts -> {
       Path p = dir;
       for (String s : parts) {

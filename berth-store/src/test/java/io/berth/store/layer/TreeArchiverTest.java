@@ -1,8 +1,7 @@
-package io.berth.daemon.archive;
+package io.berth.store.layer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.berth.daemon.container.FsMount;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -15,10 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Entry names as Docker's archive endpoint gives them, which the docker CLI renames on its side. */
+/** Entry names as Docker's archive code gives them (the CLI renames them on its side), crossing into mounts. */
 class TreeArchiverTest {
   @TempDir Path tmp;
-  private ContainerView view;
+  private RootedTree view;
 
   @BeforeEach
   void tree() throws Exception {
@@ -31,7 +30,15 @@ class TreeArchiverTest {
     Files.createDirectories(rootfs.resolve("srv/dir/vol"));
     Path volume = Files.createDirectories(tmp.resolve("volume"));
     Files.writeString(volume.resolve("v"), "from the volume");
-    view = new ContainerView(rootfs, List.of(new FsMount("/srv/dir/vol", volume, true)), false);
+    List<String> mountPoint = List.of("srv", "dir", "vol");
+    view = parts -> { // a volume mounted at /srv/dir/vol
+      boolean in = parts.size() >= 3 && parts.subList(0, 3).equals(mountPoint);
+      Path p = in ? volume : rootfs;
+      for (String s : parts.subList(in ? 3 : 0, parts.size())) {
+        p = p.resolve(s);
+      }
+      return p;
+    };
   }
 
   private List<String> names(List<String> parts, String rootName) throws Exception {

@@ -1,6 +1,5 @@
-package io.berth.daemon.archive;
+package io.berth.store.layer;
 
-import io.berth.store.layer.TarEntryWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -12,20 +11,20 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Writes a tar of one resource of a {@link ContainerView} with the entry names Docker's archive
- * endpoint gives: a non-directory is one entry named {@code rootName}; a directory's entries are
+ * Writes a tar of one resource of a {@link RootedTree} with the entry names Docker's archive code
+ * gives (its daemon for {@code GET .../archive}, its CLI for {@code docker cp} uploads): a non-directory is one entry named {@code rootName}; a directory's entries are
  * {@code rootName/}, {@code rootName/child}... ({@code ./}, {@code ./child} for a {@code dir/.}
  * request; {@code /}, {@code /child} for the root), so the docker CLI can rename or unpack them
  * as {@code cp} semantics require. Children come in name order and crossing into a mount reads
  * the mount's source. Symlinks are stored, never followed. A file that disappears while a
  * running container changes the tree is left out, as Docker does.
  */
-final class TreeArchiver {
-  private final ContainerView view;
+public final class TreeArchiver {
+  private final RootedTree view;
   private final TarEntryWriter tar;
   private final int rootDepth;
 
-  private TreeArchiver(ContainerView view, OutputStream out, int rootDepth) {
+  private TreeArchiver(RootedTree view, OutputStream out, int rootDepth) {
     this.view = view;
     this.tar = new TarEntryWriter(out);
     this.rootDepth = rootDepth;
@@ -35,7 +34,7 @@ final class TreeArchiver {
    * Archives {@code parts}; {@code rootName} null leaves the root entry out and names the rest
    * relative to it (what {@code docker export} writes). {@code out} is not closed.
    */
-  static void write(ContainerView view, List<String> parts, String rootName, OutputStream out) throws IOException {
+  public static void write(RootedTree view, List<String> parts, String rootName, OutputStream out) throws IOException {
     TreeArchiver a = new TreeArchiver(view, out, parts.size());
     Path host = view.host(parts);
     if (rootName != null && !Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
