@@ -89,6 +89,8 @@ public final class Daemon implements AutoCloseable {
     new ContainerRoutes(containers, new ContainerViews(clock, containerNetworks), stores.snapshotter()).register(router);
     new ContainerStreamRoutes(containers, new K8sFileLogReader()).register(router);
     new ExecRoutes(new ExecService(containers)).register(router);
+    new io.berth.daemon.api.ArchiveRoutes(new io.berth.daemon.archive.ArchiveService(containers,
+        stores.snapshotter())).register(router);
     io.berth.distribution.RegistryAccess registryAccess = new io.berth.distribution.RegistryAccess(
         io.berth.distribution.Credentials.NONE, config.insecureRegistries(),
         io.berth.distribution.RegistryAccess.DEFAULT_CERT_DIRS, config.maxConcurrentDownloads(),

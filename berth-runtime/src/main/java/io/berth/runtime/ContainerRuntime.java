@@ -51,6 +51,9 @@ public interface ContainerRuntime {
   /** {@code runc delete [--force]} and removal of runtime files in {@code stateDir}. */
   void delete(String id, Path stateDir, boolean force);
 
+  /** Changes the cgroup limits of a running (or paused) container ({@code runc update}); null fields stay. */
+  void update(String id, Resources resources);
+
   /** Pauses/unpauses via the freezer. */
   void pause(String id);
 
@@ -84,7 +87,10 @@ public interface ContainerRuntime {
       long pids,
       long pidsLimit) {}
 
-  /** A process to exec; {@code user} as uid[:gid] or name; {@code env} added to the container's. */
+  /**
+   * A process to exec; {@code user} as uid[:gid] or name; {@code env} added to the container's;
+   * {@code consoleSize} the terminal's size from the start (null: unknown, for a TTY exec).
+   */
   record ExecSpec(
       List<String> args,
       List<String> env,
@@ -92,5 +98,18 @@ public interface ContainerRuntime {
       String workingDir,
       boolean tty,
       boolean attachStdin,
-      boolean privileged) {}
+      boolean privileged,
+      ConsoleSize consoleSize) {
+    public ExecSpec(List<String> args, List<String> env, String user, String workingDir, boolean tty,
+        boolean attachStdin, boolean privileged) {
+      this(args, env, user, workingDir, tty, attachStdin, privileged, null);
+    }
+
+    public ExecSpec withConsoleSize(ConsoleSize size) {
+      return new ExecSpec(args, env, user, workingDir, tty, attachStdin, privileged, size);
+    }
+  }
+
+  /** A terminal's size in rows and columns. */
+  record ConsoleSize(int height, int width) {}
 }

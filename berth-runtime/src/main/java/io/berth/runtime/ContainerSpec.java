@@ -11,8 +11,7 @@ import java.util.Map;
  *
  * @param rootfs the mounted overlay root
  * @param netnsPath network namespace to join (null: a fresh one with only loopback; "host": the host's)
- * @param memoryBytes memory limit; also used as memory+swap limit so the OOM killer acts
- * @param nanoCpus CPU quota in 1e-9 CPUs, as Docker's NanoCpus
+ * @param resources cgroup limits
  * @param stdinOnce the container's stdin closes when the first attached client ends its input
  *     (Docker's StdinOnce); otherwise it stays open for the next attach
  * @param init run tini as pid 1 (the host's {@code tini-static} bind-mounted in)
@@ -36,9 +35,7 @@ public record ContainerSpec(
     List<String> capDrop,
     List<String> securityOpt,
     List<MountSpec> mounts,
-    Long memoryBytes,
-    Long nanoCpus,
-    Long pidsLimit,
+    Resources resources,
     String netnsPath,
     boolean init,
     Map<String, String> labels,

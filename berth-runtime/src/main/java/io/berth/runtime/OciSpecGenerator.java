@@ -239,15 +239,30 @@ public final class OciSpecGenerator {
       dev.addObject().put("allow", true).put("type", "c").put("access", "m");
       dev.addObject().put("allow", true).put("type", "b").put("access", "m");
     }
-    if (s.memoryBytes() != null) {
-      r.putObject("memory").put("limit", s.memoryBytes()).put("swap", s.memoryBytes());
+    Resources res = s.resources() == null ? Resources.NONE : s.resources();
+    if (res.memory() != null || res.memoryReservation() != null) {
+      ObjectNode m = r.putObject("memory");
+      if (res.memory() != null) {
+        m.put("limit", res.memory()).put("swap", res.effectiveSwap());
+      }
+      if (res.memoryReservation() != null) {
+        m.put("reservation", res.memoryReservation());
+      }
     }
-    if (s.nanoCpus() != null) {
-      long period = 100_000;
-      r.putObject("cpu").put("quota", s.nanoCpus() * period / 1_000_000_000L).put("period", period);
+    if (res.cpuShares() != null || res.cpuQuota() != null || res.cpuPeriod() != null) {
+      ObjectNode cpu = r.putObject("cpu");
+      if (res.cpuShares() != null) {
+        cpu.put("shares", res.cpuShares());
+      }
+      if (res.cpuQuota() != null) {
+        cpu.put("quota", res.cpuQuota());
+      }
+      if (res.cpuPeriod() != null) {
+        cpu.put("period", res.cpuPeriod());
+      }
     }
-    if (s.pidsLimit() != null) {
-      r.putObject("pids").put("limit", s.pidsLimit());
+    if (res.pidsLimit() != null) {
+      r.putObject("pids").put("limit", res.pidsLimit());
     }
     return r;
   }

@@ -27,6 +27,7 @@ final class RuncExec implements ExecSession {
   private final Path specFile;
   private final boolean tty;
   private final CompletableFuture<Integer> exit;
+  private volatile Path pty;
 
   private RuncExec(Process process, Path pidFile, Path specFile, boolean tty) {
     this.process = process;
@@ -46,6 +47,10 @@ final class RuncExec implements ExecSession {
       ObjectNode p = ((ObjectNode) bundle.path("process")).deepCopy();
       Path rootfs = Path.of(bundle.path("root").path("path").asText());
       p.put("terminal", spec.tty());
+      ContainerRuntime.ConsoleSize size = spec.tty() ? spec.consoleSize() : null;
+      if (size != null) {
+        p.putObject("consoleSize").put("height", size.height()).put("width", size.width());
+      }
       ArrayNode args = p.putArray("args");
       spec.args().forEach(args::add);
       if (spec.user() != null) {
@@ -87,7 +92,11 @@ final class RuncExec implements ExecSession {
       List<String> cmd = new ArrayList<>(List.of(runc.binary(), "--root", runc.root().toString(), "exec",
           "--process", specFile.toString(), "--pid-file", pidFile.toString(), id));
       if (spec.tty()) {
-        cmd = List.of("script", "-qfec", shellQuote(cmd), "/dev/null");
+        // runc copies the size of its own terminal to the container's as it starts: give
+        // script's terminal the client's size first, or the process would see 0x0
+        String sized = size == null ? "exec " + shellQuote(cmd)
+            : "stty rows " + size.height() + " cols " + size.width() + " 2>/dev/null; exec " + shellQuote(cmd);
+        cmd = List.of("script", "-qfec", sized, "/dev/null");
       }
       Process proc = new ProcessBuilder(cmd).start();
       return new RuncExec(proc, pidFile, specFile, spec.tty());
@@ -141,7 +150,45 @@ final class RuncExec implements ExecSession {
 
   @Override
   public void resize(int height, int width) {
-    // runc owns the exec's terminal; resize would need its console socket (not wired yet)
+    if (!tty || height <= 0 || width <= 0 || !process.isAlive()) {
+      return;
+    }
+    Path t = pty();
+    if (t != null) {
+      TerminalSize.set(t, height, width);
+    }
+  }
+
+  /**
+   * The terminal {@code script} made for runc: the standard input of its child. The child is
+   * forked as script starts, so a resize sent at once (the client's first one) waits for it,
+   * boundedly; null if it never shows (the exec ended).
+   */
+  private Path pty() {
+    Path known = pty;
+    if (known != null) {
+      return known;
+    }
+    for (int i = 0; i < 100 && process.isAlive(); i++) {
+      for (ProcessHandle child : (Iterable<ProcessHandle>) process.children()::iterator) {
+        try {
+          Path in = Files.readSymbolicLink(Path.of("/proc", Long.toString(child.pid()), "fd", "0"));
+          if (in.toString().startsWith("/dev/pts/")) {
+            pty = in;
+            return in;
+          }
+        } catch (IOException notYet) {
+          // the child is still setting itself up
+        }
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return null;
   }
 
   @Override

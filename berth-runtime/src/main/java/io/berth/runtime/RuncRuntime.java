@@ -317,6 +317,17 @@ public final class RuncRuntime implements ContainerRuntime {
   }
 
   @Override
+  public void update(String id, Resources resources) {
+    List<String> args = new ArrayList<>(List.of("update"));
+    args.addAll(resources.updateFlags());
+    if (args.size() == 1) {
+      return;
+    }
+    args.add(id);
+    runc.check(args);
+  }
+
+  @Override
   public void pause(String id) {
     runc.check(List.of("pause", id));
   }

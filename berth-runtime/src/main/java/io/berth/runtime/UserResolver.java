@@ -12,21 +12,36 @@ import java.util.List;
  * {@code /etc/passwd} and {@code /etc/group}, as Docker does, and finds the home directory and
  * supplementary groups.
  */
-final class UserResolver {
-  record User(int uid, int gid, List<Integer> additionalGids, String home) {}
+public final class UserResolver {
+  /** A resolved user. */
+  public record User(int uid, int gid, List<Integer> additionalGids, String home) {}
 
   private UserResolver() {}
 
   static User resolve(Path rootfs, String spec) {
+    return resolve(rootfs.resolve("etc/passwd"), rootfs.resolve("etc/group"), spec);
+  }
+
+  /**
+   * Resolves {@code spec} against these passwd and group files (either may be missing or null: numeric
+   * ids still work). An empty user or group part means root's, as in {@code docker run --user :33}.
+   */
+  public static User resolve(Path passwdFile, Path groupFile, String spec) {
     String user = spec == null || spec.isEmpty() ? "0" : spec;
     String group = null;
     int colon = user.indexOf(':');
     if (colon >= 0) {
       group = user.substring(colon + 1);
       user = user.substring(0, colon);
+      if (group.isEmpty()) {
+        group = null;
+      }
     }
-    List<String[]> passwd = read(rootfs.resolve("etc/passwd"));
-    List<String[]> groups = read(rootfs.resolve("etc/group"));
+    if (user.isEmpty()) {
+      user = "0";
+    }
+    List<String[]> passwd = read(passwdFile);
+    List<String[]> groups = read(groupFile);
     int uid = -1;
     int gid = -1;
     String home = "/";
@@ -87,7 +102,7 @@ final class UserResolver {
   private static List<String[]> read(Path p) {
     List<String[]> out = new ArrayList<>();
     try {
-      if (Files.isRegularFile(p)) {
+      if (p != null && Files.isRegularFile(p)) {
         for (String line : Files.readAllLines(p)) {
           if (!line.isBlank() && !line.startsWith("#")) {
             out.add(line.split(":", -1));

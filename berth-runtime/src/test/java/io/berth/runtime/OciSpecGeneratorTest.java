@@ -21,7 +21,8 @@ class OciSpecGeneratorTest {
   private ContainerSpec spec(String user, boolean privileged, List<String> add, List<String> drop, Long mem,
       boolean init) {
     return new ContainerSpec("abc", "n", rootfs, List.of("sh"), List.of("A=1"), "", user, "host", false, false,
-        false, false, privileged, add, drop, List.of(), List.of(), mem, 500_000_000L, 64L, "/run/netns/x", init, Map.of(),
+        false, false, privileged, add, drop, List.of(), List.of(),
+        new Resources(mem, null, null, null, 50_000L, 100_000L, 64L), "/run/netns/x", init, Map.of(),
         "SIGTERM");
   }
 

@@ -48,6 +48,10 @@ public final class ContainerCommands {
       Base.add(target, "pause", new Simple(cli, "pause"));
       Base.add(target, "unpause", new Simple(cli, "unpause"));
       Base.add(target, "attach", new Attach(cli));
+      Base.add(target, "cp", new CopyCommand(cli));
+      Base.add(target, "export", new ContainerFileCommands.Export(cli));
+      Base.add(target, "diff", new ContainerFileCommands.Diff(cli));
+      Base.add(target, "update", new ContainerFileCommands.Update(cli));
     }
     Base.add(root, "inspect", new Inspect(cli, null));
     Base.add(group, "inspect", new Inspect(cli, "container"));

@@ -47,6 +47,7 @@ public final class ContainerRoutes {
       s.send(204, null, new byte[0]);
     });
     r.add("POST", "/containers/{id}/rename", this::rename);
+    r.add("POST", "/containers/{id}/update", this::update);
     r.add("DELETE", "/containers/{id}", this::remove);
     r.add("GET", "/containers/{id}/top", this::top);
     r.add("POST", "/containers/prune", this::prune);
@@ -113,6 +114,13 @@ public final class ContainerRoutes {
   private void kill(HttpRequest q, HttpResponse s) {
     containers.kill(q.param("id"), q.query("signal"));
     s.send(204, null, new byte[0]);
+  }
+
+  private void update(HttpRequest q, HttpResponse s) throws IOException {
+    ObjectNode out = Json.object();
+    ArrayNode warnings = out.putArray("Warnings");
+    containers.update(q.param("id"), Json.body(q)).forEach(warnings::add);
+    Json.send(s, 200, out);
   }
 
   private void rename(HttpRequest q, HttpResponse s) {

@@ -6,6 +6,7 @@ import io.berth.daemon.exec.ExecService;
 import io.berth.daemon.exec.ExecService.Exec;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
+import io.berth.runtime.ContainerRuntime;
 import io.berth.runtime.ExecSession;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,16 +39,15 @@ public final class ExecRoutes {
     ObjectNode body = Json.body(q);
     Exec e = execs.get(q.param("id"));
     boolean detach = body.path("Detach").asBoolean(false);
-    ExecSession session = execs.start(e);
+    var size = body.path("ConsoleSize");
+    ContainerRuntime.ConsoleSize consoleSize = size.isArray() && size.size() == 2 && size.get(0).asInt() > 0
+        && size.get(1).asInt() > 0 ? new ContainerRuntime.ConsoleSize(size.get(0).asInt(), size.get(1).asInt()) : null;
+    ExecSession session = execs.start(e, consoleSize);
     if (detach) {
       session.stdin().close();
       Thread.ofVirtual().start(() -> drain(session));
       s.send(200, "application/json", new byte[0]);
       return;
-    }
-    var size = body.path("ConsoleSize");
-    if (e.spec.tty() && size.isArray() && size.size() == 2) {
-      session.resize(size.get(0).asInt(), size.get(1).asInt());
     }
     boolean raw = e.spec.tty();
     HttpResponse.Hijacked h = s.hijack(q.wantsUpgrade(), raw ? "application/vnd.docker.raw-stream"
@@ -124,9 +124,14 @@ public final class ExecRoutes {
 
   private void resize(HttpRequest q, HttpResponse s) {
     Exec e = execs.get(q.param("id"));
+    int h = ContainerRoutes.parseInt(q.query("h"), "h");
+    int w = ContainerRoutes.parseInt(q.query("w"), "w");
     ExecSession session = e.session;
-    if (session != null && e.spec.tty()) {
-      session.resize(ContainerRoutes.parseInt(q.query("h"), "h"), ContainerRoutes.parseInt(q.query("w"), "w"));
+    if (session == null) {
+      throw new io.berth.errdefs.ConflictException("exec " + e.id + " has not started: nothing to resize yet");
+    }
+    if (e.spec.tty()) {
+      session.resize(h, w); // without a TTY there is no terminal to size, as in Docker
     }
     s.send(200, "text/plain", new byte[0]);
   }

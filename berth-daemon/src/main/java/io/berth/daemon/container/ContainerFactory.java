@@ -26,7 +26,6 @@ import java.util.Set;
 public final class ContainerFactory {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<String> RESTART = Set.of("", "no", "always", "on-failure", "unless-stopped");
-  private static final long MIN_MEMORY = 6L * 1024 * 1024;
   private final ImageStore images;
   private final NameGenerator names;
 
@@ -137,20 +136,20 @@ public final class ContainerFactory {
   }
 
   private void validateHostConfig(ObjectNode hc) {
-    long memory = hc.path("Memory").asLong(0);
-    if (memory != 0 && memory < MIN_MEMORY) {
-      throw new InvalidArgumentException("Minimum memory limit allowed is 6MB");
+    ContainerResources.validate(hc, false);
+    validateRestartPolicy(hc.path("RestartPolicy"), hc.path("AutoRemove").asBoolean(false));
+    for (Iterator<Map.Entry<String, JsonNode>> it = hc.path("PortBindings").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      PortSpecs.parseContainerPort(e.getKey());
+      for (JsonNode b : e.getValue()) {
+        PortSpecs.parseHostPort(b.path("HostPort").asText(""));
+      }
     }
-    if (memory < 0) {
-      throw new InvalidArgumentException("invalid memory limit: " + memory);
-    }
-    long nanoCpus = hc.path("NanoCpus").asLong(0);
-    int ncpu = Runtime.getRuntime().availableProcessors();
-    if (nanoCpus < 0 || nanoCpus > ncpu * 1_000_000_000L) {
-      throw new InvalidArgumentException("Range of CPUs is from 0.01 to " + ncpu
-          + ".00, as there are only " + ncpu + " CPUs available");
-    }
-    JsonNode rp = hc.path("RestartPolicy");
+    MountPlanner.validate(hc);
+  }
+
+  /** Docker's checks of a restart policy (create and update). */
+  static void validateRestartPolicy(JsonNode rp, boolean autoRemove) {
     String policy = rp.path("Name").asText("");
     if (!RESTART.contains(policy)) {
       throw new InvalidArgumentException("invalid restart policy '" + policy + "'");
@@ -161,18 +160,10 @@ public final class ContainerFactory {
     if (rp.path("MaximumRetryCount").asInt(0) > 0 && !policy.equals("on-failure")) {
       throw new InvalidArgumentException("invalid restart policy: maximum retry count can only be used with 'on-failure'");
     }
-    if (hc.path("AutoRemove").asBoolean(false) && !policy.isEmpty() && !policy.equals("no")) {
+    if (autoRemove && !policy.isEmpty() && !policy.equals("no")) {
       throw new InvalidArgumentException(
           "conflicting options: cannot specify both --restart and --rm");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = hc.path("PortBindings").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      PortSpecs.parseContainerPort(e.getKey());
-      for (JsonNode b : e.getValue()) {
-        PortSpecs.parseHostPort(b.path("HostPort").asText(""));
-      }
-    }
-    MountPlanner.validate(hc);
   }
 
   static List<String> mergeEnv(List<String> image, List<String> given) {

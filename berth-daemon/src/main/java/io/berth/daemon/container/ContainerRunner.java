@@ -32,11 +32,14 @@ final class ContainerRunner {
   private final ContainerNetworks network;
   private final MountPlanner mounts;
   private final java.util.function.Function<String, Container> lookup;
+  private final java.util.function.Predicate<String> filesInUse;
 
+  /** {@code filesInUse}: a cp or export holds the container's files, so teardown leaves them mounted. */
   ContainerRunner(ContainerPaths paths, Snapshotter snapshotter,
       ContainerRuntime runtime, ContainerNetworks network, MountPlanner mounts,
-      java.util.function.Function<String, Container> lookup) {
+      java.util.function.Function<String, Container> lookup, java.util.function.Predicate<String> filesInUse) {
     this.lookup = lookup;
+    this.filesInUse = filesInUse;
     this.paths = paths;
     this.snapshotter = snapshotter;
     this.runtime = runtime;
@@ -108,7 +111,7 @@ final class ContainerRunner {
       if (connected) {
         network.detachAll(c);
       }
-      if (mounted) {
+      if (mounted && !filesInUse.test(c.id)) {
         snapshotter.unmount(rootfs);
       }
       throw e;
@@ -136,7 +139,12 @@ final class ContainerRunner {
         }
       });
     }
-    Thread mount = Thread.ofVirtual().start(() -> snapshotter.unmount(paths.rootfs(c.id)));
+    boolean held = filesInUse.test(c.id); // the last cp/export user unmounts and releases instead
+    Thread mount = Thread.ofVirtual().start(() -> {
+      if (!held) {
+        snapshotter.unmount(paths.rootfs(c.id));
+      }
+    });
     try {
       runtime.delete(c.id, paths.state(c.id), true);
     } catch (BerthException | java.io.UncheckedIOException e) {
@@ -150,7 +158,9 @@ final class ContainerRunner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    mounts.release(c); // volumes with driver options are unmounted once their last user stopped
+    if (!held) {
+      mounts.release(c); // volumes with driver options are unmounted once their last user stopped
+    }
     c.endpoint = null;
     c.ports = new ArrayList<>();
   }
@@ -188,13 +198,6 @@ final class ContainerRunner {
     List<String> argv = new ArrayList<>();
     argv.add(c.path);
     argv.addAll(c.args);
-    Long memory = hc.path("Memory").asLong(0) > 0 ? hc.path("Memory").asLong() : null;
-    Long nanoCpus = hc.path("NanoCpus").asLong(0) > 0 ? hc.path("NanoCpus").asLong() : null;
-    if (nanoCpus == null && hc.path("CpuQuota").asLong(0) > 0) {
-      long period = hc.path("CpuPeriod").asLong(0) > 0 ? hc.path("CpuPeriod").asLong() : 100_000;
-      nanoCpus = hc.path("CpuQuota").asLong() * 1_000_000_000L / period;
-    }
-    Long pids = hc.path("PidsLimit").asLong(0) > 0 ? hc.path("PidsLimit").asLong() : null;
     Map<String, String> labels = new java.util.LinkedHashMap<>();
     c.config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     String stopSignal = c.config.path("StopSignal").asText("");
@@ -216,9 +219,7 @@ final class ContainerRunner {
         ContainerFactory.strings(hc.get("CapDrop")),
         ContainerFactory.strings(hc.get("SecurityOpt")),
         mounts,
-        memory,
-        nanoCpus,
-        pids,
+        ContainerResources.of(hc),
         netns,
         hc.path("Init").asBoolean(false),
         labels,

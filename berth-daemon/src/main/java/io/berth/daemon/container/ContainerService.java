@@ -45,6 +45,8 @@ public final class ContainerService {
   private volatile HealthMonitor health;
   private final ContainerNetworks networks;
   private final MountPlanner mounts;
+  private final ContainerFilesystems filesystems;
+  private final ContainerUpdater updater;
 
   public ContainerService(ContainerRepository repo, ImageStore images, Snapshotter snapshotter,
       ContainerRuntime runtime, ContainerNetworks network, VolumeStore volumes, ContainerPaths paths,
@@ -60,11 +62,18 @@ public final class ContainerService {
     this.factory = new ContainerFactory(images, new NameGenerator(repo::nameTaken));
     this.networks = network;
     this.mounts = new MountPlanner(volumes, repo::all);
-    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, mounts, repo::get);
+    this.filesystems = new ContainerFilesystems(snapshotter, paths, mounts, repo);
+    this.updater = new ContainerUpdater(runtime, repo);
+    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, mounts, repo::get, filesystems::inUse);
   }
 
   public void healthMonitor(HealthMonitor monitor) {
     this.health = monitor;
+  }
+
+  /** Opens containers' files for cp, export and diff. */
+  public ContainerFilesystems filesystems() {
+    return filesystems;
   }
 
   public ContainerRepository repository() {
@@ -351,6 +360,14 @@ public final class ContainerService {
       repo.save(c);
     }
     emit(c, "unpause", Map.of());
+  }
+
+  /** {@code docker update}: new limits (applied at once when running) and restart policy; Docker's warnings. */
+  public java.util.List<String> update(String ref, ObjectNode body) {
+    Container c = repo.get(ref);
+    java.util.List<String> warnings = updater.update(c, body);
+    emit(c, "update", Map.of());
+    return warnings;
   }
 
   public void rename(String ref, String newName) {

@@ -85,8 +85,11 @@ public final class ExecService {
     return e;
   }
 
-  /** Starts the process; the caller streams its output and completes the exit code. */
-  public ExecSession start(Exec e) {
+  /**
+   * Starts the process with its terminal (if it has one) of {@code consoleSize} (null: unknown);
+   * the caller streams its output and completes the exit code.
+   */
+  public ExecSession start(Exec e, ContainerRuntime.ConsoleSize consoleSize) {
     synchronized (e) {
       if (e.started) {
         throw new ConflictException("Error: Exec command " + e.id + " has already run");
@@ -97,7 +100,7 @@ public final class ExecService {
     if (!c.state.status.equals("running")) {
       throw new ConflictException("container " + c.id + " is not running");
     }
-    ExecSession s = containers.runtime().exec(c.id, e.spec, containers.paths().state(c.id));
+    ExecSession s = containers.runtime().exec(c.id, e.spec.withConsoleSize(consoleSize), containers.paths().state(c.id));
     e.session = s;
     e.pid = s.pid();
     e.running = true;

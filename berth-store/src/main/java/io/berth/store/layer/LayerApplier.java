@@ -1,5 +1,6 @@
 package io.berth.store.layer;
 
+import io.berth.errdefs.FailedPreconditionException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.Digest;
 import io.berth.store.os.Syscalls;
@@ -28,7 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Unpacks one layer tar (plain, gzip or zstd, detected by magic bytes) onto a directory, keeping
  * modes, owners, times, links, device nodes and {@code SCHILY.xattr} attributes (binary values
- * such as file capabilities byte for byte).
+ * such as file capabilities byte for byte). The same extraction serves {@code docker cp} into a
+ * container ({@link #forCopy}): there names starting with {@code .wh.} are ordinary files, the
+ * root entry is skipped, owners may be overridden, and Docker's {@code noOverwriteDirNonDir} rule
+ * applies.
  *
  * <p>OCI whiteouts are handled in one of two ways. {@link Whiteouts#OVERLAY} is for a directory
  * that becomes an overlayfs lower layer: {@code .wh.name} turns into an overlay whiteout (a 0:0
@@ -53,13 +57,19 @@ public final class LayerApplier {
   private static final Set<Integer> REFUSED = Set.of(EPERM, 7, 22, 34, Syscalls.ENOTSUP);
   private static final int MAX_XATTR_WARNINGS = 10;
 
-  /** How whiteout entries are materialised. */
-  public enum Whiteouts { OVERLAY, DELETE }
+  /** How whiteout entries are materialised; KEEP: they are ordinary files (a copy, not a layer). */
+  public enum Whiteouts { OVERLAY, DELETE, KEEP }
+
+  /** Owner every extracted entry gets, instead of the tar's ({@code docker cp -a}). */
+  public record Owner(int uid, int gid) {}
 
   /** What an applied layer was: its diff id (digest of the uncompressed tar) and byte size. */
   public record Applied(Digest diffId, long size) {}
 
   private final Whiteouts whiteouts;
+  private final boolean noOverwriteDirNonDir;
+  private final Owner owner;
+  private final String noun;
 
   /** An applier for overlayfs lower layers. */
   public LayerApplier() {
@@ -67,7 +77,24 @@ public final class LayerApplier {
   }
 
   public LayerApplier(Whiteouts whiteouts) {
+    this(whiteouts, false, null, "layer entry");
+  }
+
+  private LayerApplier(Whiteouts whiteouts, boolean noOverwriteDirNonDir, Owner owner, String noun) {
     this.whiteouts = whiteouts;
+    this.noOverwriteDirNonDir = noOverwriteDirNonDir;
+    this.owner = owner;
+    this.noun = noun;
+  }
+
+  /**
+   * An applier for an archive copied into a container, as Docker's {@code PUT .../archive}
+   * unpacks it: with {@code noOverwriteDirNonDir} an existing directory is never replaced by a
+   * non-directory nor the other way round; {@code owner} (or null for the tar's owners) is set
+   * on every entry.
+   */
+  public static LayerApplier forCopy(boolean noOverwriteDirNonDir, Owner owner) {
+    return new LayerApplier(Whiteouts.KEEP, noOverwriteDirNonDir, owner, "archive entry");
   }
 
   /**
@@ -85,12 +112,24 @@ public final class LayerApplier {
    * stored: hashing it again would cost a third pass over every byte of a pull.
    */
   public Applied apply(InputStream layer, Path root, boolean hash) {
+    try {
+      Files.createDirectories(root);
+    } catch (IOException ex) {
+      throw new UncheckedIOException("creating " + root, ex);
+    }
+    return apply(layer, RootedTree.of(root), hash);
+  }
+
+  /**
+   * Applies the tar read from {@code layer} below {@code root}, which must exist. Errors are
+   * InvalidArgumentExceptions naming the entry (what was already written stays).
+   */
+  public Applied apply(InputStream layer, RootedTree root, boolean hash) {
     MessageDigest md = hash ? Digest.newSha256() : null;
     Extraction x = new Extraction(root);
     try {
       CountingInputStream counting = new CountingInputStream(Compression.decompressed(layer));
       InputStream hashed = hash ? new DigestInputStream(counting, md) : counting;
-      Files.createDirectories(root);
       XattrTarInputStream tar = new XattrTarInputStream(hashed);
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
@@ -101,52 +140,83 @@ public final class LayerApplier {
       x.finish();
       return new Applied(hash ? Digest.ofSha256(md) : null, counting.count);
     } catch (IOException ex) {
-      throw new InvalidArgumentException("invalid layer tar: " + ex.getMessage(), ex);
+      throw new InvalidArgumentException(invalid() + describe(ex), ex);
     } catch (UncheckedIOException ex) {
-      throw new InvalidArgumentException("invalid layer tar: " + ex.getCause().getMessage(), ex);
+      throw new InvalidArgumentException(invalid() + describe(ex.getCause()), ex);
     }
+  }
+
+  private String invalid() {
+    return whiteouts == Whiteouts.KEEP ? "extracting the archive: " : "invalid layer tar: ";
+  }
+
+  /** The JDK's file errors carry only the path; say what happened too. */
+  private static String describe(IOException ex) {
+    String what = switch (ex) {
+      case java.nio.file.AccessDeniedException a -> "permission denied: ";
+      case java.nio.file.NoSuchFileException n -> "no such file or directory: ";
+      case java.nio.file.FileSystemException f when f.getReason() != null -> "";
+      case java.nio.file.FileSystemException f -> "file system error: ";
+      default -> "";
+    };
+    return what + ex.getMessage();
   }
 
   /** State of one extraction: the root, what this layer wrote, directory times to set last. */
   private final class Extraction {
-    private final Path root;
+    private final RootedTree root;
     private final Set<String> written = new HashSet<>();
     private final List<Runnable> dirTimes = new ArrayList<>();
     private int skippedXattrs;
 
-    Extraction(Path root) {
+    Extraction(RootedTree root) {
       this.root = root;
     }
 
     void entry(XattrTarInputStream tar, TarArchiveEntry e) throws IOException {
-      String rel = RootPath.clean(e.getName());
+      String rel = RootPath.clean(e.getName(), noun);
       if (rel.isEmpty()) {
-        if (e.isDirectory()) {
-          attributes(root, e, tar.xattrs());
+        if (e.isDirectory() && whiteouts != Whiteouts.KEEP) {
+          attributes(root.host(List.of()), e, tar.xattrs()); // a copy leaves its destination directory as it is
         }
         return;
       }
       String base = rel.substring(rel.lastIndexOf('/') + 1);
+      boolean layer = whiteouts != Whiteouts.KEEP;
       if (whiteouts == Whiteouts.DELETE && base.startsWith(WHITEOUT) && !parentExists(rel, e.getName())) {
         return; // nothing below to delete, and no reason to make the directory
       }
       List<String> created = new ArrayList<>();
-      Path target = RootPath.resolve(root, rel, e.getName(), true, created);
+      List<String> parts = RootPath.resolve(root, rel, e.getName(), noun, true, created);
       written.addAll(created);
-      if (base.equals(OPAQUE)) {
-        opaque(target.getParent());
+      List<String> parent = parts.subList(0, parts.size() - 1);
+      if (layer && base.equals(OPAQUE)) {
+        opaque(parent);
         return;
       }
-      if (base.startsWith(WHITEOUT + WHITEOUT)) {
+      if (layer && base.startsWith(WHITEOUT + WHITEOUT)) {
         return; // AUFS bookkeeping (.wh..wh.plnk and friends), meaningless here
       }
-      if (base.startsWith(WHITEOUT)) {
-        whiteout(target.getParent(), base.substring(WHITEOUT.length()), e.getName());
+      if (layer && base.startsWith(WHITEOUT)) {
+        whiteout(parent, base.substring(WHITEOUT.length()), e.getName());
         return;
       }
-      String key = root.relativize(target).toString();
+      Path target = root.host(parts);
+      String key = String.join("/", parts);
       boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-      if (exists && !(e.isDirectory() && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS))) {
+      boolean isDir = exists && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
+      if (exists && noOverwriteDirNonDir && isDir != e.isDirectory()) {
+        // Docker's words; it answers 500 too: the archive is fine, what is in the way is not
+        throw new FailedPreconditionException(isDir
+            ? "cannot overwrite directory \"" + root.display(parts) + "\" with non-directory \"" + e.getName() + "\""
+            : "cannot overwrite non-directory \"" + root.display(parts) + "\" with directory \"" + e.getName() + "\"");
+      }
+      root.checkWritable(parts);
+      if (exists && !(e.isDirectory() && isDir)) {
+        if (root.mountPoint(parts)) {
+          throw new FailedPreconditionException("cannot replace " + root.display(parts) + " with " + noun + " \""
+              + e.getName() + "\": it is a mount point (device or resource busy)");
+        }
         deleteRecursively(target);
       }
       written.add(key);
@@ -180,22 +250,22 @@ public final class LayerApplier {
         return true;
       }
       try {
-        Path parent = RootPath.resolve(root, rel.substring(0, cut), entry, false, new ArrayList<>());
-        return Files.isDirectory(parent);
+        List<String> parent = RootPath.resolve(root, rel.substring(0, cut), entry, noun, false, new ArrayList<>());
+        return Files.isDirectory(root.host(parent));
       } catch (InvalidArgumentException notThere) {
         return false;
       }
     }
 
     private void hardLink(Path target, TarArchiveEntry e) throws IOException {
-      String linkRel = RootPath.clean(e.getLinkName());
+      String linkRel = RootPath.clean(e.getLinkName(), noun);
       if (linkRel.isEmpty()) {
-        throw new InvalidArgumentException("layer entry \"" + e.getName() + "\": empty hard link target");
+        throw new InvalidArgumentException(noun + " \"" + e.getName() + "\": empty hard link target");
       }
-      Path src = RootPath.resolve(root, linkRel, e.getName(), false, new ArrayList<>());
+      Path src = root.host(RootPath.resolve(root, linkRel, e.getName(), noun, false, new ArrayList<>()));
       if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
-        throw new InvalidArgumentException("layer entry \"" + e.getName() + "\": hard link target \""
-            + e.getLinkName() + "\" is not a file in the layer");
+        throw new InvalidArgumentException(noun + " \"" + e.getName() + "\": hard link target \""
+            + e.getLinkName() + "\" is not a file in the " + (whiteouts == Whiteouts.KEEP ? "destination" : "layer"));
       }
       Files.createLink(target, src);
     }
@@ -211,19 +281,20 @@ public final class LayerApplier {
         return true;
       } catch (Syscalls.SyscallException ex) {
         if (ex.errno == EPERM) {
-          LOG.warn("skipping device node {} of the layer: not permitted to create devices", e.getName());
+          LOG.warn("skipping device node {}: not permitted to create devices", e.getName());
           return false;
         }
-        throw new InvalidArgumentException("layer entry \"" + e.getName() + "\": " + ex.getMessage());
+        throw new InvalidArgumentException(noun + " \"" + e.getName() + "\": " + ex.getMessage());
       }
     }
 
-    private void whiteout(Path dir, String name, String entry) throws IOException {
+    private void whiteout(List<String> dir, String name, String entry) throws IOException {
       if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")) {
-        throw new InvalidArgumentException("layer entry \"" + entry + "\" is not a valid whiteout");
+        throw new InvalidArgumentException(noun + " \"" + entry + "\" is not a valid whiteout");
       }
-      Path hidden = dir.resolve(name);
-      String key = root.relativize(hidden).toString();
+      List<String> hiddenParts = RootPath.with(dir, name);
+      Path hidden = root.host(hiddenParts);
+      String key = String.join("/", hiddenParts);
       if (written.contains(key)) {
         return; // a whiteout hides lower layers only, never what this layer itself adds
       }
@@ -234,32 +305,36 @@ public final class LayerApplier {
       }
     }
 
-    private void opaque(Path dir) throws IOException {
+    private void opaque(List<String> dir) throws IOException {
       if (whiteouts == Whiteouts.OVERLAY) {
-        Syscalls.lsetxattr(dir.toString(), "trusted.overlay.opaque", "y".getBytes(StandardCharsets.US_ASCII));
+        Syscalls.lsetxattr(root.host(dir).toString(), "trusted.overlay.opaque",
+            "y".getBytes(StandardCharsets.US_ASCII));
       } else {
         pruneOlder(dir);
       }
     }
 
     /** Deletes whatever below {@code dir} an earlier layer put there. */
-    private void pruneOlder(Path dir) throws IOException {
+    private void pruneOlder(List<String> dir) throws IOException {
       List<Path> children;
-      try (Stream<Path> s = Files.list(dir)) {
+      try (Stream<Path> s = Files.list(root.host(dir))) {
         children = s.toList();
       }
       for (Path c : children) {
-        if (!written.contains(root.relativize(c).toString())) {
+        List<String> parts = RootPath.with(dir, c.getFileName().toString());
+        if (!written.contains(String.join("/", parts))) {
           deleteRecursively(c);
         } else if (Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
-          pruneOlder(c);
+          pruneOlder(parts);
         }
       }
     }
 
     private void attributes(Path target, TarArchiveEntry e, Map<String, byte[]> xattrs) throws IOException {
-      Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+      int uid = owner != null ? owner.uid() : (int) e.getLongUserId();
+      int gid = owner != null ? owner.gid() : (int) e.getLongGroupId();
+      Files.setAttribute(target, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(target, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
       xattrs(target, e.getName(), xattrs); // after chown, which drops security.capability
       if (e.isSymbolicLink()) {
         return;

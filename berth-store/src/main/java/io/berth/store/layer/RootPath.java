@@ -22,22 +22,28 @@ final class RootPath {
 
   private RootPath() {}
 
+  /** As {@link #clean(String, String)} for a layer entry. */
+  static String clean(String name) {
+    return clean(name, "layer entry");
+  }
+
   /**
-   * Normalises an entry name to a relative path inside the layer ({@code ./a//b} -> {@code a/b},
+   * Normalises an entry name to a relative path inside the root ({@code ./a//b} -> {@code a/b},
    * {@code /abs} -> {@code abs}); refuses names with {@code ..} components or NUL bytes. A
    * backslash is an ordinary character in a Linux file name, as in Docker and containerd.
+   * {@code noun} names the entry in errors ("layer entry", "archive entry").
    */
-  static String clean(String name) {
+  static String clean(String name, String noun) {
     List<String> parts = new ArrayList<>();
     for (String p : name.split("/")) {
       if (p.isEmpty() || p.equals(".")) {
         continue;
       }
       if (p.equals("..")) {
-        throw new InvalidArgumentException("layer entry \"" + name + "\" escapes the root (\"..\")");
+        throw new InvalidArgumentException(noun + " \"" + name + "\" escapes the root (\"..\")");
       }
       if (p.indexOf('\0') >= 0) {
-        throw new InvalidArgumentException("layer entry \"" + name + "\" has a NUL byte");
+        throw new InvalidArgumentException(noun + " \"" + name + "\" has a NUL byte");
       }
       parts.add(p);
     }
@@ -46,11 +52,12 @@ final class RootPath {
 
   /**
    * The real location of {@code rel} (already {@link #clean cleaned}, not empty) below
-   * {@code root}: parents are resolved through in-root symlinks and, with {@code create}, made as
-   * directories (0755) when missing; {@code created} receives the parents made, relative to root.
+   * {@code root}, as components: parents are resolved through in-root symlinks and, with
+   * {@code create}, made as directories (0755) when missing; {@code created} receives the parents
+   * made, relative to root.
    */
-  static Path resolve(Path root, String rel, String entry, boolean create, List<String> created)
-      throws IOException {
+  static List<String> resolve(RootedTree root, String rel, String entry, String noun, boolean create,
+      List<String> created) throws IOException {
     int cut = rel.lastIndexOf('/');
     String last = rel.substring(cut + 1);
     Deque<String> todo = new ArrayDeque<>();
@@ -68,15 +75,17 @@ final class RootPath {
       }
       if (c.equals("..")) {
         if (done.isEmpty()) {
-          throw escape(entry);
+          throw new InvalidArgumentException(noun + " \"" + entry
+              + "\" would be written through a symlink that leaves the root; refusing");
         }
         done.removeLast();
         continue;
       }
-      Path cur = join(root, done).resolve(c);
+      List<String> next = with(done, c);
+      Path cur = root.host(next);
       if (Files.isSymbolicLink(cur)) {
         if (++links > MAX_LINKS) {
-          throw new InvalidArgumentException("layer entry \"" + entry + "\": too many levels of symbolic links");
+          throw new InvalidArgumentException(noun + " \"" + entry + "\": too many levels of symbolic links");
         }
         String target = Files.readSymbolicLink(cur).toString();
         if (target.startsWith("/")) {
@@ -90,9 +99,10 @@ final class RootPath {
       }
       if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
         if (!create) {
-          throw new InvalidArgumentException("layer entry \"" + entry + "\": " + root.relativize(cur)
-              + " does not exist in the layer");
+          throw new InvalidArgumentException(noun + " \"" + entry + "\": " + String.join("/", next)
+              + " does not exist");
         }
+        root.checkWritable(next);
         Files.createDirectory(cur);
         Files.setAttribute(cur, "unix:mode", 0755);
         done.add(c);
@@ -100,24 +110,18 @@ final class RootPath {
         continue;
       }
       if (!Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
-        throw new InvalidArgumentException("layer entry \"" + entry + "\": " + root.relativize(cur)
+        throw new InvalidArgumentException(noun + " \"" + entry + "\": " + String.join("/", next)
             + " is not a directory");
       }
       done.add(c);
     }
-    return join(root, done).resolve(last);
+    return with(done, last);
   }
 
-  private static Path join(Path root, List<String> parts) {
-    Path p = root;
-    for (String s : parts) {
-      p = p.resolve(s);
-    }
-    return p;
-  }
-
-  private static InvalidArgumentException escape(String entry) {
-    return new InvalidArgumentException("layer entry \"" + entry
-        + "\" would be written through a symlink that leaves the root; refusing");
+  static List<String> with(List<String> parts, String name) {
+    List<String> out = new ArrayList<>(parts.size() + 1);
+    out.addAll(parts);
+    out.add(name);
+    return out;
   }
 }

@@ -253,6 +253,22 @@ public final class OverlaySnapshotter implements Snapshotter {
   }
 
   @Override
+  public List<OverlayChanges.Change> diff(String key, Set<String> ignored) {
+    Path c = root.resolve("containers").resolve(key);
+    List<Path> lowers = new ArrayList<>();
+    try {
+      for (String dir : Files.readString(c.resolve("lower")).split(":")) {
+        lowers.add(Path.of(dir));
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new NotFoundException("no prepared root filesystem for " + key);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the layers of " + key, e);
+    }
+    return new OverlayChanges(c.resolve("upper"), lowers, ignored).compute();
+  }
+
+  @Override
   public long usage(String key) {
     Path upper = root.resolve("containers").resolve(key).resolve("upper");
     if (!Files.isDirectory(upper)) {

@@ -33,4 +33,10 @@ public interface Snapshotter {
   /** The directory holding what {@code key} changed (overlay's upper dir), for commit and builds. */
   Path changes(String key);
 
+  /**
+   * What {@code key} changed against its image, as {@code docker diff} lists it, leaving out the
+   * {@code ignored} container paths (mount points the runtime made).
+   */
+  java.util.List<OverlayChanges.Change> diff(String key, java.util.Set<String> ignored);
+
 }
