@@ -31,12 +31,14 @@ final class ContainerRunner {
   private final ContainerRuntime runtime;
   private final ContainerNetworks network;
   private final MountPlanner mounts;
+  private final ContainerLogging logging;
   private final java.util.function.Function<String, Container> lookup;
 
   ContainerRunner(ContainerPaths paths, Snapshotter snapshotter,
-      ContainerRuntime runtime, ContainerNetworks network, MountPlanner mounts,
+      ContainerRuntime runtime, ContainerNetworks network, MountPlanner mounts, ContainerLogging logging,
       java.util.function.Function<String, Container> lookup) {
     this.lookup = lookup;
+    this.logging = logging;
     this.paths = paths;
     this.snapshotter = snapshotter;
     this.runtime = runtime;
@@ -84,10 +86,11 @@ final class ContainerRunner {
         specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, List.of("rbind", "rprivate", "rw")));
       }
       specs.add(new MountSpec("/etc/resolv.conf", "bind", c.resolvConfPath, List.of("rbind", "rprivate", "rw")));
-      c.logPath = paths.log(c.id).toString();
+      c.logPath = logging.inspectPath(c);
       runtime.delete(c.id, stateDir, true);
       try {
-        runtime.create(spec(c, rootfs, specs, netns, links.env()), stateDir, paths.log(c.id));
+        runtime.create(spec(c, rootfs, specs, netns, links.env()), stateDir, logging.path(c), logging.prepare(c));
+        logging.watch(c);
       } finally {
         if (endpoint != null) {
           awaitEndpoint(endpoint);
@@ -105,6 +108,7 @@ final class ContainerRunner {
       } catch (RuntimeException ignored) {
         // best effort
       }
+      logging.release(c);
       if (connected) {
         network.detachAll(c);
       }
@@ -150,6 +154,7 @@ final class ContainerRunner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    logging.release(c); // conmon's last rotation is filed, a none driver's buffer goes
     mounts.release(c); // volumes with driver options are unmounted once their last user stopped
     c.endpoint = null;
     c.ports = new ArrayList<>();
