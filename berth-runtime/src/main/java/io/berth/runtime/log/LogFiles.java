@@ -30,7 +30,7 @@ final class LogFiles {
 
   LogFiles(Path live) {
     this.live = live;
-    this.rotatedName = Pattern.compile(Pattern.quote(live.getFileName().toString()) + "\\.(\\d+)(\\.gz)?");
+    this.rotatedName = Pattern.compile(Pattern.quote(live.getFileName().toString()) + "\\.(\\d{1,6})(\\.gz)?");
   }
 
   Path live() {

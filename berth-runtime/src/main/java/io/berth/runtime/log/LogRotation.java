@@ -69,6 +69,9 @@ final class LogRotation {
       if (size > opts.maxSize() / 2) {
         if (opts.maxFile() > 1) {
           Files.deleteIfExists(files.hold());
+          if (size > opts.maxSize()) {
+            trim(opts.maxSize()); // written before the options were honoured (berthd before 0014)
+          }
           shiftIn(files.live());
           size = 0;
         } else {

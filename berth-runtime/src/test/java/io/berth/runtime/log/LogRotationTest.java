@@ -188,6 +188,17 @@ class LogRotationTest {
   }
 
   @Test
+  void aFileWrittenBeforeTheOptionsWereHonouredIsCutToMaxSize() throws Exception {
+    for (int i = 0; i < 100; i++) {
+      Files.writeString(live(), String.format("2026-01-01T00:00:00.%09d+00:00 stdout F line %06d%n", i, i),
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+    assertThat(rotation("max-size", "2000", "max-file", "2").prepare()).isEqualTo(2000);
+    assertThat(Files.size(dir.resolve("container.log.1"))).isLessThanOrEqualTo(2000);
+    assertContiguousUpTo(lines(), 99);
+  }
+
+  @Test
   void aRestartWithASmallFileLetsConmonAppendOnlyWhatIsLeft() throws Exception {
     LogRotation r = rotation("max-size", "2000", "max-file", "2");
     FakeConmon conmon = new FakeConmon(r.prepare());
