@@ -22,7 +22,6 @@ import io.berth.daemon.volume.VolumeStore;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.network.BridgeNetwork;
 import io.berth.network.LinuxBridgeNetwork;
-import io.berth.runtime.K8sFileLogReader;
 import io.berth.runtime.RuncRuntime;
 import io.berth.runtime.RuntimeConfig;
 import io.berth.store.Stores;
@@ -76,8 +75,12 @@ public final class Daemon implements AutoCloseable {
     VolumeStore volumes = new VolumeStore(config.dataRoot().resolve("volumes"), stores.metadata());
     ContainerPaths paths = new ContainerPaths(config.dataRoot().resolve("containers"),
         config.execRoot().resolve("containers"));
+    io.berth.runtime.log.LogLocks logLocks = new io.berth.runtime.log.LogLocks();
+    io.berth.runtime.log.RotatedLogReader logReader = new io.berth.runtime.log.RotatedLogReader(logLocks);
     ContainerService containers = new ContainerService(new ContainerRepository(stores.metadata()),
-        stores.images(), stores.snapshotter(), runtime, containerNetworks, volumes, paths, events, clock);
+        stores.images(), stores.snapshotter(), runtime, containerNetworks, volumes, paths,
+        new io.berth.daemon.container.ContainerLogging(config.logDefaults(),
+            new io.berth.runtime.log.LogRotator(logLocks), paths), events, clock);
     containers.healthMonitor(new HealthMonitor(containers, clock));
     containerNetworks.dns(new io.berth.daemon.container.ContainerDns(containers.repository(), networkService,
         Path.of("/etc/resolv.conf")));
@@ -87,7 +90,7 @@ public final class Daemon implements AutoCloseable {
     Router router = new Router();
     new SystemRoutes(info, containers, stores.images(), stores.snapshotter(), volumes, events).register(router);
     new ContainerRoutes(containers, new ContainerViews(clock, containerNetworks), stores.snapshotter()).register(router);
-    new ContainerStreamRoutes(containers, new K8sFileLogReader()).register(router);
+    new ContainerStreamRoutes(containers, logReader).register(router);
     new ExecRoutes(new ExecService(containers)).register(router);
     new io.berth.daemon.api.ArchiveRoutes(new io.berth.daemon.archive.ArchiveService(containers,
         stores.snapshotter())).register(router);
@@ -104,7 +107,7 @@ public final class Daemon implements AutoCloseable {
         stores.contentStore(), stores.snapshotter());
     new io.berth.daemon.api.CommitRoutes(containers, stores.images(), committer, events).register(router);
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
-        new io.berth.runtime.K8sFileLogReader()), config.dataRoot().resolve("tmp"), events).register(router);
+        logReader), config.dataRoot().resolve("tmp"), events).register(router);
     new VolumeRoutes(volumes, containers, events).register(router);
     new NetworkRoutes(networkService, containers, events).register(router);
 

@@ -3,12 +3,15 @@ package io.berth.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.daemon.api.Json;
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.runtime.log.LogOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * berthd's settings, from flags and {@code daemon.json} (dockerd's key names). A flag wins over
@@ -32,12 +35,13 @@ public record DaemonConfig(
     Path registryStorage,
     List<String> insecureRegistries,
     int maxConcurrentDownloads,
-    int maxConcurrentUploads) {
+    int maxConcurrentUploads,
+    LogOptions logDefaults) {
 
   private static final Set<String> KEYS = Set.of("hosts", "data-root", "exec-root", "pidfile",
       "bridge", "bip", "nft-table", "tlsverify", "tlscacert", "tlscert", "tlskey", "tls",
       "cgroup-parent", "debug", "log-level", "live-restore", "registry-addr", "registry-storage",
-      "insecure-registries", "max-concurrent-downloads", "max-concurrent-uploads");
+      "insecure-registries", "max-concurrent-downloads", "max-concurrent-uploads", "log-driver", "log-opts");
 
   public static final String DEFAULT_SOCKET = "unix:///run/berth/berth.sock";
 
@@ -101,7 +105,37 @@ public record DaemonConfig(
         io.berth.distribution.RegistryAccess.DEFAULT_UPLOADS);
     return new DaemonConfig(hosts, dataRoot, execRoot, pidfile, bridge, bip, table,
         f.insecureTcp, verify, ca, cert, key, cgroupParent, registryAddr, registryStorage, List.copyOf(insecure),
-        downloads, uploads);
+        downloads, uploads, logDefaults(f, file));
+  }
+
+  /**
+   * The log driver and options containers get when they name none ({@code log-driver},
+   * {@code log-opts}; dockerd's --log-driver/--log-opt win), checked as a container's would be.
+   */
+  private static LogOptions logDefaults(Flags f, JsonNode file) {
+    String driver = f.logDriver != null ? f.logDriver : file.path("log-driver").asText("json-file");
+    Map<String, String> opts = new TreeMap<>();
+    if (!f.logOpts.isEmpty()) {
+      opts.putAll(f.logOpts);
+    } else if (file.has("log-opts")) {
+      if (!file.get("log-opts").isObject()) {
+        throw new InvalidArgumentException("invalid log-opts in " + f.configFile + ": expected an object of strings");
+      }
+      for (var it = file.get("log-opts").fields(); it.hasNext(); ) {
+        var e = it.next();
+        if (!e.getValue().isTextual()) {
+          throw new InvalidArgumentException("invalid log-opts in " + f.configFile + ": the value of " + e.getKey()
+              + " must be a string (e.g. \"" + e.getKey() + "\": \"" + e.getValue().asText() + "\")");
+        }
+        opts.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    try {
+      return LogOptions.parse(driver, opts);
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException("invalid default log configuration (log-driver " + driver
+          + ", log-opts " + opts + "): " + e.getMessage());
+    }
   }
 
   private static int concurrency(Integer flag, JsonNode file, String key, int dflt) {
@@ -147,5 +181,7 @@ public record DaemonConfig(
     public List<String> insecureRegistries = new ArrayList<>();
     public Integer maxConcurrentDownloads;
     public Integer maxConcurrentUploads;
+    public String logDriver;
+    public Map<String, String> logOpts = new TreeMap<>();
   }
 }

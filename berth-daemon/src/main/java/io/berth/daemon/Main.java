@@ -74,6 +74,12 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--registry-storage", description = "Storage of the built-in registry (default <data-root>/registry)")
   Path registryStorage;
 
+  @Option(names = "--log-driver", description = "Default log driver of containers: json-file (default), local or none")
+  String logDriver;
+
+  @Option(names = "--log-opt", description = "Default log driver option KEY=VALUE (e.g. max-size=10m); repeatable")
+  java.util.Map<String, String> logOpts = new java.util.TreeMap<>();
+
   @Override
   public Integer call() throws Exception {
     DaemonConfig.Flags f = new DaemonConfig.Flags();
@@ -96,6 +102,8 @@ public final class Main implements Callable<Integer> {
     f.insecureRegistries = insecureRegistries;
     f.maxConcurrentDownloads = maxConcurrentDownloads;
     f.maxConcurrentUploads = maxConcurrentUploads;
+    f.logDriver = logDriver;
+    f.logOpts = logOpts;
     Daemon daemon = new Daemon(DaemonConfig.resolve(f));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

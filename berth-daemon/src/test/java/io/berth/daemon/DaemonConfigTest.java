@@ -42,4 +42,26 @@ class DaemonConfigTest {
     assertThatThrownBy(() -> resolve("{\"max-concurent-downloads\": 3}", null))
         .hasMessageContaining("don't match any configuration option: max-concurent-downloads");
   }
+
+  @Test
+  void logDriverAndOptsSetTheDefaultsAndAreCheckedAtStart() throws Exception {
+    assertThat(resolve("{}", null).logDefaults().driver().wireName()).isEqualTo("json-file");
+    DaemonConfig d = resolve("{\"log-driver\": \"local\", \"log-opts\": {\"max-size\": \"1m\", \"max-file\": \"3\"}}",
+        null);
+    assertThat(d.logDefaults().driver().wireName()).isEqualTo("local");
+    assertThat(d.logDefaults().maxSize()).isEqualTo(1_000_000);
+    assertThat(d.logDefaults().maxFile()).isEqualTo(3);
+    assertThatThrownBy(() -> resolve("{\"log-driver\": \"syslog\"}", null))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("no log driver named 'syslog' is registered");
+    assertThatThrownBy(() -> resolve("{\"log-opts\": {\"max-sise\": \"1m\"}}", null))
+        .hasMessageContaining("unknown log opt 'max-sise' for json-file log driver");
+    assertThatThrownBy(() -> resolve("{\"log-opts\": {\"max-file\": 3}}", null))
+        .hasMessageContaining("the value of max-file must be a string");
+    DaemonConfig.Flags f = new DaemonConfig.Flags();
+    f.configFile = dir.resolve("daemon.json");
+    Files.writeString(f.configFile, "{\"log-driver\": \"local\"}");
+    f.logDriver = "none";
+    assertThat(DaemonConfig.resolve(f).logDefaults().driver().readable()).isFalse();
+  }
 }

@@ -8,7 +8,7 @@ package io.berth.errdefs;
 public abstract sealed class BerthException extends RuntimeException
     permits NotFoundException, AlreadyExistsException, InvalidArgumentException,
         ConflictException, FailedPreconditionException, UnavailableException, UnauthorizedException,
-        ForbiddenException {
+        ForbiddenException, NotImplementedException {
 
   protected BerthException(String message) {
     super(message);

@@ -19,9 +19,11 @@ public interface ContainerRuntime {
 
   /**
    * Generates the OCI bundle in {@code stateDir} and starts conmon, which runs {@code runc create}.
-   * Output goes to {@code logPath} in conmon's k8s-file format.
+   * Output goes to {@code logPath} in conmon's k8s-file format; when the file would pass
+   * {@code logSizeMax} bytes (if positive) conmon replaces it with an empty one (see
+   * {@code io.berth.runtime.log.LogRotator}).
    */
-  void create(ContainerSpec spec, Path stateDir, Path logPath);
+  void create(ContainerSpec spec, Path stateDir, Path logPath, long logSizeMax);
 
   /** {@code runc start}; returns the container's init pid on the host. */
   int start(String id);

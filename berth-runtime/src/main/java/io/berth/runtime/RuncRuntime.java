@@ -94,7 +94,7 @@ public final class RuncRuntime implements ContainerRuntime {
   }
 
   @Override
-  public void create(ContainerSpec spec, Path stateDir, Path logPath) {
+  public void create(ContainerSpec spec, Path stateDir, Path logPath, long logSizeMax) {
     if (spec.init() && !Files.isExecutable(Path.of(findInit()))) {
       throw new UnavailableException("--init needs tini: install the tini package");
     }
@@ -121,6 +121,9 @@ public final class RuncRuntime implements ContainerRuntime {
         "--runtime-arg", "--log-format=json", "--log-level", "error",
         // conmon writes files such as "oom" into its persist dir; keep them in the bundle
         "--persist-dir", stateDir.toString()));
+    if (logSizeMax > 0) {
+      cmd.addAll(List.of("--log-size-max", Long.toString(logSizeMax)));
+    }
     if (spec.tty()) {
       cmd.add("-t");
     }

@@ -150,6 +150,9 @@ final class ComposeEngine {
     String id;
     try (var r = api.post("/containers/create?name=" + enc(name), body)) {
       id = r.json().path("Id").asText();
+    } catch (ApiException e) {
+      // the daemon checks what the service asks for (logging driver and options, ...): say which service
+      throw new ApiException(e.status(), "service \"" + service + "\": " + e.getMessage());
     }
     JsonNode svc = p.service(service);
     Iterator<String> nets = svc.path("networks").fieldNames();

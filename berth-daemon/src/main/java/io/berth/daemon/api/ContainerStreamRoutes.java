@@ -8,14 +8,15 @@ import io.berth.http.HttpResponse;
 import io.berth.errdefs.ConflictException;
 import io.berth.runtime.AttachChannel;
 import io.berth.runtime.ContainerRuntime;
-import io.berth.runtime.LogEntry;
 import io.berth.runtime.LogReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import io.berth.daemon.container.LogAttributes;
+import io.berth.errdefs.NotImplementedException;
+import io.berth.runtime.log.LogOptions;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -52,6 +53,10 @@ public final class ContainerStreamRoutes {
       throw new io.berth.errdefs.InvalidArgumentException(
           "Bad parameters: you must choose at least one stream");
     }
+    LogOptions options = containers.logging().options(c);
+    if (!options.driver().readable()) {
+      throw new NotImplementedException("configured logging driver does not support reading");
+    }
     boolean follow = q.flag("follow");
     boolean timestamps = q.flag("timestamps");
     String tailQ = q.query("tail");
@@ -64,33 +69,10 @@ public final class ContainerStreamRoutes {
         : "application/vnd.docker.multiplexed-stream");
     CompletableFuture<Integer> exit = containers.currentExit(c.id);
     java.nio.file.Path path = containers.logPath(c);
-    if (java.nio.file.Files.exists(path)) {
+    try (LogStream sink = new LogStream(out, raw, stdout, stderr, timestamps,
+        q.flag("details") ? LogAttributes.of(c, options) : null)) {
       logs.read(path, tail, since, until, follow,
-          () -> exit != null && !exit.isDone() && c.state.running(),
-          e -> emit(out, raw, e, stdout, stderr, timestamps));
-    }
-    out.close();
-  }
-
-  private static boolean emit(OutputStream out, boolean raw, LogEntry e, boolean stdout,
-      boolean stderr, boolean timestamps) {
-    boolean isOut = e.stream() == LogEntry.Stream.STDOUT;
-    if ((isOut && !stdout) || (!isOut && !stderr)) {
-      return true;
-    }
-    byte[] data = e.data();
-    if (timestamps) {
-      byte[] ts = (DateTimeFormatter.ISO_INSTANT.format(e.time()) + " ").getBytes();
-      byte[] both = new byte[ts.length + data.length];
-      System.arraycopy(ts, 0, both, 0, ts.length);
-      System.arraycopy(data, 0, both, ts.length, data.length);
-      data = both;
-    }
-    try {
-      StreamFrames.write(out, raw, isOut ? StreamFrames.STDOUT : StreamFrames.STDERR, data, 0, data.length);
-      return true;
-    } catch (IOException ex) {
-      return false;
+          () -> exit != null && !exit.isDone() && c.state.running(), sink);
     }
   }
 
@@ -110,11 +92,12 @@ public final class ContainerStreamRoutes {
       nextExit = containers.waitFor(c.id, "next-exit");
     }
     boolean raw = c.tty();
+    // the log is replayed only if asked for and kept (a none driver's buffer is not a log)
+    Instant from = withLogs && containers.logging().options(c).driver().readable() ? null : Instant.now();
     HttpResponse.Hijacked h = s.hijack(q.wantsUpgrade(), raw ? "application/vnd.docker.raw-stream"
         : "application/vnd.docker.multiplexed-stream");
     containers.events().publish("container", "attach", c.id,
         java.util.Map.of("name", c.name, "image", c.imageName));
-    Instant from = withLogs ? null : Instant.now();
     if (stdin && c.config.path("OpenStdin").asBoolean(false)) {
       CompletableFuture<Integer> exitF = nextExit;
       // a platform thread: writes to conmon are native calls that would pin a virtual thread's carrier
@@ -133,11 +116,10 @@ public final class ContainerStreamRoutes {
     while (!java.nio.file.Files.exists(path) && !exitF.isDone()) {
       Thread.sleep(5);
     }
-    if (java.nio.file.Files.exists(path)) {
-      logs.read(path, -1, from, null, stream, () -> !exitF.isDone(),
-          e -> emit(h.out(), raw, e, stdout, stderr, false));
-    }
-    h.out().flush();
+    // without logs=1 only output from now on: files last written before are not even opened
+    LogStream sink = new LogStream(h.out(), raw, stdout, stderr, false, null);
+    logs.read(path, -1, from, null, stream, () -> !exitF.isDone(), sink);
+    sink.send();
   }
 
   /** Feeds the client's input to the container's stdin once the container runs. */

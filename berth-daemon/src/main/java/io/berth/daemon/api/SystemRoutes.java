@@ -104,7 +104,7 @@ public final class SystemRoutes {
     o.put("DockerRootDir", info.dataRoot());
     o.putObject("Plugins").set("Volume", Json.array().add("local"));
     ((ObjectNode) o.get("Plugins")).set("Network", Json.array().add("bridge").add("host").add("null"));
-    ((ObjectNode) o.get("Plugins")).set("Log", Json.array().add("k8s-file"));
+    ((ObjectNode) o.get("Plugins")).set("Log", Json.array().add("json-file").add("local").add("none"));
     o.put("MemoryLimit", true);
     o.put("SwapLimit", true);
     o.put("CpuCfsPeriod", true);
@@ -115,7 +115,7 @@ public final class SystemRoutes {
     o.put("NFd", 0);
     o.put("NGoroutines", Thread.activeCount());
     o.put("SystemTime", Instant.now().toString());
-    o.put("LoggingDriver", "k8s-file");
+    o.put("LoggingDriver", containers.logging().defaults().driver().wireName());
     o.put("CgroupDriver", "cgroupfs");
     o.put("CgroupVersion", info.cgroupVersion());
     o.put("NEventsListener", 0);

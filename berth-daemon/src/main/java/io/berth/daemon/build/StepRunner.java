@@ -54,7 +54,8 @@ final class StepRunner {
     if (state.workdir != null) {
       body.put("WorkingDir", state.workdir);
     }
-    body.putObject("HostConfig").put("NetworkMode", networkMode);
+    ObjectNode hc = body.putObject("HostConfig").put("NetworkMode", networkMode);
+    hc.putObject("LogConfig").put("Type", "json-file"); // the build shows the output whatever the daemon's default
     Container c = containers.create(null, body);
     try {
       out.accept(" ---> Running in " + c.id.substring(0, 12) + "\n");

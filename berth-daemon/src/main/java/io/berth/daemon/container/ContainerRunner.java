@@ -31,14 +31,16 @@ final class ContainerRunner {
   private final ContainerRuntime runtime;
   private final ContainerNetworks network;
   private final MountPlanner mounts;
+  private final ContainerLogging logging;
   private final java.util.function.Function<String, Container> lookup;
   private final java.util.function.Predicate<String> filesInUse;
 
   /** {@code filesInUse}: a cp or export holds the container's files, so teardown leaves them mounted. */
   ContainerRunner(ContainerPaths paths, Snapshotter snapshotter,
-      ContainerRuntime runtime, ContainerNetworks network, MountPlanner mounts,
+      ContainerRuntime runtime, ContainerNetworks network, MountPlanner mounts, ContainerLogging logging,
       java.util.function.Function<String, Container> lookup, java.util.function.Predicate<String> filesInUse) {
     this.lookup = lookup;
+    this.logging = logging;
     this.filesInUse = filesInUse;
     this.paths = paths;
     this.snapshotter = snapshotter;
@@ -87,10 +89,11 @@ final class ContainerRunner {
         specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, List.of("rbind", "rprivate", "rw")));
       }
       specs.add(new MountSpec("/etc/resolv.conf", "bind", c.resolvConfPath, List.of("rbind", "rprivate", "rw")));
-      c.logPath = paths.log(c.id).toString();
+      c.logPath = logging.inspectPath(c);
       runtime.delete(c.id, stateDir, true);
       try {
-        runtime.create(spec(c, rootfs, specs, netns, links.env()), stateDir, paths.log(c.id));
+        runtime.create(spec(c, rootfs, specs, netns, links.env()), stateDir, logging.path(c), logging.prepare(c));
+        logging.watch(c);
       } finally {
         if (endpoint != null) {
           awaitEndpoint(endpoint);
@@ -108,6 +111,7 @@ final class ContainerRunner {
       } catch (RuntimeException ignored) {
         // best effort
       }
+      logging.release(c);
       if (connected) {
         network.detachAll(c);
       }
@@ -158,6 +162,7 @@ final class ContainerRunner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    logging.release(c); // conmon's last rotation is filed, a none driver's buffer goes
     if (!held) {
       mounts.release(c); // volumes with driver options are unmounted once their last user stopped
     }

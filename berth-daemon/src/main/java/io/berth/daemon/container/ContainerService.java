@@ -47,10 +47,12 @@ public final class ContainerService {
   private final MountPlanner mounts;
   private final ContainerFilesystems filesystems;
   private final ContainerUpdater updater;
+  private final ContainerLogging logging;
 
   public ContainerService(ContainerRepository repo, ImageStore images, Snapshotter snapshotter,
       ContainerRuntime runtime, ContainerNetworks network, VolumeStore volumes, ContainerPaths paths,
-      EventBus events, Clock clock) {
+      ContainerLogging logging, EventBus events, Clock clock) {
+    this.logging = logging;
     this.repo = repo;
     this.images = images;
     this.snapshotter = snapshotter;
@@ -64,7 +66,8 @@ public final class ContainerService {
     this.mounts = new MountPlanner(volumes, repo::all);
     this.filesystems = new ContainerFilesystems(snapshotter, paths, mounts, repo);
     this.updater = new ContainerUpdater(runtime, repo);
-    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, mounts, repo::get, filesystems::inUse);
+    this.runner = new ContainerRunner(paths, snapshotter, runtime, network, mounts, logging, repo::get,
+        filesystems::inUse);
   }
 
   public void healthMonitor(HealthMonitor monitor) {
@@ -94,6 +97,7 @@ public final class ContainerService {
 
   public Container create(String name, ObjectNode body) {
     Container c = factory.create(name, body);
+    logging.configure(c.hostConfig);
     c.networks = networks.plan(c.hostConfig, body.get("NetworkingConfig"));
     Links.parse(c.hostConfig).forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
     mounts.createNamedVolumes(c.hostConfig);
@@ -416,6 +420,7 @@ public final class ContainerService {
       snapshotter.remove(c.id);
       repo.remove(c);
       c.removed = true;
+      logging.forget(c);
       VolumeStore.deleteTreeQuietly(paths.dir(c.id));
       VolumeStore.deleteTreeQuietly(paths.state(c.id));
       if (removeVolumes) {
@@ -498,6 +503,11 @@ public final class ContainerService {
           c.state.pid = st.pid();
           c.state.status = st.status() == ContainerRuntime.Status.PAUSED ? "paused" : "running";
           repo.save(c);
+          try {
+            logging.watch(c); // files what conmon rotated while berthd was away
+          } catch (RuntimeException e) {
+            LOG.warn("log rotation of {}: {}", c.name, e.getMessage());
+          }
           watch(c, exit);
           if (health != null) {
             health.watch(c);
@@ -533,8 +543,12 @@ public final class ContainerService {
     return new ContainerConnections(repo, networks, events);
   }
 
-  /** Paths of the container's log for the logs endpoint. */
+  /** The live file of the container's log (for the none driver: the buffer attach reads). */
   public Path logPath(Container c) {
-    return paths.log(c.id);
+    return logging.path(c);
+  }
+
+  public ContainerLogging logging() {
+    return logging;
   }
 }

@@ -74,7 +74,7 @@ public final class ContainerViews {
       hc.putObject("RestartPolicy").put("Name", "no").put("MaximumRetryCount", 0);
     }
     if (!hc.has("LogConfig") || hc.path("LogConfig").path("Type").asText().isEmpty()) {
-      hc.putObject("LogConfig").put("Type", "k8s-file").putObject("Config");
+      hc.putObject("LogConfig").put("Type", "json-file").putObject("Config"); // records from before log options
     }
     o.set("HostConfig", hc);
     ObjectNode gd = o.putObject("GraphDriver");
