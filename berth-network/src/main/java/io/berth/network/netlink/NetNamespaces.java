@@ -1,14 +1,12 @@
 package io.berth.network.netlink;
 
 import io.berth.errdefs.AlreadyExistsException;
-import io.berth.errdefs.BerthException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.UnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Named network namespaces as iproute2 keeps them, without running {@code ip netns}: a
@@ -16,9 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code /run/netns/NAME}, and {@code /run/netns} is a shared mount point so the mounts
  * propagate to mount namespaces made later. {@code ip netns}, runc and berthd's of any version
  * therefore see and remove each other's namespaces. Namespace switching happens on a fresh
- * platform thread that goes back to the host namespace (and then ends) before anything else
- * runs on it: setns(2) and unshare(2) act on the calling thread only, and a virtual thread
- * would carry them to other tasks.
+ * platform thread ({@link PlatformThread}) that goes back to the host namespace, and then ends,
+ * before anything else runs on it.
  */
 public final class NetNamespaces {
   private static final Path RUN_DIR = Path.of("/run/netns");
@@ -54,7 +51,7 @@ public final class NetNamespaces {
       throw e.errno == Libc.EEXIST ? new AlreadyExistsException(text, e) : new UnavailableException(text, e);
     }
     try {
-      onPlatformThread("creating network namespace " + name, () -> {
+      PlatformThread.call("creating network namespace " + name, () -> {
         int home = Libc.open(SELF, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
         try {
           Libc.unshare(Libc.CLONE_NEWNET);
@@ -134,7 +131,7 @@ public final class NetNamespaces {
    * Sockets it opens stay in that namespace for their whole life.
    */
   public static <T> T inside(Path netns, Callable<T> work) {
-    return onPlatformThread("entering network namespace " + netns, () -> {
+    return PlatformThread.call("entering network namespace " + netns, () -> {
       int home = Libc.open(SELF, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
       try {
         int target = Libc.open(netns.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
@@ -174,42 +171,4 @@ public final class NetNamespaces {
     }
   }
 
-  private static <T> T onPlatformThread(String what, Callable<T> work) {
-    AtomicReference<Object> result = new AtomicReference<>();
-    Thread t = Thread.ofPlatform().name("netns").start(() -> {
-      try {
-        result.set(new Box<>(work.call()));
-      } catch (Throwable e) {
-        result.set(e);
-      }
-    });
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true; // the thread must finish (it may hold a mount half made): wait for it
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    Object r = result.get();
-    if (r instanceof Box<?> b) {
-      @SuppressWarnings("unchecked")
-      T value = (T) b.value();
-      return value;
-    }
-    if (r instanceof BerthException e) {
-      throw e;
-    }
-    if (r instanceof Libc.Errno e) {
-      throw new UnavailableException(what + ": " + e.getMessage(), e);
-    }
-    Throwable e = (Throwable) r;
-    throw new UnavailableException(what + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
-  }
-
-  private record Box<T>(T value) {}
 }

@@ -89,10 +89,14 @@ public final class RouteSocket implements AutoCloseable {
     return OptionalInt.of(a.ifIndex());
   }
 
-  /** Deletes link {@code name}; false when there was none (cleanup must be repeatable). */
+  /**
+   * Deletes link {@code name}; false when there was none (cleanup must be repeatable). The
+   * kernel answers only after an RCU barrier, so this runs off a virtual thread's carrier.
+   */
   public boolean deleteLink(String name) {
     checkName(name);
-    Answer a = exchange(List.of(RtRequests.deleteLink(name))).getFirst();
+    NlRequest request = RtRequests.deleteLink(name);
+    Answer a = PlatformThread.offCarrier(request.what, () -> exchange(List.of(request)).getFirst());
     if (a.ack().errno() == Libc.ENODEV) {
       return false;
     }
