@@ -1,13 +1,12 @@
 package io.berth.network;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Everything this module does with iproute2 ({@code ip}): links, addresses, routes and named
- * network namespaces. Changes go through {@code ip -batch} so one call is one process and its
- * error names the failing line.
+ * What this module still does with iproute2 ({@code ip}): the bridge's creation and address at
+ * daemon start, which happen once, so a process there costs nothing that matters. Everything
+ * per container goes through netlink ({@code io.berth.network.netlink}). Changes go through
+ * {@code ip -batch} so one call is one process and its error names the failing line.
  */
 final class IpCommand {
   private IpCommand() {}
@@ -15,15 +14,6 @@ final class IpCommand {
   /** Runs {@code ip -batch -} with the given lines in the host namespace. */
   static void batch(String lines) {
     HostCommand.check(List.of("ip", "-batch", "-"), lines);
-  }
-
-  /** Runs {@code ip -n <netns> -batch -} with the given lines inside a named namespace. */
-  static void batchIn(String netns, String lines) {
-    HostCommand.check(List.of("ip", "-n", netns, "-batch", "-"), lines);
-  }
-
-  static boolean linkExists(String name) {
-    return HostCommand.run(List.of("ip", "link", "show", "dev", name), null).exit() == 0;
   }
 
   /** The IPv4 addresses of a link in {@code a.b.c.d/len} form, as {@code ip -o -4 addr} prints them. */
@@ -34,28 +24,6 @@ final class IpCommand {
         .filter(f -> f.length > 3 && f[2].equals("inet"))
         .map(f -> f[3])
         .toList();
-  }
-
-  /** Deletes a link if present; a missing link is not an error (cleanup must be repeatable). */
-  static void deleteLinkIfExists(String name) {
-    if (linkExists(name)) {
-      HostCommand.check(List.of("ip", "link", "del", "dev", name), null);
-    }
-  }
-
-  static boolean netnsExists(String name) {
-    return Files.exists(netnsPath(name));
-  }
-
-  static Path netnsPath(String name) {
-    return Path.of("/run/netns", name);
-  }
-
-  /** Deletes a named namespace if present (its veth peers vanish with it). */
-  static void deleteNetnsIfExists(String name) {
-    if (netnsExists(name)) {
-      HostCommand.check(List.of("ip", "netns", "del", name), null);
-    }
   }
 
   /** The source address the host would use for a destination, without sending anything. */

@@ -1,15 +1,19 @@
 package io.berth.network;
 
+import io.berth.errdefs.AlreadyExistsException;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.FailedPreconditionException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.UnavailableException;
+import io.berth.network.netlink.NetNamespaces;
+import io.berth.network.netlink.RouteSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * container, and one nftables table per daemon for NAT (layout and reasons in the module's
  * README). The attached endpoints and their published ports are the source of truth: they are
  * saved to a JSON file on every change and the whole table is regenerated from them, so a
- * restarted daemon rebuilds exactly the rules it had, never duplicates.
+ * restarted daemon rebuilds exactly the rules it had, never duplicates. Per-container plumbing
+ * (namespace, veth, address, route) goes through netlink in-process; only the bridge's creation
+ * at start runs {@code ip}.
  */
 public final class LinuxBridgeNetwork implements BridgeNetwork {
   private static final Logger LOG = LoggerFactory.getLogger(LinuxBridgeNetwork.class);
@@ -90,7 +96,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
 
   @Override
   public synchronized void init() {
-    if (!IpCommand.linkExists(bridge)) {
+    if (hostLinkIndex(bridge).isEmpty()) {
       IpCommand.batch("link add " + bridge + " type bridge\n");
     }
     String cidr = ipam.gateway() + "/" + ipam.prefix();
@@ -110,7 +116,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   /** Forgets endpoints whose namespace is gone (the host rebooted or someone deleted it). */
   private void dropVanished() {
     boolean changed = attached.values().removeIf(a -> {
-      boolean gone = !IpCommand.netnsExists(Path.of(a.endpoint().netnsPath()).getFileName().toString());
+      boolean gone = !NetNamespaces.exists(Path.of(a.endpoint().netnsPath()).getFileName().toString());
       if (gone) {
         LOG.info("network namespace of {} is gone; releasing {}", a.endpoint().containerId(), a.endpoint().ip());
         ipam.release(a.endpoint().containerId());
@@ -119,7 +125,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
       return gone;
     });
     for (String owner : ipam.allocations().keySet()) {
-      if (!attached.containsKey(owner) && !IpCommand.netnsExists(netnsName(owner))) {
+      if (!attached.containsKey(owner) && !NetNamespaces.exists(netnsName(owner))) {
         ipam.release(owner);
       }
     }
@@ -132,7 +138,20 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   public synchronized void destroy() {
     Nft.deleteTableIfExists("ip", table);
     ForeignForward.revoke(bridge);
-    IpCommand.deleteLinkIfExists(bridge);
+    deleteHostLink(bridge);
+  }
+
+  static OptionalInt hostLinkIndex(String name) {
+    try (RouteSocket host = RouteSocket.open()) {
+      return host.linkIndex(name);
+    }
+  }
+
+  /** Deletes a link of the host namespace if present; false when there was none. */
+  static boolean deleteHostLink(String name) {
+    try (RouteSocket host = RouteSocket.open()) {
+      return host.deleteLink(name);
+    }
   }
 
   private String netnsName(String id) {
@@ -154,7 +173,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
     String requestedIp = attach.requestedIp();
     String ns = netnsName(containerId);
     Attachment existing = attached.get(containerId);
-    if (existing != null && IpCommand.netnsExists(ns)) {
+    if (existing != null && NetNamespaces.exists(ns)) {
       if (requestedIp == null || requestedIp.equals(existing.endpoint().ip())) {
         return existing.endpoint();
       }
@@ -164,49 +183,59 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
     // one veth pair per (container, bridge): the bridge name keeps the names of a container's
     // several networks apart while staying within the kernel's 15 characters
     String hostVeth = veth("vb", bridge, containerId);
-    String peer = veth("vp", bridge, containerId);
     String ip = ipam.allocate(containerId, requestedIp);
     String mac = mac(ip);
+    Path nsPath = NetNamespaces.path(ns);
     boolean created = false;
     try {
-      if (!IpCommand.netnsExists(ns)) {
-        IpCommand.batch("netns add " + ns + "\n");
+      if (!NetNamespaces.exists(ns)) {
+        NetNamespaces.create(ns);
         created = true;
       }
-      IpCommand.deleteLinkIfExists(hostVeth);
-      IpCommand.deleteLinkIfExists(peer);
-      IpCommand.batch("link add " + hostVeth + " type veth peer name " + peer + "\n"
-          + "link set " + peer + " netns " + ns + "\n"
-          + "link set " + hostVeth + " master " + bridge + "\n"
-          // br_netfilter DNATs bridged frames in place; a container reaching its own published
-          // port then needs its frame sent back out the port it came in on
-          + "link set " + hostVeth + " type bridge_slave hairpin on\n"
-          + "link set " + hostVeth + " up\n");
+      addVeth(hostVeth, attach.ifName(), mac, nsPath);
       boolean route = attach.defaultRoute() && !options.internal();
-      IpCommand.batchIn(ns, "link set lo up\n"
-          + "link set " + peer + " name " + attach.ifName() + "\n"
-          + "link set " + attach.ifName() + " address " + mac + "\n"
-          + "addr add " + ip + "/" + ipam.prefix() + " dev " + attach.ifName() + "\n"
-          + "link set " + attach.ifName() + " up\n"
-          + (route ? "route add default via " + ipam.gateway() + " dev " + attach.ifName() + "\n" : ""));
-      Endpoint ep = new Endpoint(containerId, IpCommand.netnsPath(ns).toString(), ip, ipam.prefix(),
+      try (RouteSocket inside = RouteSocket.openIn(nsPath)) {
+        inside.configure(attach.ifName(), Ipv4.parse(ip), ipam.prefix(),
+            route ? OptionalInt.of(Ipv4.parse(ipam.gateway())) : OptionalInt.empty());
+      }
+      Endpoint ep = new Endpoint(containerId, nsPath.toString(), ip, ipam.prefix(),
           route ? ipam.gateway() : "", mac, hostVeth, attach.ifName());
       attached.put(containerId, new Attachment(ep, List.of()));
       save();
       return ep;
     } catch (RuntimeException e) {
       attached.remove(containerId);
-      rollback(created ? ns : null, hostVeth, peer, containerId, e);
+      rollback(created ? ns : null, hostVeth, containerId, e);
       throw e;
     }
   }
 
-  private void rollback(String ns, String hostVeth, String peer, String containerId, RuntimeException cause) {
+  /**
+   * The veth pair, its peer made directly in the namespace as {@code ifName}. Hairpin mode on
+   * the host end: br_netfilter DNATs bridged frames in place, so a container reaching its own
+   * published port needs its frame sent back out the port it came in on. A host end left by a
+   * run that crashed (the name derives from bridge and container) is replaced; no lookup
+   * guards against it, as that would cost a round trip on every start.
+   */
+  private void addVeth(String hostVeth, String ifName, String mac, Path nsPath) {
+    try (RouteSocket host = RouteSocket.open()) {
+      try {
+        host.addBridgedVeth(hostVeth, bridge, ifName, mac, nsPath);
+      } catch (AlreadyExistsException e) {
+        if (!host.deleteLink(hostVeth)) {
+          throw e; // the name taken is the peer's, inside the namespace: nothing of ours to replace
+        }
+        LOG.info("replaced veth {} left over by an earlier run", hostVeth);
+        host.addBridgedVeth(hostVeth, bridge, ifName, mac, nsPath);
+      }
+    }
+  }
+
+  private void rollback(String ns, String hostVeth, String containerId, RuntimeException cause) {
     try {
-      IpCommand.deleteLinkIfExists(hostVeth);
-      IpCommand.deleteLinkIfExists(peer);
+      deleteHostLink(hostVeth); // takes the peer in the namespace with it
       if (ns != null) {
-        IpCommand.deleteNetnsIfExists(ns);
+        NetNamespaces.delete(ns);
       }
     } catch (RuntimeException e) {
       cause.addSuppressed(e);
@@ -229,9 +258,14 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   public String createNamespace(String containerId) {
     checkId(containerId);
     String ns = netnsName(containerId);
-    IpCommand.deleteNetnsIfExists(ns); // a leftover of a run that crashed
-    IpCommand.batch("netns add " + ns + "\n");
-    return IpCommand.netnsPath(ns).toString();
+    try {
+      return NetNamespaces.create(ns).toString();
+    } catch (AlreadyExistsException e) {
+      // a leftover of a run that crashed: looked for only when it is in the way
+      LOG.info("replacing network namespace {} left over by an earlier run", ns);
+      NetNamespaces.delete(ns);
+      return NetNamespaces.create(ns).toString();
+    }
   }
 
   @Override
@@ -259,7 +293,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
       if (!a.ports().isEmpty()) {
         syncRules();
       }
-      IpCommand.deleteLinkIfExists(a.endpoint().hostVeth());
+      deleteHostLink(a.endpoint().hostVeth());
     }
     ipam.release(containerId);
   }
@@ -267,7 +301,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   @Override
   public void deleteNamespace(String containerId) {
     checkId(containerId);
-    IpCommand.deleteNetnsIfExists(netnsName(containerId));
+    NetNamespaces.delete(netnsName(containerId));
   }
 
   @Override

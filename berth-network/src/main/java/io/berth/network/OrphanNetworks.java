@@ -33,7 +33,7 @@ public final class OrphanNetworks {
       try {
         Nft.deleteTableIfExists("ip", table);
         ForeignForward.revoke(bridge);
-        IpCommand.deleteLinkIfExists(bridge);
+        LinuxBridgeNetwork.deleteHostLink(bridge);
         removed.add(table);
         LOG.info("removed table {} and bridge {} of a network this daemon no longer knows", table, bridge);
       } catch (RuntimeException e) {

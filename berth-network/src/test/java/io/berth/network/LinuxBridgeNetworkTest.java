@@ -234,7 +234,7 @@ class LinuxBridgeNetworkTest {
     assertThat(Nft.listTable("ip", table)).contains(tag).contains(a.ip() + ":80");
 
     net.disconnect(a.containerId());
-    assertThat(IpCommand.linkExists(a.hostVeth())).isFalse();
+    assertThat(IpWitness.linkExists(a.hostVeth())).isFalse();
     assertThat(Path.of(a.netnsPath())).doesNotExist();
     String rules = Nft.listTable("ip", table);
     assertThat(rules).doesNotContain(tag).doesNotContain(a.ip() + ":").doesNotContain("dport " + port + " ")
@@ -301,19 +301,80 @@ class LinuxBridgeNetworkTest {
 
   @Test
   void failedConnectRollsBackEverything() {
-    // a network whose bridge was never created: enslaving the veth fails half-way through
+    // a network whose bridge was never created: connect fails after making the namespace
     String missing = bridge + "x";
     BridgeNetwork broken = LinuxBridgeNetwork.create(state.resolve("broken"), missing, "10.213." + octet + ".1/24", table);
     String id = HexFormat.of().formatHex(RANDOM.generateSeed(32));
     assertThatThrownBy(() -> broken.connect(id, (String) null))
         .isInstanceOf(io.berth.errdefs.UnavailableException.class)
-        .hasMessageContaining("ip -batch -")
-        .hasMessageContaining(missing);
-    assertThat(IpCommand.linkExists(LinuxBridgeNetwork.veth("vb", missing, id))).isFalse();
-    assertThat(IpCommand.linkExists(LinuxBridgeNetwork.veth("vp", missing, id))).isFalse();
+        .hasMessage("netlink: bridge " + missing + " does not exist (deleted while berthd runs? restarting berthd creates it)");
+    assertThat(IpWitness.linkExists(LinuxBridgeNetwork.veth("vb", missing, id))).isFalse();
     assertThat(Path.of("/run/netns/berth-" + missing + "-" + id.substring(0, 12))).doesNotExist();
     assertThat(new Ipam("10.213." + octet + ".1/24", state.resolve("broken").resolve("ipam-" + missing + ".json"))
         .allocations()).isEmpty();
+  }
+
+  @Test
+  void connectFailingAfterTheVethRemovesItAndKeepsTheNamespaceItDidNotMake() {
+    // a default route already in the namespace: the veth and address are made, the route is refused
+    String id = HexFormat.of().formatHex(RANDOM.generateSeed(32));
+    ids.add(id);
+    String ns = Path.of(net.createNamespace(id)).getFileName().toString();
+    HostCommand.check(List.of("ip", "-n", ns, "-batch", "-"),
+        "link add d0 type veth peer name d1\nlink set d1 up\nlink set d0 up\naddr add 192.0.2.2/24 dev d0\nroute add default via 192.0.2.1\n");
+    String hostVeth = LinuxBridgeNetwork.veth("vb", bridge, id);
+    assertThatThrownBy(() -> net.connect(id, (String) null))
+        .isInstanceOf(io.berth.errdefs.AlreadyExistsException.class)
+        .hasMessage("netlink: adding default route via 10.213." + octet + ".1 dev eth0: File exists");
+    assertThat(IpWitness.linkExists(hostVeth)).isFalse();
+    assertThat(HostCommand.run(List.of("ip", "-n", ns, "link", "show", "eth0"), null).exit()).isNotZero();
+    assertThat(Path.of("/run/netns", ns)).exists();
+    assertThat(new Ipam("10.213." + octet + ".1/24", state.resolve("ipam-" + bridge + ".json")).allocations()).isEmpty();
+  }
+
+  @Test
+  void aPeerNameTakenInTheNamespaceIsReportedWithTheKernelsReason() {
+    String id = HexFormat.of().formatHex(RANDOM.generateSeed(32));
+    ids.add(id);
+    String ns = Path.of(net.createNamespace(id)).getFileName().toString();
+    HostCommand.check(List.of("ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", "other0"), null);
+    String hostVeth = LinuxBridgeNetwork.veth("vb", bridge, id);
+    assertThatThrownBy(() -> net.connect(id, (String) null))
+        .isInstanceOf(io.berth.errdefs.AlreadyExistsException.class)
+        .hasMessage("netlink: adding veth " + hostVeth + " (peer eth0 in " + ns + "): File exists");
+    assertThat(IpWitness.linkExists(hostVeth)).isFalse();
+  }
+
+  @Test
+  void leftoversOfACrashedRunAreReplaced() {
+    String id = HexFormat.of().formatHex(RANDOM.generateSeed(32));
+    ids.add(id);
+    String ns = "berth-" + bridge + "-" + id.substring(0, 12);
+    // what a crash leaves: the namespace (made by ip, as older berthds did) with an interface in
+    // it, and a host veth of the same name whose peer sits in the host namespace
+    HostCommand.check(List.of("ip", "netns", "add", ns), null);
+    HostCommand.check(List.of("ip", "-n", ns, "link", "add", "stale0", "type", "veth", "peer", "name", "stale1"), null);
+    String hostVeth = LinuxBridgeNetwork.veth("vb", bridge, id);
+    HostCommand.check(List.of("ip", "link", "add", hostVeth, "type", "veth", "peer", "name", "vq" + id.substring(0, 12)), null);
+
+    assertThat(net.createNamespace(id)).isEqualTo("/run/netns/" + ns);
+    assertThat(HostCommand.run(List.of("ip", "-n", ns, "link", "show", "stale0"), null).exit()).isNotZero();
+    Endpoint a = net.connect(id, (String) null);
+    assertThat(HostCommand.check(List.of("ip", "link", "show", "dev", hostVeth), null)).contains("master " + bridge);
+    assertThat(IpWitness.linkExists("vq" + id.substring(0, 12))).isFalse();
+    assertThat(inNs(a, "ip", "-o", "addr", "show", "dev", "eth0").out()).contains(a.ip() + "/24");
+    assertThat(HostCommand.check(List.of("ip", "netns", "list"), null)).contains(ns);
+  }
+
+  @Test
+  void vethIsBridgedInHairpinModeAndTheContainerSideIsComplete() {
+    Endpoint a = connect();
+    String link = HostCommand.check(List.of("ip", "-d", "link", "show", "dev", a.hostVeth()), null);
+    assertThat(link).contains("master " + bridge).contains("hairpin on").contains("veth");
+    assertThat(HostCommand.check(List.of("bridge", "-d", "link", "show", "dev", a.hostVeth()), null)).contains("hairpin on");
+    assertThat(inNs(a, "ip", "link", "show", "dev", "eth0").out()).contains("link/ether " + a.mac()).contains(",UP");
+    assertThat(inNs(a, "ip", "link", "show", "dev", "lo").out()).contains(",UP");
+    assertThat(inNs(a, "ip", "route").out()).contains("default via " + a.gateway() + " dev eth0");
   }
 
   @Test
@@ -321,6 +382,6 @@ class LinuxBridgeNetworkTest {
     connect();
     net.destroy();
     assertThat(Nft.tableExists("ip", table)).isFalse();
-    assertThat(IpCommand.linkExists(bridge)).isFalse();
+    assertThat(IpWitness.linkExists(bridge)).isFalse();
   }
 }

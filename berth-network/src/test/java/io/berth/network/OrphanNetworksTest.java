@@ -50,9 +50,9 @@ class OrphanNetworksTest {
       assertThat(OrphanNetworks.remove(daemonTable, Set.of(daemonTable + "_" + live)))
           .containsExactly(daemonTable + "_" + gone);
       assertThat(Nft.tableExists("ip", daemonTable + "_" + gone)).isFalse();
-      assertThat(IpCommand.linkExists("br-" + gone)).isFalse();
+      assertThat(IpWitness.linkExists("br-" + gone)).isFalse();
       assertThat(Nft.tableExists("ip", daemonTable + "_" + live)).isTrue();
-      assertThat(IpCommand.linkExists("br-" + live)).isTrue();
+      assertThat(IpWitness.linkExists("br-" + live)).isTrue();
       assertThat(OrphanNetworks.remove(daemonTable, Set.of(daemonTable + "_" + live))).isEmpty();
     } finally {
       forgotten.destroy();
