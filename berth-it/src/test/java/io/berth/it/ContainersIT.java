@@ -265,6 +265,25 @@ class ContainersIT {
     assertThat(docker("ps", "-aq").out()).isBlank();
   }
 
+  @Test
+  void runsLeaveNoRuntimeStateCgroupNamespaceOrVethBehind() {
+    // berthd starts a created container through runc's exec fifo and cleans up after an exit
+    // without runc delete; the host side of the veth goes in the background
+    for (int i = 0; i < 5; i++) {
+      check(docker("run", "--rm", IMAGE, "sh", "-c", "echo run " + i), "run --rm #" + i);
+    }
+    String id = docker("run", "-d", IMAGE, "sh", "-c", "echo started; sleep 300").out().trim();
+    assertThat(docker("inspect", "-f", "{{.State.Status}}", id).out().trim()).isEqualTo("running");
+    waitFor(() -> docker("logs", id).out().contains("started"));
+    check(docker("rm", "-f", id), "rm -f");
+    String runcRoot = TestDaemon.BASE + "/exec/runc";
+    assertThat(Exec.sh("ls -A " + runcRoot).out()).isBlank();
+    assertThat(Exec.sh("ls -d /sys/fs/cgroup/*/berth-it" + TestDaemon.SLOT + "/*/ 2>/dev/null").out()).isBlank();
+    assertThat(Exec.sh("ip netns list | grep -c '^berth-" + TestDaemon.BRIDGE + "-' || true").out().trim()).isEqualTo("0");
+    waitFor(() -> Exec.sh("ip -o link show master " + TestDaemon.BRIDGE + " | grep -c vb || true").out().trim().equals("0"));
+    assertThat(Exec.sh("ip -o link show master " + TestDaemon.BRIDGE + " | grep -c vb || true").out().trim()).isEqualTo("0");
+  }
+
   static void waitFor(java.util.function.BooleanSupplier cond) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {

@@ -40,6 +40,14 @@ public interface BridgeNetwork {
    */
   void detach(String containerId);
 
+  /**
+   * As {@link #detach}, for a container whose namespace is deleted next (its run is over): the
+   * host side of its veth may go a moment later, off the caller's path. Idempotent.
+   */
+  default void release(String containerId) {
+    detach(containerId);
+  }
+
   /** Deletes the container's namespace (every interface in it goes with it). Idempotent. */
   void deleteNamespace(String containerId);
 

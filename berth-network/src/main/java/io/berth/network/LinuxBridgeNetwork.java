@@ -5,6 +5,7 @@ import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.FailedPreconditionException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.UnavailableException;
+import io.berth.network.netlink.LinkReaper;
 import io.berth.network.netlink.NetNamespaces;
 import io.berth.network.netlink.RouteSocket;
 import java.nio.file.Path;
@@ -284,18 +285,36 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   }
 
   @Override
-  public synchronized void detach(String containerId) {
+  public void detach(String containerId) {
+    String veth = forget(containerId);
+    if (veth != null) {
+      deleteHostLink(veth); // outside the lock: the kernel takes 10-100 ms to answer
+    }
+  }
+
+  @Override
+  public void release(String containerId) {
+    String veth = forget(containerId);
+    if (veth != null) {
+      // its namespace goes next, so nothing can use the veth: no need to wait for the kernel
+      LinkReaper.get().deleteLater(veth);
+    }
+  }
+
+  /** Drops the container's endpoint, ports and address; returns its host veth, if it had one. */
+  private synchronized String forget(String containerId) {
     checkId(containerId);
     Attachment a = attached.remove(containerId);
     options.ports().remove(containerId);
-    if (a != null) {
-      save();
-      if (!a.ports().isEmpty()) {
-        syncRules();
-      }
-      deleteHostLink(a.endpoint().hostVeth());
-    }
     ipam.release(containerId);
+    if (a == null) {
+      return null;
+    }
+    save();
+    if (!a.ports().isEmpty()) {
+      syncRules();
+    }
+    return a.endpoint().hostVeth();
   }
 
   @Override

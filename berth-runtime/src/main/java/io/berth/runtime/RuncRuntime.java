@@ -233,11 +233,14 @@ public final class RuncRuntime implements ContainerRuntime {
 
   @Override
   public int start(String id) {
-    runc.check(List.of("start", id));
     // runc wrote the init pid when it created the container: no second `runc state` needed
     Path bundle = bundles.remove(id);
     String pid = bundle == null ? "" : readQuietly(bundle.resolve("pidfile")).trim();
-    return pid.matches("\\d+") ? Integer.parseInt(pid) : state(id).pid();
+    int initPid = pid.matches("\\d+") ? Integer.parseInt(pid) : 0;
+    if (initPid == 0 || !ExecFifo.start(config.runcRoot().resolve(id), initPid)) {
+      runc.check(List.of("start", id));
+    }
+    return initPid != 0 ? initPid : state(id).pid();
   }
 
   @Override
@@ -302,7 +305,11 @@ public final class RuncRuntime implements ContainerRuntime {
 
   @Override
   public void delete(String id, Path stateDir, boolean force) {
-    Runc.Result r = !Files.exists(config.runcRoot().resolve(id)) ? new Runc.Result(0, "", "")
+    Path runcState = config.runcRoot().resolve(id);
+    // conmon wrote the exit code: the process is gone, and what runc delete would do is two rmdirs' work
+    boolean exited = Files.exists(config.exitDir().resolve(id));
+    Runc.Result r = !Files.exists(runcState) || exited && StoppedContainerCleanup.remove(runcState, MAPPER)
+        ? new Runc.Result(0, "", "")
         : runc.run(force ? List.of("delete", "--force", id) : List.of("delete", id));
     if (r.exit() != 0 && !Runc.message(r.err()).contains("does not exist")) {
       throw new UnavailableException("runc delete " + id + " failed: " + Runc.message(r.err()));

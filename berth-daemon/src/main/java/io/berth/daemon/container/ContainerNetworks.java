@@ -190,7 +190,7 @@ public final class ContainerNetworks {
     for (NetworkAttachment a : of(c).values()) {
       try {
         NetworkRecord r = networks.find(a.networkId());
-        networks.driver(r).detach(c.id);
+        networks.driver(r).release(c.id); // the namespace goes below
       } catch (RuntimeException e) {
         LOG.warn("detaching {} from network {}: {}", c.id, a.networkId(), e.getMessage());
       }

@@ -105,6 +105,21 @@ public final class RouteSocket implements AutoCloseable {
   }
 
   /**
+   * Deletes the link with index {@code index}, whatever it is named now; false when there is none.
+   * An index is not reused while the kernel has others left, so this never hits a link made
+   * later under the old one's name.
+   */
+  public boolean deleteLink(int index, String name) {
+    NlRequest request = RtRequests.deleteLink(index, name);
+    Answer a = PlatformThread.offCarrier(request.what, () -> exchange(List.of(request)).getFirst());
+    if (a.ack().errno() == Libc.ENODEV) {
+      return false;
+    }
+    check(a);
+    return true;
+  }
+
+  /**
    * Creates veth {@code name} enslaved to {@code bridge}, up, in hairpin mode, with its peer
    * created directly in namespace {@code netns} as {@code peerName} with {@code peerMac}
    * (aa:bb:cc:dd:ee:ff), still down ({@link #configure} brings it up). {@link

@@ -48,6 +48,11 @@ final class RtRequests {
     return new NlRequest(RTM_DELLINK, 0, "deleting link " + name).ifinfo(0, 0, 0).string(IFLA_IFNAME, name);
   }
 
+  /** Deletes the link with index {@code index} (named {@code name} when it was looked up). */
+  static NlRequest deleteLink(int index, String name) {
+    return new NlRequest(RTM_DELLINK, 0, "deleting link " + name + " (index " + index + ")").ifinfo(index, 0, 0);
+  }
+
   /** {@code ip link set NAME up}. */
   static NlRequest linkUp(String name) {
     return new NlRequest(RTM_NEWLINK, 0, "setting " + name + " up").ifinfo(0, IFF_UP, IFF_UP).string(IFLA_IFNAME, name);
