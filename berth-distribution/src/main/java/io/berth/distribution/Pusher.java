@@ -124,8 +124,9 @@ public final class Pusher {
     HttpResponse<String> r = t.send(HttpRequest.newBuilder(URI.create(base + "/manifests/" + tag))
         .header("Content-Type", manifestType).PUT(HttpRequest.BodyPublishers.ofByteArray(body)), scope,
         HttpResponse.BodyHandlers.ofString());
-    if (PushRefusal.of(r, t.domain()) != null) {
-      throw PushRefusal.of(r, t.domain());
+    io.berth.errdefs.BerthException refused = PushRefusal.of(r, t.domain());
+    if (refused != null) {
+      throw refused;
     }
     if (r.statusCode() != 201 && r.statusCode() != 200) {
       throw new UnavailableException("registry refused the manifest (" + r.statusCode() + "): " + r.body());
