@@ -124,6 +124,10 @@ public final class Pusher {
     HttpResponse<String> r = t.send(HttpRequest.newBuilder(URI.create(base + "/manifests/" + tag))
         .header("Content-Type", manifestType).PUT(HttpRequest.BodyPublishers.ofByteArray(body)), scope,
         HttpResponse.BodyHandlers.ofString());
+    io.berth.errdefs.BerthException refused = PushRefusal.of(r, t.domain());
+    if (refused != null) {
+      throw refused;
+    }
     if (r.statusCode() != 201 && r.statusCode() != 200) {
       throw new UnavailableException("registry refused the manifest (" + r.statusCode() + "): " + r.body());
     }
@@ -425,9 +429,9 @@ public final class Pusher {
     HttpResponse<String> start = t.send(HttpRequest.newBuilder(URI.create(base + "/blobs/uploads/"))
         .POST(HttpRequest.BodyPublishers.noBody()), scope, HttpResponse.BodyHandlers.ofString());
     String location = start.headers().firstValue("Location").orElse(null);
-    if (start.statusCode() == 401 || start.statusCode() == 403) {
-      throw new io.berth.errdefs.UnauthorizedException("unauthorized: authentication required to push to "
-          + t.domain() + " (docker login " + t.domain() + ")");
+    io.berth.errdefs.BerthException refused = PushRefusal.of(start, t.domain());
+    if (refused != null) {
+      throw refused;
     }
     if (start.statusCode() != 202 || location == null) {
       throw new UnavailableException("registry refused an upload (" + start.statusCode() + "): " + start.body());

@@ -1,7 +1,5 @@
 package io.berth.http;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,32 +14,50 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves one client connection on its own virtual thread: parses requests one after another
  * (keep-alive), hands each to the handler, and drains what the handler left of the body so the
- * next request starts at the right byte. Limits on line and header sizes keep a hostile client
- * from exhausting memory.
+ * next request starts at the right byte. {@link HttpLimits} bound what a client can hold: line
+ * and header sizes, the time to send a request's headers, a keep-alive wait, a stalled body; and
+ * while the connection waits for a request it holds no I/O buffer.
  */
 final class HttpConnection {
   private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
-  private static final int MAX_LINE = 16 * 1024;
-  private static final int MAX_HEADERS = 200;
 
-  private final InputStream in;
-  private final OutputStream out;
+  private final ConnectionInput in;
+  private final ConnectionOutput out;
   private final HttpHandler handler;
   private final Runnable shutdownOutput;
+  private final HttpLimits limits;
+  private final Connections connections;
+  private final Connections.Watch watch;
+  private final long opened = System.nanoTime();
 
+  /** An in-memory connection: no watch, nothing times out (tests, {@link HttpConnectionProbe}). */
   HttpConnection(InputStream in, OutputStream out, HttpHandler handler, Runnable shutdownOutput) {
-    this.in = new BufferedInputStream(in, 64 * 1024);
-    this.out = new BufferedOutputStream(out, 64 * 1024);
+    this(in, out, handler, shutdownOutput, HttpLimits.DEFAULTS, new BufferPool(), null, null);
+  }
+
+  /** A watched connection: {@code connections} closes it through {@code watch} when a limit is passed. */
+  HttpConnection(InputStream in, OutputStream out, HttpHandler handler, Runnable shutdownOutput, HttpLimits limits,
+      BufferPool pool, Connections connections, Connections.Watch watch) {
+    this.in = new ConnectionInput(in, pool, watch);
+    this.out = new ConnectionOutput(out, pool);
     this.handler = handler;
     this.shutdownOutput = shutdownOutput;
+    this.limits = limits;
+    this.connections = connections;
+    this.watch = watch;
   }
 
   void serve() {
     try {
+      boolean first = true;
       while (true) {
+        if (!awaitRequest(first)) {
+          return;
+        }
+        first = false;
         String requestLine;
         try {
-          requestLine = readLine(in, MAX_LINE);
+          requestLine = readLine(in, limits.maxLineBytes());
         } catch (EofException e) {
           return;
         }
@@ -55,7 +71,8 @@ final class HttpConnection {
     } catch (BadRequestException e) {
       writeError(400, e.getMessage());
     } catch (IOException e) {
-      LOG.debug("connection ended: {}", e.toString());
+      String why = watch == null ? null : watch.closedBecause();
+      LOG.debug("connection ended: {}", why != null ? "closed by the server: " + why : e.toString());
     } catch (RuntimeException e) {
       LOG.debug("connection ended: {}", e.toString());
     } finally {
@@ -64,7 +81,37 @@ final class HttpConnection {
       } catch (IOException ignored) {
         // client gone
       }
+      in.release();
+      out.release();
+      if (connections != null) {
+        connections.gone(watch);
+      }
     }
+  }
+
+  /**
+   * Waits for the next request's first byte without holding buffers, then gives it the header
+   * timeout. A new connection's first request counts from the accept (as Go's server does), a
+   * keep-alive connection waits up to the idle timeout and then counts from the first byte.
+   */
+  private boolean awaitRequest(boolean first) throws IOException {
+    out.flush();
+    out.release();
+    long now = System.nanoTime();
+    long until = first ? opened + limits.headerTimeout().toNanos() : now + limits.idleTimeout().toNanos();
+    if (connections != null) {
+      connections.idle(watch);
+    }
+    boolean more;
+    try {
+      more = in.await(until, first ? "request" : "next request on the kept-alive connection");
+    } finally {
+      if (connections != null) {
+        connections.busy(watch);
+      }
+    }
+    in.until(first ? until : System.nanoTime() + limits.headerTimeout().toNanos(), "complete request headers");
+    return more;
   }
 
   private boolean serveOne(String requestLine) throws IOException {
@@ -74,10 +121,10 @@ final class HttpConnection {
     }
     Map<String, String> headers = new HashMap<>();
     for (int i = 0; ; i++) {
-      if (i > MAX_HEADERS) {
+      if (i > limits.maxHeaders()) {
         throw new BadRequestException("too many headers");
       }
-      String line = readLine(in, MAX_LINE);
+      String line = readLine(in, limits.maxLineBytes());
       if (line.isEmpty()) {
         break;
       }
@@ -88,6 +135,7 @@ final class HttpConnection {
       headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
           line.substring(colon + 1).trim(), (a, b) -> a + ", " + b);
     }
+    in.stall(limits.bodyStallTimeout().toNanos(), "request body bytes");
     InputStream body = bodyOf(headers);
     if ("100-continue".equalsIgnoreCase(headers.get("expect")) && parts[2].equals("HTTP/1.1")) {
       // curl and others wait (1 s in curl) for this before sending a large body
@@ -95,7 +143,7 @@ final class HttpConnection {
       out.flush();
     }
     HttpRequest request = new HttpRequest(parts[0], parts[1], headers, body);
-    HttpResponse response = new HttpResponse(out, in, parts[0].equals("HEAD"));
+    HttpResponse response = new HttpResponse(out, in, parts[0].equals("HEAD"), in::unwatched);
     try {
       handler.handle(request, response);
     } catch (BadRequestException e) {

@@ -17,15 +17,18 @@ public final class HttpResponse {
   private final OutputStream out;
   private final InputStream rawIn;
   private final boolean head;
+  private final Runnable onHijack;
   private final Map<String, String> headers = new LinkedHashMap<>();
   private boolean committed;
   private boolean hijacked;
   private boolean closeAfter;
 
-  HttpResponse(OutputStream out, InputStream rawIn, boolean head) {
+  /** {@code onHijack} lifts the connection's read limits: a hijacked stream may be silent for hours. */
+  HttpResponse(OutputStream out, InputStream rawIn, boolean head, Runnable onHijack) {
     this.out = out;
     this.rawIn = rawIn;
     this.head = head;
+    this.onHijack = onHijack;
   }
 
   /**
@@ -151,6 +154,7 @@ public final class HttpResponse {
     committed = true;
     hijacked = true;
     closeAfter = true;
+    onHijack.run();
     StringBuilder sb = new StringBuilder();
     if (upgrade) {
       sb.append("HTTP/1.1 101 UPGRADED\r\n");

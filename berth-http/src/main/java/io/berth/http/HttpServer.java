@@ -23,17 +23,43 @@ import org.slf4j.LoggerFactory;
 /**
  * Accepts connections on unix sockets and TCP (plain or TLS) and serves each on a virtual
  * thread. Blocking I/O on virtual threads keeps hijacked attach/exec streams and multi-gigabyte
- * uploads straightforward (see docs/decisions/0002-http-server.md).
+ * uploads straightforward (see docs/decisions/0002-http-server.md). What one client may hold
+ * (time, idle connections, buffers) is bounded by {@link HttpLimits}.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
   private final HttpHandler handler;
+  private final HttpLimits limits;
+  private final BufferPool buffers = new BufferPool();
+  private final Connections connections;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final List<AutoCloseable> listeners = new ArrayList<>();
   private volatile boolean closed;
 
   public HttpServer(HttpHandler handler) {
+    this(handler, HttpLimits.DEFAULTS);
+  }
+
+  public HttpServer(HttpHandler handler, HttpLimits limits) {
     this.handler = handler;
+    this.limits = limits;
+    this.connections = new Connections(limits);
+  }
+
+  /** Connections now waiting for a request (for tests and metrics). */
+  public int idleConnections() {
+    return connections.idleCount();
+  }
+
+  /** I/O buffers held by connections now; none while they all wait for a request (for tests). */
+  int buffersLent() {
+    return buffers.lent();
+  }
+
+  private HttpConnection connection(InputStream in, OutputStream out, java.io.Closeable transport,
+      Runnable shutdownOutput) {
+    return new HttpConnection(in, out, handler, shutdownOutput, limits, buffers, connections,
+        connections.open(transport));
   }
 
   /** Listens on a unix socket, replacing a stale socket file, with mode 0660. */
@@ -62,7 +88,7 @@ public final class HttpServer implements AutoCloseable {
           try (ch) {
             InputStream in = Channels.newInputStream(ch);
             OutputStream out = Channels.newOutputStream(ch);
-            new HttpConnection(in, out, handler, () -> shutdownOutput(ch)).serve();
+            connection(in, out, ch, () -> shutdownOutput(ch)).serve();
           } catch (IOException e) {
             LOG.debug("unix connection: {}", e.toString());
           }
@@ -82,7 +108,7 @@ public final class HttpServer implements AutoCloseable {
         s.setTcpNoDelay(true);
         threads.submit(() -> {
           try (s) {
-            new HttpConnection(s.getInputStream(), s.getOutputStream(), handler, () -> {
+            connection(s.getInputStream(), s.getOutputStream(), s, () -> {
               try {
                 if (!(s instanceof javax.net.ssl.SSLSocket)) {
                   s.shutdownOutput();
@@ -122,5 +148,6 @@ public final class HttpServer implements AutoCloseable {
       }
     }
     threads.shutdownNow();
+    connections.close();
   }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Registries that need a login: Berth's registry with htpasswd basic auth and with the token
  * flow, and Debian's docker-registry with htpasswd, each driven by {@code docker login} /
  * {@code berth login} and then push and pull through berthd with the stored credentials;
- * skopeo with {@code --creds}. Wrong or missing credentials fail with a clear message.
+ * skopeo with {@code --creds}. Wrong or missing credentials fail with a clear message; a user the
+ * access rules do not allow is denied (403), and the catalog lists only what the caller may pull.
  */
 class RegistryAuthIT {
   private static final Path DIR = Path.of("/tmp/berth-it-auth");
@@ -47,13 +48,23 @@ class RegistryAuthIT {
     Exec.sh("rm -rf " + DIR + " && mkdir -p " + DIR + "/docker-config");
     Path htpasswd = DIR.resolve("htpasswd");
     Htpasswd.write(htpasswd, "alice", "s3cret");
+    Path bob = DIR.resolve("htpasswd-bob");
+    Htpasswd.write(bob, "bob", "b0b");
+    Files.writeString(htpasswd, Files.readString(htpasswd) + Files.readString(bob));
+    // alice may do anything; bob pulls team/* and owns bob/*
+    Path access = DIR.resolve("access.json");
+    Files.writeString(access, """
+        [{"account": "alice", "repository": "*", "actions": ["*"]},
+         {"account": "bob", "repository": "team/*", "actions": ["pull"]},
+         {"account": "bob", "repository": "bob/*", "actions": ["pull", "push"]}]
+        """);
     basicReg = freeAddr();
     tokenReg = freeAddr();
     distReg = freeAddr();
     for (String[] reg : new String[][] {{basicReg, "basic"}, {tokenReg, "token"}}) {
       processes.add(new ProcessBuilder(Exec.repoRoot().resolve("bin/berth").toString(), "registry", "serve",
           "--addr", reg[0], "--storage", DIR.resolve(reg[1]).toString(), "--htpasswd", htpasswd.toString(),
-          "--auth", reg[1]).redirectErrorStream(true).redirectOutput(DIR.resolve(reg[1] + ".log").toFile()).start());
+          "--access", access.toString(), "--auth", reg[1]).redirectErrorStream(true).redirectOutput(DIR.resolve(reg[1] + ".log").toFile()).start());
     }
     Files.writeString(DIR.resolve("dist.yml"), "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + DIR
         + "/dist\nhttp:\n  addr: " + distReg + "\nauth:\n  htpasswd:\n    realm: dist\n    path: " + htpasswd + "\n");
@@ -119,6 +130,70 @@ class RegistryAuthIT {
     r = Exec.run(Map.of(), null, 120, List.of("skopeo", "inspect", "--tls-verify=false",
         "docker://" + tokenReg + "/team/app:1"));
     assertThat(r.exit()).isNotZero();
+  }
+
+  /**
+   * A user who logged in but whom the access rules do not let push is told "denied", as dockerd
+   * and skopeo report a registry's 403, not asked to log in again; and the catalog lists only the
+   * repositories the caller may pull.
+   */
+  private void rulesDenyAndHideWhatIsNotTheCallers(String reg, String label) throws Exception {
+    String alice = label + "-alice";
+    String bob = label + "-bob";
+    Files.createDirectories(DIR.resolve(alice));
+    Files.createDirectories(DIR.resolve(bob));
+    check(docker(alice, "s3cret\n".getBytes(), "login", "-u", "alice", "--password-stdin", reg), "alice login");
+    check(docker(bob, "b0b\n".getBytes(), "login", "-u", "bob", "--password-stdin", reg), "bob login");
+    for (String repo : new String[] {"team/shared", "private/secret"}) {
+      check(docker(alice, null, "tag", IMAGE, reg + "/" + repo + ":1"), "tag");
+      check(docker(alice, null, "push", reg + "/" + repo + ":1"), "alice pushes " + repo);
+    }
+    Exec.Result r = docker(bob, null, "push", reg + "/team/shared:1");
+    assertThat(r.exit()).as("bob may only pull team/*").isNotZero();
+    assertThat(r.all()).contains("denied: requested access to the resource is denied")
+        .doesNotContain("authentication required");
+    check(docker(bob, null, "tag", IMAGE, reg + "/bob/own:1"), "tag");
+    check(docker(bob, null, "push", reg + "/bob/own:1"), "bob pushes his own repository");
+    r = Exec.run(Map.of(), null, 120, List.of("skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+        "--src-creds", "bob:b0b", "--dest-creds", "bob:b0b", "docker://" + reg + "/team/shared:1",
+        "docker://" + reg + "/team/copy:1"));
+    assertThat(r.exit()).as("skopeo copy into team/* as bob").isNotZero();
+    assertThat(r.all()).contains("denied").doesNotContain("unauthorized");
+    assertThat(catalog(reg, "bob", "b0b", label.equals("token"))).contains("bob/own", "team/shared")
+        .allMatch(name -> name.startsWith("team/") || name.startsWith("bob/"), "only what bob may pull");
+    assertThat(catalog(reg, "alice", "s3cret", label.equals("token"))).contains("bob/own", "private/secret",
+        "team/shared");
+  }
+
+  /** {@code GET /v2/_catalog} as a user: with basic auth, or with a token from the registry's issuer. */
+  private static List<String> catalog(String reg, String user, String password, boolean token) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes());
+    String auth = basic;
+    if (token) {
+      var t = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + reg
+          + "/auth/token?service=berth-registry&scope=registry:catalog:*")).header("Authorization", basic).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(t.statusCode()).isEqualTo(200);
+      auth = "Bearer " + new com.fasterxml.jackson.databind.ObjectMapper().readTree(t.body()).path("token").asText();
+    }
+    var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + reg + "/v2/_catalog"))
+        .header("Authorization", auth).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    List<String> out = new ArrayList<>();
+    new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("repositories")
+        .forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  @Test
+  void accessRulesWithBasicAuthDenyAndHide() throws Exception {
+    rulesDenyAndHideWhatIsNotTheCallers(basicReg, "basic");
+  }
+
+  @Test
+  void accessRulesWithTheTokenFlowDenyAndHide() throws Exception {
+    rulesDenyAndHideWhatIsNotTheCallers(tokenReg, "token");
   }
 
   @Test

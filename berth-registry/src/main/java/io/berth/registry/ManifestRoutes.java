@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Manifests by tag or digest (GET/HEAD/PUT/DELETE; a push by digest may name its tags with
@@ -124,9 +125,10 @@ final class ManifestRoutes {
     s.send(200, "application/json", Json.bytes(body));
   }
 
-  void catalog(HttpRequest q, HttpResponse s) {
+  /** The repositories {@code visible} to the caller (those it may pull), a page at a time. */
+  void catalog(HttpRequest q, HttpResponse s, Predicate<String> visible) {
     ObjectNode body = Json.MAPPER.createObjectNode();
-    page(q, s, storage.repositories(), body.putArray("repositories"), "/v2/_catalog");
+    page(q, s, storage.repositories().stream().filter(visible).toList(), body.putArray("repositories"), "/v2/_catalog");
     s.send(200, "application/json", Json.bytes(body));
   }
 

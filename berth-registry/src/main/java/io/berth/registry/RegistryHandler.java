@@ -73,8 +73,7 @@ public final class RegistryHandler implements HttpHandler {
     }
     if (path.equals("/v2/_catalog")) {
       method(q, "GET");
-      authorize(q, List.of(Scope.catalog()));
-      manifests.catalog(q, s);
+      manifests.catalog(q, s, authorize(q, List.of(Scope.catalog())).mayPull());
       return;
     }
     String rest = path.substring(4);
@@ -129,10 +128,11 @@ public final class RegistryHandler implements HttpHandler {
     throw RegistryError.unsupported(q.method() + " " + q.path());
   }
 
-  private void authorize(HttpRequest q, List<Scope> scopes) {
-    if (authorizer.authorize(q, scopes) instanceof Authorizer.Denied d) {
-      throw new AuthRefusal(d);
-    }
+  private Authorizer.Granted authorize(HttpRequest q, List<Scope> scopes) {
+    return switch (authorizer.authorize(q, scopes)) {
+      case Authorizer.Granted g -> g;
+      case Authorizer.Denied d -> throw new AuthRefusal(d);
+    };
   }
 
   /** Carries a {@link Authorizer.Denied} to the error writer with its challenge. */

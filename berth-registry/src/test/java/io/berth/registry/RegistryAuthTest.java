@@ -98,46 +98,125 @@ class RegistryAuthTest {
     }
   }
 
-  @Test
-  void accessRulesLimitEachAccountPerRepository() throws Exception {
+  /** Users alice (password a) and bob (b); rules; repositories team/app, private/x, bob/y, public/z. */
+  private Path accessSetup(Path storage) throws Exception {
     byte[] salt = new byte[16];
     Path users = tmp.resolve("users");
     Files.writeString(users, "alice:" + OpenBSDBCrypt.generate("2y", "a".toCharArray(), salt, 5) + "\n"
         + "bob:" + OpenBSDBCrypt.generate("2y", "b".toCharArray(), salt, 5) + "\n");
-    Path rules = tmp.resolve("access.json");
-    Files.writeString(rules, """
+    Files.writeString(tmp.resolve("access.json"), """
         [{"account": "alice", "repository": "team/*", "actions": ["pull", "push"]},
+         {"account": "alice", "repository": "private/*", "actions": ["pull", "push"]},
          {"account": "*", "repository": "team/*", "actions": ["pull"]},
+         {"account": "bob", "repository": "bob/*", "actions": ["*"]},
          {"account": "anonymous", "repository": "public/*", "actions": ["pull"]}]
         """);
-    for (boolean token : new boolean[] {false, true}) {
-      RegistryConfig c = new RegistryConfig("127.0.0.1", 0, tmp.resolve("st-" + token), null, null, users, token, 4096,
-          rules);
-      Authorizers.Auth auth = Authorizers.from(c);
-      try (TestRegistry reg = new TestRegistry(c.storage(), auth.authorizer(), auth.routes())) {
-        String alice = token ? "Bearer " + token(reg, basic("alice", "a"), "repository:team/app:pull,push")
-            : basic("alice", "a");
-        String bob = token ? "Bearer " + token(reg, basic("bob", "b"), "repository:team/app:pull,push")
-            : basic("bob", "b");
-        assertThat(reg.send("POST", "/v2/team/app/blobs/uploads/", null, Map.of("Authorization", alice)).statusCode())
-            .as("alice pushes to team/*").isEqualTo(202);
-        HttpResponse<byte[]> denied = reg.send("POST", "/v2/team/app/blobs/uploads/", null, Map.of("Authorization", bob));
-        assertThat(denied.statusCode()).as("bob may not push").isIn(401, 403);
-        assertThat(text(denied)).contains("DENIED");
-        assertThat(reg.send("GET", "/v2/team/app/tags/list", null, Map.of("Authorization", bob)).statusCode())
-            .as("bob pulls team/*").isIn(200, 404);
-        if (token) {
-          String anon = "Bearer " + token(reg, null, "repository:public/x:pull");
-          assertThat(reg.send("GET", "/v2/public/x/tags/list", null, Map.of("Authorization", anon)).statusCode())
-              .as("anonymous pulls public/*").isIn(200, 404);
-          String anonTeam = "Bearer " + token(reg, null, "repository:team/app:pull");
-          assertThat(reg.send("GET", "/v2/team/app/tags/list", null, Map.of("Authorization", anonTeam)).statusCode())
-              .isEqualTo(401);
-        }
+    try (TestRegistry open = new TestRegistry(storage)) {
+      for (String repo : new String[] {"team/app", "private/x", "bob/y", "public/z"}) {
+        open.pushBlob(repo, repo.getBytes(StandardCharsets.UTF_8));
       }
     }
+    return users;
+  }
+
+  private TestRegistry accessRegistry(boolean token) throws Exception {
+    Path storage = tmp.resolve("st-" + token);
+    Path users = accessSetup(storage);
+    RegistryConfig c = new RegistryConfig("127.0.0.1", 0, storage, null, null, users, token, 4096,
+        tmp.resolve("access.json"));
+    Authorizers.Auth auth = Authorizers.from(c);
+    return new TestRegistry(c.storage(), auth.authorizer(), auth.routes());
+  }
+
+  private static void assertDenied(HttpResponse<byte[]> r, String what) throws Exception {
+    assertThat(r.statusCode()).as(what).isEqualTo(403);
+    assertThat(r.headers().firstValue("WWW-Authenticate")).as(what + ": no challenge, a login would not help").isEmpty();
+    assertThat(Json.MAPPER.readTree(r.body()).path("errors").path(0).path("code").asText()).isEqualTo("DENIED");
+    assertThat(Json.MAPPER.readTree(r.body()).path("errors").path(0).path("message").asText())
+        .isEqualTo("requested access to the resource is denied");
+  }
+
+  private static List<String> catalog(TestRegistry reg, String query, String authorization) throws Exception {
+    HttpResponse<byte[]> r = reg.send("GET", "/v2/_catalog" + query, null, Map.of("Authorization", authorization));
+    assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
+    List<String> out = new java.util.ArrayList<>();
+    Json.MAPPER.readTree(r.body()).path("repositories").forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  @Test
+  void basicAuthRulesDenyWith403AndTheCatalogShowsOnlyWhatTheCallerMayPull() throws Exception {
+    try (TestRegistry reg = accessRegistry(false)) {
+      String alice = basic("alice", "a");
+      String bob = basic("bob", "b");
+      assertThat(reg.send("POST", "/v2/team/app/blobs/uploads/", null, Map.of("Authorization", alice)).statusCode())
+          .as("alice pushes to team/*").isEqualTo(202);
+      assertDenied(reg.send("POST", "/v2/team/app/blobs/uploads/", null, Map.of("Authorization", bob)),
+          "bob pushes to team/app");
+      assertDenied(reg.send("GET", "/v2/private/x/tags/list", null, Map.of("Authorization", bob)), "bob pulls private/x");
+      assertThat(reg.send("GET", "/v2/team/app/tags/list", null, Map.of("Authorization", bob)).statusCode())
+          .as("bob pulls team/*").isIn(200, 404);
+      assertThat(catalog(reg, "", alice)).containsExactly("private/x", "team/app");
+      assertThat(catalog(reg, "", bob)).containsExactly("bob/y", "team/app");
+      // pages count what the caller sees
+      HttpResponse<byte[]> page = reg.send("GET", "/v2/_catalog?n=1", null, Map.of("Authorization", bob));
+      assertThat(text(page)).contains("\"bob/y\"").doesNotContain("team/app").doesNotContain("private");
+      assertThat(page.headers().firstValue("Link").orElseThrow()).contains("last=bob/y").contains("n=1");
+      assertThat(catalog(reg, "?n=1&last=bob/y", bob)).containsExactly("team/app");
+      // the rules' "anonymous" account: callers without credentials pull public/*, nothing else
+      assertThat(reg.send("GET", "/v2/public/z/tags/list").statusCode()).isIn(200, 404);
+      HttpResponse<byte[]> anon = reg.send("GET", "/v2/team/app/tags/list");
+      assertThat(anon.statusCode()).isEqualTo(401);
+      assertThat(anon.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"Berth Registry\"");
+      assertThat(reg.send("GET", "/v2/").statusCode()).as("the login check still challenges").isEqualTo(401);
+      assertThat(reg.send("GET", "/v2/_catalog").statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void tokenFlowRulesDenyWith403AndTheCatalogShowsOnlyWhatTheCallerMayPull() throws Exception {
+    try (TestRegistry reg = accessRegistry(true)) {
+      String alice = "Bearer " + token(reg, basic("alice", "a"), "repository:team/app:pull,push");
+      assertThat(reg.send("POST", "/v2/team/app/blobs/uploads/", null, Map.of("Authorization", alice)).statusCode())
+          .as("alice pushes to team/*").isEqualTo(202);
+      // bob asked for push and got a pull-only token: a new token would not help, so 403, not a challenge
+      String bob = "Bearer " + token(reg, basic("bob", "b"), "repository:team/app:pull,push");
+      assertDenied(reg.send("POST", "/v2/team/app/blobs/uploads/", null, Map.of("Authorization", bob)),
+          "bob pushes to team/app");
+      assertThat(reg.send("GET", "/v2/team/app/tags/list", null, Map.of("Authorization", bob)).statusCode())
+          .as("bob pulls team/*").isIn(200, 404);
+      // alice with a token too narrow for what the rules let her do: challenged for a wider one
+      String alicePull = "Bearer " + token(reg, basic("alice", "a"), "repository:team/app:pull");
+      HttpResponse<byte[]> narrow = reg.send("POST", "/v2/team/app/blobs/uploads/", null,
+          Map.of("Authorization", alicePull));
+      assertThat(narrow.statusCode()).isEqualTo(401);
+      assertThat(narrow.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("error=\"insufficient_scope\"")
+          .contains("scope=\"repository:team/app:pull,push\"");
+      // anonymous callers: public/* with a token, elsewhere "log in"
+      String anon = "Bearer " + token(reg, null, "repository:public/z:pull");
+      assertThat(reg.send("GET", "/v2/public/z/tags/list", null, Map.of("Authorization", anon)).statusCode())
+          .isIn(200, 404);
+      String anonTeam = "Bearer " + token(reg, null, "repository:team/app:pull");
+      HttpResponse<byte[]> login = reg.send("GET", "/v2/team/app/tags/list", null, Map.of("Authorization", anonTeam));
+      assertThat(login.statusCode()).isEqualTo(401);
+      assertThat(login.headers().firstValue("WWW-Authenticate").orElseThrow()).doesNotContain("insufficient_scope");
+      assertThat(text(login)).contains("UNAUTHORIZED");
+      // the catalog: the token's subject sees what the rules let it pull
+      assertThat(catalog(reg, "", "Bearer " + token(reg, basic("bob", "b"), "registry:catalog:*")))
+          .containsExactly("bob/y", "team/app");
+      assertThat(catalog(reg, "", "Bearer " + token(reg, basic("alice", "a"), "registry:catalog:*")))
+          .containsExactly("private/x", "team/app");
+      assertThat(reg.send("GET", "/v2/_catalog", null, Map.of("Authorization", "Bearer " + token(reg, null,
+          "registry:catalog:*"))).statusCode()).as("anonymous callers get no catalog").isEqualTo(401);
+    }
+  }
+
+  @Test
+  void accessRulesWithUnknownActionsAreRefusedNamingTheRule() throws Exception {
+    Path rules = tmp.resolve("access.json");
     Files.writeString(rules, "[{\"account\": \"x\", \"repository\": \"a\", \"actions\": [\"fly\"]}]");
-    RegistryConfig bad = new RegistryConfig("127.0.0.1", 0, tmp.resolve("bad"), null, null, users, true, 4096, rules);
+    RegistryConfig bad = new RegistryConfig("127.0.0.1", 0, tmp.resolve("bad"), null, null, htpasswd(), true, 4096,
+        rules);
     assertThatThrownBy(() -> Authorizers.from(bad)).hasMessageContaining("rule 1").hasMessageContaining("fly");
   }
 
@@ -147,9 +226,9 @@ class RegistryAuthTest {
     String t = tokens.issue("alice", List.of(Scope.repository("a", "pull")), -10);
     assertThat(tokens.verify(t)).isNull();
     assertThat(tokens.verify(tokens.issue("alice", List.of(Scope.repository("a", "pull")), 60)))
-        .containsExactly(Scope.repository("a", "pull"));
+        .isEqualTo(new Tokens.Claims("alice", List.of(Scope.repository("a", "pull"))));
     // the key survives a restart: a second instance accepts the first one's tokens
-    assertThat(new Tokens(tmp.resolve("k")).verify(tokens.issue("alice", List.of(), 60))).isEmpty();
+    assertThat(new Tokens(tmp.resolve("k")).verify(tokens.issue("alice", List.of(), 60)).access()).isEmpty();
   }
 
   @Test

@@ -94,6 +94,11 @@ public final class AccessRules {
     return out.isEmpty() ? null : new Scope(asked.type(), asked.name(), out);
   }
 
+  /** Whether {@code account} (null: anonymous) may pull {@code repository}. */
+  public boolean mayPull(String account, String repository) {
+    return allowed(account, Scope.repository(repository, Scope.PULL)) != null;
+  }
+
   /** Whether {@code account} may do everything in every scope. */
   public boolean permits(String account, List<Scope> scopes) {
     for (Scope s : scopes) {

@@ -24,7 +24,7 @@ public final class Authorizers {
       return new Auth(new BasicAuthorizer(users, rules), Map.of());
     }
     Tokens tokens = new Tokens(config.storage().resolve("token.key"));
-    return new Auth(new TokenAuthorizer(tokens, config.tls()),
+    return new Auth(new TokenAuthorizer(tokens, config.tls(), rules),
         Map.of("/auth/token", new TokenIssuer(users, tokens, rules)));
   }
 }

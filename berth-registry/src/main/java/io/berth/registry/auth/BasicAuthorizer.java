@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * HTTP basic authentication against an htpasswd file; what each user may do per repository comes
- * from the {@link AccessRules} (by default: everything, for anyone who logs in).
+ * from the {@link AccessRules} (by default: everything, for anyone who logs in). A user who logged
+ * in but may not do what they ask gets 403 DENIED, not another challenge: other credentials are
+ * not what is missing.
  */
 public final class BasicAuthorizer implements Authorizer {
   static final String REALM = "Basic realm=\"Berth Registry\"";
@@ -27,15 +29,19 @@ public final class BasicAuthorizer implements Authorizer {
   public Decision authorize(HttpRequest request, List<Scope> scopes) {
     String[] cred = basic(request.header("authorization"));
     if (cred == null) {
-      return new Denied(401, REALM, "UNAUTHORIZED", "authentication required");
+      // the rules' "anonymous" account: what callers without credentials may do (never the /v2/ check,
+      // which is how clients find out that the registry wants a login)
+      return !scopes.isEmpty() && rules.permits(null, scopes) ? new Granted("anonymous", r -> rules.mayPull(null, r))
+          : new Denied(401, REALM, "UNAUTHORIZED", "authentication required");
     }
     if (!users.check(cred[0], cred[1])) {
       return new Denied(401, REALM, "UNAUTHORIZED", "incorrect username or password");
     }
     if (!rules.permits(cred[0], scopes)) {
-      return new Denied(403, null, "DENIED", "requested access to the resource is denied");
+      return Denied.forbidden();
     }
-    return new Granted(cred[0]);
+    String account = cred[0];
+    return new Granted(account, r -> rules.mayPull(account, r));
   }
 
   /** {@code [user, password]} from a Basic Authorization header, or null. */

@@ -5,26 +5,45 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Checks bearer tokens from {@link TokenIssuer} on every request: a missing, invalid or expired
- * token, or one whose access does not cover the scopes the route needs, gets a Bearer challenge
- * naming the realm, service and scope, which docker and skopeo answer by fetching a new token.
+ * Checks bearer tokens from {@link TokenIssuer} on every request. A token that covers the scopes
+ * the route needs lets it run. Otherwise the answer depends on what a new token could change:
+ * <ul>
+ *   <li>no valid token, or an anonymous caller the rules give nothing here: 401 with a Bearer
+ *       challenge (realm, service, scope), which docker and skopeo answer by logging in or
+ *       fetching a token;</li>
+ *   <li>a token too narrow for a caller the rules would allow (e.g. pull-only, now pushing): 401
+ *       with {@code error="insufficient_scope"}, so the client fetches a wider one;</li>
+ *   <li>a caller the rules do not allow (a user who logged in, asking for a repository or action
+ *       not theirs): 403 DENIED, since no token the issuer would give changes that.</li>
+ * </ul>
  */
 public final class TokenAuthorizer implements Authorizer {
   private final Tokens tokens;
   private final boolean tls;
+  private final AccessRules rules;
 
   public TokenAuthorizer(Tokens tokens, boolean tls) {
+    this(tokens, tls, AccessRules.loggedInMayDoAll());
+  }
+
+  public TokenAuthorizer(Tokens tokens, boolean tls, AccessRules rules) {
     this.tokens = tokens;
     this.tls = tls;
+    this.rules = rules;
   }
 
   @Override
   public Decision authorize(HttpRequest request, List<Scope> scopes) {
     String auth = request.header("authorization");
-    List<Scope> access = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+    Tokens.Claims claims = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
         ? tokens.verify(auth.substring(7).strip()) : null;
-    if (access != null && covers(access, scopes)) {
-      return new Granted("token");
+    String account = claims == null || claims.subject().equals("anonymous") ? null : claims.subject();
+    if (claims != null && covers(claims.access(), scopes)) {
+      return new Granted(claims.subject(), r -> rules.mayPull(account, r));
+    }
+    boolean wouldGrant = rules.permits(account, scopes);
+    if (claims != null && account != null && !wouldGrant) {
+      return Denied.forbidden();
     }
     String host = request.header("host") == null ? "localhost" : request.header("host");
     StringBuilder challenge = new StringBuilder("Bearer realm=\"").append(tls ? "https" : "http").append("://")
@@ -33,11 +52,11 @@ public final class TokenAuthorizer implements Authorizer {
       challenge.append(",scope=\"").append(scopes.stream().map(Scope::render).collect(Collectors.joining(" ")))
           .append('"');
     }
-    if (access != null) {
+    if (claims != null && wouldGrant) {
       challenge.append(",error=\"insufficient_scope\"");
+      return new Denied(401, challenge.toString(), "DENIED", "requested access to the resource is denied");
     }
-    return new Denied(401, challenge.toString(), access == null ? "UNAUTHORIZED" : "DENIED",
-        access == null ? "authentication required" : "requested access to the resource is denied");
+    return new Denied(401, challenge.toString(), "UNAUTHORIZED", "authentication required");
   }
 
   private static boolean covers(List<Scope> access, List<Scope> needed) {

@@ -69,8 +69,11 @@ public final class Tokens {
     return head + "." + body + "." + B64.encodeToString(sign(head + "." + body));
   }
 
-  /** The access a valid token grants, or null when it is malformed, forged, expired or for another service. */
-  public List<Scope> verify(String token) {
+  /** What a valid token says: who it was issued to ({@code anonymous} without credentials) and what it grants. */
+  public record Claims(String subject, List<Scope> access) {}
+
+  /** The claims of a valid token, or null when it is malformed, forged, expired or for another service. */
+  public Claims verify(String token) {
     String[] parts = token.split("\\.");
     if (parts.length != 3) {
       return null;
@@ -97,7 +100,7 @@ public final class Tokens {
       e.path("actions").forEach(x -> actions.add(x.asText()));
       out.add(new Scope(e.path("type").asText(), e.path("name").asText(), actions));
     }
-    return out;
+    return new Claims(claims.path("sub").asText(""), List.copyOf(out));
   }
 
   private byte[] sign(String data) {

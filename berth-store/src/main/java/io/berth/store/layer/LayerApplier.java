@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Unpacks one layer tar (plain, gzip or zstd, detected by magic bytes) onto a directory, keeping
  * modes, owners, times, links, device nodes and {@code SCHILY.xattr} attributes (binary values
- * such as file capabilities byte for byte). The same extraction serves {@code docker cp} into a
- * container ({@link #forCopy}): there names starting with {@code .wh.} are ordinary files, the
- * root entry is skipped, owners may be overridden, and Docker's {@code noOverwriteDirNonDir} rule
- * applies.
+ * such as file capabilities byte for byte). Sparse files ({@code tar -S}, GNU and PAX formats)
+ * keep their holes: only the data regions are written. The same extraction serves {@code docker
+ * cp} into a container ({@link #forCopy}): there names starting with {@code .wh.} are ordinary
+ * files, the root entry is skipped, owners may be overridden, and Docker's
+ * {@code noOverwriteDirNonDir} rule applies.
  *
  * <p>OCI whiteouts are handled in one of two ways. {@link Whiteouts#OVERLAY} is for a directory
  * that becomes an overlayfs lower layer: {@code .wh.name} turns into an overlay whiteout (a 0:0
@@ -232,6 +233,8 @@ public final class LayerApplier {
           written.remove(key);
           return;
         }
+      } else if (isRegular(e) && tar.sparse() != null) {
+        tar.sparse().unpack(tar, target, e.getName());
       } else if (isRegular(e)) {
         try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
             java.nio.file.StandardOpenOption.WRITE)) {
@@ -390,7 +393,7 @@ public final class LayerApplier {
   }
 
   /** commons-compress calls every non-directory a file, FIFOs and devices included. */
-  private static boolean isRegular(TarArchiveEntry e) {
+  static boolean isRegular(TarArchiveEntry e) {
     return e.isFile() && !e.isDirectory() && !e.isSymbolicLink() && !e.isLink() && !e.isCharacterDevice()
         && !e.isBlockDevice() && !e.isFIFO();
   }

@@ -27,33 +27,13 @@ final class PaxXattrs {
    */
   static Map<String, byte[]> parse(byte[] data, int length) {
     Map<String, byte[]> out = new LinkedHashMap<>();
-    int pos = 0;
-    while (pos < length) {
-      int space = pos;
-      long len = 0;
-      while (space < length && data[space] >= '0' && data[space] <= '9' && len < Integer.MAX_VALUE) {
-        len = len * 10 + (data[space] - '0');
-        space++;
+    PaxRecords.walk(data, length, (key, start, end, valueStart, valueEnd) -> {
+      if (key.startsWith(PREFIX) && key.length() > PREFIX.length()) {
+        byte[] value = new byte[valueEnd - valueStart];
+        System.arraycopy(data, valueStart, value, 0, value.length);
+        out.put(key.substring(PREFIX.length()), value);
       }
-      if (space == pos || space >= length || data[space] != ' ' || len <= space - pos + 1 || pos + len > length
-          || data[(int) (pos + len - 1)] != '\n') {
-        break; // padding or junk after the last record
-      }
-      int end = (int) (pos + len - 1);
-      int eq = space + 1;
-      while (eq < end && data[eq] != '=') {
-        eq++;
-      }
-      if (eq < end) {
-        String key = new String(data, space + 1, eq - space - 1, StandardCharsets.UTF_8);
-        if (key.startsWith(PREFIX) && key.length() > PREFIX.length()) {
-          byte[] value = new byte[end - eq - 1];
-          System.arraycopy(data, eq + 1, value, 0, value.length);
-          out.put(key.substring(PREFIX.length()), value);
-        }
-      }
-      pos = (int) (pos + len);
-    }
+    });
     return out;
   }
 
