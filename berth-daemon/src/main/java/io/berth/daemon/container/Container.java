@@ -28,10 +28,11 @@ public final class Container {
   public BridgeNetwork.Endpoint endpoint;
   /**
    * Networks by name in attach order (the first is the primary one), as create/connect asked;
-   * each endpoint is set while the container runs. Empty for host/none mode and for records
-   * written before networks existed (those are on the default bridge).
+   * each endpoint is set while the container runs. Empty for host/none mode and for a container
+   * disconnected from all its networks (it then runs with loopback only, as in Docker); null only
+   * in records written before networks existed (those are on the default bridge).
    */
-  public java.util.LinkedHashMap<String, NetworkAttachment> networks = new java.util.LinkedHashMap<>();
+  public java.util.LinkedHashMap<String, NetworkAttachment> networks;
   public List<BridgeNetwork.PortBinding> ports = new ArrayList<>();
   public List<MountPoint> mounts = new ArrayList<>();
   /** Set (under the container's monitor) once removal took it out of the repository; never stored. */

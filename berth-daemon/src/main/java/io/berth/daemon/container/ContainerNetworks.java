@@ -63,8 +63,7 @@ public final class ContainerNetworks {
   }
 
   static boolean onDefaultBridge(Container c) {
-    return c.networks == null || c.networks.isEmpty() ? mode(c).equals(NetworkRecord.BRIDGE)
-        : c.networks.containsKey(NetworkRecord.BRIDGE);
+    return c.networks == null ? mode(c).equals(NetworkRecord.BRIDGE) : c.networks.containsKey(NetworkRecord.BRIDGE);
   }
 
   static boolean bridged(Container c) {
@@ -150,9 +149,9 @@ public final class ContainerNetworks {
   LinkedHashMap<String, NetworkAttachment> of(Container c) {
     if (c.networks == null) {
       c.networks = new LinkedHashMap<>();
-    }
-    if (c.networks.isEmpty() && mode(c).equals(NetworkRecord.BRIDGE)) {
-      c.networks.put(NetworkRecord.BRIDGE, new NetworkAttachment(networks.defaultBridge().id(), List.of(), null, c.endpoint));
+      if (mode(c).equals(NetworkRecord.BRIDGE)) {
+        c.networks.put(NetworkRecord.BRIDGE, new NetworkAttachment(networks.defaultBridge().id(), List.of(), null, c.endpoint));
+      }
     }
     return c.networks;
   }
@@ -226,10 +225,25 @@ public final class ContainerNetworks {
     });
   }
 
-  /** {@code network connect}: recorded, and attached at once when the container runs. */
+  /**
+   * {@code network connect}: recorded, and attached at once when the container runs. A bridged
+   * container may have been disconnected from every network first (docker-compose 1.29 does
+   * that to the network it was created on, then connects it again with its aliases): its
+   * network mode stays what create set, as in Docker, so it can be connected again.
+   */
   void connect(Container c, NetworkRecord r, JsonNode endpointConfig, boolean running) {
-    if (!r.bridged() || !bridged(c)) {
-      throw new ForbiddenException("container cannot be disconnected from host network or connected to host network");
+    if (!bridged(c)) {
+      throw new InvalidArgumentException(mode(c).equals(NetworkRecord.HOST)
+          ? "container sharing network namespace with another container or host cannot be connected to any other network"
+          : "container cannot be connected to multiple networks with one of the networks in private (none) mode");
+    }
+    if (r.name().equals(NetworkRecord.HOST)) {
+      throw new InvalidArgumentException("cannot connect container to host network - container must be created in host network mode");
+    }
+    if (!r.bridged()) {
+      throw new InvalidArgumentException(of(c).isEmpty()
+          ? "connecting container " + c.name + " to the none network after create is not supported: create it with --network none"
+          : "container cannot be connected to multiple networks with one of the networks in private (none) mode");
     }
     if (of(c).containsKey(r.name())) {
       throw new ForbiddenException("endpoint with name " + c.name + " already exists in network " + r.name());
@@ -267,10 +281,8 @@ public final class ContainerNetworks {
         c.ports = new ArrayList<>();
       }
     }
+    // the network mode stays as create set it (Docker's does): a container left with no
+    // network runs with loopback only, and can be connected again
     c.networks.remove(r.name());
-    if (c.networks.isEmpty()) {
-      // docker keeps such a container with network mode none-like behaviour; so do we
-      c.hostConfig.put("NetworkMode", NetworkRecord.NONE);
-    }
   }
 }

@@ -143,12 +143,15 @@ public final class ContainerViews {
       n.put("MacAddress", aep == null ? "" : aep.mac());
       ArrayNode dnsNames = n.putArray("DNSNames");
       if (!e.getKey().equals(io.berth.daemon.network.NetworkRecord.BRIDGE)) {
-        dnsNames.add(c.name);
-        a.aliases().forEach(dnsNames::add);
-        dnsNames.add(c.shortId());
+        // once each, as Docker lists them (compose 1.29 gives the short id as an alias too)
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        names.add(c.name);
+        names.addAll(a.aliases());
+        names.add(c.shortId());
+        names.forEach(dnsNames::add);
       }
     }
-    if (nets.isEmpty()) {
+    if (nets.isEmpty() && !ContainerNetworks.bridged(c)) {
       String mode = ContainerNetworks.mode(c);
       nets.putObject(mode).put("NetworkID", "").put("EndpointID", "").put("IPAddress", "");
     }
