@@ -108,6 +108,7 @@ class DockerComposeIT {
             networks: [front, back]
             ports: ["127.0.0.1:%s:8080"]
             depends_on: [api]
+            links: ["api:legacy"]
           api:
             image: it/busybox:1
             command: sh -c 'echo api $$HOSTNAME > /www/who; echo api ready; exec httpd -f -p 8081 -h /www'
@@ -140,14 +141,23 @@ class DockerComposeIT {
     // by service name and by alias over the back network, both replicas behind the one name
     assertThat(compose("dcnets", "exec", "-T", "web", "wget", "-qO-", "http://api:8081/who").out()).startsWith("api ");
     String lookup = compose("dcnets", "exec", "-T", "web", "nslookup", "backend").out();
+    // a link on a user-defined network is a name for the linking container only; compose links
+    // the alias to each replica, and as in Docker the alias names one of them
+    String linked = compose("dcnets", "exec", "-T", "web", "nslookup", "legacy").out();
+    int replicasLinked = 0;
     for (String id : containers("dcnets", "label=com.docker.compose.service=api")) {
       String ip = docker("inspect", "-f", "{{(index .NetworkSettings.Networks \"dcnets_back\").IPAddress}}", id).out().trim();
       assertThat(lookup).contains("Address: " + ip);
+      replicasLinked += linked.contains("Address: " + ip) ? 1 : 0;
     }
+    assertThat(replicasLinked).isOne();
+    assertThat(docker("inspect", "-f", "{{json (index .NetworkSettings.Networks \"dcnets_back\").Links}}", web).out())
+        .contains("dcnets_api_1:legacy");
     // probe shares only the front network: it reaches web there, and api is not its to see
     assertThat(compose("dcnets", "exec", "-T", "probe", "wget", "-qO-", "http://web:8080/hello").out())
         .isEqualTo("Hello from Berth\n");
     assertThat(compose("dcnets", "exec", "-T", "probe", "nslookup", "api").exit()).isNotZero();
+    assertThat(compose("dcnets", "exec", "-T", "api", "nslookup", "legacy").exit()).isNotZero();
 
     assertThat(compose("dcnets", "logs", "--no-color", "api").out().lines().filter(l -> l.endsWith("| api ready")))
         .hasSize(2);

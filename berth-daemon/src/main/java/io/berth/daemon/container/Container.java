@@ -45,13 +45,20 @@ public final class Container {
 
   /**
    * One network membership: {@code aliases} are its network-scoped DNS names, {@code ipv4Address}
-   * the address asked for with --ip (null for any).
+   * the address asked for with --ip (null for any), {@code links} the endpoint's
+   * {@code "target:alias"} links (names only this container resolves, on this network).
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record NetworkAttachment(String networkId, List<String> aliases, String ipv4Address,
-      BridgeNetwork.Endpoint endpoint) {
+      BridgeNetwork.Endpoint endpoint, List<String> links) {
     public NetworkAttachment withEndpoint(BridgeNetwork.Endpoint ep) {
-      return new NetworkAttachment(networkId, aliases, ipv4Address, ep);
+      return new NetworkAttachment(networkId, aliases, ipv4Address, ep, links);
+    }
+
+    /** Never null (records written before links were kept have none). */
+    @Override
+    public List<String> links() {
+      return links == null ? List.of() : links;
     }
   }
 

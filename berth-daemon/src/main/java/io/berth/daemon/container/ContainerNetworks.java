@@ -142,7 +142,14 @@ public final class ContainerNetworks {
     if (!r.userDefined() && ip != null) {
       throw new InvalidArgumentException("user specified IP address is supported on user defined networks only");
     }
-    return new NetworkAttachment(r.id(), List.copyOf(aliases), ip, null);
+    // as Docker keeps them: "target:alias", the alias resolved by this container only
+    List<String> links = cfg == null ? List.of()
+        : Links.parse(cfg).stream().map(l -> l.target() + ":" + l.alias()).toList();
+    if (!r.userDefined() && !links.isEmpty()) {
+      throw new InvalidArgumentException("links in endpoint settings are supported only on user-defined networks"
+          + " (on the default bridge, link with HostConfig.Links)");
+    }
+    return new NetworkAttachment(r.id(), List.copyOf(aliases), ip, null, links);
   }
 
   /** Memberships of a record, reading records older than networks as "on the default bridge". */
@@ -150,7 +157,7 @@ public final class ContainerNetworks {
     if (c.networks == null) {
       c.networks = new LinkedHashMap<>();
       if (mode(c).equals(NetworkRecord.BRIDGE)) {
-        c.networks.put(NetworkRecord.BRIDGE, new NetworkAttachment(networks.defaultBridge().id(), List.of(), null, c.endpoint));
+        c.networks.put(NetworkRecord.BRIDGE, new NetworkAttachment(networks.defaultBridge().id(), List.of(), null, c.endpoint, List.of()));
       }
     }
     return c.networks;
@@ -258,8 +265,14 @@ public final class ContainerNetworks {
           index++;
         }
       }
-      Endpoint ep = networks.driver(r).connect(c.id, new Attach(a.ipv4Address(), "eth" + index, c.networks.isEmpty()));
+      // a container that runs with no network (all were disconnected) gets its default route,
+      // and its names, through the first one connected again
+      boolean primary = c.endpoint == null;
+      Endpoint ep = networks.driver(r).connect(c.id, new Attach(a.ipv4Address(), "eth" + index, primary));
       a = a.withEndpoint(ep);
+      if (primary) {
+        c.endpoint = ep;
+      }
     }
     boolean hadDns = running && usesDns(c);
     c.networks.put(r.name(), a);

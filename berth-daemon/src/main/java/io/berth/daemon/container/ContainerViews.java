@@ -132,7 +132,11 @@ public final class ContainerViews {
       } else {
         n.putObject("IPAMConfig").put("IPv4Address", a.ipv4Address());
       }
-      n.putNull("Links");
+      if (a.links().isEmpty()) {
+        n.putNull("Links");
+      } else {
+        a.links().forEach(n.putArray("Links")::add);
+      }
       ArrayNode aliases = n.putArray("Aliases");
       a.aliases().forEach(aliases::add);
       n.put("NetworkID", a.networkId());
