@@ -189,6 +189,14 @@ class DockerComposeIT {
             scale: 2
             depends_on:
               counter: {condition: service_healthy}
+            ulimits:
+              nofile: {soft: 1024, hard: 2048}
+            sysctls:
+              net.ipv4.ip_forward: 0
+              kernel.shmmax: 123456
+            shm_size: 32m
+            group_add: ["4242"]
+            oom_score_adj: 321
         volumes:
           data: {}
         """.formatted(STOPPABLE, COUNTER_PORT, STOPPABLE));
@@ -215,6 +223,10 @@ class DockerComposeIT {
 
     Exec.Result r = compose("dclife", "exec", "-T", "-e", "X=from-exec", "worker", "sh", "-c", "echo $X");
     assertThat(r.out()).isEqualTo("from-exec\n");
+    // what compose sends in HostConfig beyond the command is applied, not only recorded
+    r = compose("dclife", "exec", "-T", "worker", "sh", "-c", "ulimit -n; ulimit -Hn; cat /proc/sys/net/ipv4/ip_forward"
+        + " /proc/sys/kernel/shmmax /proc/1/oom_score_adj; df -k /dev/shm | awk 'NR==2 {print $2}'; id -G");
+    assertThat(r.out().lines().toList()).containsExactly("1024", "2048", "0", "123456", "321", "32768", "0 4242");
     // one-off containers: the volume is shared, the service name resolves, and --rm leaves nothing
     r = compose("dclife", "run", "--rm", "-T", "counter", "cat", "/data/starts");
     check(r, "run --rm -T");

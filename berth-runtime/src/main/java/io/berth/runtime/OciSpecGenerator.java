@@ -68,6 +68,10 @@ public final class OciSpecGenerator {
     }
     linux.put("cgroupsPath", "/" + cgroupParent + "/" + s.id());
     linux.set("resources", resources(s));
+    if (!tuning(s).sysctls().isEmpty()) {
+      ObjectNode sysctl = linux.putObject("sysctl");
+      tuning(s).sysctls().forEach(sysctl::put);
+    }
     if (!s.privileged()) {
       ArrayNode masked = linux.putArray("maskedPaths");
       MASKED.forEach(masked::add);
@@ -86,9 +90,13 @@ public final class OciSpecGenerator {
     ObjectNode u = p.putObject("user");
     u.put("uid", user.uid());
     u.put("gid", user.gid());
-    if (!user.additionalGids().isEmpty()) {
+    Set<Integer> gids = new LinkedHashSet<>(user.additionalGids());
+    for (String g : tuning(s).groupAdd()) {
+      gids.add(UserResolver.group(s.rootfs(), g));
+    }
+    if (!gids.isEmpty()) {
       ArrayNode g = u.putArray("additionalGids");
-      user.additionalGids().forEach(g::add);
+      gids.forEach(g::add);
     }
     ArrayNode args = p.putArray("args");
     if (s.init()) {
@@ -109,8 +117,21 @@ public final class OciSpecGenerator {
     if (!s.privileged()) {
       p.put("apparmorProfile", "");
     }
-    p.put("oomScoreAdj", 0);
+    p.put("oomScoreAdj", tuning(s).oomScoreAdj());
+    if (!tuning(s).rlimits().isEmpty()) {
+      ArrayNode rl = p.putArray("rlimits");
+      for (ProcessTuning.Rlimit r : tuning(s).rlimits()) {
+        // unsigned in the spec: -1 (unlimited) is 2^64-1
+        rl.addObject().put("type", r.type())
+            .put("hard", new java.math.BigInteger(Long.toUnsignedString(r.hard())))
+            .put("soft", new java.math.BigInteger(Long.toUnsignedString(r.soft())));
+      }
+    }
     return p;
+  }
+
+  private static ProcessTuning tuning(ContainerSpec s) {
+    return s.tuning() == null ? ProcessTuning.NONE : s.tuning();
   }
 
   /** The container's environment with Docker's additions: PATH, HOSTNAME, HOME, TERM. */
@@ -202,7 +223,8 @@ public final class OciSpecGenerator {
     mount(m, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
     boolean shmGiven = s.mounts().stream().anyMatch(x -> x.destination().equals("/dev/shm"));
     if (!shmGiven) {
-      mount(m, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=67108864"));
+      long shm = tuning(s).shmSize() == null ? 64L << 20 : tuning(s).shmSize();
+      mount(m, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=" + shm));
     }
     if (s.init()) {
       mount(m, INIT_PATH, "bind", initBinary, List.of("rbind", "ro", "rprivate"));

@@ -20,9 +20,14 @@ class OciSpecGeneratorTest {
 
   private ContainerSpec spec(String user, boolean privileged, List<String> add, List<String> drop, Long mem,
       boolean init) {
+    return spec(user, privileged, add, drop, mem, init, ProcessTuning.NONE);
+  }
+
+  private ContainerSpec spec(String user, boolean privileged, List<String> add, List<String> drop, Long mem,
+      boolean init, ProcessTuning tuning) {
     return new ContainerSpec("abc", "n", rootfs, List.of("sh"), List.of("A=1"), "", user, "host", false, false,
         false, false, privileged, add, drop, List.of(), List.of(), mem, 500_000_000L, 64L, "/run/netns/x", init, Map.of(),
-        "SIGTERM");
+        "SIGTERM", tuning);
   }
 
   private static List<String> strings(JsonNode n) {
@@ -51,6 +56,30 @@ class OciSpecGeneratorTest {
     assertThat(s.at("/linux/resources/pids/limit").asLong()).isEqualTo(64);
     assertThat(s.at("/linux/cgroupsPath").asText()).isEqualTo("/berth/abc");
     assertThat(s.at("/linux/namespaces").toString()).contains("/run/netns/x");
+  }
+
+  @Test
+  void ulimitsSysctlsShmGroupsAndOomScore() throws Exception {
+    Files.createDirectories(rootfs.resolve("etc"));
+    Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\n");
+    Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\naudio:x:29:\n");
+    JsonNode s = gen.generate(spec("0", false, List.of(), List.of(), null, false, new ProcessTuning(
+        List.of(new ProcessTuning.Rlimit("RLIMIT_NOFILE", 1024, 2048), new ProcessTuning.Rlimit("RLIMIT_CORE", -1, -1)),
+        Map.of("net.ipv4.ip_forward", "0"), 32L << 20, List.of("audio", "4242"), -500)));
+    assertThat(s.at("/process/rlimits").toString()).isEqualTo("[{\"type\":\"RLIMIT_NOFILE\",\"hard\":2048,\"soft\":1024},"
+        + "{\"type\":\"RLIMIT_CORE\",\"hard\":18446744073709551615,\"soft\":18446744073709551615}]");
+    assertThat(s.at("/linux/sysctl/net.ipv4.ip_forward").asText()).isEqualTo("0");
+    assertThat(s.at("/mounts").toString()).contains("\"size=" + (32L << 20) + "\"");
+    assertThat(strings(s.at("/process/user/additionalGids"))).containsExactly("29", "4242");
+    assertThat(s.at("/process/oomScoreAdj").asInt()).isEqualTo(-500);
+    assertThatThrownBy(() -> gen.generate(spec("0", false, List.of(), List.of(), null, false,
+        new ProcessTuning(List.of(), Map.of(), null, List.of("nosuchgroup"), 0))))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("nosuchgroup");
+    // unset: Docker's 64 MiB /dev/shm, no rlimits of our own, no sysctl
+    JsonNode d = gen.generate(spec("0", false, List.of(), List.of(), null, false));
+    assertThat(d.at("/mounts").toString()).contains("\"size=67108864\"");
+    assertThat(d.at("/process/rlimits").isMissingNode()).isTrue();
+    assertThat(d.at("/linux/sysctl").isMissingNode()).isTrue();
   }
 
   @Test

@@ -222,6 +222,7 @@ final class ContainerRunner {
         netns,
         hc.path("Init").asBoolean(false),
         labels,
-        stopSignal.isEmpty() ? "SIGTERM" : stopSignal);
+        stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
+        ContainerTuning.of(hc));
   }
 }
