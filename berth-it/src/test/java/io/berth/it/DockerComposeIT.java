@@ -27,6 +27,7 @@ class DockerComposeIT {
   private static final String WEB_PORT = "18641";
   private static final String COUNTER_PORT = "18642";
   private static final String SITE_PORT = "18643";
+  private static final String SHARED_PORT = "18644";
   /** Exits on SIGTERM within a second: a shell as pid 1 ignores it otherwise, and stop waits 10 s. */
   private static final String STOPPABLE = "trap 'exit 0' TERM; while sleep 1; do :; done";
   @TempDir Path dir;
@@ -77,7 +78,7 @@ class DockerComposeIT {
   }
 
   private static List<String> containers(String project, String... filters) {
-    List<String> cmd = new ArrayList<>(List.of("ps", "-aq", "--filter", "label=com.docker.compose.project=" + project));
+    List<String> cmd = new ArrayList<>(List.of("ps", "-aq", "--no-trunc", "--filter", "label=com.docker.compose.project=" + project));
     for (String f : filters) {
       cmd.addAll(List.of("--filter", f));
     }
@@ -152,7 +153,7 @@ class DockerComposeIT {
     }
     assertThat(replicasLinked).isOne();
     assertThat(docker("inspect", "-f", "{{json (index .NetworkSettings.Networks \"dcnets_back\").Links}}", web).out())
-        .contains("dcnets_api_1:legacy");
+        .containsPattern("\"dcnets_api_[12]:legacy\"");
     // probe shares only the front network: it reaches web there, and api is not its to see
     assertThat(compose("dcnets", "exec", "-T", "probe", "wget", "-qO-", "http://web:8080/hello").out())
         .isEqualTo("Hello from Berth\n");
@@ -293,6 +294,62 @@ class DockerComposeIT {
     assertNothingLeft("dcbuild");
     assertThat(docker("images", "-q", "dcbuild_site").out()).isBlank();
     assertThat(docker("volume", "ls", "-q").out().lines().toList()).doesNotContain(anonymous);
+  }
+
+  /**
+   * {@code network_mode: "service:NAME"}: compose creates the container in network mode
+   * {@code container:ID}, which berthd refused; it now runs in the other's namespace, with its
+   * hostname and names, and answers on the port the other publishes, across a restart.
+   */
+  @Test
+  void aServiceRunsInTheNetworkNamespaceOfAnother() throws Exception {
+    project("dcshare", """
+        services:
+          front:
+            image: it/busybox:1
+            command: sh -c "httpd -p 8080 -h /www; %s"
+            ports: ["127.0.0.1:%s:8090"]
+          sidecar:
+            image: it/busybox:1
+            command: sh -c "httpd -p 8090 -h /etc; %s"
+            network_mode: "service:front"
+          other:
+            image: it/busybox:1
+            command: sh -c "%s"
+        """.formatted(STOPPABLE, SHARED_PORT, STOPPABLE, STOPPABLE));
+    check(compose("dcshare", "up", "-d"), "docker-compose up");
+    String front = containers("dcshare", "label=com.docker.compose.service=front").getFirst();
+    String sidecar = containers("dcshare", "label=com.docker.compose.service=sidecar").getFirst();
+    assertThat(docker("inspect", "-f", "{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}", sidecar).out().trim())
+        .isEqualTo("container:" + front + " {}");
+    String frontHostname = compose("dcshare", "exec", "-T", "front", "hostname").out();
+    // the sidecar sees front's loopback and interfaces, and answers on the port front publishes
+    Exec.Result r = compose("dcshare", "exec", "-T", "sidecar", "sh", "-c",
+        "hostname; for i in $(seq 50); do wget -qO- http://127.0.0.1:8080/hello && break; sleep 0.1; done");
+    assertThat(r.out()).isEqualTo(frontHostname + "Hello from Berth\n");
+    assertThat(get(SHARED_PORT, "/hostname")).isEqualTo(frontHostname);
+    String otherIp = docker("inspect", "-f", "{{(index .NetworkSettings.Networks \"dcshare_default\").IPAddress}}",
+        containers("dcshare", "label=com.docker.compose.service=other").getFirst()).out().trim();
+    assertThat(compose("dcshare", "exec", "-T", "sidecar", "nslookup", "other").out()).contains("Address: " + otherIp);
+
+    // front's restart makes a new namespace; the sidecar joins it when it starts again (compose's
+    // restart of both runs them side by side, which races on dockerd as well)
+    check(compose("dcshare", "restart", "-t", "2", "front"), "restart front");
+    check(compose("dcshare", "restart", "-t", "2", "sidecar"), "restart sidecar");
+    assertThat(compose("dcshare", "exec", "-T", "sidecar", "sh", "-c",
+        "for i in $(seq 50); do wget -qO- http://127.0.0.1:8080/hello && break; sleep 0.1; done").out())
+        .isEqualTo("Hello from Berth\n");
+    // what Docker refuses with this mode, and a stopped namespace owner
+    String body = "{\"Image\": \"" + TestDaemon.IMAGE + "\", \"HostConfig\": {\"NetworkMode\": \"container:" + front
+        + "\", \"PortBindings\": {\"80/tcp\": [{\"HostPort\": \"18999\"}]}}}";
+    r = Exec.run(Map.of(), null, 20, List.of("curl", "-s", "-w", " %{http_code}", "--unix-socket", TestDaemon.SOCKET.toString(),
+        "-H", "Content-Type: application/json", "-d", body, "http://localhost/v1.47/containers/create"));
+    assertThat(r.out()).contains("{\"message\":\"conflicting options: port publishing and the container type network mode\"}")
+        .endsWith(" 400");
+    check(compose("dcshare", "stop", "-t", "2"), "stop");
+    assertThat(docker("start", sidecar).err()).contains("cannot join network namespace of a non running container");
+    check(compose("dcshare", "down", "-t", "1"), "docker-compose down");
+    assertNothingLeft("dcshare");
   }
 
   /** The network interfaces a running container sees (/proc/net/dev lists its namespace's). */

@@ -66,23 +66,31 @@ public final class ContainerNetworks {
     return c.networks == null ? mode(c).equals(NetworkRecord.BRIDGE) : c.networks.containsKey(NetworkRecord.BRIDGE);
   }
 
+  /** True when the container has a network namespace of its own, with bridged networks in it. */
   static boolean bridged(Container c) {
     String m = mode(c);
-    return !m.equals(NetworkRecord.HOST) && !m.equals(NetworkRecord.NONE);
+    return !m.equals(NetworkRecord.HOST) && !m.equals(NetworkRecord.NONE) && !JoinedNetwork.joins(m);
   }
 
   /**
    * The memberships a create request asks for: HostConfig.NetworkMode first, then any other
-   * NetworkingConfig.EndpointsConfig entries, each checked to exist and to be usable.
+   * NetworkingConfig.EndpointsConfig entries, each checked to exist and to be usable. None for
+   * a container that joins another's namespace ({@link JoinedNetwork}).
    */
-  LinkedHashMap<String, NetworkAttachment> plan(ObjectNode hostConfig, JsonNode networkingConfig) {
+  LinkedHashMap<String, NetworkAttachment> plan(ObjectNode hostConfig, JsonNode request) {
     String asked = hostConfig.path("NetworkMode").asText("default");
     String mode = asked.isEmpty() || asked.equals("default") ? NetworkRecord.BRIDGE : asked;
-    if (mode.startsWith("container:")) {
-      throw new InvalidArgumentException("network mode " + mode + " (sharing another container's network) is not supported yet");
-    }
+    JsonNode networkingConfig = request.get("NetworkingConfig");
     JsonNode endpoints = networkingConfig == null ? null : networkingConfig.path("EndpointsConfig");
     LinkedHashMap<String, NetworkAttachment> out = new LinkedHashMap<>();
+    if (JoinedNetwork.joins(mode)) {
+      JoinedNetwork.check(mode, request, hostConfig);
+      if (endpoints != null && endpoints.size() > 0) {
+        throw new InvalidArgumentException("container sharing network namespace with another container or host"
+            + " cannot be connected to any other network");
+      }
+      return out;
+    }
     NetworkRecord primary = networks.find(mode);
     if (!primary.bridged()) {
       if (endpoints != null && endpoints.size() > 1) {
@@ -240,9 +248,9 @@ public final class ContainerNetworks {
    */
   void connect(Container c, NetworkRecord r, JsonNode endpointConfig, boolean running) {
     if (!bridged(c)) {
-      throw new InvalidArgumentException(mode(c).equals(NetworkRecord.HOST)
-          ? "container sharing network namespace with another container or host cannot be connected to any other network"
-          : "container cannot be connected to multiple networks with one of the networks in private (none) mode");
+      throw new InvalidArgumentException(mode(c).equals(NetworkRecord.NONE)
+          ? "container cannot be connected to multiple networks with one of the networks in private (none) mode"
+          : "container sharing network namespace with another container or host cannot be connected to any other network");
     }
     if (r.name().equals(NetworkRecord.HOST)) {
       throw new InvalidArgumentException("cannot connect container to host network - container must be created in host network mode");

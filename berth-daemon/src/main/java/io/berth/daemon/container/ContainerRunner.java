@@ -60,8 +60,11 @@ final class ContainerRunner {
           : new Links.Resolved(List.of(), List.of());
       String netns = null;
       java.util.concurrent.CompletableFuture<Void> endpoint = null;
+      Container joined = JoinedNetwork.target(c, lookup);
       if (mode.equals("host")) {
         netns = "host";
+      } else if (joined != null) {
+        netns = JoinedNetwork.namespace(joined);
       } else if (!mode.equals("none")) {
         // the namespace must exist for runc create; the veths only before runc start: set them
         // up while runc creates the container
@@ -78,7 +81,11 @@ final class ContainerRunner {
           }
         });
       }
-      SandboxFiles.write(c, paths.dir(c.id), null, network.usesDns(c), links.hostLines());
+      if (joined == null) {
+        SandboxFiles.write(c, paths.dir(c.id), null, network.usesDns(c), links.hostLines());
+      } else {
+        JoinedNetwork.share(c, joined);
+      }
       if (!mode.equals("host")) {
         specs.add(new MountSpec("/etc/hosts", "bind", c.hostsPath, List.of("rbind", "rprivate", "rw")));
         specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, List.of("rbind", "rprivate", "rw")));

@@ -155,8 +155,8 @@ public final class ContainerViews {
         names.forEach(dnsNames::add);
       }
     }
-    if (nets.isEmpty() && !ContainerNetworks.bridged(c)) {
-      String mode = ContainerNetworks.mode(c);
+    String mode = ContainerNetworks.mode(c);
+    if (nets.isEmpty() && (mode.equals("host") || mode.equals("none"))) {
       nets.putObject(mode).put("NetworkID", "").put("EndpointID", "").put("IPAddress", "");
     }
     return ns;
