@@ -299,7 +299,8 @@ class DockerComposeIT {
   /**
    * {@code network_mode: "service:NAME"}: compose creates the container in network mode
    * {@code container:ID}, which berthd refused; it now runs in the other's namespace, with its
-   * hostname and names, and answers on the port the other publishes, across a restart.
+   * hostname and names, and answers on the port the other publishes, across a restart. With
+   * {@code pid:}, {@code ipc:} and {@code devices:}, which berthd used to record and ignore.
    */
   @Test
   void aServiceRunsInTheNetworkNamespaceOfAnother() throws Exception {
@@ -313,9 +314,12 @@ class DockerComposeIT {
             image: it/busybox:1
             command: sh -c "httpd -p 8090 -h /etc; %s"
             network_mode: "service:front"
+            pid: "service:front"
+            devices: ["/dev/null:/dev/mynull:rw"]
           other:
             image: it/busybox:1
             command: sh -c "%s"
+            ipc: none
         """.formatted(STOPPABLE, SHARED_PORT, STOPPABLE, STOPPABLE));
     check(compose("dcshare", "up", "-d"), "docker-compose up");
     String front = containers("dcshare", "label=com.docker.compose.service=front").getFirst();
@@ -331,6 +335,11 @@ class DockerComposeIT {
     String otherIp = docker("inspect", "-f", "{{(index .NetworkSettings.Networks \"dcshare_default\").IPAddress}}",
         containers("dcshare", "label=com.docker.compose.service=other").getFirst()).out().trim();
     assertThat(compose("dcshare", "exec", "-T", "sidecar", "nslookup", "other").out()).contains("Address: " + otherIp);
+    // pid: "service:front" shows front's processes; devices: and ipc: none are applied too
+    assertThat(compose("dcshare", "exec", "-T", "sidecar", "ps", "-o", "args").out()).contains("httpd -p 8080 -h /www");
+    assertThat(compose("dcshare", "exec", "-T", "sidecar", "sh", "-c", "ls -l /dev/mynull; echo x > /dev/mynull && echo written")
+        .out()).startsWith("crw").endsWith("written\n");
+    assertThat(compose("dcshare", "exec", "-T", "other", "ls", "/dev/shm").exit()).isNotZero();
 
     // front's restart makes a new namespace; the sidecar joins it when it starts again (compose's
     // restart of both runs them side by side, which races on dockerd as well)

@@ -58,8 +58,17 @@ public final class OciSpecGenerator {
     root.set("mounts", mounts(s));
     ObjectNode linux = root.putObject("linux");
     ArrayNode ns = linux.putArray("namespaces");
-    for (String t : List.of("pid", "ipc", "uts", "mount")) {
-      ns.addObject().put("type", t);
+    ProcessTuning t = tuning(s);
+    if (t.pidNamespace() == null) {
+      ns.addObject().put("type", "pid");
+    } else if (!t.pidNamespace().equals("host")) {
+      ns.addObject().put("type", "pid").put("path", t.pidNamespace());
+    }
+    if (!"host".equals(t.ipcNamespace())) {
+      ns.addObject().put("type", "ipc");
+    }
+    for (String type : List.of("uts", "mount")) {
+      ns.addObject().put("type", type);
     }
     if (s.netnsPath() == null) {
       ns.addObject().put("type", "network");
@@ -68,6 +77,7 @@ public final class OciSpecGenerator {
     }
     linux.put("cgroupsPath", "/" + cgroupParent + "/" + s.id());
     linux.set("resources", resources(s));
+    devices(linux, t.devices());
     if (!tuning(s).sysctls().isEmpty()) {
       ObjectNode sysctl = linux.putObject("sysctl");
       tuning(s).sysctls().forEach(sysctl::put);
@@ -128,6 +138,23 @@ public final class OciSpecGenerator {
       }
     }
     return p;
+  }
+
+  /** The host devices asked for: their nodes in the container, and cgroup rules letting them through. */
+  private static void devices(ObjectNode linux, List<ProcessTuning.DeviceRequest> requests) {
+    if (requests.isEmpty()) {
+      return;
+    }
+    ArrayNode nodes = linux.putArray("devices");
+    ArrayNode rules = (ArrayNode) linux.path("resources").path("devices");
+    for (ProcessTuning.DeviceRequest r : requests) {
+      for (HostDevices.Node n : HostDevices.resolve(r.pathOnHost(), r.pathInContainer(), r.permissions())) {
+        nodes.addObject().put("path", n.path()).put("type", n.type()).put("major", n.major()).put("minor", n.minor())
+            .put("fileMode", n.fileMode()).put("uid", n.uid()).put("gid", n.gid());
+        rules.addObject().put("allow", true).put("type", n.type()).put("major", n.major()).put("minor", n.minor())
+            .put("access", n.access());
+      }
+    }
   }
 
   private static ProcessTuning tuning(ContainerSpec s) {
@@ -222,7 +249,10 @@ public final class OciSpecGenerator {
         s.privileged() ? "rw" : "ro"));
     mount(m, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
     boolean shmGiven = s.mounts().stream().anyMatch(x -> x.destination().equals("/dev/shm"));
-    if (!shmGiven) {
+    String ipc = tuning(s).ipcNamespace();
+    if (!shmGiven && "host".equals(ipc)) {
+      mount(m, "/dev/shm", "bind", "/dev/shm", List.of("rbind", "rprivate"));
+    } else if (!shmGiven && !"none".equals(ipc)) {
       long shm = tuning(s).shmSize() == null ? 64L << 20 : tuning(s).shmSize();
       mount(m, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=" + shm));
     }

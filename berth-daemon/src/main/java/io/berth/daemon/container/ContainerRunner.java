@@ -230,6 +230,6 @@ final class ContainerRunner {
         hc.path("Init").asBoolean(false),
         labels,
         stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
-        ContainerTuning.of(hc));
+        ContainerTuning.atStart(hc, lookup));
   }
 }

@@ -1,8 +1,11 @@
 package io.berth.daemon.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.runtime.HostDevices;
 import io.berth.runtime.ProcessTuning;
+import io.berth.runtime.ProcessTuning.DeviceRequest;
 import io.berth.runtime.ProcessTuning.Rlimit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,11 +13,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * HostConfig's Ulimits, Sysctls, ShmSize, GroupAdd and OomScoreAdj, checked when a container is
- * created (so a bad value fails there, with dockerd's words, not at start) and turned into the
- * runtime's {@link ProcessTuning} at each start.
+ * HostConfig's Ulimits, Sysctls, ShmSize, GroupAdd, OomScoreAdj, Devices, PidMode and IpcMode,
+ * checked when a container is created (so a bad value fails there, with dockerd's words, not at
+ * start) and turned into the runtime's {@link ProcessTuning} at each start.
  */
 final class ContainerTuning {
   /** Resource limits the kernel has (RLIMIT_ names, lower-cased), as Docker accepts them. */
@@ -26,9 +30,58 @@ final class ContainerTuning {
 
   private ContainerTuning() {}
 
+  /** Checks and reads; a PID mode {@code container:NAME} stays as it is until {@link #atStart}. */
   static ProcessTuning of(JsonNode hostConfig) {
     return new ProcessTuning(rlimits(hostConfig.path("Ulimits")), sysctls(hostConfig),
-        shmSize(hostConfig.path("ShmSize")), groups(hostConfig.path("GroupAdd")), oomScoreAdj(hostConfig.path("OomScoreAdj")));
+        shmSize(hostConfig.path("ShmSize")), groups(hostConfig.path("GroupAdd")), oomScoreAdj(hostConfig.path("OomScoreAdj")),
+        devices(hostConfig.path("Devices")), pidMode(hostConfig.path("PidMode").asText("")),
+        ipcMode(hostConfig.path("IpcMode").asText("")));
+  }
+
+  /** As {@link #of}, with a PID mode {@code container:NAME} turned into that running container's namespace. */
+  static ProcessTuning atStart(JsonNode hostConfig, Function<String, Container> lookup) {
+    ProcessTuning t = of(hostConfig);
+    if (t.pidNamespace() != null && t.pidNamespace().startsWith(JoinedNetwork.PREFIX)) {
+      String ref = t.pidNamespace().substring(JoinedNetwork.PREFIX.length());
+      Container other = lookup.apply(ref);
+      if (!other.state.running() || other.state.pid <= 0) {
+        throw new ConflictException("cannot join PID of a non running container: " + ref);
+      }
+      t = t.withPidNamespace("/proc/" + other.state.pid + "/ns/pid");
+    }
+    return t;
+  }
+
+  private static List<DeviceRequest> devices(JsonNode devices) {
+    List<DeviceRequest> out = new ArrayList<>();
+    for (JsonNode d : devices) {
+      String perms = d.path("CgroupPermissions").asText("");
+      DeviceRequest r = new DeviceRequest(d.path("PathOnHost").asText(""), d.path("PathInContainer").asText(""),
+          perms.isEmpty() ? "rwm" : perms);
+      HostDevices.resolve(r.pathOnHost(), r.pathInContainer(), r.permissions()); // exists, is a device
+      out.add(r);
+    }
+    return out;
+  }
+
+  private static String pidMode(String mode) {
+    if (mode.isEmpty()) {
+      return null;
+    }
+    if (!mode.equals("host") && !(mode.startsWith(JoinedNetwork.PREFIX) && mode.length() > JoinedNetwork.PREFIX.length())) {
+      throw new InvalidArgumentException("invalid PID mode: " + mode);
+    }
+    return mode;
+  }
+
+  private static String ipcMode(String mode) {
+    return switch (mode) {
+      case "", "private", "shareable" -> null;
+      case "host", "none" -> mode;
+      default -> throw new InvalidArgumentException(mode.startsWith(JoinedNetwork.PREFIX)
+          ? "IPC mode " + mode + " (sharing another container's IPC namespace) is not supported"
+          : "invalid IPC mode: " + mode);
+    };
   }
 
   private static List<Rlimit> rlimits(JsonNode ulimits) {

@@ -21,7 +21,12 @@ class ContainerTuningTest {
     ProcessTuning t = ContainerTuning.of(hc("""
         {"NetworkMode": "mynet", "Ulimits": [{"Name": "nofile", "Soft": 1024, "Hard": 2048}, {"Name": "core", "Soft": -1, "Hard": -1}],
          "Sysctls": {"net.core.somaxconn": "1024", "kernel.shmmax": "1000000", "fs.mqueue.msg_max": "20"},
-         "ShmSize": 33554432, "GroupAdd": ["audio", "4242"], "OomScoreAdj": 300}"""));
+         "ShmSize": 33554432, "GroupAdd": ["audio", "4242"], "OomScoreAdj": 300,
+         "Devices": [{"PathOnHost": "/dev/null", "PathInContainer": "/dev/n", "CgroupPermissions": ""}],
+         "PidMode": "host", "IpcMode": "shareable"}"""));
+    assertThat(t.devices()).containsExactly(new ProcessTuning.DeviceRequest("/dev/null", "/dev/n", "rwm"));
+    assertThat(t.pidNamespace()).isEqualTo("host");
+    assertThat(t.ipcNamespace()).isNull();
     assertThat(t.rlimits()).containsExactly(new ProcessTuning.Rlimit("RLIMIT_NOFILE", 1024, 2048),
         new ProcessTuning.Rlimit("RLIMIT_CORE", -1, -1));
     assertThat(t.sysctls()).containsOnlyKeys("net.core.somaxconn", "kernel.shmmax", "fs.mqueue.msg_max");
@@ -29,7 +34,8 @@ class ContainerTuningTest {
     assertThat(t.groupAdd()).containsExactly("audio", "4242");
     assertThat(t.oomScoreAdj()).isEqualTo(300);
     // what the docker CLI sends when nothing is set
-    assertThat(ContainerTuning.of(hc("{\"Ulimits\": null, \"Sysctls\": null, \"ShmSize\": 0, \"GroupAdd\": null, \"OomScoreAdj\": 0}")))
+    assertThat(ContainerTuning.of(hc("{\"Ulimits\": null, \"Sysctls\": null, \"ShmSize\": 0, \"GroupAdd\": null,"
+        + " \"OomScoreAdj\": 0, \"Devices\": [], \"PidMode\": \"\", \"IpcMode\": \"\"}")))
         .isEqualTo(ProcessTuning.NONE);
   }
 
@@ -45,6 +51,15 @@ class ContainerTuningTest {
         .isInstanceOf(InvalidArgumentException.class).hasMessage("sysctl 'net.core.somaxconn' not allowed in hostnetwork mode");
     assertThatThrownBy(() -> ContainerTuning.of(hc("{\"ShmSize\": -1}")))
         .isInstanceOf(InvalidArgumentException.class).hasMessage("SHM size can not be less than 0");
+    assertThatThrownBy(() -> ContainerTuning.of(hc("{\"Devices\": [{\"PathOnHost\": \"/dev/nosuchdevice\"}]}")))
+        .isInstanceOf(InvalidArgumentException.class).hasMessage("error gathering device information while adding"
+            + " custom device \"/dev/nosuchdevice\": no such file or directory");
+    assertThatThrownBy(() -> ContainerTuning.of(hc("{\"PidMode\": \"bogus\"}")))
+        .isInstanceOf(InvalidArgumentException.class).hasMessage("invalid PID mode: bogus");
+    assertThatThrownBy(() -> ContainerTuning.of(hc("{\"IpcMode\": \"bogus\"}")))
+        .isInstanceOf(InvalidArgumentException.class).hasMessage("invalid IPC mode: bogus");
+    assertThatThrownBy(() -> ContainerTuning.of(hc("{\"IpcMode\": \"container:x\"}")))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("is not supported");
     assertThatThrownBy(() -> ContainerTuning.of(hc("{\"OomScoreAdj\": 1001}")))
         .isInstanceOf(InvalidArgumentException.class).hasMessage("Invalid value 1001, range for oom score adj is [-1000, 1000]");
   }
