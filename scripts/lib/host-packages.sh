@@ -1,7 +1,8 @@
 # Installs the host packages Berth needs (Debian/Ubuntu, as root) when any is missing.
-# With "test", also the peers the end-to-end suite drives: Debian's docker.io (dockerd) and
-# docker-registry (the CNCF distribution registry). With "bench", those, the load generator the
-# benchmarks drive (wrk) and Debian's docker-compose (the peer of `berth compose`).
+# With "test", also the peers the end-to-end suite drives: Debian's docker.io (dockerd),
+# docker-registry (the CNCF distribution registry) and docker-compose (python compose 1.29, a
+# client of berthd and the peer of `berth compose`). With "bench", those and the load generator
+# the benchmarks drive (wrk).
 berth_host_packages() {
   local need=() p
   command -v runc >/dev/null || need+=(runc)
@@ -21,10 +22,10 @@ berth_host_packages() {
   if [ "${1:-}" = test ] || [ "${1:-}" = bench ]; then
     command -v dockerd >/dev/null || need+=(docker.io)
     command -v docker-registry >/dev/null || need+=(docker-registry)
+    command -v docker-compose >/dev/null || need+=(docker-compose)
   fi
   if [ "${1:-}" = bench ]; then
     command -v wrk >/dev/null || need+=(wrk)
-    command -v docker-compose >/dev/null || need+=(docker-compose)
   fi
   if [ ${#need[@]} -gt 0 ]; then
     echo "==> installing host packages: ${need[*]}"

@@ -16,6 +16,7 @@ import java.util.Map;
  *     (Docker's StdinOnce); otherwise it stays open for the next attach
  * @param init run tini as pid 1 (the host's {@code tini-static} bind-mounted in)
  * @param stopSignal signal name for stop, e.g. SIGTERM
+ * @param tuning rlimits, sysctls, /dev/shm size, supplementary groups, OOM score adjustment
  */
 public record ContainerSpec(
     String id,
@@ -39,7 +40,8 @@ public record ContainerSpec(
     String netnsPath,
     boolean init,
     Map<String, String> labels,
-    String stopSignal) {
+    String stopSignal,
+    ProcessTuning tuning) {
 
   /** An OCI mount; {@code type} bind, tmpfs, proc... {@code options} as in the runtime spec. */
   public record MountSpec(String destination, String type, String source, List<String> options) {}

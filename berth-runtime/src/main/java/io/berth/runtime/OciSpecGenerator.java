@@ -58,8 +58,17 @@ public final class OciSpecGenerator {
     root.set("mounts", mounts(s));
     ObjectNode linux = root.putObject("linux");
     ArrayNode ns = linux.putArray("namespaces");
-    for (String t : List.of("pid", "ipc", "uts", "mount")) {
-      ns.addObject().put("type", t);
+    ProcessTuning t = tuning(s);
+    if (t.pidNamespace() == null) {
+      ns.addObject().put("type", "pid");
+    } else if (!t.pidNamespace().equals("host")) {
+      ns.addObject().put("type", "pid").put("path", t.pidNamespace());
+    }
+    if (!"host".equals(t.ipcNamespace())) {
+      ns.addObject().put("type", "ipc");
+    }
+    for (String type : List.of("uts", "mount")) {
+      ns.addObject().put("type", type);
     }
     if (s.netnsPath() == null) {
       ns.addObject().put("type", "network");
@@ -68,6 +77,11 @@ public final class OciSpecGenerator {
     }
     linux.put("cgroupsPath", "/" + cgroupParent + "/" + s.id());
     linux.set("resources", resources(s));
+    devices(linux, t.devices());
+    if (!tuning(s).sysctls().isEmpty()) {
+      ObjectNode sysctl = linux.putObject("sysctl");
+      tuning(s).sysctls().forEach(sysctl::put);
+    }
     if (!s.privileged()) {
       ArrayNode masked = linux.putArray("maskedPaths");
       MASKED.forEach(masked::add);
@@ -86,9 +100,13 @@ public final class OciSpecGenerator {
     ObjectNode u = p.putObject("user");
     u.put("uid", user.uid());
     u.put("gid", user.gid());
-    if (!user.additionalGids().isEmpty()) {
+    Set<Integer> gids = new LinkedHashSet<>(user.additionalGids());
+    for (String g : tuning(s).groupAdd()) {
+      gids.add(UserResolver.group(s.rootfs(), g));
+    }
+    if (!gids.isEmpty()) {
       ArrayNode g = u.putArray("additionalGids");
-      user.additionalGids().forEach(g::add);
+      gids.forEach(g::add);
     }
     ArrayNode args = p.putArray("args");
     if (s.init()) {
@@ -109,8 +127,38 @@ public final class OciSpecGenerator {
     if (!s.privileged()) {
       p.put("apparmorProfile", "");
     }
-    p.put("oomScoreAdj", 0);
+    p.put("oomScoreAdj", tuning(s).oomScoreAdj());
+    if (!tuning(s).rlimits().isEmpty()) {
+      ArrayNode rl = p.putArray("rlimits");
+      for (ProcessTuning.Rlimit r : tuning(s).rlimits()) {
+        // unsigned in the spec: -1 (unlimited) is 2^64-1
+        rl.addObject().put("type", r.type())
+            .put("hard", new java.math.BigInteger(Long.toUnsignedString(r.hard())))
+            .put("soft", new java.math.BigInteger(Long.toUnsignedString(r.soft())));
+      }
+    }
     return p;
+  }
+
+  /** The host devices asked for: their nodes in the container, and cgroup rules letting them through. */
+  private static void devices(ObjectNode linux, List<ProcessTuning.DeviceRequest> requests) {
+    if (requests.isEmpty()) {
+      return;
+    }
+    ArrayNode nodes = linux.putArray("devices");
+    ArrayNode rules = (ArrayNode) linux.path("resources").path("devices");
+    for (ProcessTuning.DeviceRequest r : requests) {
+      for (HostDevices.Node n : HostDevices.resolve(r.pathOnHost(), r.pathInContainer(), r.permissions())) {
+        nodes.addObject().put("path", n.path()).put("type", n.type()).put("major", n.major()).put("minor", n.minor())
+            .put("fileMode", n.fileMode()).put("uid", n.uid()).put("gid", n.gid());
+        rules.addObject().put("allow", true).put("type", n.type()).put("major", n.major()).put("minor", n.minor())
+            .put("access", n.access());
+      }
+    }
+  }
+
+  private static ProcessTuning tuning(ContainerSpec s) {
+    return s.tuning() == null ? ProcessTuning.NONE : s.tuning();
   }
 
   /** The container's environment with Docker's additions: PATH, HOSTNAME, HOME, TERM. */
@@ -201,8 +249,12 @@ public final class OciSpecGenerator {
         s.privileged() ? "rw" : "ro"));
     mount(m, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
     boolean shmGiven = s.mounts().stream().anyMatch(x -> x.destination().equals("/dev/shm"));
-    if (!shmGiven) {
-      mount(m, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=67108864"));
+    String ipc = tuning(s).ipcNamespace();
+    if (!shmGiven && "host".equals(ipc)) {
+      mount(m, "/dev/shm", "bind", "/dev/shm", List.of("rbind", "rprivate"));
+    } else if (!shmGiven && !"none".equals(ipc)) {
+      long shm = tuning(s).shmSize() == null ? 64L << 20 : tuning(s).shmSize();
+      mount(m, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=" + shm));
     }
     if (s.init()) {
       mount(m, INIT_PATH, "bind", initBinary, List.of("rbind", "ro", "rprivate"));

@@ -63,19 +63,7 @@ public final class UserResolver {
       gid = 0;
     }
     if (group != null) {
-      gid = -1;
-      for (String[] g : groups) {
-        if (g.length >= 3 && (g[0].equals(group) || g[2].equals(group))) {
-          gid = parse(g[2]);
-          break;
-        }
-      }
-      if (gid < 0) {
-        if (!group.matches("\\d+")) {
-          throw new InvalidArgumentException("unable to find group " + group + ": no matching entries in group file");
-        }
-        gid = Integer.parseInt(group);
-      }
+      gid = group(groups, group);
     }
     List<Integer> extra = new ArrayList<>();
     if (name != null && group == null) {
@@ -89,6 +77,23 @@ public final class UserResolver {
       }
     }
     return new User(uid, gid, extra, home);
+  }
+
+  /** A group name or number as the container's /etc/group knows it (a number it lacks is kept). */
+  static int group(Path rootfs, String group) {
+    return group(read(rootfs.resolve("etc/group")), group);
+  }
+
+  private static int group(List<String[]> groups, String group) {
+    for (String[] g : groups) {
+      if (g.length >= 3 && (g[0].equals(group) || g[2].equals(group))) {
+        return parse(g[2]);
+      }
+    }
+    if (!group.matches("\\d+")) {
+      throw new InvalidArgumentException("unable to find group " + group + ": no matching entries in group file");
+    }
+    return Integer.parseInt(group);
   }
 
   private static int parse(String s) {

@@ -20,10 +20,15 @@ class OciSpecGeneratorTest {
 
   private ContainerSpec spec(String user, boolean privileged, List<String> add, List<String> drop, Long mem,
       boolean init) {
+    return spec(user, privileged, add, drop, mem, init, ProcessTuning.NONE);
+  }
+
+  private ContainerSpec spec(String user, boolean privileged, List<String> add, List<String> drop, Long mem,
+      boolean init, ProcessTuning tuning) {
     return new ContainerSpec("abc", "n", rootfs, List.of("sh"), List.of("A=1"), "", user, "host", false, false,
         false, false, privileged, add, drop, List.of(), List.of(),
         new Resources(mem, null, null, null, 50_000L, 100_000L, 64L), "/run/netns/x", init, Map.of(),
-        "SIGTERM");
+        "SIGTERM", tuning);
   }
 
   private static List<String> strings(JsonNode n) {
@@ -52,6 +57,54 @@ class OciSpecGeneratorTest {
     assertThat(s.at("/linux/resources/pids/limit").asLong()).isEqualTo(64);
     assertThat(s.at("/linux/cgroupsPath").asText()).isEqualTo("/berth/abc");
     assertThat(s.at("/linux/namespaces").toString()).contains("/run/netns/x");
+  }
+
+  @Test
+  void ulimitsSysctlsShmGroupsAndOomScore() throws Exception {
+    Files.createDirectories(rootfs.resolve("etc"));
+    Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\n");
+    Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\naudio:x:29:\n");
+    JsonNode s = gen.generate(spec("0", false, List.of(), List.of(), null, false, new ProcessTuning(
+        List.of(new ProcessTuning.Rlimit("RLIMIT_NOFILE", 1024, 2048), new ProcessTuning.Rlimit("RLIMIT_CORE", -1, -1)),
+        Map.of("net.ipv4.ip_forward", "0"), 32L << 20, List.of("audio", "4242"), -500, List.of(), null, null)));
+    assertThat(s.at("/process/rlimits").toString()).isEqualTo("[{\"type\":\"RLIMIT_NOFILE\",\"hard\":2048,\"soft\":1024},"
+        + "{\"type\":\"RLIMIT_CORE\",\"hard\":18446744073709551615,\"soft\":18446744073709551615}]");
+    assertThat(s.at("/linux/sysctl/net.ipv4.ip_forward").asText()).isEqualTo("0");
+    assertThat(s.at("/mounts").toString()).contains("\"size=" + (32L << 20) + "\"");
+    assertThat(strings(s.at("/process/user/additionalGids"))).containsExactly("29", "4242");
+    assertThat(s.at("/process/oomScoreAdj").asInt()).isEqualTo(-500);
+    assertThatThrownBy(() -> gen.generate(spec("0", false, List.of(), List.of(), null, false,
+        new ProcessTuning(List.of(), Map.of(), null, List.of("nosuchgroup"), 0, List.of(), null, null))))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("nosuchgroup");
+    // unset: Docker's 64 MiB /dev/shm, no rlimits of our own, no sysctl
+    JsonNode d = gen.generate(spec("0", false, List.of(), List.of(), null, false));
+    assertThat(d.at("/mounts").toString()).contains("\"size=67108864\"");
+    assertThat(d.at("/process/rlimits").isMissingNode()).isTrue();
+    assertThat(d.at("/linux/sysctl").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void devicesAndSharedPidAndIpcNamespaces() {
+    // /dev/null is a character device 1:3 everywhere; as /dev/mynull, read and write only
+    JsonNode s = gen.generate(spec("0", false, List.of(), List.of(), null, false, new ProcessTuning(List.of(), Map.of(),
+        null, List.of(), 0, List.of(new ProcessTuning.DeviceRequest("/dev/null", "/dev/mynull", "rw")), "host", "host")));
+    assertThat(s.at("/linux/devices/0/path").asText()).isEqualTo("/dev/mynull");
+    assertThat(s.at("/linux/devices/0/type").asText()).isEqualTo("c");
+    assertThat(s.at("/linux/devices/0/major").asLong()).isEqualTo(1);
+    assertThat(s.at("/linux/devices/0/minor").asLong()).isEqualTo(3);
+    assertThat(s.at("/linux/resources/devices").toString())
+        .endsWith("{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rw\"}]");
+    assertThat(s.at("/linux/namespaces").toString()).doesNotContain("\"pid\"", "\"ipc\"");
+    assertThat(s.at("/mounts").toString()).contains("{\"destination\":\"/dev/shm\",\"type\":\"bind\",\"source\":\"/dev/shm\"");
+    JsonNode j = gen.generate(spec("0", false, List.of(), List.of(), null, false, new ProcessTuning(List.of(), Map.of(),
+        null, List.of(), 0, List.of(), "/proc/42/ns/pid", "none")));
+    assertThat(j.at("/linux/namespaces").toString()).contains("{\"type\":\"pid\",\"path\":\"/proc/42/ns/pid\"}",
+        "{\"type\":\"ipc\"}");
+    assertThat(j.at("/mounts").toString()).doesNotContain("/dev/shm");
+    assertThat(j.at("/linux/devices").isMissingNode()).isTrue();
+    assertThatThrownBy(() -> gen.generate(spec("0", false, List.of(), List.of(), null, false, new ProcessTuning(List.of(),
+        Map.of(), null, List.of(), 0, List.of(new ProcessTuning.DeviceRequest("/etc/hostname", "", "rwm")), null, null))))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("not a device node");
   }
 
   @Test

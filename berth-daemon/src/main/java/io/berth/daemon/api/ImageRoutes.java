@@ -137,12 +137,19 @@ public final class ImageRoutes {
     o.put("Parent", "");
     o.put("Comment", lastComment(i.config()));
     o.put("Created", i.config().created() != null ? i.config().created() : i.created().toString());
+    // dockerd dropped these in API 1.45, but docker-compose 1.29 negotiates the newest version
+    // and fails on any recreate without ContainerConfig (decision 0016): kept at every version
+    o.put("Container", "");
+    o.set("ContainerConfig", buildContainerConfig(i.config().config()));
     o.put("DockerVersion", "");
     o.put("Author", i.config().author() == null ? "" : i.config().author());
     o.set("Config", i.config().config() == null ? Json.object() : Json.MAPPER.valueToTree(i.config().config()));
     o.put("Architecture", i.config().architecture() == null ? "amd64" : i.config().architecture());
     o.put("Os", i.config().os() == null ? "linux" : i.config().os());
     o.put("Size", i.size());
+    if (ApiVersion.before(q.rawPath(), 44)) {
+      o.put("VirtualSize", i.size()); // dropped in API 1.44
+    }
     ObjectNode gd = o.putObject("GraphDriver");
     gd.put("Name", "overlay2");
     gd.putObject("Data");
@@ -152,6 +159,35 @@ public final class ImageRoutes {
     i.diffIds().forEach(d -> layers.add(d.toString()));
     o.putObject("Metadata").put("LastTagTime", "0001-01-01T00:00:00Z");
     Json.send(s, 200, o);
+  }
+
+  /**
+   * What Docker's classic builder leaves as an image's ContainerConfig, as far as clients read
+   * it: every field at its zero value (as dockerd writes an unset one) but the image's volumes,
+   * which docker-compose 1.29 carries over to a recreated container.
+   */
+  private static ObjectNode buildContainerConfig(io.berth.oci.ContainerConfig image) {
+    ObjectNode c = Json.object();
+    for (String f : List.of("Hostname", "Domainname", "User")) {
+      c.put(f, "");
+    }
+    for (String f : List.of("AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin", "StdinOnce")) {
+      c.put(f, false);
+    }
+    c.putNull("Env");
+    c.putNull("Cmd");
+    c.put("Image", "");
+    if (image != null && image.volumes() != null && !image.volumes().isEmpty()) {
+      ObjectNode v = c.putObject("Volumes");
+      image.volumes().keySet().forEach(v::putObject);
+    } else {
+      c.putNull("Volumes");
+    }
+    c.put("WorkingDir", "");
+    c.putNull("Entrypoint");
+    c.putNull("OnBuild");
+    c.putNull("Labels");
+    return c;
   }
 
   private static String lastComment(ImageConfig cfg) {

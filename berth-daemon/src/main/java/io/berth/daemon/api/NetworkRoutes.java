@@ -131,7 +131,7 @@ public final class NetworkRoutes {
     List<Container> out = new ArrayList<>();
     for (Container c : containers.repository().all()) {
       Container.NetworkAttachment a = c.networks == null ? null : c.networks.get(r.name());
-      boolean legacyBridge = r.name().equals(NetworkRecord.BRIDGE) && (c.networks == null || c.networks.isEmpty())
+      boolean legacyBridge = r.name().equals(NetworkRecord.BRIDGE) && c.networks == null
           && c.endpoint != null;
       if ((a != null && a.endpoint() != null) || legacyBridge) {
         out.add(c);

@@ -18,12 +18,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code docker volume} endpoints over the local volume store (Engine API v1.47). */
 public final class VolumeRoutes {
-  private static final Pattern VERSION = Pattern.compile("^/v(\\d+)\\.(\\d+)/.*");
   private final VolumeStore volumes;
   private final ContainerService containers;
   private final EventBus events;
@@ -147,12 +144,6 @@ public final class VolumeRoutes {
 
   /** API 1.42 made prune take anonymous volumes only; older clients still get all unused ones. */
   static boolean before142(String rawPath) {
-    Matcher m = VERSION.matcher(rawPath == null ? "" : rawPath);
-    if (!m.matches()) {
-      return false;
-    }
-    int major = Integer.parseInt(m.group(1));
-    int minor = Integer.parseInt(m.group(2));
-    return major < 1 || (major == 1 && minor < 42);
+    return ApiVersion.before(rawPath, 42);
   }
 }

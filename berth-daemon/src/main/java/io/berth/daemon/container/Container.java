@@ -28,10 +28,11 @@ public final class Container {
   public BridgeNetwork.Endpoint endpoint;
   /**
    * Networks by name in attach order (the first is the primary one), as create/connect asked;
-   * each endpoint is set while the container runs. Empty for host/none mode and for records
-   * written before networks existed (those are on the default bridge).
+   * each endpoint is set while the container runs. Empty for host/none mode and for a container
+   * disconnected from all its networks (it then runs with loopback only, as in Docker); null only
+   * in records written before networks existed (those are on the default bridge).
    */
-  public java.util.LinkedHashMap<String, NetworkAttachment> networks = new java.util.LinkedHashMap<>();
+  public java.util.LinkedHashMap<String, NetworkAttachment> networks;
   public List<BridgeNetwork.PortBinding> ports = new ArrayList<>();
   public List<MountPoint> mounts = new ArrayList<>();
   /** Set (under the container's monitor) once removal took it out of the repository; never stored. */
@@ -44,13 +45,20 @@ public final class Container {
 
   /**
    * One network membership: {@code aliases} are its network-scoped DNS names, {@code ipv4Address}
-   * the address asked for with --ip (null for any).
+   * the address asked for with --ip (null for any), {@code links} the endpoint's
+   * {@code "target:alias"} links (names only this container resolves, on this network).
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record NetworkAttachment(String networkId, List<String> aliases, String ipv4Address,
-      BridgeNetwork.Endpoint endpoint) {
+      BridgeNetwork.Endpoint endpoint, List<String> links) {
     public NetworkAttachment withEndpoint(BridgeNetwork.Endpoint ep) {
-      return new NetworkAttachment(networkId, aliases, ipv4Address, ep);
+      return new NetworkAttachment(networkId, aliases, ipv4Address, ep, links);
+    }
+
+    /** Never null (records written before links were kept have none). */
+    @Override
+    public List<String> links() {
+      return links == null ? List.of() : links;
     }
   }
 

@@ -91,12 +91,13 @@ public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
     }
     List<Inet4Address> found = new ArrayList<>();
     for (String net : userNetworks(self)) {
+      String wanted = linkTarget(self.networks.get(net), name);
       for (Container c : repo.all()) {
         NetworkAttachment a = c.networks == null ? null : c.networks.get(net);
         if (a == null || a.endpoint() == null || !c.state.running()) {
           continue;
         }
-        if (answersTo(c, a, net, name)) {
+        if (answersTo(c, a, net, wanted)) {
           try {
             Inet4Address ip = (Inet4Address) InetAddress.getByName(a.endpoint().ip());
             if (!found.contains(ip)) {
@@ -109,6 +110,22 @@ public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
       }
     }
     return found.isEmpty() ? Optional.empty() : Optional.of(found);
+  }
+
+  /**
+   * The name to look up on a network for {@code name}: the target of the asking container's
+   * link there whose alias {@code name} is (the last such link, as in Docker, where an alias
+   * names one target), else the name itself.
+   */
+  private static String linkTarget(NetworkAttachment self, String name) {
+    String target = name;
+    for (String link : self.links()) {
+      int colon = link.lastIndexOf(':');
+      if (link.substring(colon + 1).toLowerCase(Locale.ROOT).equals(name)) {
+        target = link.substring(0, colon).toLowerCase(Locale.ROOT);
+      }
+    }
+    return target;
   }
 
   private static boolean answersTo(Container c, NetworkAttachment a, String net, String name) {

@@ -63,27 +63,34 @@ public final class ContainerNetworks {
   }
 
   static boolean onDefaultBridge(Container c) {
-    return c.networks == null || c.networks.isEmpty() ? mode(c).equals(NetworkRecord.BRIDGE)
-        : c.networks.containsKey(NetworkRecord.BRIDGE);
+    return c.networks == null ? mode(c).equals(NetworkRecord.BRIDGE) : c.networks.containsKey(NetworkRecord.BRIDGE);
   }
 
+  /** True when the container has a network namespace of its own, with bridged networks in it. */
   static boolean bridged(Container c) {
     String m = mode(c);
-    return !m.equals(NetworkRecord.HOST) && !m.equals(NetworkRecord.NONE);
+    return !m.equals(NetworkRecord.HOST) && !m.equals(NetworkRecord.NONE) && !JoinedNetwork.joins(m);
   }
 
   /**
    * The memberships a create request asks for: HostConfig.NetworkMode first, then any other
-   * NetworkingConfig.EndpointsConfig entries, each checked to exist and to be usable.
+   * NetworkingConfig.EndpointsConfig entries, each checked to exist and to be usable. None for
+   * a container that joins another's namespace ({@link JoinedNetwork}).
    */
-  LinkedHashMap<String, NetworkAttachment> plan(ObjectNode hostConfig, JsonNode networkingConfig) {
+  LinkedHashMap<String, NetworkAttachment> plan(ObjectNode hostConfig, JsonNode request) {
     String asked = hostConfig.path("NetworkMode").asText("default");
     String mode = asked.isEmpty() || asked.equals("default") ? NetworkRecord.BRIDGE : asked;
-    if (mode.startsWith("container:")) {
-      throw new InvalidArgumentException("network mode " + mode + " (sharing another container's network) is not supported yet");
-    }
+    JsonNode networkingConfig = request.get("NetworkingConfig");
     JsonNode endpoints = networkingConfig == null ? null : networkingConfig.path("EndpointsConfig");
     LinkedHashMap<String, NetworkAttachment> out = new LinkedHashMap<>();
+    if (JoinedNetwork.joins(mode)) {
+      JoinedNetwork.check(mode, request, hostConfig);
+      if (endpoints != null && endpoints.size() > 0) {
+        throw new InvalidArgumentException("container sharing network namespace with another container or host"
+            + " cannot be connected to any other network");
+      }
+      return out;
+    }
     NetworkRecord primary = networks.find(mode);
     if (!primary.bridged()) {
       if (endpoints != null && endpoints.size() > 1) {
@@ -143,16 +150,23 @@ public final class ContainerNetworks {
     if (!r.userDefined() && ip != null) {
       throw new InvalidArgumentException("user specified IP address is supported on user defined networks only");
     }
-    return new NetworkAttachment(r.id(), List.copyOf(aliases), ip, null);
+    // as Docker keeps them: "target:alias", the alias resolved by this container only
+    List<String> links = cfg == null ? List.of()
+        : Links.parse(cfg).stream().map(l -> l.target() + ":" + l.alias()).toList();
+    if (!r.userDefined() && !links.isEmpty()) {
+      throw new InvalidArgumentException("links in endpoint settings are supported only on user-defined networks"
+          + " (on the default bridge, link with HostConfig.Links)");
+    }
+    return new NetworkAttachment(r.id(), List.copyOf(aliases), ip, null, links);
   }
 
   /** Memberships of a record, reading records older than networks as "on the default bridge". */
   LinkedHashMap<String, NetworkAttachment> of(Container c) {
     if (c.networks == null) {
       c.networks = new LinkedHashMap<>();
-    }
-    if (c.networks.isEmpty() && mode(c).equals(NetworkRecord.BRIDGE)) {
-      c.networks.put(NetworkRecord.BRIDGE, new NetworkAttachment(networks.defaultBridge().id(), List.of(), null, c.endpoint));
+      if (mode(c).equals(NetworkRecord.BRIDGE)) {
+        c.networks.put(NetworkRecord.BRIDGE, new NetworkAttachment(networks.defaultBridge().id(), List.of(), null, c.endpoint, List.of()));
+      }
     }
     return c.networks;
   }
@@ -226,10 +240,25 @@ public final class ContainerNetworks {
     });
   }
 
-  /** {@code network connect}: recorded, and attached at once when the container runs. */
+  /**
+   * {@code network connect}: recorded, and attached at once when the container runs. A bridged
+   * container may have been disconnected from every network first (docker-compose 1.29 does
+   * that to the network it was created on, then connects it again with its aliases): its
+   * network mode stays what create set, as in Docker, so it can be connected again.
+   */
   void connect(Container c, NetworkRecord r, JsonNode endpointConfig, boolean running) {
-    if (!r.bridged() || !bridged(c)) {
-      throw new ForbiddenException("container cannot be disconnected from host network or connected to host network");
+    if (!bridged(c)) {
+      throw new InvalidArgumentException(mode(c).equals(NetworkRecord.NONE)
+          ? "container cannot be connected to multiple networks with one of the networks in private (none) mode"
+          : "container sharing network namespace with another container or host cannot be connected to any other network");
+    }
+    if (r.name().equals(NetworkRecord.HOST)) {
+      throw new InvalidArgumentException("cannot connect container to host network - container must be created in host network mode");
+    }
+    if (!r.bridged()) {
+      throw new InvalidArgumentException(of(c).isEmpty()
+          ? "connecting container " + c.name + " to the none network after create is not supported: create it with --network none"
+          : "container cannot be connected to multiple networks with one of the networks in private (none) mode");
     }
     if (of(c).containsKey(r.name())) {
       throw new ForbiddenException("endpoint with name " + c.name + " already exists in network " + r.name());
@@ -244,8 +273,14 @@ public final class ContainerNetworks {
           index++;
         }
       }
-      Endpoint ep = networks.driver(r).connect(c.id, new Attach(a.ipv4Address(), "eth" + index, c.networks.isEmpty()));
+      // a container that runs with no network (all were disconnected) gets its default route,
+      // and its names, through the first one connected again
+      boolean primary = c.endpoint == null;
+      Endpoint ep = networks.driver(r).connect(c.id, new Attach(a.ipv4Address(), "eth" + index, primary));
       a = a.withEndpoint(ep);
+      if (primary) {
+        c.endpoint = ep;
+      }
     }
     boolean hadDns = running && usesDns(c);
     c.networks.put(r.name(), a);
@@ -267,10 +302,8 @@ public final class ContainerNetworks {
         c.ports = new ArrayList<>();
       }
     }
+    // the network mode stays as create set it (Docker's does): a container left with no
+    // network runs with loopback only, and can be connected again
     c.networks.remove(r.name());
-    if (c.networks.isEmpty()) {
-      // docker keeps such a container with network mode none-like behaviour; so do we
-      c.hostConfig.put("NetworkMode", NetworkRecord.NONE);
-    }
   }
 }

@@ -65,8 +65,11 @@ final class ContainerRunner {
           : new Links.Resolved(List.of(), List.of());
       String netns = null;
       java.util.concurrent.CompletableFuture<Void> endpoint = null;
+      Container joined = JoinedNetwork.target(c, lookup);
       if (mode.equals("host")) {
         netns = "host";
+      } else if (joined != null) {
+        netns = JoinedNetwork.namespace(joined);
       } else if (!mode.equals("none")) {
         // the namespace must exist for runc create; the veths only before runc start: set them
         // up while runc creates the container
@@ -83,7 +86,11 @@ final class ContainerRunner {
           }
         });
       }
-      SandboxFiles.write(c, paths.dir(c.id), null, network.usesDns(c), links.hostLines());
+      if (joined == null) {
+        SandboxFiles.write(c, paths.dir(c.id), null, network.usesDns(c), links.hostLines());
+      } else {
+        JoinedNetwork.share(c, joined);
+      }
       if (!mode.equals("host")) {
         specs.add(new MountSpec("/etc/hosts", "bind", c.hostsPath, List.of("rbind", "rprivate", "rw")));
         specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, List.of("rbind", "rprivate", "rw")));
@@ -228,6 +235,7 @@ final class ContainerRunner {
         netns,
         hc.path("Init").asBoolean(false),
         labels,
-        stopSignal.isEmpty() ? "SIGTERM" : stopSignal);
+        stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
+        ContainerTuning.atStart(hc, lookup));
   }
 }

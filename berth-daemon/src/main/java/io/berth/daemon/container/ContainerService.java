@@ -98,7 +98,8 @@ public final class ContainerService {
   public Container create(String name, ObjectNode body) {
     Container c = factory.create(name, body);
     logging.configure(c.hostConfig);
-    c.networks = networks.plan(c.hostConfig, body.get("NetworkingConfig"));
+    c.networks = networks.plan(c.hostConfig, body);
+    ContainerTuning.of(c.hostConfig); // refuses bad ulimits, sysctls, ... before anything exists
     Links.parse(c.hostConfig).forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
     mounts.createNamedVolumes(c.hostConfig);
     repo.add(c);

@@ -132,7 +132,11 @@ public final class ContainerViews {
       } else {
         n.putObject("IPAMConfig").put("IPv4Address", a.ipv4Address());
       }
-      n.putNull("Links");
+      if (a.links().isEmpty()) {
+        n.putNull("Links");
+      } else {
+        a.links().forEach(n.putArray("Links")::add);
+      }
       ArrayNode aliases = n.putArray("Aliases");
       a.aliases().forEach(aliases::add);
       n.put("NetworkID", a.networkId());
@@ -143,13 +147,16 @@ public final class ContainerViews {
       n.put("MacAddress", aep == null ? "" : aep.mac());
       ArrayNode dnsNames = n.putArray("DNSNames");
       if (!e.getKey().equals(io.berth.daemon.network.NetworkRecord.BRIDGE)) {
-        dnsNames.add(c.name);
-        a.aliases().forEach(dnsNames::add);
-        dnsNames.add(c.shortId());
+        // once each, as Docker lists them (compose 1.29 gives the short id as an alias too)
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        names.add(c.name);
+        names.addAll(a.aliases());
+        names.add(c.shortId());
+        names.forEach(dnsNames::add);
       }
     }
-    if (nets.isEmpty()) {
-      String mode = ContainerNetworks.mode(c);
+    String mode = ContainerNetworks.mode(c);
+    if (nets.isEmpty() && (mode.equals("host") || mode.equals("none"))) {
       nets.putObject(mode).put("NetworkID", "").put("EndpointID", "").put("IPAddress", "");
     }
     return ns;
