@@ -8,6 +8,7 @@ root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
 RUNS=${1:-20}
 N=50
+LOADS=${LOADS:-3}
 W=/tmp/berth-bench
 . bench/lib.sh
 bench_prepare test
@@ -41,6 +42,28 @@ run_rm() { # host -> "median p90" of RUNS timed runs after 3 warm-ups
 echo "==> docker run --rm bench/busybox:1 true ($RUNS runs each)"
 RESULT[run_docker]=$(run_rm "$DSOCK")
 RESULT[run_berth]=$(run_rm "$BSOCK")
+
+echo "==> docker load of two archives ($LOADS runs each, the engines taking turns)"
+python3 bench/mkimage-big.py $W/bb.tar $W/big.tar bench/big:1 >/dev/null
+python3 bench/mkimage-big.py $W/bb.tar $W/rt.tar bench/rt:1 random-text >/dev/null
+load_once() { # host archive tag -> ms
+  DOCKER_HOST=$1 "$DOCKER" rmi -f "$3" >/dev/null 2>&1 || true
+  sync
+  local t0=$(now)
+  DOCKER_HOST=$1 "$DOCKER" load -q -i "$2" >/dev/null || { echo "load failed on $1" >&2; exit 1; }
+  echo $(( ($(now) - t0) ))
+}
+for a in big rt; do
+  for i in $(seq 1 "$LOADS"); do
+    load_once "$DSOCK" $W/$a.tar bench/$a:1 >> $W/load_${a}_docker
+    load_once "$BSOCK" $W/$a.tar bench/$a:1 >> $W/load_${a}_berth
+  done
+  RESULT[load_${a}_docker]=$(stats < $W/load_${a}_docker)
+  RESULT[load_${a}_berth]=$(stats < $W/load_${a}_berth)
+  for h in "$DSOCK" "$BSOCK"; do DOCKER_HOST=$h "$DOCKER" rmi -f bench/$a:1 >/dev/null 2>&1 || true; done
+done
+BIG_MIB=$(( $(stat -c %s $W/big.tar) / 1048576 )); RT_MIB=$(( $(stat -c %s $W/rt.tar) / 1048576 ))
+rm -f $W/big.tar $W/rt.tar
 
 echo "==> bare runc run (the floor)"
 rm -rf $W/bundle && mkdir -p $W/bundle/rootfs && tar -C $W/bundle/rootfs -xf $W/bb.tar
@@ -103,6 +126,12 @@ out=bench/results/engine-$day.md
   echo "| \`docker run --rm IMAGE true\`, median | $rb | $rd | $(ratio $rb $rd) |"
   echo "| \`docker run --rm IMAGE true\`, p90 | $rbp | $rdp | $(ratio $rbp $rdp) |"
   echo "| bare \`runc run\` (floor), median | $rf | | |"
+  for a in big rt; do
+    set -- ${RESULT[load_${a}_berth]}; lb=$1
+    set -- ${RESULT[load_${a}_docker]}; ld=$1
+    [ $a = big ] && what="$BIG_MIB MiB, 7 layers (bench/mkimage-big.py)" || what="$RT_MIB MiB of random and text layers"
+    echo "| \`docker load\` of $what, median of $LOADS | $lb | $ld | $(ratio $lb $ld) |"
+  done
   echo "| $N x \`docker run -d\` | $cbr | $cdr | $(ratio $cbr $cdr) |"
   echo "| \`docker rm -f\` of $N | $cbd | $cdd | $(ratio $cbd $cdd) |"
   echo "| idle RSS, 0 containers (MiB) | $((${RESULT[rss0_berth]} / 1024)) (berthd) | $((${RESULT[rss0_docker]} / 1024)) (dockerd+containerd) | $(ratio ${RESULT[rss0_berth]} ${RESULT[rss0_docker]}) |"
@@ -110,6 +139,7 @@ out=bench/results/engine-$day.md
   echo "| \`berth --version\`, median | $(echo ${RESULT[cli_version]} | cut -d' ' -f1) | | |"
   echo "| \`berth ps\`, median | $(echo ${RESULT[cli_ps]} | cut -d' ' -f1) | $(echo ${RESULT[cli_docker_ps]} | cut -d' ' -f1) (docker ps against berthd) | |"
   echo
-  echo "Targets (issue 2): run --rm at most 0.4x Docker's time; idle RSS no more than dockerd+containerd."
+  echo "Targets (issue 11): run --rm at most 0.30x Docker's median and p90; docker load at most 0.5x;"
+  echo "idle RSS no more than dockerd+containerd (issue 2)."
 } > "$out"
 cat "$out"

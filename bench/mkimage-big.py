@@ -4,7 +4,7 @@ layer.tar per layer), loadable by `docker load` and `berth load`. The content is
 runs on the same machine give the same bytes and the same image id (the busybox base comes from
 scripts/mkimage-busybox.sh and so from this host's /bin/busybox).
 
-    bench/mkimage-big.py BUSYBOX_ROOTFS.tar OUT.tar [TAG]
+    bench/mkimage-big.py BUSYBOX_ROOTFS.tar OUT.tar [TAG [PROFILE]]
 
 Layers, bottom first (about 400 MiB uncompressed):
   1. the busybox root filesystem (~1-2 MiB)
@@ -14,6 +14,8 @@ Layers, bottom first (about 400 MiB uncompressed):
   5. /opt/app/lib/*.so         64 MiB of skewed "machine code" bytes in 8 files (gzip: ~2x smaller)
   6. /opt/app/classes/**       48 MiB in 3072 files of 16 KiB, text and binary (many small files)
   7. /etc/app.conf             a few bytes (a config change on top)
+
+PROFILE "random-text" writes only layers 1, 2 and 4 (about 230 MiB): random and text.
 """
 import hashlib
 import io
@@ -104,6 +106,7 @@ def binary(rng, n):
 def main():
     busybox, out = sys.argv[1], sys.argv[2]
     tag = sys.argv[3] if len(sys.argv) > 3 else "bench/registry:1"
+    full = (sys.argv[4] if len(sys.argv) > 4 else "full") != "random-text"
     rng = random.Random(SEED)
     vocab = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 10))) for _ in range(5000)]
     work = tempfile.mkdtemp(prefix="berth-bench-image-", dir=os.path.dirname(os.path.abspath(out)))
@@ -118,12 +121,15 @@ def main():
 
     layers.append((busybox, "busybox root filesystem"))
     layer("random 160 MiB", lambda l: l.add("opt/data/random-a.bin", random_bytes(rng, 160 * MIB)))
-    layer("random 64 MiB", lambda l: l.add("opt/data/random-b.bin", random_bytes(rng, 64 * MIB)))
+    if full:
+        layer("random 64 MiB", lambda l: l.add("opt/data/random-b.bin", random_bytes(rng, 64 * MIB)))
 
     def logs(l):
         for i in range(16):
             l.add("opt/app/logs/app-%02d.log" % i, text(rng, vocab, 4 * MIB))
     layer("text 64 MiB", logs)
+    if not full:
+        return finish(busybox, out, tag, work, layers)
 
     def libs(l):
         for i in range(8):
@@ -139,7 +145,10 @@ def main():
                 l.add(name + ".java", text(rng, vocab, 16 * 1024))
     layer("3072 files of 16 KiB", classes)
     layer("config", lambda l: l.add("etc/app.conf", b"mode=bench\nseed=%d\n" % SEED))
+    finish(busybox, out, tag, work, layers)
 
+
+def finish(busybox, out, tag, work, layers):
     diff_ids = []
     for path, _ in layers:
         h = hashlib.sha256()
