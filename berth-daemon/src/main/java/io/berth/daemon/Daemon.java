@@ -16,6 +16,7 @@ import io.berth.daemon.container.ContainerViews;
 import io.berth.daemon.container.HealthMonitor;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.exec.ExecService;
+import io.berth.daemon.roots.RootLock;
 import io.berth.http.HttpServer;
 import io.berth.http.TlsContexts;
 import io.berth.daemon.volume.VolumeStore;
@@ -48,6 +49,9 @@ public final class Daemon implements AutoCloseable {
   private HttpServer server;
   private io.berth.registry.RegistryServer registry;
   private Pidfile pidfile;
+  private RootLock dataLock;
+  private RootLock execLock;
+  private final java.util.List<Path> boundSockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Daemon(DaemonConfig config) {
     this.config = config;
@@ -56,7 +60,17 @@ public final class Daemon implements AutoCloseable {
   public void start() throws IOException {
     Files.createDirectories(config.dataRoot());
     Files.createDirectories(config.execRoot());
+    dataLock = RootLock.acquire(config.dataRoot(), "data root");
+    if (!Files.isSameFile(config.dataRoot(), config.execRoot())) {
+      execLock = RootLock.acquire(config.execRoot(), "exec root");
+    }
     pidfile = Pidfile.acquire(config.pidfile());
+    for (String host : config.hosts()) {
+      if (host.startsWith("unix://")) {
+        // before anything is set up: a daemon that cannot have its socket must not touch the host
+        HttpServer.removeStaleSocket(Path.of(host.substring("unix://".length())));
+      }
+    }
     Clock clock = Clock.systemUTC();
     Stores stores = Stores.open(config.dataRoot());
     RuncRuntime runtime = RuncRuntime.create(new RuntimeConfig(
@@ -140,6 +154,7 @@ public final class Daemon implements AutoCloseable {
     if (host.startsWith("unix://")) {
       Path socket = Path.of(host.substring("unix://".length()));
       server.listenUnix(socket);
+      boundSockets.add(socket);
       LOG.info("API listening on {}", socket);
       return;
     }
@@ -181,18 +196,22 @@ public final class Daemon implements AutoCloseable {
     if (registry != null) {
       registry.close();
     }
-    // a daemon that never got its pid file must not take the running one's sockets away
-    for (String host : pidfile == null ? java.util.List.<String>of() : config.hosts()) {
-      if (host.startsWith("unix://")) {
-        try {
-          Files.deleteIfExists(Path.of(host.substring("unix://".length())));
-        } catch (IOException ignored) {
-          // best effort
-        }
+    // only sockets this daemon bound: another daemon's must never go with a daemon that failed to start
+    for (Path socket : boundSockets) {
+      try {
+        Files.deleteIfExists(socket);
+      } catch (IOException ignored) {
+        // best effort
       }
     }
     if (pidfile != null) {
       pidfile.release();
+    }
+    if (execLock != null) {
+      execLock.close();
+    }
+    if (dataLock != null) {
+      dataLock.close();
     }
   }
 }
