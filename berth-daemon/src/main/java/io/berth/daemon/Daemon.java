@@ -17,6 +17,7 @@ import io.berth.daemon.container.HealthMonitor;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.exec.ExecService;
 import io.berth.daemon.roots.RootLock;
+import io.berth.daemon.roots.RootPermissions;
 import io.berth.http.HttpServer;
 import io.berth.http.TlsContexts;
 import io.berth.daemon.volume.VolumeStore;
@@ -58,8 +59,8 @@ public final class Daemon implements AutoCloseable {
   }
 
   public void start() throws IOException {
-    Files.createDirectories(config.dataRoot());
-    Files.createDirectories(config.execRoot());
+    RootPermissions.create(config.dataRoot());
+    RootPermissions.create(config.execRoot());
     dataLock = RootLock.acquire(config.dataRoot(), "data root");
     if (!Files.isSameFile(config.dataRoot(), config.execRoot())) {
       execLock = RootLock.acquire(config.execRoot(), "exec root");
@@ -122,6 +123,9 @@ public final class Daemon implements AutoCloseable {
     new VolumeRoutes(volumes, containers, events).register(router);
     new NetworkRoutes(networkService, containers, events).register(router);
 
+    // every directory the daemon needs exists now: shut those a new root got and an old one had open
+    RootPermissions.secure(config.dataRoot());
+    RootPermissions.secure(config.execRoot());
     server = new HttpServer(router);
     for (String host : config.hosts()) {
       listen(host);
