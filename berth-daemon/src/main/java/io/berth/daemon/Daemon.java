@@ -16,6 +16,7 @@ import io.berth.daemon.container.ContainerViews;
 import io.berth.daemon.container.HealthMonitor;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.exec.ExecService;
+import io.berth.daemon.roots.CrashLeftovers;
 import io.berth.daemon.roots.RootLock;
 import io.berth.daemon.roots.RootPermissions;
 import io.berth.http.HttpServer;
@@ -74,6 +75,9 @@ public final class Daemon implements AutoCloseable {
     }
     Clock clock = Clock.systemUTC();
     Stores stores = Stores.open(config.dataRoot());
+    boolean ownRegistry = config.registryAddr() != null
+        && config.registryStorage().toAbsolutePath().normalize().startsWith(config.dataRoot().toAbsolutePath().normalize());
+    CrashLeftovers.reclaim(config.dataRoot(), stores, ownRegistry ? config.registryStorage() : null);
     RuncRuntime runtime = RuncRuntime.create(new RuntimeConfig(
         "runc", "conmon", config.execRoot().resolve("runc"), config.cgroupParent(),
         config.execRoot().resolve("exits"), config.execRoot().resolve("sockets")));
@@ -119,7 +123,8 @@ public final class Daemon implements AutoCloseable {
         stores.contentStore(), stores.snapshotter());
     new io.berth.daemon.api.CommitRoutes(containers, stores.images(), committer, events).register(router);
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
-        new io.berth.runtime.K8sFileLogReader()), config.dataRoot().resolve("tmp"), events).register(router);
+        new io.berth.runtime.K8sFileLogReader(), config.dataRoot().resolve("tmp")), config.dataRoot().resolve("tmp"),
+        events).register(router);
     new VolumeRoutes(volumes, containers, events).register(router);
     new NetworkRoutes(networkService, containers, events).register(router);
 
