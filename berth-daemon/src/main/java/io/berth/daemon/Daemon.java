@@ -128,9 +128,6 @@ public final class Daemon implements AutoCloseable {
     new VolumeRoutes(volumes, containers, events).register(router);
     new NetworkRoutes(networkService, containers, events).register(router);
 
-    // every directory the daemon needs exists now: shut those a new root got and an old one had open
-    RootPermissions.secure(config.dataRoot());
-    RootPermissions.secure(config.execRoot());
     server = new HttpServer(router);
     for (String host : config.hosts()) {
       listen(host);
@@ -138,6 +135,9 @@ public final class Daemon implements AutoCloseable {
     if (config.registryAddr() != null) {
       startRegistry();
     }
+    // every directory the daemon needs exists now: shut those a new root got and an old one had open
+    RootPermissions.secure(config.dataRoot());
+    RootPermissions.secure(config.execRoot());
     LOG.info("berthd {} ready (data-root {}, exec-root {}, bridge {} {})", DaemonInfo.VERSION,
         config.dataRoot(), config.execRoot(), config.bridge(), config.bip());
   }
