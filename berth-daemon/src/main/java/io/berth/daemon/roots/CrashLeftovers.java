@@ -14,6 +14,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,20 +38,28 @@ public final class CrashLeftovers {
    * a warning and kept: housekeeping never stops a daemon from starting.
    */
   public static void reclaim(Path dataRoot, Stores stores, Path registryStorage) {
-    long freed = 0;
-    try {
-      freed += stores.reclaimLeftovers();
-      freed += emptyScratch(dataRoot.resolve("tmp"), stores.snapshotter());
-      DockerfileBuilder.reclaim(stores.snapshotter());
-      if (registryStorage != null && Files.isDirectory(registryStorage.resolve("ingest"))) {
-        freed += new FileContentStore(registryStorage).removeIngests();
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("could not reclaim all that an interrupted daemon left in {}: {}", dataRoot, e.getMessage());
+    long freed = attempt("the stores' unfinished writes and unreferenced content", stores::reclaimLeftovers)
+        + attempt(dataRoot.resolve("tmp").toString(), () -> emptyScratch(dataRoot.resolve("tmp"), stores.snapshotter()))
+        + attempt("builds' snapshots", () -> {
+          DockerfileBuilder.reclaim(stores.snapshotter());
+          return 0L;
+        });
+    if (registryStorage != null && Files.isDirectory(registryStorage.resolve("ingest"))) {
+      freed += attempt("the registry's unfinished ingests", () -> new FileContentStore(registryStorage).removeIngests());
     }
     if (freed > 0) {
       LOG.info("reclaimed {} MiB of unfinished downloads, loads and scratch files in {}", (freed + MIB - 1) / MIB,
           dataRoot);
+    }
+  }
+
+  /** One step; its failure is named and the next step runs. */
+  private static long attempt(String what, Callable<Long> step) {
+    try {
+      return step.call();
+    } catch (Exception e) {
+      LOG.warn("could not reclaim {} that an interrupted daemon left: {}", what, e.getMessage());
+      return 0;
     }
   }
 
