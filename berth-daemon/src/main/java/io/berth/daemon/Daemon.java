@@ -66,7 +66,9 @@ public final class Daemon implements AutoCloseable {
     if (!Files.isSameFile(config.dataRoot(), config.execRoot())) {
       execLock = RootLock.acquire(config.execRoot(), "exec root");
     }
-    pidfile = Pidfile.acquire(config.pidfile());
+    Path pidDir = config.pidfile().toAbsolutePath().getParent();
+    pidfile = Pidfile.acquire(config.pidfile(), Files.isDirectory(pidDir)
+        && (Files.isSameFile(pidDir, config.execRoot()) || Files.isSameFile(pidDir, config.dataRoot())));
     for (String host : config.hosts()) {
       if (host.startsWith("unix://")) {
         // before anything is set up: a daemon that cannot have its socket must not touch the host

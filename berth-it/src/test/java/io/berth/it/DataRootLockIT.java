@@ -4,6 +4,7 @@ import static io.berth.it.TestDaemon.check;
 import static io.berth.it.TestDaemon.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One data root, one daemon: a second berthd on the test daemon's data root (with an exec root
  * of its own, so the pid file cannot stop it) or on its socket is refused before it touches
- * anything, and the first daemon, its containers and its socket carry on.
+ * anything, and the first daemon, its containers and its socket carry on. The lock, not a guess
+ * from the process table, tells a killed daemon's pid file from a live one's.
  */
 class DataRootLockIT {
   private static final String N = TestDaemon.SLOT.isEmpty() ? "0" : TestDaemon.SLOT.substring(2);
@@ -53,6 +55,18 @@ class DataRootLockIT {
     } finally {
       docker("rm", "-f", "dl-keep");
     }
+  }
+
+  @Test
+  void aKilledDaemonsPidFileNamingAnotherJavaProcessDoesNotStopTheRestart() throws Exception {
+    TestDaemon.ensure();
+    TestDaemon.kill9();
+    // after a kill -9 the pid in the file may be reused by any process, a Java one such as this test's JVM
+    Files.writeString(TestDaemon.BASE.resolve("exec/berthd.pid"), ProcessHandle.current().pid() + "\n");
+    TestDaemon.start();
+    check(docker("version"), "the restarted daemon");
+    assertThat(Files.readString(TestDaemon.BASE.resolve("exec/berthd.pid")).trim())
+        .isEqualTo(Long.toString(TestDaemon.pid()));
   }
 
   @Test
