@@ -16,6 +16,9 @@ import io.berth.daemon.container.ContainerViews;
 import io.berth.daemon.container.HealthMonitor;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.exec.ExecService;
+import io.berth.daemon.roots.CrashLeftovers;
+import io.berth.daemon.roots.RootLock;
+import io.berth.daemon.roots.RootPermissions;
 import io.berth.http.HttpServer;
 import io.berth.http.TlsContexts;
 import io.berth.daemon.volume.VolumeStore;
@@ -47,17 +50,35 @@ public final class Daemon implements AutoCloseable {
   private HttpServer server;
   private io.berth.registry.RegistryServer registry;
   private Pidfile pidfile;
+  private RootLock dataLock;
+  private RootLock execLock;
+  private final java.util.List<Path> boundSockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Daemon(DaemonConfig config) {
     this.config = config;
   }
 
   public void start() throws IOException {
-    Files.createDirectories(config.dataRoot());
-    Files.createDirectories(config.execRoot());
-    pidfile = Pidfile.acquire(config.pidfile());
+    RootPermissions.create(config.dataRoot());
+    RootPermissions.create(config.execRoot());
+    dataLock = RootLock.acquire(config.dataRoot(), "data root");
+    if (!Files.isSameFile(config.dataRoot(), config.execRoot())) {
+      execLock = RootLock.acquire(config.execRoot(), "exec root");
+    }
+    Path pidDir = config.pidfile().toAbsolutePath().getParent();
+    pidfile = Pidfile.acquire(config.pidfile(), Files.isDirectory(pidDir)
+        && (Files.isSameFile(pidDir, config.execRoot()) || Files.isSameFile(pidDir, config.dataRoot())));
+    for (String host : config.hosts()) {
+      if (host.startsWith("unix://")) {
+        // before anything is set up: a daemon that cannot have its socket must not touch the host
+        HttpServer.removeStaleSocket(Path.of(host.substring("unix://".length())));
+      }
+    }
     Clock clock = Clock.systemUTC();
     Stores stores = Stores.open(config.dataRoot());
+    boolean ownRegistry = config.registryAddr() != null
+        && config.registryStorage().toAbsolutePath().normalize().startsWith(config.dataRoot().toAbsolutePath().normalize());
+    CrashLeftovers.reclaim(config.dataRoot(), stores, ownRegistry ? config.registryStorage() : null);
     RuncRuntime runtime = RuncRuntime.create(new RuntimeConfig(
         "runc", "conmon", config.execRoot().resolve("runc"), config.cgroupParent(),
         config.execRoot().resolve("exits"), config.execRoot().resolve("sockets")));
@@ -107,7 +128,7 @@ public final class Daemon implements AutoCloseable {
         stores.contentStore(), stores.snapshotter());
     new io.berth.daemon.api.CommitRoutes(containers, stores.images(), committer, events).register(router);
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
-        logReader), config.dataRoot().resolve("tmp"), events).register(router);
+        logReader, config.dataRoot().resolve("tmp")), config.dataRoot().resolve("tmp"), events).register(router);
     new VolumeRoutes(volumes, containers, events).register(router);
     new NetworkRoutes(networkService, containers, events).register(router);
 
@@ -118,6 +139,9 @@ public final class Daemon implements AutoCloseable {
     if (config.registryAddr() != null) {
       startRegistry();
     }
+    // every directory the daemon needs exists now: shut those a new root got and an old one had open
+    RootPermissions.secure(config.dataRoot());
+    RootPermissions.secure(config.execRoot());
     LOG.info("berthd {} ready (data-root {}, exec-root {}, bridge {} {})", DaemonInfo.VERSION,
         config.dataRoot(), config.execRoot(), config.bridge(), config.bip());
   }
@@ -143,6 +167,7 @@ public final class Daemon implements AutoCloseable {
     if (host.startsWith("unix://")) {
       Path socket = Path.of(host.substring("unix://".length()));
       server.listenUnix(socket);
+      boundSockets.add(socket);
       LOG.info("API listening on {}", socket);
       return;
     }
@@ -184,18 +209,22 @@ public final class Daemon implements AutoCloseable {
     if (registry != null) {
       registry.close();
     }
-    // a daemon that never got its pid file must not take the running one's sockets away
-    for (String host : pidfile == null ? java.util.List.<String>of() : config.hosts()) {
-      if (host.startsWith("unix://")) {
-        try {
-          Files.deleteIfExists(Path.of(host.substring("unix://".length())));
-        } catch (IOException ignored) {
-          // best effort
-        }
+    // only sockets this daemon bound: another daemon's must never go with a daemon that failed to start
+    for (Path socket : boundSockets) {
+      try {
+        Files.deleteIfExists(socket);
+      } catch (IOException ignored) {
+        // best effort
       }
     }
     if (pidfile != null) {
       pidfile.release();
+    }
+    if (execLock != null) {
+      execLock.close();
+    }
+    if (dataLock != null) {
+      dataLock.close();
     }
   }
 }

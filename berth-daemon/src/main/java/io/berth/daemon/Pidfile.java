@@ -7,7 +7,10 @@ import java.nio.file.Path;
 
 /**
  * The daemon's pid file: refuses to start a second daemon on the same files while the first
- * one lives, and replaces a stale file left by a daemon that died.
+ * one lives, and replaces a stale file left by a daemon that died. Inside a root this daemon
+ * holds the lock of ({@code roots.RootLock}), any pid file is stale by that fact alone; the
+ * guess from the process table is only for a pid file elsewhere, where a pid reused by another
+ * Java process after a {@code kill -9} would otherwise keep berthd from starting.
  */
 final class Pidfile {
   private final Path path;
@@ -16,8 +19,8 @@ final class Pidfile {
     this.path = path;
   }
 
-  static Pidfile acquire(Path path) throws IOException {
-    if (Files.exists(path)) {
+  static Pidfile acquire(Path path, boolean inLockedRoot) throws IOException {
+    if (!inLockedRoot && Files.exists(path)) {
       String old = Files.readString(path).trim();
       if (old.matches("\\d+") && Files.exists(Path.of("/proc", old))
           && Long.parseLong(old) != ProcessHandle.current().pid()

@@ -65,12 +65,29 @@ public final class HttpServer implements AutoCloseable {
   /** Listens on a unix socket, replacing a stale socket file, with mode 0660. */
   public void listenUnix(Path socket) throws IOException {
     Files.createDirectories(socket.getParent());
-    Files.deleteIfExists(socket);
+    removeStaleSocket(socket);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket), 512);
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
     listeners.add(server);
     Thread.ofPlatform().daemon().name("accept-" + socket).start(() -> acceptUnix(server, socket));
+  }
+
+  /**
+   * Deletes the socket file a dead server left at {@code socket}; refuses when a server still
+   * answers there, since unlinking its socket would cut it off from every new client.
+   */
+  public static void removeStaleSocket(Path socket) throws IOException {
+    if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(socket));
+      throw new io.berth.errdefs.ConflictException("another server is listening on " + socket
+          + "; stop it first, or give this one another socket");
+    } catch (IOException nobodyAnswers) {
+      Files.deleteIfExists(socket);
+    }
   }
 
   /** Listens on TCP; {@code server} is a plain or an SSL server socket already bound. */

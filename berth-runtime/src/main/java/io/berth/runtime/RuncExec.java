@@ -88,7 +88,7 @@ final class RuncExec implements ExecSession {
       String tag = UUID.randomUUID().toString().substring(0, 8);
       Path specFile = stateDir.resolve("exec-" + tag + ".json");
       Path pidFile = stateDir.resolve("exec-" + tag + ".pid");
-      Files.write(specFile, m.writeValueAsBytes(p));
+      PrivateFiles.write(specFile, m.writeValueAsBytes(p));
       List<String> cmd = new ArrayList<>(List.of(runc.binary(), "--root", runc.root().toString(), "exec",
           "--process", specFile.toString(), "--pid-file", pidFile.toString(), id));
       if (spec.tty()) {

@@ -101,7 +101,7 @@ public final class RuncRuntime implements ContainerRuntime {
     ObjectNode oci = specs.generate(spec);
     try {
       Files.createDirectories(stateDir);
-      Files.write(stateDir.resolve("config.json"), MAPPER.writeValueAsBytes(oci));
+      PrivateFiles.write(stateDir.resolve("config.json"), MAPPER.writeValueAsBytes(oci));
       for (String f : List.of("pidfile", "runc.log", "conmon.pid")) {
         Files.deleteIfExists(stateDir.resolve(f));
       }

@@ -12,13 +12,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Opens the stores under one data root, wired to share one content store. */
 public final class Stores {
-  private final ContentStore content;
-  private final MetadataStore metadata;
+  private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
+  private final FileContentStore content;
+  private final FileMetadataStore metadata;
   private final OverlaySnapshotter snapshotter;
-  private final ImageStore images;
+  private final LocalImageStore images;
 
   private Stores(Path dataRoot) {
     try {
@@ -34,6 +37,24 @@ public final class Stores {
 
   public static Stores open(Path dataRoot) {
     return new Stores(dataRoot);
+  }
+
+  /**
+   * Reclaims what a daemon killed in the middle of a load, pull, import or commit left here:
+   * unfinished ingests and record writes, and the blobs and layers no image refers to (staged
+   * layers went when the snapshotter opened). Only for the data root's sole user before it
+   * takes requests, as berthd does under the root's lock. Returns the bytes of blobs freed.
+   */
+  public long reclaimLeftovers() {
+    metadata.removeTempFiles();
+    long freed = content.removeIngests();
+    try {
+      freed += images.removeUnreferenced();
+    } catch (RuntimeException unreadable) {
+      LOG.warn("keeping blobs and layers no image seems to use, since not every image could be read: {}",
+          unreadable.getMessage());
+    }
+    return freed;
   }
 
   public ContentStore contentStore() {

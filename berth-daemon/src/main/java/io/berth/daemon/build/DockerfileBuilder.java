@@ -17,7 +17,6 @@ import io.berth.store.image.Image;
 import io.berth.store.image.ImageStore;
 import io.berth.store.meta.MetadataStore;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,11 +58,16 @@ public final class DockerfileBuilder {
     this.stageFiles = stageFiles;
   }
 
-  /** Wires a builder from the daemon's stores and container service. */
+  /** Wires a builder from the daemon's stores and container service; {@code scratch} holds its steps' temp files. */
   public static DockerfileBuilder create(io.berth.store.Stores stores, io.berth.daemon.container.ContainerService containers,
-      ImageCommitter committer, io.berth.runtime.LogReader logs) {
+      ImageCommitter committer, io.berth.runtime.LogReader logs, Path scratch) {
     return new DockerfileBuilder(stores.images(), new StepRunner(containers, committer, logs),
-        new CopyStep(stores.contentStore()), committer, stores.metadata(), new StageFiles(stores.snapshotter()));
+        new CopyStep(stores.contentStore()), committer, stores.metadata(), new StageFiles(stores.snapshotter(), scratch));
+  }
+
+  /** Removes what builds a killed daemon was running left in the snapshotter; at start only. */
+  public static void reclaim(io.berth.store.snapshot.Snapshotter snapshotter) {
+    StageFiles.reclaim(snapshotter);
   }
 
   public Image build(Request req, Consumer<String> out) {
@@ -291,7 +295,7 @@ public final class DockerfileBuilder {
       Path root = req.context();
       DockerIgnore filter = ignore;
       if (c.from() != null) {
-        work = Files.createTempDirectory("berth-copy-from-");
+        work = stageFiles.scratchDir("copy-from-");
         root = stageFiles.mount(fromImage(lex.expand(c.from()), stages, stageImages), work.resolve("rootfs"));
         filter = DockerIgnore.none();
       }
@@ -313,7 +317,7 @@ public final class DockerfileBuilder {
       Path downloads = null;
       if (!remote.isEmpty()) {
         if (work == null) {
-          work = Files.createTempDirectory("berth-add-");
+          work = stageFiles.scratchDir("add-");
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < remote.size(); i++) {
@@ -333,7 +337,7 @@ public final class DockerfileBuilder {
         s.imageId = hit.id().toString();
         return;
       }
-      Path staging = Files.createTempDirectory("berth-copy-");
+      Path staging = stageFiles.scratchDir("copy-");
       try {
         String chown = c.chown() == null ? null : numericOwner(lex.expand(c.chown()), s);
         Path fetched = downloads;
@@ -368,7 +372,7 @@ public final class DockerfileBuilder {
     }
     Path work = null;
     try {
-      work = Files.createTempDirectory("berth-chown-");
+      work = stageFiles.scratchDir("chown-");
       Path rootfs = stageFiles.mount(images.resolve(s.imageId), work.resolve("rootfs"));
       String uid = p[0].matches("\\d+") ? p[0] : Owners.lookup(rootfs.resolve("etc/passwd"), p[0], "user");
       String gid;

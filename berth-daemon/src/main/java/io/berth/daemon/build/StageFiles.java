@@ -15,18 +15,33 @@ import java.util.stream.Stream;
 
 /**
  * Gives COPY --from a read view of another stage's (or image's) files: the image's layers
- * mounted through a throw-away snapshot, released when the step is done.
+ * mounted through a throw-away snapshot, released when the step is done. The mounts and a
+ * build's other scratch directories live in the data root's tmp (closed to other users, and
+ * emptied at start), never in the host's /tmp, where a killed daemon's would stay forever.
  */
 final class StageFiles {
+  private static final String KEY_PREFIX = "build-from-";
   private final Snapshotter snapshotter;
+  private final Path scratch;
   private final Map<Path, String> mounted = new ConcurrentHashMap<>();
 
-  StageFiles(Snapshotter snapshotter) {
+  StageFiles(Snapshotter snapshotter, Path scratch) {
     this.snapshotter = snapshotter;
+    this.scratch = scratch;
+  }
+
+  /** A new, private scratch directory for one step. */
+  Path scratchDir(String prefix) throws IOException {
+    return Files.createTempDirectory(Files.createDirectories(scratch), prefix);
+  }
+
+  /** Removes the throw-away snapshots of builds a killed daemon never released (their mounts went with tmp). */
+  static void reclaim(Snapshotter snapshotter) {
+    snapshotter.keys().stream().filter(k -> k.startsWith(KEY_PREFIX)).forEach(snapshotter::remove);
   }
 
   Path mount(Image image, Path target) {
-    String key = "build-from-" + UUID.randomUUID();
+    String key = KEY_PREFIX + UUID.randomUUID();
     snapshotter.prepare(key, image);
     snapshotter.mount(key, target);
     mounted.put(target, key);
@@ -44,7 +59,7 @@ final class StageFiles {
     }
     Path work = null;
     try {
-      work = Files.createTempDirectory("berth-copy-dest-");
+      work = scratchDir("copy-dest-");
       Path root = mount(image, work.resolve("rootfs"));
       Path found = inRoot(root, path);
       return found != null && Files.isDirectory(found, LinkOption.NOFOLLOW_LINKS);

@@ -82,6 +82,24 @@ public final class FileContentStore implements ContentStore {
     }
   }
 
+  /**
+   * Deletes the temp files of ingests a killed process never finished; returns the bytes freed.
+   * Only for the store's sole user before it stores anything, since a running ingest's file
+   * would go too.
+   */
+  public long removeIngests() {
+    long freed = 0;
+    try (Stream<Path> s = Files.list(root.resolve("ingest"))) {
+      for (Path tmp : (Iterable<Path>) s::iterator) {
+        freed += Files.size(tmp);
+        Files.delete(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("removing unfinished ingests from " + root.resolve("ingest"), e);
+    }
+    return freed;
+  }
+
   @Override
   public boolean exists(Digest digest) {
     return Files.exists(path(digest));

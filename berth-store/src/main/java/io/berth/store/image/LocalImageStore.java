@@ -205,6 +205,28 @@ public final class LocalImageStore implements ImageStore {
     }
   }
 
+  /**
+   * Deletes the blobs and unpacked layers no image refers to, and returns the bytes of blobs
+   * freed: what a load, import, pull or commit killed before it recorded its image left. Each
+   * {@code rmi} applies the same rule to its image's content; this is for a start, before any
+   * such operation runs. With an image record that cannot be read nothing is deleted, since its
+   * content cannot be told from garbage.
+   */
+  public synchronized long removeUnreferenced() {
+    Set<Digest> live = new HashSet<>();
+    Set<String> liveChains = new HashSet<>();
+    liveSets(live, liveChains);
+    long freed = 0;
+    for (Digest d : content.list()) {
+      if (!live.contains(d)) {
+        freed += content.size(d);
+        content.delete(d);
+      }
+    }
+    snapshotter.removeLayersExcept(liveChains);
+    return freed;
+  }
+
   @Override
   public synchronized LoadResult load(InputStream archive) {
     Set<Digest> added = new HashSet<>();

@@ -92,6 +92,32 @@ public final class FileMetadataStore implements MetadataStore {
     }
   }
 
+  /**
+   * Deletes the temp files of writes a killed process never renamed over their record (the
+   * records themselves are whole, old or new); only for the store's sole user before it writes.
+   */
+  public void removeTempFiles() {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (Stream<Path> buckets = Files.list(root)) {
+      for (Path bucket : (Iterable<Path>) buckets::iterator) {
+        if (!Files.isDirectory(bucket)) {
+          continue;
+        }
+        try (Stream<Path> s = Files.list(bucket)) {
+          for (Path p : (Iterable<Path>) s::iterator) {
+            if (p.getFileName().toString().startsWith(".tmp-")) {
+              Files.deleteIfExists(p);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("removing unfinished metadata writes from " + root, e);
+    }
+  }
+
   private static String checked(String name) {
     if (name == null || !SAFE.matcher(name).matches()) {
       throw new InvalidArgumentException("invalid metadata name: " + name);

@@ -248,6 +248,15 @@ public final class OverlaySnapshotter implements Snapshotter {
   }
 
   @Override
+  public List<String> keys() {
+    try (Stream<Path> s = Files.list(root.resolve("containers"))) {
+      return s.map(p -> p.getFileName().toString()).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing snapshots in " + root.resolve("containers"), e);
+    }
+  }
+
+  @Override
   public Path changes(String key) {
     return root.resolve("containers").resolve(key).resolve("upper");
   }

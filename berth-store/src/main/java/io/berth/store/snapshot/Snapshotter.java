@@ -27,6 +27,9 @@ public interface Snapshotter {
   /** Deletes the writable layer of {@code key}. */
   void remove(String key);
 
+  /** The keys that have a writable layer, so that throw-away ones a crash left can be found. */
+  java.util.List<String> keys();
+
   /** Bytes written by the container (size of its upper dir), for {@code ps -s}/{@code system df}. */
   long usage(String key);
 
