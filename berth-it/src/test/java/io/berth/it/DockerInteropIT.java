@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
  * at the same time on the same host.
  */
 class DockerInteropIT {
-  private static final Path DIR = Path.of("/tmp/berth-it-dockerd");
-  private static final String BRIDGE = "bitdk0";
+  // per suite slot, like TestDaemon: two checkouts' runs must not share a dockerd or its bridge
+  private static final Path DIR = Path.of("/tmp/berth-it-dockerd" + TestDaemon.SLOT);
+  private static final String BRIDGE = "bitdk" + (TestDaemon.SLOT.isEmpty() ? "0" : TestDaemon.SLOT.substring(2));
+  private static final String SUBNET = "172.29." + (TestDaemon.SLOT.isEmpty() ? 7 : 70 + Integer.parseInt(TestDaemon.SLOT.substring(2)));
   private static final String SOCK = "unix://" + DIR + "/docker.sock";
   private static Process dockerd;
 
@@ -35,7 +37,7 @@ class DockerInteropIT {
     Exec.sh("mkdir -p " + DIR);
     // a bridge of its own: with --bip alone it would take over docker0, which a dockerd already on
     // the host owns, and delete it on exit
-    Exec.sh("ip link del " + BRIDGE + " 2>/dev/null; ip link add " + BRIDGE + " type bridge && ip addr add 172.29.7.1/24 dev "
+    Exec.sh("ip link del " + BRIDGE + " 2>/dev/null; ip link add " + BRIDGE + " type bridge && ip addr add " + SUBNET + ".1/24 dev "
         + BRIDGE + " && ip link set " + BRIDGE + " up");
     dockerd = new ProcessBuilder("dockerd", "--host", SOCK, "--data-root", DIR + "/data", "--exec-root",
         DIR + "/exec", "--pidfile", DIR + "/docker.pid", "--bridge", BRIDGE)

@@ -144,6 +144,8 @@ public final class LayerApplier {
       throw new InvalidArgumentException(invalid() + describe(ex), ex);
     } catch (UncheckedIOException ex) {
       throw new InvalidArgumentException(invalid() + describe(ex.getCause()), ex);
+    } finally {
+      x.settle(); // after a failure too: the caller deletes what was written, nothing may still write
     }
   }
 
@@ -168,7 +170,8 @@ public final class LayerApplier {
     private final RootedTree root;
     private final Set<String> written = new HashSet<>();
     private final List<Runnable> dirTimes = new ArrayList<>();
-    private int skippedXattrs;
+    private final ParallelFiles files = new ParallelFiles();
+    private final java.util.concurrent.atomic.AtomicInteger skippedXattrs = new java.util.concurrent.atomic.AtomicInteger();
 
     Extraction(RootedTree root) {
       this.root = root;
@@ -204,6 +207,9 @@ public final class LayerApplier {
       }
       Path target = root.host(parts);
       String key = String.join("/", parts);
+      if (files.pending(key)) {
+        files.drain(); // the same path twice: the later entry wins, as written one after the other
+      }
       boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
       boolean isDir = exists && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
       if (exists && noOverwriteDirNonDir && isDir != e.isDirectory()) {
@@ -218,6 +224,7 @@ public final class LayerApplier {
           throw new FailedPreconditionException("cannot replace " + root.display(parts) + " with " + noun + " \""
               + e.getName() + "\": it is a mount point (device or resource busy)");
         }
+        files.drain(); // what is deleted may have writes under way
         deleteRecursively(target);
       }
       written.add(key);
@@ -226,6 +233,7 @@ public final class LayerApplier {
       } else if (e.isSymbolicLink()) {
         Files.createSymbolicLink(target, Path.of(e.getLinkName()));
       } else if (e.isLink()) {
+        files.drain(); // the link's target may still be being written
         hardLink(target, e);
         return;
       } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
@@ -235,6 +243,11 @@ public final class LayerApplier {
         }
       } else if (isRegular(e) && tar.sparse() != null) {
         tar.sparse().unpack(tar, target, e.getName());
+      } else if (isRegular(e) && e.getSize() <= ParallelFiles.MAX_FILE && whiteouts != Whiteouts.KEEP) {
+        byte[] data = tar.readNBytes((int) e.getSize());
+        Map<String, byte[]> xattrs = tar.xattrs();
+        files.write(key, target, data, () -> attributes(target, e, xattrs));
+        return;
       } else if (isRegular(e)) {
         try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
             java.nio.file.StandardOpenOption.WRITE)) {
@@ -295,6 +308,7 @@ public final class LayerApplier {
       if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")) {
         throw new InvalidArgumentException(noun + " \"" + entry + "\" is not a valid whiteout");
       }
+      files.drain(); // what is hidden may have writes under way
       List<String> hiddenParts = RootPath.with(dir, name);
       Path hidden = root.host(hiddenParts);
       String key = String.join("/", hiddenParts);
@@ -319,6 +333,7 @@ public final class LayerApplier {
 
     /** Deletes whatever below {@code dir} an earlier layer put there. */
     private void pruneOlder(List<String> dir) throws IOException {
+      files.drain();
       List<Path> children;
       try (Stream<Path> s = Files.list(root.host(dir))) {
         children = s.toList();
@@ -377,17 +392,27 @@ public final class LayerApplier {
     }
 
     private void skipped(String entry, String name, String why) {
-      if (++skippedXattrs <= MAX_XATTR_WARNINGS) {
+      if (skippedXattrs.incrementAndGet() <= MAX_XATTR_WARNINGS) {
         LOG.warn("layer entry {}: extended attribute {} not restored: {}", entry, name, why);
       }
     }
 
-    void finish() {
+    /** Waits for the writes still under way, whatever became of them (a failure was thrown already). */
+    void settle() {
+      try {
+        files.drain();
+      } catch (IOException | RuntimeException ignored) {
+        // the extraction failed or succeeded on its own account
+      }
+    }
+
+    void finish() throws IOException {
+      files.drain();
       for (int i = dirTimes.size() - 1; i >= 0; i--) {
         dirTimes.get(i).run();
       }
-      if (skippedXattrs > MAX_XATTR_WARNINGS) {
-        LOG.warn("{} more extended attributes of the layer not restored", skippedXattrs - MAX_XATTR_WARNINGS);
+      if (skippedXattrs.get() > MAX_XATTR_WARNINGS) {
+        LOG.warn("{} more extended attributes of the layer not restored", skippedXattrs.get() - MAX_XATTR_WARNINGS);
       }
     }
   }
