@@ -257,4 +257,55 @@ class LayerApplierTest {
     byte[] truncated = java.util.Arrays.copyOf(TarBuilder.gzip("x".repeat(5000).getBytes()), 30);
     assertThatThrownBy(() -> overlay.apply(in(truncated), tmp.resolve("t"))).isInstanceOf(InvalidArgumentException.class);
   }
+
+  @Test
+  void manySmallFilesWrittenSideBySideKeepTheOrderThatMatters() throws Exception {
+    TarBuilder t = new TarBuilder();
+    for (int d = 0; d < 8; d++) {
+      t.dir("d" + d);
+      for (int f = 0; f < 64; f++) {
+        t.file("d" + d + "/f" + f, "content " + d + "/" + f + "\n", 0640);
+      }
+    }
+    t.file("twice", "first\n", 0644).file("twice", "second\n", 0600) // the later entry wins
+        .file("d0/linked", "target\n", 0644).hardlink("d0/link", "d0/linked") // linked right after
+        .file("becomes-dir", "file\n", 0644).dir("becomes-dir").file("becomes-dir/in", "x\n", 0644)
+        .dir("becomes-file").file("becomes-file/old", "y\n", 0644).file("becomes-file", "file now\n", 0644)
+        .file("d1/.wh.f3", "", 0644); // a whiteout hides lower layers only, never this layer's own f3
+    Path root = tmp.resolve("many");
+    overlay.apply(in(t.build()), root);
+    for (int d = 0; d < 8; d++) {
+      for (int f = 0; f < 64; f++) {
+        Path p = root.resolve("d" + d + "/f" + f);
+        assertThat(Files.readString(p)).isEqualTo("content " + d + "/" + f + "\n");
+        assertThat(mode(p) & 07777).isEqualTo(0640);
+      }
+    }
+    assertThat(Files.readString(root.resolve("twice"))).isEqualTo("second\n");
+    assertThat(mode(root.resolve("twice")) & 07777).isEqualTo(0600);
+    assertThat(Files.isSameFile(root.resolve("d0/link"), root.resolve("d0/linked"))).isTrue();
+    assertThat(Files.readString(root.resolve("becomes-dir/in"))).isEqualTo("x\n");
+    assertThat(Files.readString(root.resolve("becomes-file"))).isEqualTo("file now\n");
+    assertThat(Files.readString(root.resolve("d1/f3"))).isEqualTo("content 1/3\n");
+  }
+
+  @Test
+  void aFailureLeavesNoWriteStillUnderWay() throws Exception {
+    TarBuilder t = new TarBuilder().dir("d");
+    for (int f = 0; f < 200; f++) {
+      t.file("d/f" + f, "x".repeat(4096), 0644);
+    }
+    t.file("../escape", "no", 0644);
+    Path root = tmp.resolve("failing");
+    assertThatThrownBy(() -> overlay.apply(in(t.build()), root)).isInstanceOf(InvalidArgumentException.class);
+    long before;
+    try (var s = Files.list(root.resolve("d"))) {
+      before = s.count();
+    }
+    Thread.sleep(50);
+    try (var s = Files.list(root.resolve("d"))) {
+      assertThat(s.count()).as("no file appears after apply has returned").isEqualTo(before);
+    }
+    assertThat(before).isEqualTo(200);
+  }
 }
