@@ -75,7 +75,10 @@ public final class Main implements Runnable {
     Cli cli = new Cli(in, out, err, env);
     Main main = new Main(cli);
     String named = commandName(args);
-    cli.only(named);
+    // `berth --version` names no command and needs none: build the root alone
+    boolean versionOnly = named == null && java.util.Arrays.stream(args).anyMatch(a -> a.equals("--version") || a.equals("-v"))
+        && java.util.Arrays.stream(args).noneMatch(a -> a.equals("--help") || a.equals("-h"));
+    cli.only(versionOnly ? "" : named);
     CommandLine built = commands(main, cli);
     if (named != null && !built.getSubcommands().containsKey(named)) {
       cli.only(null); // not a command's name (a typo, "help"): the full tree answers it
