@@ -107,4 +107,36 @@ class TestcontainersIT {
       assertThat(c.getLogs()).isEqualTo("from the context\n");
     }
   }
+
+  @Test
+  void aComposeFileRunByTheLocalDockerCompose(@TempDir Path tmp) throws Exception {
+    // Testcontainers' compose module with the docker-compose 1.29 on the PATH (Debian's), offline:
+    // no exposed services, so no ambassador image is needed
+    Path compose = tmp.resolve("docker-compose.yml");
+    Files.writeString(compose, """
+        version: "3.8"
+        services:
+          web:
+            image: %s
+            command: ["sh", "-c", "mkdir -p /www && echo from-compose > /www/index.html && httpd -f -p 80 -h /www"]
+          probe:
+            image: %s
+            command: ["sh", "-c", "sleep 300"]
+        """.formatted(IMAGE, IMAGE));
+    try (var env = new org.testcontainers.containers.DockerComposeContainer<>(compose.toFile())
+        .withLocalCompose(true)
+        .withPull(false)) {
+      env.start();
+      var probe = env.getContainerByServiceName("probe_1").orElseThrow();
+      ExecResult r = null;
+      for (int i = 0; i < 50; i++) {
+        r = probe.execInContainer("wget", "-qO-", "http://web/index.html");
+        if (r.getExitCode() == 0) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertThat(r.getStdout()).isEqualTo("from-compose\n");
+    }
+  }
 }
