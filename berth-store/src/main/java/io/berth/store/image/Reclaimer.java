@@ -76,11 +76,6 @@ final class Reclaimer {
   }
 
 
-  /** Whether a sweep is waiting for leases to end (for tests). */
-  synchronized boolean deferred() {
-    return pending;
-  }
-
   /** The sweep; {@code wait}: delete the layers taken out of use before returning, else on a thread of their own. */
   private void sweep(boolean wait) {
     Set<Digest> blobs;
