@@ -11,7 +11,8 @@ import java.nio.file.NotDirectoryException;
  * One line for a failure and everything that caused it, as Go errors read ({@code staging COPY:
  * mkdir /app/.: file exists}), so what reaches a user names the failing path and the reason
  * rather than only the outermost label. The JDK's file-system exceptions often carry just the
- * path as their message; their kind is spelled out here the way the kernel says it.
+ * path as their message; their kind is spelled out here the way the kernel says it, and a full
+ * disk the way Go (and so Docker) says it ({@link DiskFull}).
  */
 public final class ErrorText {
   private static final int MAX_DEPTH = 8;
@@ -39,7 +40,7 @@ public final class ErrorText {
     if (t instanceof FileSystemException f) {
       String file = f.getFile() == null ? "" : f.getFile();
       String other = f.getOtherFile() == null ? "" : " -> " + f.getOtherFile();
-      String reason = f.getReason() != null ? f.getReason() : kind(f);
+      String reason = f.getReason() != null ? DiskFull.goText(f.getReason()) : kind(f);
       return (file + other + (reason.isEmpty() ? "" : ": " + reason)).replaceFirst("^: ", "");
     }
     String m = t.getMessage();
@@ -48,7 +49,7 @@ public final class ErrorText {
     }
     // a wrapper made from its cause repeats the cause's toString(): leave that to the cause
     Throwable c = t.getCause();
-    return c != null && m.equals(c.toString()) ? "" : m;
+    return c != null && m.equals(c.toString()) ? "" : DiskFull.goText(m);
   }
 
   private static String kind(FileSystemException f) {

@@ -22,7 +22,9 @@ class ErrorTextTest {
     assertThat(ErrorText.of(new FileSystemException("/a", "/b", "Invalid cross-device link")))
         .isEqualTo("/a -> /b: Invalid cross-device link");
     assertThat(ErrorText.of(new IOException("writing layer", new IOException("No space left on device"))))
-        .isEqualTo("writing layer: No space left on device");
+        .isEqualTo("writing layer: no space left on device");
+    assertThat(ErrorText.of(new FileSystemException("/d/tmp-1", null, "No space left on device")))
+        .isEqualTo("/d/tmp-1: no space left on device");
   }
 
   @Test

@@ -64,6 +64,9 @@ public final class ContextArchive {
         }
       }
     } catch (IOException e) {
+      if (io.berth.errdefs.DiskFull.is(e)) { // the daemon's disk, not the client's tar
+        throw io.berth.errdefs.DiskFull.orUnchecked("extracting the build context", e);
+      }
       throw new InvalidArgumentException("build context is not a valid tar archive: " + e.getMessage());
     }
   }

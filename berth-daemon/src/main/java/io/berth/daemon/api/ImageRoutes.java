@@ -314,7 +314,8 @@ public final class ImageRoutes {
     OutputStream out = s.stream(200, "application/json");
     out.write(Json.line(Json.object().put("status", "Pulling from " + ref.repository())
         .put("id", shown.tag() != null ? shown.tag() : shown.digest().toString())));
-    try {
+    // the lease keeps what the pull finds stored ("Already exists") or stores until its image is recorded
+    try (ImageStore.Lease lease = images.lease()) {
       Pulled p = new RegistryClient(content, layerIndex, withAuth(q)).pull(ref, q.query("platform"), (id, status, current, total) -> {
         ObjectNode line = Json.object().put("status", status).put("id", id);
         if (status.equals("Downloading")) {

@@ -71,6 +71,13 @@ public final class DockerfileBuilder {
   }
 
   public Image build(Request req, Consumer<String> out) {
+    // layers a step stored stay until the image naming them is recorded, whatever is removed meanwhile
+    try (io.berth.store.image.ImageStore.Lease lease = images.lease()) {
+      return buildLeased(req, out);
+    }
+  }
+
+  private Image buildLeased(Request req, Consumer<String> out) {
     String name = req.dockerfile() == null || req.dockerfile().isEmpty() ? "Dockerfile" : req.dockerfile();
     String text = ContextArchive.read(req.context(), name);
     if (text == null) {

@@ -3,6 +3,7 @@ package io.berth.daemon.container;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.berth.daemon.api.Json;
 import io.berth.errdefs.ConflictException;
+import io.berth.errdefs.ErrorText;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
 import io.berth.store.meta.MetadataStore;
@@ -27,6 +28,7 @@ public final class ContainerRepository {
   private final MetadataStore store;
   private final Map<String, Container> byId = new ConcurrentHashMap<>();
   private final Map<String, String> idByName = new ConcurrentHashMap<>();
+  private final UnsavedStates unsaved = new UnsavedStates(this);
 
   public ContainerRepository(MetadataStore store) {
     this.store = store;
@@ -50,7 +52,10 @@ public final class ContainerRepository {
     return name.startsWith("/") ? name.substring(1) : name;
   }
 
-  /** Reserves the name and stores the record; a taken name is a conflict naming the holder. */
+  /**
+   * Stores the record, then makes it visible under its id and name; a taken name is a conflict
+   * naming the holder. When the write fails (a full disk) nothing is visible.
+   */
   public synchronized void add(Container c) {
     String holder = idByName.get(c.name);
     if (holder != null) {
@@ -58,17 +63,52 @@ public final class ContainerRepository {
           + "\" is already in use by container \"" + holder
           + "\". You have to remove (or rename) that container to be able to reuse that name.");
     }
+    write(c);
     idByName.put(c.name, c.id);
     byId.put(c.id, c);
-    save(c);
   }
 
+  /**
+   * Persists a change already made to a container in memory. When the write fails (a full disk)
+   * the change stays, the failure is thrown, and the write is tried again later ({@link
+   * UnsavedStates}) so that the record catches up with what is known.
+   */
   public void save(Container c) {
+    try {
+      write(c);
+      unsaved.saved(c);
+    } catch (RuntimeException e) {
+      unsaved.retryLater(c, e);
+      throw e;
+    }
+  }
+
+  /**
+   * As {@link #save} for a change that has already happened (a start, an exit): the failure is
+   * logged, not thrown, so that what waits on the change (docker wait, docker run, --rm) is still
+   * answered; the write is tried again later, and at the next start the runtime's exit files
+   * tell the rest.
+   */
+  public void saveOrRetry(Container c) {
+    try {
+      save(c);
+    } catch (RuntimeException e) {
+      LOG.warn("container {}: its state is kept in memory and will be written when the disk allows: {}",
+          c.id, ErrorText.of(e));
+    }
+  }
+
+  private void write(Container c) {
     try {
       store.put(BUCKET, c.id, Json.MAPPER.writeValueAsBytes(c));
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Whether {@code c} is still the container recorded under its id (not removed meanwhile). */
+  boolean holds(Container c) {
+    return byId.get(c.id) == c;
   }
 
   public synchronized void rename(Container c, String newName) {
@@ -78,16 +118,23 @@ public final class ContainerRepository {
           + "\" is already in use by container \"" + holder
           + "\". You have to remove (or rename) that container to be able to reuse that name.");
     }
-    idByName.remove(c.name);
+    String old = c.name;
     c.name = newName;
+    try {
+      write(c); // written first: a rename the disk refuses did not happen
+    } catch (RuntimeException e) {
+      c.name = old;
+      throw e;
+    }
+    idByName.remove(old);
     idByName.put(newName, c.id);
-    save(c);
   }
 
   public synchronized void remove(Container c) {
     store.delete(BUCKET, c.id);
     byId.remove(c.id);
     idByName.remove(c.name, c.id);
+    unsaved.saved(c);
   }
 
   public boolean nameTaken(String name) {

@@ -5,9 +5,12 @@ import io.berth.daemon.events.EventBus;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.errdefs.BerthException;
 import io.berth.errdefs.ConflictException;
+import io.berth.errdefs.DiskFull;
+import io.berth.errdefs.NotFoundException;
 import io.berth.runtime.ContainerRuntime;
 import io.berth.store.image.ImageStore;
 import io.berth.store.snapshot.Snapshotter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -95,24 +98,48 @@ public final class ContainerService {
     return repo.get(ref);
   }
 
+  /**
+   * Creates a container: its files first, then its record, and only then is it visible, so that a
+   * create the disk refuses leaves nothing behind (not even until a restart). The image's lease
+   * keeps its layers while the root file system is prepared; an image removed meanwhile (its
+   * removal saw no container using it) undoes the create.
+   */
   public Container create(String name, ObjectNode body) {
-    Container c = factory.create(name, body);
-    logging.configure(c.hostConfig);
-    c.networks = networks.plan(c.hostConfig, body);
-    ContainerTuning.of(c.hostConfig); // refuses bad ulimits, sysctls, ... before anything exists
-    Links.parse(c.hostConfig).forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
-    mounts.createNamedVolumes(c.hostConfig);
-    repo.add(c);
-    try {
-      Files.createDirectories(paths.dir(c.id));
-      snapshotter.prepare(c.id, images.resolve(c.imageId));
-    } catch (Exception e) {
-      repo.remove(c);
-      snapshotter.remove(c.id);
-      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+    try (ImageStore.Lease lease = images.lease()) {
+      Container c = factory.create(name, body);
+      logging.configure(c.hostConfig);
+      c.networks = networks.plan(c.hostConfig, body);
+      ContainerTuning.of(c.hostConfig); // refuses bad ulimits, sysctls, ... before anything exists
+      Links.parse(c.hostConfig).forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
+      mounts.createNamedVolumes(c.hostConfig);
+      try {
+        Files.createDirectories(paths.dir(c.id));
+        snapshotter.prepare(c.id, images.resolve(c.imageId));
+        repo.add(c);
+      } catch (IOException e) {
+        undoCreate(c);
+        throw DiskFull.orUnchecked("creating the directory of container " + c.id, e);
+      } catch (RuntimeException e) {
+        undoCreate(c);
+        throw e;
+      }
+      try {
+        images.resolve(c.imageId);
+      } catch (NotFoundException removed) {
+        synchronized (c) {
+          repo.remove(c);
+        }
+        undoCreate(c);
+        throw new NotFoundException("No such image: " + c.imageName + " (removed while the container was created)");
+      }
+      emit(c, "create", Map.of());
+      return c;
     }
-    emit(c, "create", Map.of());
-    return c;
+  }
+
+  private void undoCreate(Container c) {
+    snapshotter.remove(c.id);
+    VolumeStore.deleteTreeQuietly(paths.dir(c.id));
   }
 
   /** Starts a created or exited container; false when it was already running (HTTP 304). */
@@ -150,7 +177,7 @@ public final class ContainerService {
       } else {
         c.state.status = "exited";
       }
-      repo.save(c);
+      repo.saveOrRetry(c);
       complete(c, "next-exit", c.state.exitCode);
       throw e;
     }
@@ -165,7 +192,7 @@ public final class ContainerService {
     if (c.config.has("Healthcheck") && health != null) {
       c.state.health = health.initialState(c);
     }
-    repo.save(c);
+    repo.saveOrRetry(c);
     CompletableFuture<Integer> exit = new CompletableFuture<>();
     exits.put(c.id, exit);
     emit(c, "start", Map.of());
@@ -196,8 +223,12 @@ public final class ContainerService {
         exit.complete(code);
         return;
       }
-      boolean oom = runtime.oomKilled(c.id);
-      runner.teardown(c);
+      boolean oom = oomKilled(c);
+      try {
+        runner.teardown(c);
+      } catch (RuntimeException e) { // the exit is known: whatever the clean-up hit, waiters are answered
+        LOG.warn("cleaning up after {} exited: {}", c.id, e.toString());
+      }
       c.state.status = "exited";
       c.state.pid = 0;
       c.state.exitCode = code;
@@ -211,7 +242,7 @@ public final class ContainerService {
       if (restart) {
         c.state.status = "restarting";
       }
-      repo.save(c);
+      repo.saveOrRetry(c);
     }
     if (oomKilledEvent(c)) {
       emit(c, "oom", Map.of());
@@ -228,6 +259,15 @@ public final class ContainerService {
       } catch (BerthException e) {
         LOG.debug("auto-remove of {}: {}", c.id, e.getMessage());
       }
+    }
+  }
+
+  private boolean oomKilled(Container c) {
+    try {
+      return runtime.oomKilled(c.id);
+    } catch (RuntimeException e) {
+      LOG.warn("reading whether {} was killed for memory: {}", c.id, e.toString());
+      return false;
     }
   }
 
@@ -251,7 +291,7 @@ public final class ContainerService {
       } catch (BerthException | java.io.UncheckedIOException e) {
         LOG.warn("restart of {} failed: {}", c.name, e.getMessage());
         c.state.status = "exited";
-        repo.save(c);
+        repo.saveOrRetry(c);
       }
     }
   }
@@ -264,14 +304,14 @@ public final class ContainerService {
       if (c.state.status.equals("restarting")) {
         c.state.manuallyStopped = true;
         c.state.status = "exited";
-        repo.save(c);
+        repo.saveOrRetry(c);
         return true;
       }
       if (!c.state.running()) {
         return false;
       }
       c.state.manuallyStopped = true;
-      repo.save(c);
+      repo.saveOrRetry(c);
       exit = exits.get(c.id);
       if (c.state.status.equals("paused")) {
         runtime.resume(c.id);
@@ -323,7 +363,7 @@ public final class ContainerService {
       }
       if (sig.equals("SIGKILL") || sig.equals("KILL") || sig.equals("9")) {
         c.state.manuallyStopped = true;
-        repo.save(c);
+        repo.saveOrRetry(c);
       }
     }
     runtime.kill(c.id, sig);
@@ -349,7 +389,7 @@ public final class ContainerService {
       }
       runtime.pause(c.id);
       c.state.status = "paused";
-      repo.save(c);
+      repo.saveOrRetry(c);
     }
     emit(c, "pause", Map.of());
   }
@@ -362,7 +402,7 @@ public final class ContainerService {
       }
       runtime.resume(c.id);
       c.state.status = "running";
-      repo.save(c);
+      repo.saveOrRetry(c);
     }
     emit(c, "unpause", Map.of());
   }
@@ -503,7 +543,7 @@ public final class ContainerService {
           LOG.info("container {} ({}) still running with pid {}", c.name, c.shortId(), st.pid());
           c.state.pid = st.pid();
           c.state.status = st.status() == ContainerRuntime.Status.PAUSED ? "paused" : "running";
-          repo.save(c);
+          repo.saveOrRetry(c);
           try {
             logging.watch(c); // files what conmon rotated while berthd was away
           } catch (RuntimeException e) {

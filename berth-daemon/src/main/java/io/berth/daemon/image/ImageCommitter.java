@@ -43,9 +43,11 @@ public final class ImageCommitter {
    */
   public Image commit(Container c, ContainerConfig config, String createdBy, String comment, String author,
       String tag) {
-    Image base = images.resolve(c.imageId);
-    Digest diff = ingestLayer(c.id);
-    return append(base, diff, config, createdBy, comment, author, tag);
+    try (ImageStore.Lease lease = images.lease()) { // the new layer stays until the image naming it is recorded
+      Image base = images.resolve(c.imageId);
+      Digest diff = ingestLayer(c.id);
+      return append(base, diff, config, createdBy, comment, author, tag);
+    }
   }
 
   /** A new image: {@code base} plus one layer ({@code diff}, already in the content store). */

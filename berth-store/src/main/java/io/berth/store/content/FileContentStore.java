@@ -1,5 +1,6 @@
 package io.berth.store.content;
 
+import io.berth.errdefs.DiskFull;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
 import io.berth.oci.Digest;
@@ -70,6 +71,9 @@ public final class FileContentStore implements ContentStore {
       }
       return actual;
     } catch (IOException e) {
+      if (DiskFull.is(e)) {
+        throw DiskFull.orUnchecked("storing blob", e);
+      }
       throw new UncheckedIOException("storing blob: " + e.getMessage(), e);
     } finally {
       if (tmp != null) {

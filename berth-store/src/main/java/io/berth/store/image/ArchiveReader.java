@@ -99,6 +99,9 @@ final class ArchiveReader implements AutoCloseable {
     } catch (IOException ex) {
       close();
       throw new InvalidArgumentException("invalid image archive: " + ex.getMessage());
+    } catch (java.io.UncheckedIOException ex) { // the stream broke while a file was stored (a full disk is not this)
+      close();
+      throw new InvalidArgumentException("invalid image archive: " + ex.getMessage());
     } catch (RuntimeException ex) {
       close();
       throw ex;

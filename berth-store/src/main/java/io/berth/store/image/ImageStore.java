@@ -28,6 +28,21 @@ public interface ImageStore {
    */
   void unpackLayer(List<io.berth.oci.Digest> diffIds, int index);
 
+  /**
+   * Held (closed when done) by an operation that stores blobs or unpacks layers before it records
+   * an image (a pull, a build, a container's root file system being prepared): while any lease is
+   * held, nothing unused is deleted, so nothing it found or stored can vanish before it is named.
+   * Import, load, save and registerPulled take one of their own. Take it before anything it
+   * protects is looked at.
+   */
+  Lease lease();
+
+  /** See {@link #lease()}; closing twice is harmless. */
+  interface Lease extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Loads a docker-archive ({@code docker save}) or OCI image layout tar; returns what it named. */
   LoadResult load(InputStream archive);
 

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 final class RepoDigests {
   private static final String BUCKET = "repo-digests";
   private final MetadataStore meta;
-  private final Map<String, String> byReference;
+  private Map<String, String> byReference;
 
   RepoDigests(MetadataStore meta) {
     this.meta = meta;
@@ -37,8 +37,9 @@ final class RepoDigests {
 
   /** Records that {@code name}'s manifest {@code manifest} is the image {@code image}. */
   void add(Reference name, Digest manifest, Digest image) {
-    byReference.put(new Reference(name.domain(), name.path(), null, manifest).toString(), image.toString());
-    save();
+    Map<String, String> next = new TreeMap<>(byReference);
+    next.put(new Reference(name.domain(), name.path(), null, manifest).toString(), image.toString());
+    save(next);
   }
 
   List<String> of(Digest image) {
@@ -57,12 +58,15 @@ final class RepoDigests {
   }
 
   void removeImage(Digest image) {
-    if (byReference.values().removeIf(id -> id.equals(image.toString()))) {
-      save();
+    Map<String, String> next = new TreeMap<>(byReference);
+    if (next.values().removeIf(id -> id.equals(image.toString()))) {
+      save(next);
     }
   }
 
-  private void save() {
-    meta.put(BUCKET, "index", Json.bytes(new TreeMap<>(byReference)));
+  /** Written first, published after: a failed write changes nothing. */
+  private void save(Map<String, String> next) {
+    meta.put(BUCKET, "index", Json.bytes(next));
+    byReference = next;
   }
 }

@@ -1,5 +1,6 @@
 package io.berth.store.meta;
 
+import io.berth.errdefs.DiskFull;
 import io.berth.errdefs.InvalidArgumentException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * {@link MetadataStore} as one file per record: {@code root/bucket/key}. Writes go to a temp
- * file that is fsynced and renamed over the record, then the directory is fsynced.
+ * file that is fsynced and renamed over the record, then the directory is fsynced; a write that
+ * fails (a full disk: {@link DiskFull}) leaves the old record and no temp file.
  */
 public final class FileMetadataStore implements MetadataStore {
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@-]{0,254}");
@@ -42,6 +44,9 @@ public final class FileMetadataStore implements MetadataStore {
           ch.write(buf);
         }
         ch.force(true);
+      } catch (IOException e) {
+        Files.deleteIfExists(tmp); // a full disk leaves no half-written temp file behind
+        throw e;
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -53,7 +58,7 @@ public final class FileMetadataStore implements MetadataStore {
         d.force(true);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("writing metadata " + bucket + "/" + key, e);
+      throw DiskFull.orUnchecked("writing metadata " + bucket + "/" + key, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.berth.store.snapshot;
 
+import io.berth.errdefs.DiskFull;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
 import io.berth.errdefs.UnavailableException;
@@ -96,10 +97,10 @@ public final class OverlaySnapshotter implements Snapshotter {
           Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
           LayerApplier.deleteTree(tmp);
-          throw new UncheckedIOException("unpacking layer " + diffId, e);
+          throw DiskFull.orUnchecked("unpacking layer " + diffId, e);
         } catch (RuntimeException e) {
           LayerApplier.deleteTree(tmp);
-          throw e;
+          throw DiskFull.named("unpacking layer " + diffId, e); // not the layer's fault: the disk's
         }
       }
     }
@@ -136,7 +137,7 @@ public final class OverlaySnapshotter implements Snapshotter {
         staged.adopted();
         return true;
       } catch (IOException e) {
-        throw new UncheckedIOException("moving the unpacked layer " + chainId + " into place", e);
+        throw DiskFull.orUnchecked("moving the unpacked layer " + chainId + " into place", e);
       }
     }
   }
@@ -166,7 +167,8 @@ public final class OverlaySnapshotter implements Snapshotter {
       }
       Files.writeString(c.resolve("lower"), String.join(":", lower));
     } catch (IOException e) {
-      throw new UncheckedIOException("preparing snapshot " + key, e);
+      LayerApplier.deleteTree(c); // nothing half-prepared stays
+      throw DiskFull.orUnchecked("preparing snapshot " + key, e);
     }
   }
 
@@ -296,13 +298,25 @@ public final class OverlaySnapshotter implements Snapshotter {
     }
   }
 
-  /** Deletes unpacked layers whose chain id no image uses any more. */
-  public void removeLayersExcept(Set<String> liveChainHex) {
+  /**
+   * Takes the unpacked layers whose chain id is not in {@code liveChainHex} out of use: each is
+   * renamed aside (one cheap rename, after which nothing finds it under its chain id, and an
+   * unpack of the same layer starts afresh) and returned, for the caller to delete with
+   * {@link #deleteRemoved} at leisure. A crash before that leaves them to the next start's
+   * clean-up of {@code .tmp-} directories.
+   */
+  public List<Path> unpublishLayersExcept(Set<String> liveChainHex) {
+    List<Path> removed = new ArrayList<>();
     try (Stream<Path> s = Files.list(root.resolve("layers"))) {
       for (Path p : (Iterable<Path>) s::iterator) {
         String name = p.getFileName().toString();
-        if (!name.startsWith(".") && !liveChainHex.contains(name)) {
-          LayerApplier.deleteTree(p);
+        if (name.startsWith(".") || liveChainHex.contains(name)) {
+          continue;
+        }
+        synchronized (locks.computeIfAbsent(name, k -> new Object())) {
+          Path aside = root.resolve("layers").resolve(".tmp-removed-" + UUID.randomUUID());
+          Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
+          removed.add(aside);
         }
       }
       Path links = root.resolve("l");
@@ -316,7 +330,13 @@ public final class OverlaySnapshotter implements Snapshotter {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("removing unused layers", e);
     }
+    return removed;
+  }
+
+  /** Deletes layers {@link #unpublishLayersExcept} took out of use: the slow part, which blocks nobody. */
+  public static void deleteRemoved(List<Path> removed) {
+    removed.forEach(LayerApplier::deleteTree);
   }
 }
