@@ -151,16 +151,20 @@ class ContainersIT {
     waitFor(() -> Exec.sh("curl -sf http://127.0.0.1:28181/hello").out().contains("Hello from Berth"));
     Exec.Result r = docker("port", "web");
     assertThat(r.out()).contains("8080/tcp -> 0.0.0.0:28181");
-    String vethsBefore = Exec.sh("ip -o link show type veth | grep -c ' vb' || true").out().trim();
     String rulesBefore = Exec.sh("nft list table ip " + TestDaemon.NFT_TABLE + " | grep -c dnat || true").out().trim();
     Exec.Result conflict = docker("run", "-d", "--name", "conflict", "-p", "28181:8080", IMAGE, "sleep", "100");
     assertThat(conflict.exit()).isNotZero();
     assertThat(conflict.err()).contains("Bind for 0.0.0.0:28181 failed: port is already allocated");
     // the failed start left no veth, namespace, mount or rule behind; the container stays "created"
-    assertThat(Exec.sh("ip -o link show type veth | grep -c ' vb' || true").out().trim()).isEqualTo(vethsBefore);
-    assertThat(Exec.sh("nft list table ip " + TestDaemon.NFT_TABLE + " | grep -c dnat || true").out().trim()).isEqualTo(rulesBefore);
     assertThat(docker("inspect", "--format", "{{.State.Status}}", "conflict").out().trim()).isEqualTo("created");
     String cid = docker("inspect", "--format", "{{.Id}}", "conflict").out().trim();
+    // its host veth (vb + 5 characters of its id) goes in the background; other daemons' veths are not ours to count
+    String veths = "ip -o link show type veth | grep -c ' vb" + cid.substring(0, 5) + "' || true";
+    waitFor(() -> Exec.sh(veths).out().trim().equals("0"));
+    assertThat(Exec.sh(veths).out().trim()).isEqualTo("0");
+    assertThat(Exec.sh("ip netns list | grep -c 'berth-" + TestDaemon.BRIDGE + "-" + cid.substring(0, 12) + "' || true")
+        .out().trim()).isEqualTo("0");
+    assertThat(Exec.sh("nft list table ip " + TestDaemon.NFT_TABLE + " | grep -c dnat || true").out().trim()).isEqualTo(rulesBefore);
     assertThat(Exec.sh("grep -c " + cid + " /proc/self/mountinfo || true").out().trim()).isEqualTo("0");
     check(docker("run", "-d", "--name", "rnd", "-P", "--expose", "8080", IMAGE,
         "httpd", "-f", "-p", "8080", "-h", "/www"), "run -P");

@@ -1,6 +1,7 @@
 package io.berth.network;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.errdefs.UnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,8 +31,25 @@ final class ForeignForward {
 
   record Chain(String family, String table, String name) {}
 
-  /** (Re)inserts our accepts at the top of every foreign forward chain that can drop. */
+  /**
+   * (Re)inserts our accepts at the top of every foreign forward chain that can drop. Another
+   * daemon may delete one of its tables between our reading the rule set and our transaction,
+   * which then fails as a whole: read again and retry, a few times.
+   */
   static void allow(String bridge, String ownTable) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        allowOnce(bridge, ownTable);
+        return;
+      } catch (UnavailableException e) {
+        if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("No such file or directory")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void allowOnce(String bridge, String ownTable) {
     JsonNode rs = Nft.ruleset();
     StringBuilder sb = new StringBuilder(removalScript(rs, bridge));
     for (Chain c : droppingForwardChains(rs, ownTable)) {
