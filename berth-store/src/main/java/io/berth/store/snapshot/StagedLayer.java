@@ -49,14 +49,8 @@ public final class StagedLayer implements AutoCloseable {
 
   /** {@code source} as a stream whose every byte read also goes to the unpacker. */
   public InputStream tee(InputStream source) {
-    return new InputStream() {
+    return new BlockStream() {
       private boolean ended;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
@@ -132,16 +126,10 @@ public final class StagedLayer implements AutoCloseable {
   }
 
   /** The unpacker's side of the queue. */
-  private final class Chunks extends InputStream {
+  private final class Chunks extends BlockStream {
     private byte[] current = new byte[0];
     private int pos;
     private boolean done;
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
@@ -181,6 +169,15 @@ public final class StagedLayer implements AutoCloseable {
       }
       current = new byte[0];
       pos = 0;
+    }
+  }
+
+  /** A stream read in blocks; a single byte is a block of one. */
+  private abstract static class BlockStream extends InputStream {
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
   }
 }
