@@ -35,6 +35,10 @@ public final class HostDevices {
     if (access.isEmpty() || !access.matches("[rwm]{1,3}")) {
       throw new InvalidArgumentException("invalid device mode: " + access + " (a combination of r, w and m)");
     }
+    if (onHost.indexOf('\0') >= 0 || (inContainer != null && inContainer.indexOf('\0') >= 0)) {
+      throw new InvalidArgumentException("error gathering device information while adding custom device \""
+          + onHost.replace("\0", "\\0") + "\": a path contains a NUL character");
+    }
     Path host = Path.of(onHost);
     String target = inContainer == null || inContainer.isEmpty() ? onHost : inContainer;
     try {

@@ -6,7 +6,6 @@ import io.berth.errdefs.InvalidArgumentException;
 import io.berth.runtime.HostFeatures;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -41,8 +40,18 @@ final class ContainerSettings {
       if (!wd.startsWith("/")) {
         throw new InvalidArgumentException("the working directory '" + wd + "' is invalid, it needs to be an absolute path");
       }
-      config.put("WorkingDir", Path.of(wd).normalize().toString());
+      if (wd.indexOf('\0') >= 0) {
+        throw new InvalidArgumentException("the working directory '" + wd.replace("\0", "\\0")
+            + "' is invalid, it contains a NUL character");
+      }
+      config.put("WorkingDir", clean(wd));
     }
+    config.path("Volumes").fieldNames().forEachRemaining(v -> {
+      if (v.indexOf('\0') >= 0) {
+        throw new InvalidArgumentException("invalid volume path '" + v.replace("\0", "\\0")
+            + "': it contains a NUL character");
+      }
+    });
     String stop = config.path("StopSignal").asText("");
     if (!stop.isEmpty() && !validSignal(stop)) {
       throw new InvalidArgumentException("Invalid signal: " + stop);
@@ -131,7 +140,7 @@ final class ContainerSettings {
     }
     for (JsonNode r : hc.path("DeviceRequests")) {
       throw new InvalidArgumentException("could not select device driver \"" + r.path("Driver").asText("")
-          + "\" with capabilities: " + r.path("Capabilities") + " (Berth has no device drivers such as nvidia)");
+          + "\" with capabilities: " + goList(r.path("Capabilities")) + " (Berth has no device drivers such as nvidia)");
     }
     if (!hc.path("StorageOpt").isEmpty()) {
       throw new InvalidArgumentException("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
@@ -158,6 +167,19 @@ final class ContainerSettings {
         throw macAddress();
       }
     }
+  }
+
+  /** An absolute path cleaned as Go's filepath.Clean does: no ".", "..", doubled or trailing slashes. */
+  static String clean(String absolute) {
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (String p : absolute.split("/")) {
+      if (p.equals("..")) {
+        parts.pollLast();
+      } else if (!p.isEmpty() && !p.equals(".")) {
+        parts.addLast(p);
+      }
+    }
+    return "/" + String.join("/", parts);
   }
 
   /** Numeric user and group ids must fit the kernel's range (names are resolved at start, in the image). */
@@ -211,6 +233,16 @@ final class ContainerSettings {
     String name = s.toUpperCase(Locale.ROOT);
     name = name.startsWith("SIG") ? name.substring(3) : name;
     return SIGNALS.contains(name) || RT_SIGNAL.matcher(name).matches();
+  }
+
+  /** A list of lists of strings as Go's %v prints it: [[gpu compute]]. */
+  private static String goList(JsonNode n) {
+    if (!n.isArray()) {
+      return n.asText();
+    }
+    List<String> items = new java.util.ArrayList<>();
+    n.forEach(x -> items.add(goList(x)));
+    return "[" + String.join(" ", items) + "]";
   }
 
   private static InvalidArgumentException unsupported(String field, String why) {

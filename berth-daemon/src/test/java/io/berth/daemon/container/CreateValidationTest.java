@@ -177,7 +177,7 @@ class CreateValidationTest {
     refused("{\"HostConfig\": {\"UsernsMode\": \"private\"}}", "UsernsMode \"private\" is not supported: berthd runs "
         + "containers without user namespace remapping (only \"host\" is accepted)");
     refused("{\"HostConfig\": {\"DeviceRequests\": [{\"Driver\": \"nvidia\", \"Count\": -1, \"Capabilities\": "
-        + "[[\"gpu\"]]}]}}", "could not select device driver \"nvidia\" with capabilities: [[\"gpu\"]] (Berth has no "
+        + "[[\"gpu\", \"compute\"]]}]}}", "could not select device driver \"nvidia\" with capabilities: [[gpu compute]] (Berth has no "
         + "device drivers such as nvidia)");
     refused("{\"NetworkDisabled\": true}", "NetworkDisabled is not supported by Berth: use NetworkMode \"none\" "
         + "(docker run --network none) for a container without network");
