@@ -71,6 +71,11 @@ class CreateValidationIT {
     assertThat(create("{\"Image\": \"" + IMAGE + "\", \"HostConfig\": {\"PortBindings\": {\"80/tcp\": "
         + "[{\"HostIp\": \"nope\", \"HostPort\": \"8080\"}]}}}"))
         .isEqualTo("400 {\"message\":\"invalid HostIp \\\"nope\\\" for port 80/tcp: not an IP address\"}");
+    String imageId = docker("image", "inspect", "-f", "{{.Id}}", IMAGE).out().trim();
+    for (String ref : List.of(imageId, imageId.substring("sha256:".length()), imageId.substring(7, 19))) {
+      Exec.Result byId = docker("run", "--rm", ref, "true");
+      assertThat(byId.exit()).as(ref + ": " + byId.all()).isZero();
+    }
     assertThat(create("{\"Image\": \"Busybox\", \"Cmd\": [\"true\"]}")).isEqualTo(
         "400 {\"message\":\"invalid reference format: repository name (library/Busybox) must be lowercase\"}");
     assertThat(create("{\"Image\": \"" + IMAGE + "\", \"HostConfig\": {\"CpusetCpus\": \"999\"}}"))

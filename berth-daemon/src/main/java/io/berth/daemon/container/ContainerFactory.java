@@ -41,7 +41,7 @@ public final class ContainerFactory {
     if (imageRef == null || imageRef.isEmpty()) {
       throw new InvalidArgumentException("config error: no image specified (Config.Image)");
     }
-    if (!imageRef.startsWith("sha256:")) {
+    if (!imageRef.startsWith("sha256:") && !imageRef.matches("[a-f0-9]{64}")) {
       Reference.parse(imageRef); // a malformed name is a 400 with the reason, not "No such image"
     }
     Image image = images.resolve(imageRef);
