@@ -81,7 +81,10 @@ public final class DockerSeccomp {
     try {
       p = mapper.readTree(profile);
     } catch (JsonProcessingException e) {
-      throw new InvalidArgumentException("Decoding seccomp profile failed: " + e.getOriginalMessage());
+      boolean path = !profile.stripLeading().startsWith("{");
+      throw new InvalidArgumentException("Decoding seccomp profile failed: " + e.getOriginalMessage()
+          + (path ? " (seccomp= takes the profile's JSON, not a file name: the docker CLI reads the file and sends"
+              + " its content)" : ""));
     }
     if (p == null || !p.isObject()) {
       throw bad("the profile must be a JSON object");

@@ -102,7 +102,8 @@ class CreateValidationTest {
         "invalid seccomp profile: defaultAction must be a string, not number");
     refused("{\"HostConfig\": {\"SecurityOpt\": [\"seccomp=profile.json\"]}}",
         "Decoding seccomp profile failed: Unrecognized token 'profile': was expecting (JSON String, Number, Array, "
-            + "Object or token 'null', 'true' or 'false')");
+            + "Object or token 'null', 'true' or 'false') (seccomp= takes the profile's JSON, not a file name: the "
+            + "docker CLI reads the file and sends its content)");
     refused("{\"HostConfig\": {\"SecurityOpt\": [\"apparmor=docker-default\"]}}", "AppArmor is not enabled on this "
         + "host: --security-opt apparmor=docker-default cannot be applied (only apparmor=unconfined is accepted here)");
     refused("{\"HostConfig\": {\"SecurityOpt\": [\"label=type:container_t\"]}}",
