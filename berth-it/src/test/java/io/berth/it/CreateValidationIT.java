@@ -118,6 +118,8 @@ class CreateValidationIT {
     }
     String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
     assertThat(docker("run", "--rm", "--uts", "host", IMAGE, "hostname").out()).isEqualTo(hostname + "\n");
+    assertThat(docker("run", "--rm", "--domainname", "example.org", IMAGE, "cat", "/proc/sys/kernel/domainname").out())
+        .isEqualTo("example.org\n");
     assertThat(docker("run", "--rm", "--cgroupns", "private", IMAGE, "cat", "/proc/self/cgroup").out())
         .contains(":memory:/\n");
     check(docker("run", "-d", "--name", "annotated", "--annotation", "io.example.team=core", IMAGE, "sleep", "60"), "run");

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param security seccomp, no-new-privileges, AppArmor, masked and read-only paths
  * @param cgroups cpuset, swappiness, OOM-killer switch, block I/O, device cgroup rules
  * @param annotations passed to the runtime as the OCI spec's annotations
+ * @param domainname the NIS domain name of its UTS namespace (Config.Domainname); empty for none
  */
 public record ContainerSpec(
     String id,
@@ -46,7 +47,8 @@ public record ContainerSpec(
     String stopSignal,
     ProcessTuning tuning,
     CgroupTuning cgroups,
-    Map<String, String> annotations) {
+    Map<String, String> annotations,
+    String domainname) {
 
   /** An OCI mount; {@code type} bind, tmpfs, proc... {@code options} as in the runtime spec. */
   public record MountSpec(String destination, String type, String source, List<String> options) {}

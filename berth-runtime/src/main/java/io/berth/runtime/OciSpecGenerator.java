@@ -80,9 +80,14 @@ public final class OciSpecGenerator {
       ObjectNode a = root.putObject("annotations");
       s.annotations().forEach(a::put);
     }
-    if (!tuning(s).sysctls().isEmpty()) {
+    boolean domain = !tuning(s).utsHost() && s.domainname() != null && !s.domainname().isEmpty();
+    if (!tuning(s).sysctls().isEmpty() || domain) {
       ObjectNode sysctl = linux.putObject("sysctl");
       tuning(s).sysctls().forEach(sysctl::put);
+      if (domain) {
+        // the UTS namespace's domain name; runc before 1.2 ignores the spec's "domainname" field
+        sysctl.put("kernel.domainname", s.domainname());
+      }
     }
     SecurityProfile sec = security(s);
     if (!s.privileged()) {

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OciSpecGeneratorTest {
   @TempDir Path rootfs;
   private final OciSpecGenerator gen = new OciSpecGenerator(new ObjectMapper(), "berth", "/usr/bin/tini-static");
+  /** Config.Domainname of the specs built here (a fresh instance per test). */
+  private String domain = "";
 
   private ContainerSpec spec(String user, boolean privileged, List<String> add, List<String> drop, Long mem,
       boolean init) {
@@ -33,7 +35,7 @@ class OciSpecGeneratorTest {
     return new ContainerSpec("abc", "n", rootfs, List.of("sh"), List.of("A=1"), "", user, "host", false, false,
         false, false, privileged, add, drop, security, List.of(),
         new Resources(mem, null, null, null, 50_000L, 100_000L, 64L), "/run/netns/x", init, Map.of(),
-        "SIGTERM", tuning, cgroups, Map.of("io.example/a", "b"));
+        "SIGTERM", tuning, cgroups, Map.of("io.example/a", "b"), domain);
   }
 
   private static List<String> strings(JsonNode n) {
@@ -47,6 +49,7 @@ class OciSpecGeneratorTest {
     Files.createDirectories(rootfs.resolve("etc"));
     Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
     Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\napp:x:1000:\nextra:x:2000:app\n");
+    domain = "example.org";
     JsonNode s = gen.generate(spec("app", false, List.of(), List.of(), 16L << 20, false));
     assertThat(s.at("/process/user/uid").asInt()).isEqualTo(1000);
     assertThat(strings(s.at("/process/user/additionalGids"))).containsExactly("2000");
@@ -61,6 +64,7 @@ class OciSpecGeneratorTest {
     assertThat(s.at("/linux/resources/cpu/quota").asLong()).isEqualTo(50_000);
     assertThat(s.at("/linux/resources/pids/limit").asLong()).isEqualTo(64);
     assertThat(s.at("/linux/cgroupsPath").asText()).isEqualTo("/berth/abc");
+    assertThat(s.at("/linux/sysctl/kernel.domainname").asText()).isEqualTo("example.org");
     assertThat(s.at("/linux/namespaces").toString()).contains("/run/netns/x");
   }
 
@@ -170,6 +174,7 @@ class OciSpecGeneratorTest {
 
   @Test
   void cgroupTuningAndNamespaces() {
+    domain = "example.org"; // the host's UTS namespace: its domain name is not ours to set
     CgroupTuning c = new CgroupTuning("0-1", "0", 10L, true, 300, List.of(new CgroupTuning.DeviceWeight(8, 0, 200)),
         List.of(new CgroupTuning.Throttle(7, 0, 1 << 20)), List.of(), List.of(), List.of(new CgroupTuning.Throttle(7, 0, 50)),
         List.of(new CgroupTuning.DeviceRule("c", 42L, null, "rm")));
@@ -189,6 +194,7 @@ class OciSpecGeneratorTest {
         .endsWith("{\"allow\":true,\"type\":\"c\",\"major\":42,\"access\":\"rm\"}]");
     assertThat(s.at("/linux/namespaces").toString()).doesNotContain("\"uts\"").contains("{\"type\":\"cgroup\"}");
     assertThat(s.has("hostname")).isFalse();
+    assertThat(s.at("/linux/sysctl").isMissingNode()).isTrue();
   }
 
   @Test

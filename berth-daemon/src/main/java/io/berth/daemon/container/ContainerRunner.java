@@ -242,7 +242,8 @@ final class ContainerRunner {
         stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
         ContainerTuning.atStart(hc, lookup),
         ContainerCgroups.of(hc, HostFeatures.get(), new ArrayList<>()), // discarded ones were warned of at create
-        annotations(hc));
+        annotations(hc),
+        c.config.path("Domainname").asText(""));
   }
 
   private static Map<String, String> annotations(JsonNode hc) {
