@@ -67,6 +67,14 @@ public final class HostDevices {
   }
 
   /**
+   * The device node at {@code path} (symlinks followed), or null when it is something else;
+   * for block I/O limits, which name a host device by path.
+   */
+  public static Node device(Path path) throws IOException {
+    return node(path.toRealPath(), path.toString(), "rwm");
+  }
+
+  /**
    * Every device node under the host's /dev, as Docker gives a {@code --privileged} container:
    * block and character devices only, not symlinks, the console, or the pts, shm, fd and mqueue
    * directories (the container has its own).

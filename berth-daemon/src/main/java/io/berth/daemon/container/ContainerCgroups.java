@@ -6,10 +6,10 @@ import io.berth.runtime.CgroupTuning;
 import io.berth.runtime.CgroupTuning.DeviceRule;
 import io.berth.runtime.CgroupTuning.DeviceWeight;
 import io.berth.runtime.CgroupTuning.Throttle;
+import io.berth.runtime.HostDevices;
 import io.berth.runtime.HostFeatures;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +27,6 @@ import java.util.regex.Pattern;
 final class ContainerCgroups {
   private static final Pattern DEVICE_RULE = Pattern.compile("([acb]) ([0-9]+|\\*):([0-9]+|\\*) ([rwm]{1,3})");
   private static final int MAX_CPUS = 8192;
-  private static final int S_IFMT = 0170000;
-  private static final int S_IFBLK = 0060000;
 
   private ContainerCgroups() {}
 
@@ -123,19 +121,21 @@ final class ContainerCgroups {
 
   /** The major:minor of a block device node on the host (symlinks such as /dev/disk/by-id/... followed). */
   private static long[] blockDevice(String path, String field) {
+    if (path.isEmpty() || path.indexOf('\0') >= 0) {
+      throw new InvalidArgumentException(field + ": " + (path.isEmpty() ? "a device path is required"
+          : "a device path cannot contain a NUL character"));
+    }
+    Path p = Path.of(path);
+    if (!Files.exists(p)) {
+      throw new InvalidArgumentException(field + ": " + path + ": no such file or directory");
+    }
     try {
-      Path p = Path.of(path);
-      if (path.isEmpty() || !Files.exists(p)) {
-        throw new InvalidArgumentException(field + ": " + (path.isEmpty() ? "a device path is required"
-            : path + ": no such file or directory"));
-      }
-      int mode = (Integer) Files.getAttribute(p, "unix:mode");
-      if ((mode & S_IFMT) != S_IFBLK) {
+      HostDevices.Node n = HostDevices.device(p);
+      if (n == null || !n.type().equals("b")) {
         throw new InvalidArgumentException(field + ": " + path + " is not a block device");
       }
-      long rdev = (Long) Files.getAttribute(p, "unix:rdev");
-      return new long[] {((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL), (rdev & 0xff) | ((rdev >>> 12) & ~0xffL)};
-    } catch (IOException | InvalidPathException | UnsupportedOperationException e) {
+      return new long[] {n.major(), n.minor()};
+    } catch (IOException e) {
       throw new InvalidArgumentException(field + ": cannot read device " + path + ": " + e.getMessage());
     }
   }
