@@ -73,7 +73,9 @@ public record Reference(String domain, String path, String tag, Digest digest) {
     for (String c : path.split("/", -1)) {
       if (!COMPONENT.matcher(c).matches()) {
         if (!c.equals(c.toLowerCase())) {
-          throw new InvalidArgumentException("invalid reference format: repository name (" + path
+          // named as Docker names it, normalised: "Busybox" is library/Busybox
+          String shown = domain.equals(DEFAULT_DOMAIN) && !path.contains("/") ? "library/" + path : path;
+          throw new InvalidArgumentException("invalid reference format: repository name (" + shown
               + ") must be lowercase");
         }
         throw new InvalidArgumentException("invalid reference format: \"" + s + "\"");

@@ -75,6 +75,8 @@ class ReferenceTest {
 
   @Test
   void errorsSayWhatWasWrong() {
+    assertThatThrownBy(() -> Reference.parse("Busybox"))
+        .hasMessage("invalid reference format: repository name (library/Busybox) must be lowercase");
     assertThatThrownBy(() -> Reference.parse("shop/Order")).hasMessageContaining("must be lowercase")
         .hasMessageContaining("shop/Order");
     assertThatThrownBy(() -> Reference.parse("busybox:" + "t".repeat(129))).hasMessageContaining("bad tag");

@@ -17,6 +17,10 @@ import java.util.Map;
  * @param init run tini as pid 1 (the host's {@code tini-static} bind-mounted in)
  * @param stopSignal signal name for stop, e.g. SIGTERM
  * @param tuning rlimits, sysctls, /dev/shm size, supplementary groups, OOM score adjustment
+ * @param security seccomp, no-new-privileges, AppArmor, masked and read-only paths
+ * @param cgroups cpuset, swappiness, OOM-killer switch, block I/O, device cgroup rules
+ * @param annotations passed to the runtime as the OCI spec's annotations
+ * @param domainname the NIS domain name of its UTS namespace (Config.Domainname); empty for none
  */
 public record ContainerSpec(
     String id,
@@ -34,14 +38,17 @@ public record ContainerSpec(
     boolean privileged,
     List<String> capAdd,
     List<String> capDrop,
-    List<String> securityOpt,
+    SecurityProfile security,
     List<MountSpec> mounts,
     Resources resources,
     String netnsPath,
     boolean init,
     Map<String, String> labels,
     String stopSignal,
-    ProcessTuning tuning) {
+    ProcessTuning tuning,
+    CgroupTuning cgroups,
+    Map<String, String> annotations,
+    String domainname) {
 
   /** An OCI mount; {@code type} bind, tmpfs, proc... {@code options} as in the runtime spec. */
   public record MountSpec(String destination, String type, String source, List<String> options) {}

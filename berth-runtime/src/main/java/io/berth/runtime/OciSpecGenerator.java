@@ -3,11 +3,9 @@ package io.berth.runtime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.errdefs.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -17,18 +15,7 @@ import java.util.Set;
  * killer acts inside the container).
  */
 public final class OciSpecGenerator {
-  static final List<String> DEFAULT_CAPS = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
-      "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP",
-      "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
-  static final List<String> ALL_CAPS = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH",
-      "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
-      "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
-      "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO",
-      "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT",
-      "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
-      "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-      "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-      "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE");
+  static final List<String> DEFAULT_CAPS = Capabilities.DEFAULT;
   static final List<String> MASKED = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
       "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
       "/sys/firmware", "/sys/devices/virtual/powercap");
@@ -54,7 +41,9 @@ public final class OciSpecGenerator {
     Set<String> caps = capabilities(s);
     root.set("process", process(s, user, caps));
     root.putObject("root").put("path", s.rootfs().toAbsolutePath().toString()).put("readonly", s.readOnlyRootfs());
-    root.put("hostname", s.hostname());
+    if (!tuning(s).utsHost()) {
+      root.put("hostname", s.hostname()); // runc refuses a hostname without a UTS namespace of its own
+    }
     root.set("mounts", mounts(s));
     ObjectNode linux = root.putObject("linux");
     ArrayNode ns = linux.putArray("namespaces");
@@ -67,8 +56,12 @@ public final class OciSpecGenerator {
     if (!"host".equals(t.ipcNamespace())) {
       ns.addObject().put("type", "ipc");
     }
-    for (String type : List.of("uts", "mount")) {
-      ns.addObject().put("type", type);
+    if (!t.utsHost()) {
+      ns.addObject().put("type", "uts");
+    }
+    ns.addObject().put("type", "mount");
+    if (t.cgroupNamespace()) {
+      ns.addObject().put("type", "cgroup");
     }
     if (s.netnsPath() == null) {
       ns.addObject().put("type", "network");
@@ -77,21 +70,57 @@ public final class OciSpecGenerator {
     }
     linux.put("cgroupsPath", "/" + cgroupParent + "/" + s.id());
     linux.set("resources", resources(s));
-    devices(linux, t.devices());
-    if (!tuning(s).sysctls().isEmpty()) {
+    if (s.privileged()) {
+      hostDevices(linux, t.devices());
+    } else {
+      devices(linux, t.devices());
+    }
+    CgroupResources.apply((ObjectNode) linux.get("resources"), cgroups(s), s.privileged());
+    if (s.annotations() != null && !s.annotations().isEmpty()) {
+      ObjectNode a = root.putObject("annotations");
+      s.annotations().forEach(a::put);
+    }
+    boolean domain = !tuning(s).utsHost() && s.domainname() != null && !s.domainname().isEmpty();
+    if (!tuning(s).sysctls().isEmpty() || domain) {
       ObjectNode sysctl = linux.putObject("sysctl");
       tuning(s).sysctls().forEach(sysctl::put);
-    }
-    if (!s.privileged()) {
-      ArrayNode masked = linux.putArray("maskedPaths");
-      MASKED.forEach(masked::add);
-      ArrayNode ro = linux.putArray("readonlyPaths");
-      READONLY.forEach(ro::add);
-      if (!s.securityOpt().contains("seccomp=unconfined") && !s.securityOpt().contains("seccomp:unconfined")) {
-        linux.set("seccomp", SeccompProfile.build(mapper, caps));
+      if (domain) {
+        // the UTS namespace's domain name; runc before 1.2 ignores the spec's "domainname" field
+        sysctl.put("kernel.domainname", s.domainname());
       }
     }
+    SecurityProfile sec = security(s);
+    if (!s.privileged()) {
+      ArrayNode masked = linux.putArray("maskedPaths");
+      (sec.maskedPaths() == null ? MASKED : sec.maskedPaths()).forEach(masked::add);
+      ArrayNode ro = linux.putArray("readonlyPaths");
+      (sec.readonlyPaths() == null ? READONLY : sec.readonlyPaths()).forEach(ro::add);
+    }
+    ObjectNode seccomp = seccomp(s, sec, caps);
+    if (seccomp != null) {
+      linux.set("seccomp", seccomp);
+    }
     return root;
+  }
+
+  /**
+   * As dockerd: none for seccomp=unconfined, none for --privileged unless a profile was given,
+   * the given profile translated, or the default one.
+   */
+  private ObjectNode seccomp(ContainerSpec s, SecurityProfile sec, Set<String> caps) {
+    String profile = sec.seccomp();
+    if (SecurityProfile.UNCONFINED.equals(profile) || (s.privileged() && profile == null)) {
+      return null;
+    }
+    return profile == null ? SeccompProfile.build(mapper, caps) : DockerSeccomp.translate(mapper, profile, caps);
+  }
+
+  private static SecurityProfile security(ContainerSpec s) {
+    return s.security() == null ? SecurityProfile.DEFAULT : s.security();
+  }
+
+  private static CgroupTuning cgroups(ContainerSpec s) {
+    return s.cgroups() == null ? CgroupTuning.NONE : s.cgroups();
   }
 
   private ObjectNode process(ContainerSpec s, UserResolver.User user, Set<String> caps) {
@@ -121,11 +150,9 @@ public final class OciSpecGenerator {
     c.set("bounding", all.deepCopy());
     c.set("effective", user.uid() == 0 ? all.deepCopy() : mapper.createArrayNode());
     c.set("permitted", user.uid() == 0 ? all.deepCopy() : mapper.createArrayNode());
-    boolean nnp = s.securityOpt().stream().anyMatch(o -> o.equals("no-new-privileges")
-        || o.equals("no-new-privileges:true") || o.equals("no-new-privileges=true"));
-    p.put("noNewPrivileges", nnp);
-    if (!s.privileged()) {
-      p.put("apparmorProfile", "");
+    p.put("noNewPrivileges", security(s).noNewPrivileges());
+    if (security(s).apparmorProfile() != null) {
+      p.put("apparmorProfile", security(s).apparmorProfile());
     }
     p.put("oomScoreAdj", tuning(s).oomScoreAdj());
     if (!tuning(s).rlimits().isEmpty()) {
@@ -153,6 +180,25 @@ public final class OciSpecGenerator {
             .put("fileMode", n.fileMode()).put("uid", n.uid()).put("gid", n.gid());
         rules.addObject().put("allow", true).put("type", n.type()).put("major", n.major()).put("minor", n.minor())
             .put("access", n.access());
+      }
+    }
+  }
+
+  /**
+   * --privileged: every host device, as Docker gives it, plus the requested ones that appear
+   * under another path (the cgroup already allows everything).
+   */
+  private static void hostDevices(ObjectNode linux, List<ProcessTuning.DeviceRequest> requests) {
+    ArrayNode nodes = linux.putArray("devices");
+    Set<String> paths = new java.util.HashSet<>();
+    List<HostDevices.Node> all = new ArrayList<>(HostDevices.all());
+    for (ProcessTuning.DeviceRequest r : requests) {
+      all.addAll(HostDevices.resolve(r.pathOnHost(), r.pathInContainer(), "rwm"));
+    }
+    for (HostDevices.Node n : all) {
+      if (paths.add(n.path())) {
+        nodes.addObject().put("path", n.path()).put("type", n.type()).put("major", n.major()).put("minor", n.minor())
+            .put("fileMode", n.fileMode()).put("uid", n.uid()).put("gid", n.gid());
       }
     }
   }
@@ -185,57 +231,8 @@ public final class OciSpecGenerator {
     return env;
   }
 
-  /** Docker's default set, or all for --privileged, with --cap-add/--cap-drop applied. */
   static Set<String> capabilities(ContainerSpec s) {
-    Set<String> caps = new LinkedHashSet<>(s.privileged() ? grantable() : DEFAULT_CAPS);
-    for (String d : s.capDrop() == null ? List.<String>of() : s.capDrop()) {
-      String n = normalise(d);
-      if (n.equals("CAP_ALL")) {
-        caps.clear();
-      } else {
-        caps.remove(n);
-      }
-    }
-    for (String a : s.capAdd() == null ? List.<String>of() : s.capAdd()) {
-      String n = normalise(a);
-      if (n.equals("CAP_ALL")) {
-        caps.addAll(grantable());
-      } else if (!ALL_CAPS.contains(n)) {
-        throw new InvalidArgumentException("unknown capability: \"" + a + "\"");
-      } else {
-        caps.add(n);
-      }
-    }
-    return caps;
-  }
-
-  /**
-   * "All capabilities" as Docker means it for --privileged: all those the daemon itself may
-   * hold (its bounding set), since runc cannot grant more. ALL_CAPS is in capability-number order.
-   */
-  static List<String> grantable() {
-    long bounding = -1;
-    try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-        if (line.startsWith("CapBnd:")) {
-          bounding = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-        }
-      }
-    } catch (java.io.IOException | NumberFormatException e) {
-      return ALL_CAPS;
-    }
-    List<String> out = new ArrayList<>();
-    for (int bit = 0; bit < ALL_CAPS.size(); bit++) {
-      if ((bounding & (1L << bit)) != 0) {
-        out.add(ALL_CAPS.get(bit));
-      }
-    }
-    return out;
-  }
-
-  private static String normalise(String cap) {
-    String c = cap.toUpperCase(Locale.ROOT);
-    return c.startsWith("CAP_") ? c : "CAP_" + c;
+    return Capabilities.resolve(s.privileged(), s.capAdd(), s.capDrop());
   }
 
   private ArrayNode mounts(ContainerSpec s) {

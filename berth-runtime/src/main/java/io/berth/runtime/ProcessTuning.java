@@ -15,12 +15,20 @@ import java.util.Map;
  * @param pidNamespace null for its own, "host", or the path of another container's to join
  * @param ipcNamespace null for its own, "host" (with the host's /dev/shm), or "none" (its own,
  *     without /dev/shm)
+ * @param utsHost the host's UTS namespace (hostname) instead of its own
+ * @param cgroupNamespace a cgroup namespace of its own (CgroupnsMode private) instead of the host's
  */
 public record ProcessTuning(List<Rlimit> rlimits, Map<String, String> sysctls, Long shmSize,
     List<String> groupAdd, int oomScoreAdj, List<DeviceRequest> devices, String pidNamespace,
-    String ipcNamespace) {
+    String ipcNamespace, boolean utsHost, boolean cgroupNamespace) {
   public static final ProcessTuning NONE =
       new ProcessTuning(List.of(), Map.of(), null, List.of(), 0, List.of(), null, null);
+
+  /** Own UTS namespace, the host's cgroup namespace (Docker's default on cgroup v1). */
+  public ProcessTuning(List<Rlimit> rlimits, Map<String, String> sysctls, Long shmSize, List<String> groupAdd,
+      int oomScoreAdj, List<DeviceRequest> devices, String pidNamespace, String ipcNamespace) {
+    this(rlimits, sysctls, shmSize, groupAdd, oomScoreAdj, devices, pidNamespace, ipcNamespace, false, false);
+  }
 
   /** One rlimit; {@code type} as the OCI spec names it, e.g. RLIMIT_NOFILE. */
   public record Rlimit(String type, long soft, long hard) {}
@@ -29,6 +37,7 @@ public record ProcessTuning(List<Rlimit> rlimits, Map<String, String> sysctls, L
   public record DeviceRequest(String pathOnHost, String pathInContainer, String permissions) {}
 
   public ProcessTuning withPidNamespace(String path) {
-    return new ProcessTuning(rlimits, sysctls, shmSize, groupAdd, oomScoreAdj, devices, path, ipcNamespace);
+    return new ProcessTuning(rlimits, sysctls, shmSize, groupAdd, oomScoreAdj, devices, path, ipcNamespace, utsHost,
+        cgroupNamespace);
   }
 }

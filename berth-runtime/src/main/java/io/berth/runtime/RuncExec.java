@@ -82,7 +82,7 @@ final class RuncExec implements ExecSession {
         ObjectNode caps = (ObjectNode) p.path("capabilities");
         for (String set : List.of("bounding", "effective", "permitted")) {
           ArrayNode a = caps.putArray(set);
-          OciSpecGenerator.ALL_CAPS.forEach(a::add);
+          Capabilities.grantable().forEach(a::add);
         }
       }
       String tag = UUID.randomUUID().toString().substring(0, 8);

@@ -59,7 +59,7 @@ public final class UserResolver {
       if (!user.matches("\\d+")) {
         throw new InvalidArgumentException("unable to find user " + user + ": no matching entries in passwd file");
       }
-      uid = Integer.parseInt(user);
+      uid = id(user);
       gid = 0;
     }
     if (group != null) {
@@ -93,7 +93,16 @@ public final class UserResolver {
     if (!group.matches("\\d+")) {
       throw new InvalidArgumentException("unable to find group " + group + ": no matching entries in group file");
     }
-    return Integer.parseInt(group);
+    return id(group);
+  }
+
+  /** A numeric uid or gid, in the kernel's range as runc's user package checks it. */
+  private static int id(String digits) {
+    try {
+      return Integer.parseInt(digits);
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("uids and gids must be in range 0-" + Integer.MAX_VALUE);
+    }
   }
 
   private static int parse(String s) {

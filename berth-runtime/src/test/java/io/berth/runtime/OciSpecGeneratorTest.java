@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OciSpecGeneratorTest {
   @TempDir Path rootfs;
   private final OciSpecGenerator gen = new OciSpecGenerator(new ObjectMapper(), "berth", "/usr/bin/tini-static");
+  /** Config.Domainname of the specs built here (a fresh instance per test). */
+  private String domain = "";
 
   private ContainerSpec spec(String user, boolean privileged, List<String> add, List<String> drop, Long mem,
       boolean init) {
@@ -25,10 +27,15 @@ class OciSpecGeneratorTest {
 
   private ContainerSpec spec(String user, boolean privileged, List<String> add, List<String> drop, Long mem,
       boolean init, ProcessTuning tuning) {
+    return spec(user, privileged, add, drop, mem, init, tuning, SecurityProfile.DEFAULT, CgroupTuning.NONE);
+  }
+
+  private ContainerSpec spec(String user, boolean privileged, List<String> add, List<String> drop, Long mem,
+      boolean init, ProcessTuning tuning, SecurityProfile security, CgroupTuning cgroups) {
     return new ContainerSpec("abc", "n", rootfs, List.of("sh"), List.of("A=1"), "", user, "host", false, false,
-        false, false, privileged, add, drop, List.of(), List.of(),
+        false, false, privileged, add, drop, security, List.of(),
         new Resources(mem, null, null, null, 50_000L, 100_000L, 64L), "/run/netns/x", init, Map.of(),
-        "SIGTERM", tuning);
+        "SIGTERM", tuning, cgroups, Map.of("io.example/a", "b"), domain);
   }
 
   private static List<String> strings(JsonNode n) {
@@ -42,6 +49,7 @@ class OciSpecGeneratorTest {
     Files.createDirectories(rootfs.resolve("etc"));
     Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
     Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\napp:x:1000:\nextra:x:2000:app\n");
+    domain = "example.org";
     JsonNode s = gen.generate(spec("app", false, List.of(), List.of(), 16L << 20, false));
     assertThat(s.at("/process/user/uid").asInt()).isEqualTo(1000);
     assertThat(strings(s.at("/process/user/additionalGids"))).containsExactly("2000");
@@ -56,6 +64,7 @@ class OciSpecGeneratorTest {
     assertThat(s.at("/linux/resources/cpu/quota").asLong()).isEqualTo(50_000);
     assertThat(s.at("/linux/resources/pids/limit").asLong()).isEqualTo(64);
     assertThat(s.at("/linux/cgroupsPath").asText()).isEqualTo("/berth/abc");
+    assertThat(s.at("/linux/sysctl/kernel.domainname").asText()).isEqualTo("example.org");
     assertThat(s.at("/linux/namespaces").toString()).contains("/run/netns/x");
   }
 
@@ -123,5 +132,78 @@ class OciSpecGeneratorTest {
         .isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> gen.generate(spec("nosuchuser", false, List.of(), List.of(), null, false)))
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("nosuchuser");
+  }
+
+  @Test
+  void securityOptionsReachTheSpec() {
+    String noMkdir = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"
+        + "\"action\":\"SCMP_ACT_ERRNO\"}]}";
+    JsonNode s = gen.generate(spec("0", false, List.of(), List.of(), null, false, ProcessTuning.NONE,
+        new SecurityProfile(noMkdir, true, "my-profile", List.of(), List.of()), CgroupTuning.NONE));
+    assertThat(s.at("/linux/seccomp/defaultAction").asText()).isEqualTo("SCMP_ACT_ALLOW");
+    assertThat(s.at("/linux/seccomp/syscalls").toString())
+        .isEqualTo("[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]");
+    assertThat(s.at("/process/noNewPrivileges").asBoolean()).isTrue();
+    assertThat(s.at("/process/apparmorProfile").asText()).isEqualTo("my-profile");
+    assertThat(s.at("/linux/maskedPaths")).isEmpty();
+    assertThat(s.at("/linux/readonlyPaths")).isEmpty();
+    assertThat(s.at("/annotations/io.example~1a").asText()).isEqualTo("b");
+    JsonNode u = gen.generate(spec("0", false, List.of(), List.of(), null, false, ProcessTuning.NONE,
+        new SecurityProfile(SecurityProfile.UNCONFINED, false, null, null, null), CgroupTuning.NONE));
+    assertThat(u.at("/linux/seccomp").isMissingNode()).isTrue();
+    assertThat(u.at("/process/noNewPrivileges").asBoolean()).isFalse();
+    assertThat(u.at("/process/apparmorProfile").isMissingNode()).isTrue();
+    assertThat(strings(u.at("/linux/maskedPaths"))).containsExactlyElementsOf(OciSpecGenerator.MASKED);
+    // --privileged runs unconfined unless a profile was given, as dockerd
+    JsonNode p = gen.generate(spec("0", true, List.of(), List.of(), null, false, ProcessTuning.NONE,
+        new SecurityProfile(noMkdir, false, null, null, null), CgroupTuning.NONE));
+    assertThat(p.at("/linux/seccomp/defaultAction").asText()).isEqualTo("SCMP_ACT_ALLOW");
+  }
+
+  @Test
+  void privilegedGetsTheHostsDevices() {
+    JsonNode p = gen.generate(spec("0", true, List.of(), List.of(), null, false, new ProcessTuning(List.of(), Map.of(),
+        null, List.of(), 0, List.of(new ProcessTuning.DeviceRequest("/dev/null", "/dev/mynull", "r")), null, null)));
+    List<String> paths = new ArrayList<>();
+    p.at("/linux/devices").forEach(d -> paths.add(d.path("path").asText()));
+    assertThat(paths).contains("/dev/null", "/dev/zero", "/dev/mynull").doesNotContain("/dev/console")
+        .doesNotHaveDuplicates();
+    assertThat(paths).noneMatch(x -> x.startsWith("/dev/pts/"));
+    assertThat(p.at("/linux/resources/devices").toString()).isEqualTo("[{\"allow\":true,\"access\":\"rwm\"}]");
+  }
+
+  @Test
+  void cgroupTuningAndNamespaces() {
+    domain = "example.org"; // the host's UTS namespace: its domain name is not ours to set
+    CgroupTuning c = new CgroupTuning("0-1", "0", 10L, true, 300, List.of(new CgroupTuning.DeviceWeight(8, 0, 200)),
+        List.of(new CgroupTuning.Throttle(7, 0, 1 << 20)), List.of(), List.of(), List.of(new CgroupTuning.Throttle(7, 0, 50)),
+        List.of(new CgroupTuning.DeviceRule("c", 42L, null, "rm")));
+    JsonNode s = gen.generate(spec("0", false, List.of(), List.of(), 16L << 20, false, new ProcessTuning(List.of(),
+        Map.of(), null, List.of(), 0, List.of(), null, null, true, true), SecurityProfile.DEFAULT, c));
+    assertThat(s.at("/linux/resources/cpu/cpus").asText()).isEqualTo("0-1");
+    assertThat(s.at("/linux/resources/cpu/mems").asText()).isEqualTo("0");
+    assertThat(s.at("/linux/resources/cpu/quota").asLong()).isEqualTo(50_000);
+    assertThat(s.at("/linux/resources/memory/swappiness").asLong()).isEqualTo(10);
+    assertThat(s.at("/linux/resources/memory/disableOOMKiller").asBoolean()).isTrue();
+    assertThat(s.at("/linux/resources/memory/limit").asLong()).isEqualTo(16L << 20);
+    assertThat(s.at("/linux/resources/blockIO").toString()).isEqualTo("{\"weight\":300,"
+        + "\"weightDevice\":[{\"major\":8,\"minor\":0,\"weight\":200}],"
+        + "\"throttleReadBpsDevice\":[{\"major\":7,\"minor\":0,\"rate\":1048576}],"
+        + "\"throttleWriteIOPSDevice\":[{\"major\":7,\"minor\":0,\"rate\":50}]}");
+    assertThat(s.at("/linux/resources/devices").toString())
+        .endsWith("{\"allow\":true,\"type\":\"c\",\"major\":42,\"access\":\"rm\"}]");
+    assertThat(s.at("/linux/namespaces").toString()).doesNotContain("\"uts\"").contains("{\"type\":\"cgroup\"}");
+    assertThat(s.has("hostname")).isFalse();
+    assertThat(s.at("/linux/sysctl").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void capAddAllKeepsWhatIsDroppedOutAsDocker() {
+    JsonNode s = gen.generate(spec("0", false, List.of("ALL"), List.of("NET_ADMIN"), null, false));
+    assertThat(strings(s.at("/process/capabilities/bounding"))).contains("CAP_SYS_ADMIN").doesNotContain("CAP_NET_ADMIN");
+    JsonNode d = gen.generate(spec("0", false, List.of("kill"), List.of("all"), null, false));
+    assertThat(strings(d.at("/process/capabilities/bounding"))).containsExactly("CAP_KILL");
+    assertThatThrownBy(() -> gen.generate(spec("0", false, List.of("BOGUS"), List.of(), null, false)))
+        .hasMessage("invalid CapAdd: unknown capability: \"CAP_BOGUS\"");
   }
 }

@@ -40,6 +40,8 @@ public final class ContainerOptions {
   @Option(names = "--privileged", description = "Give extended privileges to this container") boolean privileged;
   @Option(names = "--init", description = "Run an init inside the container that forwards signals and reaps processes") boolean init;
   @Option(names = "--security-opt", description = "Security Options") List<String> securityOpt = new ArrayList<>();
+  @Option(names = "--cpuset-cpus", description = "CPUs in which to allow execution (0-3, 0,1)") String cpusetCpus;
+  @Option(names = "--cpuset-mems", description = "MEMs in which to allow execution (0-3, 0,1)") String cpusetMems;
   @Option(names = {"-l", "--label"}, description = "Set meta data on a container") List<String> labels = new ArrayList<>();
   @Option(names = {"--network", "--net"}, description = "Connect a container to a network (bridge, host, none or a user-defined network)") String network;
   @Option(names = "--ip", description = "IPv4 address (e.g., 172.30.100.104) on the user-defined network") String ip;
@@ -198,7 +200,13 @@ public final class ContainerOptions {
     ArrayNode cd = hc.putArray("CapDrop");
     capDrop.forEach(cd::add);
     ArrayNode so = hc.putArray("SecurityOpt");
-    securityOpt.forEach(so::add);
+    SecurityOptFlag.resolve(securityOpt).forEach(so::add);
+    if (cpusetCpus != null) {
+      hc.put("CpusetCpus", cpusetCpus);
+    }
+    if (cpusetMems != null) {
+      hc.put("CpusetMems", cpusetMems);
+    }
     hc.put("Privileged", privileged);
     hc.put("ReadonlyRootfs", readOnly);
     if (init) {

@@ -59,4 +59,20 @@ class ContainerOptionsTest {
     JsonNode m = body("--mount", "type=bind,src=/a,dst=/b,readonly").path("HostConfig").path("Mounts").get(0);
     assertThat(m.toString()).isEqualTo("{\"Type\":\"bind\",\"Source\":\"/a\",\"Target\":\"/b\",\"ReadOnly\":true}");
   }
+
+  @Test
+  void securityOptSendsTheSeccompProfileNotItsPath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path profile = dir.resolve("p.json");
+    java.nio.file.Files.writeString(profile, "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\"\n}\n");
+    JsonNode hc = body("--security-opt", "seccomp=" + profile, "--security-opt", "no-new-privileges",
+        "--security-opt", "seccomp=unconfined", "--cpuset-cpus", "0-1", "--cpuset-mems", "0").path("HostConfig");
+    assertThat(hc.path("SecurityOpt").toString()).isEqualTo(
+        "[\"seccomp={\\\"defaultAction\\\":\\\"SCMP_ACT_ALLOW\\\"}\",\"no-new-privileges\",\"seccomp=unconfined\"]");
+    assertThat(hc.path("CpusetCpus").asText()).isEqualTo("0-1");
+    assertThat(hc.path("CpusetMems").asText()).isEqualTo("0");
+    assertThatThrownBy(() -> body("--security-opt", "seccomp=" + dir.resolve("missing.json")))
+        .hasMessageContaining("opening seccomp profile (" + dir.resolve("missing.json") + ") failed");
+    assertThatThrownBy(() -> body("--security-opt", "apparmor")).hasMessage("invalid --security-opt: \"apparmor\"");
+  }
 }

@@ -57,7 +57,7 @@ public final class ContainerRoutes {
     ObjectNode body = Json.body(q);
     Container c = containers.create(q.query("name"), body);
     ObjectNode out = Json.object().put("Id", c.id);
-    out.putArray("Warnings");
+    c.warnings.forEach(out.putArray("Warnings")::add);
     Json.send(s, 201, out);
   }
 

@@ -38,6 +38,9 @@ public final class Container {
   /** Set (under the container's monitor) once removal took it out of the repository; never stored. */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public transient boolean removed;
+  /** dockerd's warnings for the create response (what this host discards); never stored. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public transient List<String> warnings = List.of();
   public String logPath;
   public String resolvConfPath;
   public String hostsPath;

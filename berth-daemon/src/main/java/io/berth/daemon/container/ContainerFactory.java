@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.api.Json;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.ContainerConfig;
+import io.berth.oci.Reference;
+import io.berth.runtime.HostFeatures;
 import io.berth.store.image.Image;
 import io.berth.store.image.ImageStore;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +36,17 @@ public final class ContainerFactory {
   }
 
   public Container create(String requestedName, ObjectNode body) {
+    List<String> warnings = CreateValidation.check(body, HostFeatures.get());
     String imageRef = Json.text(body, "Image");
-    if (imageRef == null) {
+    if (imageRef == null || imageRef.isEmpty()) {
       throw new InvalidArgumentException("config error: no image specified (Config.Image)");
+    }
+    if (!imageRef.startsWith("sha256:") && !imageRef.matches("[a-f0-9]{64}")) {
+      Reference.parse(imageRef); // a malformed name is a 400 with the reason, not "No such image"
     }
     Image image = images.resolve(imageRef);
     ObjectNode hostConfig = body.has("HostConfig") && body.get("HostConfig").isObject()
         ? (ObjectNode) body.get("HostConfig") : Json.object();
-    validateHostConfig(hostConfig);
 
     ContainerConfig ic = image.config().config() == null
         ? ContainerConfig.empty() : image.config().config();
@@ -117,7 +121,8 @@ public final class ContainerFactory {
     c.name = requestedName == null || requestedName.isEmpty()
         ? names.next() : ContainerRepository.checkName(requestedName);
     if (Json.text(config, "Hostname") == null) {
-      config.put("Hostname", c.id.substring(0, 12));
+      // with the host's UTS namespace the container has the host's name, as in Docker
+      config.put("Hostname", hostConfig.path("UTSMode").asText("").equals("host") ? hostName() : c.id.substring(0, 12));
     }
     c.created = Instant.now().toString();
     c.imageId = image.id().toString();
@@ -126,26 +131,22 @@ public final class ContainerFactory {
     c.args = new ArrayList<>(argv.subList(1, argv.size()));
     c.config = config;
     c.hostConfig = hostConfig;
+    c.warnings = List.copyOf(warnings);
     return c;
+  }
+
+  private static String hostName() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
   }
 
   private static byte[] randomBytes() {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);
     return b;
-  }
-
-  private void validateHostConfig(ObjectNode hc) {
-    ContainerResources.validate(hc, false);
-    validateRestartPolicy(hc.path("RestartPolicy"), hc.path("AutoRemove").asBoolean(false));
-    for (Iterator<Map.Entry<String, JsonNode>> it = hc.path("PortBindings").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      PortSpecs.parseContainerPort(e.getKey());
-      for (JsonNode b : e.getValue()) {
-        PortSpecs.parseHostPort(b.path("HostPort").asText(""));
-      }
-    }
-    MountPlanner.validate(hc);
   }
 
   /** Docker's checks of a restart policy (create and update). */

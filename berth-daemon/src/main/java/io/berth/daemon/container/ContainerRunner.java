@@ -9,6 +9,7 @@ import io.berth.network.BridgeNetwork.PortBinding;
 import io.berth.runtime.ContainerRuntime;
 import io.berth.runtime.ContainerSpec;
 import io.berth.runtime.ContainerSpec.MountSpec;
+import io.berth.runtime.HostFeatures;
 import io.berth.store.snapshot.Snapshotter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,11 +92,14 @@ final class ContainerRunner {
       } else {
         JoinedNetwork.share(c, joined);
       }
+      // as dockerd: with a read-only root file system the sandbox files are read-only too
+      List<String> sandboxOptions = List.of("rbind", "rprivate",
+          c.hostConfig.path("ReadonlyRootfs").asBoolean(false) ? "ro" : "rw");
       if (!mode.equals("host")) {
-        specs.add(new MountSpec("/etc/hosts", "bind", c.hostsPath, List.of("rbind", "rprivate", "rw")));
-        specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, List.of("rbind", "rprivate", "rw")));
+        specs.add(new MountSpec("/etc/hosts", "bind", c.hostsPath, sandboxOptions));
+        specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, sandboxOptions));
       }
-      specs.add(new MountSpec("/etc/resolv.conf", "bind", c.resolvConfPath, List.of("rbind", "rprivate", "rw")));
+      specs.add(new MountSpec("/etc/resolv.conf", "bind", c.resolvConfPath, sandboxOptions));
       c.logPath = logging.inspectPath(c);
       runtime.delete(c.id, stateDir, true);
       try {
@@ -229,13 +233,22 @@ final class ContainerRunner {
         hc.path("Privileged").asBoolean(false),
         ContainerFactory.strings(hc.get("CapAdd")),
         ContainerFactory.strings(hc.get("CapDrop")),
-        ContainerFactory.strings(hc.get("SecurityOpt")),
+        SecurityOptions.parse(hc, HostFeatures.get()),
         mounts,
         ContainerResources.of(hc),
         netns,
         hc.path("Init").asBoolean(false),
         labels,
         stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
-        ContainerTuning.atStart(hc, lookup));
+        ContainerTuning.atStart(hc, lookup),
+        ContainerCgroups.of(hc, HostFeatures.get(), new ArrayList<>()), // discarded ones were warned of at create
+        annotations(hc),
+        c.config.path("Domainname").asText(""));
+  }
+
+  private static Map<String, String> annotations(JsonNode hc) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    hc.path("Annotations").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
   }
 }

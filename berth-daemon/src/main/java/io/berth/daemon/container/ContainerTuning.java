@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.runtime.HostDevices;
+import io.berth.runtime.HostFeatures;
 import io.berth.runtime.ProcessTuning;
 import io.berth.runtime.ProcessTuning.DeviceRequest;
 import io.berth.runtime.ProcessTuning.Rlimit;
@@ -16,7 +17,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * HostConfig's Ulimits, Sysctls, ShmSize, GroupAdd, OomScoreAdj, Devices, PidMode and IpcMode,
+ * HostConfig's Ulimits, Sysctls, ShmSize, GroupAdd, OomScoreAdj, Devices, PidMode, IpcMode, UTSMode
+ * and CgroupnsMode,
  * checked when a container is created (so a bad value fails there, with dockerd's words, not at
  * start) and turned into the runtime's {@link ProcessTuning} at each start.
  */
@@ -35,7 +37,9 @@ final class ContainerTuning {
     return new ProcessTuning(rlimits(hostConfig.path("Ulimits")), sysctls(hostConfig),
         shmSize(hostConfig.path("ShmSize")), groups(hostConfig.path("GroupAdd")), oomScoreAdj(hostConfig.path("OomScoreAdj")),
         devices(hostConfig.path("Devices")), pidMode(hostConfig.path("PidMode").asText("")),
-        ipcMode(hostConfig.path("IpcMode").asText("")));
+        ipcMode(hostConfig.path("IpcMode").asText("")), hostConfig.path("UTSMode").asText("").equals("host"),
+        // as dockerd: a private cgroup namespace only where the kernel has them (warned at create)
+        hostConfig.path("CgroupnsMode").asText("").equals("private") && HostFeatures.get().cgroupNamespaces());
   }
 
   /** As {@link #of}, with a PID mode {@code container:NAME} turned into that running container's namespace. */

@@ -64,7 +64,7 @@ public final class ContainerViews {
     o.put("Platform", "linux");
     o.put("MountLabel", "");
     o.put("ProcessLabel", "");
-    o.put("AppArmorProfile", "");
+    o.put("AppArmorProfile", SecurityOptions.appArmorProfile(c.hostConfig));
     o.putNull("ExecIDs");
     ObjectNode hc = c.hostConfig.deepCopy();
     if (!hc.has("NetworkMode") || hc.get("NetworkMode").asText().isEmpty()) {

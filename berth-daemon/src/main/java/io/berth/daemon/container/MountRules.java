@@ -28,6 +28,9 @@ final class MountRules {
   private MountRules() {}
 
   static void validate(ObjectNode hc) {
+    noNul(hc.path("Binds"), "bind mount");
+    noNul(hc.path("Mounts"), "mount");
+    noNul(hc.path("Tmpfs"), "tmpfs mount");
     Set<String> targets = new HashSet<>();
     for (JsonNode b : hc.path("Binds")) {
       BindSpec spec = BindSpec.parse(b.asText());
@@ -44,6 +47,13 @@ final class MountRules {
         throw new InvalidArgumentException("invalid tmpfs mount path: '" + dst + "' mount path must be absolute");
       }
       tmpfsOptions(e.getValue().asText(""));
+    }
+  }
+
+  /** No path can hold a NUL character: refused here rather than failing the start. */
+  private static void noNul(JsonNode n, String what) {
+    if (n.toString().contains("\\u0000")) {
+      throw new InvalidArgumentException("invalid " + what + ": a path contains a NUL character");
     }
   }
 
