@@ -251,7 +251,10 @@ public final class LayerApplier {
       } else if (isRegular(e)) {
         try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
             java.nio.file.StandardOpenOption.WRITE)) {
-          tar.transferTo(out);
+          byte[] buf = new byte[1 << 20]; // a large file: few, large writes
+          for (int n; (n = tar.read(buf)) >= 0; ) {
+            out.write(buf, 0, n);
+          }
         }
       } else {
         written.remove(key);

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
  */
 public final class StagedLayer implements AutoCloseable {
   private static final int DEPTH = 8;
+  private static final int BLOCK = 512 * 1024;
   private static final byte[] END = new byte[0];
 
   private final Path dir;
@@ -52,15 +53,34 @@ public final class StagedLayer implements AutoCloseable {
     return new BlockStream() {
       private boolean ended;
 
+      /** What was read but not yet handed over: the unpacker gets blocks, not every small read. */
+      private final byte[] pending = new byte[BLOCK];
+      private int filled;
+
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
         int n = source.read(b, off, len);
         if (n > 0) {
-          offer(Arrays.copyOfRange(b, off, off + n));
+          for (int done = 0; done < n; ) {
+            int k = Math.min(n - done, BLOCK - filled);
+            System.arraycopy(b, off + done, pending, filled, k);
+            filled += k;
+            done += k;
+            if (filled == BLOCK) {
+              handOver();
+            }
+          }
         } else if (n < 0) {
           end();
         }
         return n;
+      }
+
+      private void handOver() throws InterruptedIOException {
+        if (filled > 0) {
+          offer(Arrays.copyOf(pending, filled));
+          filled = 0;
+        }
       }
 
       @Override
@@ -72,6 +92,7 @@ public final class StagedLayer implements AutoCloseable {
       private void end() throws InterruptedIOException {
         if (!ended) {
           ended = true;
+          handOver();
           offer(END);
         }
       }
