@@ -39,11 +39,11 @@ public final class FileContentStore implements ContentStore {
   }
 
   /**
-   * Copies in blocks of up to 1 MiB: layers are hundreds of MiB, and each block is a write and a
+   * Copies in blocks of up to 64 KiB: layers are hundreds of MiB, and each block is a write and a
    * hash update through a native call (transferTo's 16 KiB made ten thousand of each per 160 MiB).
    */
   static void copy(InputStream in, OutputStream out) throws IOException {
-    byte[] buf = new byte[1 << 20];
+    byte[] buf = new byte[64 * 1024];
     for (int n; (n = in.read(buf)) >= 0; ) {
       if (n > 0) {
         out.write(buf, 0, n);

@@ -251,7 +251,7 @@ public final class LayerApplier {
       } else if (isRegular(e)) {
         try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
             java.nio.file.StandardOpenOption.WRITE)) {
-          byte[] buf = new byte[1 << 20]; // a large file: few, large writes
+          byte[] buf = new byte[64 * 1024]; // a large file: four times fewer writes than transferTo
           for (int n; (n = tar.read(buf)) >= 0; ) {
             out.write(buf, 0, n);
           }

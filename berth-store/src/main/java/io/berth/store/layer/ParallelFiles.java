@@ -29,7 +29,7 @@ import java.util.concurrent.Semaphore;
 final class ParallelFiles {
   /** Larger files are written by the extraction's own thread: their cost is bytes, not creation. */
   static final long MAX_FILE = 1 << 20;
-  private static final int MAX_BYTES_IN_FLIGHT = 32 << 20;
+  private static final int MAX_BYTES_IN_FLIGHT = 8 << 20;
   private static final ExecutorService POOL = Executors.newFixedThreadPool(
       Math.max(2, Runtime.getRuntime().availableProcessors()),
       Thread.ofPlatform().name("layer-files-", 0).daemon().factory());
