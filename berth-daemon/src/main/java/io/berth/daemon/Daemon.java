@@ -119,16 +119,17 @@ public final class Daemon implements AutoCloseable {
         io.berth.distribution.Credentials.NONE, config.insecureRegistries(),
         io.berth.distribution.RegistryAccess.DEFAULT_CERT_DIRS, config.maxConcurrentDownloads(),
         config.maxConcurrentUploads());
+    io.berth.daemon.api.HeapReturn heap = new io.berth.daemon.api.HeapReturn();
     new ImageRoutes(stores.images(), containers, events, stores.contentStore(), config.dataRoot().resolve("tmp"),
         new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
-        new io.berth.daemon.build.Intermediates(stores.metadata())::contains)
+        new io.berth.daemon.build.Intermediates(stores.metadata())::contains, heap)
         .register(router);
     new AuthRoutes(registryAccess).register(router);
     io.berth.daemon.image.ImageCommitter committer = new io.berth.daemon.image.ImageCommitter(stores.images(),
         stores.contentStore(), stores.snapshotter());
     new io.berth.daemon.api.CommitRoutes(containers, stores.images(), committer, events).register(router);
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
-        logReader, config.dataRoot().resolve("tmp")), config.dataRoot().resolve("tmp"), events).register(router);
+        logReader, config.dataRoot().resolve("tmp")), config.dataRoot().resolve("tmp"), events, heap).register(router);
     new VolumeRoutes(volumes, containers, events).register(router);
     new NetworkRoutes(networkService, containers, events).register(router);
 

@@ -37,15 +37,17 @@ public final class BuildRoutes {
   private final DockerfileBuilder builder;
   private final Path scratch;
   private final EventBus events;
+  private final HeapReturn heap;
 
-  public BuildRoutes(DockerfileBuilder builder, Path scratch, EventBus events) {
+  public BuildRoutes(DockerfileBuilder builder, Path scratch, EventBus events, HeapReturn heap) {
+    this.heap = heap;
     this.builder = builder;
     this.scratch = scratch;
     this.events = events;
   }
 
   public void register(Router r) {
-    r.add("POST", "/build", this::build);
+    r.add("POST", "/build", heap.around(this::build));
     r.add("POST", "/build/prune", (q, s) -> Json.send(s, 200, Json.object().put("SpaceReclaimed", 0)
         .set("CachesDeleted", Json.array())));
   }

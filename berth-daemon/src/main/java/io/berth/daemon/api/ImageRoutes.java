@@ -40,10 +40,12 @@ public final class ImageRoutes {
   private final LayerIndex layerIndex;
   private final io.berth.distribution.RegistryAccess access;
   private final java.util.function.Predicate<String> intermediate;
+  private final HeapReturn heap;
 
   public ImageRoutes(ImageStore images, ContainerService containers, EventBus events, ContentStore content,
       java.nio.file.Path pushScratch, LayerIndex layerIndex, io.berth.distribution.RegistryAccess access,
-      java.util.function.Predicate<String> intermediate) {
+      java.util.function.Predicate<String> intermediate, HeapReturn heap) {
+    this.heap = heap;
     this.access = access;
     this.intermediate = intermediate;
     this.pushScratch = pushScratch;
@@ -56,15 +58,15 @@ public final class ImageRoutes {
 
   public void register(Router r) {
     r.add("GET", "/images/json", this::list);
-    r.add("POST", "/images/create", this::create);
-    r.add("POST", "/images/load", this::load);
+    r.add("POST", "/images/create", heap.around(this::create));
+    r.add("POST", "/images/load", heap.around(this::load));
     r.add("GET", "/images/get", this::saveMany);
     r.add("POST", "/images/prune", this::prune);
     r.add("GET", "/images/{name*}/json", this::inspect);
     r.add("GET", "/images/{name*}/history", this::history);
     r.add("GET", "/images/{name*}/get", this::saveOne);
     r.add("POST", "/images/{name*}/tag", this::tag);
-    r.add("POST", "/images/{name*}/push", this::push);
+    r.add("POST", "/images/{name*}/push", heap.around(this::push));
     r.add("DELETE", "/images/{name*}", this::remove);
   }
 
