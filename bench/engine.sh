@@ -2,11 +2,11 @@
 # Engine benchmark: berthd beside Debian's dockerd on this machine, driven by the same docker CLI
 # and the same busybox image, in one run. Prints the figures and writes them (with the machine
 # and date) to bench/results/engine-<date>.md. Run as root. Not a test: nothing is asserted.
-#   bench/engine.sh [RUNS]      (default 20 timed `run --rm` per engine)
+#   bench/engine.sh [RUNS]      (default 30 timed `run --rm` per engine, the engines taking turns)
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
-RUNS=${1:-20}
+RUNS=${1:-30}
 N=50
 LOADS=${LOADS:-3}
 W=/tmp/berth-bench
@@ -32,16 +32,18 @@ scripts/mkimage-busybox.sh $W/bb.tar
 for h in "$DSOCK" "$BSOCK"; do DOCKER_HOST=$h "$DOCKER" import $W/bb.tar bench/busybox:1 >/dev/null; done
 
 declare -A RESULT
-run_rm() { # host -> "median p90" of RUNS timed runs after 3 warm-ups
-  local h=$1 i t0
-  for i in 1 2 3; do DOCKER_HOST=$h "$DOCKER" run --rm bench/busybox:1 true; done
-  for i in $(seq 1 "$RUNS"); do
-    t0=$(now); DOCKER_HOST=$h "$DOCKER" run --rm bench/busybox:1 true; echo $(( $(now) - t0 ))
-  done | stats
+one_run() { # host -> ns of one docker run --rm
+  local t0=$(now); DOCKER_HOST=$1 "$DOCKER" run --rm bench/busybox:1 true; echo $(( $(now) - t0 ))
 }
-echo "==> docker run --rm bench/busybox:1 true ($RUNS runs each)"
-RESULT[run_docker]=$(run_rm "$DSOCK")
-RESULT[run_berth]=$(run_rm "$BSOCK")
+echo "==> docker run --rm bench/busybox:1 true ($RUNS runs each, the engines taking turns)"
+for i in 1 2 3; do one_run "$DSOCK" >/dev/null; one_run "$BSOCK" >/dev/null; done
+rm -f $W/run_docker $W/run_berth
+for i in $(seq 1 "$RUNS"); do
+  one_run "$DSOCK" >> $W/run_docker
+  one_run "$BSOCK" >> $W/run_berth
+done
+RESULT[run_docker]=$(stats < $W/run_docker)
+RESULT[run_berth]=$(stats < $W/run_berth)
 
 echo "==> docker load of two archives ($LOADS runs each, the engines taking turns)"
 python3 bench/mkimage-big.py $W/bb.tar $W/big.tar bench/big:1 >/dev/null
@@ -119,7 +121,7 @@ out=bench/results/engine-$day.md
   echo
   bench_machine
   echo "Versions: $(bench_versions), $(runc --version | head -1), $(conmon --version | head -1)."
-  echo "Same docker CLI and busybox image for both engines; $RUNS timed runs after 3 warm-ups; times in ms."
+  echo "Same docker CLI and busybox image for both engines; $RUNS timed runs each after 3 warm-ups, the engines taking turns; times in ms."
   echo
   echo "| figure | Berth | Docker | Berth/Docker |"
   echo "|---|---|---|---|"
