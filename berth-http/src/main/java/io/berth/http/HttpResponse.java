@@ -42,13 +42,17 @@ public final class HttpResponse {
       return;
     }
     try {
+      // read in large blocks: FileChannel.transferTo to a stream goes 8 KiB at a time
+      byte[] block = new byte[(int) Math.min(256 * 1024, Math.max(length, 1))];
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(block);
       long done = 0;
-      java.nio.channels.WritableByteChannel ch = java.nio.channels.Channels.newChannel(body);
       while (done < length) {
-        long n = file.transferTo(position + done, length - done, ch);
+        buf.clear().limit((int) Math.min(block.length, length - done));
+        int n = file.read(buf, position + done);
         if (n <= 0) {
           throw new IOException("the file ended " + (length - done) + " bytes early");
         }
+        body.write(block, 0, n);
         done += n;
       }
       body.close(); // flushes (also the headers of an empty body)
