@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -231,6 +233,9 @@ public final class LayerApplier {
       if (e.isDirectory()) {
         Files.createDirectories(target);
       } else if (e.isSymbolicLink()) {
+        if (e.getLinkName().indexOf('\0') >= 0) { // a GNU long link or PAX linkpath can carry one; Go refuses it too
+          throw new InvalidArgumentException(noun + " \"" + e.getName() + "\": symlink target has a NUL byte");
+        }
         Files.createSymbolicLink(target, Path.of(e.getLinkName()));
       } else if (e.isLink()) {
         files.drain(); // the link's target may still be being written
@@ -364,9 +369,12 @@ public final class LayerApplier {
       Files.setAttribute(target, "unix:mode", e.getMode() & 07777);
       FileTime mtime = FileTime.from(e.getLastModifiedDate().toInstant());
       if (e.isDirectory()) {
-        dirTimes.add(() -> setTime(target, mtime));
+        // last, as entries below change it; and only on this directory: a later entry may have
+        // put a symlink (to anywhere) or a FIFO (which would block an open) in its place
+        Object made = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        dirTimes.add(() -> setDirTime(target, made, mtime));
       } else if (isRegular(e)) {
-        setTime(target, mtime); // not on FIFOs and devices: the JDK opens the file to set times
+        setTime(target, mtime);
       }
     }
 
@@ -426,11 +434,24 @@ public final class LayerApplier {
         && !e.isBlockDevice() && !e.isFIFO();
   }
 
+  /** Sets the mtime of {@code p} itself (utimensat without following a link; nothing opened). */
   private static void setTime(Path p, FileTime t) {
     try {
-      Files.setLastModifiedTime(p, t);
+      Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null);
     } catch (IOException ignored) {
       // times are cosmetic
+    }
+  }
+
+  /** Sets a directory's mtime if {@code p} is still the directory {@code made} (its file key). */
+  private static void setDirTime(Path p, Object made, FileTime t) {
+    try {
+      BasicFileAttributes now = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (now.isDirectory() && now.fileKey() != null && now.fileKey().equals(made)) {
+        setTime(p, t);
+      }
+    } catch (IOException gone) {
+      // replaced or deleted by a later entry: its time is that entry's
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes a layer's small regular files on a pool of threads while the tar is still being read.
@@ -39,6 +40,9 @@ final class ParallelFiles {
     void run() throws IOException;
   }
 
+  /** Writes started and not yet finished, of every extraction: none may outlive its extraction. */
+  private static final AtomicInteger UNDER_WAY = new AtomicInteger();
+
   private final Semaphore bytes = new Semaphore(MAX_BYTES_IN_FLIGHT);
   private final Map<String, Future<?>> pending = new HashMap<>();
 
@@ -55,6 +59,7 @@ final class ParallelFiles {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while unpacking");
     }
+    UNDER_WAY.incrementAndGet();
     pending.put(key, POOL.submit(() -> {
       try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         out.write(data);
@@ -62,8 +67,14 @@ final class ParallelFiles {
         return null;
       } finally {
         bytes.release(Math.max(1, data.length));
+        UNDER_WAY.decrementAndGet();
       }
     }));
+  }
+
+  /** How many writes are under way now, in all extractions (for the tests' checks). */
+  static int underWay() {
+    return UNDER_WAY.get();
   }
 
   /** Waits for every pending write; the first failure is thrown, as the extraction's own would be. */
