@@ -3,18 +3,14 @@ package io.berth.daemon.archive;
 import io.berth.daemon.container.FsMount;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.store.layer.CopyPaths;
+import io.berth.store.layer.RootPath;
 import io.berth.store.layer.RootedTree;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -27,7 +23,6 @@ import java.util.List;
  * never on the host. {@link #host} then says which host file holds it.
  */
 final class ContainerView implements RootedTree {
-  private static final int MAX_LINKS = 40;
   private final Path rootfs;
   private final List<FsMount> mounts;
   private final boolean readOnlyRoot;
@@ -108,60 +103,18 @@ final class ContainerView implements RootedTree {
    * name the container path.
    */
   List<String> resolve(String path, boolean followLast, boolean lenient) throws IOException {
-    Deque<String> todo = new ArrayDeque<>(CopyPaths.clean(path));
-    List<String> done = new ArrayList<>();
-    int links = 0;
-    while (!todo.isEmpty()) {
-      String c = todo.pollFirst();
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (!done.isEmpty()) {
-          done.removeLast();
-        }
-        continue;
-      }
-      List<String> next = new ArrayList<>(done);
-      next.add(c);
-      boolean last = todo.isEmpty();
-      Path h = host(next);
-      if (Files.isSymbolicLink(h) && (!last || followLast)) {
-        if (++links > MAX_LINKS) {
-          throw new FileSystemException(path(next), null, "too many levels of symbolic links");
-        }
-        String target = Files.readSymbolicLink(h).toString();
-        if (target.startsWith("/")) {
-          done.clear();
-        }
-        String[] parts = target.split("/");
-        for (int i = parts.length - 1; i >= 0; i--) {
-          todo.addFirst(parts[i]);
-        }
-        continue;
-      }
-      if (!Files.exists(h, LinkOption.NOFOLLOW_LINKS)) {
-        if (!lenient) {
-          throw new NoSuchFileException(path(next));
-        }
-        done.add(c);
-        while (!todo.isEmpty()) {
-          String rest = todo.pollFirst();
-          if (rest.equals("..")) {
-            if (!done.isEmpty()) {
-              done.removeLast();
-            }
-          } else if (!rest.isEmpty() && !rest.equals(".")) {
-            done.add(rest);
-          }
-        }
-        return done;
-      }
-      if (!last && !Files.isDirectory(h, LinkOption.NOFOLLOW_LINKS)) {
-        throw new NotDirectoryException(path(next));
-      }
-      done.add(c);
+    RootPath.Options how = new RootPath.Options(followLast ? RootPath.Last.FOLLOW : RootPath.Last.NOFOLLOW,
+        lenient ? RootPath.Missing.APPEND : RootPath.Missing.FAIL, false);
+    try {
+      return RootPath.resolve(this, CopyPaths.clean(path), how, null);
+    } catch (RootPath.Unresolved u) {
+      String at = path(u.parts());
+      throw switch (u.why()) {
+        case MISSING -> new NoSuchFileException(at);
+        case NOT_A_DIRECTORY -> new NotDirectoryException(at);
+        case LOOP -> new FileSystemException(at, null, "too many levels of symbolic links");
+        case LEAVES_ROOT -> new FileSystemException(at, null, "a symlink leads out of the root"); // clamped here
+      };
     }
-    return done;
   }
 }

@@ -1,13 +1,13 @@
 package io.berth.daemon.build;
 
 import io.berth.store.image.Image;
+import io.berth.store.layer.RootPath;
 import io.berth.store.snapshot.Snapshotter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,7 +61,7 @@ final class StageFiles {
     try {
       work = scratchDir("copy-dest-");
       Path root = mount(image, work.resolve("rootfs"));
-      Path found = inRoot(root, path);
+      Path found = RootPath.inChroot(root, path, false);
       return found != null && Files.isDirectory(found, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("looking up " + path + " in the image", e);
@@ -71,42 +71,6 @@ final class StageFiles {
         deleteTree(work);
       }
     }
-  }
-
-  /** {@code path} below {@code root} with in-image symlinks resolved (a chroot's view), or null. */
-  private static Path inRoot(Path root, String path) throws IOException {
-    java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(path.split("/")));
-    Path at = root;
-    for (int links = 0; !todo.isEmpty(); ) {
-      String c = todo.removeFirst();
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        at = at.equals(root) ? root : at.getParent();
-        continue;
-      }
-      Path next = at.resolve(c);
-      if (!Files.isSymbolicLink(next)) {
-        if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
-          return null;
-        }
-        at = next;
-        continue;
-      }
-      if (++links > 40) {
-        return null;
-      }
-      String target = Files.readSymbolicLink(next).toString();
-      if (target.startsWith("/")) {
-        at = root;
-      }
-      List<String> parts = List.of(target.split("/"));
-      for (int i = parts.size() - 1; i >= 0; i--) {
-        todo.addFirst(parts.get(i));
-      }
-    }
-    return at;
   }
 
   void release(Path target) {

@@ -137,7 +137,7 @@ public final class ContainerFilesystems {
     for (var spec : c.hostConfig.path("Mounts")) {
       String sub = spec.path("VolumeOptions").path("Subpath").asText("");
       if (spec.path("Target").asText().equals(m.destination()) && !sub.isEmpty()) {
-        Path p = io.berth.daemon.volume.CopyUp.inRoot(data, sub);
+        Path p = io.berth.store.layer.RootPath.inChroot(data, sub, true);
         return p != null && p.startsWith(data) ? p : data;
       }
     }

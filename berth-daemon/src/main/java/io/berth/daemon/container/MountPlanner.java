@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.volume.CopyUp;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.store.layer.RootPath;
 import io.berth.runtime.ContainerSpec.MountSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -264,7 +265,7 @@ public final class MountPlanner {
       }
       Path src = data;
       if (!subpath.isEmpty()) {
-        src = CopyUp.inRoot(data, subpath);
+        src = RootPath.inChroot(data, subpath, false);
         if (src == null || !src.startsWith(data) || !Files.exists(src)) {
           throw new InvalidArgumentException("cannot access path " + subpath + " in volume " + vname
               + ": no such file or directory (create it in the volume first)");

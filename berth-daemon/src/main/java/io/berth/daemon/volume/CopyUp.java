@@ -1,6 +1,7 @@
 package io.berth.daemon.volume;
 
 import io.berth.errdefs.FailedPreconditionException;
+import io.berth.store.layer.RootPath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,54 +25,11 @@ public final class CopyUp {
    * the image has no directory there (or a symlink, which could point outside the root).
    */
   public static void fromImage(Path rootfs, String containerPath, Path volume) {
-    Path inImage = inRoot(rootfs, containerPath);
+    Path inImage = RootPath.inChroot(rootfs, containerPath, false);
     if (inImage == null || !Files.isDirectory(inImage, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     copy(inImage, volume);
-  }
-
-  /**
-   * {@code path} inside {@code root} with symlinks resolved as the container would see them
-   * (an absolute link target starts again at {@code root}, {@code ..} stops at it), so an image
-   * cannot make the daemon read host files; null for a symlink loop.
-   */
-  public static Path inRoot(Path root, String path) {
-    java.util.Deque<String> todo = new java.util.ArrayDeque<>(java.util.List.of(path.split("/")));
-    Path cur = root;
-    int links = 0;
-    while (!todo.isEmpty()) {
-      String c = todo.pollFirst();
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        cur = cur.equals(root) ? root : cur.getParent();
-        continue;
-      }
-      Path next = cur.resolve(c);
-      if (!Files.isSymbolicLink(next)) {
-        cur = next;
-        continue;
-      }
-      if (++links > 40) {
-        return null;
-      }
-      String target;
-      try {
-        target = Files.readSymbolicLink(next).toString();
-      } catch (IOException e) {
-        return null;
-      }
-      if (target.startsWith("/")) {
-        cur = root;
-      }
-      String[] parts = target.split("/");
-      for (int i = parts.length - 1; i >= 0; i--) {
-        todo.addFirst(parts[i]);
-      }
-    }
-    return cur;
   }
 
   /** Copies the tree under {@code src} into the existing directory {@code dst}. */

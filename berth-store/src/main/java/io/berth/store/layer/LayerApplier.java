@@ -13,9 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -31,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Unpacks one layer tar (plain, gzip or zstd, detected by magic bytes) onto a directory, keeping
  * modes, owners, times, links, device nodes and {@code SCHILY.xattr} attributes (binary values
- * such as file capabilities byte for byte). Sparse files ({@code tar -S}, GNU and PAX formats)
+ * such as file capabilities byte for byte; {@link EntryAttributes} sets them). Sparse files ({@code tar -S}, GNU and PAX formats)
  * keep their holes: only the data regions are written. The same extraction serves {@code docker
  * cp} into a container ({@link #forCopy}): there names starting with {@code .wh.} are ordinary
  * files, the root entry is skipped, owners may be overridden, and Docker's
@@ -53,12 +50,6 @@ public final class LayerApplier {
   private static final String WHITEOUT = ".wh.";
   private static final String OPAQUE = ".wh..wh..opq";
   private static final int EPERM = 1;
-  /**
-   * setxattr errors that mean "not here" rather than a broken disk: EPERM, E2BIG, EINVAL, ERANGE,
-   * ENOTSUP. Docker and containerd skip ENOTSUP (and moby EPERM) with a warning too.
-   */
-  private static final Set<Integer> REFUSED = Set.of(EPERM, 7, 22, 34, Syscalls.ENOTSUP);
-  private static final int MAX_XATTR_WARNINGS = 10;
 
   /** How whiteout entries are materialised; KEEP: they are ordinary files (a copy, not a layer). */
   public enum Whiteouts { OVERLAY, DELETE, KEEP }
@@ -171,9 +162,8 @@ public final class LayerApplier {
   private final class Extraction {
     private final RootedTree root;
     private final Set<String> written = new HashSet<>();
-    private final List<Runnable> dirTimes = new ArrayList<>();
     private final ParallelFiles files = new ParallelFiles();
-    private final java.util.concurrent.atomic.AtomicInteger skippedXattrs = new java.util.concurrent.atomic.AtomicInteger();
+    private final EntryAttributes attributes = new EntryAttributes(owner);
 
     Extraction(RootedTree root) {
       this.root = root;
@@ -183,7 +173,7 @@ public final class LayerApplier {
       String rel = RootPath.clean(e.getName(), noun);
       if (rel.isEmpty()) {
         if (e.isDirectory() && whiteouts != Whiteouts.KEEP) {
-          attributes(root.host(List.of()), e, tar.xattrs()); // a copy leaves its destination directory as it is
+          attributes.set(root.host(List.of()), e, tar.xattrs()); // a copy leaves its destination directory as it is
         }
         return;
       }
@@ -193,7 +183,7 @@ public final class LayerApplier {
         return; // nothing below to delete, and no reason to make the directory
       }
       List<String> created = new ArrayList<>();
-      List<String> parts = RootPath.resolve(root, rel, e.getName(), noun, true, created);
+      List<String> parts = resolve(rel, e.getName(), RootPath.Missing.CREATE, created);
       written.addAll(created);
       List<String> parent = parts.subList(0, parts.size() - 1);
       if (layer && base.equals(OPAQUE)) {
@@ -251,7 +241,7 @@ public final class LayerApplier {
       } else if (isRegular(e) && e.getSize() <= ParallelFiles.MAX_FILE && whiteouts != Whiteouts.KEEP) {
         byte[] data = tar.readNBytes((int) e.getSize());
         Map<String, byte[]> xattrs = tar.xattrs();
-        files.write(key, target, data, () -> attributes(target, e, xattrs));
+        files.write(key, target, data, () -> attributes.set(target, e, xattrs));
         return;
       } else if (isRegular(e)) {
         try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
@@ -265,7 +255,7 @@ public final class LayerApplier {
         written.remove(key);
         return;
       }
-      attributes(target, e, tar.xattrs());
+      attributes.set(target, e, tar.xattrs());
     }
 
     private boolean parentExists(String rel, String entry) throws IOException {
@@ -274,10 +264,31 @@ public final class LayerApplier {
         return true;
       }
       try {
-        List<String> parent = RootPath.resolve(root, rel.substring(0, cut), entry, noun, false, new ArrayList<>());
+        List<String> parent = resolve(rel.substring(0, cut), entry, RootPath.Missing.FAIL, null);
         return Files.isDirectory(root.host(parent));
       } catch (InvalidArgumentException notThere) {
         return false;
+      }
+    }
+
+    /**
+     * Where {@code rel} (cleaned, not empty) of {@code entry} really is below the root: parents
+     * followed through in-root symlinks ({@code missing} ones made or refused), the last taken as
+     * named; a way out of the root is refused, never clamped.
+     */
+    private List<String> resolve(String rel, String entry, RootPath.Missing missing, List<String> created)
+        throws IOException {
+      try {
+        return RootPath.resolve(root, List.of(rel.split("/")),
+            new RootPath.Options(RootPath.Last.UNCHECKED, missing, true), created);
+      } catch (RootPath.Unresolved u) {
+        String at = String.join("/", u.parts());
+        throw new InvalidArgumentException(noun + " \"" + entry + "\"" + switch (u.why()) {
+          case LEAVES_ROOT -> " would be written through a symlink that leaves the root; refusing";
+          case LOOP -> ": too many levels of symbolic links";
+          case MISSING -> ": " + at + " does not exist";
+          case NOT_A_DIRECTORY -> ": " + at + " is not a directory";
+        });
       }
     }
 
@@ -286,7 +297,7 @@ public final class LayerApplier {
       if (linkRel.isEmpty()) {
         throw new InvalidArgumentException(noun + " \"" + e.getName() + "\": empty hard link target");
       }
-      Path src = root.host(RootPath.resolve(root, linkRel, e.getName(), noun, false, new ArrayList<>()));
+      Path src = root.host(resolve(linkRel, e.getName(), RootPath.Missing.FAIL, null));
       if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
         throw new InvalidArgumentException(noun + " \"" + e.getName() + "\": hard link target \""
             + e.getLinkName() + "\" is not a file in the " + (whiteouts == Whiteouts.KEEP ? "destination" : "layer"));
@@ -356,58 +367,6 @@ public final class LayerApplier {
       }
     }
 
-    private void attributes(Path target, TarArchiveEntry e, Map<String, byte[]> xattrs) throws IOException {
-      int uid = owner != null ? owner.uid() : (int) e.getLongUserId();
-      int gid = owner != null ? owner.gid() : (int) e.getLongGroupId();
-      Files.setAttribute(target, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(target, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-      xattrs(target, e.getName(), xattrs); // after chown, which drops security.capability
-      if (e.isSymbolicLink()) {
-        return;
-      }
-      // after chown, which clears set-id bits
-      Files.setAttribute(target, "unix:mode", e.getMode() & 07777);
-      FileTime mtime = FileTime.from(e.getLastModifiedDate().toInstant());
-      if (e.isDirectory()) {
-        // last, as entries below change it; and only on this directory: a later entry may have
-        // put a symlink (to anywhere) or a FIFO (which would block an open) in its place
-        Object made = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        dirTimes.add(() -> setDirTime(target, made, mtime));
-      } else if (isRegular(e)) {
-        setTime(target, mtime);
-      }
-    }
-
-    /**
-     * Sets the entry's attributes, raw bytes as the layer has them. One the file system refuses
-     * (a namespace it does not keep, one this file type cannot have, a value it rejects) is skipped
-     * with a warning and the layer goes on, as in Docker and containerd; so is overlayfs' own.
-     */
-    private void xattrs(Path target, String entry, Map<String, byte[]> xattrs) {
-      for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
-        String name = x.getKey();
-        if (LayerXattrs.overlayOwn(name)) {
-          skipped(entry, name, "overlayfs' own attribute; whiteout entries say what it would");
-          continue;
-        }
-        try {
-          Syscalls.lsetxattr(target.toString(), name, x.getValue());
-        } catch (Syscalls.SyscallException ex) {
-          if (!REFUSED.contains(ex.errno)) { // the disk's trouble (ENOSPC, EIO, EDQUOT), not the layer's
-            throw new IllegalStateException("layer entry \"" + entry + "\": cannot set extended attribute "
-                + name + ": " + ex.getMessage(), ex);
-          }
-          skipped(entry, name, ex.getMessage());
-        }
-      }
-    }
-
-    private void skipped(String entry, String name, String why) {
-      if (skippedXattrs.incrementAndGet() <= MAX_XATTR_WARNINGS) {
-        LOG.warn("layer entry {}: extended attribute {} not restored: {}", entry, name, why);
-      }
-    }
-
     /** Waits for the writes still under way, whatever became of them (a failure was thrown already). */
     void settle() {
       try {
@@ -419,12 +378,7 @@ public final class LayerApplier {
 
     void finish() throws IOException {
       files.drain();
-      for (int i = dirTimes.size() - 1; i >= 0; i--) {
-        dirTimes.get(i).run();
-      }
-      if (skippedXattrs.get() > MAX_XATTR_WARNINGS) {
-        LOG.warn("{} more extended attributes of the layer not restored", skippedXattrs.get() - MAX_XATTR_WARNINGS);
-      }
+      attributes.finish();
     }
   }
 
@@ -432,27 +386,6 @@ public final class LayerApplier {
   static boolean isRegular(TarArchiveEntry e) {
     return e.isFile() && !e.isDirectory() && !e.isSymbolicLink() && !e.isLink() && !e.isCharacterDevice()
         && !e.isBlockDevice() && !e.isFIFO();
-  }
-
-  /** Sets the mtime of {@code p} itself (utimensat without following a link; nothing opened). */
-  private static void setTime(Path p, FileTime t) {
-    try {
-      Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null);
-    } catch (IOException ignored) {
-      // times are cosmetic
-    }
-  }
-
-  /** Sets a directory's mtime if {@code p} is still the directory {@code made} (its file key). */
-  private static void setDirTime(Path p, Object made, FileTime t) {
-    try {
-      BasicFileAttributes now = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (now.isDirectory() && now.fileKey() != null && now.fileKey().equals(made)) {
-        setTime(p, t);
-      }
-    } catch (IOException gone) {
-      // replaced or deleted by a later entry: its time is that entry's
-    }
   }
 
   /** Normalises an entry name to a relative path inside a root; refuses names that climb out. */
