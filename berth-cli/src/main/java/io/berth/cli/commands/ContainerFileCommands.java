@@ -3,9 +3,7 @@ package io.berth.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.Cli;
-import io.berth.cli.format.Units;
 import java.io.OutputStream;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,7 +123,7 @@ final class ContainerFileCommands {
       b.put("Memory", bytes(memory, "-m, --memory"));
       b.put("MemoryReservation", bytes(memoryReservation, "--memory-reservation"));
       b.put("MemorySwap", memorySwap != null && memorySwap.equals("-1") ? -1 : bytes(memorySwap, "--memory-swap"));
-      b.put("NanoCpus", nanoCpus());
+      b.put("NanoCpus", cpus == null ? 0 : ResourceFlags.nanoCpus(cpus));
       if (pidsLimit != null) {
         b.put("PidsLimit", pidsLimit);
       } else {
@@ -134,15 +132,7 @@ final class ContainerFileCommands {
       ObjectNode rp = b.putObject("RestartPolicy");
       rp.put("Name", "").put("MaximumRetryCount", 0);
       if (restart != null) {
-        String[] r = restart.split(":", 2);
-        rp.put("Name", r[0]);
-        if (r.length == 2) {
-          try {
-            rp.put("MaximumRetryCount", Integer.parseInt(r[1]));
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid restart policy: maximum retry count must be an integer: " + r[1]);
-          }
-        }
+        ResourceFlags.restart(restart, rp);
       }
       for (Object o : new Object[] {blkioWeight, cpuPeriod, cpuQuota, cpuRtPeriod, cpuRtRuntime, cpuShares, cpus,
           cpusetCpus, cpusetMems, memory, memoryReservation, memorySwap, pidsLimit, restart}) {
@@ -154,27 +144,8 @@ final class ContainerFileCommands {
       return b;
     }
 
-    private long nanoCpus() {
-      if (cpus == null) {
-        return 0;
-      }
-      try {
-        return new BigDecimal(cpus).movePointRight(9).longValueExact();
-      } catch (ArithmeticException | NumberFormatException e) {
-        throw new IllegalArgumentException("invalid argument \"" + cpus + "\" for \"--cpus\" flag: failed to parse "
-            + cpus + " as a rational number");
-      }
-    }
-
     private static long bytes(String v, String flag) {
-      if (v == null) {
-        return 0;
-      }
-      try {
-        return Units.memory(v);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("invalid argument \"" + v + "\" for \"" + flag + "\" flag: " + e.getMessage());
-      }
+      return v == null ? 0 : ResourceFlags.bytes(v, flag);
     }
   }
 }

@@ -2,9 +2,7 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.format.Units;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,31 +164,15 @@ public final class ContainerOptions {
       if (!List.of("no", "always", "on-failure", "unless-stopped").contains(r[0])) {
         throw new IllegalArgumentException("invalid restart policy: " + restart);
       }
-      rp.put("Name", r[0]);
-      if (r.length == 2) {
-        try {
-          rp.put("MaximumRetryCount", Integer.parseInt(r[1]));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("invalid restart policy: maximum retry count must be an integer: " + r[1]);
-        }
-      }
+      ResourceFlags.restart(restart, rp);
     } else {
       rp.put("Name", "no");
     }
     if (memory != null) {
-      try {
-        hc.put("Memory", Units.memory(memory));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("invalid argument \"" + memory + "\" for \"-m, --memory\" flag: " + e.getMessage());
-      }
+      hc.put("Memory", ResourceFlags.bytes(memory, "-m, --memory"));
     }
     if (cpus != null) {
-      try {
-        hc.put("NanoCpus", new BigDecimal(cpus).movePointRight(9).longValueExact());
-      } catch (ArithmeticException | NumberFormatException e) {
-        throw new IllegalArgumentException("invalid argument \"" + cpus + "\" for \"--cpus\" flag: failed to parse "
-            + cpus + " as a rational number");
-      }
+      hc.put("NanoCpus", ResourceFlags.nanoCpus(cpus));
     }
     if (pidsLimit != null) {
       hc.put("PidsLimit", pidsLimit);
