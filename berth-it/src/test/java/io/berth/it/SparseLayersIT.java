@@ -32,10 +32,8 @@ class SparseLayersIT {
   @BeforeAll
   static void rootfs() throws Exception {
     TestDaemon.ensure();
-    Exec.sh("rm -rf " + DIR);
-    Path rootfs = DIR.resolve("rootfs");
+    Path rootfs = HostRootfs.busybox(DIR);
     Files.createDirectories(rootfs.resolve("sparse"));
-    host("tar", "-xpf", TestDaemon.BASE.resolve("busybox-rootfs.tar").toString(), "-C", rootfs.toString());
     byte[] chunk = new byte[100_000];
     new Random(7).nextBytes(chunk);
     try (RandomAccessFile f = new RandomAccessFile(rootfs.resolve("sparse/small").toFile(), "rw")) {
@@ -64,20 +62,16 @@ class SparseLayersIT {
     Exec.sh("rm -rf " + DIR);
   }
 
-  private static void host(String... cmd) {
-    check(Exec.run(Map.of(), null, 120, List.of(cmd)), String.join(" ", cmd));
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"gnu", "posix-1.0", "posix-0.1", "posix-0.0"})
   void aSparseTarImportsAndRunsWithItsContentAndItsHoles(String format) throws Exception {
     Path tar = DIR.resolve(format + ".tar");
     String[] f = format.split("-");
     if (f.length == 1) {
-      host("tar", "-S", "--format=gnu", "--numeric-owner", "-C", DIR.resolve("rootfs").toString(), "-cf",
+      HostRootfs.run("tar", "-S", "--format=gnu", "--numeric-owner", "-C", DIR.resolve("rootfs").toString(), "-cf",
           tar.toString(), ".");
     } else {
-      host("tar", "-S", "--format=posix", "--sparse-version=" + f[1], "--numeric-owner", "-C",
+      HostRootfs.run("tar", "-S", "--format=posix", "--sparse-version=" + f[1], "--numeric-owner", "-C",
           DIR.resolve("rootfs").toString(), "-cf", tar.toString(), ".");
     }
     assertThat(Files.size(tar)).as("tar -S stored only the data").isLessThan(20 * MIB);

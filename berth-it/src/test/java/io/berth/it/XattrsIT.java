@@ -36,15 +36,13 @@ class XattrsIT {
   @BeforeAll
   static void image() throws Exception {
     TestDaemon.ensure();
-    Exec.sh("rm -rf " + DIR);
-    Path rootfs = DIR.resolve("rootfs");
+    Path rootfs = HostRootfs.busybox(DIR);
     Files.createDirectories(rootfs.resolve("capbin"));
-    host("tar", "-xpf", TestDaemon.BASE.resolve("busybox-rootfs.tar").toString(), "-C", rootfs.toString());
-    host("cp", "/bin/busybox", rootfs.resolve("capbin/busybox").toString());
-    host("setcap", "cap_setuid,cap_net_bind_service+ep", rootfs.resolve("capbin/busybox").toString());
+    HostRootfs.run("cp", "/bin/busybox", rootfs.resolve("capbin/busybox").toString());
+    HostRootfs.run("setcap", "cap_setuid,cap_net_bind_service+ep", rootfs.resolve("capbin/busybox").toString());
     Path tar = DIR.resolve("capbox.tar");
-    host("tar", "--xattrs", "--xattrs-include=*", "--numeric-owner", "-C", rootfs.toString(), "-cf", tar.toString(),
-        ".");
+    HostRootfs.run("tar", "--xattrs", "--xattrs-include=*", "--numeric-owner", "-C", rootfs.toString(), "-cf",
+        tar.toString(), ".");
     assertThat(contains(Files.readAllBytes(tar), "SCHILY.xattr.security.capability")).as("GNU tar wrote it").isTrue();
     check(docker("import", "-c", "CMD [\"/bin/sh\"]", tar.toString(), IMAGE), "docker import");
   }
@@ -54,10 +52,6 @@ class XattrsIT {
     docker("rm", "-f", "xattrs-commit");
     docker("rmi", "-f", "it/capbox-committed:1", "it/capbox-built:1", IMAGE);
     Exec.sh("rm -rf " + DIR);
-  }
-
-  private static void host(String... cmd) {
-    check(Exec.run(Map.of(), null, 60, List.of(cmd)), String.join(" ", cmd));
   }
 
   private static String capEff(String image, String binary) {
@@ -83,7 +77,7 @@ class XattrsIT {
     Path saved = DIR.resolve("saved");
     Files.createDirectories(saved);
     check(docker("save", "-o", DIR.resolve("saved.tar").toString(), "it/capbox-committed:1"), "save");
-    host("tar", "-xf", DIR.resolve("saved.tar").toString(), "-C", saved.toString());
+    HostRootfs.run("tar", "-xf", DIR.resolve("saved.tar").toString(), "-C", saved.toString());
     JsonNode manifest = new ObjectMapper().readTree(saved.resolve("manifest.json").toFile());
     JsonNode layers = manifest.get(0).get("Layers");
     assertThat(layers).hasSize(2);
@@ -93,7 +87,7 @@ class XattrsIT {
     // and GNU tar, an independent reader, restores the capability from it
     Path out = DIR.resolve("from-saved-layer");
     Files.createDirectories(out);
-    host("tar", "--xattrs", "--xattrs-include=*", "-xpf", top.toString(), "-C", out.toString());
+    HostRootfs.run("tar", "--xattrs", "--xattrs-include=*", "-xpf", top.toString(), "-C", out.toString());
     Exec.Result caps = Exec.run(Map.of(), null, 60, List.of("getcap", out.resolve("capbin/busybox").toString()));
     check(caps, "getcap");
     assertThat(caps.out()).contains("cap_setuid").contains("cap_net_bind_service").contains("=ep");
@@ -104,8 +98,8 @@ class XattrsIT {
   void aRunStepKeepsTheCapabilityAndCopyFromTheContextDropsItAsDockerDoes() throws Exception {
     Path ctx = DIR.resolve("ctx");
     Files.createDirectories(ctx);
-    host("cp", "/bin/busybox", ctx.resolve("busybox").toString());
-    host("setcap", "cap_setuid,cap_net_bind_service+ep", ctx.resolve("busybox").toString());
+    HostRootfs.run("cp", "/bin/busybox", ctx.resolve("busybox").toString());
+    HostRootfs.run("setcap", "cap_setuid,cap_net_bind_service+ep", ctx.resolve("busybox").toString());
     Files.writeString(ctx.resolve("Dockerfile"), """
         FROM %s
         RUN touch /capbin/busybox

@@ -14,31 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a registry must refuse, with the spec's code and status, storing nothing: wrong digests,
  * truncated uploads, oversized or invalid manifests, unknown media types, manifests that point at
  * missing blobs, bad names and ranges. A client that stalls mid-upload does not hold up others.
  */
-class RegistryBadInputTest {
-  private static final String OCI = "application/vnd.oci.image.manifest.v1+json";
-  @TempDir Path tmp;
-  private TestRegistry reg;
-
-  @BeforeEach
-  void start() throws Exception {
-    reg = new TestRegistry(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    reg.close();
-  }
-
+class RegistryBadInputTest extends RegistryServerTest {
   private long blobFiles() throws Exception {
     try (Stream<Path> s = Files.list(tmp.resolve("blobs/sha256"))) {
       return s.count();

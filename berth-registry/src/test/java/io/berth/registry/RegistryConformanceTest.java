@@ -7,34 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.berth.oci.Digest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The OCI Distribution conformance workflows (pull, push, content discovery, content management)
  * against a real server over HTTP, each checked by status, headers and what is then readable.
  */
-class RegistryConformanceTest {
-  private static final String OCI = "application/vnd.oci.image.manifest.v1+json";
-  @TempDir Path tmp;
-  private TestRegistry reg;
-
-  @BeforeEach
-  void start() throws Exception {
-    reg = new TestRegistry(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    reg.close();
-  }
-
+class RegistryConformanceTest extends RegistryServerTest {
   @Test
   void versionCheck() throws Exception {
     HttpResponse<byte[]> r = reg.send("GET", "/v2/");

@@ -13,10 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Content addressed by sha512, which the OCI image and distribution specs allow next to sha256:
@@ -24,22 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * sha512 digest, referrers of a sha512 subject, and the garbage collector. Digests of other
  * algorithms are refused with the spec's DIGEST_INVALID.
  */
-class RegistrySha512Test {
-  private static final String OCI = "application/vnd.oci.image.manifest.v1+json";
+class RegistrySha512Test extends RegistryServerTest {
   private static final String INDEX = "application/vnd.oci.image.index.v1+json";
-  @TempDir Path tmp;
-  private TestRegistry reg;
-
-  @BeforeEach
-  void start() throws Exception {
-    reg = new TestRegistry(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    reg.close();
-  }
-
   private static byte[] bytes(int n, int seed) {
     byte[] b = new byte[n];
     new java.util.Random(seed).nextBytes(b);

@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Unpacks one layer tar (plain, gzip or zstd, detected by magic bytes) onto a directory, keeping
  * modes, owners, times, links, device nodes and {@code SCHILY.xattr} attributes (binary values
- * such as file capabilities byte for byte; {@link EntryAttributes} sets them). Sparse files ({@code tar -S}, GNU and PAX formats)
- * keep their holes: only the data regions are written. The same extraction serves {@code docker
- * cp} into a container ({@link #forCopy}): there names starting with {@code .wh.} are ordinary
- * files, the root entry is skipped, owners may be overridden, and Docker's
- * {@code noOverwriteDirNonDir} rule applies.
+ * such as file capabilities byte for byte; {@link EntryAttributes} sets them). Sparse files
+ * ({@code tar -S}, GNU and PAX formats) keep their holes: only the data regions are written.
+ * The same extraction serves {@code docker cp} into a container ({@link #forCopy}): there names
+ * starting with {@code .wh.} are ordinary files, the root entry is skipped, owners may be
+ * overridden, and Docker's {@code noOverwriteDirNonDir} rule applies.
  *
  * <p>OCI whiteouts are handled in one of two ways. {@link Whiteouts#OVERLAY} is for a directory
  * that becomes an overlayfs lower layer: {@code .wh.name} turns into an overlay whiteout (a 0:0

@@ -26,10 +26,11 @@ final class LayerTarGrammar {
   private static final long[] IDS = {0, 1000, 65534, 07777777, 1L << 32, -1};
   private static final long[] TIMES = {1_700_000_000L, 0, -1, 1L << 40};
   private static final int[] SIZES = {0, 1, 100, 511, 512, 513, 4096, 70_000, (1 << 20) + 1};
-  private static final char[] TYPES = {'0', '\0', '1', '2', '3', '4', '5', '6', '7', 'x', 'g', 'L', 'K', 'S', 'D',
-      'M', 'V', 'N', 'A', 'Z'};
+  private static final char[] TYPES =
+      {'0', '\0', '1', '2', '3', '4', '5', '6', '7', 'x', 'g', 'L', 'K', 'S', 'D', 'M', 'V', 'N', 'A', 'Z'};
   private static final String[] XATTRS = {"user.a", "security.capability", "trusted.overlay.opaque",
-      "user.overlay.redirect", "system.posix_acl_access", "bogus", "user." + "n".repeat(300), "user.", "security.selinux"};
+      "user.overlay.redirect", "system.posix_acl_access", "bogus", "user." + "n".repeat(300), "user.",
+      "security.selinux"};
 
   private final IntUnaryOperator pick;
   private final String outside;

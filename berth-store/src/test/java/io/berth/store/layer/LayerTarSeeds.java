@@ -30,7 +30,8 @@ final class LayerTarSeeds {
     List<byte[]> seeds = new ArrayList<>();
     seeds.add(base(outside));
     Map<String, byte[]> pax = new LinkedHashMap<>();
-    pax.put("SCHILY.xattr.security.capability", new byte[] {0, 0, 0, 2, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    pax.put("SCHILY.xattr.security.capability",
+        new byte[] {0, 0, 0, 2, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     pax.put("SCHILY.xattr.user.bin", new byte[] {(byte) 0xff, 0, 1});
     pax.put("path", ("p/" + "x".repeat(150)).getBytes(StandardCharsets.UTF_8));
     seeds.add(new TarBuilder().dir("p").fileWithRawPax("p/short", "capable", 0, pax)
