@@ -14,13 +14,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The container lifecycle: create, start, stop, kill, restart, remove, wait, rename, pause.
  * Every state change happens under the container's monitor and is persisted before it is
- * announced. Exits are observed through the runtime's exit files on one virtual thread per
- * running container, which then applies the restart policy or auto-removal.
+ * announced. What follows an exit (state, waiters, restart policy, auto-removal) and live
+ * restore are the job of {@link ContainerExits}.
  */
 public final class ContainerService {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
@@ -44,7 +40,7 @@ public final class ContainerService {
   private final EventBus events;
   private final Clock clock;
   private final ExitWaiters waiters = new ExitWaiters();
-  private final Map<String, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
+  private final ContainerExits exits;
   private volatile HealthMonitor health;
   private final ContainerNetworks networks;
   private final MountPlanner mounts;
@@ -71,6 +67,23 @@ public final class ContainerService {
     this.updater = new ContainerUpdater(runtime, repo);
     this.runner = new ContainerRunner(paths, snapshotter, runtime, network, mounts, logging, repo::get,
         filesystems::inUse);
+    this.exits = new ContainerExits(repo, runtime, runner, paths, logging, network, waiters, clock,
+        new ContainerExits.Lifecycle() {
+          @Override
+          public void startLocked(Container c) {
+            ContainerService.this.startLocked(c);
+          }
+
+          @Override
+          public void autoRemove(Container c) {
+            remove(c.id, true, true); // as docker run --rm: anonymous volumes go with the container
+          }
+
+          @Override
+          public void emit(Container c, String action, Map<String, String> extra) {
+            ContainerService.this.emit(c, action, extra);
+          }
+        });
   }
 
   public void healthMonitor(HealthMonitor monitor) {
@@ -193,106 +206,11 @@ public final class ContainerService {
       c.state.health = health.initialState(c);
     }
     repo.saveOrRetry(c);
-    CompletableFuture<Integer> exit = new CompletableFuture<>();
-    exits.put(c.id, exit);
+    CompletableFuture<Integer> exit = exits.expect(c);
     emit(c, "start", Map.of());
-    watch(c, exit);
+    exits.watch(c, exit);
     if (health != null) {
       health.watch(c);
-    }
-  }
-
-  private void watch(Container c, CompletableFuture<Integer> exit) {
-    Thread.ofVirtual().name("exit-" + c.shortId()).start(() -> {
-      try {
-        Optional<Integer> code = runtime.awaitExit(c.id, paths.state(c.id), Duration.ofDays(36500));
-        onExit(c, code.orElse(255), exit);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        LOG.error("watching {} failed", c.id, e);
-      }
-    });
-  }
-
-  private void onExit(Container c, int code, CompletableFuture<Integer> exit) {
-    boolean restart;
-    Duration delay;
-    synchronized (c) {
-      if (!repo.all().contains(c)) {
-        exit.complete(code);
-        return;
-      }
-      boolean oom = oomKilled(c);
-      try {
-        runner.teardown(c);
-      } catch (RuntimeException e) { // the exit is known: whatever the clean-up hit, waiters are answered
-        LOG.warn("cleaning up after {} exited: {}", c.id, e.toString());
-      }
-      c.state.status = "exited";
-      c.state.pid = 0;
-      c.state.exitCode = code;
-      c.state.oomKilled = oom;
-      c.state.finishedAt = clock.instant().toString();
-      RestartPolicy policy = RestartPolicy.of(c.hostConfig);
-      restart = policy.shouldRestart(code, c.state.manuallyStopped, c.state.restartCount);
-      long ran = Duration.between(Instant.parse(c.state.startedAt), clock.instant()).toMillis();
-      int attempt = ran > RestartPolicy.RESET_AFTER.toMillis() ? 0 : c.state.restartCount;
-      delay = RestartPolicy.delay(attempt);
-      if (restart) {
-        c.state.status = "restarting";
-      }
-      repo.saveOrRetry(c);
-    }
-    if (oomKilledEvent(c)) {
-      emit(c, "oom", Map.of());
-    }
-    emit(c, "die", Map.of("exitCode", Integer.toString(code)));
-    exit.complete(code);
-    complete(c, "next-exit", code);
-    complete(c, "not-running", code);
-    if (restart) {
-      Thread.ofVirtual().start(() -> restartLater(c, delay));
-    } else if (c.hostConfig.path("AutoRemove").asBoolean(false)) {
-      try {
-        remove(c.id, true, true); // as docker run --rm: anonymous volumes go with the container
-      } catch (BerthException e) {
-        LOG.debug("auto-remove of {}: {}", c.id, e.getMessage());
-      }
-    }
-  }
-
-  private boolean oomKilled(Container c) {
-    try {
-      return runtime.oomKilled(c.id);
-    } catch (RuntimeException e) {
-      LOG.warn("reading whether {} was killed for memory: {}", c.id, e.toString());
-      return false;
-    }
-  }
-
-  private boolean oomKilledEvent(Container c) {
-    return c.state.oomKilled;
-  }
-
-  private void restartLater(Container c, Duration delay) {
-    try {
-      Thread.sleep(delay);
-    } catch (InterruptedException e) {
-      return;
-    }
-    synchronized (c) {
-      if (!c.state.status.equals("restarting") || !repo.all().contains(c)) {
-        return;
-      }
-      c.state.restartCount++;
-      try {
-        startLocked(c);
-      } catch (BerthException | java.io.UncheckedIOException e) {
-        LOG.warn("restart of {} failed: {}", c.name, e.getMessage());
-        c.state.status = "exited";
-        repo.saveOrRetry(c);
-      }
     }
   }
 
@@ -312,7 +230,7 @@ public final class ContainerService {
       }
       c.state.manuallyStopped = true;
       repo.saveOrRetry(c);
-      exit = exits.get(c.id);
+      exit = exits.current(c.id);
       if (c.state.status.equals("paused")) {
         runtime.resume(c.id);
       }
@@ -373,7 +291,7 @@ public final class ContainerService {
   public void restart(String ref, Integer timeout, String signal) {
     Container c = repo.get(ref);
     stop(c.id, timeout, signal);
-    CompletableFuture<Integer> exit = exits.get(c.id);
+    CompletableFuture<Integer> exit = exits.current(c.id);
     if (exit != null) {
       awaitExit(exit, 30);
     }
@@ -436,7 +354,7 @@ public final class ContainerService {
               + "\": container is running: stop the container before removing or force remove");
         }
         c.state.manuallyStopped = true;
-        exit = exits.get(c.id);
+        exit = exits.current(c.id);
       } else {
         exit = null;
       }
@@ -516,7 +434,7 @@ public final class ContainerService {
 
   /** The future of the current run's exit, or null when the container is not running. */
   public CompletableFuture<Integer> currentExit(String id) {
-    return exits.get(id);
+    return exits.current(id);
   }
 
   /**
@@ -524,42 +442,7 @@ public final class ContainerService {
    * processes the exits that happened meanwhile (so restart policies still apply).
    */
   public void recover() {
-    for (Container c : repo.all()) {
-      synchronized (c) {
-        if (!c.state.running()) {
-          continue;
-        }
-        ContainerRuntime.State st = runtime.state(c.id);
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
-        exits.put(c.id, exit);
-        if (c.endpoint != null) {
-          try {
-            networks.restore(c);
-          } catch (RuntimeException e) {
-            LOG.warn("restoring network of {}: {}", c.name, e.getMessage());
-          }
-        }
-        if (st.status() == ContainerRuntime.Status.RUNNING || st.status() == ContainerRuntime.Status.PAUSED) {
-          LOG.info("container {} ({}) still running with pid {}", c.name, c.shortId(), st.pid());
-          c.state.pid = st.pid();
-          c.state.status = st.status() == ContainerRuntime.Status.PAUSED ? "paused" : "running";
-          repo.saveOrRetry(c);
-          try {
-            logging.watch(c); // files what conmon rotated while berthd was away
-          } catch (RuntimeException e) {
-            LOG.warn("log rotation of {}: {}", c.name, e.getMessage());
-          }
-          watch(c, exit);
-          if (health != null) {
-            health.watch(c);
-          }
-        } else {
-          int code = runtime.exitCode(c.id, paths.state(c.id)).orElse(255);
-          LOG.info("container {} exited with {} while the daemon was down", c.name, code);
-          Thread.ofVirtual().start(() -> onExit(c, code, exit));
-        }
-      }
-    }
+    exits.recover(health);
   }
 
   void emit(Container c, String action, Map<String, String> extra) {

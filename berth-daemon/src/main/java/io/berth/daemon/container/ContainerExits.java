@@ -1,0 +1,208 @@
+package io.berth.daemon.container;
+
+import io.berth.errdefs.BerthException;
+import io.berth.runtime.ContainerRuntime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What follows a container's exit, the one place exits are watched: a virtual thread per running
+ * container waits on the runtime's exit file, then the exit is recorded (clean-up, state, OOM),
+ * announced, its waiters answered, and the restart policy or auto-removal applied. Live restore
+ * ({@link #recover}) re-attaches to containers that kept running while the daemon was away.
+ * The lifecycle ({@link ContainerService}) starts and removes; this class only reacts.
+ */
+final class ContainerExits {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerExits.class);
+  private final ContainerRepository repo;
+  private final ContainerRuntime runtime;
+  private final ContainerRunner runner;
+  private final ContainerPaths paths;
+  private final ContainerLogging logging;
+  private final ContainerNetworks networks;
+  private final ExitWaiters waiters;
+  private final Clock clock;
+  private final Lifecycle lifecycle;
+  private final Map<String, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
+
+  /** What an exit leads back to in the lifecycle. */
+  interface Lifecycle {
+    /** Starts {@code c} again; its monitor is held. */
+    void startLocked(Container c);
+
+    /** Removes {@code c} and its anonymous volumes, as {@code docker run --rm} does. */
+    void autoRemove(Container c);
+
+    void emit(Container c, String action, Map<String, String> extra);
+  }
+
+  ContainerExits(ContainerRepository repo, ContainerRuntime runtime, ContainerRunner runner, ContainerPaths paths,
+      ContainerLogging logging, ContainerNetworks networks, ExitWaiters waiters, Clock clock, Lifecycle lifecycle) {
+    this.repo = repo;
+    this.runtime = runtime;
+    this.runner = runner;
+    this.paths = paths;
+    this.logging = logging;
+    this.networks = networks;
+    this.waiters = waiters;
+    this.clock = clock;
+    this.lifecycle = lifecycle;
+  }
+
+  /** The future of the run {@code c} starts now: completed with its exit code. */
+  CompletableFuture<Integer> expect(Container c) {
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    exits.put(c.id, exit);
+    return exit;
+  }
+
+  /** The future of the current run's exit, or null when the container is not running. */
+  CompletableFuture<Integer> current(String id) {
+    return exits.get(id);
+  }
+
+  /**
+   * Live restore: re-attaches to containers that kept running while the daemon was away (and
+   * has {@code health}, if any, watch them again) and processes the exits that happened
+   * meanwhile, so restart policies still apply.
+   */
+  void recover(HealthMonitor health) {
+    for (Container c : repo.all()) {
+      synchronized (c) {
+        if (!c.state.running()) {
+          continue;
+        }
+        ContainerRuntime.State st = runtime.state(c.id);
+        CompletableFuture<Integer> exit = expect(c);
+        if (c.endpoint != null) {
+          try {
+            networks.restore(c);
+          } catch (RuntimeException e) {
+            LOG.warn("restoring network of {}: {}", c.name, e.getMessage());
+          }
+        }
+        if (st.status() == ContainerRuntime.Status.RUNNING || st.status() == ContainerRuntime.Status.PAUSED) {
+          LOG.info("container {} ({}) still running with pid {}", c.name, c.shortId(), st.pid());
+          c.state.pid = st.pid();
+          c.state.status = st.status() == ContainerRuntime.Status.PAUSED ? "paused" : "running";
+          repo.saveOrRetry(c);
+          try {
+            logging.watch(c); // files what conmon rotated while berthd was away
+          } catch (RuntimeException e) {
+            LOG.warn("log rotation of {}: {}", c.name, e.getMessage());
+          }
+          watch(c, exit);
+          if (health != null) {
+            health.watch(c);
+          }
+        } else {
+          int code = runtime.exitCode(c.id, paths.state(c.id)).orElse(255);
+          LOG.info("container {} exited with {} while the daemon was down", c.name, code);
+          Thread.ofVirtual().start(() -> onExit(c, code, exit));
+        }
+      }
+    }
+  }
+
+  /** Waits for {@code c}'s exit on a virtual thread of its own and then handles it. */
+  void watch(Container c, CompletableFuture<Integer> exit) {
+    Thread.ofVirtual().name("exit-" + c.shortId()).start(() -> {
+      try {
+        Optional<Integer> code = runtime.awaitExit(c.id, paths.state(c.id), Duration.ofDays(36500));
+        onExit(c, code.orElse(255), exit);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.error("watching {} failed", c.id, e);
+      }
+    });
+  }
+
+  private void onExit(Container c, int code, CompletableFuture<Integer> exit) {
+    boolean restart;
+    Duration delay;
+    synchronized (c) {
+      if (!repo.all().contains(c)) {
+        exit.complete(code);
+        return;
+      }
+      boolean oom = oomKilled(c);
+      try {
+        runner.teardown(c);
+      } catch (RuntimeException e) { // the exit is known: whatever the clean-up hit, waiters are answered
+        LOG.warn("cleaning up after {} exited: {}", c.id, e.toString());
+      }
+      c.state.status = "exited";
+      c.state.pid = 0;
+      c.state.exitCode = code;
+      c.state.oomKilled = oom;
+      c.state.finishedAt = clock.instant().toString();
+      RestartPolicy policy = RestartPolicy.of(c.hostConfig);
+      restart = policy.shouldRestart(code, c.state.manuallyStopped, c.state.restartCount);
+      long ran = Duration.between(Instant.parse(c.state.startedAt), clock.instant()).toMillis();
+      int attempt = ran > RestartPolicy.RESET_AFTER.toMillis() ? 0 : c.state.restartCount;
+      delay = RestartPolicy.delay(attempt);
+      if (restart) {
+        c.state.status = "restarting";
+      }
+      repo.saveOrRetry(c);
+    }
+    if (oomKilledEvent(c)) {
+      lifecycle.emit(c, "oom", Map.of());
+    }
+    lifecycle.emit(c, "die", Map.of("exitCode", Integer.toString(code)));
+    exit.complete(code);
+    waiters.complete(c, "next-exit", code);
+    waiters.complete(c, "not-running", code);
+    if (restart) {
+      Thread.ofVirtual().start(() -> restartLater(c, delay));
+    } else if (c.hostConfig.path("AutoRemove").asBoolean(false)) {
+      try {
+        lifecycle.autoRemove(c);
+      } catch (BerthException e) {
+        LOG.debug("auto-remove of {}: {}", c.id, e.getMessage());
+      }
+    }
+  }
+
+  private boolean oomKilled(Container c) {
+    try {
+      return runtime.oomKilled(c.id);
+    } catch (RuntimeException e) {
+      LOG.warn("reading whether {} was killed for memory: {}", c.id, e.toString());
+      return false;
+    }
+  }
+
+  private boolean oomKilledEvent(Container c) {
+    return c.state.oomKilled;
+  }
+
+  private void restartLater(Container c, Duration delay) {
+    try {
+      Thread.sleep(delay);
+    } catch (InterruptedException e) {
+      return;
+    }
+    synchronized (c) {
+      if (!c.state.status.equals("restarting") || !repo.all().contains(c)) {
+        return;
+      }
+      c.state.restartCount++;
+      try {
+        lifecycle.startLocked(c);
+      } catch (BerthException | java.io.UncheckedIOException e) {
+        LOG.warn("restart of {} failed: {}", c.name, e.getMessage());
+        c.state.status = "exited";
+        repo.saveOrRetry(c);
+      }
+    }
+  }
+}
