@@ -3,6 +3,8 @@ package io.berth.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.build.context.ContextArchive;
+import io.berth.build.executor.BuildImage;
+import io.berth.build.executor.BuildRequest;
 import io.berth.daemon.build.DockerfileBuilder;
 import io.berth.daemon.events.EventBus;
 import io.berth.errdefs.BerthException;
@@ -11,7 +13,6 @@ import io.berth.errdefs.InvalidArgumentException;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
 import io.berth.oci.Reference;
-import io.berth.store.image.Image;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -76,10 +77,10 @@ public final class BuildRoutes {
     try {
       ContextArchive.extract(q.body(), context);
       OutputStream out = s.stream(200, "application/json");
-      DockerfileBuilder.Request req = new DockerfileBuilder.Request(context, q.query("dockerfile"), args,
+      BuildRequest req = new BuildRequest(context, q.query("dockerfile"), args,
           q.query("target"), q.flag("nocache"), labels, tags, network);
       try {
-        Image img = builder.build(req, text -> {
+        BuildImage img = builder.build(req, text -> {
           if (!quiet) {
             write(out, Json.object().put("stream", text));
           }

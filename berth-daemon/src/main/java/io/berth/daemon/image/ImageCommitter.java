@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,13 +71,22 @@ public final class ImageCommitter {
 
   /** Streams the container's changes as a layer tar into the content store; returns its diff id. */
   public Digest ingestLayer(String key) {
+    return ingest(snapshotter.changes(key), "committing " + key);
+  }
+
+  /** Streams a directory tree (a build's COPY staging) as a layer tar into the content store; returns its diff id. */
+  public Digest ingestTree(Path tree) {
+    return ingest(tree, "storing the layer of " + tree);
+  }
+
+  private Digest ingest(Path tree, String what) {
     try {
       PipedInputStream in = new PipedInputStream(1 << 20);
       PipedOutputStream out = new PipedOutputStream(in);
       RuntimeException[] failed = new RuntimeException[1];
       Thread writer = Thread.ofVirtual().start(() -> {
         try (out) {
-          LayerDiffWriter.write(snapshotter.changes(key), out);
+          LayerDiffWriter.write(tree, out);
         } catch (IOException | RuntimeException e) {
           failed[0] = e instanceof RuntimeException re ? re : new UncheckedIOException((IOException) e);
         }
@@ -91,10 +101,10 @@ public final class ImageCommitter {
       }
       return d;
     } catch (IOException e) {
-      throw new UncheckedIOException("committing " + key, e);
+      throw new UncheckedIOException(what, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UnavailableException("interrupted while committing " + key);
+      throw new UnavailableException("interrupted while " + what);
     }
   }
 }

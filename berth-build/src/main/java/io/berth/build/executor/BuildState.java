@@ -1,7 +1,6 @@
-package io.berth.daemon.build;
+package io.berth.build.executor;
 
 import io.berth.oci.ContainerConfig;
-import io.berth.oci.ImageConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +12,8 @@ import java.util.Map;
  * the next steps change, and the ARG values in scope (visible to RUN, never stored in the image).
  */
 final class BuildState {
-  String imageId;
-  ImageConfig image;
+  /** The image the stage's last step produced: what the next step starts from. */
+  BuildImage current;
   String user;
   Map<String, Object> ports = new LinkedHashMap<>();
   Map<String, String> env = new LinkedHashMap<>();
@@ -30,11 +29,6 @@ final class BuildState {
   List<String> shell = DEFAULT_SHELL;
   static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
   final Map<String, String> args = new LinkedHashMap<>();
-  /**
-   * Prints docker's " ---> Using cache" to this build's client for a cached config-only step
-   * (per build: the builder serves concurrent builds).
-   */
-  Runnable cacheHit = () -> { };
   /** The Dockerfile's escape character (the escape directive), also for variable expansion. */
   final char escape;
 
@@ -43,10 +37,9 @@ final class BuildState {
   }
 
   /** Loads the run-time settings of the image a stage starts FROM. */
-  void from(String id, ImageConfig config) {
-    imageId = id;
-    image = config;
-    ContainerConfig c = config.config() == null ? ContainerConfig.empty() : config.config();
+  void from(BuildImage base) {
+    current = base;
+    ContainerConfig c = base.config().config() == null ? ContainerConfig.empty() : base.config().config();
     user = c.user();
     ports = c.exposedPorts() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(c.exposedPorts());
     env = new LinkedHashMap<>();
@@ -73,6 +66,18 @@ final class BuildState {
     return new ContainerConfig(user, ports.isEmpty() ? null : ports, envList.isEmpty() ? null : envList, entrypoint,
         cmd, volumes.isEmpty() ? null : volumes, workdir, labels.isEmpty() ? null : labels, stopSignal, healthcheck,
         onBuild.isEmpty() ? null : onBuild, shell == DEFAULT_SHELL ? null : shell);
+  }
+
+  /** What RUN's container gets: ENV, then the ARGs in scope that ENV does not set (those never reach the image). */
+  List<String> runEnv() {
+    List<String> out = new ArrayList<>();
+    env.forEach((k, v) -> out.add(k + "=" + v));
+    args.forEach((k, v) -> {
+      if (!env.containsKey(k)) {
+        out.add(k + "=" + v);
+      }
+    });
+    return out;
   }
 
   /** Variables for expansion: ARGs, then ENV over them, as Docker resolves them. */

@@ -1,20 +1,12 @@
-package io.berth.daemon.build;
+package io.berth.build.executor;
 
 import io.berth.build.context.ContextArchive;
 import io.berth.build.copy.CopyPlanner;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.Digest;
-import io.berth.store.content.ContentStore;
-import io.berth.store.layer.LayerDiffWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -26,15 +18,11 @@ import java.util.List;
 /**
  * COPY and ADD without a container: the planned files are laid out in a staging directory at
  * their image paths (owner from {@code --chown}, mode from {@code --chmod}, times kept), and that
- * tree becomes the step's layer. ADD also unpacks local tar archives and downloads URLs. The
- * content hash of what is copied is part of the cache key, so a changed file rebuilds from here.
+ * tree becomes the step's layer. ADD also unpacks local tar archives. The content hash of what
+ * is copied is part of the cache key, so a changed file rebuilds from here.
  */
-final class CopyStep {
-  private final ContentStore content;
-
-  CopyStep(ContentStore content) {
-    this.content = content;
-  }
+final class CopyStaging {
+  private CopyStaging() {}
 
   /** A hash of the planned items (paths, modes, bytes), for the cache key. */
   static String hash(List<CopyPlanner.Item> items) {
@@ -65,11 +53,11 @@ final class CopyStep {
   }
 
   /**
-   * Stages the items under {@code staging} and returns the diff id of the resulting layer.
+   * Lays the items out under {@code staging}, which then holds the step's layer.
    *
    * @param extract the local tar archives that ADD unpacks (never a downloaded one, as in Docker)
    */
-  Digest layer(List<CopyPlanner.Item> items, Path staging, String chown, String chmod,
+  static void stage(List<CopyPlanner.Item> items, Path staging, String chown, String chmod,
       java.util.function.Predicate<Path> extract) {
     int[] owner = owner(chown);
     Integer mode = chmod == null ? null : parseMode(chmod);
@@ -105,81 +93,6 @@ final class CopyStep {
       } catch (IOException e) {
         throw new UncheckedIOException("COPY failed: writing " + i.target(), e);
       }
-    }
-    return ingest(staging);
-  }
-
-  /**
-   * ADD of a URL: the body becomes a file named after the URL's last path segment, mode 0600;
-   * with {@code checksum} ({@code sha256:<hex>}, ADD --checksum) it must match, hashed as it
-   * arrives.
-   */
-  static Path download(String url, Path dir, String checksum) {
-    Digest want = checksum == null ? null : checksum(checksum);
-    try {
-      HttpResponse<InputStream> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
-          .send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      if (r.statusCode() != 200) {
-        throw new InvalidArgumentException("ADD failed: " + url + " answered " + r.statusCode());
-      }
-      String name = URI.create(url).getPath().replaceFirst(".*/", "");
-      Path f = dir.resolve(name.isEmpty() ? "download" : name);
-      Files.createDirectories(dir);
-      MessageDigest md = Digest.newSha256();
-      try (InputStream in = new java.security.DigestInputStream(r.body(), md)) {
-        Files.copy(in, f, StandardCopyOption.REPLACE_EXISTING);
-      }
-      Digest got = Digest.ofSha256(md);
-      if (want != null && !got.equals(want)) {
-        throw new InvalidArgumentException("ADD failed: digest mismatch for " + url + ": expected " + want + ", got " + got);
-      }
-      setMode(f, 0600);
-      return f;
-    } catch (IOException e) {
-      throw new InvalidArgumentException("ADD failed: cannot download " + url + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InvalidArgumentException("interrupted");
-    } catch (IllegalArgumentException e) {
-      throw new InvalidArgumentException("ADD failed: invalid URL " + url);
-    }
-  }
-
-  private static Digest checksum(String checksum) {
-    Digest want;
-    try {
-      want = Digest.parse(checksum);
-    } catch (RuntimeException e) {
-      throw new InvalidArgumentException("ADD --checksum: invalid digest " + checksum);
-    }
-    if (!want.algorithm().equals("sha256")) {
-      throw new InvalidArgumentException("ADD --checksum: unsupported digest algorithm " + want.algorithm());
-    }
-    return want;
-  }
-
-  private Digest ingest(Path staging) {
-    try {
-      PipedInputStream in = new PipedInputStream(1 << 20);
-      PipedOutputStream out = new PipedOutputStream(in);
-      Thread writer = Thread.ofVirtual().start(() -> {
-        try (out) {
-          LayerDiffWriter.write(staging, out);
-        } catch (IOException ignored) {
-          // the reader sees a short stream and fails
-        }
-      });
-      Digest d;
-      try (InputStream src = in) {
-        d = content.ingest(src, null);
-      }
-      writer.join();
-      return d;
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing the COPY layer", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InvalidArgumentException("interrupted");
     }
   }
 
@@ -230,7 +143,7 @@ final class CopyStep {
     }
   }
 
-  private static void setMode(Path p, int mode) throws IOException {
+  static void setMode(Path p, int mode) throws IOException {
     java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.util.EnumSet.noneOf(
         java.nio.file.attribute.PosixFilePermission.class);
     java.nio.file.attribute.PosixFilePermission[] all = java.nio.file.attribute.PosixFilePermission.values();

@@ -1,4 +1,4 @@
-package io.berth.daemon.build;
+package io.berth.build.executor;
 
 import io.berth.build.dockerfile.Instruction;
 import io.berth.errdefs.InvalidArgumentException;

@@ -2,6 +2,7 @@ package io.berth.daemon.build;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.build.executor.StepRunner;
 import io.berth.daemon.api.Json;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
@@ -9,52 +10,44 @@ import io.berth.daemon.image.ImageCommitter;
 import io.berth.errdefs.BerthException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.runtime.LogReader;
-import io.berth.store.image.Image;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
- * Runs one RUN step the way Docker's classic builder does: a real container from the step's
- * parent image (default bridge network, the stage's env, ARGs, user and workdir), its output
- * streamed into the build progress as it comes, and, when it exits 0, its changes committed as
- * the step's image. The container is removed whatever happens.
+ * Runs a build's RUN step the way Docker's classic builder does: a real container of the daemon
+ * from the step's parent image (the step's network, env, user and workdir), its output streamed
+ * into the build progress as it comes, and, when it exits 0, its changes stored as a layer. The
+ * container is removed whatever happens.
  */
-final class StepRunner {
+final class ContainerStepRunner implements StepRunner {
   private final ContainerService containers;
   private final ImageCommitter committer;
   private final LogReader logs;
 
-  StepRunner(ContainerService containers, ImageCommitter committer, LogReader logs) {
+  ContainerStepRunner(ContainerService containers, ImageCommitter committer, LogReader logs) {
     this.containers = containers;
     this.committer = committer;
     this.logs = logs;
   }
 
-  Image run(BuildState state, List<String> argv, String createdBy, Map<String, String> buildArgs,
-      String networkMode, Consumer<String> out) {
+  @Override
+  public Result run(Step step, Consumer<String> out) {
     ObjectNode body = Json.object();
-    body.put("Image", state.imageId);
+    body.put("Image", step.parent().id().toString());
     body.putArray("Entrypoint");
     ArrayNode cmd = body.putArray("Cmd");
-    argv.forEach(cmd::add);
+    step.argv().forEach(cmd::add);
     ArrayNode env = body.putArray("Env");
-    state.env.forEach((k, v) -> env.add(k + "=" + v));
-    buildArgs.forEach((k, v) -> {
-      if (!state.env.containsKey(k)) {
-        env.add(k + "=" + v);
-      }
-    });
-    if (state.user != null) {
-      body.put("User", state.user);
+    step.env().forEach(env::add);
+    if (step.user() != null) {
+      body.put("User", step.user());
     }
-    if (state.workdir != null) {
-      body.put("WorkingDir", state.workdir);
+    if (step.workdir() != null) {
+      body.put("WorkingDir", step.workdir());
     }
-    ObjectNode hc = body.putObject("HostConfig").put("NetworkMode", networkMode);
+    ObjectNode hc = body.putObject("HostConfig").put("NetworkMode", step.network());
     hc.putObject("LogConfig").put("Type", "json-file"); // the build shows the output whatever the daemon's default
     Container c = containers.create(null, body);
     try {
@@ -73,11 +66,8 @@ final class StepRunner {
       });
       int code = exit.get();
       reader.join(5000);
-      if (code != 0) {
-        throw new InvalidArgumentException("The command '" + String.join(" ", argv) + "' returned a non-zero code: "
-            + code);
-      }
-      return committer.commit(c, state.config(), createdBy, null, null, null);
+      // the changes are read before the container (and its snapshot) goes
+      return code == 0 ? Result.committed(committer.ingestLayer(c.id)) : Result.failed(code);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InvalidArgumentException("build interrupted");
