@@ -225,6 +225,55 @@ class DockerfileExecutorTest {
         .hasMessageContaining("stage b is not defined before it is used");
   }
 
+  @Test
+  void onbuildTriggersRunOnceRightAfterTheChildsFrom() throws IOException {
+    build("""
+        FROM base:1
+        ONBUILD RUN echo triggered
+        """, Map.of(), null, List.of("parent:1"));
+    assertThat(fake.runs).isEmpty();
+
+    BuildImage child = build("""
+        FROM parent:1
+        RUN echo child
+        """, Map.of(), null, List.of());
+    assertThat(fake.runs).extracting(s -> s.argv().getLast()).containsExactly("echo triggered", "echo child");
+    assertThat(progress.toString()).contains("# Executing ONBUILD trigger: RUN echo triggered\n");
+    assertThat(child.config().config().onBuild()).isNull(); // a grandchild does not run them again
+  }
+
+  @Test
+  void theNetworkARunUsesIsPartOfItsCacheKey() throws IOException {
+    String dockerfile = """
+        FROM base:1
+        RUN echo default
+        RUN --network=host echo host
+        """;
+    build(dockerfile, Map.of(), null, List.of());
+    assertThat(fake.runs).extracting(StepRunner.Step::network).containsExactly("bridge", "host");
+
+    Files.writeString(context.resolve("Dockerfile"), dockerfile);
+    progress = new StringBuilder();
+    executor.build(new BuildRequest(context, null, Map.of(), null, false, Map.of(), List.of(), "none"),
+        progress::append);
+    assertThat(fake.runs).extracting(StepRunner.Step::network).containsExactly("bridge", "host", "none", "host");
+  }
+
+  @Test
+  void labelsOfTheRequestGoOnTheFinalImageOnly() throws IOException {
+    Files.writeString(context.resolve("Dockerfile"), """
+        FROM base:1 AS first
+        RUN echo first
+        FROM first
+        """);
+    progress = new StringBuilder();
+    BuildImage img = executor.build(new BuildRequest(context, null, Map.of(), null, false, Map.of("team", "shop"),
+        List.of(), "bridge"), progress::append);
+    assertThat(img.config().config().labels()).containsExactly(Map.entry("team", "shop"));
+    assertThat(img.config().history().getLast().createdBy()).isEqualTo("/bin/sh -c #(nop)  LABEL {team=shop}");
+    assertThat(fake.runs.getFirst().parent().config().config().labels()).isNull();
+  }
+
   private BuildImage build(String dockerfile, Map<String, String> args, String target, List<String> tags)
       throws IOException {
     return build(dockerfile, args, target, tags, false);

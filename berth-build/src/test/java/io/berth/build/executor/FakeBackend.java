@@ -132,7 +132,8 @@ final class FakeBackend implements BuildImages, StepRunner, ImageFiles, StepCach
     if (code != 0) {
       return Result.failed(code);
     }
-    Digest diff = Digest.sha256((step.parent().id() + " " + step.argv() + " " + step.env()).getBytes(StandardCharsets.UTF_8));
+    Digest diff = Digest.sha256((step.parent().id() + " " + step.argv() + " " + step.env() + " " + step.network())
+        .getBytes(StandardCharsets.UTF_8));
     layers.put(diff, Map.of("/ran-" + runs.size(), String.join(" ", step.argv()).getBytes(StandardCharsets.UTF_8)));
     return Result.committed(diff);
   }

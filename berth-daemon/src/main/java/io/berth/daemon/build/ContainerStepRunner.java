@@ -1,9 +1,9 @@
 package io.berth.daemon.build;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.build.executor.StepRunner;
-import io.berth.daemon.api.Json;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.image.ImageCommitter;
@@ -34,7 +34,8 @@ final class ContainerStepRunner implements StepRunner {
 
   @Override
   public Result run(Step step, Consumer<String> out) {
-    ObjectNode body = Json.object();
+    // the create body as the API would send it (no arrow to the api package: Jackson's own node factory)
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("Image", step.parent().id().toString());
     body.putArray("Entrypoint");
     ArrayNode cmd = body.putArray("Cmd");
