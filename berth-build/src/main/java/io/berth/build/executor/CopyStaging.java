@@ -116,7 +116,7 @@ final class CopyStaging {
     }
   }
 
-  /** {@code --chown=uid[:gid]}; names are not resolved yet (no /etc/passwd lookup in the image). */
+  /** {@code --chown=uid[:gid]} as numbers: {@link CopyStep} has looked names up in the image by now. */
   static int[] owner(String chown) {
     if (chown == null || chown.isEmpty()) {
       return new int[] {0, 0};

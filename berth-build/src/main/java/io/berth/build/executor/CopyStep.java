@@ -7,8 +7,6 @@ import io.berth.build.dockerfile.Instruction;
 import io.berth.build.dockerfile.ShellLex;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.Digest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,8 +80,6 @@ final class CopyStep {
       } finally {
         Scratch.delete(staging);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     } finally {
       if (from != null) {
         from.close();

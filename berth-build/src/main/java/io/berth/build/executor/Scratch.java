@@ -1,6 +1,7 @@
 package io.berth.build.executor;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -19,8 +20,12 @@ final class Scratch {
   }
 
   /** A new directory for one step. */
-  Path dir(String prefix) throws IOException {
-    return Files.createTempDirectory(Files.createDirectories(root), prefix);
+  Path dir(String prefix) {
+    try {
+      return Files.createTempDirectory(Files.createDirectories(root), prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException("making a build scratch directory in " + root, e);
+    }
   }
 
   /** Removes a step's directory; what cannot be removed is left for the host's start-up sweep. */
