@@ -1,8 +1,8 @@
 package io.berth.cli;
 
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.DockerHost;
-import io.berth.cli.tls.TlsOptions;
+import io.berth.client.ApiClient;
+import io.berth.client.DockerHost;
+import io.berth.client.tls.TlsOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -1,13 +1,13 @@
 package io.berth.cli;
 
-import io.berth.cli.api.ApiException;
-import io.berth.cli.api.DaemonUnreachableException;
+import io.berth.client.ApiException;
+import io.berth.client.DaemonUnreachableException;
 import io.berth.cli.commands.ContainerCommands;
 import io.berth.cli.commands.ImageCommands;
 import io.berth.cli.commands.RunCommand;
 import io.berth.cli.commands.SystemCommands;
 import io.berth.cli.commands.VolumeCommands;
-import io.berth.cli.tls.TlsOptions;
+import io.berth.client.tls.TlsOptions;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package io.berth.cli.commands;
 
 import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.StreamDemux;
+import io.berth.client.ApiClient;
+import io.berth.client.StreamDemux;
 import java.io.IOException;
 import java.io.OutputStream;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
+import io.berth.client.ApiClient;
 import io.berth.cli.format.Table;
 import io.berth.cli.format.Template;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
+import io.berth.client.ApiClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.berth.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.build.context.DockerIgnore;
 import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
+import io.berth.client.ApiClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,9 +3,9 @@ package io.berth.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.ApiException;
-import io.berth.cli.api.StreamDemux;
+import io.berth.client.ApiClient;
+import io.berth.client.ApiException;
+import io.berth.client.StreamDemux;
 import io.berth.cli.format.Template;
 import io.berth.cli.format.Units;
 import java.time.Duration;
@@ -161,7 +161,7 @@ public final class ContainerCommands {
         try {
           apply(c);
           cli.out.println(c);
-        } catch (io.berth.cli.api.DaemonUnreachableException e) {
+        } catch (io.berth.client.DaemonUnreachableException e) {
           throw new java.io.UncheckedIOException(e);
         } catch (Exception e) {
           cli.err.println("Error response from daemon: " + e.getMessage());

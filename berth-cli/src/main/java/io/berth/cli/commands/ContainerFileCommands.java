@@ -94,7 +94,7 @@ final class ContainerFileCommands {
         try (var r = api().post("/containers/" + enc(c) + "/update", b)) {
           r.json().path("Warnings").forEach(w -> warnings.add(w.asText()));
           cli.out.println(c);
-        } catch (io.berth.cli.api.ApiException e) {
+        } catch (io.berth.client.ApiException e) {
           errors.add("Error response from daemon: " + e.getMessage());
         }
       }

@@ -3,7 +3,7 @@ package io.berth.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
+import io.berth.client.ApiClient;
 import io.berth.cli.format.Units;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -259,7 +259,7 @@ public final class ImageCommands {
               cli.out.println("Deleted: " + d.path("Deleted").asText());
             }
           }
-        } catch (io.berth.cli.api.ApiException e) {
+        } catch (io.berth.client.ApiException e) {
           cli.err.println("Error response from daemon: " + e.getMessage());
           rc = 1;
         }

@@ -130,7 +130,7 @@ public final class NetworkCommands {
     void apply(String n) throws Exception {
       try {
         api().delete("/networks/" + enc(n)).close();
-      } catch (io.berth.cli.api.ApiException e) {
+      } catch (io.berth.client.ApiException e) {
         if (!(force && e.status() == 404)) {
           throw e;
         }

@@ -152,7 +152,7 @@ public final class SystemCommands {
       if (!filters.isEmpty()) {
         q.put("filters", Filters.json(filters));
       }
-      try (var r = api().get("/events" + io.berth.cli.api.ApiClient.query(q))) {
+      try (var r = api().get("/events" + io.berth.client.ApiClient.query(q))) {
         BufferedReader reader = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
         String line;
         boolean jsonLines = "json".equals(format);

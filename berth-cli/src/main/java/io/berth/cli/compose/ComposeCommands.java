@@ -2,7 +2,7 @@ package io.berth.cli.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.api.ApiClient;
+import io.berth.client.ApiClient;
 import io.berth.cli.format.Table;
 import io.berth.cli.format.Template;
 import io.berth.compose.ComposeException;
@@ -344,7 +344,7 @@ final class ComposeCommands {
         String q = verb.equals("start") ? "" : "?t=" + e.stopTimeout(svc, timeout);
         try {
           api.post("/containers/" + c.path("Id").asText() + "/" + verb + q, null).close();
-        } catch (io.berth.cli.api.ApiException x) {
+        } catch (io.berth.client.ApiException x) {
           if (x.status() != 304) {
             throw x;
           }

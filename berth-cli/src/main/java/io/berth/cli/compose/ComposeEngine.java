@@ -3,8 +3,8 @@ package io.berth.cli.compose;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.ApiException;
+import io.berth.client.ApiClient;
+import io.berth.client.ApiException;
 import io.berth.cli.commands.BuildCommand;
 import io.berth.compose.ComposeException;
 import io.berth.compose.ContainerBodies;
@@ -118,7 +118,7 @@ final class ComposeEngine {
       cli.err.println(" Pulling " + s + " (" + image + ")");
       String[] ref = splitTag(image);
       try (var r = api.post("/images/create?fromImage=" + enc(ref[0]) + "&tag=" + enc(ref[1]), null)) {
-        for (JsonNode line : io.berth.cli.api.ApiClient.mapper().readerFor(JsonNode.class)
+        for (JsonNode line : io.berth.client.ApiClient.mapper().readerFor(JsonNode.class)
             .<JsonNode>readValues(r.body()).readAll()) {
           if (line.has("error")) {
             throw new ComposeException("pulling " + image + " for service " + s + ": " + line.path("error").asText());

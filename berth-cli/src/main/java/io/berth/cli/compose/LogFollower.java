@@ -2,7 +2,7 @@ package io.berth.cli.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.Cli;
-import io.berth.cli.api.StreamDemux;
+import io.berth.client.StreamDemux;
 import io.berth.compose.ContainerBodies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

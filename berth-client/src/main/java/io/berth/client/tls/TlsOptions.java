@@ -1,4 +1,4 @@
-package io.berth.cli.tls;
+package io.berth.client.tls;
 
 import java.io.IOException;
 import java.net.Socket;

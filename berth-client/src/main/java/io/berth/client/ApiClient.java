@@ -1,4 +1,4 @@
-package io.berth.cli.api;
+package io.berth.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

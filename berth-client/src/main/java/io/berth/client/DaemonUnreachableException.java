@@ -1,4 +1,4 @@
-package io.berth.cli.api;
+package io.berth.client;
 
 import java.io.IOException;
 

@@ -1,10 +1,10 @@
-package io.berth.cli.tls;
+package io.berth.client.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.DockerHost;
+import io.berth.client.ApiClient;
+import io.berth.client.DockerHost;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +113,7 @@ class TlsTest {
         } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
           who = "none";
         }
-        io.berth.cli.api.TestServerAccess.readHead(s.getInputStream());
+        io.berth.client.TestServerAccess.readHead(s.getInputStream());
         OutputStream out = s.getOutputStream();
         out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK".getBytes(StandardCharsets.US_ASCII));
         out.flush();

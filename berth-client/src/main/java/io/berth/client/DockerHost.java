@@ -1,6 +1,6 @@
-package io.berth.cli.api;
+package io.berth.client;
 
-import io.berth.cli.tls.TlsOptions;
+import io.berth.client.tls.TlsOptions;
 import java.util.Map;
 
 /**
