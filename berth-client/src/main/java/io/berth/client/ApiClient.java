@@ -3,9 +3,11 @@ package io.berth.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -15,6 +17,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +59,19 @@ public final class ApiClient {
     public JsonNode json() throws IOException {
       byte[] b = bytes();
       return b.length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(b);
+    }
+
+    /** A JSON message stream (pull, push, import, load, build): one object per line, read to its end. */
+    public List<JsonNode> jsonLines() throws IOException {
+      List<JsonNode> out = new ArrayList<>();
+      BufferedReader r = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (!line.isBlank()) {
+          out.add(MAPPER.readTree(line));
+        }
+      }
+      return out;
     }
 
     @Override

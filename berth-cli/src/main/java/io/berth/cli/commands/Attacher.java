@@ -1,6 +1,6 @@
 package io.berth.cli.commands;
 
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import io.berth.client.ApiClient;
 import io.berth.client.StreamDemux;
 import java.io.IOException;

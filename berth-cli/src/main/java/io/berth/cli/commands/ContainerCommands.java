@@ -2,22 +2,23 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
+import io.berth.cli.format.Template;
+import io.berth.cli.format.Timestamps;
+import io.berth.cli.format.Units;
+import io.berth.cli.session.Cli;
 import io.berth.client.ApiClient;
 import io.berth.client.ApiException;
 import io.berth.client.StreamDemux;
-import io.berth.cli.format.Template;
-import io.berth.cli.format.Units;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** Container verbs other than run/create, also reachable as {@code berth container <verb>}. */
 public final class ContainerCommands {

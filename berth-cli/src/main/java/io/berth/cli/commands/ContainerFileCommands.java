@@ -2,7 +2,7 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import io.berth.client.ApiClient;
 import io.berth.client.ApiException;
 import io.berth.store.layer.CopyPaths;

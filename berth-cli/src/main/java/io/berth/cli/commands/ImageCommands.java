@@ -2,14 +2,11 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
-import io.berth.client.ApiClient;
 import io.berth.cli.format.Units;
-import java.io.BufferedReader;
+import io.berth.cli.session.Cli;
+import io.berth.client.ApiClient;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +15,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** Image verbs: images, import, save, load, tag, rmi, history, pull, image inspect/prune. */
 public final class ImageCommands {
@@ -153,7 +150,7 @@ public final class ImageCommands {
               Progress.wrap(in, file.equals("-") ? -1 : Files.size(Path.of(file)), "Importing",
                   cli.stderrIsTerminal() ? cli.err : null),
               "application/x-tar", Map.of())) {
-        for (JsonNode line : Progress.lines(r.body())) {
+        for (JsonNode line : r.jsonLines()) {
           if (line.has("error")) {
             throw new java.io.IOException(line.path("error").asText());
           }
@@ -204,7 +201,7 @@ public final class ImageCommands {
               Progress.wrap(in, input == null ? -1 : Files.size(input), "Loading",
                   quiet || !cli.stderrIsTerminal() ? null : cli.err),
               "application/x-tar", Map.of())) {
-        for (JsonNode line : Progress.lines(r.body())) {
+        for (JsonNode line : r.jsonLines()) {
           if (line.has("error")) {
             throw new java.io.IOException(line.path("error").asText());
           }
@@ -370,17 +367,5 @@ public final class ImageCommands {
       cli.out.println("Total reclaimed space: " + Units.size(r.path("SpaceReclaimed").asLong()));
       return 0;
     }
-  }
-
-  static List<JsonNode> parseLines(InputStream in) throws java.io.IOException {
-    List<JsonNode> out = new ArrayList<>();
-    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    String line;
-    while ((line = r.readLine()) != null) {
-      if (!line.isBlank()) {
-        out.add(Base.JSON.readTree(line));
-      }
-    }
-    return out;
   }
 }

@@ -1,7 +1,7 @@
 package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

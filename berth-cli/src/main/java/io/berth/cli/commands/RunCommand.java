@@ -2,7 +2,8 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
+import io.berth.cli.session.ExitCodes;
 import io.berth.client.ApiClient;
 import io.berth.client.ApiException;
 import java.util.ArrayList;
@@ -10,11 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code run} and {@code create}: create (+ attach + wait + start) like docker run. */
 public final class RunCommand {
@@ -95,7 +96,7 @@ public final class RunCommand {
           api().post("/containers/" + id + "/start", null).close();
         } catch (ApiException e) {
           cli.err.println("berth: Error response from daemon: " + e.getMessage());
-          return io.berth.cli.Main.exitCodeFor(e.getMessage());
+          return ExitCodes.forRunFailure(e.getMessage());
         }
         cli.out.println(id);
         return 0;
@@ -117,7 +118,7 @@ public final class RunCommand {
       } catch (ApiException e) {
         attacher.close();
         cli.err.println("berth: Error response from daemon: " + e.getMessage());
-        return io.berth.cli.Main.exitCodeFor(e.getMessage());
+        return ExitCodes.forRunFailure(e.getMessage());
       }
       if (opts.tty && cli.stdinIsTerminal()) {
         resize(cli, "/containers/" + id);

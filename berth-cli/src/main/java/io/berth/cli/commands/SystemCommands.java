@@ -1,19 +1,19 @@
 package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.Cli;
-import io.berth.cli.Main;
 import io.berth.cli.format.Template;
+import io.berth.cli.format.Timestamps;
 import io.berth.cli.format.Units;
+import io.berth.cli.session.Cli;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** version, info, events and system df. */
 public final class SystemCommands {
@@ -55,12 +55,13 @@ public final class SystemCommands {
       JsonNode v = api().get("/version").json();
       if (format != null) {
         var o = obj();
-        o.set("Client", obj().put("Version", Main.VERSION).put("ApiVersion", "1.47").put("Os", "linux"));
+        o.set("Client", obj().put("Version", io.berth.cli.session.Version.NUMBER).put("ApiVersion", "1.47")
+            .put("Os", "linux"));
         o.set("Server", v);
         cli.out.println(new Template(format).render(o));
         return 0;
       }
-      cli.out.println("Client:\n Version:           " + Main.VERSION + "\n API version:       1.47");
+      cli.out.println("Client:\n Version:           " + io.berth.cli.session.Version.NUMBER + "\n API version:       1.47");
       cli.out.println("\nServer: " + v.path("Platform").path("Name").asText());
       String berth = berthVersion(v);
       cli.out.println(" Engine:\n  Version:          " + (berth == null ? v.path("Version").asText()

@@ -1,7 +1,7 @@
 package io.berth.cli.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import io.berth.client.StreamDemux;
 import io.berth.compose.ContainerBodies;
 import java.io.ByteArrayOutputStream;

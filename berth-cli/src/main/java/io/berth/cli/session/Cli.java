@@ -1,4 +1,4 @@
-package io.berth.cli;
+package io.berth.cli.session;
 
 import io.berth.client.ApiClient;
 import io.berth.client.DockerHost;
@@ -23,6 +23,7 @@ public final class Cli {
   private TlsOptions.Flags tlsFlags = TlsOptions.Flags.NONE;
   private ApiClient client;
   private String only;
+  private Nested nested;
 
   public Cli(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
     this.in = in;
@@ -31,8 +32,14 @@ public final class Cli {
     this.env = env;
   }
 
+  /** How a command runs another berth command line in-process: {@code Main.run}. */
+  @FunctionalInterface
+  public interface Nested {
+    int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env);
+  }
+
   /** Builds only the top-level command {@code name} (null: all of them), see {@link #builds}. */
-  void only(String name) {
+  public void only(String name) {
     this.only = name;
   }
 
@@ -46,21 +53,32 @@ public final class Cli {
     return only == null || only.equals(name) || java.util.Arrays.asList(aliases).contains(only);
   }
 
-  void hostFlag(String h) {
+  /** The {@code -H} flag as parsed (null when not given). */
+  public void hostFlag(String h) {
     this.hostFlag = h;
   }
 
-  void tlsFlags(TlsOptions.Flags flags) {
+  /** The TLS flags as parsed. */
+  public void tlsFlags(TlsOptions.Flags flags) {
     this.tlsFlags = flags;
+  }
+
+  /** Set by {@code Main}, whose command tree this package must not know. */
+  public void nested(Nested runner) {
+    this.nested = runner;
+  }
+
+  /** Runs another berth command line in-process with this run's streams and environment. */
+  public int runNested(String[] args) {
+    if (nested == null) {
+      throw new IllegalStateException("no command tree to run " + String.join(" ", args));
+    }
+    return nested.run(args, in, out, err, env);
   }
 
   /** The daemon address in effect, normalised. */
   public String host() {
     return daemon().uri();
-  }
-
-  static String resolveHost(String flag, Map<String, String> env) {
-    return DockerHost.normalize(DockerHost.pick(flag, env), false);
   }
 
   /** The daemon address with its TLS settings; bad flags become IllegalArgumentException. */

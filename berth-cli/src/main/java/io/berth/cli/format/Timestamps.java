@@ -1,4 +1,4 @@
-package io.berth.cli.commands;
+package io.berth.cli.format;
 
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,10 +1,10 @@
-package io.berth.cli.commands;
+package io.berth.cli.format;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Go-style durations ({@code 1m30s}, {@code 500ms}) in nanoseconds, as docker's flags take them. */
-final class Durations {
+public final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
 
   private Durations() {}
@@ -18,7 +18,7 @@ final class Durations {
     }
   }
 
-  static long nanos(String s, String flag) {
+  public static long nanos(String s, String flag) {
     if (!s.matches("(\\d+(\\.\\d+)?(ns|us|ms|s|m|h))+")) {
       throw new IllegalArgumentException("invalid argument \"" + s + "\" for \"" + flag
           + "\" flag: time: invalid duration \"" + s + "\"");

@@ -1,4 +1,4 @@
-package io.berth.cli.commands;
+package io.berth.cli.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

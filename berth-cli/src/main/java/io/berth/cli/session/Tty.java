@@ -1,4 +1,4 @@
-package io.berth.cli;
+package io.berth.cli.session;
 
 import java.io.IOException;
 import java.nio.file.Files;
