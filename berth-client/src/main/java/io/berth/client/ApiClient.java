@@ -2,9 +2,12 @@ package io.berth.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.http.BoundedInputStream;
+import io.berth.http.ChunkedInputStream;
+import io.berth.http.ChunkedOutputStream;
+import io.berth.http.HttpLine;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -33,6 +36,8 @@ import javax.net.ssl.SSLSocket;
 public final class ApiClient {
   public static final String VERSION = "v1.47";
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Longest status or header line accepted from the daemon. */
+  private static final int MAX_LINE = 65536;
   private final DockerHost host;
   private javax.net.ssl.SSLContext ssl;
 
@@ -176,38 +181,42 @@ public final class ApiClient {
       if (fixed != null) {
         out.write(fixed);
       } else if (body != null) {
+        ChunkedOutputStream chunked = new ChunkedOutputStream(out);
         byte[] buf = new byte[256 * 1024];
         int n;
         while ((n = body.read(buf)) > 0) {
-          out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-          out.write(buf, 0, n);
-          out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+          chunked.write(buf, 0, n);
         }
-        out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        chunked.close();
       }
       out.flush();
       InputStream in = c.in();
-      String status = line(in);
+      String status;
+      Map<String, String> headers = new LinkedHashMap<>();
+      try {
+        status = HttpLine.read(in, MAX_LINE);
+        String l;
+        while (!(l = HttpLine.read(in, MAX_LINE)).isEmpty()) {
+          int colon = l.indexOf(':');
+          if (colon > 0) {
+            headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+          }
+        }
+      } catch (HttpLine.Eof e) {
+        throw new IOException("daemon closed the connection", e);
+      }
       String[] parts = status.split(" ", 3);
       if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
         throw new IOException("malformed response from daemon: " + status);
       }
       int code = Integer.parseInt(parts[1]);
-      Map<String, String> headers = new LinkedHashMap<>();
-      String l;
-      while (!(l = line(in)).isEmpty()) {
-        int colon = l.indexOf(':');
-        if (colon > 0) {
-          headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
-        }
-      }
       InputStream bodyIn;
       if (code == 101 || code == 204 || code == 304 || method.equals("HEAD")) {
         bodyIn = code == 101 ? in : InputStream.nullInputStream();
       } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-        bodyIn = new Dechunker(in);
+        bodyIn = new ChunkedInputStream(in);
       } else if (headers.containsKey("content-length")) {
-        bodyIn = new LimitedStream(in, Long.parseLong(headers.get("content-length")));
+        bodyIn = new BoundedInputStream(in, Long.parseLong(headers.get("content-length")));
       } else {
         bodyIn = in;
       }
@@ -279,23 +288,6 @@ public final class ApiClient {
       throw new IOException("TLS handshake with " + host.uri() + " failed: " + e.getMessage(), e);
     }
     return s;
-  }
-
-  static String line(InputStream in) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    int c;
-    while ((c = in.read()) >= 0 && c != '\n') {
-      if (c != '\r') {
-        b.write(c);
-      }
-      if (b.size() > 65536) {
-        throw new IOException("response line too long");
-      }
-    }
-    if (c < 0 && b.size() == 0) {
-      throw new IOException("daemon closed the connection");
-    }
-    return b.toString(StandardCharsets.ISO_8859_1);
   }
 
   public static ObjectMapper mapper() {

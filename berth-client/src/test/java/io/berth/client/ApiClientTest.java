@@ -3,6 +3,7 @@ package io.berth.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.berth.http.StreamFrames;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ class ApiClientTest {
       c.shutdownOutput().run();
       ByteArrayOutputStream stdout = new ByteArrayOutputStream();
       ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-      StreamDemux.copy(c.in(), stdout, stderr, false);
+      StreamFrames.demux(c.in(), stdout, stderr, false);
       c.close();
       assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("got hello\n");
       assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo("oops\n");

@@ -1,5 +1,6 @@
 package io.berth.client;
 
+import io.berth.http.ChunkedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +53,7 @@ final class TestServer implements AutoCloseable {
           int n = Integer.parseInt(lower.substring(cl + 16, lower.indexOf('\r', cl)).trim());
           body = in.readNBytes(n);
         } else if (lower.contains("transfer-encoding: chunked")) {
-          body = new Dechunker(in).readAllBytes();
+          body = new ChunkedInputStream(in).readAllBytes();
         }
         Request r = new Request(head, body);
         script.run(r, in, out);

@@ -8,7 +8,7 @@ import io.berth.cli.format.Units;
 import io.berth.cli.session.Cli;
 import io.berth.client.ApiClient;
 import io.berth.client.ApiException;
-import io.berth.client.StreamDemux;
+import io.berth.http.StreamFrames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -299,7 +299,7 @@ public final class ContainerCommands {
       q.put("until", until == null ? null : Timestamps.toApi(until, Instant.now(), java.time.ZoneId.systemDefault()));
       q.put("timestamps", timestamps ? 1 : null);
       try (var r = api().get("/containers/" + enc(container) + "/logs" + ApiClient.query(q))) {
-        StreamDemux.copy(r.body(), cli.out, cli.err, tty);
+        StreamFrames.demux(r.body(), cli.out, cli.err, tty);
       }
       return 0;
     }
