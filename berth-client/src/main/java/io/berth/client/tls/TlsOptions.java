@@ -1,5 +1,6 @@
 package io.berth.client.tls;
 
+import io.berth.http.Pem;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ public record TlsOptions(boolean verify, Path caCert, Path cert, Path key) {
     try {
       KeyManager[] keys = null;
       if (cert != null) {
-        List<X509Certificate> chain = Pem.certificates(cert);
+        List<X509Certificate> chain = certificates(cert);
         PrivateKey pk = Pem.privateKey(key);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
@@ -90,7 +91,7 @@ public record TlsOptions(boolean verify, Path caCert, Path cert, Path key) {
         KeyStore ts = KeyStore.getInstance("PKCS12");
         ts.load(null, null);
         int i = 0;
-        for (X509Certificate c : Pem.certificates(caCert)) {
+        for (X509Certificate c : certificates(caCert)) {
           ts.setCertificateEntry("ca" + i++, c);
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -105,6 +106,14 @@ public record TlsOptions(boolean verify, Path caCert, Path cert, Path key) {
     } catch (GeneralSecurityException e) {
       throw new IOException("TLS setup failed: " + e.getMessage(), e);
     }
+  }
+
+  private static List<X509Certificate> certificates(Path file) throws IOException {
+    List<X509Certificate> certs = Pem.certificates(file);
+    if (certs.isEmpty()) {
+      throw new IOException("no certificate found in " + file);
+    }
+    return certs;
   }
 
   /** {@code --tls} without {@code --tlsverify}: encryption only, as docker's InsecureSkipVerify. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.client.ApiClient;
 import io.berth.client.DockerHost;
+import io.berth.http.Pem;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -23,15 +24,6 @@ import org.junit.jupiter.api.Test;
 /** Real TLS handshakes against a JDK TLS server holding the test PEMs (a CA, a server and a client cert). */
 class TlsTest {
   private static final Path DIR = Path.of("src/test/resources/tls");
-
-  @Test
-  void readsPkcs1Pkcs8AndSec1Keys() throws Exception {
-    assertThat(Pem.privateKey(DIR.resolve("key.pem")).getAlgorithm()).isEqualTo("RSA");
-    assertThat(Pem.privateKey(DIR.resolve("server-key.pem")).getAlgorithm()).isEqualTo("RSA");
-    assertThat(Pem.privateKey(DIR.resolve("ec-key.pem")).getAlgorithm()).isEqualTo("EC");
-    assertThat(Pem.certificates(DIR.resolve("ca.pem"))).hasSize(1);
-    assertThatThrownBy(() -> Pem.privateKey(DIR.resolve("ca.pem"))).hasMessageContaining("no private key");
-  }
 
   @Test
   void defaultsComeFromDockerCertPath() throws Exception {

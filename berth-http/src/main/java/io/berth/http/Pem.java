@@ -1,4 +1,4 @@
-package io.berth.client.tls;
+package io.berth.http;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,10 +19,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the PEM files docker users already have ({@code ca.pem}, {@code cert.pem},
- * {@code key.pem} under {@code DOCKER_CERT_PATH}). The JDK reads PEM certificates but only
- * DER PKCS#8 keys, while openssl writes RSA keys as PKCS#1 and EC keys as SEC1; this class wraps
- * those in the PKCS#8 envelope so no crypto library is needed.
+ * Reads the PEM files docker users already have: the daemon's {@code --tlscert}/{@code --tlskey}/
+ * {@code --tlscacert}, a registry's {@code certs.d}, the client's {@code ca.pem}, {@code cert.pem}
+ * and {@code key.pem} under {@code DOCKER_CERT_PATH}. The JDK reads only DER PKCS#8 keys, while
+ * openssl writes RSA keys as PKCS#1 and EC keys as SEC1; this class wraps those in the PKCS#8
+ * envelope so no crypto library is needed.
  */
 public final class Pem {
   private static final Pattern BLOCK =
@@ -35,30 +36,32 @@ public final class Pem {
 
   private Pem() {}
 
-  /** All certificates in a PEM file (a CA bundle may hold several). */
+  /**
+   * The certificates of a PEM file in order (a CA bundle or a chain may hold several; other blocks
+   * such as a key are skipped); empty when there is none, which callers refuse in their own words.
+   */
   public static List<X509Certificate> certificates(Path file) throws IOException {
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       List<X509Certificate> out = new ArrayList<>();
-      for (var c : cf.generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)))) {
-        out.add((X509Certificate) c);
-      }
-      if (out.isEmpty()) {
-        throw new IOException("no certificate found in " + file);
+      Matcher m = BLOCK.matcher(Files.readString(file, StandardCharsets.ISO_8859_1));
+      while (m.find()) {
+        if (m.group(1).equals("CERTIFICATE")) {
+          out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(decode(m.group(2)))));
+        }
       }
       return out;
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IOException("could not read certificate " + file + ": " + e.getMessage(), e);
     }
   }
 
   /** The private key of a PEM file: PKCS#8, PKCS#1 RSA or SEC1 EC; encrypted keys are refused. */
   public static PrivateKey privateKey(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.US_ASCII);
-    Matcher m = BLOCK.matcher(text);
+    Matcher m = BLOCK.matcher(Files.readString(file, StandardCharsets.ISO_8859_1));
     while (m.find()) {
       String type = m.group(1);
-      byte[] der = Base64.getMimeDecoder().decode(m.group(2).replaceAll("\\s", ""));
+      byte[] der = decode(m.group(2));
       try {
         PrivateKey key = switch (type) {
           case "PRIVATE KEY" -> pkcs8(der, file);
@@ -78,6 +81,10 @@ public final class Pem {
       }
     }
     throw new IOException("no private key found in " + file);
+  }
+
+  private static byte[] decode(String base64) {
+    return Base64.getMimeDecoder().decode(base64);
   }
 
   private static PrivateKey pkcs8(byte[] der, Path file) throws IOException {
