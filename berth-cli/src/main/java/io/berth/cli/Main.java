@@ -18,9 +18,9 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code berth}: the docker-like client of berthd. */
 @Command(name = "berth", description = "A container engine: the Berth CLI (speaks the Docker Engine API).",

@@ -66,16 +66,24 @@ public final class ApiClient {
       return b.length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(b);
     }
 
-    /** A JSON message stream (pull, push, import, load, build): one object per line, read to its end. */
-    public List<JsonNode> jsonLines() throws IOException {
-      List<JsonNode> out = new ArrayList<>();
+    /**
+     * Reads a JSON message stream (events, pull, push, import, load, build: one object a line),
+     * handing each object over as it arrives, until the stream ends or the handler answers false.
+     */
+    public void eachJsonLine(MessageHandler handler) throws IOException {
       BufferedReader r = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
       String line;
       while ((line = r.readLine()) != null) {
-        if (!line.isBlank()) {
-          out.add(MAPPER.readTree(line));
+        if (!line.isBlank() && !handler.accept(MAPPER.readTree(line))) {
+          return;
         }
       }
+    }
+
+    /** The whole JSON message stream, read to its end. */
+    public List<JsonNode> jsonLines() throws IOException {
+      List<JsonNode> out = new ArrayList<>();
+      eachJsonLine(out::add);
       return out;
     }
 
@@ -83,6 +91,12 @@ public final class ApiClient {
     public void close() {
       conn.close();
     }
+  }
+
+  /** Takes one object of a JSON message stream; false stops reading. */
+  @FunctionalInterface
+  public interface MessageHandler {
+    boolean accept(JsonNode message) throws IOException;
   }
 
   /** The raw streams of a connection, for hijacked exchanges. */

@@ -33,6 +33,34 @@ class ApiClientTest {
     }
   }
 
+  /** Events and pull progress are printed as they arrive: a handler sees each message before the next is sent. */
+  @Test
+  void jsonMessageStreamsAreHandedOverAsTheyArrive() throws Exception {
+    try (TestServer s = new TestServer(dir)) {
+      java.util.concurrent.CompletableFuture<Void> seen = new java.util.concurrent.CompletableFuture<>();
+      var done = s.serve((req, in, out) -> {
+        TestServer.write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        TestServer.write(out, "c\r\n{\"status\":1}\r\n1\r\n\n\r\n");
+        try {
+          seen.get(10, java.util.concurrent.TimeUnit.SECONDS); // the rest only after the client handled the first
+        } catch (Exception e) {
+          return; // a client that waits for the whole stream never gets the rest, and fails below
+        }
+        TestServer.write(out, "d\r\n{\"status\":2}\n\r\nf\r\n\n{\"error\":\"x\"}\n\r\n0\r\n\r\n");
+      });
+      java.util.List<String> got = new java.util.ArrayList<>();
+      try (var r = new ApiClient(s.uri()).get("/events")) {
+        r.eachJsonLine(m -> {
+          got.add(m.toString());
+          seen.complete(null);
+          return !m.has("status") || m.path("status").asInt() < 2;
+        });
+      }
+      assertThat(got).containsExactly("{\"status\":1}", "{\"status\":2}");
+      done.get();
+    }
+  }
+
   @Test
   void sendsJsonWithContentLengthAndReadsFixedBodies() throws Exception {
     try (TestServer s = new TestServer(dir)) {

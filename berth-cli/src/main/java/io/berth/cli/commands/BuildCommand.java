@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code berth build}: docker's flags, checked and handed to a {@link ClassicBuild}. */
 @Command(name = "build", mixinStandardHelpOptions = true, description = "Build an image from a Dockerfile")

@@ -15,10 +15,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** Image verbs: images, import, save, load, tag, rmi, history, pull, image inspect/prune. */
 public final class ImageCommands {
@@ -314,7 +314,7 @@ public final class ImageCommands {
       query.put("platform", platform);
       try (var r = api().send("POST", "/images/create" + ApiClient.query(query), null, null,
           registryAuth(cli, image))) {
-        return RegistryProgress.print(r.body(), cli, quiet) ? 0 : 1;
+        return RegistryProgress.print(r, cli, quiet) ? 0 : 1;
       }
     }
   }
@@ -333,7 +333,7 @@ public final class ImageCommands {
     public Integer call() throws Exception {
       String query = compression.equals("gzip") ? "" : ApiClient.query(Map.of("compression", compression));
       try (var r = api().send("POST", "/images/" + image + "/push" + query, null, null, registryAuth(cli, image))) {
-        return RegistryProgress.print(r.body(), cli, quiet) ? 0 : 1;
+        return RegistryProgress.print(r, cli, quiet) ? 0 : 1;
       }
     }
   }

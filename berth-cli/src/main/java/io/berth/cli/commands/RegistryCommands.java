@@ -9,9 +9,9 @@ import io.berth.registry.auth.Authorizers;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code berth registry serve|gc}: Berth's OCI Distribution registry, run in this process (no

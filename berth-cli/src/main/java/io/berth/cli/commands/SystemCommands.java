@@ -5,15 +5,12 @@ import io.berth.cli.format.Template;
 import io.berth.cli.format.Timestamps;
 import io.berth.cli.format.Units;
 import io.berth.cli.session.Cli;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** version, info, events and system df. */
 public final class SystemCommands {
@@ -154,15 +151,9 @@ public final class SystemCommands {
         q.put("filters", Filters.json(filters));
       }
       try (var r = api().get("/events" + io.berth.client.ApiClient.query(q))) {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-        String line;
         boolean jsonLines = "json".equals(format);
         Template t = format == null || jsonLines ? null : new Template(format);
-        while ((line = reader.readLine()) != null) {
-          if (line.isBlank()) {
-            continue;
-          }
-          JsonNode e = JSON.readTree(line);
+        r.eachJsonLine(e -> {
           if (jsonLines) {
             cli.out.println(JSON.writeValueAsString(e));
           } else if (t != null) {
@@ -171,7 +162,8 @@ public final class SystemCommands {
             cli.out.println(eventLine(e, java.time.ZoneId.systemDefault()));
           }
           cli.out.flush();
-        }
+          return true;
+        });
       }
       return 0;
     }

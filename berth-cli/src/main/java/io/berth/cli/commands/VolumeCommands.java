@@ -7,10 +7,10 @@ import io.berth.cli.session.Cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code volume create|ls|inspect|rm|prune}, as docker's. */
 public final class VolumeCommands {

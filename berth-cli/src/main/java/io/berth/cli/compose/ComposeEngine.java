@@ -119,12 +119,12 @@ final class ComposeEngine {
       cli.err.println(" Pulling " + s + " (" + image + ")");
       String[] ref = splitTag(image);
       try (var r = api.post("/images/create?fromImage=" + enc(ref[0]) + "&tag=" + enc(ref[1]), null)) {
-        for (JsonNode line : io.berth.client.ApiClient.mapper().readerFor(JsonNode.class)
-            .<JsonNode>readValues(r.body()).readAll()) {
+        r.eachJsonLine(line -> {
           if (line.has("error")) {
             throw new ComposeException("pulling " + image + " for service " + s + ": " + line.path("error").asText());
           }
-        }
+          return true;
+        });
       }
     }
   }
