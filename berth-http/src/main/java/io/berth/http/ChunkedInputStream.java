@@ -58,7 +58,13 @@ public final class ChunkedInputStream extends InputStream {
   }
 
   private long nextChunkSize() throws IOException {
-    String line = HttpLine.read(in, 1024);
+    String line;
+    try {
+      line = HttpLine.read(in, 1024);
+    } catch (HttpLine.Eof e) {
+      // a body without its last chunk is cut short (a daemon stopped mid logs -f, a client gone)
+      throw new IOException("connection closed before the last chunk", e);
+    }
     int semi = line.indexOf(';');
     String hex = (semi < 0 ? line : line.substring(0, semi)).trim();
     try {

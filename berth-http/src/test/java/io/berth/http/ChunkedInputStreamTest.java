@@ -27,6 +27,13 @@ class ChunkedInputStreamTest {
   }
 
   @Test
+  void aBodyCutShortSaysSo() {
+    assertThatThrownBy(() -> of("3\r\nabc\r\n").readAllBytes()).isInstanceOf(java.io.IOException.class)
+        .hasMessage("connection closed before the last chunk");
+    assertThatThrownBy(() -> of("3\r\nab").readAllBytes()).hasMessage("connection closed inside a chunk");
+  }
+
+  @Test
   void aMalformedChunkIsRefusedByName() {
     assertThatThrownBy(() -> of("zz\r\nabc\r\n").readAllBytes()).isInstanceOf(BadRequestException.class)
         .hasMessage("malformed chunk size: zz");
