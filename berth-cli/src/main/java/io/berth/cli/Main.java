@@ -1,13 +1,17 @@
 package io.berth.cli;
 
-import io.berth.cli.api.ApiException;
-import io.berth.cli.api.DaemonUnreachableException;
 import io.berth.cli.commands.ContainerCommands;
 import io.berth.cli.commands.ImageCommands;
 import io.berth.cli.commands.RunCommand;
 import io.berth.cli.commands.SystemCommands;
 import io.berth.cli.commands.VolumeCommands;
-import io.berth.cli.tls.TlsOptions;
+import io.berth.cli.session.Cli;
+import io.berth.cli.session.ExitCodes;
+import io.berth.cli.session.RootCommand;
+import io.berth.cli.session.Version;
+import io.berth.client.ApiException;
+import io.berth.client.DaemonUnreachableException;
+import io.berth.client.tls.TlsOptions;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -21,8 +25,7 @@ import picocli.CommandLine.Option;
 /** {@code berth}: the docker-like client of berthd. */
 @Command(name = "berth", description = "A container engine: the Berth CLI (speaks the Docker Engine API).",
     usageHelpAutoWidth = true)
-public final class Main implements Runnable {
-  public static final String VERSION = "0.1.0";
+public final class Main implements Runnable, RootCommand {
 
   @Option(names = {"-H", "--host"}, description = "Daemon socket to connect to (default: $BERTH_HOST, $DOCKER_HOST, "
       + Cli.DEFAULT_HOST + ")", scope = CommandLine.ScopeType.INHERIT)
@@ -59,20 +62,16 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     if (version) {
-      cli.out.println("Berth version " + VERSION + ", build " + build());
+      cli.out.println("Berth version " + Version.NUMBER + ", build " + Version.build());
       return;
     }
     self.usage(cli.out);
   }
 
-  static String build() {
-    String v = Main.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
-  }
-
   /** Runs the CLI in-process and returns the exit code (docker's: 1 for errors, 125 for run failures). */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
     Cli cli = new Cli(in, out, err, env);
+    cli.nested(Main::run);
     Main main = new Main(cli);
     String named = commandName(args);
     // `berth --version` names no command and needs none: build the root alone
@@ -115,7 +114,7 @@ public final class Main implements Runnable {
       }
       if (ex instanceof ApiException api) {
         err.println((runLike ? "berth: " : "") + "Error response from daemon: " + api.getMessage());
-        return runLike ? exitCodeFor(api.getMessage()) : 1;
+        return runLike ? ExitCodes.forRunFailure(api.getMessage()) : 1;
       }
       // anything else is still reported in one line, never as a stack trace
       String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
@@ -165,17 +164,6 @@ public final class Main implements Runnable {
       }
     }
     return null;
-  }
-
-  /** As docker: 127 when the command was not found, 126 when it could not be invoked, else 125. */
-  public static int exitCodeFor(String msg) {
-    if (msg.contains("executable file not found") || msg.contains("no such file or directory")) {
-      return 127;
-    }
-    if (msg.contains("permission denied")) {
-      return 126;
-    }
-    return 125;
   }
 
   public static void main(String[] args) {

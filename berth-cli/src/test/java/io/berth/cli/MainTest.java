@@ -2,6 +2,7 @@ package io.berth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.berth.cli.session.Cli;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -60,7 +61,7 @@ class MainTest {
 
   @Test
   void daemonErrorsAreReportedLikeDocker() throws Exception {
-    try (var s = new io.berth.cli.api.TestServerHandle(dir)) {
+    try (var s = new io.berth.client.TestServerHandle(dir)) {
       s.replyOnce("HTTP/1.1 404 Not Found\r\nContent-Length: 37\r\n\r\n{\"message\":\"No such container: nope\"}");
       assertThat(run(Map.of("DOCKER_HOST", s.uri()), "logs", "nope")).isEqualTo(1);
       assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error response from daemon: No such container: nope\n");

@@ -4,14 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A body of known Content-Length: the handler can never read into the next request, and a body
- * cut short by the client is an error, not a shorter body.
+ * A body of known Content-Length: a reader can never read into the next message, and a body cut
+ * short by the peer is an error, not a shorter body.
  */
-final class BoundedInputStream extends InputStream {
+public final class BoundedInputStream extends InputStream {
   private final InputStream in;
   private long remaining;
 
-  BoundedInputStream(InputStream in, long length) {
+  public BoundedInputStream(InputStream in, long length) {
     this.in = in;
     this.remaining = length;
   }

@@ -3,13 +3,17 @@ package io.berth.http;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Decodes a chunked request body; a malformed chunk header is a bad request, not a crash. */
-final class ChunkedInputStream extends InputStream {
+/**
+ * Decodes a chunked body as it arrives: requests on the server, responses in berth-client (where
+ * streams like {@code logs -f} never end on their own, so what has arrived must be readable
+ * without the next chunk). A malformed chunk header is a bad request, not a crash.
+ */
+public final class ChunkedInputStream extends InputStream {
   private final InputStream in;
   private long remaining;
   private boolean eof;
 
-  ChunkedInputStream(InputStream in) {
+  public ChunkedInputStream(InputStream in) {
     this.in = in;
   }
 
@@ -25,12 +29,15 @@ final class ChunkedInputStream extends InputStream {
     if (eof) {
       return -1;
     }
+    if (len == 0) {
+      return 0; // InputStream.readNBytes ends with a zero-length read: it must not wait for the next chunk
+    }
     if (remaining == 0) {
       remaining = nextChunkSize();
       if (remaining == 0) {
         eof = true;
         // trailers until an empty line
-        while (!HttpConnection.readLine(in, 8192).isEmpty()) {
+        while (!HttpLine.read(in, 8192).isEmpty()) {
           // ignore trailers
         }
         return -1;
@@ -42,7 +49,7 @@ final class ChunkedInputStream extends InputStream {
     }
     remaining -= n;
     if (remaining == 0) {
-      String crlf = HttpConnection.readLine(in, 2);
+      String crlf = HttpLine.read(in, 2);
       if (!crlf.isEmpty()) {
         throw new BadRequestException("malformed chunk terminator");
       }
@@ -51,7 +58,13 @@ final class ChunkedInputStream extends InputStream {
   }
 
   private long nextChunkSize() throws IOException {
-    String line = HttpConnection.readLine(in, 1024);
+    String line;
+    try {
+      line = HttpLine.read(in, 1024);
+    } catch (HttpLine.Eof e) {
+      // a body without its last chunk is cut short (a daemon stopped mid logs -f, a client gone)
+      throw new IOException("connection closed before the last chunk", e);
+    }
     int semi = line.indexOf(';');
     String hex = (semi < 0 ? line : line.substring(0, semi)).trim();
     try {

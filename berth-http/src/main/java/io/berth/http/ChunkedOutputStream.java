@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * HTTP/1.1 chunked encoding where each write becomes a chunk and is flushed at once: streaming
  * clients (docker logs -f, events) must see every line when it happens, not when a buffer fills.
+ * berth-client sends request bodies of unknown length (build contexts, image loads) with it.
+ * {@link #close} writes the last chunk and leaves the underlying stream open.
  */
-final class ChunkedOutputStream extends OutputStream {
+public final class ChunkedOutputStream extends OutputStream {
   private final OutputStream out;
   private boolean closed;
 
-  ChunkedOutputStream(OutputStream out) {
+  public ChunkedOutputStream(OutputStream out) {
     this.out = out;
   }
 

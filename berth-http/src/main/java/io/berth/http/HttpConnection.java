@@ -1,6 +1,5 @@
 package io.berth.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,8 +56,8 @@ final class HttpConnection {
         first = false;
         String requestLine;
         try {
-          requestLine = readLine(in, limits.maxLineBytes());
-        } catch (EofException e) {
+          requestLine = HttpLine.read(in, limits.maxLineBytes());
+        } catch (HttpLine.Eof e) {
           return;
         }
         if (requestLine.isEmpty()) {
@@ -124,7 +123,7 @@ final class HttpConnection {
       if (i > limits.maxHeaders()) {
         throw new BadRequestException("too many headers");
       }
-      String line = readLine(in, limits.maxLineBytes());
+      String line = HttpLine.read(in, limits.maxLineBytes());
       if (line.isEmpty()) {
         break;
       }
@@ -205,37 +204,6 @@ final class HttpConnection {
       out.flush();
     } catch (IOException ignored) {
       // client gone
-    }
-  }
-
-  /** Reads one CRLF (or LF) terminated line as ISO-8859-1, refusing lines over {@code max}. */
-  static String readLine(InputStream in, int max) throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(128);
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        if (buf.size() == 0) {
-          throw new EofException();
-        }
-        throw new IOException("connection closed mid-line");
-      }
-      if (b == '\n') {
-        break;
-      }
-      if (b != '\r') {
-        if (buf.size() >= max) {
-          throw new BadRequestException("line too long");
-        }
-        buf.write(b);
-      }
-    }
-    return buf.toString(StandardCharsets.ISO_8859_1);
-  }
-
-  /** Clean end of a keep-alive connection between requests. */
-  static final class EofException extends IOException {
-    EofException() {
-      super("eof");
     }
   }
 }

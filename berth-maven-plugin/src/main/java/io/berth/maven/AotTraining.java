@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.build.java.BuiltImage;
-import io.berth.cli.api.ApiClient;
+import io.berth.client.ApiClient;
 import io.berth.oci.ImageConfig;
 import io.berth.oci.Json;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.berth.maven;
 
 import io.berth.build.java.BuiltImage;
 import io.berth.build.java.DockerArchiveWriter;
-import io.berth.cli.api.ApiClient;
+import io.berth.client.ApiClient;
 import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;

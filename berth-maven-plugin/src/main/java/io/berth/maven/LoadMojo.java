@@ -1,7 +1,7 @@
 package io.berth.maven;
 
 import io.berth.build.java.BuiltImage;
-import io.berth.cli.api.ApiClient;
+import io.berth.client.ApiClient;
 import io.berth.oci.Reference;
 import java.io.IOException;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.berth.cli.commands;
 
-import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.StreamDemux;
+import io.berth.cli.session.Cli;
+import io.berth.client.ApiClient;
+import io.berth.http.StreamFrames;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -55,7 +55,7 @@ final class Attacher {
         t.setDaemon(true);
         t.start();
       }
-      StreamDemux.copy(conn.in(), cli.out, cli.err, tty);
+      StreamFrames.demux(conn.in(), cli.out, cli.err, tty);
     } finally {
       if (raw) {
         Terminal.restore();

@@ -3,10 +3,11 @@ package io.berth.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
 import io.berth.cli.format.Table;
 import io.berth.cli.format.Template;
+import io.berth.cli.session.Cli;
+import io.berth.cli.session.RootCommand;
+import io.berth.client.ApiClient;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,7 @@ abstract class Base implements Callable<Integer> {
   /** The top-level command that {@code name}, added under {@code parent}, belongs to. */
   static String topLevelName(CommandLine parent, String name) {
     String top = name;
-    for (CommandLine c = parent; c != null && !(c.getCommand() instanceof io.berth.cli.Main); c = c.getParent()) {
+    for (CommandLine c = parent; c != null && !(c.getCommand() instanceof RootCommand); c = c.getParent()) {
       top = c.getCommandName();
     }
     return top;

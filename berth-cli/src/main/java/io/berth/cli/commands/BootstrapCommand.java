@@ -1,8 +1,8 @@
 package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
+import io.berth.cli.session.Cli;
+import io.berth.client.ApiClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -111,7 +111,7 @@ final class BootstrapCommand extends Base {
     String id = null;
     try (InputStream in = tar.getInputStream();
         var r = api().send("POST", "/images/create" + ApiClient.query(q), in, "application/x-tar", Map.of())) {
-      for (JsonNode line : Progress.lines(r.body())) {
+      for (JsonNode line : r.jsonLines()) {
         if (line.has("error")) {
           throw new IOException(line.path("error").asText());
         }

@@ -2,12 +2,13 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.ApiException;
-import io.berth.cli.api.StreamDemux;
 import io.berth.cli.format.Template;
+import io.berth.cli.format.Timestamps;
 import io.berth.cli.format.Units;
+import io.berth.cli.session.Cli;
+import io.berth.client.ApiClient;
+import io.berth.client.ApiException;
+import io.berth.http.StreamFrames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -161,7 +162,7 @@ public final class ContainerCommands {
         try {
           apply(c);
           cli.out.println(c);
-        } catch (io.berth.cli.api.DaemonUnreachableException e) {
+        } catch (io.berth.client.DaemonUnreachableException e) {
           throw new java.io.UncheckedIOException(e);
         } catch (Exception e) {
           cli.err.println("Error response from daemon: " + e.getMessage());
@@ -298,7 +299,7 @@ public final class ContainerCommands {
       q.put("until", until == null ? null : Timestamps.toApi(until, Instant.now(), java.time.ZoneId.systemDefault()));
       q.put("timestamps", timestamps ? 1 : null);
       try (var r = api().get("/containers/" + enc(container) + "/logs" + ApiClient.query(q))) {
-        StreamDemux.copy(r.body(), cli.out, cli.err, tty);
+        StreamFrames.demux(r.body(), cli.out, cli.err, tty);
       }
       return 0;
     }

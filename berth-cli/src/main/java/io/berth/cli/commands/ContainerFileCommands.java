@@ -2,7 +2,7 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +94,7 @@ final class ContainerFileCommands {
         try (var r = api().post("/containers/" + enc(c) + "/update", b)) {
           r.json().path("Warnings").forEach(w -> warnings.add(w.asText()));
           cli.out.println(c);
-        } catch (io.berth.cli.api.ApiException e) {
+        } catch (io.berth.client.ApiException e) {
           errors.add("Error response from daemon: " + e.getMessage());
         }
       }

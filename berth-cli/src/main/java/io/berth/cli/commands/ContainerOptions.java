@@ -2,6 +2,7 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cli.format.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.ApiException;
+import io.berth.cli.session.Cli;
+import io.berth.client.ApiClient;
+import io.berth.client.ApiException;
 import io.berth.store.layer.CopyPaths;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;

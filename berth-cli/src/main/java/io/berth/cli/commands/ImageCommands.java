@@ -2,14 +2,11 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
 import io.berth.cli.format.Units;
-import java.io.BufferedReader;
+import io.berth.cli.session.Cli;
+import io.berth.client.ApiClient;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,7 +150,7 @@ public final class ImageCommands {
               Progress.wrap(in, file.equals("-") ? -1 : Files.size(Path.of(file)), "Importing",
                   cli.stderrIsTerminal() ? cli.err : null),
               "application/x-tar", Map.of())) {
-        for (JsonNode line : Progress.lines(r.body())) {
+        for (JsonNode line : r.jsonLines()) {
           if (line.has("error")) {
             throw new java.io.IOException(line.path("error").asText());
           }
@@ -204,7 +201,7 @@ public final class ImageCommands {
               Progress.wrap(in, input == null ? -1 : Files.size(input), "Loading",
                   quiet || !cli.stderrIsTerminal() ? null : cli.err),
               "application/x-tar", Map.of())) {
-        for (JsonNode line : Progress.lines(r.body())) {
+        for (JsonNode line : r.jsonLines()) {
           if (line.has("error")) {
             throw new java.io.IOException(line.path("error").asText());
           }
@@ -259,7 +256,7 @@ public final class ImageCommands {
               cli.out.println("Deleted: " + d.path("Deleted").asText());
             }
           }
-        } catch (io.berth.cli.api.ApiException e) {
+        } catch (io.berth.client.ApiException e) {
           cli.err.println("Error response from daemon: " + e.getMessage());
           rc = 1;
         }
@@ -317,7 +314,7 @@ public final class ImageCommands {
       query.put("platform", platform);
       try (var r = api().send("POST", "/images/create" + ApiClient.query(query), null, null,
           registryAuth(cli, image))) {
-        return RegistryProgress.print(r.body(), cli, quiet) ? 0 : 1;
+        return RegistryProgress.print(r, cli, quiet) ? 0 : 1;
       }
     }
   }
@@ -336,7 +333,7 @@ public final class ImageCommands {
     public Integer call() throws Exception {
       String query = compression.equals("gzip") ? "" : ApiClient.query(Map.of("compression", compression));
       try (var r = api().send("POST", "/images/" + image + "/push" + query, null, null, registryAuth(cli, image))) {
-        return RegistryProgress.print(r.body(), cli, quiet) ? 0 : 1;
+        return RegistryProgress.print(r, cli, quiet) ? 0 : 1;
       }
     }
   }
@@ -370,17 +367,5 @@ public final class ImageCommands {
       cli.out.println("Total reclaimed space: " + Units.size(r.path("SpaceReclaimed").asLong()));
       return 0;
     }
-  }
-
-  static List<JsonNode> parseLines(InputStream in) throws java.io.IOException {
-    List<JsonNode> out = new ArrayList<>();
-    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    String line;
-    while ((line = r.readLine()) != null) {
-      if (!line.isBlank()) {
-        out.add(Base.JSON.readTree(line));
-      }
-    }
-    return out;
   }
 }

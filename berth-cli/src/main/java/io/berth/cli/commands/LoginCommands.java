@@ -1,6 +1,6 @@
 package io.berth.cli.commands;
 
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.berth.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +130,7 @@ public final class NetworkCommands {
     void apply(String n) throws Exception {
       try {
         api().delete("/networks/" + enc(n)).close();
-      } catch (io.berth.cli.api.ApiException e) {
+      } catch (io.berth.client.ApiException e) {
         if (!(force && e.status() == 404)) {
           throw e;
         }

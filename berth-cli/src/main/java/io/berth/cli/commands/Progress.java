@@ -1,12 +1,10 @@
 package io.berth.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.format.Units;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.List;
 
 /**
  * A progress bar on stderr for transfers (import, load, save): bytes moved against the total
@@ -53,9 +51,5 @@ final class Progress {
         err.flush();
       }
     };
-  }
-
-  static List<JsonNode> lines(InputStream body) throws IOException {
-    return ImageCommands.parseLines(body);
   }
 }

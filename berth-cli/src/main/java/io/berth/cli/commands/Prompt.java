@@ -1,6 +1,6 @@
 package io.berth.cli.commands;
 
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import java.io.IOException;
 
 /** docker's "Are you sure you want to continue? [y/N]" before destructive commands without -f. */

@@ -1,6 +1,6 @@
 package io.berth.cli.commands;
 
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import io.berth.registry.GarbageCollector;
 import io.berth.registry.RegistryConfig;
 import io.berth.registry.RegistryServer;

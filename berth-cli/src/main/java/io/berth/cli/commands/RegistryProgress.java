@@ -1,12 +1,8 @@
 package io.berth.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.Cli;
-import java.io.BufferedReader;
+import io.berth.cli.session.Cli;
+import io.berth.client.ApiClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Prints docker's JSON progress stream of pull and push as docker does without a terminal: one
@@ -18,26 +14,22 @@ final class RegistryProgress {
   private RegistryProgress() {}
 
   /** Returns false when the stream reported an error (already printed on stderr). */
-  static boolean print(InputStream body, Cli cli, boolean quiet) throws IOException {
-    BufferedReader r = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-    String line;
-    while ((line = r.readLine()) != null) {
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode e = Base.JSON.readTree(line);
+  static boolean print(ApiClient.Response r, Cli cli, boolean quiet) throws IOException {
+    boolean[] failed = {false};
+    r.eachJsonLine(e -> {
       if (e.has("error")) {
         cli.err.println(e.path("error").asText());
+        failed[0] = true;
         return false;
       }
       String status = e.path("status").asText("");
-      if (quiet || e.has("aux") || status.isEmpty() || status.equals("Downloading")) {
-        continue;
+      if (!quiet && !e.has("aux") && !status.isEmpty() && !status.equals("Downloading")) {
+        String id = e.path("id").asText("");
+        cli.out.println(id.isEmpty() ? status : id + ": " + status);
+        cli.out.flush();
       }
-      String id = e.path("id").asText("");
-      cli.out.println(id.isEmpty() ? status : id + ": " + status);
-      cli.out.flush();
-    }
-    return true;
+      return true;
+    });
+    return !failed[0];
   }
 }

@@ -2,9 +2,10 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.ApiException;
+import io.berth.cli.session.Cli;
+import io.berth.cli.session.ExitCodes;
+import io.berth.client.ApiClient;
+import io.berth.client.ApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,7 +96,7 @@ public final class RunCommand {
           api().post("/containers/" + id + "/start", null).close();
         } catch (ApiException e) {
           cli.err.println("berth: Error response from daemon: " + e.getMessage());
-          return io.berth.cli.Main.exitCodeFor(e.getMessage());
+          return ExitCodes.forRunFailure(e.getMessage());
         }
         cli.out.println(id);
         return 0;
@@ -117,7 +118,7 @@ public final class RunCommand {
       } catch (ApiException e) {
         attacher.close();
         cli.err.println("berth: Error response from daemon: " + e.getMessage());
-        return io.berth.cli.Main.exitCodeFor(e.getMessage());
+        return ExitCodes.forRunFailure(e.getMessage());
       }
       if (opts.tty && cli.stdinIsTerminal()) {
         resize(cli, "/containers/" + id);

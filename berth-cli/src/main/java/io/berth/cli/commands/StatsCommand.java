@@ -2,8 +2,8 @@ package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
 import io.berth.cli.format.Units;
+import io.berth.cli.session.Cli;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;

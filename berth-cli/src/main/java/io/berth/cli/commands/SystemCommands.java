@@ -1,13 +1,10 @@
 package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.Cli;
-import io.berth.cli.Main;
 import io.berth.cli.format.Template;
+import io.berth.cli.format.Timestamps;
 import io.berth.cli.format.Units;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.berth.cli.session.Cli;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +52,13 @@ public final class SystemCommands {
       JsonNode v = api().get("/version").json();
       if (format != null) {
         var o = obj();
-        o.set("Client", obj().put("Version", Main.VERSION).put("ApiVersion", "1.47").put("Os", "linux"));
+        o.set("Client", obj().put("Version", io.berth.cli.session.Version.NUMBER).put("ApiVersion", "1.47")
+            .put("Os", "linux"));
         o.set("Server", v);
         cli.out.println(new Template(format).render(o));
         return 0;
       }
-      cli.out.println("Client:\n Version:           " + Main.VERSION + "\n API version:       1.47");
+      cli.out.println("Client:\n Version:           " + io.berth.cli.session.Version.NUMBER + "\n API version:       1.47");
       cli.out.println("\nServer: " + v.path("Platform").path("Name").asText());
       String berth = berthVersion(v);
       cli.out.println(" Engine:\n  Version:          " + (berth == null ? v.path("Version").asText()
@@ -152,16 +150,10 @@ public final class SystemCommands {
       if (!filters.isEmpty()) {
         q.put("filters", Filters.json(filters));
       }
-      try (var r = api().get("/events" + io.berth.cli.api.ApiClient.query(q))) {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-        String line;
+      try (var r = api().get("/events" + io.berth.client.ApiClient.query(q))) {
         boolean jsonLines = "json".equals(format);
         Template t = format == null || jsonLines ? null : new Template(format);
-        while ((line = reader.readLine()) != null) {
-          if (line.isBlank()) {
-            continue;
-          }
-          JsonNode e = JSON.readTree(line);
+        r.eachJsonLine(e -> {
           if (jsonLines) {
             cli.out.println(JSON.writeValueAsString(e));
           } else if (t != null) {
@@ -170,7 +162,8 @@ public final class SystemCommands {
             cli.out.println(eventLine(e, java.time.ZoneId.systemDefault()));
           }
           cli.out.flush();
-        }
+          return true;
+        });
       }
       return 0;
     }

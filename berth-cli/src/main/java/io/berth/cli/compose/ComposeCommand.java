@@ -1,6 +1,6 @@
 package io.berth.cli.compose;
 
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import io.berth.compose.Project;
 import io.berth.compose.ProjectLoader;
 import java.nio.file.Path;
@@ -58,6 +58,6 @@ public final class ComposeCommand implements Callable<Integer> {
   int delegate(List<String> args) {
     List<String> all = new ArrayList<>(List.of("-H", cli.host()));
     all.addAll(args);
-    return io.berth.cli.Main.run(all.toArray(String[]::new), cli.in, cli.out, cli.err, cli.env);
+    return cli.runNested(all.toArray(String[]::new));
   }
 }

@@ -2,9 +2,9 @@ package io.berth.cli.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.api.ApiClient;
 import io.berth.cli.format.Table;
 import io.berth.cli.format.Template;
+import io.berth.client.ApiClient;
 import io.berth.compose.ComposeException;
 import io.berth.compose.ContainerBodies;
 import io.berth.compose.Planner;
@@ -253,8 +253,8 @@ final class ComposeCommands {
       java.time.Instant now = java.time.Instant.now();
       java.time.ZoneId zone = java.time.ZoneId.systemDefault();
       LogFollower.Options o = new LogFollower.Options(follow, tail,
-          since == null ? null : io.berth.cli.commands.Timestamps.toApi(since, now, zone),
-          until == null ? null : io.berth.cli.commands.Timestamps.toApi(until, now, zone), timestamps, !noPrefix);
+          since == null ? null : io.berth.cli.format.Timestamps.toApi(since, now, zone),
+          until == null ? null : io.berth.cli.format.Timestamps.toApi(until, now, zone), timestamps, !noPrefix);
       return new LogFollower(parent.cli, new ProjectObjects(parent.cli.client(), p.name()), o).follow(services);
     }
   }
@@ -344,7 +344,7 @@ final class ComposeCommands {
         String q = verb.equals("start") ? "" : "?t=" + e.stopTimeout(svc, timeout);
         try {
           api.post("/containers/" + c.path("Id").asText() + "/" + verb + q, null).close();
-        } catch (io.berth.cli.api.ApiException x) {
+        } catch (io.berth.client.ApiException x) {
           if (x.status() != 304) {
             throw x;
           }

@@ -2,10 +2,10 @@ package io.berth.cli.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.Cli;
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.ApiException;
-import io.berth.cli.commands.BuildCommand;
+import io.berth.cli.build.ClassicBuild;
+import io.berth.cli.session.Cli;
+import io.berth.client.ApiClient;
+import io.berth.client.ApiException;
 import io.berth.compose.ComposeException;
 import io.berth.compose.ContainerBodies;
 import io.berth.compose.Project;
@@ -96,8 +96,9 @@ final class ComposeEngine {
       Map<String, String> labels = new LinkedHashMap<>();
       b.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
       String target = b.path("target").asText(null);
-      String id = BuildCommand.build(cli, Path.of(b.path("context").asText()), b.path("dockerfile").asText("Dockerfile"),
-          List.of(image), args, labels, target, null, b.path("network").asText(null), noCache, false);
+      String id = ClassicBuild.run(cli, new ClassicBuild.Request(Path.of(b.path("context").asText()),
+          b.path("dockerfile").asText("Dockerfile"), List.of(image), args, labels, target, null,
+          b.path("network").asText(null), noCache, false));
       if (id == null) {
         throw new ComposeException("failed to build service " + s);
       }
@@ -118,12 +119,12 @@ final class ComposeEngine {
       cli.err.println(" Pulling " + s + " (" + image + ")");
       String[] ref = splitTag(image);
       try (var r = api.post("/images/create?fromImage=" + enc(ref[0]) + "&tag=" + enc(ref[1]), null)) {
-        for (JsonNode line : io.berth.cli.api.ApiClient.mapper().readerFor(JsonNode.class)
-            .<JsonNode>readValues(r.body()).readAll()) {
+        r.eachJsonLine(line -> {
           if (line.has("error")) {
             throw new ComposeException("pulling " + image + " for service " + s + ": " + line.path("error").asText());
           }
-        }
+          return true;
+        });
       }
     }
   }

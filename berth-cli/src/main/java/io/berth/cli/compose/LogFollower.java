@@ -1,9 +1,9 @@
 package io.berth.cli.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.Cli;
-import io.berth.cli.api.StreamDemux;
+import io.berth.cli.session.Cli;
 import io.berth.compose.ContainerBodies;
+import io.berth.http.StreamFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +74,7 @@ final class LogFollower {
       boolean tty = r.headers().getOrDefault("content-type", "").contains("raw-stream");
       OutputStream out = new Prefixer(prefix);
       InputStream body = r.body();
-      StreamDemux.copy(body, out, out, tty);
+      StreamFrames.demux(body, out, out, tty);
       out.flush();
     } catch (IOException e) {
       cli.err.println(prefix + "(log stream ended: " + e.getMessage() + ")");

@@ -1,8 +1,8 @@
 package io.berth.cli.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.ApiException;
+import io.berth.client.ApiClient;
+import io.berth.client.ApiException;
 import io.berth.compose.ContainerBodies;
 import io.berth.compose.Observed;
 import io.berth.compose.Project;

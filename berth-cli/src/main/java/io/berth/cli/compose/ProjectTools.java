@@ -1,10 +1,10 @@
 package io.berth.cli.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.api.ApiClient;
-import io.berth.cli.api.ApiException;
 import io.berth.cli.format.Table;
 import io.berth.cli.format.Units;
+import io.berth.client.ApiClient;
+import io.berth.client.ApiException;
 import io.berth.compose.ComposeException;
 import io.berth.compose.ContainerBodies;
 import io.berth.compose.Project;
@@ -303,7 +303,7 @@ final class ProjectTools {
     @Override
     public Integer call() {
       parent.cli.out.println(shortForm ? ContainerBodies.COMPOSE_VERSION
-          : "Berth compose version " + io.berth.cli.Main.VERSION + " (compose spec; labels and behaviour of Docker Compose "
+          : "Berth compose version " + io.berth.cli.session.Version.NUMBER + " (compose spec; labels and behaviour of Docker Compose "
               + ContainerBodies.COMPOSE_VERSION + ")");
       return 0;
     }

@@ -1,6 +1,6 @@
 package io.berth.cli.compose;
 
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import io.berth.compose.ContainerBodies;
 import io.berth.compose.Observed;
 import io.berth.compose.Planner;

@@ -3,7 +3,7 @@ package io.berth.cli.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.berth.cli.Cli;
+import io.berth.cli.session.Cli;
 import io.berth.store.layer.CopyPaths;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
