@@ -1,6 +1,7 @@
 package io.berth.distribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.errdefs.ErrorText;
 import io.berth.errdefs.UnavailableException;
 import io.berth.oci.Json;
 import io.berth.oci.Reference;
@@ -84,7 +85,7 @@ public final class RegistryTransport {
       try {
         r = http.send(req, body);
       } catch (IOException e) {
-        throw new UnavailableException("cannot reach registry " + domain + ": " + e.getMessage());
+        throw new UnavailableException("cannot reach registry " + domain + ": " + ErrorText.of(e));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UnavailableException("interrupted");
@@ -109,7 +110,7 @@ public final class RegistryTransport {
     try {
       return http.send(request.copy().build(), body);
     } catch (IOException e) {
-      throw new UnavailableException("cannot reach registry " + domain + ": " + e.getMessage());
+      throw new UnavailableException("cannot reach registry " + domain + ": " + ErrorText.of(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnavailableException("interrupted");
