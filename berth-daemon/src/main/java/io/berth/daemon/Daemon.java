@@ -17,6 +17,7 @@ import io.berth.daemon.container.HealthMonitor;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.exec.ExecService;
 import io.berth.daemon.roots.CrashLeftovers;
+import io.berth.daemon.system.DaemonInfo;
 import io.berth.daemon.roots.RootLock;
 import io.berth.daemon.roots.RootPermissions;
 import io.berth.http.HttpServer;
@@ -78,7 +79,9 @@ public final class Daemon implements AutoCloseable {
     Stores stores = Stores.open(config.dataRoot());
     boolean ownRegistry = config.registryAddr() != null
         && config.registryStorage().toAbsolutePath().normalize().startsWith(config.dataRoot().toAbsolutePath().normalize());
-    CrashLeftovers.reclaim(config.dataRoot(), stores, ownRegistry ? config.registryStorage() : null);
+    CrashLeftovers.reclaim(config.dataRoot(), stores, ownRegistry ? config.registryStorage() : null,
+        java.util.List.of(new CrashLeftovers.Step("builds' snapshots",
+            () -> io.berth.daemon.build.DockerfileBuilder.reclaim(stores.snapshotter()))));
     RuncRuntime runtime = RuncRuntime.create(new RuntimeConfig(
         "runc", "conmon", config.execRoot().resolve("runc"), config.cgroupParent(),
         config.execRoot().resolve("exits"), config.execRoot().resolve("sockets")));

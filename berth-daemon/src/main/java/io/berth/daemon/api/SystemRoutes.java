@@ -3,7 +3,7 @@ package io.berth.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.DaemonInfo;
+import io.berth.daemon.system.DaemonInfo;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerViews;

@@ -2,7 +2,7 @@ package io.berth.daemon.build;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.image.ImageCommitter;
@@ -36,7 +36,7 @@ final class StepRunner {
 
   Image run(BuildState state, List<String> argv, String createdBy, Map<String, String> buildArgs,
       String networkMode, Consumer<String> out) {
-    ObjectNode body = Json.object();
+    ObjectNode body = RecordJson.object();
     body.put("Image", state.imageId);
     body.putArray("Entrypoint");
     ArrayNode cmd = body.putArray("Cmd");
