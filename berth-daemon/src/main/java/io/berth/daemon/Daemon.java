@@ -12,6 +12,7 @@ import io.berth.daemon.api.VolumeRoutes;
 import io.berth.daemon.container.ContainerPaths;
 import io.berth.daemon.container.ContainerRepository;
 import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.container.ContainerStreams;
 import io.berth.daemon.container.ContainerViews;
 import io.berth.daemon.container.HealthMonitor;
 import io.berth.daemon.events.EventBus;
@@ -101,23 +102,26 @@ public final class Daemon implements AutoCloseable {
         config.execRoot().resolve("containers"));
     io.berth.runtime.log.LogLocks logLocks = new io.berth.runtime.log.LogLocks();
     io.berth.runtime.log.RotatedLogReader logReader = new io.berth.runtime.log.RotatedLogReader(logLocks);
-    ContainerService containers = new ContainerService(new ContainerRepository(stores.metadata()),
-        stores.images(), stores.snapshotter(), runtime, containerNetworks, volumes, paths,
-        new io.berth.daemon.container.ContainerLogging(config.logDefaults(),
-            new io.berth.runtime.log.LogRotator(logLocks), paths), events, clock);
+    ContainerRepository containerRecords = new ContainerRepository(stores.metadata());
+    io.berth.daemon.container.ContainerLogging logging = new io.berth.daemon.container.ContainerLogging(
+        config.logDefaults(), new io.berth.runtime.log.LogRotator(logLocks), paths);
+    ContainerService containers = new ContainerService(containerRecords, stores.images(), stores.snapshotter(),
+        runtime, containerNetworks, volumes, paths, logging, events, clock);
     containers.healthMonitor(new HealthMonitor(containers, clock));
-    containerNetworks.dns(new io.berth.daemon.container.ContainerDns(containers.repository(), networkService,
+    containerNetworks.dns(new io.berth.daemon.container.ContainerDns(containerRecords, networkService,
         Path.of("/etc/resolv.conf")));
+    ContainerStreams streams = new ContainerStreams(containers, runtime, paths, logging, logReader, events);
+    ContainerViews views = new ContainerViews(clock, containerNetworks);
     containers.recover();
 
     DaemonInfo info = DaemonInfo.gather(config.dataRoot(), runtime.version());
     Router router = new Router();
-    new SystemRoutes(info, containers, stores.images(), stores.snapshotter(), volumes, events).register(router);
-    new ContainerRoutes(containers, new ContainerViews(clock, containerNetworks), stores.snapshotter()).register(router);
-    new ContainerStreamRoutes(containers, logReader).register(router);
-    new ExecRoutes(new ExecService(containers)).register(router);
+    new SystemRoutes(info, containers, views, stores.images(), stores.snapshotter(), volumes, events).register(router);
+    new ContainerRoutes(containers, streams, views, stores.snapshotter()).register(router);
+    new ContainerStreamRoutes(containers, streams).register(router);
+    new ExecRoutes(new ExecService(containers, streams, events)).register(router);
     new io.berth.daemon.api.ArchiveRoutes(new io.berth.daemon.archive.ArchiveService(containers,
-        stores.snapshotter())).register(router);
+        stores.snapshotter(), events)).register(router);
     io.berth.distribution.RegistryAccess registryAccess = new io.berth.distribution.RegistryAccess(
         io.berth.distribution.Credentials.NONE, config.insecureRegistries(),
         io.berth.distribution.RegistryAccess.DEFAULT_CERT_DIRS, config.maxConcurrentDownloads(),

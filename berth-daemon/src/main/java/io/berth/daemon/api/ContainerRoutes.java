@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.container.ContainerStreams;
 import io.berth.daemon.container.ContainerViews;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
@@ -21,11 +22,14 @@ import java.util.List;
  */
 public final class ContainerRoutes {
   private final ContainerService containers;
+  private final ContainerStreams streams;
   private final ContainerViews views;
   private final Snapshotter snapshotter;
 
-  public ContainerRoutes(ContainerService containers, ContainerViews views, Snapshotter snapshotter) {
+  public ContainerRoutes(ContainerService containers, ContainerStreams streams, ContainerViews views,
+      Snapshotter snapshotter) {
     this.containers = containers;
+    this.streams = streams;
     this.views = views;
     this.snapshotter = snapshotter;
   }
@@ -65,8 +69,8 @@ public final class ContainerRoutes {
     boolean all = q.flag("all");
     boolean size = q.flag("size");
     int limit = q.query("limit") == null ? -1 : parseInt(q.query("limit"), "limit");
-    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers.repository());
-    List<Container> list = new ArrayList<>(containers.repository().all());
+    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers::get);
+    List<Container> list = new ArrayList<>(containers.list());
     list.sort((a, b) -> b.created.compareTo(a.created));
     ArrayNode out = Json.array();
     for (Container c : list) {
@@ -142,12 +146,9 @@ public final class ContainerRoutes {
 
   private void top(HttpRequest q, HttpResponse s) {
     Container c = containers.get(q.param("id"));
-    if (!c.state.status.equals("running") && !c.state.status.equals("paused")) {
-      throw new ConflictException("container " + c.id + " is not running");
-    }
     String psArgs = q.query("ps_args");
     List<String> args = psArgs == null || psArgs.isBlank() ? List.of() : List.of(psArgs.trim().split("\\s+"));
-    List<List<String>> rows = containers.runtime().top(c.id, args);
+    List<List<String>> rows = streams.top(c, args);
     ObjectNode out = Json.object();
     ArrayNode titles = out.putArray("Titles");
     ArrayNode procs = out.putArray("Processes");
@@ -161,8 +162,8 @@ public final class ContainerRoutes {
   private void prune(HttpRequest q, HttpResponse s) {
     ArrayNode deleted = Json.array();
     long reclaimed = 0;
-    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers.repository());
-    for (Container c : containers.repository().all()) {
+    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers::get);
+    for (Container c : containers.list()) {
       if (c.state.running() || !filters.matches(c)) {
         continue;
       }

@@ -109,7 +109,7 @@ public final class ImageRoutes {
       o.put("Size", i.size());
       o.put("SharedSize", -1);
       o.set("Labels", labels(i));
-      o.put("Containers", q.flag("shared-size") ? (int) containers.repository().all().stream()
+      o.put("Containers", q.flag("shared-size") ? (int) containers.list().stream()
           .filter(c -> c.imageId.equals(i.id().toString())).count() : -1);
     }
     Json.send(s, 200, out);

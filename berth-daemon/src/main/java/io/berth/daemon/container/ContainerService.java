@@ -90,25 +90,31 @@ public final class ContainerService {
     this.health = monitor;
   }
 
-  /** Opens containers' files for cp, export and diff. */
-  public ContainerFilesystems filesystems() {
-    return filesystems;
+  /** Opens {@code c}'s files for cp, export and diff, mounted until the result is closed. */
+  public ContainerFilesystems.Opened openFiles(Container c) {
+    return filesystems.open(c);
   }
 
-  public ContainerRepository repository() {
+  // for the health monitor, which runs its probes and saves their results beside the lifecycle
+  ContainerRepository repository() {
     return repo;
   }
 
-  public ContainerRuntime runtime() {
+  ContainerRuntime runtime() {
     return runtime;
   }
 
-  public ContainerPaths paths() {
+  ContainerPaths paths() {
     return paths;
   }
 
   public Container get(String ref) {
     return repo.get(ref);
+  }
+
+  /** Every container, in no particular order. */
+  public java.util.List<Container> list() {
+    return repo.all();
   }
 
   /**
@@ -454,14 +460,6 @@ public final class ContainerService {
     events.publish("container", action, c.id, attrs);
   }
 
-  public EventBus events() {
-    return events;
-  }
-
-  public ContainerNetworks networks() {
-    return networks;
-  }
-
   /** {@code network connect/disconnect} of this service's containers. */
   public ContainerConnections connections() {
     return new ContainerConnections(repo, networks, events);
@@ -472,7 +470,8 @@ public final class ContainerService {
     return logging.path(c);
   }
 
-  public ContainerLogging logging() {
-    return logging;
+  /** The logging driver of containers that name none ({@code log-driver} of the daemon's settings). */
+  public String defaultLogDriver() {
+    return logging.defaults().driver().wireName();
   }
 }
