@@ -17,6 +17,7 @@ import io.berth.daemon.container.ContainerViews;
 import io.berth.daemon.container.HealthMonitor;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.exec.ExecService;
+import io.berth.daemon.image.ImageService;
 import io.berth.daemon.roots.CrashLeftovers;
 import io.berth.daemon.system.DaemonInfo;
 import io.berth.daemon.roots.RootLock;
@@ -127,9 +128,9 @@ public final class Daemon implements AutoCloseable {
         io.berth.distribution.RegistryAccess.DEFAULT_CERT_DIRS, config.maxConcurrentDownloads(),
         config.maxConcurrentUploads());
     io.berth.daemon.api.HeapReturn heap = new io.berth.daemon.api.HeapReturn();
-    new ImageRoutes(stores.images(), containers, events, stores.contentStore(), config.dataRoot().resolve("tmp"),
-        new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
-        new io.berth.daemon.build.Intermediates(stores.metadata())::contains, heap)
+    new ImageRoutes(new ImageService(stores.images(), containers, events, stores.contentStore(),
+        config.dataRoot().resolve("tmp"), new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
+        new io.berth.daemon.build.Intermediates(stores.metadata())::contains), heap)
         .register(router);
     new AuthRoutes(registryAccess).register(router);
     io.berth.daemon.image.ImageCommitter committer = new io.berth.daemon.image.ImageCommitter(stores.images(),
