@@ -128,14 +128,14 @@ public final class Daemon implements AutoCloseable {
         io.berth.distribution.RegistryAccess.DEFAULT_CERT_DIRS, config.maxConcurrentDownloads(),
         config.maxConcurrentUploads());
     io.berth.daemon.api.HeapReturn heap = new io.berth.daemon.api.HeapReturn();
-    new ImageRoutes(new ImageService(stores.images(), containers, events, stores.contentStore(),
-        config.dataRoot().resolve("tmp"), new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
-        new io.berth.daemon.build.Intermediates(stores.metadata())::contains), heap)
-        .register(router);
-    new AuthRoutes(registryAccess).register(router);
     io.berth.daemon.image.ImageCommitter committer = new io.berth.daemon.image.ImageCommitter(stores.images(),
         stores.contentStore(), stores.snapshotter());
-    new io.berth.daemon.api.CommitRoutes(containers, stores.images(), committer, events).register(router);
+    ImageService imageService = new ImageService(stores.images(), containers, events, stores.contentStore(),
+        config.dataRoot().resolve("tmp"), new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
+        new io.berth.daemon.build.Intermediates(stores.metadata())::contains, committer);
+    new ImageRoutes(imageService, heap).register(router);
+    new AuthRoutes(registryAccess).register(router);
+    new io.berth.daemon.api.CommitRoutes(imageService).register(router);
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
         logReader, config.dataRoot().resolve("tmp")), config.dataRoot().resolve("tmp"), events, heap).register(router);
     new VolumeRoutes(volumes, containers, events).register(router);

@@ -1,5 +1,6 @@
 package io.berth.daemon.image;
 
+import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.events.EventBus;
 import io.berth.distribution.Credentials;
@@ -10,11 +11,13 @@ import io.berth.distribution.Pusher;
 import io.berth.distribution.RegistryAccess;
 import io.berth.distribution.RegistryClient;
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.oci.ContainerConfig;
 import io.berth.oci.ImageConfig;
 import io.berth.oci.Reference;
 import io.berth.store.content.ContentStore;
 import io.berth.store.image.Image;
 import io.berth.store.image.ImageStore;
+import io.berth.store.image.ImportChanges;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,8 +30,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The image use-cases of the Engine API: list, history, tag, remove, prune, import, pull, push,
- * load and save, each with its event. Checks that can fail a request (a bad name, an unknown
+ * The image use-cases of the Engine API: list, history, tag, remove, prune, import, commit, pull,
+ * push, load and save, each with its event. Checks that can fail a request (a bad name, an unknown
  * image or compression) come before anything is streamed, so the route can still answer 4xx;
  * progress goes to a {@link PullListener} that the route turns into Docker's JSON lines.
  */
@@ -41,13 +44,15 @@ public final class ImageService {
   private final LayerIndex layerIndex;
   private final RegistryAccess access;
   private final Predicate<String> intermediate;
+  private final ImageCommitter committer;
 
   /**
    * {@code pushScratch}: where a push stages compressed layers; {@code intermediate}: whether an
    * image id is a build step's (hidden from a list without {@code all}).
    */
   public ImageService(ImageStore images, ContainerService containers, EventBus events, ContentStore content,
-      Path pushScratch, LayerIndex layerIndex, RegistryAccess access, Predicate<String> intermediate) {
+      Path pushScratch, LayerIndex layerIndex, RegistryAccess access, Predicate<String> intermediate,
+      ImageCommitter committer) {
     this.images = images;
     this.containers = containers;
     this.events = events;
@@ -56,6 +61,7 @@ public final class ImageService {
     this.layerIndex = layerIndex;
     this.access = access;
     this.intermediate = intermediate;
+    this.committer = committer;
   }
 
   /** What {@code docker images} asks for: filters, {@code -a}, and whether to count containers. */
@@ -155,6 +161,24 @@ public final class ImageService {
     Image i = images.importRootfs(rootfs, new ImageStore.ImportOptions(target, changes, message, null));
     events.publish("image", "import", i.id().toString(), Map.of("name", target == null ? "" : target));
     return i;
+  }
+
+  /** What {@code docker commit} sets: a name (none when repo is empty), Dockerfile-style changes, comment, author. */
+  public record CommitRequest(String repo, String tag, List<String> changes, String comment, String author) {}
+
+  /**
+   * {@code docker commit}: the container's changes as a new image that keeps the run-time
+   * settings of the container's image, with {@code changes} applied.
+   */
+  public Image commit(String containerRef, CommitRequest req) {
+    Container c = containers.get(containerRef);
+    String name = req.repo() == null || req.repo().isEmpty() ? null
+        : req.repo() + (req.tag() == null || req.tag().isEmpty() ? "" : ":" + req.tag());
+    ContainerConfig base = images.resolve(c.imageId).config().config();
+    ContainerConfig cfg = ImportChanges.apply(base == null ? ContainerConfig.empty() : base, req.changes());
+    Image img = committer.commit(c, cfg, "", req.comment(), req.author(), name);
+    events.publish("container", "commit", c.id, Map.of("comment", req.comment() == null ? "" : req.comment()));
+    return img;
   }
 
   /**
