@@ -117,8 +117,8 @@ public final class Daemon implements AutoCloseable {
 
     DaemonInfo info = DaemonInfo.gather(config.dataRoot(), runtime.version());
     Router router = new Router();
-    new SystemRoutes(info, containers, views, stores.images(), stores.snapshotter(), volumes, events).register(router);
-    new ContainerRoutes(containers, streams, views, stores.snapshotter()).register(router);
+    new SystemRoutes(info, containers, views, stores.images(), volumes, events).register(router);
+    new ContainerRoutes(containers, streams, views).register(router);
     new ContainerStreamRoutes(containers, streams).register(router);
     new ExecRoutes(new ExecService(containers, streams, events)).register(router);
     new io.berth.daemon.api.ArchiveRoutes(new io.berth.daemon.archive.ArchiveService(containers,

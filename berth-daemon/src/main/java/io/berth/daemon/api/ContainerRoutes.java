@@ -11,7 +11,6 @@ import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
-import io.berth.store.snapshot.Snapshotter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +23,11 @@ public final class ContainerRoutes {
   private final ContainerService containers;
   private final ContainerStreams streams;
   private final ContainerViews views;
-  private final Snapshotter snapshotter;
 
-  public ContainerRoutes(ContainerService containers, ContainerStreams streams, ContainerViews views,
-      Snapshotter snapshotter) {
+  public ContainerRoutes(ContainerService containers, ContainerStreams streams, ContainerViews views) {
     this.containers = containers;
     this.streams = streams;
     this.views = views;
-    this.snapshotter = snapshotter;
   }
 
   public void register(Router r) {
@@ -84,14 +80,14 @@ public final class ContainerRoutes {
       if (limit >= 0 && out.size() >= limit) {
         break;
       }
-      out.add(views.listEntry(c, size ? snapshotter.usage(c.id) : -1));
+      out.add(views.listEntry(c, size ? containers.layerSize(c) : -1));
     }
     Json.send(s, 200, out);
   }
 
   private void inspect(HttpRequest q, HttpResponse s) {
     Container c = containers.get(q.param("id"));
-    Json.send(s, 200, views.inspect(c, q.flag("size") ? snapshotter.usage(c.id) : -1));
+    Json.send(s, 200, views.inspect(c, q.flag("size") ? containers.layerSize(c) : -1));
   }
 
   private void start(HttpRequest q, HttpResponse s) {
@@ -160,21 +156,10 @@ public final class ContainerRoutes {
   }
 
   private void prune(HttpRequest q, HttpResponse s) {
-    ArrayNode deleted = Json.array();
-    long reclaimed = 0;
-    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers::get);
-    for (Container c : containers.list()) {
-      if (c.state.running() || !filters.matches(c)) {
-        continue;
-      }
-      long size = snapshotter.usage(c.id);
-      containers.remove(c.id, false, false);
-      deleted.add(c.id);
-      reclaimed += Math.max(0, size);
-    }
+    ContainerService.Pruned pruned = containers.prune(ContainerFilters.parse(q.query("filters"), containers::get)::matches);
     ObjectNode out = Json.object();
-    out.set("ContainersDeleted", deleted);
-    out.put("SpaceReclaimed", reclaimed);
+    pruned.ids().forEach(out.putArray("ContainersDeleted")::add);
+    out.put("SpaceReclaimed", pruned.spaceReclaimed());
     Json.send(s, 200, out);
   }
 

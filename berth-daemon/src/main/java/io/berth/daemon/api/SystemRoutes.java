@@ -13,7 +13,6 @@ import io.berth.http.HttpResponse;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.store.image.Image;
 import io.berth.store.image.ImageStore;
-import io.berth.store.snapshot.Snapshotter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,17 +29,15 @@ public final class SystemRoutes {
   private final ContainerService containers;
   private final ContainerViews views;
   private final ImageStore images;
-  private final Snapshotter snapshotter;
   private final VolumeStore volumes;
   private final EventBus events;
 
   public SystemRoutes(DaemonInfo info, ContainerService containers, ContainerViews views, ImageStore images,
-      Snapshotter snapshotter, VolumeStore volumes, EventBus events) {
+      VolumeStore volumes, EventBus events) {
     this.info = info;
     this.containers = containers;
     this.views = views;
     this.images = images;
-    this.snapshotter = snapshotter;
     this.volumes = volumes;
     this.events = events;
   }
@@ -257,7 +254,7 @@ public final class SystemRoutes {
     o.put("LayersSize", layers);
     ArrayNode cs = o.putArray("Containers");
     for (Container c : containers.list()) {
-      ObjectNode entry = views.listEntry(c, snapshotter.usage(c.id));
+      ObjectNode entry = views.listEntry(c, containers.layerSize(c));
       entry.put("SizeRootFs", 0);
       cs.add(entry);
     }

@@ -408,6 +408,30 @@ public final class ContainerService {
     waiters.forget(c);
   }
 
+  /** Bytes in {@code c}'s writable layer (Docker's SizeRw); negative when it cannot be measured. */
+  public long layerSize(Container c) {
+    return snapshotter.usage(c.id);
+  }
+
+  /** What a prune removed: the containers' ids and the space their writable layers held. */
+  public record Pruned(java.util.List<String> ids, long spaceReclaimed) {}
+
+  /** {@code docker container prune}: removes the containers not running that {@code select} picks. */
+  public Pruned prune(java.util.function.Predicate<Container> select) {
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    long reclaimed = 0;
+    for (Container c : repo.all()) {
+      if (c.state.running() || !select.test(c)) {
+        continue;
+      }
+      long size = snapshotter.usage(c.id);
+      remove(c.id, false, false);
+      ids.add(c.id);
+      reclaimed += Math.max(0, size);
+    }
+    return new Pruned(ids, reclaimed);
+  }
+
   public boolean volumeInUse(String volume) {
     return repo.all().stream().anyMatch(c -> c.mounts.stream()
         .anyMatch(m -> m.type().equals("volume") && m.name().equals(volume)));
