@@ -3,6 +3,7 @@ package io.berth.it;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -96,6 +97,22 @@ class ArchitectureTest {
         .whereLayer("services").mayOnlyBeAccessedByLayers("api", "daemon")
         .whereLayer("stores").mayOnlyBeAccessedByLayers("services", "api", "daemon")
         .whereLayer("os").mayOnlyBeAccessedByLayers("stores", "services", "api", "daemon")
+        .check(Classes.BERTH);
+  }
+
+  /**
+   * Routes translate: they reach a container through the services' operations, never through
+   * the service's own records, paths, log files or the runtime's sockets (decision 0026).
+   */
+  @Test
+  void routesReachNoServiceInternals() {
+    noClasses().that().resideInAPackage("io.berth.daemon.api..")
+        .should().dependOnClassesThat().haveFullyQualifiedName("io.berth.daemon.container.ContainerRepository")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.daemon.container.ContainerPaths")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.daemon.container.ContainerLogging")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.runtime.AttachChannel")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.distribution.RegistryClient")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.distribution.Pusher")
         .check(Classes.BERTH);
   }
 
