@@ -12,11 +12,14 @@ import io.berth.daemon.api.VolumeRoutes;
 import io.berth.daemon.container.ContainerPaths;
 import io.berth.daemon.container.ContainerRepository;
 import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.container.ContainerStreams;
 import io.berth.daemon.container.ContainerViews;
 import io.berth.daemon.container.HealthMonitor;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.exec.ExecService;
+import io.berth.daemon.image.ImageService;
 import io.berth.daemon.roots.CrashLeftovers;
+import io.berth.daemon.system.DaemonInfo;
 import io.berth.daemon.roots.RootLock;
 import io.berth.daemon.roots.RootPermissions;
 import io.berth.http.HttpServer;
@@ -78,7 +81,9 @@ public final class Daemon implements AutoCloseable {
     Stores stores = Stores.open(config.dataRoot());
     boolean ownRegistry = config.registryAddr() != null
         && config.registryStorage().toAbsolutePath().normalize().startsWith(config.dataRoot().toAbsolutePath().normalize());
-    CrashLeftovers.reclaim(config.dataRoot(), stores, ownRegistry ? config.registryStorage() : null);
+    CrashLeftovers.reclaim(config.dataRoot(), stores, ownRegistry ? config.registryStorage() : null,
+        java.util.List.of(new CrashLeftovers.Step("builds' snapshots",
+            () -> io.berth.daemon.build.DockerfileBuilder.reclaim(stores.snapshotter()))));
     RuncRuntime runtime = RuncRuntime.create(new RuntimeConfig(
         "runc", "conmon", config.execRoot().resolve("runc"), config.cgroupParent(),
         config.execRoot().resolve("exits"), config.execRoot().resolve("sockets")));
@@ -98,36 +103,39 @@ public final class Daemon implements AutoCloseable {
         config.execRoot().resolve("containers"));
     io.berth.runtime.log.LogLocks logLocks = new io.berth.runtime.log.LogLocks();
     io.berth.runtime.log.RotatedLogReader logReader = new io.berth.runtime.log.RotatedLogReader(logLocks);
-    ContainerService containers = new ContainerService(new ContainerRepository(stores.metadata()),
-        stores.images(), stores.snapshotter(), runtime, containerNetworks, volumes, paths,
-        new io.berth.daemon.container.ContainerLogging(config.logDefaults(),
-            new io.berth.runtime.log.LogRotator(logLocks), paths), events, clock);
+    ContainerRepository containerRecords = new ContainerRepository(stores.metadata());
+    io.berth.daemon.container.ContainerLogging logging = new io.berth.daemon.container.ContainerLogging(
+        config.logDefaults(), new io.berth.runtime.log.LogRotator(logLocks), paths);
+    ContainerService containers = new ContainerService(containerRecords, stores.images(), stores.snapshotter(),
+        runtime, containerNetworks, volumes, paths, logging, events, clock);
     containers.healthMonitor(new HealthMonitor(containers, clock));
-    containerNetworks.dns(new io.berth.daemon.container.ContainerDns(containers.repository(), networkService,
+    containerNetworks.dns(new io.berth.daemon.container.ContainerDns(containerRecords, networkService,
         Path.of("/etc/resolv.conf")));
+    ContainerStreams streams = new ContainerStreams(containers, runtime, paths, logging, logReader, events);
+    ContainerViews views = new ContainerViews(clock, containerNetworks);
     containers.recover();
 
     DaemonInfo info = DaemonInfo.gather(config.dataRoot(), runtime.version());
     Router router = new Router();
-    new SystemRoutes(info, containers, stores.images(), stores.snapshotter(), volumes, events).register(router);
-    new ContainerRoutes(containers, new ContainerViews(clock, containerNetworks), stores.snapshotter()).register(router);
-    new ContainerStreamRoutes(containers, logReader).register(router);
-    new ExecRoutes(new ExecService(containers)).register(router);
+    new SystemRoutes(info, containers, views, stores.images(), volumes, events).register(router);
+    new ContainerRoutes(containers, streams, views).register(router);
+    new ContainerStreamRoutes(containers, streams).register(router);
+    new ExecRoutes(new ExecService(containers, streams, events)).register(router);
     new io.berth.daemon.api.ArchiveRoutes(new io.berth.daemon.archive.ArchiveService(containers,
-        stores.snapshotter())).register(router);
+        stores.snapshotter(), events)).register(router);
     io.berth.distribution.RegistryAccess registryAccess = new io.berth.distribution.RegistryAccess(
         io.berth.distribution.Credentials.NONE, config.insecureRegistries(),
         io.berth.distribution.RegistryAccess.DEFAULT_CERT_DIRS, config.maxConcurrentDownloads(),
         config.maxConcurrentUploads());
     io.berth.daemon.api.HeapReturn heap = new io.berth.daemon.api.HeapReturn();
-    new ImageRoutes(stores.images(), containers, events, stores.contentStore(), config.dataRoot().resolve("tmp"),
-        new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
-        new io.berth.daemon.build.Intermediates(stores.metadata())::contains, heap)
-        .register(router);
-    new AuthRoutes(registryAccess).register(router);
     io.berth.daemon.image.ImageCommitter committer = new io.berth.daemon.image.ImageCommitter(stores.images(),
         stores.contentStore(), stores.snapshotter());
-    new io.berth.daemon.api.CommitRoutes(containers, stores.images(), committer, events).register(router);
+    ImageService imageService = new ImageService(stores.images(), containers, events, stores.contentStore(),
+        config.dataRoot().resolve("tmp"), new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
+        new io.berth.daemon.build.Intermediates(stores.metadata())::contains, committer);
+    new ImageRoutes(imageService, heap).register(router);
+    new AuthRoutes(registryAccess).register(router);
+    new io.berth.daemon.api.CommitRoutes(imageService).register(router);
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
         logReader, config.dataRoot().resolve("tmp")), config.dataRoot().resolve("tmp"), events, heap).register(router);
     new VolumeRoutes(volumes, containers, events).register(router);

@@ -1,7 +1,7 @@
 package io.berth.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.runtime.log.LogOptions;
 import java.io.IOException;
@@ -47,10 +47,10 @@ public record DaemonConfig(
 
   /** Overlays {@code file} (if it exists) under the values given on the command line. */
   public static DaemonConfig resolve(Flags f) {
-    JsonNode file = Json.object();
+    JsonNode file = RecordJson.object();
     if (f.configFile != null && Files.exists(f.configFile)) {
       try {
-        file = Json.MAPPER.readTree(f.configFile.toFile());
+        file = RecordJson.MAPPER.readTree(f.configFile.toFile());
       } catch (IOException e) {
         throw new InvalidArgumentException("unable to configure the daemon with file "
             + f.configFile + ": " + e.getMessage());

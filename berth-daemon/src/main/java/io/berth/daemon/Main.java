@@ -1,5 +1,6 @@
 package io.berth.daemon;
 
+import io.berth.daemon.system.DaemonInfo;
 import io.berth.errdefs.BerthException;
 import java.nio.file.Path;
 import java.util.ArrayList;

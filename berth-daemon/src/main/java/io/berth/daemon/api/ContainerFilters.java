@@ -2,7 +2,6 @@ package io.berth.daemon.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.daemon.container.Container;
-import io.berth.daemon.container.ContainerRepository;
 import io.berth.errdefs.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The {@code filters} query of container list and prune: {@code {"status":["running"],
@@ -22,14 +22,15 @@ final class ContainerFilters {
       "exited", "before", "since", "health", "until", "network", "volume", "publish", "expose",
       "is-task");
   private final Map<String, List<String>> filters;
-  private final ContainerRepository repo;
+  private final Function<String, Container> lookup;
 
-  private ContainerFilters(Map<String, List<String>> filters, ContainerRepository repo) {
+  private ContainerFilters(Map<String, List<String>> filters, Function<String, Container> lookup) {
     this.filters = filters;
-    this.repo = repo;
+    this.lookup = lookup;
   }
 
-  static ContainerFilters parse(String raw, ContainerRepository repo) {
+  /** {@code lookup}: finds the container a {@code before}/{@code since} filter names. */
+  static ContainerFilters parse(String raw, Function<String, Container> lookup) {
     JsonNode json = ContainerRoutes.filtersJson(raw);
     Map<String, List<String>> map = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
@@ -50,7 +51,7 @@ final class ContainerFilters {
         throw new InvalidArgumentException("invalid filter 'status=" + st + "'");
       }
     }
-    return new ContainerFilters(map, repo);
+    return new ContainerFilters(map, lookup);
   }
 
   /** Filters that select stopped containers make {@code all} implicit, as in Docker. */
@@ -95,8 +96,8 @@ final class ContainerFilters {
       case "ancestor" -> c.imageName.equals(v) || c.imageId.equals(v) || c.imageId.startsWith("sha256:" + v)
           || (c.imageName + ":latest").equals(v);
       case "health" -> c.state.health == null ? v.equals("none") : c.state.health.status.equals(v);
-      case "before" -> c.created.compareTo(repo.get(v).created) < 0;
-      case "since" -> c.created.compareTo(repo.get(v).created) > 0;
+      case "before" -> c.created.compareTo(lookup.apply(v).created) < 0;
+      case "since" -> c.created.compareTo(lookup.apply(v).created) > 0;
       case "volume" -> c.mounts.stream().anyMatch(m -> m.name().equals(v) || m.destination().equals(v));
       case "publish" -> c.ports.stream().anyMatch(p -> v.startsWith(Integer.toString(p.hostPort())));
       case "expose" -> c.config.path("ExposedPorts").has(v.contains("/") ? v : v + "/tcp");

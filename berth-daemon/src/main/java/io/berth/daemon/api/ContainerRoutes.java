@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.container.ContainerStreams;
 import io.berth.daemon.container.ContainerViews;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
-import io.berth.store.snapshot.Snapshotter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +21,13 @@ import java.util.List;
  */
 public final class ContainerRoutes {
   private final ContainerService containers;
+  private final ContainerStreams streams;
   private final ContainerViews views;
-  private final Snapshotter snapshotter;
 
-  public ContainerRoutes(ContainerService containers, ContainerViews views, Snapshotter snapshotter) {
+  public ContainerRoutes(ContainerService containers, ContainerStreams streams, ContainerViews views) {
     this.containers = containers;
+    this.streams = streams;
     this.views = views;
-    this.snapshotter = snapshotter;
   }
 
   public void register(Router r) {
@@ -65,8 +65,8 @@ public final class ContainerRoutes {
     boolean all = q.flag("all");
     boolean size = q.flag("size");
     int limit = q.query("limit") == null ? -1 : parseInt(q.query("limit"), "limit");
-    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers.repository());
-    List<Container> list = new ArrayList<>(containers.repository().all());
+    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers::get);
+    List<Container> list = new ArrayList<>(containers.list());
     list.sort((a, b) -> b.created.compareTo(a.created));
     ArrayNode out = Json.array();
     for (Container c : list) {
@@ -80,14 +80,14 @@ public final class ContainerRoutes {
       if (limit >= 0 && out.size() >= limit) {
         break;
       }
-      out.add(views.listEntry(c, size ? snapshotter.usage(c.id) : -1));
+      out.add(views.listEntry(c, size ? containers.layerSize(c) : -1));
     }
     Json.send(s, 200, out);
   }
 
   private void inspect(HttpRequest q, HttpResponse s) {
     Container c = containers.get(q.param("id"));
-    Json.send(s, 200, views.inspect(c, q.flag("size") ? snapshotter.usage(c.id) : -1));
+    Json.send(s, 200, views.inspect(c, q.flag("size") ? containers.layerSize(c) : -1));
   }
 
   private void start(HttpRequest q, HttpResponse s) {
@@ -142,12 +142,9 @@ public final class ContainerRoutes {
 
   private void top(HttpRequest q, HttpResponse s) {
     Container c = containers.get(q.param("id"));
-    if (!c.state.status.equals("running") && !c.state.status.equals("paused")) {
-      throw new ConflictException("container " + c.id + " is not running");
-    }
     String psArgs = q.query("ps_args");
     List<String> args = psArgs == null || psArgs.isBlank() ? List.of() : List.of(psArgs.trim().split("\\s+"));
-    List<List<String>> rows = containers.runtime().top(c.id, args);
+    List<List<String>> rows = streams.top(c, args);
     ObjectNode out = Json.object();
     ArrayNode titles = out.putArray("Titles");
     ArrayNode procs = out.putArray("Processes");
@@ -159,21 +156,10 @@ public final class ContainerRoutes {
   }
 
   private void prune(HttpRequest q, HttpResponse s) {
-    ArrayNode deleted = Json.array();
-    long reclaimed = 0;
-    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers.repository());
-    for (Container c : containers.repository().all()) {
-      if (c.state.running() || !filters.matches(c)) {
-        continue;
-      }
-      long size = snapshotter.usage(c.id);
-      containers.remove(c.id, false, false);
-      deleted.add(c.id);
-      reclaimed += Math.max(0, size);
-    }
+    ContainerService.Pruned pruned = containers.prune(ContainerFilters.parse(q.query("filters"), containers::get)::matches);
     ObjectNode out = Json.object();
-    out.set("ContainersDeleted", deleted);
-    out.put("SpaceReclaimed", reclaimed);
+    pruned.ids().forEach(out.putArray("ContainersDeleted")::add);
+    out.put("SpaceReclaimed", pruned.spaceReclaimed());
     Json.send(s, 200, out);
   }
 

@@ -3,38 +3,30 @@ package io.berth.daemon.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.container.ContainerStreams;
+import io.berth.errdefs.InvalidArgumentException;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
-import io.berth.errdefs.ConflictException;
-import io.berth.runtime.AttachChannel;
 import io.berth.runtime.ContainerRuntime;
-import io.berth.runtime.LogReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import io.berth.daemon.container.LogAttributes;
-import io.berth.errdefs.NotImplementedException;
-import io.berth.runtime.log.LogOptions;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Container endpoints that stream: logs, attach (hijacked), wait (headers first, body at exit),
- * stats and terminal resize. Output of attached clients is read from the log file, so nothing
- * the container printed between start and attach is lost.
+ * stats and terminal resize. The container side of each is {@link ContainerStreams}; here the
+ * query becomes its arguments and its output Docker's frames.
  */
 public final class ContainerStreamRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(ContainerStreamRoutes.class);
   private final ContainerService containers;
-  private final LogReader logs;
+  private final ContainerStreams streams;
 
-  public ContainerStreamRoutes(ContainerService containers, LogReader logs) {
+  public ContainerStreamRoutes(ContainerService containers, ContainerStreams streams) {
     this.containers = containers;
-    this.logs = logs;
+    this.streams = streams;
   }
 
   public void register(Router r) {
@@ -50,13 +42,9 @@ public final class ContainerStreamRoutes {
     boolean stdout = q.flag("stdout");
     boolean stderr = q.flag("stderr");
     if (!stdout && !stderr) {
-      throw new io.berth.errdefs.InvalidArgumentException(
-          "Bad parameters: you must choose at least one stream");
+      throw new InvalidArgumentException("Bad parameters: you must choose at least one stream");
     }
-    LogOptions options = containers.logging().options(c);
-    if (!options.driver().readable()) {
-      throw new NotImplementedException("configured logging driver does not support reading");
-    }
+    ContainerStreams.LogRead read = streams.logs(c, q.flag("details"));
     boolean follow = q.flag("follow");
     boolean timestamps = q.flag("timestamps");
     String tailQ = q.query("tail");
@@ -67,12 +55,8 @@ public final class ContainerStreamRoutes {
     boolean raw = c.tty();
     OutputStream out = s.stream(200, raw ? "application/vnd.docker.raw-stream"
         : "application/vnd.docker.multiplexed-stream");
-    CompletableFuture<Integer> exit = containers.currentExit(c.id);
-    java.nio.file.Path path = containers.logPath(c);
-    try (LogStream sink = new LogStream(out, raw, stdout, stderr, timestamps,
-        q.flag("details") ? LogAttributes.of(c, options) : null)) {
-      logs.read(path, tail, since, until, follow,
-          () -> exit != null && !exit.isDone() && c.state.running(), sink);
+    try (LogStream sink = new LogStream(out, raw, stdout, stderr, timestamps, read.details())) {
+      read.read(tail, since, until, follow, sink);
     }
   }
 
@@ -84,68 +68,23 @@ public final class ContainerStreamRoutes {
     boolean stderr = q.flag("stderr");
     boolean withLogs = q.flag("logs");
     if (!stream && !withLogs) {
-      throw new io.berth.errdefs.InvalidArgumentException("Bad parameters: you must choose at least one stream");
+      throw new InvalidArgumentException("Bad parameters: you must choose at least one stream");
     }
-    CompletableFuture<Integer> nextExit = c.state.running()
-        ? containers.currentExit(c.id) : containers.waitFor(c.id, "next-exit");
-    if (nextExit == null) {
-      nextExit = containers.waitFor(c.id, "next-exit");
-    }
+    ContainerStreams.Attachment attachment = streams.attach(c, withLogs);
     boolean raw = c.tty();
-    // the log is replayed only if asked for and kept (a none driver's buffer is not a log)
-    Instant from = withLogs && containers.logging().options(c).driver().readable() ? null : Instant.now();
     HttpResponse.Hijacked h = s.hijack(q.wantsUpgrade(), raw ? "application/vnd.docker.raw-stream"
         : "application/vnd.docker.multiplexed-stream");
-    containers.events().publish("container", "attach", c.id,
-        java.util.Map.of("name", c.name, "image", c.imageName));
-    if (stdin && c.config.path("OpenStdin").asBoolean(false)) {
-      CompletableFuture<Integer> exitF = nextExit;
-      // a platform thread: writes to conmon are native calls that would pin a virtual thread's carrier
-      Thread.ofPlatform().daemon().name("stdin-" + c.shortId()).start(() -> pumpStdin(c, h.in(), exitF));
+    attachment.opened();
+    if (stdin) {
+      attachment.feedStdin(h.in());
     }
     if (!stdout && !stderr) {
-      try {
-        nextExit.get();
-      } catch (ExecutionException e) {
-        LOG.debug("attach wait: {}", e.toString());
-      }
+      attachment.awaitExit();
       return;
     }
-    CompletableFuture<Integer> exitF = nextExit;
-    java.nio.file.Path path = containers.logPath(c);
-    while (!java.nio.file.Files.exists(path) && !exitF.isDone()) {
-      Thread.sleep(5);
-    }
-    // without logs=1 only output from now on: files last written before are not even opened
     LogStream sink = new LogStream(h.out(), raw, stdout, stderr, false, null);
-    logs.read(path, -1, from, null, stream, () -> !exitF.isDone(), sink);
+    attachment.readOutput(stream, sink);
     sink.send();
-  }
-
-  /** Feeds the client's input to the container's stdin once the container runs. */
-  private void pumpStdin(Container c, InputStream in, CompletableFuture<Integer> exit) {
-    try {
-      while (!c.state.status.equals("running") && !exit.isDone()) {
-        Thread.sleep(5);
-      }
-      if (exit.isDone()) {
-        return;
-      }
-      try (AttachChannel ch = containers.runtime().attach(c.id, containers.paths().state(c.id))) {
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          ch.writeStdin(buf, 0, n);
-        }
-        if (c.config.path("StdinOnce").asBoolean(false)) {
-          ch.closeStdin();
-        }
-      }
-    } catch (IOException | UncheckedIOException | io.berth.errdefs.BerthException e) {
-      LOG.debug("stdin of {} ended: {}", c.id, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private void waitFor(HttpRequest q, HttpResponse s) throws Exception {
@@ -203,8 +142,9 @@ public final class ContainerStreamRoutes {
     ObjectNode cpu = o.putObject("cpu_stats");
     ObjectNode mem = o.putObject("memory_stats");
     ObjectNode pids = o.putObject("pids_stats");
-    if (c.state.status.equals("running") || c.state.status.equals("paused")) {
-      ContainerRuntime.Stats st = containers.runtime().stats(c.id);
+    Optional<ContainerRuntime.Stats> measured = streams.stats(c);
+    if (measured.isPresent()) {
+      ContainerRuntime.Stats st = measured.get();
       cpu.putObject("cpu_usage").put("total_usage", st.cpuTotalNanos())
           .put("usage_in_kernelmode", 0).put("usage_in_usermode", 0);
       cpu.put("system_cpu_usage", st.systemCpuNanos());
@@ -229,14 +169,7 @@ public final class ContainerStreamRoutes {
     Container c = containers.get(q.param("id"));
     int h = ContainerRoutes.parseInt(q.query("h") == null ? "0" : q.query("h"), "h");
     int w = ContainerRoutes.parseInt(q.query("w") == null ? "0" : q.query("w"), "w");
-    if (!c.state.status.equals("running")) {
-      throw new ConflictException("container " + c.id + " is not running");
-    }
-    if (c.tty()) {
-      try (AttachChannel ch = containers.runtime().attach(c.id, containers.paths().state(c.id))) {
-        ch.resize(h, w);
-      }
-    }
+    streams.resize(c, h, w);
     s.send(200, "text/plain", new byte[0]);
   }
 }

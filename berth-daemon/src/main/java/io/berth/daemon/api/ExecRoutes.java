@@ -2,6 +2,7 @@ package io.berth.daemon.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.http.StreamFrames;
 import io.berth.daemon.exec.ExecService;
 import io.berth.daemon.exec.ExecService.Exec;
 import io.berth.http.HttpRequest;

@@ -1,11 +1,10 @@
 package io.berth.daemon.api;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.daemon.records.RecordJson;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
 import io.berth.errdefs.InvalidArgumentException;
@@ -14,23 +13,21 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The one JSON mapper of the API layer and the helpers to read request bodies and write
- * responses in Docker's shape.
+ * The API layer's JSON helpers: read request bodies and write responses in Docker's shape, with
+ * the daemon's one mapper ({@link RecordJson}, which the services use for their records).
  */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
+  public static final ObjectMapper MAPPER = RecordJson.MAPPER;
   private static final long MAX_BODY = 16L * 1024 * 1024;
 
   private Json() {}
 
   public static ObjectNode object() {
-    return MAPPER.createObjectNode();
+    return RecordJson.object();
   }
 
   public static ArrayNode array() {
-    return MAPPER.createArrayNode();
+    return RecordJson.array();
   }
 
   /** Reads a JSON object body; an empty body is an empty object, anything else malformed is 400. */
@@ -83,11 +80,6 @@ public final class Json {
 
   /** Text of a field, null when missing, JSON null or empty. */
   public static String text(JsonNode node, String field) {
-    JsonNode v = node == null ? null : node.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    String s = v.asText();
-    return s.isEmpty() ? null : s;
+    return RecordJson.text(node, field);
   }
 }

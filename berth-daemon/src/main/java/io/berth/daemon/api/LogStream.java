@@ -1,5 +1,6 @@
 package io.berth.daemon.api;
 
+import io.berth.http.StreamFrames;
 import io.berth.runtime.LogEntry;
 import io.berth.runtime.LogReader;
 import java.io.BufferedOutputStream;

@@ -129,7 +129,7 @@ public final class NetworkRoutes {
   /** Running containers with an endpoint on the network. */
   private List<Container> attached(NetworkRecord r) {
     List<Container> out = new ArrayList<>();
-    for (Container c : containers.repository().all()) {
+    for (Container c : containers.list()) {
       Container.NetworkAttachment a = c.networks == null ? null : c.networks.get(r.name());
       boolean legacyBridge = r.name().equals(NetworkRecord.BRIDGE) && c.networks == null
           && c.endpoint != null;

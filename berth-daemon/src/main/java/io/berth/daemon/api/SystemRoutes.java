@@ -3,7 +3,7 @@ package io.berth.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.DaemonInfo;
+import io.berth.daemon.system.DaemonInfo;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerViews;
@@ -13,7 +13,6 @@ import io.berth.http.HttpResponse;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.store.image.Image;
 import io.berth.store.image.ImageStore;
-import io.berth.store.snapshot.Snapshotter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,17 +27,17 @@ import java.util.concurrent.TimeUnit;
 public final class SystemRoutes {
   private final DaemonInfo info;
   private final ContainerService containers;
+  private final ContainerViews views;
   private final ImageStore images;
-  private final Snapshotter snapshotter;
   private final VolumeStore volumes;
   private final EventBus events;
 
-  public SystemRoutes(DaemonInfo info, ContainerService containers, ImageStore images,
-      Snapshotter snapshotter, VolumeStore volumes, EventBus events) {
+  public SystemRoutes(DaemonInfo info, ContainerService containers, ContainerViews views, ImageStore images,
+      VolumeStore volumes, EventBus events) {
     this.info = info;
     this.containers = containers;
+    this.views = views;
     this.images = images;
-    this.snapshotter = snapshotter;
     this.volumes = volumes;
     this.events = events;
   }
@@ -90,7 +89,7 @@ public final class SystemRoutes {
   }
 
   ObjectNode info() {
-    List<Container> all = containers.repository().all();
+    List<Container> all = containers.list();
     ObjectNode o = Json.object();
     o.put("ID", info.id());
     o.put("Containers", all.size());
@@ -115,7 +114,7 @@ public final class SystemRoutes {
     o.put("NFd", 0);
     o.put("NGoroutines", Thread.activeCount());
     o.put("SystemTime", Instant.now().toString());
-    o.put("LoggingDriver", containers.logging().defaults().driver().wireName());
+    o.put("LoggingDriver", containers.defaultLogDriver());
     o.put("CgroupDriver", "cgroupfs");
     o.put("CgroupVersion", info.cgroupVersion());
     o.put("NEventsListener", 0);
@@ -238,7 +237,7 @@ public final class SystemRoutes {
     ArrayNode imgs = o.putArray("Images");
     for (Image i : images.list()) {
       layers += i.size();
-      long count = containers.repository().all().stream().filter(c -> c.imageId.equals(i.id().toString())).count();
+      long count = containers.list().stream().filter(c -> c.imageId.equals(i.id().toString())).count();
       ObjectNode io = imgs.addObject();
       io.put("Id", i.id().toString());
       io.put("ParentId", "");
@@ -254,9 +253,8 @@ public final class SystemRoutes {
     }
     o.put("LayersSize", layers);
     ArrayNode cs = o.putArray("Containers");
-    ContainerViews views = new ContainerViews(java.time.Clock.systemUTC(), containers.networks());
-    for (Container c : containers.repository().all()) {
-      ObjectNode entry = views.listEntry(c, snapshotter.usage(c.id));
+    for (Container c : containers.list()) {
+      ObjectNode entry = views.listEntry(c, containers.layerSize(c));
       entry.put("SizeRootFs", 0);
       cs.add(entry);
     }
@@ -264,7 +262,7 @@ public final class SystemRoutes {
     for (ObjectNode v : volumes.list()) {
       ObjectNode vo = v.deepCopy();
       String name = v.get("Name").asText();
-      long refs = containers.repository().all().stream()
+      long refs = containers.list().stream()
           .filter(c -> io.berth.daemon.container.MountPlanner.volumeNames(c).contains(name)).count();
       vo.putObject("UsageData").put("Size", volumes.size(name)).put("RefCount", refs);
       vs.add(vo);

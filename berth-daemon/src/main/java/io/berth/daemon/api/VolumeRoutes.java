@@ -51,13 +51,13 @@ public final class VolumeRoutes {
 
   /** Ids of the containers that reference the volume (running or not), as Docker's refs. */
   private List<String> users(String volume) {
-    return containers.repository().all().stream()
+    return containers.list().stream()
         .filter(c -> MountPlanner.volumeNames(c).contains(volume))
         .map(c -> c.id).sorted().toList();
   }
 
   private boolean inUse(String volume) {
-    for (Container c : containers.repository().all()) {
+    for (Container c : containers.list()) {
       if (MountPlanner.volumeNames(c).contains(volume)) {
         return true;
       }

@@ -3,6 +3,7 @@ package io.berth.daemon.archive;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerFilesystems;
 import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.events.EventBus;
 import io.berth.errdefs.FailedPreconditionException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
@@ -42,10 +43,12 @@ public final class ArchiveService {
       "/etc/resolv.conf", "/etc/hosts", "/etc/hostname", "/dev/console", "/etc/mtab");
   private final ContainerService containers;
   private final Snapshotter snapshotter;
+  private final EventBus events;
 
-  public ArchiveService(ContainerService containers, Snapshotter snapshotter) {
+  public ArchiveService(ContainerService containers, Snapshotter snapshotter, EventBus events) {
     this.containers = containers;
     this.snapshotter = snapshotter;
+    this.events = events;
   }
 
   /** {@code HEAD /containers/{id}/archive}: the stat header of {@code path}. */
@@ -151,7 +154,7 @@ public final class ArchiveService {
     if (c.state.status.equals("removing")) {
       throw new io.berth.errdefs.ConflictException("container " + c.id + " is marked for removal");
     }
-    return containers.filesystems().open(c);
+    return containers.openFiles(c);
   }
 
   private static ContainerView view(ContainerFilesystems.Opened fs) {
@@ -225,7 +228,7 @@ public final class ArchiveService {
   }
 
   private void emit(Container c, String action) {
-    containers.events().publish("container", action, c.id, Map.of("name", c.name, "image", c.imageName));
+    events.publish("container", action, c.id, Map.of("name", c.name, "image", c.imageName));
   }
 
   /** The destination directory of an extraction, as an extraction root over the container's view. */

@@ -1,7 +1,7 @@
 package io.berth.daemon.archive;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,7 +84,7 @@ record PathStat(String name, long size, long mode, Instant mtime, String linkTar
   }
 
   ObjectNode json() {
-    ObjectNode o = Json.object();
+    ObjectNode o = RecordJson.object();
     o.put("name", name);
     o.put("size", size);
     o.put("mode", mode);

@@ -3,7 +3,7 @@ package io.berth.daemon.container;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.ContainerConfig;
 import io.berth.oci.Reference;
@@ -37,7 +37,7 @@ public final class ContainerFactory {
 
   public Container create(String requestedName, ObjectNode body) {
     List<String> warnings = CreateValidation.check(body, HostFeatures.get());
-    String imageRef = Json.text(body, "Image");
+    String imageRef = RecordJson.text(body, "Image");
     if (imageRef == null || imageRef.isEmpty()) {
       throw new InvalidArgumentException("config error: no image specified (Config.Image)");
     }
@@ -46,7 +46,7 @@ public final class ContainerFactory {
     }
     Image image = images.resolve(imageRef);
     ObjectNode hostConfig = body.has("HostConfig") && body.get("HostConfig").isObject()
-        ? (ObjectNode) body.get("HostConfig") : Json.object();
+        ? (ObjectNode) body.get("HostConfig") : RecordJson.object();
 
     ContainerConfig ic = image.config().config() == null
         ? ContainerConfig.empty() : image.config().config();
@@ -77,14 +77,14 @@ public final class ContainerFactory {
     config.set("Entrypoint", entrypoint.isEmpty() ? null : toArray(entrypoint));
     config.set("Cmd", cmd.isEmpty() ? null : toArray(cmd));
     config.set("Env", toArray(mergeEnv(ic.env(), strings(config.get("Env")))));
-    if (Json.text(config, "WorkingDir") == null) {
+    if (RecordJson.text(config, "WorkingDir") == null) {
       config.put("WorkingDir", ic.workingDir() == null ? "" : ic.workingDir());
     }
-    if (Json.text(config, "User") == null) {
+    if (RecordJson.text(config, "User") == null) {
       config.put("User", ic.user() == null ? "" : ic.user());
     }
     ObjectNode ports = config.has("ExposedPorts") && config.get("ExposedPorts").isObject()
-        ? (ObjectNode) config.get("ExposedPorts") : Json.object();
+        ? (ObjectNode) config.get("ExposedPorts") : RecordJson.object();
     if (ic.exposedPorts() != null) {
       ic.exposedPorts().keySet().forEach(p -> ports.putObject(p));
     }
@@ -94,7 +94,7 @@ public final class ContainerFactory {
       }
     });
     config.set("ExposedPorts", ports);
-    ObjectNode labels = Json.object();
+    ObjectNode labels = RecordJson.object();
     if (ic.labels() != null) {
       ic.labels().forEach(labels::put);
     }
@@ -104,13 +104,13 @@ public final class ContainerFactory {
     config.set("Labels", labels);
     if (!config.has("Healthcheck") || config.get("Healthcheck").isNull()) {
       if (ic.healthcheck() != null) {
-        config.set("Healthcheck", Json.MAPPER.valueToTree(ic.healthcheck()));
+        config.set("Healthcheck", RecordJson.MAPPER.valueToTree(ic.healthcheck()));
       }
     }
-    if (Json.text(config, "StopSignal") == null && ic.stopSignal() != null) {
+    if (RecordJson.text(config, "StopSignal") == null && ic.stopSignal() != null) {
       config.put("StopSignal", ic.stopSignal());
     }
-    ObjectNode volumes = config.get("Volumes") instanceof ObjectNode v ? v : Json.object();
+    ObjectNode volumes = config.get("Volumes") instanceof ObjectNode v ? v : RecordJson.object();
     if (ic.volumes() != null) {
       ic.volumes().keySet().forEach(p -> volumes.putObject(p));
     }
@@ -120,7 +120,7 @@ public final class ContainerFactory {
     c.id = HexFormat.of().formatHex(randomBytes());
     c.name = requestedName == null || requestedName.isEmpty()
         ? names.next() : ContainerRepository.checkName(requestedName);
-    if (Json.text(config, "Hostname") == null) {
+    if (RecordJson.text(config, "Hostname") == null) {
       // with the host's UTS namespace the container has the host's name, as in Docker
       config.put("Hostname", hostConfig.path("UTSMode").asText("").equals("host") ? hostName() : c.id.substring(0, 12));
     }
@@ -199,7 +199,7 @@ public final class ContainerFactory {
   }
 
   static ArrayNode toArray(List<String> list) {
-    ArrayNode a = Json.array();
+    ArrayNode a = RecordJson.array();
     list.forEach(a::add);
     return a;
   }

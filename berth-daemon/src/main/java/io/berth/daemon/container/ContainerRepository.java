@@ -1,7 +1,7 @@
 package io.berth.daemon.container;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.ErrorText;
 import io.berth.errdefs.InvalidArgumentException;
@@ -34,7 +34,7 @@ public final class ContainerRepository {
     this.store = store;
     for (String key : store.keys(BUCKET)) {
       try {
-        Container c = Json.MAPPER.readValue(store.get(BUCKET, key).orElseThrow(), Container.class);
+        Container c = RecordJson.MAPPER.readValue(store.get(BUCKET, key).orElseThrow(), Container.class);
         byId.put(c.id, c);
         idByName.put(c.name, c.id);
       } catch (IOException | RuntimeException e) {
@@ -100,7 +100,7 @@ public final class ContainerRepository {
 
   private void write(Container c) {
     try {
-      store.put(BUCKET, c.id, Json.MAPPER.writeValueAsBytes(c));
+      store.put(BUCKET, c.id, RecordJson.MAPPER.writeValueAsBytes(c));
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

@@ -90,25 +90,31 @@ public final class ContainerService {
     this.health = monitor;
   }
 
-  /** Opens containers' files for cp, export and diff. */
-  public ContainerFilesystems filesystems() {
-    return filesystems;
+  /** Opens {@code c}'s files for cp, export and diff, mounted until the result is closed. */
+  public ContainerFilesystems.Opened openFiles(Container c) {
+    return filesystems.open(c);
   }
 
-  public ContainerRepository repository() {
+  // for the health monitor, which runs its probes and saves their results beside the lifecycle
+  ContainerRepository repository() {
     return repo;
   }
 
-  public ContainerRuntime runtime() {
+  ContainerRuntime runtime() {
     return runtime;
   }
 
-  public ContainerPaths paths() {
+  ContainerPaths paths() {
     return paths;
   }
 
   public Container get(String ref) {
     return repo.get(ref);
+  }
+
+  /** Every container, in no particular order. */
+  public java.util.List<Container> list() {
+    return repo.all();
   }
 
   /**
@@ -402,6 +408,30 @@ public final class ContainerService {
     waiters.forget(c);
   }
 
+  /** Bytes in {@code c}'s writable layer (Docker's SizeRw); negative when it cannot be measured. */
+  public long layerSize(Container c) {
+    return snapshotter.usage(c.id);
+  }
+
+  /** What a prune removed: the containers' ids and the space their writable layers held. */
+  public record Pruned(java.util.List<String> ids, long spaceReclaimed) {}
+
+  /** {@code docker container prune}: removes the containers not running that {@code select} picks. */
+  public Pruned prune(java.util.function.Predicate<Container> select) {
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    long reclaimed = 0;
+    for (Container c : repo.all()) {
+      if (c.state.running() || !select.test(c)) {
+        continue;
+      }
+      long size = snapshotter.usage(c.id);
+      remove(c.id, false, false);
+      ids.add(c.id);
+      reclaimed += Math.max(0, size);
+    }
+    return new Pruned(ids, reclaimed);
+  }
+
   public boolean volumeInUse(String volume) {
     return repo.all().stream().anyMatch(c -> c.mounts.stream()
         .anyMatch(m -> m.type().equals("volume") && m.name().equals(volume)));
@@ -454,14 +484,6 @@ public final class ContainerService {
     events.publish("container", action, c.id, attrs);
   }
 
-  public EventBus events() {
-    return events;
-  }
-
-  public ContainerNetworks networks() {
-    return networks;
-  }
-
   /** {@code network connect/disconnect} of this service's containers. */
   public ContainerConnections connections() {
     return new ContainerConnections(repo, networks, events);
@@ -472,7 +494,8 @@ public final class ContainerService {
     return logging.path(c);
   }
 
-  public ContainerLogging logging() {
-    return logging;
+  /** The logging driver of containers that name none ({@code log-driver} of the daemon's settings). */
+  public String defaultLogDriver() {
+    return logging.defaults().driver().wireName();
   }
 }

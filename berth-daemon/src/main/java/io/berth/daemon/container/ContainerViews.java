@@ -2,7 +2,7 @@ package io.berth.daemon.container;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.network.BridgeNetwork;
 import io.berth.network.BridgeNetwork.PortBinding;
 import java.time.Clock;
@@ -24,7 +24,7 @@ public final class ContainerViews {
   }
 
   public ObjectNode inspect(Container c, long sizeRw) {
-    ObjectNode o = Json.object();
+    ObjectNode o = RecordJson.object();
     o.put("Id", c.id);
     o.put("Created", c.created);
     o.put("Path", c.path);
@@ -105,7 +105,7 @@ public final class ContainerViews {
   }
 
   private ObjectNode networkSettings(Container c) {
-    ObjectNode ns = Json.object();
+    ObjectNode ns = RecordJson.object();
     ns.put("Bridge", "");
     ns.put("SandboxID", c.endpoint == null ? "" : c.id);
     ns.put("SandboxKey", c.endpoint == null ? "" : c.endpoint.netnsPath());
@@ -164,7 +164,7 @@ public final class ContainerViews {
 
   /** {"8080/tcp": [{"HostIp": "0.0.0.0", "HostPort": "28080"}], "9090/tcp": null}. */
   private static ObjectNode ports(Container c) {
-    ObjectNode ports = Json.object();
+    ObjectNode ports = RecordJson.object();
     for (Iterator<String> it = c.config.path("ExposedPorts").fieldNames(); it.hasNext(); ) {
       ports.putNull(it.next());
     }
@@ -178,7 +178,7 @@ public final class ContainerViews {
   }
 
   public ObjectNode listEntry(Container c, long sizeRw) {
-    ObjectNode o = Json.object();
+    ObjectNode o = RecordJson.object();
     o.put("Id", c.id);
     o.putArray("Names").add("/" + c.name);
     o.put("Image", c.imageName);
@@ -210,7 +210,7 @@ public final class ContainerViews {
     o.putObject("HostConfig").put("NetworkMode",
         c.hostConfig.path("NetworkMode").asText("default").isEmpty() ? "default"
             : c.hostConfig.path("NetworkMode").asText("default"));
-    o.set("NetworkSettings", Json.object().set("Networks", networkSettings(c).get("Networks")));
+    o.set("NetworkSettings", RecordJson.object().set("Networks", networkSettings(c).get("Networks")));
     ArrayNode mounts = o.putArray("Mounts");
     for (Container.MountPoint m : c.mounts) {
       mounts.addObject().put("Type", m.type()).put("Name", m.name()).put("Source", m.source())

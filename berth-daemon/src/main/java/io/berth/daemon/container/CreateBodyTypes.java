@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.InvalidArgumentException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +44,7 @@ final class CreateBodyTypes {
 
   private static ObjectNode load() {
     try (InputStream in = CreateBodyTypes.class.getResourceAsStream("create-request-types.json")) {
-      ObjectNode t = (ObjectNode) Json.MAPPER.readTree(in);
+      ObjectNode t = (ObjectNode) RecordJson.MAPPER.readTree(in);
       t.remove("#");
       return t;
     } catch (IOException e) {

@@ -2,7 +2,7 @@ package io.berth.daemon.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.runtime.Capabilities;
 import io.berth.runtime.HostFeatures;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ final class CreateValidation {
 
   static List<String> check(ObjectNode body, HostFeatures host) {
     CreateBodyTypes.check(body);
-    ObjectNode hc = body.get("HostConfig") instanceof ObjectNode o ? o : Json.object();
+    ObjectNode hc = body.get("HostConfig") instanceof ObjectNode o ? o : RecordJson.object();
     List<String> warnings = new ArrayList<>();
     ContainerSettings.checkConfig(body);
     ContainerSettings.checkHostConfig(body, hc, body.path("NetworkingConfig"), host, warnings);

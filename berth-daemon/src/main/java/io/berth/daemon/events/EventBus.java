@@ -1,7 +1,7 @@
 package io.berth.daemon.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -29,7 +29,7 @@ public final class EventBus {
   /** Publishes {@code type}/{@code action} about {@code id} with attributes (name, image...). */
   public void publish(String type, String action, String id, Map<String, String> attributes) {
     Instant now = clock.instant();
-    ObjectNode e = Json.object();
+    ObjectNode e = RecordJson.object();
     if (type.equals("container") || type.equals("image")) {
       e.put("status", action);
       e.put("id", id);

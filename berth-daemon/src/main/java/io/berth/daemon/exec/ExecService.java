@@ -3,6 +3,8 @@ package io.berth.daemon.exec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.container.ContainerStreams;
+import io.berth.daemon.events.EventBus;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
@@ -22,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ExecService {
   private final ContainerService containers;
+  private final ContainerStreams streams;
+  private final EventBus events;
   private final Map<String, Exec> execs = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
@@ -47,8 +51,10 @@ public final class ExecService {
     }
   }
 
-  public ExecService(ContainerService containers) {
+  public ExecService(ContainerService containers, ContainerStreams streams, EventBus events) {
     this.containers = containers;
+    this.streams = streams;
+    this.events = events;
   }
 
   public Exec create(String containerRef, ObjectNode body) {
@@ -72,7 +78,7 @@ public final class ExecService {
     Exec e = new Exec(HexFormat.of().formatHex(b), c.id, spec,
         body.path("AttachStdout").asBoolean(false), body.path("AttachStderr").asBoolean(false));
     execs.put(e.id, e);
-    containers.events().publish("container", "exec_create: " + String.join(" ", cmd), c.id,
+    events.publish("container", "exec_create: " + String.join(" ", cmd), c.id,
         Map.of("name", c.name, "image", c.imageName, "execID", e.id));
     return e;
   }
@@ -100,16 +106,16 @@ public final class ExecService {
     if (!c.state.status.equals("running")) {
       throw new ConflictException("container " + c.id + " is not running");
     }
-    ExecSession s = containers.runtime().exec(c.id, e.spec.withConsoleSize(consoleSize), containers.paths().state(c.id));
+    ExecSession s = streams.exec(c, e.spec.withConsoleSize(consoleSize));
     e.session = s;
     e.pid = s.pid();
     e.running = true;
-    containers.events().publish("container", "exec_start: " + String.join(" ", e.spec.args()), c.id,
+    events.publish("container", "exec_start: " + String.join(" ", e.spec.args()), c.id,
         Map.of("name", c.name, "image", c.imageName, "execID", e.id));
     s.exitCode().whenComplete((code, err) -> {
       e.exitCode = err == null ? code : 126;
       e.running = false;
-      containers.events().publish("container", "exec_die", c.id,
+      events.publish("container", "exec_die", c.id,
           Map.of("name", c.name, "image", c.imageName, "execID", e.id,
               "exitCode", String.valueOf(e.exitCode)));
     });

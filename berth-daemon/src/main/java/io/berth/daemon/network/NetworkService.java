@@ -1,6 +1,6 @@
 package io.berth.daemon.network;
 
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
@@ -95,7 +95,7 @@ public final class NetworkService {
     for (String key : meta.keys(BUCKET)) {
       NetworkRecord r;
       try {
-        r = Json.MAPPER.readValue(meta.get(BUCKET, key).orElseThrow(), NetworkRecord.class);
+        r = RecordJson.MAPPER.readValue(meta.get(BUCKET, key).orElseThrow(), NetworkRecord.class);
       } catch (IOException | RuntimeException e) {
         LOG.warn("skipping unreadable network record {}: {}", key, e.toString());
         continue;
@@ -176,7 +176,7 @@ public final class NetworkService {
     BridgeNetwork driver = driverFor(r); // validates gateway, ip-range, bridge name
     try {
       driver.init();
-      meta.put(BUCKET, id, Json.MAPPER.writeValueAsBytes(r));
+      meta.put(BUCKET, id, RecordJson.MAPPER.writeValueAsBytes(r));
     } catch (IOException | RuntimeException e) {
       try {
         driver.destroy();

@@ -1,6 +1,5 @@
 package io.berth.daemon.roots;
 
-import io.berth.daemon.build.DockerfileBuilder;
 import io.berth.store.Stores;
 import io.berth.store.content.FileContentStore;
 import io.berth.store.snapshot.Snapshotter;
@@ -33,17 +32,26 @@ public final class CrashLeftovers {
   private CrashLeftovers() {}
 
   /**
-   * {@code registryStorage}: the storage of the registry this daemon serves when it lies under
-   * the data root (then the lock covers it too), else null. What cannot be reclaimed is named in
-   * a warning and kept: housekeeping never stops a daemon from starting.
+   * What a service left behind that only the service knows how to find (a build's snapshots),
+   * handed in by the wiring so that this start-up housekeeping needs no service above it.
    */
-  public static void reclaim(Path dataRoot, Stores stores, Path registryStorage) {
+  public record Step(String what, Runnable reclaim) {}
+
+  /**
+   * {@code registryStorage}: the storage of the registry this daemon serves when it lies under
+   * the data root (then the lock covers it too), else null. {@code services}: run after the
+   * stores' and the scratch's reclaim, in order. What cannot be reclaimed is named in a warning
+   * and kept: housekeeping never stops a daemon from starting.
+   */
+  public static void reclaim(Path dataRoot, Stores stores, Path registryStorage, List<Step> services) {
     long freed = attempt("the stores' unfinished writes and unreferenced content", stores::reclaimLeftovers)
-        + attempt(dataRoot.resolve("tmp").toString(), () -> emptyScratch(dataRoot.resolve("tmp"), stores.snapshotter()))
-        + attempt("builds' snapshots", () -> {
-          DockerfileBuilder.reclaim(stores.snapshotter());
-          return 0L;
-        });
+        + attempt(dataRoot.resolve("tmp").toString(), () -> emptyScratch(dataRoot.resolve("tmp"), stores.snapshotter()));
+    for (Step step : services) {
+      freed += attempt(step.what(), () -> {
+        step.reclaim().run();
+        return 0L;
+      });
+    }
     if (registryStorage != null && Files.isDirectory(registryStorage.resolve("ingest"))) {
       freed += attempt("the registry's unfinished ingests", () -> new FileContentStore(registryStorage).removeIngests());
     }

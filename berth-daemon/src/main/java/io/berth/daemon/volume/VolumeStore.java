@@ -1,7 +1,7 @@
 package io.berth.daemon.volume;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.FailedPreconditionException;
 import io.berth.errdefs.InvalidArgumentException;
@@ -86,7 +86,7 @@ public final class VolumeStore {
     } catch (IOException e) {
       throw new UncheckedIOException("creating volume " + name, e);
     }
-    ObjectNode v = Json.object();
+    ObjectNode v = RecordJson.object();
     v.put("CreatedAt", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS)
         .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     v.put("Driver", "local");
@@ -105,7 +105,7 @@ public final class VolumeStore {
     }
     v.put("Scope", "local");
     try {
-      meta.put(BUCKET, name, Json.MAPPER.writeValueAsBytes(v));
+      meta.put(BUCKET, name, RecordJson.MAPPER.writeValueAsBytes(v));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -123,7 +123,7 @@ public final class VolumeStore {
     byte[] data = meta.get(BUCKET, name)
         .orElseThrow(() -> new NotFoundException("get " + name + ": no such volume"));
     try {
-      return (ObjectNode) Json.MAPPER.readTree(data);
+      return (ObjectNode) RecordJson.MAPPER.readTree(data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -3,7 +3,7 @@ package io.berth.daemon.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -35,7 +35,7 @@ class PathStatTest {
   @Test
   void theHeaderIsBase64Json() throws Exception {
     Path f = Files.writeString(tmp.resolve("f"), "12345");
-    JsonNode j = Json.MAPPER.readTree(Base64.getDecoder().decode(PathStat.of(f, "f", "").header()));
+    JsonNode j = RecordJson.MAPPER.readTree(Base64.getDecoder().decode(PathStat.of(f, "f", "").header()));
     assertThat(j.path("name").asText()).isEqualTo("f");
     assertThat(j.path("size").asLong()).isEqualTo(5);
     assertThat(j.path("mode").asLong() & 0777).isEqualTo(Files.getAttribute(f, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) instanceof Integer m ? m & 0777 : -1);

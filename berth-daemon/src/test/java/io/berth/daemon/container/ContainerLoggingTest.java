@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.runtime.log.LogLocks;
 import io.berth.runtime.log.LogOptions;
@@ -32,7 +32,7 @@ class ContainerLoggingTest {
   }
 
   private static ObjectNode hostConfig(String type, String... kv) {
-    ObjectNode hc = Json.object();
+    ObjectNode hc = RecordJson.object();
     if (type != null) {
       ObjectNode lc = hc.putObject("LogConfig").put("Type", type);
       ObjectNode cfg = lc.putObject("Config");
@@ -50,7 +50,7 @@ class ContainerLoggingTest {
     l.configure(hc);
     // JSON objects compare without regard to key order (Map.of's order changes from run to run)
     assertThat(hc.path("LogConfig"))
-        .isEqualTo(Json.MAPPER.readTree("{\"Type\":\"json-file\",\"Config\":{\"max-file\":\"3\",\"max-size\":\"10m\"}}"));
+        .isEqualTo(RecordJson.MAPPER.readTree("{\"Type\":\"json-file\",\"Config\":{\"max-file\":\"3\",\"max-size\":\"10m\"}}"));
     hc = hostConfig("json-file", "max-size", "1m");
     l.configure(hc);
     assertThat(hc.path("LogConfig").path("Config").path("max-size").asText()).isEqualTo("1m");
@@ -81,7 +81,7 @@ class ContainerLoggingTest {
     l.configure(c.hostConfig);
     assertThat(l.path(c)).isEqualTo(dir.resolve("exec").resolve(c.id).resolve("output.log"));
     assertThat(l.inspectPath(c)).isEmpty();
-    c.hostConfig = Json.object(); // a record from before log options
+    c.hostConfig = RecordJson.object(); // a record from before log options
     assertThat(l.options(c).driver().wireName()).isEqualTo("json-file");
     assertThat(l.path(c)).isEqualTo(dir.resolve("data").resolve(c.id).resolve("container.log"));
   }
@@ -95,7 +95,7 @@ class ContainerLoggingTest {
     c.args = List.of("-c", "true");
     c.imageId = "sha256:aabbccddeeff00112233";
     c.imageName = "it/busybox:1";
-    c.config = Json.object();
+    c.config = RecordJson.object();
     c.config.putObject("Labels").put("team", "shop").put("tier", "front").put("other", "x");
     c.config.putArray("Env").add("REGION=eu").add("SECRET=s");
     LogOptions o = LogOptions.parse("json-file", Map.of("labels", "team", "labels-regex", "^ti", "env", "REGION",

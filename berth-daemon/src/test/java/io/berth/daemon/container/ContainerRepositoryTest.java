@@ -3,7 +3,7 @@ package io.berth.daemon.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.NotFoundException;
 import io.berth.store.meta.FileMetadataStore;
 import java.nio.file.Files;
@@ -23,8 +23,8 @@ class ContainerRepositoryTest {
     c.id = id;
     c.name = name;
     c.imageId = "sha256:" + "0".repeat(64);
-    c.config = Json.object();
-    c.hostConfig = Json.object();
+    c.config = RecordJson.object();
+    c.hostConfig = RecordJson.object();
     return c;
   }
 

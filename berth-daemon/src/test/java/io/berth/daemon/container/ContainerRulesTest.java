@@ -3,7 +3,7 @@ package io.berth.daemon.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.InvalidArgumentException;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ContainerRulesTest {
   @Test
   void restartPolicies() {
-    var hc = Json.object();
+    var hc = RecordJson.object();
     hc.putObject("RestartPolicy").put("Name", "on-failure").put("MaximumRetryCount", 2);
     RestartPolicy p = RestartPolicy.of(hc);
     assertThat(p.shouldRestart(1, false, 0)).isTrue();

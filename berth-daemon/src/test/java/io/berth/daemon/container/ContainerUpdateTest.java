@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.runtime.Resources;
@@ -21,7 +21,7 @@ class ContainerUpdateTest {
 
   /** The body the docker CLI sends: every Resources field, zero unless given. */
   private static ObjectNode cliBody() {
-    ObjectNode b = Json.object();
+    ObjectNode b = RecordJson.object();
     for (String f : new String[] {"CpuShares", "Memory", "NanoCpus", "BlkioWeight", "CpuPeriod", "CpuQuota",
         "CpuRealtimePeriod", "CpuRealtimeRuntime", "MemoryReservation", "MemorySwap", "CpuCount", "CpuPercent",
         "IOMaximumIOps", "IOMaximumBandwidth"}) {
@@ -40,7 +40,7 @@ class ContainerUpdateTest {
 
   @Test
   void onlyGivenFieldsChangeAndRunGetsTheirMergedValues() {
-    ObjectNode hc = Json.object().put("Memory", 128L << 20).put("PidsLimit", 10);
+    ObjectNode hc = RecordJson.object().put("Memory", 128L << 20).put("PidsLimit", 10);
     hc.putObject("RestartPolicy").put("Name", "no");
     ObjectNode body = cliBody().put("Memory", 64L << 20).put("NanoCpus", 500_000_000L);
     body.putObject("RestartPolicy").put("Name", "always").put("MaximumRetryCount", 0);
@@ -56,7 +56,7 @@ class ContainerUpdateTest {
 
   @Test
   void pidsLimitZeroOrNegativeMeansUnlimited() {
-    ObjectNode hc = Json.object().put("PidsLimit", 10);
+    ObjectNode hc = RecordJson.object().put("PidsLimit", 10);
     ObjectNode body = cliBody().put("PidsLimit", -1);
     ObjectNode merged = ContainerUpdater.merge(container(hc), hc.deepCopy(), body);
     assertThat(merged.path("PidsLimit").asLong()).isZero();
@@ -65,16 +65,16 @@ class ContainerUpdateTest {
 
   @Test
   void dockersConflictsAcrossUpdates() {
-    ObjectNode nano = Json.object().put("NanoCpus", 1_000_000_000L);
+    ObjectNode nano = RecordJson.object().put("NanoCpus", 1_000_000_000L);
     assertThatThrownBy(() -> ContainerUpdater.merge(container(nano), nano.deepCopy(), cliBody().put("CpuQuota", 50000)))
         .isInstanceOf(ConflictException.class).hasMessageContaining("CPU Quota cannot be updated as NanoCPUs");
-    ObjectNode swap = Json.object().put("Memory", 64L << 20).put("MemorySwap", 128L << 20);
+    ObjectNode swap = RecordJson.object().put("Memory", 64L << 20).put("MemorySwap", 128L << 20);
     assertThatThrownBy(() -> ContainerUpdater.merge(container(swap), swap.deepCopy(), cliBody().put("Memory", 256L << 20)))
         .isInstanceOf(ConflictException.class).hasMessageContaining("update the memoryswap at the same time");
-    ObjectNode noSwap = Json.object().put("Memory", 64L << 20);
+    ObjectNode noSwap = RecordJson.object().put("Memory", 64L << 20);
     assertThat(ContainerUpdater.merge(container(noSwap), noSwap.deepCopy(), cliBody().put("Memory", 256L << 20))
         .path("Memory").asLong()).as("no swap limit set: memory may grow").isEqualTo(256L << 20);
-    ObjectNode rm = Json.object().put("AutoRemove", true);
+    ObjectNode rm = RecordJson.object().put("AutoRemove", true);
     ObjectNode always = cliBody();
     always.putObject("RestartPolicy").put("Name", "always");
     assertThatThrownBy(() -> ContainerUpdater.merge(container(rm), rm.deepCopy(), always))
@@ -93,18 +93,18 @@ class ContainerUpdateTest {
 
   @Test
   void resourcesFromHostConfigAndDockersChecks() {
-    assertThat(ContainerResources.of(Json.object().put("CpuQuota", 25000).put("CpuPeriod", 50000).put("CpuShares", 512)
+    assertThat(ContainerResources.of(RecordJson.object().put("CpuQuota", 25000).put("CpuPeriod", 50000).put("CpuShares", 512)
         .put("MemoryReservation", 32L << 20))).isEqualTo(new Resources(null, null, 32L << 20, 512L, 25000L, 50000L, null));
-    assertThat(ContainerResources.of(Json.object().put("Memory", 64L << 20).put("MemorySwap", -1)).effectiveSwap())
+    assertThat(ContainerResources.of(RecordJson.object().put("Memory", 64L << 20).put("MemorySwap", -1)).effectiveSwap())
         .isEqualTo(-1L);
-    assertThatThrownBy(() -> ContainerResources.validate(Json.object().put("Memory", 64L << 20)
+    assertThatThrownBy(() -> ContainerResources.validate(RecordJson.object().put("Memory", 64L << 20)
         .put("MemorySwap", 32L << 20), true)).hasMessageContaining("Minimum memoryswap limit");
-    assertThatThrownBy(() -> ContainerResources.validate(Json.object().put("MemorySwap", 32L << 20), false))
+    assertThatThrownBy(() -> ContainerResources.validate(RecordJson.object().put("MemorySwap", 32L << 20), false))
         .hasMessageContaining("You should always set the Memory limit");
-    ContainerResources.validate(Json.object().put("MemorySwap", 32L << 20), true);
-    assertThatThrownBy(() -> ContainerResources.validate(Json.object().put("CpuPeriod", 10), true))
+    ContainerResources.validate(RecordJson.object().put("MemorySwap", 32L << 20), true);
+    assertThatThrownBy(() -> ContainerResources.validate(RecordJson.object().put("CpuPeriod", 10), true))
         .hasMessageContaining("CPU cfs period");
-    assertThatThrownBy(() -> ContainerResources.validate(Json.object().put("Memory", 8L << 20)
+    assertThatThrownBy(() -> ContainerResources.validate(RecordJson.object().put("Memory", 8L << 20)
         .put("MemoryReservation", 16L << 20), true)).hasMessageContaining("memory reservation");
   }
 }

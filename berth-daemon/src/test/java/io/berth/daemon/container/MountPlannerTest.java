@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.runtime.ContainerSpec.MountSpec;
 import io.berth.store.meta.FileMetadataStore;
@@ -38,9 +38,9 @@ class MountPlannerTest {
   private Container container(String id, String hostConfig) throws Exception {
     Container c = new Container();
     c.id = id;
-    c.config = Json.object();
+    c.config = RecordJson.object();
     c.config.putObject("Volumes").putObject("/data");
-    c.hostConfig = (ObjectNode) Json.MAPPER.readTree(hostConfig);
+    c.hostConfig = (ObjectNode) RecordJson.MAPPER.readTree(hostConfig);
     containers.add(c);
     return c;
   }

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.InvalidArgumentException;
 import org.junit.jupiter.api.Test;
 
 class MountRulesTest {
   private static ObjectNode hc(String mountsJson) throws Exception {
-    ObjectNode hc = Json.object();
-    hc.set("Mounts", Json.MAPPER.readTree(mountsJson));
+    ObjectNode hc = RecordJson.object();
+    hc.set("Mounts", RecordJson.MAPPER.readTree(mountsJson));
     return hc;
   }
 
@@ -58,13 +58,13 @@ class MountRulesTest {
 
   @Test
   void bindsAndTmpfsAreCheckedToo() {
-    ObjectNode hc = Json.object();
+    ObjectNode hc = RecordJson.object();
     hc.putArray("Binds").add("a1:/data").add("b1:/data");
     assertThatThrownBy(() -> MountRules.validate(hc)).hasMessage("Duplicate mount point: /data");
-    ObjectNode t = Json.object();
+    ObjectNode t = RecordJson.object();
     t.putObject("Tmpfs").put("/run", "size=1m,exec,colour=blue");
     assertThatThrownBy(() -> MountRules.validate(t)).hasMessageContaining("invalid tmpfs option [\"colour=blue\"]");
-    ObjectNode ok = Json.object();
+    ObjectNode ok = RecordJson.object();
     ok.putObject("Tmpfs").put("/run", "rw,noexec,nosuid,size=65536k,mode=1777,uid=1000");
     assertThatCode(() -> MountRules.validate(ok)).doesNotThrowAnyException();
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.api.Json;
+import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.InvalidArgumentException;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class VolumeFiltersTest {
   private static ObjectNode vol(String name, String... labels) {
-    ObjectNode v = Json.object().put("Name", name).put("Driver", "local").put("Scope", "local");
+    ObjectNode v = RecordJson.object().put("Name", name).put("Driver", "local").put("Scope", "local");
     ObjectNode l = v.putObject("Labels");
     for (String kv : labels) {
       int eq = kv.indexOf('=');
@@ -27,7 +27,7 @@ class VolumeFiltersTest {
       vol("c0ffee", VolumeStore.ANONYMOUS), vol("idle"));
 
   private static JsonNode f(String json) throws Exception {
-    return Json.MAPPER.readTree(json);
+    return RecordJson.MAPPER.readTree(json);
   }
 
   private static List<String> names(Predicate<ObjectNode> p) {

@@ -1,4 +1,4 @@
-package io.berth.daemon;
+package io.berth.daemon.system;
 
 import java.io.IOException;
 import java.nio.file.Files;
