@@ -3,19 +3,16 @@ package io.berth.store.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
 import io.berth.oci.Digest;
 import io.berth.store.TarBuilder;
 import io.berth.store.content.FileContentStore;
-import io.berth.store.image.Image;
 import io.berth.store.layer.LayerApplier;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -44,14 +41,13 @@ class OverlaySnapshotterTest {
     snapshotter = new OverlaySnapshotter(tmp.resolve("overlay"), content);
   }
 
-  /** An image record over layer tars stored in the content store, as the image store makes them. */
-  private Image image(byte[]... layers) {
+  /** Layer tars stored in the content store, as the image store stores them. */
+  private RootfsLayers image(byte[]... layers) {
     List<Digest> ds = new ArrayList<>();
     for (byte[] l : layers) {
       ds.add(content.ingest(new ByteArrayInputStream(l), null));
     }
-    return new Image(Digest.sha256(UUID.randomUUID().toString().getBytes()), Digest.sha256(new byte[0]), null,
-        List.of(), List.of(), ds, ds, 0, Instant.now());
+    return RootfsLayers.of(ds);
   }
 
   private Path mount(String key) {
@@ -64,7 +60,7 @@ class OverlaySnapshotterTest {
   @Test
   void containerWritesLandInItsUpperDirAndLayersStayUntouched() throws Exception {
     open();
-    Image img = image(TarBuilder.busyboxRootfs(),
+    RootfsLayers img = image(TarBuilder.busyboxRootfs(),
         new TarBuilder().file("etc/motd", "layer two\n", 0644).file("etc/.wh.passwd", "", 0644).build());
     String key = "c-" + UUID.randomUUID();
     snapshotter.prepare(key, img);
@@ -89,7 +85,7 @@ class OverlaySnapshotterTest {
   @Test
   void diffListsAddedModifiedAndDeletedPathsAgainstTheImage() throws Exception {
     open();
-    Image img = image(new TarBuilder().dir("etc").file("etc/passwd", "root\n", 0644).file("etc/group", "g\n", 0644)
+    RootfsLayers img = image(new TarBuilder().dir("etc").file("etc/passwd", "root\n", 0644).file("etc/group", "g\n", 0644)
             .dir("opq").file("opq/old1", "1", 0644).file("opq/old2", "2", 0644).dir("gone").file("gone/x", "x", 0644)
             .dir("same").file("same/f", "f", 0644).build(),
         new TarBuilder().file("etc/.wh.group", "", 0644).build());
@@ -139,7 +135,7 @@ class OverlaySnapshotterTest {
   @Test
   void twoContainersOfANewImageUnpackItOnce() throws Exception {
     open();
-    Image img = image(TarBuilder.busyboxRootfs(), new TarBuilder().file("x", "y", 0644).build());
+    RootfsLayers img = image(TarBuilder.busyboxRootfs(), new TarBuilder().file("x", "y", 0644).build());
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Callable<String>> jobs = new ArrayList<>();
@@ -160,15 +156,15 @@ class OverlaySnapshotterTest {
   }
 
   @Test
-  void aLayerThatIsNotWhatTheConfigSaysLeavesNothingBehind() throws Exception {
+  void aLayerTheContentStoreDoesNotHoldLeavesNothingBehind() throws Exception {
     open();
     Digest stored = content.ingest(new ByteArrayInputStream(new TarBuilder().file("a", "a", 0644).build()), null);
     Digest claimed = Digest.sha256("something else".getBytes());
-    Image lying = new Image(claimed, claimed, null, List.of(), List.of(), List.of(stored), List.of(claimed), 0,
-        Instant.now());
-    assertThatThrownBy(() -> snapshotter.prepare("liar", lying)).isInstanceOf(InvalidArgumentException.class)
+    RootfsLayers lying = RootfsLayers.of(List.of(claimed));
+    assertThatThrownBy(() -> snapshotter.prepare("liar", lying)).isInstanceOf(NotFoundException.class)
         .hasMessageContaining(claimed.toString());
     assertThat(tmp.resolve("overlay/layers").toFile().list()).isEmpty();
+    assertThat(snapshotter.keys()).isEmpty();
   }
 
   @Test
