@@ -16,9 +16,9 @@ public final class CommitRoutes {
   private final ContainerService containers;
   private final ImageCommitter committer;
   private final EventBus events;
-  private final io.berth.store.image.ImageStore images;
+  private final io.berth.store.image.ImageReader images;
 
-  public CommitRoutes(ContainerService containers, io.berth.store.image.ImageStore images, ImageCommitter committer,
+  public CommitRoutes(ContainerService containers, io.berth.store.image.ImageReader images, ImageCommitter committer,
       EventBus events) {
     this.images = images;
     this.containers = containers;

@@ -12,7 +12,7 @@ import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.store.image.Image;
-import io.berth.store.image.ImageStore;
+import io.berth.store.image.ImageReader;
 import io.berth.store.snapshot.Snapshotter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,12 +28,12 @@ import java.util.concurrent.TimeUnit;
 public final class SystemRoutes {
   private final DaemonInfo info;
   private final ContainerService containers;
-  private final ImageStore images;
+  private final ImageReader images;
   private final Snapshotter snapshotter;
   private final VolumeStore volumes;
   private final EventBus events;
 
-  public SystemRoutes(DaemonInfo info, ContainerService containers, ImageStore images,
+  public SystemRoutes(DaemonInfo info, ContainerService containers, ImageReader images,
       Snapshotter snapshotter, VolumeStore volumes, EventBus events) {
     this.info = info;
     this.containers = containers;

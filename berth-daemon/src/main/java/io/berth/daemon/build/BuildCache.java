@@ -2,7 +2,7 @@ package io.berth.daemon.build;
 
 import io.berth.oci.Digest;
 import io.berth.store.image.Image;
-import io.berth.store.image.ImageStore;
+import io.berth.store.image.ImageReader;
 import io.berth.store.meta.MetadataStore;
 import java.nio.charset.StandardCharsets;
 
@@ -15,10 +15,10 @@ import java.nio.charset.StandardCharsets;
 final class BuildCache {
   private static final String BUCKET = "build-cache";
   private final MetadataStore meta;
-  private final ImageStore images;
+  private final ImageReader images;
   private final Intermediates intermediates;
 
-  BuildCache(MetadataStore meta, ImageStore images) {
+  BuildCache(MetadataStore meta, ImageReader images) {
     this.meta = meta;
     this.images = images;
     this.intermediates = new Intermediates(meta);
