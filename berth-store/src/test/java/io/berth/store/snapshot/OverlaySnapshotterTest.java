@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.errdefs.NotFoundException;
 import io.berth.oci.Digest;
-import io.berth.store.TarBuilder;
 import io.berth.store.content.FileContentStore;
+import io.berth.store.layer.TarBuilder;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
