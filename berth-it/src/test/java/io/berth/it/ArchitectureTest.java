@@ -10,7 +10,6 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,13 +36,11 @@ class ArchitectureTest {
   }
 
   @Test
-  @Disabled("cycle store.image <-> store.snapshot fixed on wt-store")
   void storePackagesHaveNoCycles() {
     noCycles("io.berth.store..");
   }
 
   @Test
-  @Disabled("cycle registry <-> registry.auth fixed on wt-store")
   void registryPackagesHaveNoCycles() {
     noCycles("io.berth.registry..");
   }
@@ -75,7 +72,6 @@ class ArchitectureTest {
   }
 
   @Test
-  @Disabled("the store and cli cycles are fixed on wt-store and wt-client")
   void noPackageCyclesAnywhere() {
     noCycles("io.berth..");
   }

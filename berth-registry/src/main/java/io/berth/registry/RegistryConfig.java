@@ -1,5 +1,6 @@
 package io.berth.registry;
 
+import io.berth.registry.auth.AuthConfig;
 import java.nio.file.Path;
 
 /**
@@ -34,5 +35,10 @@ public record RegistryConfig(
 
   public boolean tls() {
     return tlsCert != null;
+  }
+
+  /** What authentication is built from; the token signing key lives with the storage. */
+  public AuthConfig auth() {
+    return new AuthConfig(htpasswd, tokenAuth, access, storage.resolve("token.key"), tls());
   }
 }

@@ -93,15 +93,7 @@ public final class RegistryStorage {
 
   /** Stores a verified file as a blob by moving it into place (same file system: no copy). */
   public void adopt(Path file, Digest d) {
-    Path target = blobs.path(d);
-    try {
-      if (!Files.exists(target)) {
-        Files.createDirectories(target.getParent());
-        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("storing blob " + d, e);
-    }
+    blobs.adopt(file, d);
   }
 
   /** The media type a manifest was pushed with, if the repository has it. */

@@ -34,7 +34,7 @@ class RegistryAuthTest {
 
   private TestRegistry start(boolean token) throws Exception {
     RegistryConfig c = new RegistryConfig("127.0.0.1", 0, tmp.resolve("storage"), null, null, htpasswd(), token, 4096);
-    Authorizers.Auth auth = Authorizers.from(c);
+    Authorizers.Auth auth = Authorizers.from(c.auth());
     return new TestRegistry(c.storage(), auth.authorizer(), auth.routes());
   }
 
@@ -124,7 +124,7 @@ class RegistryAuthTest {
     Path users = accessSetup(storage);
     RegistryConfig c = new RegistryConfig("127.0.0.1", 0, storage, null, null, users, token, 4096,
         tmp.resolve("access.json"));
-    Authorizers.Auth auth = Authorizers.from(c);
+    Authorizers.Auth auth = Authorizers.from(c.auth());
     return new TestRegistry(c.storage(), auth.authorizer(), auth.routes());
   }
 
@@ -217,7 +217,7 @@ class RegistryAuthTest {
     Files.writeString(rules, "[{\"account\": \"x\", \"repository\": \"a\", \"actions\": [\"fly\"]}]");
     RegistryConfig bad = new RegistryConfig("127.0.0.1", 0, tmp.resolve("bad"), null, null, htpasswd(), true, 4096,
         rules);
-    assertThatThrownBy(() -> Authorizers.from(bad)).hasMessageContaining("rule 1").hasMessageContaining("fly");
+    assertThatThrownBy(() -> Authorizers.from(bad.auth())).hasMessageContaining("rule 1").hasMessageContaining("fly");
   }
 
   @Test
@@ -236,7 +236,7 @@ class RegistryAuthTest {
     Path f = tmp.resolve("bad");
     Files.writeString(f, "alice:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n");
     RegistryConfig c = new RegistryConfig("127.0.0.1", 0, tmp.resolve("s"), null, null, f, false, 4096);
-    assertThatThrownBy(() -> Authorizers.from(c)).hasMessageContaining("line 1").hasMessageContaining("bcrypt");
+    assertThatThrownBy(() -> Authorizers.from(c.auth())).hasMessageContaining("line 1").hasMessageContaining("bcrypt");
   }
 
   private static String token(TestRegistry reg, String authorization, String scope) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.berth.oci.Digest;
 import io.berth.store.image.Image;
 import io.berth.store.image.ImageStore;
+import io.berth.store.layer.TarBuilder;
 import io.berth.store.snapshot.OverlaySnapshotter;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -83,7 +83,7 @@ public final class RegistryCommands {
       }
       RegistryConfig config = new RegistryConfig(host, port, storage, tlsCert, tlsKey, htpasswd, auth.equals("token"),
           RegistryConfig.DEFAULT_MAX_MANIFEST, access);
-      Authorizers.Auth auth = Authorizers.from(config);
+      Authorizers.Auth auth = Authorizers.from(config.auth());
       CountDownLatch stop = new CountDownLatch(1);
       try (RegistryServer server = RegistryServer.start(config, auth.authorizer(), auth.routes())) {
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -12,7 +12,7 @@ import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.store.image.Image;
-import io.berth.store.image.ImageStore;
+import io.berth.store.image.ImageReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,11 +28,11 @@ public final class SystemRoutes {
   private final DaemonInfo info;
   private final ContainerService containers;
   private final ContainerViews views;
-  private final ImageStore images;
+  private final ImageReader images;
   private final VolumeStore volumes;
   private final EventBus events;
 
-  public SystemRoutes(DaemonInfo info, ContainerService containers, ContainerViews views, ImageStore images,
+  public SystemRoutes(DaemonInfo info, ContainerService containers, ContainerViews views, ImageReader images,
       VolumeStore volumes, EventBus events) {
     this.info = info;
     this.containers = containers;

@@ -1,7 +1,7 @@
 package io.berth.daemon.container;
 
 import io.berth.errdefs.BerthException;
-import io.berth.runtime.ContainerRuntime;
+import io.berth.runtime.RuntimeState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class ContainerExits {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerExits.class);
   private final ContainerRepository repo;
-  private final ContainerRuntime runtime;
+  private final RuntimeState runtime;
   private final ContainerRunner runner;
   private final ContainerPaths paths;
   private final ContainerLogging logging;
@@ -43,7 +43,7 @@ final class ContainerExits {
     void emit(Container c, String action, Map<String, String> extra);
   }
 
-  ContainerExits(ContainerRepository repo, ContainerRuntime runtime, ContainerRunner runner, ContainerPaths paths,
+  ContainerExits(ContainerRepository repo, RuntimeState runtime, ContainerRunner runner, ContainerPaths paths,
       ContainerLogging logging, ContainerNetworks networks, ExitWaiters waiters, Clock clock, Lifecycle lifecycle) {
     this.repo = repo;
     this.runtime = runtime;
@@ -79,7 +79,7 @@ final class ContainerExits {
         if (!c.state.running()) {
           continue;
         }
-        ContainerRuntime.State st = runtime.state(c.id);
+        RuntimeState.State st = runtime.state(c.id);
         CompletableFuture<Integer> exit = expect(c);
         if (c.endpoint != null) {
           try {
@@ -88,10 +88,10 @@ final class ContainerExits {
             LOG.warn("restoring network of {}: {}", c.name, e.getMessage());
           }
         }
-        if (st.status() == ContainerRuntime.Status.RUNNING || st.status() == ContainerRuntime.Status.PAUSED) {
+        if (st.status() == RuntimeState.Status.RUNNING || st.status() == RuntimeState.Status.PAUSED) {
           LOG.info("container {} ({}) still running with pid {}", c.name, c.shortId(), st.pid());
           c.state.pid = st.pid();
-          c.state.status = st.status() == ContainerRuntime.Status.PAUSED ? "paused" : "running";
+          c.state.status = st.status() == RuntimeState.Status.PAUSED ? "paused" : "running";
           repo.saveOrRetry(c);
           try {
             logging.watch(c); // files what conmon rotated while berthd was away

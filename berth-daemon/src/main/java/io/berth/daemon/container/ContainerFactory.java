@@ -9,7 +9,7 @@ import io.berth.oci.ContainerConfig;
 import io.berth.oci.Reference;
 import io.berth.runtime.HostFeatures;
 import io.berth.store.image.Image;
-import io.berth.store.image.ImageStore;
+import io.berth.store.image.ImageReader;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,10 +27,10 @@ import java.util.Set;
 public final class ContainerFactory {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<String> RESTART = Set.of("", "no", "always", "on-failure", "unless-stopped");
-  private final ImageStore images;
+  private final ImageReader images;
   private final NameGenerator names;
 
-  public ContainerFactory(ImageStore images, NameGenerator names) {
+  public ContainerFactory(ImageReader images, NameGenerator names) {
     this.images = images;
     this.names = names;
   }

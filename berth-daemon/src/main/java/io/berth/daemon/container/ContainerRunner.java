@@ -6,7 +6,7 @@ import io.berth.errdefs.BerthException;
 import io.berth.network.BridgeNetwork;
 import io.berth.network.BridgeNetwork.Endpoint;
 import io.berth.network.BridgeNetwork.PortBinding;
-import io.berth.runtime.ContainerRuntime;
+import io.berth.runtime.RuntimeLifecycle;
 import io.berth.runtime.ContainerSpec;
 import io.berth.runtime.ContainerSpec.MountSpec;
 import io.berth.runtime.HostFeatures;
@@ -29,7 +29,7 @@ final class ContainerRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerRunner.class);
   private final ContainerPaths paths;
   private final Snapshotter snapshotter;
-  private final ContainerRuntime runtime;
+  private final RuntimeLifecycle runtime;
   private final ContainerNetworks network;
   private final MountPlanner mounts;
   private final ContainerLogging logging;
@@ -38,7 +38,7 @@ final class ContainerRunner {
 
   /** {@code filesInUse}: a cp or export holds the container's files, so teardown leaves them mounted. */
   ContainerRunner(ContainerPaths paths, Snapshotter snapshotter,
-      ContainerRuntime runtime, ContainerNetworks network, MountPlanner mounts, ContainerLogging logging,
+      RuntimeLifecycle runtime, ContainerNetworks network, MountPlanner mounts, ContainerLogging logging,
       java.util.function.Function<String, Container> lookup, java.util.function.Predicate<String> filesInUse) {
     this.lookup = lookup;
     this.logging = logging;

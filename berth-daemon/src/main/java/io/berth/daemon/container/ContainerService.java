@@ -8,7 +8,7 @@ import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.DiskFull;
 import io.berth.errdefs.NotFoundException;
 import io.berth.runtime.ContainerRuntime;
-import io.berth.store.image.ImageStore;
+import io.berth.store.image.ImageReader;
 import io.berth.store.snapshot.Snapshotter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ public final class ContainerService {
   private final ContainerRunner runner;
   private final ContainerRuntime runtime;
   private final Snapshotter snapshotter;
-  private final ImageStore images;
+  private final ImageReader images;
   private final VolumeStore volumes;
   private final ContainerPaths paths;
   private final EventBus events;
@@ -48,7 +48,7 @@ public final class ContainerService {
   private final ContainerUpdater updater;
   private final ContainerLogging logging;
 
-  public ContainerService(ContainerRepository repo, ImageStore images, Snapshotter snapshotter,
+  public ContainerService(ContainerRepository repo, ImageReader images, Snapshotter snapshotter,
       ContainerRuntime runtime, ContainerNetworks network, VolumeStore volumes, ContainerPaths paths,
       ContainerLogging logging, EventBus events, Clock clock) {
     this.logging = logging;
@@ -124,7 +124,7 @@ public final class ContainerService {
    * removal saw no container using it) undoes the create.
    */
   public Container create(String name, ObjectNode body) {
-    try (ImageStore.Lease lease = images.lease()) {
+    try (ImageReader.Lease lease = images.lease()) {
       Container c = factory.create(name, body);
       logging.configure(c.hostConfig);
       c.networks = networks.plan(c.hostConfig, body);

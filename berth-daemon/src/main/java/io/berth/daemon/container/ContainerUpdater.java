@@ -6,7 +6,7 @@ import io.berth.errdefs.BerthException;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.UnavailableException;
-import io.berth.runtime.ContainerRuntime;
+import io.berth.runtime.RuntimeResources;
 import io.berth.runtime.Resources;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,10 +22,10 @@ import java.util.Map;
  * live update leaves the stored configuration as it was.
  */
 final class ContainerUpdater {
-  private final ContainerRuntime runtime;
+  private final RuntimeResources runtime;
   private final ContainerRepository repo;
 
-  ContainerUpdater(ContainerRuntime runtime, ContainerRepository repo) {
+  ContainerUpdater(RuntimeResources runtime, ContainerRepository repo) {
     this.runtime = runtime;
     this.repo = repo;
   }

@@ -1,7 +1,7 @@
 package io.berth.daemon.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.runtime.ContainerRuntime;
+import io.berth.runtime.RuntimeIO;
 import io.berth.runtime.ExecSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -117,8 +117,8 @@ public final class HealthMonitor {
   private ContainerState.Probe runProbe(Container c, List<String> cmd, Duration timeout) {
     ContainerState.Probe p = new ContainerState.Probe();
     p.start = clock.instant().toString();
-    ContainerRuntime rt = containers.runtime();
-    try (ExecSession s = rt.exec(c.id, new ContainerRuntime.ExecSpec(cmd, List.of(), null, null,
+    RuntimeIO rt = containers.runtime();
+    try (ExecSession s = rt.exec(c.id, new RuntimeIO.ExecSpec(cmd, List.of(), null, null,
         false, false, false), containers.paths().state(c.id))) {
       s.stdin().close();
       ByteArrayOutputStream out = new ByteArrayOutputStream();

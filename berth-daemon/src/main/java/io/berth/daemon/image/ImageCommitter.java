@@ -8,7 +8,7 @@ import io.berth.oci.ImageConfig;
 import io.berth.oci.Json;
 import io.berth.store.content.ContentStore;
 import io.berth.store.image.Image;
-import io.berth.store.image.ImageStore;
+import io.berth.store.image.ImageWriter;
 import io.berth.store.layer.LayerDiffWriter;
 import io.berth.store.snapshot.Snapshotter;
 import java.io.IOException;
@@ -27,11 +27,11 @@ import java.util.List;
  * image's layers, and the config gets the given run-time settings and one history entry.
  */
 public final class ImageCommitter {
-  private final ImageStore images;
+  private final ImageWriter images;
   private final ContentStore content;
   private final Snapshotter snapshotter;
 
-  public ImageCommitter(ImageStore images, ContentStore content, Snapshotter snapshotter) {
+  public ImageCommitter(ImageWriter images, ContentStore content, Snapshotter snapshotter) {
     this.images = images;
     this.content = content;
     this.snapshotter = snapshotter;
@@ -44,7 +44,7 @@ public final class ImageCommitter {
    */
   public Image commit(Container c, ContainerConfig config, String createdBy, String comment, String author,
       String tag) {
-    try (ImageStore.Lease lease = images.lease()) { // the new layer stays until the image naming it is recorded
+    try (ImageWriter.Lease lease = images.lease()) { // the new layer stays until the image naming it is recorded
       Image base = images.resolve(c.imageId);
       Digest diff = ingestLayer(c.id);
       return append(base, diff, config, createdBy, comment, author, tag);

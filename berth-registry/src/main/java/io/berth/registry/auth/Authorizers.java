@@ -1,7 +1,6 @@
 package io.berth.registry.auth;
 
 import io.berth.http.HttpHandler;
-import io.berth.registry.RegistryConfig;
 import java.util.Map;
 
 /**
@@ -14,7 +13,7 @@ public final class Authorizers {
 
   private Authorizers() {}
 
-  public static Auth from(RegistryConfig config) {
+  public static Auth from(AuthConfig config) {
     if (config.htpasswd() == null) {
       return new Auth(Authorizer.OPEN, Map.of());
     }
@@ -23,7 +22,7 @@ public final class Authorizers {
     if (!config.tokenAuth()) {
       return new Auth(new BasicAuthorizer(users, rules), Map.of());
     }
-    Tokens tokens = new Tokens(config.storage().resolve("token.key"));
+    Tokens tokens = new Tokens(config.tokenKey());
     return new Auth(new TokenAuthorizer(tokens, config.tls(), rules),
         Map.of("/auth/token", new TokenIssuer(users, tokens, rules)));
   }

@@ -140,9 +140,26 @@ public final class FileContentStore implements ContentStore {
     }
   }
 
-  @Override
+  /** Where the blob's file is (or would be): for readers that need a file, such as the registry. */
   public Path path(Digest digest) {
     return root.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
+  }
+
+  /**
+   * Stores {@code file}, whose bytes the caller verified against {@code digest} as it wrote them,
+   * by moving it into place (on this store's file system: no copy). The file is gone afterwards;
+   * when the blob was stored already it is left for the caller to delete.
+   */
+  public void adopt(Path file, Digest digest) {
+    Path target = path(digest);
+    try {
+      if (!Files.exists(target)) {
+        Files.createDirectories(target.getParent());
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      throw DiskFull.orUnchecked("storing blob " + digest, e);
+    }
   }
 
   @Override

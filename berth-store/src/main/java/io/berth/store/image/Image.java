@@ -2,6 +2,7 @@ package io.berth.store.image;
 
 import io.berth.oci.Digest;
 import io.berth.oci.ImageConfig;
+import io.berth.store.snapshot.RootfsLayers;
 import java.time.Instant;
 import java.util.List;
 
@@ -22,4 +23,4 @@ public record Image(
     List<Digest> layers,
     List<Digest> diffIds,
     long size,
-    Instant created) {}
+    Instant created) implements RootfsLayers {}

@@ -1,7 +1,6 @@
 package io.berth.store.meta;
 
 import io.berth.errdefs.DiskFull;
-import io.berth.errdefs.InvalidArgumentException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -15,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -24,7 +22,6 @@ import java.util.stream.Stream;
  * fails (a full disk: {@link DiskFull}) leaves the old record and no temp file.
  */
 public final class FileMetadataStore implements MetadataStore {
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@-]{0,254}");
   private final Path root;
 
   public FileMetadataStore(Path root) {
@@ -124,9 +121,6 @@ public final class FileMetadataStore implements MetadataStore {
   }
 
   private static String checked(String name) {
-    if (name == null || !SAFE.matcher(name).matches()) {
-      throw new InvalidArgumentException("invalid metadata name: " + name);
-    }
-    return name;
+    return MetadataNames.checked(name);
   }
 }

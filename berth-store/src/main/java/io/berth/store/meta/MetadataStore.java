@@ -5,11 +5,15 @@ import java.util.Optional;
 
 /**
  * Small records (container configs, tags, network endpoints) grouped in buckets. Every write is
- * atomic: a crash leaves either the old or the new record, never a torn one.
+ * atomic: a reader, and a crash, sees either the old or the new record, never a torn one; calls
+ * may come from many threads at once. Bucket and key names are checked the same way by every
+ * implementation ({@link MetadataNames}); {@code MetadataStoreConformance} pins the behaviour.
  */
 public interface MetadataStore {
+  /** Stores a copy of {@code value} under the key, replacing what was there. */
   void put(String bucket, String key, byte[] value);
 
+  /** A copy of the record, or empty when there is none. */
   Optional<byte[]> get(String bucket, String key);
 
   /** Keys of a bucket, in no particular order; empty when the bucket does not exist. */

@@ -1,12 +1,11 @@
 package io.berth.store.snapshot;
 
 import io.berth.errdefs.DiskFull;
-import io.berth.errdefs.InvalidArgumentException;
+import io.berth.errdefs.AlreadyExistsException;
 import io.berth.errdefs.NotFoundException;
 import io.berth.errdefs.UnavailableException;
 import io.berth.oci.Digest;
 import io.berth.store.content.ContentStore;
-import io.berth.store.image.Image;
 import io.berth.store.layer.LayerApplier;
 import io.berth.store.os.Syscalls;
 import java.io.IOException;
@@ -64,16 +63,13 @@ public final class OverlaySnapshotter implements Snapshotter {
     return out;
   }
 
-  /** Unpacks the image's missing layers; returns their diff directories, bottom first. */
-  public List<Path> ensureLayers(Image image) {
-    List<Digest> chains = chainIds(image.diffIds());
+  /** Unpacks the missing layers; returns their diff directories, bottom first. */
+  public List<Path> ensureLayers(RootfsLayers layers) {
+    List<Digest> diffIds = layers.diffIds();
+    List<Digest> chains = chainIds(diffIds);
     List<Path> dirs = new ArrayList<>();
     for (int i = 0; i < chains.size(); i++) {
-      if (!image.layers().get(i).equals(image.diffIds().get(i))) {
-        throw new InvalidArgumentException("layer " + image.layers().get(i) + " is not the image config's diff id "
-            + image.diffIds().get(i));
-      }
-      dirs.add(ensureLayer(chains.get(i), image.diffIds().get(i)));
+      dirs.add(ensureLayer(chains.get(i), diffIds.get(i)));
     }
     return dirs;
   }
@@ -152,9 +148,12 @@ public final class OverlaySnapshotter implements Snapshotter {
   }
 
   @Override
-  public void prepare(String key, Image image) {
-    List<Path> layers = ensureLayers(image);
+  public void prepare(String key, RootfsLayers image) {
     Path c = root.resolve("containers").resolve(key);
+    if (Files.exists(c, LinkOption.NOFOLLOW_LINKS)) {
+      throw new AlreadyExistsException("snapshot " + key + " exists already");
+    }
+    List<Path> layers = ensureLayers(image);
     try {
       Files.createDirectories(c.resolve("upper"));
       Files.createDirectories(c.resolve("work"));
@@ -260,7 +259,11 @@ public final class OverlaySnapshotter implements Snapshotter {
 
   @Override
   public Path changes(String key) {
-    return root.resolve("containers").resolve(key).resolve("upper");
+    Path upper = root.resolve("containers").resolve(key).resolve("upper");
+    if (!Files.isDirectory(upper)) {
+      throw new NotFoundException("no prepared root filesystem for " + key);
+    }
+    return upper;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.berth.store.snapshot;
 
-import io.berth.store.image.Image;
 import java.nio.file.Path;
 
 /**
@@ -9,14 +8,18 @@ import java.nio.file.Path;
  * <p>Vocabulary: a <em>layer</em> is an unpacked, read-only directory shared by every image
  * whose chain contains it (keyed by chain id, so identical stacks share); a container's
  * <em>key</em> is its id, and owns an upper and work directory on top of the image's layers.
- * Example: {@code prepare("c1", img)} unpacks missing layers, creates {@code c1}'s upper/work,
+ * Example: {@code prepare("c1", image)} unpacks missing layers, creates {@code c1}'s upper/work,
  * {@code mount("c1", dir)} mounts the overlay at {@code dir}; {@code remove("c1")} unmounts and
  * deletes the upper dir; the image's layers stay until the image is removed.
  */
 public interface Snapshotter {
 
-  /** Ensures the image's layers are unpacked and creates the container's writable layer. */
-  void prepare(String key, Image image);
+  /**
+   * Ensures the layers are unpacked and creates {@code key}'s writable layer on top of them.
+   * A layer the content store does not hold is NotFoundException, and then {@code key} is not
+   * created; preparing a key that exists already is AlreadyExistsException.
+   */
+  void prepare(String key, RootfsLayers layers);
 
   /** Mounts the overlay for {@code key} at {@code target} (idempotent when already mounted). */
   void mount(String key, Path target);

@@ -23,7 +23,7 @@ class FileContentStoreTest {
 
   @Test
   void storesBlobsUnderTheirDigest() throws Exception {
-    ContentStore cs = new FileContentStore(tmp);
+    FileContentStore cs = new FileContentStore(tmp);
     Digest d = cs.ingest(in("hello"), null);
     assertThat(d).isEqualTo(Digest.sha256("hello".getBytes()));
     assertThat(cs.path(d)).isEqualTo(tmp.resolve("blobs/sha256/" + d.hex()));
@@ -43,7 +43,7 @@ class FileContentStoreTest {
 
   @Test
   void aMismatchLeavesNothingVisible() throws Exception {
-    ContentStore cs = new FileContentStore(tmp);
+    FileContentStore cs = new FileContentStore(tmp);
     Digest expected = Digest.sha256("what the manifest says".getBytes());
     assertThatThrownBy(() -> cs.ingest(in("what arrived"), expected)).isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining(expected.toString());
@@ -56,7 +56,7 @@ class FileContentStoreTest {
 
   @Test
   void aFailingSourceLeavesNothingVisible() throws Exception {
-    ContentStore cs = new FileContentStore(tmp);
+    FileContentStore cs = new FileContentStore(tmp);
     InputStream broken = new InputStream() {
       private int n;
 
@@ -77,7 +77,7 @@ class FileContentStoreTest {
 
   @Test
   void theSameBlobTwiceIsStoredOnce() {
-    ContentStore cs = new FileContentStore(tmp);
+    FileContentStore cs = new FileContentStore(tmp);
     Digest a = cs.ingest(in("same"), null);
     Digest b = cs.ingest(in("same"), null);
     assertThat(a).isEqualTo(b);
@@ -86,7 +86,7 @@ class FileContentStoreTest {
 
   @Test
   void contentAddressedBySha512IsVerifiedAndStoredByIt() throws Exception {
-    ContentStore cs = new FileContentStore(tmp);
+    FileContentStore cs = new FileContentStore(tmp);
     Digest sha256 = cs.ingest(in("hello"), null);
     Digest d = Digest.of("sha512", "hello".getBytes());
     assertThat(d.toString()).isEqualTo("sha512:9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca7"

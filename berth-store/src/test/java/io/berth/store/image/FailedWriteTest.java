@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.errdefs.NotFoundException;
 import io.berth.store.Stores;
-import io.berth.store.TarBuilder;
+import io.berth.store.layer.TarBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;

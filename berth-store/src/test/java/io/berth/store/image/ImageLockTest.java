@@ -9,7 +9,7 @@ import io.berth.oci.Digest;
 import io.berth.oci.ImageConfig;
 import io.berth.oci.Json;
 import io.berth.store.Stores;
-import io.berth.store.TarBuilder;
+import io.berth.store.layer.TarBuilder;
 import io.berth.store.snapshot.OverlaySnapshotter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

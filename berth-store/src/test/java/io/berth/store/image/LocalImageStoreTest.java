@@ -8,7 +8,7 @@ import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
 import io.berth.oci.Digest;
 import io.berth.store.Stores;
-import io.berth.store.TarBuilder;
+import io.berth.store.layer.TarBuilder;
 import io.berth.store.snapshot.OverlaySnapshotter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.Digest;
-import io.berth.store.TarBuilder;
 import io.berth.store.os.Syscalls;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;

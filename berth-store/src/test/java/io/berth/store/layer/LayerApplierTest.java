@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.Digest;
-import io.berth.store.TarBuilder;
 import io.berth.store.os.Syscalls;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

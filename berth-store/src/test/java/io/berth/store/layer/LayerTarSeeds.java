@@ -1,6 +1,5 @@
 package io.berth.store.layer;
 
-import io.berth.store.TarBuilder;
 import io.berth.store.os.Syscalls;
 import java.io.IOException;
 import java.nio.ByteBuffer;

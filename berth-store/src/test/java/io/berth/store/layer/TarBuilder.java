@@ -1,4 +1,4 @@
-package io.berth.store;
+package io.berth.store.layer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

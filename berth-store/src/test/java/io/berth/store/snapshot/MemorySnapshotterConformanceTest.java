@@ -1,0 +1,11 @@
+package io.berth.store.snapshot;
+
+import io.berth.store.content.ContentStore;
+import java.nio.file.Path;
+
+class MemorySnapshotterConformanceTest extends SnapshotterConformance {
+  @Override
+  protected Snapshotter newSnapshotter(Path dir, ContentStore content) {
+    return new MemorySnapshotter(dir, content);
+  }
+}
