@@ -55,5 +55,7 @@ class PortFlagTest {
     assertThatThrownBy(() -> parse("80/xyz")).hasMessageContaining("invalid proto");
     assertThatThrownBy(() -> parse("70000")).hasMessageContaining("invalid containerPort");
     assertThatThrownBy(() -> parse("8000-8002:80-81")).hasMessageContaining("invalid ranges");
+    // Docker refuses one host port for several container ports (it used to map them all to 8000)
+    assertThatThrownBy(() -> parse("8000:80-82")).hasMessageContaining("invalid ranges");
   }
 }
