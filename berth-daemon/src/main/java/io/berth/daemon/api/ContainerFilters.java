@@ -2,6 +2,7 @@ package io.berth.daemon.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerNetworks;
 import io.berth.daemon.container.ContainerRepository;
 import io.berth.errdefs.InvalidArgumentException;
 import java.util.ArrayList;
@@ -23,13 +24,15 @@ final class ContainerFilters {
       "is-task");
   private final Map<String, List<String>> filters;
   private final ContainerRepository repo;
+  private final ContainerNetworks networks;
 
-  private ContainerFilters(Map<String, List<String>> filters, ContainerRepository repo) {
+  private ContainerFilters(Map<String, List<String>> filters, ContainerRepository repo, ContainerNetworks networks) {
     this.filters = filters;
     this.repo = repo;
+    this.networks = networks;
   }
 
-  static ContainerFilters parse(String raw, ContainerRepository repo) {
+  static ContainerFilters parse(String raw, ContainerRepository repo, ContainerNetworks networks) {
     JsonNode json = ContainerRoutes.filtersJson(raw);
     Map<String, List<String>> map = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
@@ -50,7 +53,7 @@ final class ContainerFilters {
         throw new InvalidArgumentException("invalid filter 'status=" + st + "'");
       }
     }
-    return new ContainerFilters(map, repo);
+    return new ContainerFilters(map, repo, networks);
   }
 
   /** Filters that select stopped containers make {@code all} implicit, as in Docker. */
@@ -98,7 +101,7 @@ final class ContainerFilters {
       case "before" -> c.created.compareTo(repo.get(v).created) < 0;
       case "since" -> c.created.compareTo(repo.get(v).created) > 0;
       case "volume" -> c.mounts.stream().anyMatch(m -> m.name().equals(v) || m.destination().equals(v));
-      case "publish" -> c.ports.stream().anyMatch(p -> v.startsWith(Integer.toString(p.hostPort())));
+      case "publish" -> networks.ports(c).stream().anyMatch(p -> v.startsWith(Integer.toString(p.hostPort())));
       case "expose" -> c.config.path("ExposedPorts").has(v.contains("/") ? v : v + "/tcp");
       case "network" -> v.equals("bridge") || v.equals(c.hostConfig.path("NetworkMode").asText());
       case "until" -> java.time.Instant.parse(c.created).isBefore(Timestamps.parse(v));

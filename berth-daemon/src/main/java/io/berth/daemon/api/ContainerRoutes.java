@@ -65,7 +65,7 @@ public final class ContainerRoutes {
     boolean all = q.flag("all");
     boolean size = q.flag("size");
     int limit = q.query("limit") == null ? -1 : parseInt(q.query("limit"), "limit");
-    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers.repository());
+    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers.repository(), containers.networks());
     List<Container> list = new ArrayList<>(containers.repository().all());
     list.sort((a, b) -> b.created.compareTo(a.created));
     ArrayNode out = Json.array();
@@ -161,7 +161,7 @@ public final class ContainerRoutes {
   private void prune(HttpRequest q, HttpResponse s) {
     ArrayNode deleted = Json.array();
     long reclaimed = 0;
-    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers.repository());
+    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers.repository(), containers.networks());
     for (Container c : containers.repository().all()) {
       if (c.state.running() || !filters.matches(c)) {
         continue;

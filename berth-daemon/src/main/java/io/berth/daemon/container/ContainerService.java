@@ -372,7 +372,7 @@ public final class ContainerService {
         return;
       }
       c.state.status = "removing";
-      if (c.endpoint != null || Files.exists(paths.state(c.id))) {
+      if (!networks.endpoints(c).isEmpty() || Files.exists(paths.state(c.id))) {
         runner.teardown(c);
       }
       snapshotter.unmount(paths.rootfs(c.id));

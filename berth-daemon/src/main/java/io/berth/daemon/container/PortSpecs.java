@@ -1,6 +1,6 @@
 package io.berth.daemon.container;
 
-import io.berth.network.BridgeNetwork.PortBinding;
+import io.berth.network.PortBinding;
 import io.berth.oci.ExposedPort;
 import io.berth.oci.PortSpec;
 
