@@ -395,13 +395,6 @@ public final class LinuxBridgeNetwork implements Network {
     return out;
   }
 
-  /** Every endpoint of this network, by container id. */
-  Map<String, Endpoint> endpoints() {
-    Map<String, Endpoint> out = new HashMap<>();
-    attached.forEach((id, a) -> out.put(id, a.endpoint()));
-    return out;
-  }
-
   @Override
   public String subnet() {
     return ipam.subnet();
