@@ -3,6 +3,8 @@ package io.berth.daemon.container;
 import io.berth.daemon.container.Container.NetworkAttachment;
 import io.berth.daemon.network.NetworkRecord;
 import io.berth.daemon.network.NetworkService;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.errdefs.NotFoundException;
 import io.berth.network.Endpoint;
 import io.berth.network.dns.EmbeddedDns;
 import io.berth.network.dns.NameResolver;
@@ -85,8 +87,8 @@ public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
   private Endpoint endpoint(Container c, NetworkAttachment a) {
     try {
       return networks.network(networks.find(a.networkId())).endpoint(c.id).orElse(null);
-    } catch (RuntimeException e) {
-      return null; // the network is gone: no endpoint on it
+    } catch (NotFoundException | InvalidArgumentException e) {
+      return null; // the network was removed, or has no driver: no endpoint on it
     }
   }
 

@@ -8,6 +8,7 @@ import io.berth.daemon.network.NetworkService;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.ForbiddenException;
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.errdefs.NotFoundException;
 import io.berth.network.Attach;
 import io.berth.network.Endpoint;
 import io.berth.network.Network;
@@ -189,8 +190,8 @@ public final class ContainerNetworks {
     }
     try {
       return network(a).endpoint(c.id).orElse(null);
-    } catch (RuntimeException e) {
-      return null; // the network is gone or cannot be set up: no endpoint on it
+    } catch (NotFoundException | InvalidArgumentException e) {
+      return null; // the network was removed, or has no driver: no endpoint on it
     }
   }
 
@@ -230,8 +231,8 @@ public final class ContainerNetworks {
     for (NetworkAttachment a : of(c).values()) {
       try {
         out.addAll(network(a).published(c.id));
-      } catch (RuntimeException e) {
-        // a network that is gone publishes nothing
+      } catch (NotFoundException | InvalidArgumentException e) {
+        // a removed network, or one without a driver, publishes nothing
       }
     }
     return out;
