@@ -3,12 +3,15 @@ package io.berth.compose;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.oci.PortSpec;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A service's {@code ports} entry in long form: {@code [host_ip:][published[-end]:]target[-end][/protocol]}
- * or a number; ranges expand to one entry per port.
+ * A service's {@code ports} entry, short ({@code [host_ip:][published[-end]:]target[-end][/protocol]}
+ * or a number, read by the engine's one {@link PortSpec} parser) or long, as the long form;
+ * ranges expand to one entry per port.
  */
 final class Ports {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -33,64 +36,40 @@ final class Ports {
       out.add(o);
       return out;
     }
-    String s = p.asText();
-    String proto = "tcp";
-    int slash = s.lastIndexOf('/');
-    if (slash >= 0) {
-      proto = s.substring(slash + 1);
-      s = s.substring(0, slash);
+    PortSpec spec;
+    try {
+      spec = PortSpec.parse(p.asText());
+    } catch (InvalidArgumentException e) {
+      throw new ComposeException(path + ": " + e.getMessage());
     }
-    if (!proto.equals("tcp") && !proto.equals("udp")) {
-      throw new ComposeException(path + ": invalid protocol \"" + proto + "\" (tcp or udp)");
+    if (spec.protocol().equals("sctp")) {
+      throw new ComposeException(path + ": invalid protocol \"sctp\" (tcp or udp)");
     }
-    String hostIp = null;
-    String published = null;
-    String target;
-    int last = s.lastIndexOf(':');
-    if (last < 0) {
-      target = s;
-    } else {
-      target = s.substring(last + 1);
-      String rest = s.substring(0, last);
-      int ipColon = rest.lastIndexOf(':');
-      if (ipColon >= 0) {
-        hostIp = rest.substring(0, ipColon);
-        published = rest.substring(ipColon + 1);
-      } else {
-        published = rest;
-      }
-    }
-    int[] t = range(target, path);
-    int[] pub = published == null || published.isEmpty() ? null : range(published, path);
-    if (pub != null && pub[1] - pub[0] != t[1] - t[0] && pub[0] != pub[1]) {
-      throw new ComposeException(path + ": port ranges don't match in \"" + p.asText() + "\"");
-    }
-    for (int i = 0; i <= t[1] - t[0]; i++) {
+    for (PortSpec.Mapping m : spec.mappings()) {
       ObjectNode o = F.objectNode();
-      o.put("target", t[0] + i);
-      if (pub != null) {
-        o.put("published", Integer.toString(pub[0] == pub[1] ? pub[0] : pub[0] + i));
+      o.put("target", m.port().port());
+      if (!m.hostPort().isEmpty()) {
+        o.put("published", m.hostPort());
       }
-      if (hostIp != null && !hostIp.isEmpty()) {
-        o.put("host_ip", hostIp);
+      if (!m.hostIp().isEmpty()) {
+        o.put("host_ip", m.hostIp());
       }
-      o.put("protocol", proto);
+      o.put("protocol", m.port().protocol());
       out.add(o);
     }
     return out;
   }
 
+  /** The long syntax's {@code target}: a container port (or range) alone, no host part or protocol. */
   private static int[] range(String s, String path) {
-    String[] p = s.split("-");
     try {
-      int a = Integer.parseInt(p[0]);
-      int b = p.length == 2 ? Integer.parseInt(p[1]) : a;
-      if (p.length > 2 || a < 1 || b > 65535 || b < a) {
-        throw new NumberFormatException();
+      if (!s.contains(":") && !s.contains("/")) {
+        PortSpec spec = PortSpec.parse(s);
+        return new int[] {spec.containerStart(), spec.containerEnd()};
       }
-      return new int[] {a, b};
-    } catch (NumberFormatException e) {
-      throw new ComposeException(path + ": invalid port \"" + s + "\"");
+    } catch (InvalidArgumentException e) {
+      // refused below, in compose's words
     }
+    throw new ComposeException(path + ": invalid port \"" + s + "\"");
   }
 }

@@ -91,7 +91,7 @@ class NormalizerTest {
         "{\"target\":5000,\"host_ip\":\"127.0.0.1\",\"protocol\":\"tcp\"}",
         "{\"target\":443,\"published\":\"8443\",\"host_ip\":\"0.0.0.0\",\"protocol\":\"tcp\"}");
     assertThatThrownBy(() -> load("services: {web: {image: x, ports: [\"1-3:1-2\"]}}", Map.of()))
-        .hasMessageContaining("services.web.ports[0]: port ranges don't match");
+        .hasMessageContaining("services.web.ports[0]: invalid ranges specified for container and host Ports: 1-2 and 1-3");
     assertThatThrownBy(() -> load("services: {web: {image: x, ports: [\"80/sctp\"]}}", Map.of()))
         .hasMessageContaining("services.web.ports[0]: invalid protocol");
   }

@@ -26,8 +26,10 @@ import io.berth.http.HttpServer;
 import io.berth.http.TlsContexts;
 import io.berth.daemon.volume.VolumeStore;
 import io.berth.errdefs.InvalidArgumentException;
-import io.berth.network.BridgeNetwork;
-import io.berth.network.LinuxBridgeNetwork;
+import io.berth.network.BridgeDriver;
+import io.berth.network.NetworkDriver;
+import io.berth.network.PortLedger;
+import io.berth.network.Sandboxes;
 import io.berth.runtime.RuncRuntime;
 import io.berth.runtime.RuntimeConfig;
 import io.berth.store.Stores;
@@ -87,13 +89,11 @@ public final class Daemon implements AutoCloseable {
     RuncRuntime runtime = RuncRuntime.create(new RuntimeConfig(
         "runc", "conmon", config.execRoot().resolve("runc"), config.cgroupParent(),
         config.execRoot().resolve("exits"), config.execRoot().resolve("sockets")));
-    io.berth.network.PortLedger ports = new io.berth.network.PortLedger();
-    BridgeNetwork network = LinuxBridgeNetwork.create(config.execRoot().resolve("network"),
-        config.bridge(), config.bip(), config.nftTable(),
-        new LinuxBridgeNetwork.Options(config.bridge(), false, null, java.util.List.of("br-*"), ports));
-    network.init();
+    Sandboxes sandboxes = new Sandboxes(config.bridge());
+    NetworkDriver bridges = new BridgeDriver(config.execRoot().resolve("network"), sandboxes, config.bridge(),
+        config.nftTable(), new PortLedger());
     io.berth.daemon.network.NetworkService networkService = new io.berth.daemon.network.NetworkService(
-        stores.metadata(), config.execRoot().resolve("network"), config.nftTable(), network, ports);
+        stores.metadata(), sandboxes, java.util.List.of(bridges), config.bridge(), config.bip());
     networkService.init();
     io.berth.daemon.container.ContainerNetworks containerNetworks =
         new io.berth.daemon.container.ContainerNetworks(networkService);

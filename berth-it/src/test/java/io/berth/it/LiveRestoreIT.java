@@ -38,6 +38,13 @@ class LiveRestoreIT {
         .out().trim().equals("exited 5"));
     ContainersIT.waitFor(() -> !docker("inspect", "--format", "{{.RestartCount}}", "always").out().trim().equals("0"));
     assertThat(Exec.sh("curl -sf http://127.0.0.1:28282/hello").out()).contains("Hello from Berth");
+    // the network's own state brought back the endpoint and its port: inspect shows them, and
+    // the port stays taken for other containers
+    assertThat(docker("port", "survivor", "8080").out()).contains(":28282");
+    assertThat(docker("inspect", "--format", "{{.NetworkSettings.IPAddress}}", "survivor").out().trim()).isNotEmpty();
+    Exec.Result taken = docker("run", "--rm", "-p", "28282:80", IMAGE, "true");
+    assertThat(taken.exit()).isNotZero();
+    assertThat(taken.err()).contains("Bind for 0.0.0.0:28282 failed: port is already allocated");
     check(docker("stop", "-t", "1", "survivor"), "stop after restore");
     assertThat(Files.exists(Path.of("/proc", pid))).isFalse();
     for (String n : new String[] {"survivor", "shortlived", "always"}) {

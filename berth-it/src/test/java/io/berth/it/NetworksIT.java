@@ -101,6 +101,13 @@ class NetworksIT {
     r = TestDaemon.berth("run", "--rm", "--network-alias", "x", IMAGE, "true"); // the docker CLI refuses it itself
     assertThat(r.exit()).isNotZero();
     assertThat(r.err()).contains("user defined networks");
+    r = docker("network", "create", "-d", "macvlan", "four");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("network driver \"macvlan\" is not supported");
+    // a second network taking the default bridge's place would take its bridge and table too
+    r = docker("network", "create", "-o", "com.docker.network.bridge.default_bridge=true", "five");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("com.docker.network.bridge.default_bridge belongs to the built-in bridge network");
     assertThat(docker("network", "ls", "--format", "{{.Name}}").out().lines().toList())
         .containsExactlyInAnyOrder("bridge", "host", "none", "one");
   }

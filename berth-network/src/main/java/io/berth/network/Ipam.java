@@ -129,17 +129,6 @@ final class Ipam {
     }
   }
 
-  /** Marks an address as held by {@code owner}, for endpoints that survived a restart. */
-  synchronized void reserve(String owner, String ip) {
-    checkUsable(ip);
-    if (ip.equals(byOwner.get(owner))) {
-      return;
-    }
-    ensureFree(owner, ip);
-    byOwner.put(owner, ip);
-    save();
-  }
-
   private void ensureFree(String owner, String ip) {
     byOwner.forEach((o, a) -> {
       if (a.equals(ip) && !o.equals(owner)) {

@@ -11,23 +11,25 @@ import io.berth.network.netlink.RouteSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link BridgeNetwork} on a Linux bridge with a veth pair into a named network namespace per
- * container, and one nftables table per daemon for NAT (layout and reasons in the module's
- * README). The attached endpoints and their published ports are the source of truth: they are
- * saved to a JSON file on every change and the whole table is regenerated from them, so a
- * restarted daemon rebuilds exactly the rules it had, never duplicates. Per-container plumbing
- * (namespace, veth, address, route) goes through netlink in-process; only the bridge's creation
- * at start runs {@code ip}.
+ * A {@link Network} of the {@link BridgeDriver}: a Linux bridge with a veth pair into each
+ * container's namespace, and one nftables table for NAT (layout and reasons in the module's
+ * README). Its attached endpoints and their published ports are the source of truth for the
+ * whole daemon: they are saved to a JSON file on every change and the whole table is
+ * regenerated from them, so a restarted daemon rebuilds exactly the rules it had, never
+ * duplicates. Per-container plumbing (veth, address, route) goes through netlink in-process;
+ * only the bridge's creation at start runs {@code ip}.
  */
-public final class LinuxBridgeNetwork implements BridgeNetwork {
+public final class LinuxBridgeNetwork implements Network {
   private static final Logger LOG = LoggerFactory.getLogger(LinuxBridgeNetwork.class);
 
   /** What is persisted per container. */
@@ -38,22 +40,23 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   /**
    * What distinguishes a user-defined network from the default bridge.
    *
-   * @param nsTag names the container namespaces ({@code berth-<tag>-<id>}); the same for every
-   *     network of a daemon, so each network finds the namespace the first one created
+   * @param sandboxes the daemon's container namespaces, which every network of it joins
    * @param internal no outbound NAT, no default route, no forwarding off the bridge
    * @param ipRange sub-range (CIDR) automatic addresses come from, or null for the subnet
    * @param isolateFrom interface names (nft wildcards allowed, e.g. {@code br-*}) of the other
    *     bridges of this daemon, which containers of this network must not reach
    * @param ports the daemon-wide ledger of published ports
    */
-  public record Options(String nsTag, boolean internal, String ipRange, List<String> isolateFrom, PortLedger ports) {}
+  public record Options(Sandboxes sandboxes, boolean internal, String ipRange, List<String> isolateFrom,
+      PortLedger ports) {}
 
   private final String bridge;
   private final String table;
   private final Options options;
   private final Ipam ipam;
   private final StateFile<Saved> stateFile;
-  private final Map<String, Attachment> attached = new LinkedHashMap<>();
+  /** By container id; written under this object's lock, read without it by the port ledger. */
+  private final Map<String, Attachment> attached = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
   private LinuxBridgeNetwork(Path stateDir, String bridge, String gatewayCidr, String table, Options options) {
@@ -73,30 +76,26 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
     if (saved != null && saved.attachments() != null) {
       for (Attachment a : saved.attachments()) {
         attached.put(a.endpoint().containerId(), a);
-        options.ports().put(a.endpoint().containerId(), a.ports());
       }
     }
   }
 
   /**
+   * A network whose bridge, addresses and rules are not set up yet: {@link #init} does that.
+   *
    * @param stateDir where the address allocations and published ports are kept (the daemon's
    *     exec root: it must vanish on reboot together with the namespaces it describes)
    * @param bridgeName e.g. berth0
    * @param gatewayCidr bridge address with the subnet prefix, e.g. 10.88.0.1/16
-   * @param nftTable name of the {@code ip} table this daemon owns, e.g. berth
+   * @param nftTable name of the {@code ip} table this network owns, e.g. berth
    */
-  public static BridgeNetwork create(Path stateDir, String bridgeName, String gatewayCidr, String nftTable) {
-    return new LinuxBridgeNetwork(stateDir, bridgeName, gatewayCidr, nftTable,
-        new Options(bridgeName, false, null, List.of(), new PortLedger()));
-  }
-
-  /** A network with {@code options} (user-defined networks share nsTag and ledger with the default bridge). */
-  public static BridgeNetwork create(Path stateDir, String bridgeName, String gatewayCidr, String nftTable, Options options) {
+  static LinuxBridgeNetwork open(Path stateDir, String bridgeName, String gatewayCidr, String nftTable,
+      Options options) {
     return new LinuxBridgeNetwork(stateDir, bridgeName, gatewayCidr, nftTable, options);
   }
 
-  @Override
-  public synchronized void init() {
+  /** Creates (or adopts) the bridge, IP forwarding, NAT and the nftables table. */
+  synchronized void init() {
     if (hostLinkIndex(bridge).isEmpty()) {
       IpCommand.batch("link add " + bridge + " type bridge\n");
     }
@@ -112,6 +111,7 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
     dropVanished();
     syncRules();
     ForeignForward.allow(bridge, table);
+    options.ports().register(this);
   }
 
   /** Forgets endpoints whose namespace is gone (the host rebooted or someone deleted it). */
@@ -121,12 +121,11 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
       if (gone) {
         LOG.info("network namespace of {} is gone; releasing {}", a.endpoint().containerId(), a.endpoint().ip());
         ipam.release(a.endpoint().containerId());
-        options.ports().remove(a.endpoint().containerId());
       }
       return gone;
     });
     for (String owner : ipam.allocations().keySet()) {
-      if (!attached.containsKey(owner) && !NetNamespaces.exists(netnsName(owner))) {
+      if (!attached.containsKey(owner) && !options.sandboxes().exists(owner)) {
         ipam.release(owner);
       }
     }
@@ -136,7 +135,8 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   }
 
   @Override
-  public synchronized void destroy() {
+  public synchronized void delete() {
+    options.ports().unregister(this);
     Nft.deleteTableIfExists("ip", table);
     ForeignForward.revoke(bridge);
     deleteHostLink(bridge);
@@ -155,24 +155,14 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
     }
   }
 
-  private String netnsName(String id) {
-    return "berth-" + options.nsTag() + "-" + id.substring(0, Math.min(12, id.length()));
-  }
-
-  private static void checkId(String id) {
-    if (id == null || !id.matches("[a-zA-Z0-9]{12,128}")) {
-      throw new InvalidArgumentException("invalid container id " + id + " (at least 12 letters or digits)");
-    }
-  }
-
   @Override
-  public synchronized Endpoint connect(String containerId, Attach attach) {
-    checkId(containerId);
+  public synchronized Endpoint attach(String containerId, Attach attach) {
+    Sandboxes.checkId(containerId);
     if (attach.ifName() == null || !attach.ifName().matches("eth\\d{1,3}")) {
       throw new InvalidArgumentException("invalid interface name " + attach.ifName());
     }
     String requestedIp = attach.requestedIp();
-    String ns = netnsName(containerId);
+    String ns = options.sandboxes().name(containerId);
     Attachment existing = attached.get(containerId);
     if (existing != null && NetNamespaces.exists(ns)) {
       if (requestedIp == null || requestedIp.equals(existing.endpoint().ip())) {
@@ -256,35 +246,6 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   }
 
   @Override
-  public String createNamespace(String containerId) {
-    checkId(containerId);
-    String ns = netnsName(containerId);
-    try {
-      return NetNamespaces.create(ns).toString();
-    } catch (AlreadyExistsException e) {
-      // a leftover of a run that crashed: looked for only when it is in the way
-      LOG.info("replacing network namespace {} left over by an earlier run", ns);
-      NetNamespaces.delete(ns);
-      return NetNamespaces.create(ns).toString();
-    }
-  }
-
-  @Override
-  public synchronized void restore(Endpoint endpoint, List<PortBinding> ports) {
-    checkId(endpoint.containerId());
-    ipam.reserve(endpoint.containerId(), endpoint.ip());
-    List<PortBinding> valid = new ArrayList<>();
-    for (PortBinding p : ports == null ? List.<PortBinding>of() : ports) {
-      validate(p);
-      valid.add(p);
-    }
-    attached.put(endpoint.containerId(), new Attachment(endpoint, List.copyOf(valid)));
-    options.ports().put(endpoint.containerId(), valid);
-    save();
-    syncRules();
-  }
-
-  @Override
   public void detach(String containerId) {
     String veth = forget(containerId);
     if (veth != null) {
@@ -303,9 +264,8 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
 
   /** Drops the container's endpoint, ports and address; returns its host veth, if it had one. */
   private synchronized String forget(String containerId) {
-    checkId(containerId);
+    Sandboxes.checkId(containerId);
     Attachment a = attached.remove(containerId);
-    options.ports().remove(containerId);
     ipam.release(containerId);
     if (a == null) {
       return null;
@@ -318,37 +278,32 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   }
 
   @Override
-  public void deleteNamespace(String containerId) {
-    checkId(containerId);
-    NetNamespaces.delete(netnsName(containerId));
-  }
-
-  @Override
   public boolean internal() {
     return options.internal();
   }
 
   @Override
-  public synchronized List<PortBinding> publish(Endpoint endpoint, List<PortBinding> requested) {
-    Attachment a = attached.get(endpoint.containerId());
+  public synchronized List<PortBinding> publish(String containerId, List<PortBinding> requested) {
+    Attachment a = attached.get(containerId);
     if (a == null) {
-      throw new FailedPreconditionException("container " + endpoint.containerId() + " is not connected to " + bridge);
+      throw new FailedPreconditionException("container " + containerId + " is not connected to " + bridge);
     }
-    List<PortBinding> out = new ArrayList<>();
-    for (PortBinding r : requested) {
-      validate(r);
-      int port = r.hostPort() == 0 ? freePort(endpoint.containerId(), r.hostIp(), r.protocol(), out) : r.hostPort();
-      if (r.hostPort() != 0) {
-        checkFree(endpoint.containerId(), r.hostIp(), port, r.protocol(), out);
-      }
-      out.add(new PortBinding(r.hostIp() == null ? "" : r.hostIp(), port, r.containerPort(), r.protocol()));
-    }
-    if (!out.isEmpty() && options.internal()) {
+    if (!requested.isEmpty() && options.internal()) {
       throw new InvalidArgumentException("ports cannot be published from internal network " + bridge);
     }
+    List<PortBinding> out = new ArrayList<>();
+    synchronized (options.ports().claims()) {
+      for (PortBinding r : requested) {
+        validate(r);
+        int port = r.hostPort() == 0 ? freePort(containerId, r.hostIp(), r.protocol(), out) : r.hostPort();
+        if (r.hostPort() != 0) {
+          checkFree(containerId, r.hostIp(), port, r.protocol(), out);
+        }
+        out.add(new PortBinding(r.hostIp() == null ? "" : r.hostIp(), port, r.containerPort(), r.protocol()));
+      }
+      attached.put(containerId, new Attachment(a.endpoint(), List.copyOf(out)));
+    }
     boolean changed = !out.isEmpty() || !a.ports().isEmpty();
-    attached.put(endpoint.containerId(), new Attachment(a.endpoint(), List.copyOf(out)));
-    options.ports().put(endpoint.containerId(), out);
     if (changed) {
       // an endpoint without ports changes no rule: skip the nft transaction (it costs ~20 ms)
       save();
@@ -418,6 +373,29 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
   }
 
   @Override
+  public Optional<Endpoint> endpoint(String containerId) {
+    Attachment a = attached.get(containerId);
+    return a == null ? Optional.empty() : Optional.of(a.endpoint());
+  }
+
+  @Override
+  public List<PortBinding> published(String containerId) {
+    Attachment a = attached.get(containerId);
+    return a == null ? List.of() : a.ports();
+  }
+
+  @Override
+  public Map<String, List<PortBinding>> published() {
+    Map<String, List<PortBinding>> out = new HashMap<>();
+    attached.forEach((id, a) -> {
+      if (!a.ports().isEmpty()) {
+        out.put(id, a.ports());
+      }
+    });
+    return out;
+  }
+
+  @Override
   public String subnet() {
     return ipam.subnet();
   }
@@ -427,8 +405,11 @@ public final class LinuxBridgeNetwork implements BridgeNetwork {
     return ipam.gateway();
   }
 
-  @Override
   public String bridgeName() {
     return bridge;
+  }
+
+  String table() {
+    return table;
   }
 }

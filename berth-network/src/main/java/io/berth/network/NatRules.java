@@ -1,6 +1,5 @@
 package io.berth.network;
 
-import io.berth.network.BridgeNetwork.PortBinding;
 import java.util.List;
 
 /**

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
-import io.berth.network.BridgeNetwork.Endpoint;
-import io.berth.network.BridgeNetwork.PortBinding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,7 +41,8 @@ class LinuxBridgeNetworkTest {
   private String table;
   private String foreignTable;
   private int octet;
-  private BridgeNetwork net;
+  private LinuxBridgeNetwork net;
+  private Sandboxes sandboxes;
   private final List<String> ids = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
 
@@ -55,8 +54,19 @@ class LinuxBridgeNetworkTest {
     table = "bt_" + r;
     foreignTable = "bf_" + r;
     octet = 1 + RANDOM.nextInt(254);
-    net = LinuxBridgeNetwork.create(state, bridge, "10.213." + octet + ".1/24", table);
+    sandboxes = new Sandboxes(bridge);
+    net = open(state, bridge);
     net.init();
+  }
+
+  private LinuxBridgeNetwork open(Path dir, String bridgeName) {
+    return LinuxBridgeNetwork.open(dir, bridgeName, "10.213." + octet + ".1/24", table,
+        new LinuxBridgeNetwork.Options(sandboxes, false, null, List.of(), new PortLedger()));
+  }
+
+  private void disconnect(String id) {
+    net.detach(id);
+    sandboxes.delete(id);
   }
 
   @AfterEach
@@ -66,13 +76,13 @@ class LinuxBridgeNetworkTest {
     }
     for (String id : ids) {
       try {
-        net.disconnect(id);
+        disconnect(id);
       } catch (RuntimeException e) {
         // keep cleaning
       }
     }
     if (net != null) {
-      net.destroy();
+      net.delete();
     }
     HostCommand.run(List.of("nft", "delete", "table", "inet", foreignTable), null);
   }
@@ -80,7 +90,7 @@ class LinuxBridgeNetworkTest {
   private Endpoint connect() {
     String id = HexFormat.of().formatHex(RANDOM.generateSeed(32));
     ids.add(id);
-    return net.connect(id, (String) null);
+    return net.attach(id, Attach.primary(null));
   }
 
   private static String ns(Endpoint ep) {
@@ -144,7 +154,7 @@ class LinuxBridgeNetworkTest {
 
     assertThat(inNs(a, "busybox", "ping", "-c", "1", "-W", "3", b.ip()).exit()).isZero();
     assertThat(inNs(a, "busybox", "ping", "-c", "1", "-W", "3", a.gateway()).exit()).isZero();
-    assertThat(net.connect(a.containerId(), (String) null)).isEqualTo(a);
+    assertThat(net.attach(a.containerId(), Attach.primary(null))).isEqualTo(a);
   }
 
   @Test
@@ -152,7 +162,7 @@ class LinuxBridgeNetworkTest {
     Endpoint a = connect();
     Endpoint b = connect();
     String token = serveHttp(a);
-    List<PortBinding> got = net.publish(a, List.of(new PortBinding("", 0, 8080, "tcp")));
+    List<PortBinding> got = net.publish(a.containerId(), List.of(new PortBinding("", 0, 8080, "tcp")));
     int port = got.getFirst().hostPort();
     int[] range = HostPorts.ephemeralRange();
     assertThat(port).isBetween(range[0], range[1]);
@@ -186,7 +196,7 @@ class LinuxBridgeNetworkTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     processes.add(new ProcessBuilder("ip", "netns", "exec", ns(a), java, src.toString(), "5353")
         .redirectErrorStream(true).redirectOutput(received.toFile()).start());
-    int port = net.publish(a, List.of(new PortBinding("127.0.0.1", 0, 5353, "udp"))).getFirst().hostPort();
+    int port = net.publish(a.containerId(), List.of(new PortBinding("127.0.0.1", 0, 5353, "udp"))).getFirst().hostPort();
     for (int i = 0; i < 400 && !Files.readString(received).contains("ready"); i++) {
       Thread.sleep(50);
     }
@@ -206,21 +216,21 @@ class LinuxBridgeNetworkTest {
     Endpoint b = connect();
     try (ServerSocket taken = new ServerSocket(0)) {
       int p = taken.getLocalPort();
-      assertThatThrownBy(() -> net.publish(a, List.of(new PortBinding("", p, 80, "tcp"))))
+      assertThatThrownBy(() -> net.publish(a.containerId(), List.of(new PortBinding("", p, 80, "tcp"))))
           .isInstanceOf(ConflictException.class)
           .hasMessage("Bind for 0.0.0.0:" + p + " failed: port is already allocated");
     }
-    int mine = net.publish(a, List.of(new PortBinding("", 0, 80, "tcp"))).getFirst().hostPort();
-    assertThatThrownBy(() -> net.publish(b, List.of(new PortBinding("127.0.0.1", mine, 80, "tcp"))))
+    int mine = net.publish(a.containerId(), List.of(new PortBinding("", 0, 80, "tcp"))).getFirst().hostPort();
+    assertThatThrownBy(() -> net.publish(b.containerId(), List.of(new PortBinding("127.0.0.1", mine, 80, "tcp"))))
         .isInstanceOf(ConflictException.class)
         .hasMessage("Bind for 127.0.0.1:" + mine + " failed: port is already allocated");
     // the same number over udp is a different port
-    assertThat(net.publish(b, List.of(new PortBinding("", mine, 80, "udp")))).hasSize(1);
+    assertThat(net.publish(b.containerId(), List.of(new PortBinding("", mine, 80, "udp")))).hasSize(1);
     // publishing the same ports again for the same container is not a conflict
-    assertThat(net.publish(a, List.of(new PortBinding("", mine, 80, "tcp"))).getFirst().hostPort()).isEqualTo(mine);
-    assertThatThrownBy(() -> net.publish(b, List.of(new PortBinding("", 0, 80, "sctp"))))
+    assertThat(net.publish(a.containerId(), List.of(new PortBinding("", mine, 80, "tcp"))).getFirst().hostPort()).isEqualTo(mine);
+    assertThatThrownBy(() -> net.publish(b.containerId(), List.of(new PortBinding("", 0, 80, "sctp"))))
         .isInstanceOf(InvalidArgumentException.class);
-    assertThatThrownBy(() -> net.publish(b, List.of(new PortBinding("10.213." + octet + ".200", 0, 80, "tcp"))))
+    assertThatThrownBy(() -> net.publish(b.containerId(), List.of(new PortBinding("10.213." + octet + ".200", 0, 80, "tcp"))))
         .isInstanceOf(InvalidArgumentException.class);
   }
 
@@ -228,19 +238,19 @@ class LinuxBridgeNetworkTest {
   void disconnectLeavesNothingBehind() {
     Endpoint a = connect();
     Endpoint b = connect();
-    int port = net.publish(a, List.of(new PortBinding("", 0, 80, "tcp"))).getFirst().hostPort();
-    net.publish(b, List.of(new PortBinding("", 0, 81, "tcp")));
+    int port = net.publish(a.containerId(), List.of(new PortBinding("", 0, 80, "tcp"))).getFirst().hostPort();
+    net.publish(b.containerId(), List.of(new PortBinding("", 0, 81, "tcp")));
     String tag = NatRules.comment(a.containerId());
     assertThat(Nft.listTable("ip", table)).contains(tag).contains(a.ip() + ":80");
 
-    net.disconnect(a.containerId());
+    disconnect(a.containerId());
     assertThat(IpWitness.linkExists(a.hostVeth())).isFalse();
     assertThat(Path.of(a.netnsPath())).doesNotExist();
     String rules = Nft.listTable("ip", table);
     assertThat(rules).doesNotContain(tag).doesNotContain(a.ip() + ":").doesNotContain("dport " + port + " ")
         .contains(NatRules.comment(b.containerId()));
-    net.disconnect(a.containerId()); // idempotent
-    assertThat(net.connect(a.containerId(), a.ip()).ip()).isEqualTo(a.ip()); // the address was freed
+    disconnect(a.containerId()); // idempotent
+    assertThat(net.attach(a.containerId(), Attach.primary(a.ip())).ip()).isEqualTo(a.ip()); // the address was freed
   }
 
   @Test
@@ -256,17 +266,17 @@ class LinuxBridgeNetworkTest {
   void restartRebuildsTheSameRulesWithoutDuplicates() throws Exception {
     Endpoint a = connect();
     String token = serveHttp(a);
-    List<PortBinding> ports = net.publish(a, List.of(new PortBinding("", 0, 8080, "tcp")));
+    List<PortBinding> ports = net.publish(a.containerId(), List.of(new PortBinding("", 0, 8080, "tcp")));
     String before = Nft.listTable("ip", table);
 
-    // a new daemon process: same state directory, init() then restore() of the running container
-    net = LinuxBridgeNetwork.create(state, bridge, "10.213." + octet + ".1/24", table);
+    // a new daemon process: same state directory; init() adopts the endpoints the network saved
+    net = open(state, bridge);
     net.init();
     net.init();
     // the saved state alone rebuilds the published ports, before the daemon restores anything
     assertThat(stripHandles(Nft.listTable("ip", table))).isEqualTo(stripHandles(before));
-    net.restore(a, ports);
-    net.restore(a, ports);
+    assertThat(net.endpoint(a.containerId())).contains(a);
+    assertThat(net.published(a.containerId())).isEqualTo(ports);
     String after = Nft.listTable("ip", table);
     assertThat(stripHandles(after)).isEqualTo(stripHandles(before));
     assertThat(after.split(NatRules.comment(a.containerId()), -1)).hasSize(2);
@@ -291,11 +301,11 @@ class LinuxBridgeNetworkTest {
     assertThat(foreign.indexOf("accept")).isLessThan(foreign.indexOf("drop"));
 
     String token = serveHttp(a);
-    int port = net.publish(a, List.of(new PortBinding("", 0, 8080, "tcp"))).getFirst().hostPort();
+    int port = net.publish(a.containerId(), List.of(new PortBinding("", 0, 8080, "tcp"))).getFirst().hostPort();
     assertThat(inNs(b, "timeout", "5", "busybox", "wget", "-q", "-O", "-", "http://" + hostIp() + ":" + port + "/").out())
         .contains(token);
 
-    net.destroy();
+    net.delete();
     assertThat(Nft.listTable("inet", foreignTable)).doesNotContain(ForeignForward.tag(bridge)).contains("drop");
   }
 
@@ -303,9 +313,9 @@ class LinuxBridgeNetworkTest {
   void failedConnectRollsBackEverything() {
     // a network whose bridge was never created: connect fails after making the namespace
     String missing = bridge + "x";
-    BridgeNetwork broken = LinuxBridgeNetwork.create(state.resolve("broken"), missing, "10.213." + octet + ".1/24", table);
+    LinuxBridgeNetwork broken = open(state.resolve("broken"), missing);
     String id = HexFormat.of().formatHex(RANDOM.generateSeed(32));
-    assertThatThrownBy(() -> broken.connect(id, (String) null))
+    assertThatThrownBy(() -> broken.attach(id, Attach.primary(null)))
         .isInstanceOf(io.berth.errdefs.UnavailableException.class)
         .hasMessage("netlink: bridge " + missing + " does not exist (deleted while berthd runs? restarting berthd creates it)");
     assertThat(IpWitness.linkExists(LinuxBridgeNetwork.veth("vb", missing, id))).isFalse();
@@ -319,11 +329,11 @@ class LinuxBridgeNetworkTest {
     // a default route already in the namespace: the veth and address are made, the route is refused
     String id = HexFormat.of().formatHex(RANDOM.generateSeed(32));
     ids.add(id);
-    String ns = Path.of(net.createNamespace(id)).getFileName().toString();
+    String ns = Path.of(sandboxes.create(id)).getFileName().toString();
     HostCommand.check(List.of("ip", "-n", ns, "-batch", "-"),
         "link add d0 type veth peer name d1\nlink set d1 up\nlink set d0 up\naddr add 192.0.2.2/24 dev d0\nroute add default via 192.0.2.1\n");
     String hostVeth = LinuxBridgeNetwork.veth("vb", bridge, id);
-    assertThatThrownBy(() -> net.connect(id, (String) null))
+    assertThatThrownBy(() -> net.attach(id, Attach.primary(null)))
         .isInstanceOf(io.berth.errdefs.AlreadyExistsException.class)
         .hasMessage("netlink: adding default route via 10.213." + octet + ".1 dev eth0: File exists");
     assertThat(IpWitness.linkExists(hostVeth)).isFalse();
@@ -336,10 +346,10 @@ class LinuxBridgeNetworkTest {
   void aPeerNameTakenInTheNamespaceIsReportedWithTheKernelsReason() {
     String id = HexFormat.of().formatHex(RANDOM.generateSeed(32));
     ids.add(id);
-    String ns = Path.of(net.createNamespace(id)).getFileName().toString();
+    String ns = Path.of(sandboxes.create(id)).getFileName().toString();
     HostCommand.check(List.of("ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", "other0"), null);
     String hostVeth = LinuxBridgeNetwork.veth("vb", bridge, id);
-    assertThatThrownBy(() -> net.connect(id, (String) null))
+    assertThatThrownBy(() -> net.attach(id, Attach.primary(null)))
         .isInstanceOf(io.berth.errdefs.AlreadyExistsException.class)
         .hasMessage("netlink: adding veth " + hostVeth + " (peer eth0 in " + ns + "): File exists");
     assertThat(IpWitness.linkExists(hostVeth)).isFalse();
@@ -357,9 +367,9 @@ class LinuxBridgeNetworkTest {
     String hostVeth = LinuxBridgeNetwork.veth("vb", bridge, id);
     HostCommand.check(List.of("ip", "link", "add", hostVeth, "type", "veth", "peer", "name", "vq" + id.substring(0, 12)), null);
 
-    assertThat(net.createNamespace(id)).isEqualTo("/run/netns/" + ns);
+    assertThat(sandboxes.create(id)).isEqualTo("/run/netns/" + ns);
     assertThat(HostCommand.run(List.of("ip", "-n", ns, "link", "show", "stale0"), null).exit()).isNotZero();
-    Endpoint a = net.connect(id, (String) null);
+    Endpoint a = net.attach(id, Attach.primary(null));
     assertThat(HostCommand.check(List.of("ip", "link", "show", "dev", hostVeth), null)).contains("master " + bridge);
     assertThat(IpWitness.linkExists("vq" + id.substring(0, 12))).isFalse();
     assertThat(inNs(a, "ip", "-o", "addr", "show", "dev", "eth0").out()).contains(a.ip() + "/24");
@@ -380,7 +390,7 @@ class LinuxBridgeNetworkTest {
   @Test
   void destroyRemovesTableAndBridge() {
     connect();
-    net.destroy();
+    net.delete();
     assertThat(Nft.tableExists("ip", table)).isFalse();
     assertThat(IpWitness.linkExists(bridge)).isFalse();
   }

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.berth.errdefs.ConflictException;
-import io.berth.network.BridgeNetwork.Attach;
-import io.berth.network.BridgeNetwork.Endpoint;
-import io.berth.network.BridgeNetwork.PortBinding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -28,9 +25,10 @@ class MultiNetworkTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   @TempDir Path state;
   private String tag;
-  private final List<BridgeNetwork> nets = new ArrayList<>();
+  private final List<LinuxBridgeNetwork> nets = new ArrayList<>();
   private final List<String> ids = new ArrayList<>();
   private final PortLedger ledger = new PortLedger();
+  private Sandboxes sandboxes;
   private int octet;
 
   @BeforeEach
@@ -38,12 +36,13 @@ class MultiNetworkTest {
     assumeTrue(Files.isWritable(Path.of("/proc/sys/net/ipv4/ip_forward")), "needs root (writes /proc/sys)");
     tag = "mt" + HexFormat.of().formatHex(RANDOM.generateSeed(2));
     octet = 1 + RANDOM.nextInt(250);
+    sandboxes = new Sandboxes(tag);
   }
 
-  private BridgeNetwork network(int n, boolean internal) {
+  private LinuxBridgeNetwork network(int n, boolean internal) {
     String name = "br-" + tag + n;
-    BridgeNetwork net = LinuxBridgeNetwork.create(state, name, "10.214." + (octet + n) + ".1/24",
-        "mt_" + tag + "_" + n, new LinuxBridgeNetwork.Options(tag, internal, null, List.of("br-" + tag + "*"), ledger));
+    LinuxBridgeNetwork net = LinuxBridgeNetwork.open(state, name, "10.214." + (octet + n) + ".1/24",
+        "mt_" + tag + "_" + n, new LinuxBridgeNetwork.Options(sandboxes, internal, null, List.of("br-" + tag + "*"), ledger));
     net.init();
     nets.add(net);
     return net;
@@ -52,15 +51,20 @@ class MultiNetworkTest {
   @AfterEach
   void tearDown() {
     for (String id : ids) {
-      for (BridgeNetwork n : nets) {
+      for (LinuxBridgeNetwork n : nets) {
         try {
-          n.disconnect(id);
+          n.detach(id);
         } catch (RuntimeException e) {
           // keep cleaning
         }
       }
+      try {
+        sandboxes.delete(id);
+      } catch (RuntimeException e) {
+        // keep cleaning
+      }
     }
-    nets.forEach(BridgeNetwork::destroy);
+    nets.forEach(LinuxBridgeNetwork::delete);
   }
 
   private String newId() {
@@ -76,17 +80,17 @@ class MultiNetworkTest {
 
   @Test
   void oneContainerOnTwoNetworksReachesBothButNetworksAreIsolated() {
-    BridgeNetwork a = network(0, false);
-    BridgeNetwork b = network(1, false);
+    LinuxBridgeNetwork a = network(0, false);
+    LinuxBridgeNetwork b = network(1, false);
     String both = newId();
-    a.createNamespace(both);
-    Endpoint bothA = a.connect(both, Attach.primary(null));
-    Endpoint bothB = b.connect(both, new Attach(null, "eth1", false));
+    sandboxes.create(both);
+    Endpoint bothA = a.attach(both, Attach.primary(null));
+    Endpoint bothB = b.attach(both, new Attach(null, "eth1", false));
     assertThat(bothB.netnsPath()).isEqualTo(bothA.netnsPath());
     assertThat(bothB.ifName()).isEqualTo("eth1");
     assertThat(bothB.gateway()).isEmpty();
-    Endpoint onlyA = a.connect(newId(), (String) null);
-    Endpoint onlyB = b.connect(newId(), (String) null);
+    Endpoint onlyA = a.attach(newId(), Attach.primary(null));
+    Endpoint onlyB = b.attach(newId(), Attach.primary(null));
 
     assertThat(ping(bothA, onlyA.ip())).isTrue();
     assertThat(ping(bothA, onlyB.ip())).isTrue();
@@ -101,29 +105,29 @@ class MultiNetworkTest {
 
   @Test
   void internalNetworkHasNoRouteOutAndCannotPublish() {
-    BridgeNetwork in = network(0, true);
-    Endpoint e = in.connect(newId(), (String) null);
-    Endpoint f = in.connect(newId(), (String) null);
+    LinuxBridgeNetwork in = network(0, true);
+    Endpoint e = in.attach(newId(), Attach.primary(null));
+    Endpoint f = in.attach(newId(), Attach.primary(null));
     assertThat(e.gateway()).isEmpty();
     assertThat(ping(e, f.ip())).isTrue();
     assertThat(HostCommand.run(List.of("ip", "-n", Path.of(e.netnsPath()).getFileName().toString(), "route"), null).out())
         .doesNotContain("default");
     assertThat(Nft.listTable("ip", "mt_" + tag + "_0")).doesNotContain("masquerade comment \"outbound\"")
         .contains("internal");
-    assertThatThrownBy(() -> in.publish(e, List.of(new PortBinding("", 0, 80, "tcp"))))
+    assertThatThrownBy(() -> in.publish(e.containerId(), List.of(new PortBinding("", 0, 80, "tcp"))))
         .hasMessageContaining("internal");
   }
 
   @Test
   void aHostPortPublishedThroughOneNetworkIsTakenForAllOfThem() {
-    BridgeNetwork a = network(0, false);
-    BridgeNetwork b = network(1, false);
-    Endpoint x = a.connect(newId(), (String) null);
-    Endpoint y = b.connect(newId(), (String) null);
-    int port = a.publish(x, List.of(new PortBinding("", 0, 80, "tcp"))).getFirst().hostPort();
-    assertThatThrownBy(() -> b.publish(y, List.of(new PortBinding("", port, 80, "tcp"))))
+    LinuxBridgeNetwork a = network(0, false);
+    LinuxBridgeNetwork b = network(1, false);
+    Endpoint x = a.attach(newId(), Attach.primary(null));
+    Endpoint y = b.attach(newId(), Attach.primary(null));
+    int port = a.publish(x.containerId(), List.of(new PortBinding("", 0, 80, "tcp"))).getFirst().hostPort();
+    assertThatThrownBy(() -> b.publish(y.containerId(), List.of(new PortBinding("", port, 80, "tcp"))))
         .isInstanceOf(ConflictException.class).hasMessageContaining(":" + port);
     a.detach(x.containerId());
-    assertThat(b.publish(y, List.of(new PortBinding("", port, 80, "tcp"))).getFirst().hostPort()).isEqualTo(port);
+    assertThat(b.publish(y.containerId(), List.of(new PortBinding("", port, 80, "tcp"))).getFirst().hostPort()).isEqualTo(port);
   }
 }

@@ -3,7 +3,6 @@ package io.berth.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.network.BridgeNetwork.PortBinding;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +41,12 @@ class OrphanNetworksTest {
     String gone = HexFormat.of().formatHex(RANDOM.generateSeed(6));
     String live = HexFormat.of().formatHex(RANDOM.generateSeed(6));
     int octet = 1 + RANDOM.nextInt(254);
-    BridgeNetwork forgotten = LinuxBridgeNetwork.create(state.resolve("a"), "br-" + gone, "10.214." + octet + ".1/24",
-        daemonTable + "_" + gone);
-    BridgeNetwork kept = LinuxBridgeNetwork.create(state.resolve("b"), "br-" + live, "10.215." + octet + ".1/24",
-        daemonTable + "_" + live);
+    LinuxBridgeNetwork.Options options = new LinuxBridgeNetwork.Options(new Sandboxes(daemonTable), false, null,
+        List.of(), new PortLedger());
+    LinuxBridgeNetwork forgotten = LinuxBridgeNetwork.open(state.resolve("a"), "br-" + gone, "10.214." + octet + ".1/24",
+        daemonTable + "_" + gone, options);
+    LinuxBridgeNetwork kept = LinuxBridgeNetwork.open(state.resolve("b"), "br-" + live, "10.215." + octet + ".1/24",
+        daemonTable + "_" + live, options);
     forgotten.init();
     kept.init();
     try {
@@ -55,8 +58,8 @@ class OrphanNetworksTest {
       assertThat(IpWitness.linkExists("br-" + live)).isTrue();
       assertThat(OrphanNetworks.remove(daemonTable, Set.of(daemonTable + "_" + live))).isEmpty();
     } finally {
-      forgotten.destroy();
-      kept.destroy();
+      forgotten.delete();
+      kept.delete();
     }
     assertThat(Nft.tableExists("ip", daemonTable + "_" + live)).isFalse();
   }

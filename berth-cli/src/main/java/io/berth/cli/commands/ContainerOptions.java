@@ -155,7 +155,7 @@ public final class ContainerOptions {
       PortFlag.add(p, exposed, bindings);
     }
     for (String e : expose) {
-      exposed.putObject(e.contains("/") ? e : e + "/tcp");
+      PortFlag.expose(e, exposed);
     }
     hc.put("PublishAllPorts", publishAll);
     hc.put("AutoRemove", rm);

@@ -55,5 +55,18 @@ class PortFlagTest {
     assertThatThrownBy(() -> parse("80/xyz")).hasMessageContaining("invalid proto");
     assertThatThrownBy(() -> parse("70000")).hasMessageContaining("invalid containerPort");
     assertThatThrownBy(() -> parse("8000-8002:80-81")).hasMessageContaining("invalid ranges");
+    // Docker refuses one host port for several container ports (it used to map them all to 8000)
+    assertThatThrownBy(() -> parse("8000:80-82")).hasMessageContaining("invalid ranges");
+  }
+
+  @Test
+  void exposeTakesPortsRangesAndProtocols() {
+    ObjectNode exposed = Base.obj();
+    PortFlag.expose("80", exposed);
+    PortFlag.expose("53/udp", exposed);
+    PortFlag.expose("8000-8001", exposed);
+    assertThat(exposed.toString()).isEqualTo("{\"80/tcp\":{},\"53/udp\":{},\"8000/tcp\":{},\"8001/tcp\":{}}");
+    assertThatThrownBy(() -> PortFlag.expose("8080:80", exposed)).hasMessage("invalid port format for --expose: 8080:80");
+    assertThatThrownBy(() -> PortFlag.expose("http", exposed)).hasMessage("invalid containerPort: http");
   }
 }

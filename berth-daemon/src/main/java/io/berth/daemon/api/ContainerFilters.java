@@ -2,6 +2,7 @@ package io.berth.daemon.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerService;
 import io.berth.errdefs.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,7 +10,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The {@code filters} query of container list and prune: {@code {"status":["running"],
@@ -22,15 +22,15 @@ final class ContainerFilters {
       "exited", "before", "since", "health", "until", "network", "volume", "publish", "expose",
       "is-task");
   private final Map<String, List<String>> filters;
-  private final Function<String, Container> lookup;
+  private final ContainerService containers;
 
-  private ContainerFilters(Map<String, List<String>> filters, Function<String, Container> lookup) {
+  private ContainerFilters(Map<String, List<String>> filters, ContainerService containers) {
     this.filters = filters;
-    this.lookup = lookup;
+    this.containers = containers;
   }
 
-  /** {@code lookup}: finds the container a {@code before}/{@code since} filter names. */
-  static ContainerFilters parse(String raw, Function<String, Container> lookup) {
+  /** {@code containers}: finds what {@code before}/{@code since} name and what a container publishes. */
+  static ContainerFilters parse(String raw, ContainerService containers) {
     JsonNode json = ContainerRoutes.filtersJson(raw);
     Map<String, List<String>> map = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
@@ -51,7 +51,7 @@ final class ContainerFilters {
         throw new InvalidArgumentException("invalid filter 'status=" + st + "'");
       }
     }
-    return new ContainerFilters(map, lookup);
+    return new ContainerFilters(map, containers);
   }
 
   /** Filters that select stopped containers make {@code all} implicit, as in Docker. */
@@ -96,10 +96,10 @@ final class ContainerFilters {
       case "ancestor" -> c.imageName.equals(v) || c.imageId.equals(v) || c.imageId.startsWith("sha256:" + v)
           || (c.imageName + ":latest").equals(v);
       case "health" -> c.state.health == null ? v.equals("none") : c.state.health.status.equals(v);
-      case "before" -> c.created.compareTo(lookup.apply(v).created) < 0;
-      case "since" -> c.created.compareTo(lookup.apply(v).created) > 0;
+      case "before" -> c.created.compareTo(containers.get(v).created) < 0;
+      case "since" -> c.created.compareTo(containers.get(v).created) > 0;
       case "volume" -> c.mounts.stream().anyMatch(m -> m.name().equals(v) || m.destination().equals(v));
-      case "publish" -> c.ports.stream().anyMatch(p -> v.startsWith(Integer.toString(p.hostPort())));
+      case "publish" -> containers.publishedPorts(c).stream().anyMatch(p -> v.startsWith(Integer.toString(p.hostPort())));
       case "expose" -> c.config.path("ExposedPorts").has(v.contains("/") ? v : v + "/tcp");
       case "network" -> v.equals("bridge") || v.equals(c.hostConfig.path("NetworkMode").asText());
       case "until" -> java.time.Instant.parse(c.created).isBefore(Timestamps.parse(v));

@@ -65,7 +65,7 @@ public final class ContainerRoutes {
     boolean all = q.flag("all");
     boolean size = q.flag("size");
     int limit = q.query("limit") == null ? -1 : parseInt(q.query("limit"), "limit");
-    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers::get);
+    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers);
     List<Container> list = new ArrayList<>(containers.list());
     list.sort((a, b) -> b.created.compareTo(a.created));
     ArrayNode out = Json.array();
@@ -156,7 +156,7 @@ public final class ContainerRoutes {
   }
 
   private void prune(HttpRequest q, HttpResponse s) {
-    ContainerService.Pruned pruned = containers.prune(ContainerFilters.parse(q.query("filters"), containers::get)::matches);
+    ContainerService.Pruned pruned = containers.prune(ContainerFilters.parse(q.query("filters"), containers)::matches);
     ObjectNode out = Json.object();
     pruned.ids().forEach(out.putArray("ContainersDeleted")::add);
     out.put("SpaceReclaimed", pruned.spaceReclaimed());

@@ -130,10 +130,7 @@ public final class NetworkRoutes {
   private List<Container> attached(NetworkRecord r) {
     List<Container> out = new ArrayList<>();
     for (Container c : containers.list()) {
-      Container.NetworkAttachment a = c.networks == null ? null : c.networks.get(r.name());
-      boolean legacyBridge = r.name().equals(NetworkRecord.BRIDGE) && c.networks == null
-          && c.endpoint != null;
-      if ((a != null && a.endpoint() != null) || legacyBridge) {
+      if (containers.endpoint(c, r.name()) != null) {
         out.add(c);
       }
     }
@@ -245,8 +242,7 @@ public final class NetworkRoutes {
     o.put("ConfigOnly", false);
     ObjectNode cs = o.putObject("Containers");
     for (Container c : attached(r)) {
-      Container.NetworkAttachment a = c.networks == null ? null : c.networks.get(r.name());
-      var ep = a != null && a.endpoint() != null ? a.endpoint() : c.endpoint;
+      var ep = containers.endpoint(c, r.name());
       cs.putObject(c.id).put("Name", c.name).put("EndpointID", c.id)
           .put("MacAddress", ep.mac())
           .put("IPv4Address", ep.ip() + "/" + ep.prefixLength()).put("IPv6Address", "");

@@ -2,7 +2,6 @@ package io.berth.daemon.container;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.network.BridgeNetwork;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,16 +23,14 @@ public final class Container {
   public ObjectNode config;
   public ObjectNode hostConfig;
   public ContainerState state = new ContainerState();
-  /** The endpoint on the first (primary) network while running: published ports go there. */
-  public BridgeNetwork.Endpoint endpoint;
   /**
-   * Networks by name in attach order (the first is the primary one), as create/connect asked;
-   * each endpoint is set while the container runs. Empty for host/none mode and for a container
+   * Networks by name in attach order (the first is the primary one), as create/connect asked.
+   * Their endpoints and published ports are not kept here: the networks own them
+   * ({@link ContainerNetworks#endpoints}). Empty for host/none mode and for a container
    * disconnected from all its networks (it then runs with loopback only, as in Docker); null only
    * in records written before networks existed (those are on the default bridge).
    */
   public java.util.LinkedHashMap<String, NetworkAttachment> networks;
-  public List<BridgeNetwork.PortBinding> ports = new ArrayList<>();
   public List<MountPoint> mounts = new ArrayList<>();
   /** Set (under the container's monitor) once removal took it out of the repository; never stored. */
   @com.fasterxml.jackson.annotation.JsonIgnore
@@ -52,12 +49,7 @@ public final class Container {
    * {@code "target:alias"} links (names only this container resolves, on this network).
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record NetworkAttachment(String networkId, List<String> aliases, String ipv4Address,
-      BridgeNetwork.Endpoint endpoint, List<String> links) {
-    public NetworkAttachment withEndpoint(BridgeNetwork.Endpoint ep) {
-      return new NetworkAttachment(networkId, aliases, ipv4Address, ep, links);
-    }
-
+  public record NetworkAttachment(String networkId, List<String> aliases, String ipv4Address, List<String> links) {
     /** Never null (records written before links were kept have none). */
     @Override
     public List<String> links() {

@@ -40,6 +40,6 @@ public final class ContainerConnections {
   }
 
   private void emit(Container c, NetworkRecord n, String action) {
-    events.publish("network", action, n.id(), Map.of("container", c.id, "name", n.name(), "type", "bridge"));
+    events.publish("network", action, n.id(), Map.of("container", c.id, "name", n.name(), "type", n.driver()));
   }
 }

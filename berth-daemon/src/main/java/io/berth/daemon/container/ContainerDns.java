@@ -3,6 +3,9 @@ package io.berth.daemon.container;
 import io.berth.daemon.container.Container.NetworkAttachment;
 import io.berth.daemon.network.NetworkRecord;
 import io.berth.daemon.network.NetworkService;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.errdefs.NotFoundException;
+import io.berth.network.Endpoint;
 import io.berth.network.dns.EmbeddedDns;
 import io.berth.network.dns.NameResolver;
 import java.io.IOException;
@@ -37,12 +40,9 @@ public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
   }
 
   @Override
-  public void attach(Container c) {
-    if (c.endpoint == null) {
-      return;
-    }
+  public void attach(Container c, String netnsPath) {
     try {
-      server.attach(c.id, Path.of(c.endpoint.netnsPath()), dnsServers(c));
+      server.attach(c.id, Path.of(netnsPath), dnsServers(c));
     } catch (IOException e) {
       // the container runs without names rather than not at all; say why
       LOG.warn("embedded DNS for {} not available: {}", c.name, e.getMessage());
@@ -76,11 +76,20 @@ public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
       return out;
     }
     for (Map.Entry<String, NetworkAttachment> e : c.networks.entrySet()) {
-      if (e.getValue().endpoint() != null && !e.getKey().equals(NetworkRecord.BRIDGE)) {
+      if (!e.getKey().equals(NetworkRecord.BRIDGE) && endpoint(c, e.getValue()) != null) {
         out.add(e.getKey());
       }
     }
     return out;
+  }
+
+  /** The container's endpoint on a membership's network (the network owns it), or null. */
+  private Endpoint endpoint(Container c, NetworkAttachment a) {
+    try {
+      return networks.network(networks.find(a.networkId())).endpoint(c.id).orElse(null);
+    } catch (NotFoundException | InvalidArgumentException e) {
+      return null; // the network was removed, or has no driver: no endpoint on it
+    }
   }
 
   @Override
@@ -94,12 +103,13 @@ public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
       String wanted = linkTarget(self.networks.get(net), name);
       for (Container c : repo.all()) {
         NetworkAttachment a = c.networks == null ? null : c.networks.get(net);
-        if (a == null || a.endpoint() == null || !c.state.running()) {
+        if (a == null || !c.state.running() || !answersTo(c, a, net, wanted)) {
           continue;
         }
-        if (answersTo(c, a, net, wanted)) {
+        Endpoint ep = endpoint(c, a);
+        if (ep != null) {
           try {
-            Inet4Address ip = (Inet4Address) InetAddress.getByName(a.endpoint().ip());
+            Inet4Address ip = (Inet4Address) InetAddress.getByName(ep.ip());
             if (!found.contains(ip)) {
               found.add(ip);
             }
@@ -146,7 +156,8 @@ public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
     for (String net : userNetworks(self)) {
       for (Container c : repo.all()) {
         NetworkAttachment a = c.networks == null ? null : c.networks.get(net);
-        if (a != null && a.endpoint() != null && a.endpoint().ip().equals(ip)) {
+        Endpoint ep = a == null ? null : endpoint(c, a);
+        if (ep != null && ep.ip().equals(ip)) {
           return Optional.of(c.name + "." + net);
         }
       }

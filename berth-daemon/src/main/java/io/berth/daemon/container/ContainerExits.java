@@ -81,12 +81,10 @@ final class ContainerExits {
         }
         RuntimeState.State st = runtime.state(c.id);
         CompletableFuture<Integer> exit = expect(c);
-        if (c.endpoint != null) {
-          try {
-            networks.restore(c);
-          } catch (RuntimeException e) {
-            LOG.warn("restoring network of {}: {}", c.name, e.getMessage());
-          }
+        try {
+          networks.restore(c);
+        } catch (RuntimeException e) {
+          LOG.warn("restoring network of {}: {}", c.name, e.getMessage());
         }
         if (st.status() == RuntimeState.Status.RUNNING || st.status() == RuntimeState.Status.PAUSED) {
           LOG.info("container {} ({}) still running with pid {}", c.name, c.shortId(), st.pid());

@@ -8,10 +8,11 @@ import io.berth.daemon.network.NetworkService;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.ForbiddenException;
 import io.berth.errdefs.InvalidArgumentException;
-import io.berth.network.BridgeNetwork;
-import io.berth.network.BridgeNetwork.Attach;
-import io.berth.network.BridgeNetwork.Endpoint;
-import io.berth.network.BridgeNetwork.PortBinding;
+import io.berth.errdefs.NotFoundException;
+import io.berth.network.Attach;
+import io.berth.network.Endpoint;
+import io.berth.network.Network;
+import io.berth.network.PortBinding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * A container's memberships in networks: which networks it asked for at create (validated
  * there), attaching them all when it starts (eth0 on the first, eth1... on the others) and
  * detaching on exit, and {@code network connect/disconnect} while it runs or not.
+ *
+ * <p>The container record keeps only the memberships (what was asked: network, aliases, address,
+ * links). Its endpoints and published ports are the networks' ({@link Network} owns them and
+ * saves them for live restore); {@link #endpoints}, {@link #primary} and {@link #ports} read
+ * them from there, so there is no copy to fall out of step.
  */
 public final class ContainerNetworks {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerNetworks.class);
@@ -33,13 +39,13 @@ public final class ContainerNetworks {
   public interface Dns {
     Dns NONE = new Dns() {
       @Override
-      public void attach(Container c) {}
+      public void attach(Container c, String netnsPath) {}
 
       @Override
       public void detach(Container c) {}
     };
 
-    void attach(Container c);
+    void attach(Container c, String netnsPath);
 
     void detach(Container c);
   }
@@ -92,7 +98,7 @@ public final class ContainerNetworks {
       return out;
     }
     NetworkRecord primary = networks.find(mode);
-    if (!primary.bridged()) {
+    if (!primary.hasEndpoints()) {
       if (endpoints != null && endpoints.size() > 1) {
         throw new InvalidArgumentException("container cannot be connected to host or none network and others");
       }
@@ -111,7 +117,7 @@ public final class ContainerNetworks {
         if (out.containsKey(r.name())) {
           continue;
         }
-        if (!r.bridged()) {
+        if (!r.hasEndpoints()) {
           throw new InvalidArgumentException("container cannot be connected to host or none network and others");
         }
         out.put(r.name(), attachment(r, e.getValue()));
@@ -157,7 +163,7 @@ public final class ContainerNetworks {
       throw new InvalidArgumentException("links in endpoint settings are supported only on user-defined networks"
           + " (on the default bridge, link with HostConfig.Links)");
     }
-    return new NetworkAttachment(r.id(), List.copyOf(aliases), ip, null, links);
+    return new NetworkAttachment(r.id(), List.copyOf(aliases), ip, links);
   }
 
   /** Memberships of a record, reading records older than networks as "on the default bridge". */
@@ -165,37 +171,99 @@ public final class ContainerNetworks {
     if (c.networks == null) {
       c.networks = new LinkedHashMap<>();
       if (mode(c).equals(NetworkRecord.BRIDGE)) {
-        c.networks.put(NetworkRecord.BRIDGE, new NetworkAttachment(networks.defaultBridge().id(), List.of(), null, c.endpoint, List.of()));
+        c.networks.put(NetworkRecord.BRIDGE, new NetworkAttachment(networks.defaultBridge().id(), List.of(), null, List.of()));
       }
     }
     return c.networks;
   }
 
+  /** The network that carries a membership. */
+  private Network network(NetworkAttachment a) {
+    return networks.network(networks.find(a.networkId()));
+  }
+
+  /** The container's endpoint on network {@code name} (by membership name), or null when it has none. */
+  public Endpoint endpoint(Container c, String name) {
+    NetworkAttachment a = of(c).get(name);
+    if (a == null) {
+      return null;
+    }
+    try {
+      return network(a).endpoint(c.id).orElse(null);
+    } catch (NotFoundException | InvalidArgumentException e) {
+      return null; // the network was removed, or has no driver: no endpoint on it
+    }
+  }
+
+  /** The container's endpoints by membership name, in attach order (only those that exist). */
+  public LinkedHashMap<String, Endpoint> endpoints(Container c) {
+    LinkedHashMap<String, Endpoint> out = new LinkedHashMap<>();
+    for (String name : of(c).keySet()) {
+      Endpoint ep = endpoint(c, name);
+      if (ep != null) {
+        out.put(name, ep);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The endpoint the container reaches the outside through (its address in /etc/hosts and
+   * links): the one with the default route, or its first interface on an internal network.
+   * Null while it does not run, and after that endpoint was disconnected.
+   */
+  public Endpoint primary(Container c) {
+    Endpoint eth0 = null;
+    for (Endpoint ep : endpoints(c).values()) {
+      if (ep.defaultRoute()) {
+        return ep;
+      }
+      if ("eth0".equals(ep.ifName())) {
+        eth0 = ep;
+      }
+    }
+    return eth0;
+  }
+
+  /** The ports the container publishes, on whichever network publishes them. */
+  public List<PortBinding> ports(Container c) {
+    List<PortBinding> out = new ArrayList<>();
+    for (NetworkAttachment a : of(c).values()) {
+      try {
+        out.addAll(network(a).published(c.id));
+      } catch (NotFoundException | InvalidArgumentException e) {
+        // a removed network, or one without a driver, publishes nothing
+      }
+    }
+    return out;
+  }
+
   /** Creates the namespace runc will put the container in (before any veth exists). */
   String createNamespace(Container c) {
-    return networks.driver(networks.defaultBridge()).createNamespace(c.id);
+    return networks.sandboxes().create(c.id);
   }
 
   /**
    * Connects every network (eth0 on the first, which gets the default route and the published
-   * ports), then the DNS server. On failure what was attached is undone by {@link #detachAll}.
+   * ports), then the DNS server, and returns the first endpoint (null with no network). On
+   * failure what was attached is undone by {@link #detachAll}.
    */
-  void attachAll(Container c, List<PortBinding> requestedPorts) {
+  Endpoint attachAll(Container c, List<PortBinding> requestedPorts) {
     int index = 0;
-    for (Map.Entry<String, NetworkAttachment> e : new ArrayList<>(of(c).entrySet())) {
-      NetworkRecord r = networks.find(e.getValue().networkId());
-      BridgeNetwork d = networks.driver(r);
-      Endpoint ep = d.connect(c.id, new Attach(e.getValue().ipv4Address(), "eth" + index, index == 0));
-      c.networks.put(e.getKey(), e.getValue().withEndpoint(ep));
+    Endpoint first = null;
+    for (NetworkAttachment a : new ArrayList<>(of(c).values())) {
+      Network n = network(a);
+      Endpoint ep = n.attach(c.id, new Attach(a.ipv4Address(), "eth" + index, index == 0));
       if (index == 0) {
-        c.endpoint = ep;
-        c.ports = d.publish(ep, requestedPorts);
+        first = ep;
+        n.publish(c.id, requestedPorts);
       }
       index++;
     }
-    if (usesDns(c)) {
-      dns.attach(c);
+    if (first != null && usesDns(c)) {
+      dns.attach(c, first.netnsPath());
     }
+    return first;
   }
 
   /** Undoes {@link #attachAll} (and {@link #createNamespace}); safe to repeat. */
@@ -203,29 +271,22 @@ public final class ContainerNetworks {
     dns.detach(c);
     for (NetworkAttachment a : of(c).values()) {
       try {
-        NetworkRecord r = networks.find(a.networkId());
-        networks.driver(r).release(c.id); // the namespace goes below
+        network(a).release(c.id); // the namespace goes below
       } catch (RuntimeException e) {
         LOG.warn("detaching {} from network {}: {}", c.id, a.networkId(), e.getMessage());
       }
     }
-    c.networks.replaceAll((name, a) -> a.withEndpoint(null));
-    networks.driver(networks.defaultBridge()).deleteNamespace(c.id);
-    c.endpoint = null;
-    c.ports = new ArrayList<>();
+    networks.sandboxes().delete(c.id);
   }
 
-  /** Live restore: re-registers the endpoints of a container that kept running. */
+  /**
+   * Live restore of a container that kept running: its networks already took back its
+   * endpoints and ports from their own state when the daemon started; its names come back here.
+   */
   void restore(Container c) {
-    boolean first = true;
-    for (NetworkAttachment a : of(c).values()) {
-      if (a.endpoint() != null) {
-        networks.driver(networks.find(a.networkId())).restore(a.endpoint(), first ? c.ports : List.of());
-      }
-      first = false;
-    }
-    if (usesDns(c)) {
-      dns.attach(c);
+    Endpoint any = endpoints(c).values().stream().findFirst().orElse(null);
+    if (any != null && usesDns(c)) {
+      dns.attach(c, any.netnsPath());
     }
   }
 
@@ -255,7 +316,7 @@ public final class ContainerNetworks {
     if (r.name().equals(NetworkRecord.HOST)) {
       throw new InvalidArgumentException("cannot connect container to host network - container must be created in host network mode");
     }
-    if (!r.bridged()) {
+    if (!r.hasEndpoints()) {
       throw new InvalidArgumentException(of(c).isEmpty()
           ? "connecting container " + c.name + " to the none network after create is not supported: create it with --network none"
           : "container cannot be connected to multiple networks with one of the networks in private (none) mode");
@@ -264,28 +325,26 @@ public final class ContainerNetworks {
       throw new ForbiddenException("endpoint with name " + c.name + " already exists in network " + r.name());
     }
     NetworkAttachment a = attachment(r, endpointConfig);
+    Endpoint ep = null;
     if (running) {
       int index = 0;
-      for (NetworkAttachment x : c.networks.values()) {
-        if (x.endpoint() != null && x.endpoint().ifName() != null) {
-          index = Math.max(index, Integer.parseInt(x.endpoint().ifName().substring(3)) + 1);
+      for (String name : c.networks.keySet()) {
+        Endpoint x = endpoint(c, name);
+        if (x != null && x.ifName() != null) {
+          index = Math.max(index, Integer.parseInt(x.ifName().substring(3)) + 1);
         } else {
           index++;
         }
       }
       // a container that runs with no network (all were disconnected) gets its default route,
       // and its names, through the first one connected again
-      boolean primary = c.endpoint == null;
-      Endpoint ep = networks.driver(r).connect(c.id, new Attach(a.ipv4Address(), "eth" + index, primary));
-      a = a.withEndpoint(ep);
-      if (primary) {
-        c.endpoint = ep;
-      }
+      boolean primary = primary(c) == null;
+      ep = networks.network(r).attach(c.id, new Attach(a.ipv4Address(), "eth" + index, primary));
     }
     boolean hadDns = running && usesDns(c);
     c.networks.put(r.name(), a);
-    if (running && !hadDns && usesDns(c)) {
-      dns.attach(c);
+    if (ep != null && !hadDns && usesDns(c)) {
+      dns.attach(c, ep.netnsPath());
     }
   }
 
@@ -295,12 +354,8 @@ public final class ContainerNetworks {
     if (a == null) {
       throw new ConflictException("container " + c.id + " is not connected to network " + r.name());
     }
-    if (a.endpoint() != null) {
-      networks.driver(r).detach(c.id);
-      if (a.endpoint().equals(c.endpoint)) {
-        c.endpoint = null;
-        c.ports = new ArrayList<>();
-      }
+    if (endpoint(c, r.name()) != null) {
+      networks.network(r).detach(c.id); // its published ports go with it
     }
     // the network mode stays as create set it (Docker's does): a container left with no
     // network runs with loopback only, and can be connected again

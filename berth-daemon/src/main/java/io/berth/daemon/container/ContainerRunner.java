@@ -3,9 +3,8 @@ package io.berth.daemon.container;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.errdefs.BerthException;
-import io.berth.network.BridgeNetwork;
-import io.berth.network.BridgeNetwork.Endpoint;
-import io.berth.network.BridgeNetwork.PortBinding;
+import io.berth.network.Endpoint;
+import io.berth.network.PortBinding;
 import io.berth.runtime.RuntimeLifecycle;
 import io.berth.runtime.ContainerSpec;
 import io.berth.runtime.ContainerSpec.MountSpec;
@@ -62,10 +61,10 @@ final class ContainerRunner {
       List<MountSpec> specs = new ArrayList<>(mounts.plan(c, rootfs));
       String mode = ContainerNetworks.mode(c);
       // links only mean something on the default bridge; on user networks names come from DNS
-      Links.Resolved links = ContainerNetworks.onDefaultBridge(c) ? Links.resolve(c, lookup)
+      Links.Resolved links = ContainerNetworks.onDefaultBridge(c) ? Links.resolve(c, lookup, network::primary)
           : new Links.Resolved(List.of(), List.of());
       String netns = null;
-      java.util.concurrent.CompletableFuture<Void> endpoint = null;
+      java.util.concurrent.CompletableFuture<Endpoint> endpoint = null;
       Container joined = JoinedNetwork.target(c, lookup);
       if (mode.equals("host")) {
         netns = "host";
@@ -77,11 +76,10 @@ final class ContainerRunner {
         netns = network.createNamespace(c);
         connected = true;
         endpoint = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<Void> f = endpoint;
+        java.util.concurrent.CompletableFuture<Endpoint> f = endpoint;
         Thread.ofVirtual().start(() -> {
           try {
-            network.attachAll(c, requestedPorts(c));
-            f.complete(null);
+            f.complete(network.attachAll(c, requestedPorts(c)));
           } catch (RuntimeException e) {
             f.completeExceptionally(e);
           }
@@ -102,17 +100,18 @@ final class ContainerRunner {
       specs.add(new MountSpec("/etc/resolv.conf", "bind", c.resolvConfPath, sandboxOptions));
       c.logPath = logging.inspectPath(c);
       runtime.delete(c.id, stateDir, true);
+      Endpoint first = null;
       try {
         runtime.create(spec(c, rootfs, specs, netns, links.env()), stateDir, logging.path(c), logging.prepare(c));
         logging.watch(c);
       } finally {
         if (endpoint != null) {
-          awaitEndpoint(endpoint);
+          first = awaitEndpoint(endpoint);
         }
       }
-      if (c.endpoint != null) {
+      if (first != null) {
         // same inode as the bind mount: the container sees its address in /etc/hosts
-        SandboxFiles.write(c, paths.dir(c.id), c.endpoint.ip(), network.usesDns(c), links.hostLines());
+        SandboxFiles.write(c, paths.dir(c.id), first.ip(), network.usesDns(c), links.hostLines());
       }
       return runtime.start(c.id);
     } catch (RuntimeException e) {
@@ -133,9 +132,9 @@ final class ContainerRunner {
     }
   }
 
-  private static void awaitEndpoint(java.util.concurrent.CompletableFuture<Void> f) {
+  private static Endpoint awaitEndpoint(java.util.concurrent.CompletableFuture<Endpoint> f) {
     try {
-      f.join();
+      return f.join();
     } catch (java.util.concurrent.CompletionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : e;
     }
@@ -177,8 +176,6 @@ final class ContainerRunner {
     if (!held) {
       mounts.release(c); // volumes with driver options are unmounted once their last user stopped
     }
-    c.endpoint = null;
-    c.ports = new ArrayList<>();
   }
 
   private static List<PortBinding> requestedPorts(Container c) {

@@ -7,6 +7,8 @@ import io.berth.errdefs.BerthException;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.DiskFull;
 import io.berth.errdefs.NotFoundException;
+import io.berth.network.Endpoint;
+import io.berth.network.PortBinding;
 import io.berth.runtime.ContainerRuntime;
 import io.berth.store.image.ImageReader;
 import io.berth.store.snapshot.Snapshotter;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -378,7 +381,7 @@ public final class ContainerService {
         return;
       }
       c.state.status = "removing";
-      if (c.endpoint != null || Files.exists(paths.state(c.id))) {
+      if (!networks.endpoints(c).isEmpty() || Files.exists(paths.state(c.id))) {
         runner.teardown(c);
       }
       snapshotter.unmount(paths.rootfs(c.id));
@@ -487,6 +490,16 @@ public final class ContainerService {
   /** {@code network connect/disconnect} of this service's containers. */
   public ContainerConnections connections() {
     return new ContainerConnections(repo, networks, events);
+  }
+
+  /** The container's endpoint on network {@code network}, or null: the network owns it. */
+  public Endpoint endpoint(Container c, String network) {
+    return networks.endpoint(c, network);
+  }
+
+  /** The ports the container publishes, as its networks hold them. */
+  public List<PortBinding> publishedPorts(Container c) {
+    return networks.ports(c);
   }
 
   /** The live file of the container's log (for the none driver: the buffer attach reads). */

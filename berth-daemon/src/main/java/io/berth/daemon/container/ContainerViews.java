@@ -3,12 +3,13 @@ package io.berth.daemon.container;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.records.RecordJson;
-import io.berth.network.BridgeNetwork;
-import io.berth.network.BridgeNetwork.PortBinding;
+import io.berth.network.Endpoint;
+import io.berth.network.PortBinding;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * Renders containers in the Engine API's shapes: the inspect document and the list entry, with
@@ -107,25 +108,26 @@ public final class ContainerViews {
   private ObjectNode networkSettings(Container c) {
     ObjectNode ns = RecordJson.object();
     ns.put("Bridge", "");
-    ns.put("SandboxID", c.endpoint == null ? "" : c.id);
-    ns.put("SandboxKey", c.endpoint == null ? "" : c.endpoint.netnsPath());
+    java.util.LinkedHashMap<String, Endpoint> endpoints = network.endpoints(c);
+    Endpoint ep = network.primary(c);
+    Endpoint any = endpoints.isEmpty() ? null : endpoints.values().iterator().next();
+    ns.put("SandboxID", any == null ? "" : c.id);
+    ns.put("SandboxKey", any == null ? "" : any.netnsPath());
     ns.set("Ports", ports(c));
-    BridgeNetwork.Endpoint ep = c.endpoint;
     ns.put("IPAddress", ep == null ? "" : ep.ip());
     ns.put("IPPrefixLen", ep == null ? 0 : ep.prefixLength());
     ns.put("Gateway", ep == null ? "" : ep.gateway());
     ns.put("MacAddress", ep == null ? "" : ep.mac());
     ns.put("EndpointID", ep == null ? "" : c.id);
     // Docker fills the top-level address fields for the default bridge only
-    boolean onDefault = ep != null && network.of(c).containsKey(io.berth.daemon.network.NetworkRecord.BRIDGE)
-        && ep.equals(network.of(c).get(io.berth.daemon.network.NetworkRecord.BRIDGE).endpoint());
+    boolean onDefault = ep != null && ep.equals(endpoints.get(io.berth.daemon.network.NetworkRecord.BRIDGE));
     if (!onDefault) {
       ns.put("IPAddress", "").put("IPPrefixLen", 0).put("Gateway", "").put("MacAddress", "").put("EndpointID", "");
     }
     ObjectNode nets = ns.putObject("Networks");
     for (var e : network.of(c).entrySet()) {
       Container.NetworkAttachment a = e.getValue();
-      BridgeNetwork.Endpoint aep = a.endpoint();
+      Endpoint aep = endpoints.get(e.getKey());
       ObjectNode n = nets.putObject(e.getKey());
       if (a.ipv4Address() == null) {
         n.putNull("IPAMConfig");
@@ -163,12 +165,12 @@ public final class ContainerViews {
   }
 
   /** {"8080/tcp": [{"HostIp": "0.0.0.0", "HostPort": "28080"}], "9090/tcp": null}. */
-  private static ObjectNode ports(Container c) {
+  private ObjectNode ports(Container c) {
     ObjectNode ports = RecordJson.object();
     for (Iterator<String> it = c.config.path("ExposedPorts").fieldNames(); it.hasNext(); ) {
       ports.putNull(it.next());
     }
-    for (PortBinding p : c.ports) {
+    for (PortBinding p : network.ports(c)) {
       String key = p.containerPort() + "/" + p.protocol();
       ArrayNode list = ports.get(key) instanceof ArrayNode a ? a : ports.putArray(key);
       list.addObject().put("HostIp", p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp())
@@ -188,16 +190,17 @@ public final class ContainerViews {
     o.put("Command", cmd.toString());
     o.put("Created", Instant.parse(c.created).getEpochSecond());
     ArrayNode ports = o.putArray("Ports");
-    for (PortBinding p : c.ports) {
+    List<PortBinding> published = network.ports(c);
+    for (PortBinding p : published) {
       ports.addObject().put("IP", p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp())
           .put("PrivatePort", p.containerPort()).put("PublicPort", p.hostPort()).put("Type", p.protocol());
     }
     for (Iterator<String> it = c.config.path("ExposedPorts").fieldNames(); it.hasNext(); ) {
       String key = it.next();
       PortBinding cp = PortSpecs.parseContainerPort(key);
-      boolean published = c.ports.stream().anyMatch(p -> p.containerPort() == cp.containerPort()
+      boolean isPublished = published.stream().anyMatch(p -> p.containerPort() == cp.containerPort()
           && p.protocol().equals(cp.protocol()));
-      if (!published) {
+      if (!isPublished) {
         ports.addObject().put("PrivatePort", cp.containerPort()).put("Type", cp.protocol());
       }
     }

@@ -2,7 +2,8 @@ package io.berth.daemon.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.errdefs.InvalidArgumentException;
-import io.berth.network.BridgeNetwork.PortBinding;
+import io.berth.network.Endpoint;
+import io.berth.network.PortBinding;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -49,18 +50,19 @@ final class Links {
 
   /**
    * Resolves every link of {@code c} against running containers ({@code lookup} throws
-   * NotFound for unknown names).
+   * NotFound for unknown names; {@code primary} gives a container's endpoint, null when none).
    */
-  static Resolved resolve(Container c, Function<String, Container> lookup) {
+  static Resolved resolve(Container c, Function<String, Container> lookup, Function<Container, Endpoint> primary) {
     List<String> hosts = new ArrayList<>();
     List<String> env = new ArrayList<>();
     for (Link l : parse(c.hostConfig)) {
       Container t = lookup.apply(l.target());
-      if (!t.state.running() || t.endpoint == null) {
+      Endpoint ep = t.state.running() ? primary.apply(t) : null;
+      if (ep == null) {
         throw new io.berth.errdefs.ConflictException("cannot link to a non running container: /" + t.name
             + " AS /" + c.name + "/" + l.alias());
       }
-      String ip = t.endpoint.ip();
+      String ip = ep.ip();
       hosts.add(ip + "\t" + l.alias() + " " + t.shortId() + (l.alias().equals(t.name) ? "" : " " + t.name));
       env.addAll(variables(l.alias(), c.name, t, ip));
     }

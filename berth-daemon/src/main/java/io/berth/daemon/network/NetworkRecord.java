@@ -1,11 +1,13 @@
 package io.berth.daemon.network;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.berth.network.NetworkSpec;
 import java.util.Map;
 
 /**
  * A network as berthd keeps it: what {@code network create} asked for, resolved (subnet and
- * gateway always set), plus the Linux bridge and nftables table that carry it. The built-in
+ * gateway always set). The kernel objects that carry it (bridge, nftables table) are its
+ * driver's, named from this record ({@link io.berth.network.BridgeDriver}). The built-in
  * {@code bridge}, {@code host} and {@code none} networks are records too, never persisted.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -20,9 +22,7 @@ public record NetworkRecord(
     boolean internal,
     boolean attachable,
     Map<String, String> labels,
-    Map<String, String> options,
-    String bridgeName,
-    String nftTable) {
+    Map<String, String> options) {
 
   public static final String BRIDGE = "bridge";
   public static final String HOST = "host";
@@ -33,8 +33,13 @@ public record NetworkRecord(
     return !name.equals(BRIDGE) && !name.equals(HOST) && !name.equals(NONE);
   }
 
-  /** Has a bridge containers attach to (not host, not none). */
-  public boolean bridged() {
-    return driver.equals("bridge");
+  /** Carried by a network driver, so containers get endpoints on it (not host, not none). */
+  public boolean hasEndpoints() {
+    return !driver.equals("host") && !driver.equals("null");
+  }
+
+  /** What the driver is asked to carry. */
+  NetworkSpec spec() {
+    return new NetworkSpec(id, name, subnet, gateway, ipRange, internal, options);
   }
 }

@@ -4,73 +4,70 @@ import io.berth.daemon.records.RecordJson;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
-import io.berth.network.BridgeNetwork;
 import io.berth.network.HostRoutes;
-import io.berth.network.LinuxBridgeNetwork;
-import io.berth.network.OrphanNetworks;
-import io.berth.network.PortLedger;
+import io.berth.network.Network;
+import io.berth.network.NetworkDriver;
+import io.berth.network.NetworkSpec;
+import io.berth.network.Sandboxes;
 import io.berth.store.meta.MetadataStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The networks of this daemon: the built-in bridge, host and none, and user-defined bridge
- * networks, each of those with its own Linux bridge ({@code br-<id12>}) and nftables table.
- * Records live in the metadata store; bridges and tables are (re)built from them on start.
+ * The networks of this daemon: the built-in bridge, host and none, and user-defined networks,
+ * each carried by the network driver its record names ({@code bridge} today). Records live in
+ * the metadata store; the drivers rebuild their kernel state from them on start.
  */
 public final class NetworkService {
   private static final Logger LOG = LoggerFactory.getLogger(NetworkService.class);
   private static final String BUCKET = "networks";
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
   private final MetadataStore meta;
-  private final Path stateDir;
-  private final String nftTable;
-  private final PortLedger ports;
+  private final Sandboxes sandboxes;
+  private final Map<String, NetworkDriver> drivers = new LinkedHashMap<>();
   private final String nsTag;
   private final Map<String, NetworkRecord> records = new LinkedHashMap<>();
-  private final Map<String, BridgeNetwork> drivers = new LinkedHashMap<>();
+  private final Map<String, Network> networks = new LinkedHashMap<>();
 
   /** What {@code POST /networks/create} asks for, already parsed. */
   public record CreateRequest(String name, String driver, String subnet, String gateway, String ipRange,
       boolean internal, boolean attachable, Map<String, String> labels, Map<String, String> options) {}
 
   /**
-   * @param defaultBridge the daemon's default bridge network, already initialised; its
-   *     namespace tag and port ledger are shared by every user-defined network
+   * @param drivers the network drivers, by the {@code Driver} value each carries
+   * @param defaultBridge the daemon's {@code --bridge}: the default network's bridge, and the
+   *     tag of the built-in networks' ids
+   * @param bip the default bridge's address with its prefix ({@code --bip}, e.g. 10.88.0.1/16)
    */
-  public NetworkService(MetadataStore meta, Path stateDir, String nftTable, BridgeNetwork defaultBridge,
-      PortLedger ports) {
+  public NetworkService(MetadataStore meta, Sandboxes sandboxes, List<NetworkDriver> drivers, String defaultBridge,
+      String bip) {
     this.meta = meta;
-    this.stateDir = stateDir;
-    this.nftTable = nftTable;
-    this.ports = ports;
-    this.nsTag = defaultBridge.bridgeName();
+    this.sandboxes = sandboxes;
+    drivers.forEach(d -> this.drivers.put(d.name(), d));
+    this.nsTag = defaultBridge;
     String created = "0001-01-01T00:00:00Z";
-    put(new NetworkRecord(builtinId(NetworkRecord.BRIDGE), NetworkRecord.BRIDGE, "bridge", created,
-        defaultBridge.subnet(), defaultBridge.gateway(), null, false, false, Map.of(),
-        Map.of("com.docker.network.bridge.name", defaultBridge.bridgeName(),
-            "com.docker.network.bridge.default_bridge", "true"),
-        defaultBridge.bridgeName(), nftTable), defaultBridge);
-    put(new NetworkRecord(builtinId(NetworkRecord.HOST), NetworkRecord.HOST, "host", created, null, null, null,
-        false, false, Map.of(), Map.of(), null, null), null);
-    put(new NetworkRecord(builtinId(NetworkRecord.NONE), NetworkRecord.NONE, "null", created, null, null, null,
-        false, false, Map.of(), Map.of(), null, null), null);
+    SubnetPool.Cidr subnet = SubnetPool.Cidr.parse(bip);
+    records.put(builtinId(NetworkRecord.BRIDGE), new NetworkRecord(builtinId(NetworkRecord.BRIDGE),
+        NetworkRecord.BRIDGE, "bridge", created, subnet.toString(), bip.substring(0, bip.indexOf('/')), null,
+        false, false, Map.of(),
+        Map.of(NetworkSpec.BRIDGE_NAME, defaultBridge, NetworkSpec.DEFAULT_BRIDGE, "true")));
+    records.put(builtinId(NetworkRecord.HOST), new NetworkRecord(builtinId(NetworkRecord.HOST), NetworkRecord.HOST,
+        "host", created, null, null, null, false, false, Map.of(), Map.of()));
+    records.put(builtinId(NetworkRecord.NONE), new NetworkRecord(builtinId(NetworkRecord.NONE), NetworkRecord.NONE,
+        "null", created, null, null, null, false, false, Map.of(), Map.of()));
   }
 
   private String builtinId(String name) {
@@ -83,14 +80,11 @@ public final class NetworkService {
     }
   }
 
-  private void put(NetworkRecord r, BridgeNetwork driver) {
-    records.put(r.id(), r);
-    if (driver != null) {
-      drivers.put(r.id(), driver);
-    }
-  }
-
-  /** Rebuilds the bridge and table of every saved user-defined network (daemon start). */
+  /**
+   * Daemon start: reads the saved networks and has each driver adopt its networks' kernel
+   * state, endpoints and published ports (live restore), the default bridge first; fails when
+   * the default bridge cannot be set up.
+   */
   public synchronized void init() {
     for (String key : meta.keys(BUCKET)) {
       NetworkRecord r;
@@ -100,29 +94,22 @@ public final class NetworkService {
         LOG.warn("skipping unreadable network record {}: {}", key, e.toString());
         continue;
       }
-      BridgeNetwork driver = driverFor(r);
-      try {
-        driver.init();
-      } catch (RuntimeException e) {
-        LOG.warn("network {} could not be set up: {}", r.name(), e.getMessage());
+      if (!drivers.containsKey(r.driver())) {
+        LOG.warn("skipping network {}: driver {} is not available", r.name(), r.driver());
+        continue;
       }
-      put(r, driver);
+      records.put(r.id(), r);
     }
-    Set<String> live = new HashSet<>();
-    records.values().forEach(r -> live.add(r.nftTable()));
-    try {
-      OrphanNetworks.remove(nftTable, live);
-    } catch (RuntimeException e) {
-      LOG.warn("could not look for leftovers of forgotten networks: {}", e.getMessage());
+    for (NetworkDriver d : drivers.values()) {
+      List<NetworkSpec> known = records.values().stream().filter(r -> r.driver().equals(d.name()))
+          .map(NetworkRecord::spec).toList();
+      networks.putAll(d.restore(known));
     }
   }
 
-  private BridgeNetwork driverFor(NetworkRecord r) {
-    int prefix = Integer.parseInt(r.subnet().substring(r.subnet().indexOf('/') + 1));
-    List<String> isolate = new ArrayList<>(List.of("br-*", nsTag));
-    isolate.remove(r.bridgeName());
-    return LinuxBridgeNetwork.create(stateDir, r.bridgeName(), r.gateway() + "/" + prefix, r.nftTable(),
-        new LinuxBridgeNetwork.Options(nsTag, r.internal(), r.ipRange(), isolate, ports));
+  /** The namespaces containers run in, shared by all their networks. */
+  public Sandboxes sandboxes() {
+    return sandboxes;
   }
 
   public synchronized NetworkRecord create(CreateRequest q) {
@@ -131,9 +118,13 @@ public final class NetworkService {
           + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
     }
     String driverName = q.driver() == null || q.driver().isEmpty() ? "bridge" : q.driver();
-    if (!driverName.equals("bridge")) {
+    NetworkDriver driver = drivers.get(driverName);
+    if (driver == null) {
       throw new InvalidArgumentException("network driver \"" + driverName
           + "\" is not supported on a single node (bridge is; overlay comes with the cluster)");
+    }
+    if (q.options() != null && q.options().containsKey(NetworkSpec.DEFAULT_BRIDGE)) {
+      throw new InvalidArgumentException("option " + NetworkSpec.DEFAULT_BRIDGE + " belongs to the built-in bridge network");
     }
     if (records.values().stream().anyMatch(r -> r.name().equals(q.name()))) {
       throw new ConflictException("network with name " + q.name() + " already exists");
@@ -165,27 +156,23 @@ public final class NetworkService {
     byte[] b = new byte[32];
     new SecureRandom().nextBytes(b);
     String id = HexFormat.of().formatHex(b);
-    String bridgeName = q.options() == null ? null : q.options().get("com.docker.network.bridge.name");
-    if (bridgeName == null || bridgeName.isEmpty()) {
-      bridgeName = "br-" + id.substring(0, 12);
-    }
-    NetworkRecord r = new NetworkRecord(id, q.name(), "bridge", Instant.now().toString(), subnet.toString(),
+    NetworkRecord r = new NetworkRecord(id, q.name(), driverName, Instant.now().toString(), subnet.toString(),
         gateway, q.ipRange() == null || q.ipRange().isEmpty() ? null : q.ipRange(), q.internal(), q.attachable(),
         q.labels() == null ? Map.of() : Map.copyOf(q.labels()),
-        q.options() == null ? Map.of() : Map.copyOf(q.options()), bridgeName, nftTable + "_" + id.substring(0, 12));
-    BridgeNetwork driver = driverFor(r); // validates gateway, ip-range, bridge name
+        q.options() == null ? Map.of() : Map.copyOf(q.options()));
+    Network n = driver.create(r.spec()); // validates gateway, ip-range, bridge name
     try {
-      driver.init();
       meta.put(BUCKET, id, RecordJson.MAPPER.writeValueAsBytes(r));
     } catch (IOException | RuntimeException e) {
       try {
-        driver.destroy();
+        n.delete();
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }
       throw e instanceof RuntimeException re ? re : new UncheckedIOException((IOException) e);
     }
-    put(r, driver);
+    records.put(r.id(), r);
+    networks.put(r.id(), n);
     return r;
   }
 
@@ -217,13 +204,13 @@ public final class NetworkService {
     return List.copyOf(records.values());
   }
 
-  /** The bridge driver of a network that has one. */
-  public synchronized BridgeNetwork driver(NetworkRecord r) {
-    BridgeNetwork d = drivers.get(r.id());
-    if (d == null) {
-      throw new InvalidArgumentException("network " + r.name() + " has no bridge to attach to");
+  /** The driver's network that carries {@code r}, for a record that has endpoints. */
+  public synchronized Network network(NetworkRecord r) {
+    Network n = networks.get(r.id());
+    if (n == null) {
+      throw new InvalidArgumentException("network " + r.name() + " has no driver to attach to");
     }
-    return d;
+    return n;
   }
 
   /** The default bridge network. */
@@ -236,11 +223,11 @@ public final class NetworkService {
     if (!r.userDefined()) {
       throw new io.berth.errdefs.ForbiddenException(r.name() + " is a pre-defined network and cannot be removed");
     }
-    BridgeNetwork d = drivers.remove(r.id());
+    Network n = networks.remove(r.id());
     records.remove(r.id());
     meta.delete(BUCKET, r.id());
-    if (d != null) {
-      d.destroy();
+    if (n != null) {
+      n.delete();
     }
   }
 }
