@@ -13,7 +13,6 @@ import io.berth.daemon.container.ContainerPaths;
 import io.berth.daemon.container.ContainerRepository;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerViews;
-import io.berth.daemon.container.HealthMonitor;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.exec.ExecService;
 import io.berth.daemon.roots.CrashLeftovers;
@@ -102,7 +101,6 @@ public final class Daemon implements AutoCloseable {
         stores.images(), stores.snapshotter(), runtime, containerNetworks, volumes, paths,
         new io.berth.daemon.container.ContainerLogging(config.logDefaults(),
             new io.berth.runtime.log.LogRotator(logLocks), paths), events, clock);
-    containers.healthMonitor(new HealthMonitor(containers, clock));
     containerNetworks.dns(new io.berth.daemon.container.ContainerDns(containers.repository(), networkService,
         Path.of("/etc/resolv.conf")));
     containers.recover();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerViews;
 import io.berth.http.HttpRequest;
@@ -142,7 +143,7 @@ public final class ContainerRoutes {
 
   private void top(HttpRequest q, HttpResponse s) {
     Container c = containers.get(q.param("id"));
-    if (!c.state.status.equals("running") && !c.state.status.equals("paused")) {
+    if (!c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
       throw new ConflictException("container " + c.id + " is not running");
     }
     String psArgs = q.query("ps_args");

@@ -2,6 +2,7 @@ package io.berth.daemon.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerService;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
@@ -125,7 +126,7 @@ public final class ContainerStreamRoutes {
   /** Feeds the client's input to the container's stdin once the container runs. */
   private void pumpStdin(Container c, InputStream in, CompletableFuture<Integer> exit) {
     try {
-      while (!c.state.status.equals("running") && !exit.isDone()) {
+      while (!c.state.is(ContainerStatus.RUNNING) && !exit.isDone()) {
         Thread.sleep(5);
       }
       if (exit.isDone()) {
@@ -203,7 +204,7 @@ public final class ContainerStreamRoutes {
     ObjectNode cpu = o.putObject("cpu_stats");
     ObjectNode mem = o.putObject("memory_stats");
     ObjectNode pids = o.putObject("pids_stats");
-    if (c.state.status.equals("running") || c.state.status.equals("paused")) {
+    if (c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
       ContainerRuntime.Stats st = containers.runtime().stats(c.id);
       cpu.putObject("cpu_usage").put("total_usage", st.cpuTotalNanos())
           .put("usage_in_kernelmode", 0).put("usage_in_usermode", 0);
@@ -229,7 +230,7 @@ public final class ContainerStreamRoutes {
     Container c = containers.get(q.param("id"));
     int h = ContainerRoutes.parseInt(q.query("h") == null ? "0" : q.query("h"), "h");
     int w = ContainerRoutes.parseInt(q.query("w") == null ? "0" : q.query("w"), "w");
-    if (!c.state.status.equals("running")) {
+    if (!c.state.is(ContainerStatus.RUNNING)) {
       throw new ConflictException("container " + c.id + " is not running");
     }
     if (c.tty()) {

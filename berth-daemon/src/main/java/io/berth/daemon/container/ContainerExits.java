@@ -4,7 +4,6 @@ import io.berth.errdefs.BerthException;
 import io.berth.runtime.ContainerRuntime;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +29,7 @@ final class ContainerExits {
   private final ExitWaiters waiters;
   private final Clock clock;
   private final Lifecycle lifecycle;
+  private final Restarter restarter;
   private final Map<String, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
 
   /** What an exit leads back to in the lifecycle. */
@@ -44,7 +44,7 @@ final class ContainerExits {
   }
 
   ContainerExits(ContainerRepository repo, ContainerRuntime runtime, ContainerRunner runner, ContainerPaths paths,
-      ContainerLogging logging, ContainerNetworks networks, ExitWaiters waiters, Clock clock, Lifecycle lifecycle) {
+      ContainerLogging logging, ContainerNetworks networks, ExitWaiters waiters, Scheduler scheduler, Lifecycle lifecycle) {
     this.repo = repo;
     this.runtime = runtime;
     this.runner = runner;
@@ -52,8 +52,9 @@ final class ContainerExits {
     this.logging = logging;
     this.networks = networks;
     this.waiters = waiters;
-    this.clock = clock;
+    this.clock = scheduler.clock();
     this.lifecycle = lifecycle;
+    this.restarter = new Restarter(scheduler, repo, lifecycle::startLocked);
   }
 
   /** The future of the run {@code c} starts now: completed with its exit code. */
@@ -91,7 +92,7 @@ final class ContainerExits {
         if (st.status() == ContainerRuntime.Status.RUNNING || st.status() == ContainerRuntime.Status.PAUSED) {
           LOG.info("container {} ({}) still running with pid {}", c.name, c.shortId(), st.pid());
           c.state.pid = st.pid();
-          c.state.status = st.status() == ContainerRuntime.Status.PAUSED ? "paused" : "running";
+          c.state.to(c.id, st.status() == ContainerRuntime.Status.PAUSED ? ContainerStatus.PAUSED : ContainerStatus.RUNNING);
           repo.saveOrRetry(c);
           try {
             logging.watch(c); // files what conmon rotated while berthd was away
@@ -127,7 +128,6 @@ final class ContainerExits {
 
   private void onExit(Container c, int code, CompletableFuture<Integer> exit) {
     boolean restart;
-    Duration delay;
     synchronized (c) {
       if (!repo.all().contains(c)) {
         exit.complete(code);
@@ -139,20 +139,18 @@ final class ContainerExits {
       } catch (RuntimeException e) { // the exit is known: whatever the clean-up hit, waiters are answered
         LOG.warn("cleaning up after {} exited: {}", c.id, e.toString());
       }
-      c.state.status = "exited";
-      c.state.pid = 0;
-      c.state.exitCode = code;
-      c.state.oomKilled = oom;
-      c.state.finishedAt = clock.instant().toString();
-      RestartPolicy policy = RestartPolicy.of(c.hostConfig);
-      restart = policy.shouldRestart(code, c.state.manuallyStopped, c.state.restartCount);
-      long ran = Duration.between(Instant.parse(c.state.startedAt), clock.instant()).toMillis();
-      int attempt = ran > RestartPolicy.RESET_AFTER.toMillis() ? 0 : c.state.restartCount;
-      delay = RestartPolicy.delay(attempt);
-      if (restart) {
-        c.state.status = "restarting";
+      restart = false;
+      if (c.state.status().canGo(ContainerStatus.EXITED)) {
+        c.state.to(c.id, ContainerStatus.EXITED);
+        c.state.pid = 0;
+        c.state.exitCode = code;
+        c.state.oomKilled = oom;
+        c.state.finishedAt = clock.instant().toString();
+        restart = restarter.afterExit(c, RestartPolicy.of(c.hostConfig));
+        repo.saveOrRetry(c);
+      } else { // being removed: the removal has the last word, the exit is still answered
+        LOG.debug("exit of {} while {}", c.id, c.state.status());
       }
-      repo.saveOrRetry(c);
     }
     if (oomKilledEvent(c)) {
       lifecycle.emit(c, "oom", Map.of());
@@ -161,9 +159,7 @@ final class ContainerExits {
     exit.complete(code);
     waiters.complete(c, "next-exit", code);
     waiters.complete(c, "not-running", code);
-    if (restart) {
-      Thread.ofVirtual().start(() -> restartLater(c, delay));
-    } else if (c.hostConfig.path("AutoRemove").asBoolean(false)) {
+    if (!restart && c.hostConfig.path("AutoRemove").asBoolean(false)) {
       try {
         lifecycle.autoRemove(c);
       } catch (BerthException e) {
@@ -183,26 +179,5 @@ final class ContainerExits {
 
   private boolean oomKilledEvent(Container c) {
     return c.state.oomKilled;
-  }
-
-  private void restartLater(Container c, Duration delay) {
-    try {
-      Thread.sleep(delay);
-    } catch (InterruptedException e) {
-      return;
-    }
-    synchronized (c) {
-      if (!c.state.status.equals("restarting") || !repo.all().contains(c)) {
-        return;
-      }
-      c.state.restartCount++;
-      try {
-        lifecycle.startLocked(c);
-      } catch (BerthException | java.io.UncheckedIOException e) {
-        LOG.warn("restart of {} failed: {}", c.name, e.getMessage());
-        c.state.status = "exited";
-        repo.saveOrRetry(c);
-      }
-    }
   }
 }

@@ -41,7 +41,7 @@ public final class ContainerService {
   private final Clock clock;
   private final ExitWaiters waiters = new ExitWaiters();
   private final ContainerExits exits;
-  private volatile HealthMonitor health;
+  private final HealthMonitor health;
   private final ContainerNetworks networks;
   private final MountPlanner mounts;
   private final ContainerFilesystems filesystems;
@@ -51,6 +51,14 @@ public final class ContainerService {
   public ContainerService(ContainerRepository repo, ImageStore images, Snapshotter snapshotter,
       ContainerRuntime runtime, ContainerNetworks network, VolumeStore volumes, ContainerPaths paths,
       ContainerLogging logging, EventBus events, Clock clock) {
+    this(repo, images, snapshotter, runtime, network, volumes, paths, logging, events, Scheduler.system(clock));
+  }
+
+  /** {@code scheduler}: the clock and timer of restart back-offs and health probes. */
+  public ContainerService(ContainerRepository repo, ImageStore images, Snapshotter snapshotter,
+      ContainerRuntime runtime, ContainerNetworks network, VolumeStore volumes, ContainerPaths paths,
+      ContainerLogging logging, EventBus events, Scheduler scheduler) {
+    Clock clock = scheduler.clock();
     this.logging = logging;
     this.repo = repo;
     this.images = images;
@@ -67,7 +75,7 @@ public final class ContainerService {
     this.updater = new ContainerUpdater(runtime, repo);
     this.runner = new ContainerRunner(paths, snapshotter, runtime, network, mounts, logging, repo::get,
         filesystems::inUse);
-    this.exits = new ContainerExits(repo, runtime, runner, paths, logging, network, waiters, clock,
+    this.exits = new ContainerExits(repo, runtime, runner, paths, logging, network, waiters, scheduler,
         new ContainerExits.Lifecycle() {
           @Override
           public void startLocked(Container c) {
@@ -84,10 +92,8 @@ public final class ContainerService {
             ContainerService.this.emit(c, action, extra);
           }
         });
-  }
-
-  public void healthMonitor(HealthMonitor monitor) {
-    this.health = monitor;
+    this.health = new HealthMonitor(scheduler, new HealthProbes(runtime, paths, clock), repo::saveOrRetry,
+        (c, status) -> emit(c, "health_status: " + status, Map.of()));
   }
 
   /** Opens containers' files for cp, export and diff. */
@@ -159,10 +165,10 @@ public final class ContainerService {
   public boolean start(String ref) {
     Container c = repo.get(ref);
     synchronized (c) {
-      if (c.state.status.equals("running") || c.state.status.equals("paused")) {
+      if (c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
         return false;
       }
-      if (c.state.status.equals("removing")) {
+      if (c.state.is(ContainerStatus.REMOVING)) {
         throw new ConflictException("container " + c.id + " is marked for removal and cannot be started");
       }
       c.state.manuallyStopped = false;
@@ -186,15 +192,15 @@ public final class ContainerService {
       c.state.error = e.getMessage();
       c.state.exitCode = e.getMessage() != null && e.getMessage().contains("not found") ? 127 : 126;
       if (!c.state.everStarted) {
-        c.state.status = "created";
+        c.state.to(c.id, ContainerStatus.CREATED);
       } else {
-        c.state.status = "exited";
+        c.state.to(c.id, ContainerStatus.EXITED);
       }
       repo.saveOrRetry(c);
       complete(c, "next-exit", c.state.exitCode);
       throw e;
     }
-    c.state.status = "running";
+    c.state.to(c.id, ContainerStatus.RUNNING);
     c.state.pid = pid;
     c.state.error = "";
     c.state.exitCode = 0;
@@ -202,16 +208,14 @@ public final class ContainerService {
     c.state.everStarted = true;
     c.state.startedAt = clock.instant().toString();
     c.state.finishedAt = ContainerState.ZERO_TIME;
-    if (c.config.has("Healthcheck") && health != null) {
-      c.state.health = health.initialState(c);
+    if (c.config.has("Healthcheck")) {
+      c.state.health = HealthMonitor.initialState(c);
     }
     repo.saveOrRetry(c);
     CompletableFuture<Integer> exit = exits.expect(c);
     emit(c, "start", Map.of());
     exits.watch(c, exit);
-    if (health != null) {
-      health.watch(c);
-    }
+    health.watch(c);
   }
 
   /** Stops with the container's stop signal, then SIGKILL after {@code timeout} seconds. */
@@ -219,9 +223,9 @@ public final class ContainerService {
     Container c = repo.get(ref);
     CompletableFuture<Integer> exit;
     synchronized (c) {
-      if (c.state.status.equals("restarting")) {
+      if (c.state.is(ContainerStatus.RESTARTING)) {
         c.state.manuallyStopped = true;
-        c.state.status = "exited";
+        c.state.to(c.id, ContainerStatus.EXITED);
         repo.saveOrRetry(c);
         return true;
       }
@@ -231,7 +235,7 @@ public final class ContainerService {
       c.state.manuallyStopped = true;
       repo.saveOrRetry(c);
       exit = exits.current(c.id);
-      if (c.state.status.equals("paused")) {
+      if (c.state.is(ContainerStatus.PAUSED)) {
         runtime.resume(c.id);
       }
     }
@@ -275,7 +279,7 @@ public final class ContainerService {
     Container c = repo.get(ref);
     String sig = signal == null || signal.isEmpty() ? "SIGKILL" : signal;
     synchronized (c) {
-      if (!c.state.status.equals("running") && !c.state.status.equals("paused")) {
+      if (!c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
         throw new ConflictException("cannot kill container: " + c.id + ": container " + c.id
             + " is not running");
       }
@@ -302,11 +306,11 @@ public final class ContainerService {
   public void pause(String ref) {
     Container c = repo.get(ref);
     synchronized (c) {
-      if (!c.state.status.equals("running")) {
+      if (!c.state.is(ContainerStatus.RUNNING)) {
         throw new ConflictException("container " + c.id + " is not running");
       }
       runtime.pause(c.id);
-      c.state.status = "paused";
+      c.state.to(c.id, ContainerStatus.PAUSED);
       repo.saveOrRetry(c);
     }
     emit(c, "pause", Map.of());
@@ -315,11 +319,11 @@ public final class ContainerService {
   public void unpause(String ref) {
     Container c = repo.get(ref);
     synchronized (c) {
-      if (!c.state.status.equals("paused")) {
+      if (!c.state.is(ContainerStatus.PAUSED)) {
         throw new ConflictException("container " + c.id + " is not paused");
       }
       runtime.resume(c.id);
-      c.state.status = "running";
+      c.state.to(c.id, ContainerStatus.RUNNING);
       repo.saveOrRetry(c);
     }
     emit(c, "unpause", Map.of());
@@ -348,7 +352,7 @@ public final class ContainerService {
     Container c = repo.get(ref);
     CompletableFuture<Integer> exit;
     synchronized (c) {
-      if (c.state.running() && !c.state.status.equals("restarting")) {
+      if (c.state.running() && !c.state.is(ContainerStatus.RESTARTING)) {
         if (!force) {
           throw new ConflictException("cannot remove container \"/" + c.name
               + "\": container is running: stop the container before removing or force remove");
@@ -371,7 +375,7 @@ public final class ContainerService {
       if (!repo.all().contains(c)) {
         return;
       }
-      c.state.status = "removing";
+      c.state.to(c.id, ContainerStatus.REMOVING);
       if (c.endpoint != null || Files.exists(paths.state(c.id))) {
         runner.teardown(c);
       }

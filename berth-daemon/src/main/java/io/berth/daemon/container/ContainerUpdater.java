@@ -41,12 +41,12 @@ final class ContainerUpdater {
       }
     }
     synchronized (c) {
-      if (c.state.status.equals("removing") || c.removed) {
+      if (c.state.is(ContainerStatus.REMOVING) || c.removed) {
         throw new ConflictException(cannot(c) + "container is marked for removal and cannot be \"update\"");
       }
       ObjectNode merged = merge(c, c.hostConfig.deepCopy(), body);
       ContainerResources.validate(merged, false);
-      if (c.state.status.equals("running") || c.state.status.equals("paused")) {
+      if (c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
         try {
           runtime.update(c.id, live(merged, body));
         } catch (BerthException e) {

@@ -2,6 +2,7 @@ package io.berth.daemon.exec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerService;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
@@ -53,7 +54,7 @@ public final class ExecService {
 
   public Exec create(String containerRef, ObjectNode body) {
     Container c = containers.get(containerRef);
-    if (!c.state.status.equals("running")) {
+    if (!c.state.is(ContainerStatus.RUNNING)) {
       throw new ConflictException("container " + c.id + " is not running");
     }
     List<String> cmd = new ArrayList<>();
@@ -97,7 +98,7 @@ public final class ExecService {
       e.started = true;
     }
     Container c = containers.get(e.containerId);
-    if (!c.state.status.equals("running")) {
+    if (!c.state.is(ContainerStatus.RUNNING)) {
       throw new ConflictException("container " + c.id + " is not running");
     }
     ExecSession s = containers.runtime().exec(c.id, e.spec.withConsoleSize(consoleSize), containers.paths().state(c.id));
