@@ -146,7 +146,7 @@ final class ContainerExits {
         c.state.exitCode = code;
         c.state.oomKilled = oom;
         c.state.finishedAt = clock.instant().toString();
-        restart = restarter.afterExit(c, RestartPolicy.of(c.hostConfig));
+        restart = restarter.afterExit(c, c.host().restartPolicy());
         repo.saveOrRetry(c);
       } else { // being removed: the removal has the last word, the exit is still answered
         LOG.debug("exit of {} while {}", c.id, c.state.status());
@@ -159,7 +159,7 @@ final class ContainerExits {
     exit.complete(code);
     waiters.complete(c, "next-exit", code);
     waiters.complete(c, "not-running", code);
-    if (!restart && c.hostConfig.path("AutoRemove").asBoolean(false)) {
+    if (!restart && c.host().autoRemove()) {
       try {
         lifecycle.autoRemove(c);
       } catch (BerthException e) {

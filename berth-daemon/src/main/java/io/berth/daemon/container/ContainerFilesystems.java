@@ -55,7 +55,7 @@ public final class ContainerFilesystems {
     }
 
     public boolean readOnlyRootfs() {
-      return c.hostConfig.path("ReadonlyRootfs").asBoolean(false);
+      return c.host().readonlyRootfs();
     }
 
     @Override

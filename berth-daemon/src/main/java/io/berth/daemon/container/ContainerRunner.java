@@ -1,7 +1,6 @@
 package io.berth.daemon.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.errdefs.BerthException;
 import io.berth.network.BridgeNetwork;
 import io.berth.network.BridgeNetwork.Endpoint;
@@ -9,7 +8,6 @@ import io.berth.network.BridgeNetwork.PortBinding;
 import io.berth.runtime.ContainerRuntime;
 import io.berth.runtime.ContainerSpec;
 import io.berth.runtime.ContainerSpec.MountSpec;
-import io.berth.runtime.HostFeatures;
 import io.berth.store.snapshot.Snapshotter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,7 +92,7 @@ final class ContainerRunner {
       }
       // as dockerd: with a read-only root file system the sandbox files are read-only too
       List<String> sandboxOptions = List.of("rbind", "rprivate",
-          c.hostConfig.path("ReadonlyRootfs").asBoolean(false) ? "ro" : "rw");
+          c.host().readonlyRootfs() ? "ro" : "rw");
       if (!mode.equals("host")) {
         specs.add(new MountSpec("/etc/hosts", "bind", c.hostsPath, sandboxOptions));
         specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, sandboxOptions));
@@ -210,13 +208,12 @@ final class ContainerRunner {
   private ContainerSpec spec(Container c, Path rootfs, List<MountSpec> mounts, String netns, List<String> linkEnv) {
     List<String> env = new ArrayList<>(linkEnv);
     env.addAll(ContainerFactory.strings(c.config.get("Env"))); // the container's own win (later entries)
-    ObjectNode hc = c.hostConfig;
+    HostSpec hc = c.host();
     List<String> argv = new ArrayList<>();
     argv.add(c.path);
     argv.addAll(c.args);
     Map<String, String> labels = new java.util.LinkedHashMap<>();
     c.config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-    String stopSignal = c.config.path("StopSignal").asText("");
     return new ContainerSpec(
         c.id,
         c.name,
@@ -229,26 +226,20 @@ final class ContainerRunner {
         c.tty(),
         c.config.path("OpenStdin").asBoolean(false),
         c.config.path("StdinOnce").asBoolean(false),
-        hc.path("ReadonlyRootfs").asBoolean(false),
-        hc.path("Privileged").asBoolean(false),
-        ContainerFactory.strings(hc.get("CapAdd")),
-        ContainerFactory.strings(hc.get("CapDrop")),
-        SecurityOptions.parse(hc, HostFeatures.get()),
+        hc.readonlyRootfs(),
+        hc.privileged(),
+        hc.capAdd(),
+        hc.capDrop(),
+        hc.security(),
         mounts,
-        ContainerResources.of(hc),
+        hc.resources(),
         netns,
-        hc.path("Init").asBoolean(false),
+        hc.init(),
         labels,
-        stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
-        ContainerTuning.atStart(hc, lookup),
-        ContainerCgroups.of(hc, HostFeatures.get(), new ArrayList<>()), // discarded ones were warned of at create
-        annotations(hc),
+        c.configSpec().stopSignal(),
+        ContainerTuning.atStart(hc.tuning(), lookup),
+        hc.cgroups(),
+        hc.annotations(),
         c.config.path("Domainname").asText(""));
-  }
-
-  private static Map<String, String> annotations(JsonNode hc) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
-    hc.path("Annotations").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-    return out;
   }
 }

@@ -128,7 +128,8 @@ public final class ContainerService {
       Container c = factory.create(name, body);
       logging.configure(c.hostConfig);
       c.networks = networks.plan(c.hostConfig, body);
-      ContainerTuning.of(c.hostConfig); // refuses bad ulimits, sysctls, ... before anything exists
+      c.host(); // read once, here; refuses what could not start before anything exists
+      c.configSpec();
       Links.parse(c.hostConfig).forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
       mounts.createNamedVolumes(c.hostConfig);
       try {
@@ -175,7 +176,7 @@ public final class ContainerService {
       try {
         startLocked(c);
       } catch (RuntimeException e) {
-        if (c.hostConfig.path("AutoRemove").asBoolean(false)) {
+        if (c.host().autoRemove()) {
           Thread.ofVirtual().start(() -> remove(c.id, true, true));
         }
         throw e;
@@ -239,11 +240,8 @@ public final class ContainerService {
         runtime.resume(c.id);
       }
     }
-    String sig = signal != null && !signal.isEmpty() ? signal
-        : c.config.path("StopSignal").asText("").isEmpty() ? "SIGTERM" : c.config.path("StopSignal").asText();
-    int timeout = timeoutSeconds != null ? timeoutSeconds
-        : c.config.has("StopTimeout") && !c.config.get("StopTimeout").isNull()
-            ? c.config.get("StopTimeout").asInt(10) : 10;
+    String sig = signal != null && !signal.isEmpty() ? signal : c.configSpec().stopSignal();
+    int timeout = timeoutSeconds != null ? timeoutSeconds : c.configSpec().stopTimeoutOrDefault();
     try {
       runtime.kill(c.id, sig);
     } catch (BerthException e) {

@@ -53,7 +53,7 @@ final class ContainerUpdater {
           throw new UnavailableException(cannot(c) + e.getMessage());
         }
       }
-      c.hostConfig = merged;
+      c.hostConfig(merged);
       repo.save(c);
     }
     return List.of();

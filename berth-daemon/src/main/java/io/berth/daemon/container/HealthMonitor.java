@@ -32,12 +32,12 @@ final class HealthMonitor {
 
   /** The health state a run starts with: starting, or null without a check. */
   static ContainerState.Health initialState(Container c) {
-    return HealthCheck.of(c.config) == null ? null : new ContainerState.Health();
+    return c.configSpec().health() == null ? null : new ContainerState.Health();
   }
 
   /** Starts probing the current run of {@code c} (a no-op without a check). */
   void watch(Container c) {
-    HealthCheck check = HealthCheck.of(c.config);
+    HealthCheck check = c.configSpec().health();
     if (check != null) {
       String run = c.state.startedAt;
       scheduler.after(check.interval(), () -> probe(c, check, run));
