@@ -12,11 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What follows a container's exit, the one place exits are watched: a virtual thread per running
- * container waits on the runtime's exit file, then the exit is recorded (clean-up, state, OOM),
- * announced, its waiters answered, and the restart policy or auto-removal applied. Live restore
- * ({@link #recover}) re-attaches to containers that kept running while the daemon was away.
- * The lifecycle ({@link ContainerService}) starts and removes; this class only reacts.
+ * The one owner of containers' exits: the future of each current run (what stop, restart,
+ * removal and attach wait on), the {@code docker wait} waiters ({@link ExitWaiters}, answered
+ * only from here) and what follows an exit. A virtual thread per running container waits on the
+ * runtime's exit file (the runtime's exit watcher is only the source of the event), then the
+ * exit is recorded (clean-up, state, OOM), announced, the run's future and waiters completed,
+ * and the restart policy ({@link Restarter}) or auto-removal applied. Live restore ({@link
+ * #recover}) re-attaches to containers that kept running while the daemon was away. The
+ * lifecycle ({@link ContainerService}) starts and removes and tells this class ({@link
+ * #startFailed}, {@link #removed}); it keeps no exit state of its own.
  */
 final class ContainerExits {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerExits.class);
@@ -26,7 +30,7 @@ final class ContainerExits {
   private final ContainerPaths paths;
   private final ContainerLogging logging;
   private final ContainerNetworks networks;
-  private final ExitWaiters waiters;
+  private final ExitWaiters waiters = new ExitWaiters();
   private final Clock clock;
   private final Lifecycle lifecycle;
   private final Restarter restarter;
@@ -44,14 +48,13 @@ final class ContainerExits {
   }
 
   ContainerExits(ContainerRepository repo, ContainerRuntime runtime, ContainerRunner runner, ContainerPaths paths,
-      ContainerLogging logging, ContainerNetworks networks, ExitWaiters waiters, Scheduler scheduler, Lifecycle lifecycle) {
+      ContainerLogging logging, ContainerNetworks networks, Scheduler scheduler, Lifecycle lifecycle) {
     this.repo = repo;
     this.runtime = runtime;
     this.runner = runner;
     this.paths = paths;
     this.logging = logging;
     this.networks = networks;
-    this.waiters = waiters;
     this.clock = scheduler.clock();
     this.lifecycle = lifecycle;
     this.restarter = new Restarter(scheduler, repo, lifecycle::startLocked);
@@ -64,9 +67,39 @@ final class ContainerExits {
     return exit;
   }
 
-  /** The future of the current run's exit, or null when the container is not running. */
+  /** The future of the last run's exit (completed once it exited), or null before a first start. */
   CompletableFuture<Integer> current(String id) {
     return exits.get(id);
+  }
+
+  /**
+   * A {@code docker wait}: {@code not-running} (default) completes at once for a stopped
+   * container, {@code next-exit} at the next exit, {@code removed} when the container is gone.
+   * Call under {@code c}'s monitor, so that no exit slips between the check and the registration.
+   */
+  CompletableFuture<Integer> waitFor(Container c, String condition) {
+    if (c.removed) {
+      // removed between the lookup and here: the waiters were already completed (run --rm
+      // sends its wait while the container starts, and a quick one can be gone before it lands)
+      waiters.validate(condition);
+      return CompletableFuture.completedFuture(c.state.exitCode);
+    }
+    return waiters.register(c, condition);
+  }
+
+  /** A start that failed ends the "next exit" a waiter registered before it was waiting for. */
+  void startFailed(Container c) {
+    waiters.complete(c, "next-exit", c.state.exitCode);
+  }
+
+  /** {@code c} is gone: every waiter is answered with its last exit code, and nothing of it is kept. */
+  void removed(Container c) {
+    int code = c.state.exitCode;
+    waiters.complete(c, "removed", code);
+    waiters.complete(c, "next-exit", code);
+    waiters.complete(c, "not-running", code);
+    waiters.forget(c);
+    exits.remove(c.id);
   }
 
   /**

@@ -39,7 +39,6 @@ public final class ContainerService {
   private final ContainerPaths paths;
   private final EventBus events;
   private final Clock clock;
-  private final ExitWaiters waiters = new ExitWaiters();
   private final ContainerExits exits;
   private final HealthMonitor health;
   private final ContainerNetworks networks;
@@ -75,7 +74,7 @@ public final class ContainerService {
     this.updater = new ContainerUpdater(runtime, repo);
     this.runner = new ContainerRunner(paths, snapshotter, runtime, network, mounts, logging, repo::get,
         filesystems::inUse);
-    this.exits = new ContainerExits(repo, runtime, runner, paths, logging, network, waiters, scheduler,
+    this.exits = new ContainerExits(repo, runtime, runner, paths, logging, network, scheduler,
         new ContainerExits.Lifecycle() {
           @Override
           public void startLocked(Container c) {
@@ -198,7 +197,7 @@ public final class ContainerService {
         c.state.to(c.id, ContainerStatus.EXITED);
       }
       repo.saveOrRetry(c);
-      complete(c, "next-exit", c.state.exitCode);
+      exits.startFailed(c);
       throw e;
     }
     c.state.to(c.id, ContainerStatus.RUNNING);
@@ -398,10 +397,7 @@ public final class ContainerService {
       }
     }
     emit(c, "destroy", Map.of());
-    complete(c, "removed", c.state.exitCode);
-    complete(c, "next-exit", c.state.exitCode);
-    complete(c, "not-running", c.state.exitCode);
-    waiters.forget(c);
+    exits.removed(c);
   }
 
   public boolean volumeInUse(String volume) {
@@ -420,18 +416,8 @@ public final class ContainerService {
   public CompletableFuture<Integer> waitFor(String ref, String condition) {
     Container c = repo.get(ref);
     synchronized (c) {
-      if (c.removed) {
-        // removed between the lookup and here: the waiters were already completed (run --rm
-        // sends its wait while the container starts, and a quick one can be gone before it lands)
-        waiters.validate(condition);
-        return CompletableFuture.completedFuture(c.state.exitCode);
-      }
-      return waiters.register(c, condition);
+      return exits.waitFor(c, condition);
     }
-  }
-
-  private void complete(Container c, String condition, int code) {
-    waiters.complete(c, condition, code);
   }
 
   /** The future of the current run's exit, or null when the container is not running. */
