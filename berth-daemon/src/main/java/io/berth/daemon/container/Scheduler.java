@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,14 +14,11 @@ import java.util.concurrent.TimeUnit;
 public interface Scheduler {
   Clock clock();
 
-  /** Runs {@code task} once {@code delay} has passed on {@link #clock()}. */
-  Scheduled after(Duration delay, Runnable task);
-
-  /** A task not yet run. */
-  interface Scheduled {
-    /** The task will not run (no effect once it has started). */
-    void cancel();
-  }
+  /**
+   * Runs {@code task} once {@code delay} has passed on {@link #clock()}. Tasks check when they
+   * run whether they still apply (a stop or a new run makes a pending restart or probe moot).
+   */
+  void after(Duration delay, Runnable task);
 
   /** Wall-clock timing: one timer thread that hands each due task to a virtual thread. */
   static Scheduler system(Clock clock) {
@@ -35,10 +31,8 @@ public interface Scheduler {
       }
 
       @Override
-      public Scheduled after(Duration delay, Runnable task) {
-        ScheduledFuture<?> f = timer.schedule(() -> Thread.ofVirtual().start(task),
-            Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
+      public void after(Duration delay, Runnable task) {
+        timer.schedule(() -> Thread.ofVirtual().start(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
       }
     };
   }

@@ -17,22 +17,7 @@ final class ManualScheduler implements Scheduler {
   private final List<Task> tasks = new ArrayList<>();
   private long sequence;
 
-  private final class Task implements Scheduled {
-    final Instant due;
-    final long order = sequence++;
-    final Runnable run;
-    boolean cancelled;
-
-    Task(Instant due, Runnable run) {
-      this.due = due;
-      this.run = run;
-    }
-
-    @Override
-    public void cancel() {
-      cancelled = true;
-    }
-  }
+  private record Task(Instant due, long order, Runnable run) {}
 
   @Override
   public Clock clock() {
@@ -55,10 +40,8 @@ final class ManualScheduler implements Scheduler {
   }
 
   @Override
-  public synchronized Scheduled after(Duration delay, Runnable task) {
-    Task t = new Task(now.plus(delay), task);
-    tasks.add(t);
-    return t;
+  public synchronized void after(Duration delay, Runnable task) {
+    tasks.add(new Task(now.plus(delay), sequence++, task));
   }
 
   /** Moves time on by {@code d}, running each task that falls due at its own time. */
@@ -78,16 +61,14 @@ final class ManualScheduler implements Scheduler {
           now = next.due;
         }
       }
-      if (!next.cancelled) {
-        next.run.run();
-      }
+      next.run.run();
     }
     throw new IllegalStateException("more than 10000 tasks in one advance");
   }
 
-  /** Tasks waiting (not cancelled). */
+  /** Tasks waiting. */
   synchronized long pending() {
-    return tasks.stream().filter(t -> !t.cancelled).count();
+    return tasks.size();
   }
 
   Instant now() {
