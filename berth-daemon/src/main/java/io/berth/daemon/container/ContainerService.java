@@ -130,7 +130,7 @@ public final class ContainerService {
       c.host(); // read once, here; refuses what could not start before anything exists
       c.configSpec();
       Links.parse(c.hostConfig).forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
-      mounts.createNamedVolumes(c.hostConfig);
+      mounts.createNamedVolumes(c.host().mounts());
       try {
         Files.createDirectories(paths.dir(c.id));
         snapshotter.prepare(c.id, images.resolve(c.imageId));

@@ -18,8 +18,7 @@ import java.util.Map;
  * client-only fields round-trip untouched); this is derived from it at create, after an update,
  * and for records written before it existed, the first time a loaded container is used.
  *
- * <p>Ports, network mode and links are the network's part and mounts the mount planner's; they
- * are still read from the JSON.
+ * <p>Ports, network mode and links are the network's part; they are still read from the JSON.
  */
 record HostSpec(
     RestartPolicy restartPolicy,
@@ -35,7 +34,8 @@ record HostSpec(
     CgroupTuning cgroups,
     Map<String, String> annotations,
     LogOptions log,
-    Dns dns) {
+    Dns dns,
+    List<MountRequest> mounts) {
 
   /** The sandbox files' settings: resolv.conf's servers, search domains and options, extra /etc/hosts lines. */
   record Dns(List<String> servers, List<String> search, List<String> options, List<String> extraHosts) {}
@@ -58,7 +58,8 @@ record HostSpec(
         annotations(hc),
         ContainerLogging.stored(hc),
         new Dns(texts(hc.path("Dns")), texts(hc.path("DnsSearch")), texts(hc.path("DnsOptions")),
-            texts(hc.path("ExtraHosts"))));
+            texts(hc.path("ExtraHosts"))),
+        MountRequest.of(hc));
   }
 
   private static Map<String, String> annotations(JsonNode hc) {

@@ -70,6 +70,7 @@ class StoredRecordsTest {
     assertThat(h.log().opts()).containsEntry("max-size", "1m");
     assertThat(h.dns()).isEqualTo(new HostSpec.Dns(List.of("1.1.1.1"), List.of("example.org"), List.of("ndots:2"),
         List.of("db:10.0.0.5")));
+    assertThat(h.mounts()).containsExactly(new MountRequest.Tmpfs("/run", List.of("nosuid", "nodev", "noexec")));
     ConfigSpec cs = rich.configSpec();
     assertThat(cs.stopSignal()).isEqualTo("SIGINT");
     assertThat(cs.stopTimeoutOrDefault()).isEqualTo(3);
