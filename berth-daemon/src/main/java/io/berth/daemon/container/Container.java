@@ -109,6 +109,6 @@ public final class Container {
   }
 
   public boolean tty() {
-    return config.path("Tty").asBoolean(false);
+    return configSpec().tty();
   }
 }

@@ -207,25 +207,24 @@ final class ContainerRunner {
 
   private ContainerSpec spec(Container c, Path rootfs, List<MountSpec> mounts, String netns, List<String> linkEnv) {
     List<String> env = new ArrayList<>(linkEnv);
-    env.addAll(ContainerFactory.strings(c.config.get("Env"))); // the container's own win (later entries)
+    ConfigSpec config = c.configSpec();
+    env.addAll(config.env()); // the container's own win (later entries)
     HostSpec hc = c.host();
     List<String> argv = new ArrayList<>();
     argv.add(c.path);
     argv.addAll(c.args);
-    Map<String, String> labels = new java.util.LinkedHashMap<>();
-    c.config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     return new ContainerSpec(
         c.id,
         c.name,
         rootfs,
         argv,
         env,
-        c.config.path("WorkingDir").asText(""),
-        c.config.path("User").asText(""),
+        config.workingDir(),
+        config.user(),
         c.config.path("Hostname").asText(c.shortId()),
-        c.tty(),
-        c.config.path("OpenStdin").asBoolean(false),
-        c.config.path("StdinOnce").asBoolean(false),
+        config.tty(),
+        config.openStdin(),
+        config.stdinOnce(),
         hc.readonlyRootfs(),
         hc.privileged(),
         hc.capAdd(),
@@ -235,8 +234,8 @@ final class ContainerRunner {
         hc.resources(),
         netns,
         hc.init(),
-        labels,
-        c.configSpec().stopSignal(),
+        config.labels(),
+        config.stopSignal(),
         ContainerTuning.atStart(hc.tuning(), lookup),
         hc.cgroups(),
         hc.annotations(),

@@ -437,7 +437,7 @@ public final class ContainerService {
     Map<String, String> attrs = new HashMap<>();
     attrs.put("name", c.name);
     attrs.put("image", c.imageName);
-    c.config.path("Labels").fields().forEachRemaining(e -> attrs.put(e.getKey(), e.getValue().asText()));
+    attrs.putAll(c.configSpec().labels());
     attrs.putAll(extra);
     events.publish("container", action, c.id, attrs);
   }

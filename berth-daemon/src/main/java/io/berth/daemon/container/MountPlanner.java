@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -112,8 +111,7 @@ public final class MountPlanner {
           case MountRequest.Tmpfs t -> p.tmpfs(t.target(), t.options());
         }
       }
-      for (Iterator<String> it = c.config.path("Volumes").fieldNames(); it.hasNext(); ) {
-        String dst = it.next();
+      for (String dst : c.configSpec().volumes()) {
         if (!p.targets.contains(dst)) {
           p.volume("", dst, false, true, false, Map.of(), Map.of(), "");
         }

@@ -72,13 +72,20 @@ class StoredRecordsTest {
         List.of("db:10.0.0.5")));
     assertThat(h.mounts()).containsExactly(new MountRequest.Tmpfs("/run", List.of("nosuid", "nodev", "noexec")));
     ConfigSpec cs = rich.configSpec();
+    assertThat(cs.env()).containsExactly("X=1");
+    assertThat(cs.labels()).isEqualTo(Map.of("a", "b"));
+    assertThat(cs.volumes()).containsExactly("/data");
+    assertThat(cs.tty()).isFalse();
     assertThat(cs.stopSignal()).isEqualTo("SIGINT");
     assertThat(cs.stopTimeoutOrDefault()).isEqualTo(3);
     assertThat(cs.health()).isEqualTo(new HealthCheck(List.of("/bin/sh", "-c", "true"), Duration.ofSeconds(5),
         Duration.ofSeconds(30), Duration.ZERO, 2));
     Container plain = repo.get("plain");
     assertThat(plain.host().restartPolicy()).isEqualTo(RestartPolicy.NO);
-    assertThat(plain.configSpec()).isEqualTo(new ConfigSpec("SIGTERM", null, null));
+    assertThat(plain.configSpec().stopSignal()).isEqualTo("SIGTERM");
+    assertThat(plain.configSpec().stopTimeout()).isNull();
+    assertThat(plain.configSpec().health()).isNull();
+    assertThat(plain.configSpec().labels()).isEmpty();
     assertThat(repo.get("up").host().restartPolicy().name()).isEqualTo("always");
   }
 
