@@ -7,9 +7,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Runs each running container's health check on the {@link Scheduler}: a probe every interval
- * of the run it was started for (a new run or a stop ends the chain), its result applied with
- * {@link HealthCheck#record}, the state saved and a change announced as {@code health_status}.
+ * Runs each running container's health check on the {@link Scheduler}: probes of the run it was
+ * started for (a new run or a stop ends the chain) at the times {@link HealthCheck#next} says,
+ * each result applied with {@link HealthCheck#record}, the state saved and a change announced as
+ * {@code health_status}.
  */
 final class HealthMonitor {
   private final Scheduler scheduler;
@@ -40,7 +41,7 @@ final class HealthMonitor {
     HealthCheck check = c.configSpec().health();
     if (check != null) {
       String run = c.state.startedAt;
-      scheduler.after(check.interval(), () -> probe(c, check, run));
+      scheduler.after(check.next(sinceStart(run), HealthCheck.STARTING), () -> probe(c, check, run));
     }
   }
 
@@ -50,20 +51,26 @@ final class HealthMonitor {
         return;
       }
     }
+    Duration probeStart = sinceStart(run);
     ContainerState.Probe result = prober.run(c, check.command(), check.timeout());
     String changed;
+    String status;
     synchronized (c) {
       if (!sameRun(c, run) || c.state.health == null) {
         return;
       }
-      Duration sinceStart = Duration.between(Instant.parse(run), scheduler.clock().instant());
-      changed = check.record(c.state.health, result, sinceStart);
+      changed = check.record(c.state.health, result, probeStart);
+      status = c.state.health.status;
       save.accept(c);
     }
     if (changed != null) {
       announce.accept(c, changed);
     }
-    scheduler.after(check.interval(), () -> probe(c, check, run));
+    scheduler.after(check.next(sinceStart(run), status), () -> probe(c, check, run));
+  }
+
+  private Duration sinceStart(String run) {
+    return Duration.between(Instant.parse(run), scheduler.clock().instant());
   }
 
   private static boolean sameRun(Container c, String run) {

@@ -47,11 +47,11 @@ class HealthMonitorTest {
     assertThat(HealthCheck.of(config)).isNull();
     config.set("Healthcheck", Json.MAPPER.readTree("{\"Test\":[\"CMD-SHELL\",\"curl -f x\"]}"));
     assertThat(HealthCheck.of(config)).isEqualTo(new HealthCheck(List.of("/bin/sh", "-c", "curl -f x"),
-        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ZERO, 3));
-    config.set("Healthcheck", Json.MAPPER.readTree(
-        "{\"Test\":[\"CMD\",\"true\"],\"Interval\":2000000000,\"Timeout\":1000000000,\"StartPeriod\":5000000000,\"Retries\":2}"));
+        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), 3));
+    config.set("Healthcheck", Json.MAPPER.readTree("{\"Test\":[\"CMD\",\"true\"],\"Interval\":2000000000,"
+        + "\"Timeout\":1000000000,\"StartPeriod\":5000000000,\"StartInterval\":500000000,\"Retries\":2}"));
     assertThat(HealthCheck.of(config)).isEqualTo(new HealthCheck(List.of("true"),
-        Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5), 2));
+        Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(500), 2));
   }
 
   @Test
@@ -78,7 +78,8 @@ class HealthMonitorTest {
 
   @Test
   void failuresInTheStartPeriodDoNotCountAndOnlyFiveResultsAreKept() throws Exception {
-    Container c = running("{\"Test\":[\"CMD\",\"check\"],\"Interval\":1000000000,\"StartPeriod\":3000000000,\"Retries\":1}");
+    Container c = running("{\"Test\":[\"CMD\",\"check\"],\"Interval\":1000000000,\"StartPeriod\":3000000000,"
+        + "\"StartInterval\":1000000000,\"Retries\":1}");
     monitor.watch(c);
     codes.addAll(List.of(1, 1, 1, 1, 1, 1));
     scheduler.advance(Duration.ofSeconds(2));
@@ -106,5 +107,40 @@ class HealthMonitorTest {
     scheduler.advance(Duration.ofSeconds(1));
     assertThat(probes).hasSize(3);
     assertThat(scheduler.pending()).as("one chain, not two").isEqualTo(1);
+  }
+
+  @Test
+  void inTheStartPeriodAStartingContainerIsProbedEveryStartInterval() throws Exception {
+    Container c = running("{\"Test\":[\"CMD\",\"check\"],\"Interval\":10000000000,\"StartPeriod\":30000000000,"
+        + "\"StartInterval\":2000000000}");
+    java.time.Instant start = scheduler.now();
+    monitor.watch(c);
+    codes.addAll(List.of(1, 1, 0));
+    scheduler.advance(Duration.ofSeconds(45));
+    // starting: every 2 s; healthy at 6 s: every 10 s
+    assertThat(probes).extracting(t -> Duration.between(start, t).toSeconds()).containsExactly(2L, 4L, 6L, 16L, 26L, 36L);
+    assertThat(c.state.health.failingStreak).isZero();
+  }
+
+  @Test
+  void withAStartPeriodAndNoStartIntervalDockersFiveSecondsApply() throws Exception {
+    Container c = running("{\"Test\":[\"CMD\",\"check\"],\"Interval\":60000000000,\"StartPeriod\":30000000000}");
+    java.time.Instant start = scheduler.now();
+    monitor.watch(c);
+    codes.addAll(List.of(1, 0));
+    scheduler.advance(Duration.ofSeconds(69));
+    assertThat(probes).extracting(t -> Duration.between(start, t).toSeconds()).containsExactly(5L, 10L);
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(probes).hasSize(3);
+  }
+
+  @Test
+  void onceHealthyAFailureCountsEvenInTheStartPeriod() throws Exception {
+    Container c = running("{\"Test\":[\"CMD\",\"check\"],\"Interval\":1000000000,\"StartPeriod\":60000000000,"
+        + "\"StartInterval\":1000000000,\"Retries\":1}");
+    monitor.watch(c);
+    codes.addAll(List.of(1, 0, 1));
+    scheduler.advance(Duration.ofSeconds(3));
+    assertThat(announced).containsExactly("healthy", "unhealthy");
   }
 }

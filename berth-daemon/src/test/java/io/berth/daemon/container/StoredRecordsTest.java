@@ -79,7 +79,7 @@ class StoredRecordsTest {
     assertThat(cs.stopSignal()).isEqualTo("SIGINT");
     assertThat(cs.stopTimeoutOrDefault()).isEqualTo(3);
     assertThat(cs.health()).isEqualTo(new HealthCheck(List.of("/bin/sh", "-c", "true"), Duration.ofSeconds(5),
-        Duration.ofSeconds(30), Duration.ZERO, 2));
+        Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), 2));
     Container plain = repo.get("plain");
     assertThat(plain.host().restartPolicy()).isEqualTo(RestartPolicy.NO);
     assertThat(plain.configSpec().stopSignal()).isEqualTo("SIGTERM");
