@@ -125,7 +125,10 @@ final class ContainerExits {
         if (st.status() == ContainerRuntime.Status.RUNNING || st.status() == ContainerRuntime.Status.PAUSED) {
           LOG.info("container {} ({}) still running with pid {}", c.name, c.shortId(), st.pid());
           c.state.pid = st.pid();
-          c.state.to(c.id, st.status() == ContainerRuntime.Status.PAUSED ? ContainerStatus.PAUSED : ContainerStatus.RUNNING);
+          ContainerStatus seen = st.status() == ContainerRuntime.Status.PAUSED ? ContainerStatus.PAUSED : ContainerStatus.RUNNING;
+          if (c.state.status().canGo(seen)) { // (restarting to paused cannot be: it keeps its status)
+            c.state.to(c.id, seen);
+          }
           repo.saveOrRetry(c);
           try {
             logging.watch(c); // files what conmon rotated while berthd was away

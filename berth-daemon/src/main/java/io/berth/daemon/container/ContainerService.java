@@ -185,17 +185,15 @@ public final class ContainerService {
   }
 
   private void startLocked(Container c) {
+    c.state.checkCanGo(c.id, ContainerStatus.RUNNING); // a dead one is refused before any process exists
     int pid;
     try {
       pid = runner.start(c);
     } catch (BerthException | java.io.UncheckedIOException e) {
       c.state.error = e.getMessage();
       c.state.exitCode = e.getMessage() != null && e.getMessage().contains("not found") ? 127 : 126;
-      if (!c.state.everStarted) {
-        c.state.to(c.id, ContainerStatus.CREATED);
-      } else {
-        c.state.to(c.id, ContainerStatus.EXITED);
-      }
+      // back where it was: created if it never ran, else exited (a restart that failed)
+      c.state.to(c.id, c.state.is(ContainerStatus.CREATED) ? ContainerStatus.CREATED : ContainerStatus.EXITED);
       repo.saveOrRetry(c);
       exits.startFailed(c);
       throw e;

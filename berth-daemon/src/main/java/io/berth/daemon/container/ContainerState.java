@@ -50,10 +50,15 @@ public final class ContainerState {
 
   /** Moves to {@code next}; a change the table does not allow is a conflict naming both states. */
   void to(String id, ContainerStatus next) {
+    checkCanGo(id, next);
+    status = next;
+  }
+
+  /** Refuses, as {@link #to} would, before work that must not start (a process) when the change cannot follow. */
+  void checkCanGo(String id, ContainerStatus next) {
     if (!status.canGo(next)) {
       throw new ConflictException("container " + id + " cannot go from " + status + " to " + next);
     }
-    status = next;
   }
 
   /** Health check state as in inspect's State.Health. */

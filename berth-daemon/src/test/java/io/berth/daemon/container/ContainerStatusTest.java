@@ -48,6 +48,10 @@ class ContainerStatusTest {
     s.to("abc", RUNNING);
     s.to("abc", REMOVING);
     assertThatThrownBy(() -> s.to("abc", RUNNING)).hasMessageContaining("from removing to running");
+    ContainerState dead = Json.MAPPER.convertValue(Map.of("status", "dead"), ContainerState.class);
+    assertThatThrownBy(() -> dead.checkCanGo("abc", RUNNING)).isInstanceOf(ConflictException.class)
+        .hasMessage("container abc cannot go from dead to running");
+    assertThat(dead.status()).isEqualTo(DEAD);
   }
 
   @Test
