@@ -14,7 +14,6 @@ import io.berth.daemon.container.ContainerRepository;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerStreams;
 import io.berth.daemon.container.ContainerViews;
-import io.berth.daemon.container.HealthMonitor;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.exec.ExecService;
 import io.berth.daemon.image.ImageService;
@@ -108,7 +107,6 @@ public final class Daemon implements AutoCloseable {
         config.logDefaults(), new io.berth.runtime.log.LogRotator(logLocks), paths);
     ContainerService containers = new ContainerService(containerRecords, stores.images(), stores.snapshotter(),
         runtime, containerNetworks, volumes, paths, logging, events, clock);
-    containers.healthMonitor(new HealthMonitor(containers, clock));
     containerNetworks.dns(new io.berth.daemon.container.ContainerDns(containerRecords, networkService,
         Path.of("/etc/resolv.conf")));
     ContainerStreams streams = new ContainerStreams(containers, runtime, paths, logging, logReader, events);

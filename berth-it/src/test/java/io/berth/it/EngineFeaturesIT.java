@@ -96,6 +96,15 @@ class EngineFeaturesIT {
   }
 
   @Test
+  void aStartingContainerIsProbedEveryStartInterval() {
+    // a minute between probes, but one a second while it starts: healthy long before the minute
+    check(docker("run", "-d", "--name", "hcs", "--health-cmd", "true", "--health-interval", "60s",
+        "--health-start-period", "50s", "--health-start-interval", "1s", IMAGE, "sleep", "300"), "run");
+    waitFor(() -> docker("inspect", "--format", "{{.State.Health.Status}}", "hcs").out().trim().equals("healthy"));
+    assertThat(docker("inspect", "--format", "{{.State.Health.Status}}", "hcs").out().trim()).isEqualTo("healthy");
+  }
+
+  @Test
   void initAndCpuLimits() {
     Exec.Result r = docker("run", "--rm", "--init", IMAGE, "sh", "-c", "cat /proc/1/cmdline | tr '\\0' ' '");
     assertThat(r.out()).startsWith("/sbin/docker-init -- sh");

@@ -3,6 +3,7 @@ package io.berth.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.container.ContainerStatus;
 import io.berth.errdefs.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,8 +87,8 @@ final class ContainerFilters {
     return switch (key) {
       case "id" -> c.id.startsWith(v);
       case "name" -> c.name.matches(".*" + v.replaceFirst("^/", "") + ".*");
-      case "status" -> c.state.status.equals(v);
-      case "exited" -> c.state.status.equals("exited") && Integer.toString(c.state.exitCode).equals(v);
+      case "status" -> c.state.status().wire().equals(v);
+      case "exited" -> c.state.is(ContainerStatus.EXITED) && Integer.toString(c.state.exitCode).equals(v);
       case "label" -> {
         int eq = v.indexOf('=');
         JsonNode labels = c.config.path("Labels");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerStreams;
 import io.berth.daemon.container.ContainerViews;

@@ -2,6 +2,7 @@ package io.berth.daemon.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerStreams;
 import io.berth.errdefs.InvalidArgumentException;

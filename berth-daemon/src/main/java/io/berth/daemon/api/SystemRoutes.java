@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.system.DaemonInfo;
 import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerViews;
 import io.berth.daemon.events.EventBus;
@@ -93,8 +94,8 @@ public final class SystemRoutes {
     ObjectNode o = Json.object();
     o.put("ID", info.id());
     o.put("Containers", all.size());
-    o.put("ContainersRunning", all.stream().filter(c -> c.state.status.equals("running")).count());
-    o.put("ContainersPaused", all.stream().filter(c -> c.state.status.equals("paused")).count());
+    o.put("ContainersRunning", all.stream().filter(c -> c.state.is(ContainerStatus.RUNNING)).count());
+    o.put("ContainersPaused", all.stream().filter(c -> c.state.is(ContainerStatus.PAUSED)).count());
     o.put("ContainersStopped", all.stream().filter(c -> !c.state.running()).count());
     o.put("Images", images.list().size());
     o.put("Driver", "overlay2");

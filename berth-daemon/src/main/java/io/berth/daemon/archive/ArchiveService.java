@@ -1,6 +1,7 @@
 package io.berth.daemon.archive;
 
 import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerFilesystems;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.events.EventBus;
@@ -151,7 +152,7 @@ public final class ArchiveService {
 
   private ContainerFilesystems.Opened open(String ref) {
     Container c = containers.get(ref);
-    if (c.state.status.equals("removing")) {
+    if (c.state.is(ContainerStatus.REMOVING)) {
       throw new io.berth.errdefs.ConflictException("container " + c.id + " is marked for removal");
     }
     return containers.openFiles(c);

@@ -62,11 +62,45 @@ public final class Container {
   public record MountPoint(
       String type, String name, String source, String destination, String mode, boolean rw) {}
 
+  /** HostConfig read (once) into records; see {@link HostSpec}. Never stored. */
+  private transient HostSpec host;
+  /** Config read (once) into a record; see {@link ConfigSpec}. Never stored. */
+  private transient ConfigSpec configSpec;
+
+  /**
+   * What start, stop and exit act on, read from {@link #hostConfig} the first time it is asked
+   * for: at create, and for a record loaded from disk (whatever version wrote it) at its first use.
+   */
+  HostSpec host() {
+    HostSpec h = host;
+    if (h == null) {
+      h = HostSpec.of(hostConfig);
+      host = h;
+    }
+    return h;
+  }
+
+  ConfigSpec configSpec() {
+    ConfigSpec s = configSpec;
+    if (s == null) {
+      s = ConfigSpec.of(config);
+      configSpec = s;
+    }
+    return s;
+  }
+
+  /** Replaces the HostConfig (docker update), and with it what was read from it. */
+  void hostConfig(ObjectNode updated) {
+    HostSpec h = HostSpec.of(updated);
+    hostConfig = updated;
+    host = h;
+  }
+
   public String shortId() {
     return id.substring(0, 12);
   }
 
   public boolean tty() {
-    return config.path("Tty").asBoolean(false);
+    return configSpec().tty();
   }
 }

@@ -4,7 +4,6 @@ import io.berth.errdefs.BerthException;
 import io.berth.runtime.RuntimeState;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -13,11 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What follows a container's exit, the one place exits are watched: a virtual thread per running
- * container waits on the runtime's exit file, then the exit is recorded (clean-up, state, OOM),
- * announced, its waiters answered, and the restart policy or auto-removal applied. Live restore
- * ({@link #recover}) re-attaches to containers that kept running while the daemon was away.
- * The lifecycle ({@link ContainerService}) starts and removes; this class only reacts.
+ * The one owner of containers' exits: the future of each current run (what stop, restart,
+ * removal and attach wait on), the {@code docker wait} waiters ({@link ExitWaiters}, answered
+ * only from here) and what follows an exit. A virtual thread per running container waits on the
+ * runtime's exit file (the runtime's exit watcher is only the source of the event), then the
+ * exit is recorded (clean-up, state, OOM), announced, the run's future and waiters completed,
+ * and the restart policy ({@link Restarter}) or auto-removal applied. Live restore ({@link
+ * #recover}) re-attaches to containers that kept running while the daemon was away. The
+ * lifecycle ({@link ContainerService}) starts and removes and tells this class ({@link
+ * #startFailed}, {@link #removed}); it keeps no exit state of its own.
  */
 final class ContainerExits {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerExits.class);
@@ -27,9 +30,10 @@ final class ContainerExits {
   private final ContainerPaths paths;
   private final ContainerLogging logging;
   private final ContainerNetworks networks;
-  private final ExitWaiters waiters;
+  private final ExitWaiters waiters = new ExitWaiters();
   private final Clock clock;
   private final Lifecycle lifecycle;
+  private final Restarter restarter;
   private final Map<String, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
 
   /** What an exit leads back to in the lifecycle. */
@@ -44,16 +48,16 @@ final class ContainerExits {
   }
 
   ContainerExits(ContainerRepository repo, RuntimeState runtime, ContainerRunner runner, ContainerPaths paths,
-      ContainerLogging logging, ContainerNetworks networks, ExitWaiters waiters, Clock clock, Lifecycle lifecycle) {
+      ContainerLogging logging, ContainerNetworks networks, Scheduler scheduler, Lifecycle lifecycle) {
     this.repo = repo;
     this.runtime = runtime;
     this.runner = runner;
     this.paths = paths;
     this.logging = logging;
     this.networks = networks;
-    this.waiters = waiters;
-    this.clock = clock;
+    this.clock = scheduler.clock();
     this.lifecycle = lifecycle;
+    this.restarter = new Restarter(scheduler, repo, lifecycle::startLocked);
   }
 
   /** The future of the run {@code c} starts now: completed with its exit code. */
@@ -63,9 +67,39 @@ final class ContainerExits {
     return exit;
   }
 
-  /** The future of the current run's exit, or null when the container is not running. */
+  /** The future of the last run's exit (completed once it exited), or null before a first start. */
   CompletableFuture<Integer> current(String id) {
     return exits.get(id);
+  }
+
+  /**
+   * A {@code docker wait}: {@code not-running} (default) completes at once for a stopped
+   * container, {@code next-exit} at the next exit, {@code removed} when the container is gone.
+   * Call under {@code c}'s monitor, so that no exit slips between the check and the registration.
+   */
+  CompletableFuture<Integer> waitFor(Container c, String condition) {
+    if (c.removed) {
+      // removed between the lookup and here: the waiters were already completed (run --rm
+      // sends its wait while the container starts, and a quick one can be gone before it lands)
+      waiters.validate(condition);
+      return CompletableFuture.completedFuture(c.state.exitCode);
+    }
+    return waiters.register(c, condition);
+  }
+
+  /** A start that failed ends the "next exit" a waiter registered before it was waiting for. */
+  void startFailed(Container c) {
+    waiters.complete(c, "next-exit", c.state.exitCode);
+  }
+
+  /** {@code c} is gone: every waiter is answered with its last exit code, and nothing of it is kept. */
+  void removed(Container c) {
+    int code = c.state.exitCode;
+    waiters.complete(c, "removed", code);
+    waiters.complete(c, "next-exit", code);
+    waiters.complete(c, "not-running", code);
+    waiters.forget(c);
+    exits.remove(c.id);
   }
 
   /**
@@ -89,7 +123,10 @@ final class ContainerExits {
         if (st.status() == RuntimeState.Status.RUNNING || st.status() == RuntimeState.Status.PAUSED) {
           LOG.info("container {} ({}) still running with pid {}", c.name, c.shortId(), st.pid());
           c.state.pid = st.pid();
-          c.state.status = st.status() == RuntimeState.Status.PAUSED ? "paused" : "running";
+          ContainerStatus seen = st.status() == RuntimeState.Status.PAUSED ? ContainerStatus.PAUSED : ContainerStatus.RUNNING;
+          if (c.state.status().canGo(seen)) { // (restarting to paused cannot be: it keeps its status)
+            c.state.to(c.id, seen);
+          }
           repo.saveOrRetry(c);
           try {
             logging.watch(c); // files what conmon rotated while berthd was away
@@ -125,7 +162,6 @@ final class ContainerExits {
 
   private void onExit(Container c, int code, CompletableFuture<Integer> exit) {
     boolean restart;
-    Duration delay;
     synchronized (c) {
       if (!repo.all().contains(c)) {
         exit.complete(code);
@@ -137,20 +173,18 @@ final class ContainerExits {
       } catch (RuntimeException e) { // the exit is known: whatever the clean-up hit, waiters are answered
         LOG.warn("cleaning up after {} exited: {}", c.id, e.toString());
       }
-      c.state.status = "exited";
-      c.state.pid = 0;
-      c.state.exitCode = code;
-      c.state.oomKilled = oom;
-      c.state.finishedAt = clock.instant().toString();
-      RestartPolicy policy = RestartPolicy.of(c.hostConfig);
-      restart = policy.shouldRestart(code, c.state.manuallyStopped, c.state.restartCount);
-      long ran = Duration.between(Instant.parse(c.state.startedAt), clock.instant()).toMillis();
-      int attempt = ran > RestartPolicy.RESET_AFTER.toMillis() ? 0 : c.state.restartCount;
-      delay = RestartPolicy.delay(attempt);
-      if (restart) {
-        c.state.status = "restarting";
+      restart = false;
+      if (c.state.status().canGo(ContainerStatus.EXITED)) {
+        c.state.to(c.id, ContainerStatus.EXITED);
+        c.state.pid = 0;
+        c.state.exitCode = code;
+        c.state.oomKilled = oom;
+        c.state.finishedAt = clock.instant().toString();
+        restart = restarter.afterExit(c, c.host().restartPolicy());
+        repo.saveOrRetry(c);
+      } else { // being removed: the removal has the last word, the exit is still answered
+        LOG.debug("exit of {} while {}", c.id, c.state.status());
       }
-      repo.saveOrRetry(c);
     }
     if (oomKilledEvent(c)) {
       lifecycle.emit(c, "oom", Map.of());
@@ -159,9 +193,7 @@ final class ContainerExits {
     exit.complete(code);
     waiters.complete(c, "next-exit", code);
     waiters.complete(c, "not-running", code);
-    if (restart) {
-      Thread.ofVirtual().start(() -> restartLater(c, delay));
-    } else if (c.hostConfig.path("AutoRemove").asBoolean(false)) {
+    if (!restart && c.host().autoRemove()) {
       try {
         lifecycle.autoRemove(c);
       } catch (BerthException e) {
@@ -181,26 +213,5 @@ final class ContainerExits {
 
   private boolean oomKilledEvent(Container c) {
     return c.state.oomKilled;
-  }
-
-  private void restartLater(Container c, Duration delay) {
-    try {
-      Thread.sleep(delay);
-    } catch (InterruptedException e) {
-      return;
-    }
-    synchronized (c) {
-      if (!c.state.status.equals("restarting") || !repo.all().contains(c)) {
-        return;
-      }
-      c.state.restartCount++;
-      try {
-        lifecycle.startLocked(c);
-      } catch (BerthException | java.io.UncheckedIOException e) {
-        LOG.warn("restart of {} failed: {}", c.name, e.getMessage());
-        c.state.status = "exited";
-        repo.saveOrRetry(c);
-      }
-    }
   }
 }

@@ -55,7 +55,7 @@ public final class ContainerFilesystems {
     }
 
     public boolean readOnlyRootfs() {
-      return c.hostConfig.path("ReadonlyRootfs").asBoolean(false);
+      return c.host().readonlyRootfs();
     }
 
     @Override
@@ -99,7 +99,7 @@ public final class ContainerFilesystems {
 
   /** A process runs (or is frozen) on the root file system; "restarting" waits with it unmounted. */
   private static boolean live(Container c) {
-    return c.state.status.equals("running") || c.state.status.equals("paused");
+    return c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED);
   }
 
   /** Whether someone holds {@code id}'s files open (its teardown must leave the mounts then). */

@@ -58,9 +58,14 @@ public final class ContainerLogging {
     parsed.opts().forEach(cfg::put);
   }
 
-  /** The container's options as stored at create (records from before logging options: json-file). */
+  /** The container's options as stored at create. */
   public LogOptions options(Container c) {
-    JsonNode lc = c.hostConfig.path("LogConfig");
+    return c.host().log();
+  }
+
+  /** The options stored in {@code hostConfig} at create (records from before logging options: json-file). */
+  static LogOptions stored(JsonNode hostConfig) {
+    JsonNode lc = hostConfig.path("LogConfig");
     Map<String, String> opts = new TreeMap<>();
     lc.path("Config").fields().forEachRemaining(e -> opts.put(e.getKey(), e.getValue().asText()));
     String type = lc.path("Type").asText("");

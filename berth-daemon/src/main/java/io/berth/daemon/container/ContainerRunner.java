@@ -1,14 +1,12 @@
 package io.berth.daemon.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.errdefs.BerthException;
 import io.berth.network.Endpoint;
 import io.berth.network.PortBinding;
 import io.berth.runtime.RuntimeLifecycle;
 import io.berth.runtime.ContainerSpec;
 import io.berth.runtime.ContainerSpec.MountSpec;
-import io.berth.runtime.HostFeatures;
 import io.berth.store.snapshot.Snapshotter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,7 +90,7 @@ final class ContainerRunner {
       }
       // as dockerd: with a read-only root file system the sandbox files are read-only too
       List<String> sandboxOptions = List.of("rbind", "rprivate",
-          c.hostConfig.path("ReadonlyRootfs").asBoolean(false) ? "ro" : "rw");
+          c.host().readonlyRootfs() ? "ro" : "rw");
       if (!mode.equals("host")) {
         specs.add(new MountSpec("/etc/hosts", "bind", c.hostsPath, sandboxOptions));
         specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, sandboxOptions));
@@ -206,46 +204,38 @@ final class ContainerRunner {
 
   private ContainerSpec spec(Container c, Path rootfs, List<MountSpec> mounts, String netns, List<String> linkEnv) {
     List<String> env = new ArrayList<>(linkEnv);
-    env.addAll(ContainerFactory.strings(c.config.get("Env"))); // the container's own win (later entries)
-    ObjectNode hc = c.hostConfig;
+    ConfigSpec config = c.configSpec();
+    env.addAll(config.env()); // the container's own win (later entries)
+    HostSpec hc = c.host();
     List<String> argv = new ArrayList<>();
     argv.add(c.path);
     argv.addAll(c.args);
-    Map<String, String> labels = new java.util.LinkedHashMap<>();
-    c.config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-    String stopSignal = c.config.path("StopSignal").asText("");
     return new ContainerSpec(
         c.id,
         c.name,
         rootfs,
         argv,
         env,
-        c.config.path("WorkingDir").asText(""),
-        c.config.path("User").asText(""),
+        config.workingDir(),
+        config.user(),
         c.config.path("Hostname").asText(c.shortId()),
-        c.tty(),
-        c.config.path("OpenStdin").asBoolean(false),
-        c.config.path("StdinOnce").asBoolean(false),
-        hc.path("ReadonlyRootfs").asBoolean(false),
-        hc.path("Privileged").asBoolean(false),
-        ContainerFactory.strings(hc.get("CapAdd")),
-        ContainerFactory.strings(hc.get("CapDrop")),
-        SecurityOptions.parse(hc, HostFeatures.get()),
+        config.tty(),
+        config.openStdin(),
+        config.stdinOnce(),
+        hc.readonlyRootfs(),
+        hc.privileged(),
+        hc.capAdd(),
+        hc.capDrop(),
+        hc.security(),
         mounts,
-        ContainerResources.of(hc),
+        hc.resources(),
         netns,
-        hc.path("Init").asBoolean(false),
-        labels,
-        stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
-        ContainerTuning.atStart(hc, lookup),
-        ContainerCgroups.of(hc, HostFeatures.get(), new ArrayList<>()), // discarded ones were warned of at create
-        annotations(hc),
+        hc.init(),
+        config.labels(),
+        config.stopSignal(),
+        ContainerTuning.atStart(hc.tuning(), lookup),
+        hc.cgroups(),
+        hc.annotations(),
         c.config.path("Domainname").asText(""));
-  }
-
-  private static Map<String, String> annotations(JsonNode hc) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
-    hc.path("Annotations").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-    return out;
   }
 }

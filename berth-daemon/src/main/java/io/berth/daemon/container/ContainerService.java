@@ -42,9 +42,8 @@ public final class ContainerService {
   private final ContainerPaths paths;
   private final EventBus events;
   private final Clock clock;
-  private final ExitWaiters waiters = new ExitWaiters();
   private final ContainerExits exits;
-  private volatile HealthMonitor health;
+  private final HealthMonitor health;
   private final ContainerNetworks networks;
   private final MountPlanner mounts;
   private final ContainerFilesystems filesystems;
@@ -54,6 +53,14 @@ public final class ContainerService {
   public ContainerService(ContainerRepository repo, ImageReader images, Snapshotter snapshotter,
       ContainerRuntime runtime, ContainerNetworks network, VolumeStore volumes, ContainerPaths paths,
       ContainerLogging logging, EventBus events, Clock clock) {
+    this(repo, images, snapshotter, runtime, network, volumes, paths, logging, events, Scheduler.system(clock));
+  }
+
+  /** {@code scheduler}: the clock and timer of restart back-offs and health probes. */
+  public ContainerService(ContainerRepository repo, ImageReader images, Snapshotter snapshotter,
+      ContainerRuntime runtime, ContainerNetworks network, VolumeStore volumes, ContainerPaths paths,
+      ContainerLogging logging, EventBus events, Scheduler scheduler) {
+    Clock clock = scheduler.clock();
     this.logging = logging;
     this.repo = repo;
     this.images = images;
@@ -70,7 +77,7 @@ public final class ContainerService {
     this.updater = new ContainerUpdater(runtime, repo);
     this.runner = new ContainerRunner(paths, snapshotter, runtime, network, mounts, logging, repo::get,
         filesystems::inUse);
-    this.exits = new ContainerExits(repo, runtime, runner, paths, logging, network, waiters, clock,
+    this.exits = new ContainerExits(repo, runtime, runner, paths, logging, network, scheduler,
         new ContainerExits.Lifecycle() {
           @Override
           public void startLocked(Container c) {
@@ -87,10 +94,8 @@ public final class ContainerService {
             ContainerService.this.emit(c, action, extra);
           }
         });
-  }
-
-  public void healthMonitor(HealthMonitor monitor) {
-    this.health = monitor;
+    this.health = new HealthMonitor(scheduler, new HealthProbes(runtime, paths, clock), repo::saveOrRetry,
+        (c, status) -> emit(c, "health_status: " + status, Map.of()));
   }
 
   /** Opens {@code c}'s files for cp, export and diff, mounted until the result is closed. */
@@ -131,9 +136,10 @@ public final class ContainerService {
       Container c = factory.create(name, body);
       logging.configure(c.hostConfig);
       c.networks = networks.plan(c.hostConfig, body);
-      ContainerTuning.of(c.hostConfig); // refuses bad ulimits, sysctls, ... before anything exists
+      c.host(); // read once, here; refuses what could not start before anything exists
+      c.configSpec();
       Links.parse(c.hostConfig).forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
-      mounts.createNamedVolumes(c.hostConfig);
+      mounts.createNamedVolumes(c.host().mounts());
       try {
         Files.createDirectories(paths.dir(c.id));
         snapshotter.prepare(c.id, images.resolve(c.imageId));
@@ -168,17 +174,17 @@ public final class ContainerService {
   public boolean start(String ref) {
     Container c = repo.get(ref);
     synchronized (c) {
-      if (c.state.status.equals("running") || c.state.status.equals("paused")) {
+      if (c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
         return false;
       }
-      if (c.state.status.equals("removing")) {
+      if (c.state.is(ContainerStatus.REMOVING)) {
         throw new ConflictException("container " + c.id + " is marked for removal and cannot be started");
       }
       c.state.manuallyStopped = false;
       try {
         startLocked(c);
       } catch (RuntimeException e) {
-        if (c.hostConfig.path("AutoRemove").asBoolean(false)) {
+        if (c.host().autoRemove()) {
           Thread.ofVirtual().start(() -> remove(c.id, true, true));
         }
         throw e;
@@ -188,22 +194,20 @@ public final class ContainerService {
   }
 
   private void startLocked(Container c) {
+    c.state.checkCanGo(c.id, ContainerStatus.RUNNING); // a dead one is refused before any process exists
     int pid;
     try {
       pid = runner.start(c);
     } catch (BerthException | java.io.UncheckedIOException e) {
       c.state.error = e.getMessage();
       c.state.exitCode = e.getMessage() != null && e.getMessage().contains("not found") ? 127 : 126;
-      if (!c.state.everStarted) {
-        c.state.status = "created";
-      } else {
-        c.state.status = "exited";
-      }
+      // back where it was: created if it never ran, else exited (a restart that failed)
+      c.state.to(c.id, c.state.is(ContainerStatus.CREATED) ? ContainerStatus.CREATED : ContainerStatus.EXITED);
       repo.saveOrRetry(c);
-      complete(c, "next-exit", c.state.exitCode);
+      exits.startFailed(c);
       throw e;
     }
-    c.state.status = "running";
+    c.state.to(c.id, ContainerStatus.RUNNING);
     c.state.pid = pid;
     c.state.error = "";
     c.state.exitCode = 0;
@@ -211,16 +215,14 @@ public final class ContainerService {
     c.state.everStarted = true;
     c.state.startedAt = clock.instant().toString();
     c.state.finishedAt = ContainerState.ZERO_TIME;
-    if (c.config.has("Healthcheck") && health != null) {
-      c.state.health = health.initialState(c);
+    if (c.config.has("Healthcheck")) {
+      c.state.health = HealthMonitor.initialState(c);
     }
     repo.saveOrRetry(c);
     CompletableFuture<Integer> exit = exits.expect(c);
     emit(c, "start", Map.of());
     exits.watch(c, exit);
-    if (health != null) {
-      health.watch(c);
-    }
+    health.watch(c);
   }
 
   /** Stops with the container's stop signal, then SIGKILL after {@code timeout} seconds. */
@@ -228,9 +230,9 @@ public final class ContainerService {
     Container c = repo.get(ref);
     CompletableFuture<Integer> exit;
     synchronized (c) {
-      if (c.state.status.equals("restarting")) {
+      if (c.state.is(ContainerStatus.RESTARTING)) {
         c.state.manuallyStopped = true;
-        c.state.status = "exited";
+        c.state.to(c.id, ContainerStatus.EXITED);
         repo.saveOrRetry(c);
         return true;
       }
@@ -240,15 +242,12 @@ public final class ContainerService {
       c.state.manuallyStopped = true;
       repo.saveOrRetry(c);
       exit = exits.current(c.id);
-      if (c.state.status.equals("paused")) {
+      if (c.state.is(ContainerStatus.PAUSED)) {
         runtime.resume(c.id);
       }
     }
-    String sig = signal != null && !signal.isEmpty() ? signal
-        : c.config.path("StopSignal").asText("").isEmpty() ? "SIGTERM" : c.config.path("StopSignal").asText();
-    int timeout = timeoutSeconds != null ? timeoutSeconds
-        : c.config.has("StopTimeout") && !c.config.get("StopTimeout").isNull()
-            ? c.config.get("StopTimeout").asInt(10) : 10;
+    String sig = signal != null && !signal.isEmpty() ? signal : c.configSpec().stopSignal();
+    int timeout = timeoutSeconds != null ? timeoutSeconds : c.configSpec().stopTimeoutOrDefault();
     try {
       runtime.kill(c.id, sig);
     } catch (BerthException e) {
@@ -284,7 +283,7 @@ public final class ContainerService {
     Container c = repo.get(ref);
     String sig = signal == null || signal.isEmpty() ? "SIGKILL" : signal;
     synchronized (c) {
-      if (!c.state.status.equals("running") && !c.state.status.equals("paused")) {
+      if (!c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
         throw new ConflictException("cannot kill container: " + c.id + ": container " + c.id
             + " is not running");
       }
@@ -311,11 +310,11 @@ public final class ContainerService {
   public void pause(String ref) {
     Container c = repo.get(ref);
     synchronized (c) {
-      if (!c.state.status.equals("running")) {
+      if (!c.state.is(ContainerStatus.RUNNING)) {
         throw new ConflictException("container " + c.id + " is not running");
       }
       runtime.pause(c.id);
-      c.state.status = "paused";
+      c.state.to(c.id, ContainerStatus.PAUSED);
       repo.saveOrRetry(c);
     }
     emit(c, "pause", Map.of());
@@ -324,11 +323,11 @@ public final class ContainerService {
   public void unpause(String ref) {
     Container c = repo.get(ref);
     synchronized (c) {
-      if (!c.state.status.equals("paused")) {
+      if (!c.state.is(ContainerStatus.PAUSED)) {
         throw new ConflictException("container " + c.id + " is not paused");
       }
       runtime.resume(c.id);
-      c.state.status = "running";
+      c.state.to(c.id, ContainerStatus.RUNNING);
       repo.saveOrRetry(c);
     }
     emit(c, "unpause", Map.of());
@@ -357,7 +356,7 @@ public final class ContainerService {
     Container c = repo.get(ref);
     CompletableFuture<Integer> exit;
     synchronized (c) {
-      if (c.state.running() && !c.state.status.equals("restarting")) {
+      if (c.state.running() && !c.state.is(ContainerStatus.RESTARTING)) {
         if (!force) {
           throw new ConflictException("cannot remove container \"/" + c.name
               + "\": container is running: stop the container before removing or force remove");
@@ -380,7 +379,7 @@ public final class ContainerService {
       if (!repo.all().contains(c)) {
         return;
       }
-      c.state.status = "removing";
+      c.state.to(c.id, ContainerStatus.REMOVING);
       if (!networks.endpoints(c).isEmpty() || Files.exists(paths.state(c.id))) {
         runner.teardown(c);
       }
@@ -405,10 +404,7 @@ public final class ContainerService {
       }
     }
     emit(c, "destroy", Map.of());
-    complete(c, "removed", c.state.exitCode);
-    complete(c, "next-exit", c.state.exitCode);
-    complete(c, "not-running", c.state.exitCode);
-    waiters.forget(c);
+    exits.removed(c);
   }
 
   /** Bytes in {@code c}'s writable layer (Docker's SizeRw); negative when it cannot be measured. */
@@ -451,18 +447,8 @@ public final class ContainerService {
   public CompletableFuture<Integer> waitFor(String ref, String condition) {
     Container c = repo.get(ref);
     synchronized (c) {
-      if (c.removed) {
-        // removed between the lookup and here: the waiters were already completed (run --rm
-        // sends its wait while the container starts, and a quick one can be gone before it lands)
-        waiters.validate(condition);
-        return CompletableFuture.completedFuture(c.state.exitCode);
-      }
-      return waiters.register(c, condition);
+      return exits.waitFor(c, condition);
     }
-  }
-
-  private void complete(Container c, String condition, int code) {
-    waiters.complete(c, condition, code);
   }
 
   /** The future of the current run's exit, or null when the container is not running. */
@@ -482,7 +468,7 @@ public final class ContainerService {
     Map<String, String> attrs = new HashMap<>();
     attrs.put("name", c.name);
     attrs.put("image", c.imageName);
-    c.config.path("Labels").fields().forEachRemaining(e -> attrs.put(e.getKey(), e.getValue().asText()));
+    attrs.putAll(c.configSpec().labels());
     attrs.putAll(extra);
     events.publish("container", action, c.id, attrs);
   }

@@ -156,7 +156,7 @@ public final class ContainerStreams {
 
     private void pumpStdin(InputStream in) {
       try {
-        while (!c.state.status.equals("running") && !exit.isDone()) {
+        while (!c.state.is(ContainerStatus.RUNNING) && !exit.isDone()) {
           Thread.sleep(5);
         }
         if (exit.isDone()) {
@@ -182,7 +182,7 @@ public final class ContainerStreams {
 
   /** Sets the size of a running container's terminal; without a TTY there is none to size. */
   public void resize(Container c, int height, int width) {
-    if (!c.state.status.equals("running")) {
+    if (!c.state.is(ContainerStatus.RUNNING)) {
       throw new ConflictException("container " + c.id + " is not running");
     }
     if (c.tty()) {
@@ -194,7 +194,7 @@ public final class ContainerStreams {
 
   /** A sample of the container's resource use; empty when it does not run (nothing to measure). */
   public Optional<ContainerRuntime.Stats> stats(Container c) {
-    if (!c.state.status.equals("running") && !c.state.status.equals("paused")) {
+    if (!c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
       return Optional.empty();
     }
     return Optional.of(runtime.stats(c.id));
@@ -202,7 +202,7 @@ public final class ContainerStreams {
 
   /** {@code docker top}: the header row, then one row per process, as ps prints them with {@code psArgs}. */
   public List<List<String>> top(Container c, List<String> psArgs) {
-    if (!c.state.status.equals("running") && !c.state.status.equals("paused")) {
+    if (!c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
       throw new ConflictException("container " + c.id + " is not running");
     }
     return runtime.top(c.id, psArgs);

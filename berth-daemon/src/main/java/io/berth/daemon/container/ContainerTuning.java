@@ -43,8 +43,7 @@ final class ContainerTuning {
   }
 
   /** As {@link #of}, with a PID mode {@code container:NAME} turned into that running container's namespace. */
-  static ProcessTuning atStart(JsonNode hostConfig, Function<String, Container> lookup) {
-    ProcessTuning t = of(hostConfig);
+  static ProcessTuning atStart(ProcessTuning t, Function<String, Container> lookup) {
     if (t.pidNamespace() != null && t.pidNamespace().startsWith(JoinedNetwork.PREFIX)) {
       String ref = t.pidNamespace().substring(JoinedNetwork.PREFIX.length());
       Container other = lookup.apply(ref);

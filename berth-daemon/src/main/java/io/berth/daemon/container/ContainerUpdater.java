@@ -41,19 +41,19 @@ final class ContainerUpdater {
       }
     }
     synchronized (c) {
-      if (c.state.status.equals("removing") || c.removed) {
+      if (c.state.is(ContainerStatus.REMOVING) || c.removed) {
         throw new ConflictException(cannot(c) + "container is marked for removal and cannot be \"update\"");
       }
       ObjectNode merged = merge(c, c.hostConfig.deepCopy(), body);
       ContainerResources.validate(merged, false);
-      if (c.state.status.equals("running") || c.state.status.equals("paused")) {
+      if (c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
         try {
           runtime.update(c.id, live(merged, body));
         } catch (BerthException e) {
           throw new UnavailableException(cannot(c) + e.getMessage());
         }
       }
-      c.hostConfig = merged;
+      c.hostConfig(merged);
       repo.save(c);
     }
     return List.of();

@@ -33,12 +33,12 @@ public final class ContainerViews {
     c.args.forEach(args::add);
     ContainerState s = c.state;
     ObjectNode st = o.putObject("State");
-    st.put("Status", s.status);
-    st.put("Running", s.status.equals("running") || s.status.equals("paused"));
-    st.put("Paused", s.status.equals("paused"));
-    st.put("Restarting", s.status.equals("restarting"));
+    st.put("Status", s.status().wire());
+    st.put("Running", s.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED));
+    st.put("Paused", s.is(ContainerStatus.PAUSED));
+    st.put("Restarting", s.is(ContainerStatus.RESTARTING));
     st.put("OOMKilled", s.oomKilled);
-    st.put("Dead", s.status.equals("dead"));
+    st.put("Dead", s.is(ContainerStatus.DEAD));
     st.put("Pid", s.pid);
     st.put("ExitCode", s.exitCode);
     st.put("Error", s.error);
@@ -205,7 +205,7 @@ public final class ContainerViews {
       }
     }
     o.set("Labels", c.config.path("Labels").deepCopy());
-    o.put("State", c.state.status);
+    o.put("State", c.state.status().wire());
     o.put("Status", status(c));
     if (sizeRw >= 0) {
       o.put("SizeRw", sizeRw);
@@ -226,23 +226,23 @@ public final class ContainerViews {
   public String status(Container c) {
     ContainerState s = c.state;
     Instant now = clock.instant();
-    return switch (s.status) {
-      case "running", "paused" -> {
+    return switch (s.status()) {
+      case RUNNING, PAUSED -> {
         String up = "Up " + human(Duration.between(Instant.parse(s.startedAt), now));
-        if (s.status.equals("paused")) {
+        if (s.is(ContainerStatus.PAUSED)) {
           up += " (Paused)";
         } else if (s.health != null) {
           up += s.health.status.equals("starting") ? " (health: starting)" : " (" + s.health.status + ")";
         }
         yield up;
       }
-      case "restarting" -> "Restarting (" + s.exitCode + ") "
+      case RESTARTING -> "Restarting (" + s.exitCode + ") "
           + human(Duration.between(Instant.parse(s.finishedAt), now)) + " ago";
-      case "exited" -> s.finishedAt.equals(ContainerState.ZERO_TIME) ? "Exited (" + s.exitCode + ")"
+      case EXITED -> s.finishedAt.equals(ContainerState.ZERO_TIME) ? "Exited (" + s.exitCode + ")"
           : "Exited (" + s.exitCode + ") " + human(Duration.between(Instant.parse(s.finishedAt), now)) + " ago";
-      case "removing" -> "Removal In Progress";
-      case "dead" -> "Dead";
-      default -> "Created";
+      case REMOVING -> "Removal In Progress";
+      case DEAD -> "Dead";
+      case CREATED -> "Created";
     };
   }
 

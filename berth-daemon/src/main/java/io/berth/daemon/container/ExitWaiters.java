@@ -9,8 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The clients blocked in {@code POST /containers/{id}/wait}, by condition: {@code not-running}
- * (completes at once for a stopped container), {@code next-exit} and {@code removed}. The
- * lifecycle completes them; a waiter registered before start never misses the exit.
+ * (completes at once for a stopped container), {@code next-exit} and {@code removed}. Part of
+ * {@link ContainerExits}, which alone completes them; a waiter registered before start never
+ * misses the exit.
  */
 final class ExitWaiters {
   static final List<String> CONDITIONS = List.of("not-running", "next-exit", "removed");

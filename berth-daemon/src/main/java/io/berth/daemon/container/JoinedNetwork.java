@@ -59,7 +59,7 @@ final class JoinedNetwork {
     }
     if (!t.state.running() || t.state.pid <= 0) {
       throw new ConflictException("cannot join network namespace of a non running container: container " + t.name
-          + " is " + t.state.status);
+          + " is " + t.state.status());
     }
     return t;
   }

@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -86,18 +84,15 @@ public final class MountPlanner {
    * As Docker, {@code create} already creates the named volumes a container refers to (with the
    * options and labels of a {@code --mount}), so {@code volume ls} shows them before it starts.
    */
-  public void createNamedVolumes(ObjectNode hc) {
-    for (JsonNode b : hc.path("Binds")) {
-      BindSpec s = BindSpec.parse(b.asText());
-      if (s.isVolume() && !s.anonymous() && !volumes.exists(s.source())) {
-        volumes.create(s.source(), Map.of(), false);
-      }
-    }
-    for (JsonNode m : hc.path("Mounts")) {
-      String src = m.path("Source").asText("");
-      if (m.path("Type").asText().equals("volume") && !src.isEmpty() && !volumes.exists(src)) {
-        JsonNode vo = m.path("VolumeOptions");
-        volumes.create(src, strings(vo.path("Labels")), strings(vo.path("DriverConfig").path("Options")), false);
+  public void createNamedVolumes(List<MountRequest> requests) {
+    for (MountRequest r : requests) {
+      switch (r) {
+        case MountRequest.Bind(BindSpec s) when s.isVolume() && !s.anonymous() && !volumes.exists(s.source()) ->
+            volumes.create(s.source(), Map.of(), false);
+        case MountRequest.Volume v when !v.source().isEmpty() && !volumes.exists(v.source()) ->
+            volumes.create(v.source(), v.labels(), v.driverOptions(), false);
+        default -> {
+        }
       }
     }
   }
@@ -107,25 +102,16 @@ public final class MountPlanner {
     List<Container.MountPoint> before = c.mounts;
     Plan p = new Plan(c, rootfs, before);
     try {
-      ObjectNode hc = c.hostConfig;
-      for (JsonNode b : hc.path("Binds")) {
-        p.bind(BindSpec.parse(b.asText()));
-      }
-      for (JsonNode m : hc.path("Mounts")) {
-        p.mount(m);
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = hc.path("Tmpfs").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        List<String> opts = new ArrayList<>(List.of("nosuid", "nodev", "noexec"));
-        for (String o : e.getValue().asText("").split(",")) {
-          if (!o.isBlank()) {
-            opts.add(o.trim());
-          }
+      for (MountRequest r : c.host().mounts()) {
+        switch (r) {
+          case MountRequest.Bind(BindSpec b) -> p.bind(b);
+          case MountRequest.HostPath h -> p.hostPath(h);
+          case MountRequest.Volume v -> p.volume(v.source(), v.target(), v.readOnly(), v.source().isEmpty(),
+              v.noCopy(), v.driverOptions(), v.labels(), v.subpath());
+          case MountRequest.Tmpfs t -> p.tmpfs(t.target(), t.options());
         }
-        p.tmpfs(e.getKey(), opts);
       }
-      for (Iterator<String> it = c.config.path("Volumes").fieldNames(); it.hasNext(); ) {
-        String dst = it.next();
+      for (String dst : c.configSpec().volumes()) {
         if (!p.targets.contains(dst)) {
           p.volume("", dst, false, true, false, Map.of(), Map.of(), "");
         }
@@ -198,46 +184,14 @@ public final class MountPlanner {
       points.add(new Container.MountPoint("bind", "", src.toString(), b.destination(), b.mode(), !b.readOnly()));
     }
 
-    void mount(JsonNode m) {
-      String type = m.path("Type").asText();
-      String target = m.path("Target").asText();
-      String source = m.path("Source").asText("");
-      boolean ro = m.path("ReadOnly").asBoolean(false);
-      targets.add(target);
-      switch (type) {
-        case "bind" -> {
-          JsonNode bo = m.path("BindOptions");
-          if (bo.path("CreateMountpoint").asBoolean(false)) {
-            createSource(Path.of(source));
-          }
-          HostMounts.checkPropagation(source, bo.path("Propagation").asText("rprivate"));
-          specs.add(bindSpec(source, target, ro, bo.path("Propagation").asText("rprivate"),
-              !bo.path("NonRecursive").asBoolean(false)));
-          points.add(new Container.MountPoint("bind", "", source, target, "", !ro));
-        }
-        case "volume" -> {
-          JsonNode vo = m.path("VolumeOptions");
-          volume(source, target, ro, source.isEmpty(), vo.path("NoCopy").asBoolean(false),
-              strings(vo.path("DriverConfig").path("Options")), strings(vo.path("Labels")),
-              vo.path("Subpath").asText(""));
-        }
-        default -> {
-          JsonNode to = m.path("TmpfsOptions");
-          List<String> opts = new ArrayList<>(List.of("nosuid", "nodev", "noexec"));
-          long size = to.path("SizeBytes").asLong(0);
-          if (size > 0) {
-            opts.add("size=" + size);
-          }
-          long mode = to.path("Mode").asLong(0);
-          if (mode > 0) {
-            opts.add("mode=" + Long.toOctalString(mode));
-          }
-          if (ro) {
-            opts.add("ro");
-          }
-          tmpfs(target, opts);
-        }
+    void hostPath(MountRequest.HostPath h) {
+      targets.add(h.target());
+      if (h.createMountpoint()) {
+        createSource(Path.of(h.source()));
       }
+      HostMounts.checkPropagation(h.source(), h.propagation());
+      specs.add(bindSpec(h.source(), h.target(), h.readOnly(), h.propagation(), h.recursive()));
+      points.add(new Container.MountPoint("bind", "", h.source(), h.target(), "", !h.readOnly()));
     }
 
     void tmpfs(String target, List<String> opts) {
@@ -283,12 +237,6 @@ public final class MountPlanner {
         throw new InvalidArgumentException("error while creating mount source path '" + src + "': " + e.getMessage());
       }
     }
-  }
-
-  private static Map<String, String> strings(JsonNode o) {
-    Map<String, String> out = new HashMap<>();
-    o.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-    return out;
   }
 
   private static MountSpec bindSpec(String src, String dst, boolean ro, String propagation, boolean recursive) {

@@ -2,12 +2,14 @@ package io.berth.daemon.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Docker's restart policies: whether a container that exited should be started again, and
- * after what back-off (100 ms doubling up to a minute, reset once a run lasted 10 s).
+ * after what back-off (100 ms doubling up to a minute, back to 100 ms once a run lasted 10 s).
  */
 public record RestartPolicy(String name, int maximumRetryCount) {
+  static final RestartPolicy NO = new RestartPolicy("no", 0);
   private static final Duration MAX_DELAY = Duration.ofMinutes(1);
   static final Duration RESET_AFTER = Duration.ofSeconds(10);
 
@@ -28,6 +30,17 @@ public record RestartPolicy(String name, int maximumRetryCount) {
           && (maximumRetryCount == 0 || restartCount < maximumRetryCount);
       default -> false;
     };
+  }
+
+  /**
+   * The back-off before starting again after a run that lasted {@code ran}, or empty when the
+   * policy leaves the container exited. {@code restartCount}: restarts so far.
+   */
+  public Optional<Duration> afterExit(int exitCode, boolean manuallyStopped, int restartCount, Duration ran) {
+    if (!shouldRestart(exitCode, manuallyStopped, restartCount)) {
+      return Optional.empty();
+    }
+    return Optional.of(delay(ran.compareTo(RESET_AFTER) > 0 ? 0 : restartCount));
   }
 
   /** Back-off before restart number {@code attempt} (0-based) of the current streak. */

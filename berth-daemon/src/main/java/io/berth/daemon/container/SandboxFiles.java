@@ -24,8 +24,8 @@ final class SandboxFiles {
     hosts.append("::1\tlocalhost ip6-localhost ip6-loopback\n");
     hosts.append("fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\n");
     hosts.append("ff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
-    for (var h : c.hostConfig.path("ExtraHosts")) {
-      String[] kv = h.asText().split(":", 2);
+    for (String h : c.host().dns().extraHosts()) {
+      String[] kv = h.split(":", 2);
       if (kv.length == 2) {
         hosts.append(kv[1]).append('\t').append(kv[0]).append('\n');
       }
@@ -56,22 +56,20 @@ final class SandboxFiles {
    * falling back to public resolvers as Docker does; --dns/--dns-search/--dns-option win.
    */
   private static String resolvConf(Container c, boolean embeddedDns) throws IOException {
-    List<String> servers = new ArrayList<>();
+    HostSpec.Dns dns = c.host().dns();
+    List<String> servers = new ArrayList<>(dns.servers());
     List<String> other = new ArrayList<>();
-    for (var d : c.hostConfig.path("Dns")) {
-      servers.add(d.asText());
-    }
     Path host = Path.of("/etc/resolv.conf");
     if (Files.isReadable(host)) {
       for (String line : Files.readAllLines(host)) {
         String t = line.trim();
         if (t.startsWith("nameserver")) {
           String addr = t.substring("nameserver".length()).trim();
-          if (c.hostConfig.path("Dns").isEmpty() && !addr.startsWith("127.") && !addr.equals("::1")) {
+          if (dns.servers().isEmpty() && !addr.startsWith("127.") && !addr.equals("::1")) {
             servers.add(addr);
           }
-        } else if ((t.startsWith("search") && c.hostConfig.path("DnsSearch").isEmpty())
-            || (t.startsWith("options") && c.hostConfig.path("DnsOptions").isEmpty())) {
+        } else if ((t.startsWith("search") && dns.search().isEmpty())
+            || (t.startsWith("options") && dns.options().isEmpty())) {
           other.add(t);
         }
       }
@@ -81,7 +79,7 @@ final class SandboxFiles {
       servers.clear();
       servers.add("127.0.0.11");
       other.removeIf(o -> o.startsWith("options"));
-      if (c.hostConfig.path("DnsOptions").isEmpty()) {
+      if (dns.options().isEmpty()) {
         other.add("options ndots:0");
       }
     } else if (servers.isEmpty()) {
@@ -90,14 +88,14 @@ final class SandboxFiles {
     }
     StringBuilder sb = new StringBuilder();
     servers.forEach(s -> sb.append("nameserver ").append(s).append('\n'));
-    if (!c.hostConfig.path("DnsSearch").isEmpty()) {
+    if (!dns.search().isEmpty()) {
       sb.append("search");
-      c.hostConfig.path("DnsSearch").forEach(s -> sb.append(' ').append(s.asText()));
+      dns.search().forEach(s -> sb.append(' ').append(s));
       sb.append('\n');
     }
-    if (!c.hostConfig.path("DnsOptions").isEmpty()) {
+    if (!dns.options().isEmpty()) {
       sb.append("options");
-      c.hostConfig.path("DnsOptions").forEach(s -> sb.append(' ').append(s.asText()));
+      dns.options().forEach(s -> sb.append(' ').append(s));
       sb.append('\n');
     }
     other.forEach(o -> sb.append(o).append('\n'));

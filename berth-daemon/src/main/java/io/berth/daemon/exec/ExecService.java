@@ -2,6 +2,7 @@ package io.berth.daemon.exec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerStreams;
 import io.berth.daemon.events.EventBus;
@@ -59,7 +60,7 @@ public final class ExecService {
 
   public Exec create(String containerRef, ObjectNode body) {
     Container c = containers.get(containerRef);
-    if (!c.state.status.equals("running")) {
+    if (!c.state.is(ContainerStatus.RUNNING)) {
       throw new ConflictException("container " + c.id + " is not running");
     }
     List<String> cmd = new ArrayList<>();
@@ -103,7 +104,7 @@ public final class ExecService {
       e.started = true;
     }
     Container c = containers.get(e.containerId);
-    if (!c.state.status.equals("running")) {
+    if (!c.state.is(ContainerStatus.RUNNING)) {
       throw new ConflictException("container " + c.id + " is not running");
     }
     ExecSession s = streams.exec(c, e.spec.withConsoleSize(consoleSize));

@@ -81,7 +81,7 @@ class ContainerLoggingTest {
     l.configure(c.hostConfig);
     assertThat(l.path(c)).isEqualTo(dir.resolve("exec").resolve(c.id).resolve("output.log"));
     assertThat(l.inspectPath(c)).isEmpty();
-    c.hostConfig = RecordJson.object(); // a record from before log options
+    c.hostConfig(RecordJson.object()); // a record from before log options
     assertThat(l.options(c).driver().wireName()).isEqualTo("json-file");
     assertThat(l.path(c)).isEqualTo(dir.resolve("data").resolve(c.id).resolve("container.log"));
   }

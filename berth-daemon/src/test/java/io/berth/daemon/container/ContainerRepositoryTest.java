@@ -66,7 +66,8 @@ class ContainerRepositoryTest {
     Container c = container("c".repeat(64), "runner");
     repo.add(c);
     breakBucket();
-    c.state.status = "exited";
+    c.state.to(c.id, ContainerStatus.RUNNING);
+    c.state.to(c.id, ContainerStatus.EXITED);
     c.state.exitCode = 3;
     repo.saveOrRetry(c); // does not throw: the exit is known and is answered
     assertThat(repo.get("runner").state.exitCode).isEqualTo(3);

@@ -101,13 +101,14 @@ class MountPlannerTest {
       planner.release(a);
       assertThat(mounted(mp)).as("b still holds it").isTrue();
       // after a daemon restart nothing is held in memory: running containers still count
-      b.state.status = "running";
+      b.state.to(b.id, ContainerStatus.RUNNING);
       VolumeStore fresh = new VolumeStore(tmp.resolve("volumes"), new FileMetadataStore(tmp.resolve("meta")));
       MountPlanner restarted = new MountPlanner(fresh, () -> containers);
-      a.state.status = "exited";
+      a.state.to(a.id, ContainerStatus.RUNNING);
+      a.state.to(a.id, ContainerStatus.EXITED);
       restarted.release(a);
       assertThat(mounted(mp)).isTrue();
-      b.state.status = "exited";
+      b.state.to(b.id, ContainerStatus.EXITED);
       restarted.release(b);
       assertThat(mounted(mp)).isFalse();
     } finally {

@@ -1,0 +1,53 @@
+package io.berth.daemon.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What start, stop, events and the health monitor take from a container's Config (after the
+ * image's defaults were merged in at create), read once as {@link HostSpec} is from HostConfig.
+ * Hostname and Domainname are not here: joining another container's network namespace takes
+ * that container's names into the Config at each start.
+ *
+ * @param env the environment as given ({@code KEY=value})
+ * @param tty whether the process gets a terminal
+ * @param labels the container's labels, in the order given
+ * @param volumes the Config.Volumes targets (the image's VOLUMEs and {@code -v /path}): anonymous volumes
+ * @param stopSignal the signal {@code docker stop} sends first (SIGTERM when unset)
+ * @param stopTimeout seconds before {@code docker stop} kills, or null for the daemon's 10
+ * @param health the health check, or null without one
+ */
+record ConfigSpec(List<String> env, String workingDir, String user, boolean tty, boolean openStdin, boolean stdinOnce,
+    Map<String, String> labels, List<String> volumes, String stopSignal, Integer stopTimeout, HealthCheck health) {
+  static final int DEFAULT_STOP_TIMEOUT = 10;
+
+  static ConfigSpec of(JsonNode config) {
+    String signal = config.path("StopSignal").asText("");
+    JsonNode timeout = config.get("StopTimeout");
+    Map<String, String> labels = new LinkedHashMap<>();
+    config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    List<String> volumes = new ArrayList<>();
+    config.path("Volumes").fieldNames().forEachRemaining(volumes::add);
+    return new ConfigSpec(
+        List.copyOf(ContainerFactory.strings(config.get("Env"))),
+        config.path("WorkingDir").asText(""),
+        config.path("User").asText(""),
+        config.path("Tty").asBoolean(false),
+        config.path("OpenStdin").asBoolean(false),
+        config.path("StdinOnce").asBoolean(false),
+        Collections.unmodifiableMap(labels),
+        List.copyOf(volumes),
+        signal.isEmpty() ? "SIGTERM" : signal,
+        timeout == null || timeout.isNull() ? null : timeout.asInt(DEFAULT_STOP_TIMEOUT),
+        HealthCheck.of(config));
+  }
+
+  /** The seconds {@code docker stop} waits when the request names none. */
+  int stopTimeoutOrDefault() {
+    return stopTimeout == null ? DEFAULT_STOP_TIMEOUT : stopTimeout;
+  }
+}
