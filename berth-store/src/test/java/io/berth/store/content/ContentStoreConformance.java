@@ -11,13 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import io.berth.store.AllAtOnce;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -126,37 +122,21 @@ public abstract class ContentStoreConformance {
   @Test
   void concurrentIngestsOfTheSameAndOfOtherBytesAllLand() throws Exception {
     int threads = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch go = new CountDownLatch(1);
-    try {
-      List<Future<Digest>> same = new ArrayList<>();
-      List<Future<Digest>> other = new ArrayList<>();
-      String big = "b".repeat(256 * 1024);
-      for (int i = 0; i < threads; i++) {
-        int n = i;
-        same.add(pool.submit(awaiting(go, () -> store.ingest(in(big), null))));
-        other.add(pool.submit(awaiting(go, () -> store.ingest(in("blob " + n), null))));
-      }
-      go.countDown();
-      Digest expected = Digest.sha256(big.getBytes(StandardCharsets.UTF_8));
-      for (Future<Digest> f : same) {
-        assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(expected);
-      }
-      List<Digest> others = new ArrayList<>();
-      for (Future<Digest> f : other) {
-        others.add(f.get(60, TimeUnit.SECONDS));
-      }
-      assertThat(read(store, expected)).isEqualTo(big);
-      assertThat(store.list()).hasSize(threads + 1).contains(expected).containsAll(others);
-    } finally {
-      pool.shutdownNow();
+    String big = "b".repeat(256 * 1024);
+    List<Callable<Digest>> tasks = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      int n = i;
+      tasks.add(() -> store.ingest(in(big), null));
+      tasks.add(() -> store.ingest(in("blob " + n), null));
     }
-  }
-
-  private static <T> Callable<T> awaiting(CountDownLatch go, Callable<T> task) {
-    return () -> {
-      go.await(60, TimeUnit.SECONDS);
-      return task.call();
-    };
+    List<Digest> done = AllAtOnce.run(tasks);
+    Digest expected = Digest.sha256(big.getBytes(StandardCharsets.UTF_8));
+    List<Digest> others = new ArrayList<>();
+    for (int i = 0; i < done.size(); i += 2) {
+      assertThat(done.get(i)).isEqualTo(expected);
+      others.add(done.get(i + 1));
+    }
+    assertThat(read(store, expected)).isEqualTo(big);
+    assertThat(store.list()).hasSize(threads + 1).contains(expected).containsAll(others);
   }
 }

@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.berth.errdefs.InvalidArgumentException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import io.berth.store.AllAtOnce;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -109,38 +110,27 @@ public abstract class MetadataStoreConformance {
     String a = "a".repeat(64 * 1024);
     String z = "z".repeat(32 * 1024);
     store.put("race", "k", b(a));
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    CountDownLatch go = new CountDownLatch(1);
     Set<String> seen = ConcurrentHashMap.newKeySet();
-    try {
-      List<Future<?>> work = new ArrayList<>();
-      for (int w = 0; w < 2; w++) {
-        work.add(pool.submit(() -> {
-          go.await(60, TimeUnit.SECONDS);
-          for (int i = 0; i < 200; i++) {
-            store.put("race", "k", b(i % 2 == 0 ? z : a));
-          }
-          return null;
-        }));
-      }
-      for (int r = 0; r < 2; r++) {
-        work.add(pool.submit(() -> {
-          go.await(60, TimeUnit.SECONDS);
-          for (int i = 0; i < 400; i++) {
-            Optional<byte[]> v = store.get("race", "k");
-            String s = new String(v.orElseThrow(), StandardCharsets.UTF_8);
-            seen.add(s.equals(a) ? "a" : s.equals(z) ? "z" : "torn:" + s.length());
-          }
-          return null;
-        }));
-      }
-      go.countDown();
-      for (Future<?> f : work) {
-        f.get(120, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (int w = 0; w < 2; w++) {
+      tasks.add(() -> {
+        for (int i = 0; i < 200; i++) {
+          store.put("race", "k", b(i % 2 == 0 ? z : a));
+        }
+        return null;
+      });
     }
+    for (int r = 0; r < 2; r++) {
+      tasks.add(() -> {
+        for (int i = 0; i < 400; i++) {
+          Optional<byte[]> v = store.get("race", "k");
+          String s = new String(v.orElseThrow(), StandardCharsets.UTF_8);
+          seen.add(s.equals(a) ? "a" : s.equals(z) ? "z" : "torn:" + s.length());
+        }
+        return null;
+      });
+    }
+    AllAtOnce.run(tasks);
     assertThat(seen).isSubsetOf("a", "z");
   }
 

@@ -18,13 +18,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import io.berth.store.AllAtOnce;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -221,25 +218,15 @@ public abstract class SnapshotterConformance {
   void keysOnSharedLayersArePreparedSideBySide() throws Exception {
     RootfsLayers img = twoLayers();
     int n = 6;
-    ExecutorService pool = Executors.newFixedThreadPool(n);
-    CountDownLatch go = new CountDownLatch(1);
-    try {
-      List<Future<?>> work = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        String key = "p" + i;
-        work.add(pool.submit(() -> {
-          go.await(60, TimeUnit.SECONDS);
-          snapshotter.prepare(key, img);
-          return null;
-        }));
-      }
-      go.countDown();
-      for (Future<?> f : work) {
-        f.get(120, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String key = "p" + i;
+      tasks.add(() -> {
+        snapshotter.prepare(key, img);
+        return null;
+      });
     }
+    AllAtOnce.run(tasks);
     assertThat(snapshotter.keys()).hasSize(n);
     assertThat(Files.readString(mount("p5", "m").resolve("etc/motd"))).isEqualTo("two\n");
   }
