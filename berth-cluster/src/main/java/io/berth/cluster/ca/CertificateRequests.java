@@ -2,8 +2,10 @@ package io.berth.cluster.ca;
 
 import io.berth.errdefs.InvalidArgumentException;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -24,7 +26,7 @@ public final class CertificateRequests {
   /** The DER of a request for {@code keys}, with an empty subject (the CA fills it in). */
   public static byte[] create(KeyPair keys) {
     try {
-      return new JcaPKCS10CertificationRequestBuilder(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), keys.getPublic())
+      return new JcaPKCS10CertificationRequestBuilder(new X500Name(new RDN[0]), keys.getPublic())
           .build(new JcaContentSignerBuilder(EcKeys.SIGNATURE_ALGORITHM).build(keys.getPrivate()))
           .getEncoded();
     } catch (OperatorCreationException | IOException e) {
@@ -45,7 +47,7 @@ public final class CertificateRequests {
     try {
       csr = new JcaPKCS10CertificationRequest(new PKCS10CertificationRequest(der));
       key = csr.getPublicKey();
-    } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
+    } catch (IOException | RuntimeException | GeneralSecurityException e) {
       throw new InvalidArgumentException("certificate request is not valid PKCS#10 DER: " + e.getMessage(), e);
     }
     EcKeys.requireP256(key, "certificate request");

@@ -2,6 +2,7 @@ package io.berth.cluster.ca;
 
 import io.berth.errdefs.FailedPreconditionException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -67,7 +68,7 @@ public final class ClusterCa {
           Pem.parsePrivateKey(state.rotation().newRootKeyPem(), "new root CA key"),
           Pem.parseCertificates(state.rotation().crossSignedPem(), "cross-signed root CA certificate").getFirst());
     }
-    return new ClusterCa(state.clusterId(), state.nodeCertExpiry(),
+    return new ClusterCa(state.clusterId(), Duration.ofSeconds(state.nodeCertExpirySeconds()),
         Pem.parseCertificates(state.rootCertPem(), "root CA certificate").getFirst(),
         Pem.parsePrivateKey(state.rootKeyPem(), "root CA key"), rotation, clock, new SecureRandom());
   }
@@ -77,7 +78,7 @@ public final class ClusterCa {
     CaState.Rotation r = rotation == null ? null : new CaState.Rotation(
         Pem.certificates(List.of(rotation.newRoot)), Pem.privateKey(rotation.newKey),
         Pem.certificates(List.of(rotation.crossSigned)));
-    return new CaState(clusterId, nodeCertExpiry, rootPem(), Pem.privateKey(rootKey), r);
+    return new CaState(clusterId, nodeCertExpiry.toSeconds(), rootPem(), Pem.privateKey(rootKey), r);
   }
 
   /** This CA with another node certificate lifetime (swarm's {@code --cert-expiry}). */
@@ -166,7 +167,7 @@ public final class ClusterCa {
     try {
       cert.leaf().verify(signer);
       return true;
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       return false;
     }
   }

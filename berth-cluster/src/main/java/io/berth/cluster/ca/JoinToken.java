@@ -67,7 +67,7 @@ public record JoinToken(String caDigest, String secret) {
     String secret = parts[3];
     if (secret.length() != SECRET_CHARS || Base36.decode(secret) == null) {
       throw new InvalidArgumentException("invalid join token: the secret must be " + SECRET_CHARS
-          + " base36 characters [0-9a-z], found \"" + secret.length() + "\" characters");
+          + " base36 characters [0-9a-z], found " + secret.length() + " characters");
     }
     String hex = digest.toString(16);
     return new JoinToken("sha256:" + "0".repeat(64 - hex.length()) + hex, secret);

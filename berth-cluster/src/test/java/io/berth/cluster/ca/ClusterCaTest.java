@@ -3,6 +3,7 @@ package io.berth.cluster.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.errdefs.FailedPreconditionException;
 import io.berth.errdefs.ForbiddenException;
 import io.berth.errdefs.InvalidArgumentException;
@@ -172,5 +173,14 @@ class ClusterCaTest {
     NodeCertificate cert = restored.issue(csr(EcKeys.generate(RANDOM)), "n", NodeRole.WORKER);
     assertThat(ca.verifier().verify(cert.chain(), ANY, NOW).nodeId()).isEqualTo("n");
     assertThat(NodeCertificate.fromPem(cert.pem())).isEqualTo(cert);
+  }
+
+  @Test
+  void stateIsPlainJsonForTheReplicatedStore() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    ClusterCa ca = ClusterCa.create("c", CLOCK).withNodeCertExpiry(Duration.ofHours(7)).startRotation();
+    CaState back = json.readValue(json.writeValueAsString(ca.state()), CaState.class);
+    assertThat(back).isEqualTo(ca.state());
+    assertThat(ClusterCa.restore(back, CLOCK).nodeCertExpiry()).isEqualTo(Duration.ofHours(7));
   }
 }

@@ -8,9 +8,12 @@ import io.berth.errdefs.UnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -117,7 +120,7 @@ public final class NodeKeyStore {
     Path p = dir.resolve(name);
     try {
       return Files.readString(p, StandardCharsets.US_ASCII);
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       throw new NotFoundException("no " + name + " in " + dir + ": this node has no cluster credentials");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + p, e);
@@ -133,7 +136,7 @@ public final class NodeKeyStore {
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try {
         Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
           ch.force(true);
         }
         Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

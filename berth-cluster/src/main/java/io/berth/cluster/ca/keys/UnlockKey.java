@@ -1,6 +1,7 @@
 package io.berth.cluster.ca.keys;
 
 import io.berth.errdefs.InvalidArgumentException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -59,7 +60,7 @@ public final class UnlockKey {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof UnlockKey other && java.security.MessageDigest.isEqual(key, other.key);
+    return o instanceof UnlockKey other && MessageDigest.isEqual(key, other.key);
   }
 
   @Override

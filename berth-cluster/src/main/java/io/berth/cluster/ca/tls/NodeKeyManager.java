@@ -19,8 +19,12 @@ public final class NodeKeyManager extends X509ExtendedKeyManager {
     this.credentials = credentials;
   }
 
+  /**
+   * "EC" (an EC key) and "EC_EC" (an EC key signed with ECDSA, as TLS 1.2 and Netty's OpenSSL
+   * bridge may ask) both describe a node certificate.
+   */
   private String aliasFor(String keyType) {
-    return keyType.equalsIgnoreCase(credentials.current().key().getAlgorithm()) ? ALIAS : null;
+    return keyType != null && (keyType.equalsIgnoreCase("EC") || keyType.equalsIgnoreCase("EC_EC")) ? ALIAS : null;
   }
 
   private String aliasFor(String[] keyTypes) {
