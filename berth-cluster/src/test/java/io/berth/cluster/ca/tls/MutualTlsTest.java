@@ -67,6 +67,11 @@ class MutualTlsTest {
 
   static Outcome handshake(NodeCredentials server, Set<NodeRole> serverAccepts, NodeCredentials client,
       Set<NodeRole> clientAccepts) throws Exception {
+    return handshake(server, serverAccepts, client, clientAccepts, ClusterTls.PROTOCOLS);
+  }
+
+  static Outcome handshake(NodeCredentials server, Set<NodeRole> serverAccepts, NodeCredentials client,
+      Set<NodeRole> clientAccepts, String[] clientProtocols) throws Exception {
     try (SSLServerSocket listener = new ClusterTls(server, CLOCK).serverSocket(LOOPBACK, 0, serverAccepts)) {
       listener.setSoTimeout(10_000);
       CompletableFuture<Object> served = CompletableFuture.supplyAsync(() -> {
@@ -84,6 +89,7 @@ class MutualTlsTest {
       Object clientSaw;
       try (SSLSocket s = new ClusterTls(client, CLOCK).clientSocket(LOOPBACK, listener.getLocalPort(), clientAccepts)) {
         s.setSoTimeout(10_000);
+        s.setEnabledProtocols(clientProtocols);
         s.startHandshake();
         NodeIdentity peer = ClusterTls.peer(s.getSession());
         int b = s.getInputStream().read();
@@ -100,6 +106,15 @@ class MutualTlsTest {
     Outcome o = handshake(node(ca, "m1", NodeRole.MANAGER), MANAGERS, node(ca, "m2", NodeRole.MANAGER), MANAGERS);
     assertThat(o.server()).isEqualTo(new NodeIdentity("m2", NodeRole.MANAGER, "cluster1"));
     assertThat(o.client()).isEqualTo(new NodeIdentity("m1", NodeRole.MANAGER, "cluster1"));
+  }
+
+  @Test
+  void tls12PeersAuthenticateAndAreRefusedAlike() throws Exception {
+    String[] tls12 = {"TLSv1.2"};
+    Outcome ok = handshake(node(ca, "m1", NodeRole.MANAGER), MANAGERS, node(ca, "m2", NodeRole.MANAGER), MANAGERS, tls12);
+    assertThat(ok.serverSaw().nodeId()).isEqualTo("m2");
+    Outcome refused = handshake(node(ca, "m1", NodeRole.MANAGER), MANAGERS, node(ca, "w1", NodeRole.WORKER), MANAGERS, tls12);
+    assertThat(refused.serverError()).contains("node w1 has role swarm-worker");
   }
 
   @Test
