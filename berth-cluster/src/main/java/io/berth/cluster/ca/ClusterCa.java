@@ -1,6 +1,7 @@
 package io.berth.cluster.ca;
 
 import io.berth.errdefs.FailedPreconditionException;
+import io.berth.errdefs.InvalidArgumentException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The cluster's certificate authority: one root, and while a rotation is under way a second one.
@@ -30,6 +32,9 @@ import java.util.Set;
  * the digest, so join tokens must be generated again).
  */
 public final class ClusterCa {
+  /** Node and cluster ids go into the subject and DNS names, so they are held to DNS-label text. */
+  private static final Pattern NAME = Pattern.compile("[0-9a-z][0-9a-z-]{0,63}");
+
   private final String clusterId;
   private final Duration nodeCertExpiry;
   private final X509Certificate root;
@@ -42,6 +47,9 @@ public final class ClusterCa {
 
   private ClusterCa(String clusterId, Duration nodeCertExpiry, X509Certificate root, PrivateKey rootKey,
       Rotation rotation, Clock clock, SecureRandom random) {
+    if (clusterId == null || !NAME.matcher(clusterId).matches()) {
+      throw new InvalidArgumentException("cluster id \"" + clusterId + "\" is not 1 to 64 characters of [0-9a-z-]");
+    }
     this.clusterId = clusterId;
     this.nodeCertExpiry = Lifetimes.requireNodeExpiry(nodeCertExpiry);
     this.root = root;
@@ -137,6 +145,9 @@ public final class ClusterCa {
 
   /** Signs a node certificate around a public key the caller already verified. */
   public NodeCertificate issue(PublicKey nodeKey, String nodeId, NodeRole role) {
+    if (nodeId == null || !NAME.matcher(nodeId).matches()) {
+      throw new InvalidArgumentException("node id \"" + nodeId + "\" is not 1 to 64 characters of [0-9a-z-]");
+    }
     EcKeys.requireP256(nodeKey, "node " + nodeId);
     Instant now = clock.instant();
     X509Certificate signer = rotation == null ? root : rotation.crossSigned;
@@ -179,14 +190,28 @@ public final class ClusterCa {
 
   /** Starts a root rotation: a fresh root, cross-signed by the current one. */
   public ClusterCa startRotation() {
+    KeyPair keys = EcKeys.generate(random);
+    return rotateTo(newRoot(keys, clock, random), keys.getPrivate());
+  }
+
+  /**
+   * Starts a rotation to a root the user supplies ({@code swarm ca --rotate --ca-cert --ca-key}):
+   * it must be a self-signed P-256 CA whose key is {@code newKey}, valid for at least a year.
+   */
+  public ClusterCa startRotation(String newRootPem, String newKeyPem) {
+    X509Certificate newRoot = Pem.parseCertificates(newRootPem, "--ca-cert").getFirst();
+    PrivateKey newKey = Pem.parsePrivateKey(newKeyPem, "--ca-key");
+    SuppliedRoot.check(newRoot, newKey, clock.instant());
+    return rotateTo(newRoot, newKey);
+  }
+
+  private ClusterCa rotateTo(X509Certificate newRoot, PrivateKey newKey) {
     if (rotation != null) {
       throw new FailedPreconditionException("a root CA rotation is already in progress; finish it first");
     }
-    KeyPair keys = EcKeys.generate(random);
-    X509Certificate newRoot = newRoot(keys, clock, random);
     X509Certificate crossSigned = new CertificateMaker(random).crossSign(newRoot, root, rootKey);
-    return new ClusterCa(clusterId, nodeCertExpiry, root, rootKey,
-        new Rotation(newRoot, keys.getPrivate(), crossSigned), clock, random);
+    return new ClusterCa(clusterId, nodeCertExpiry, root, rootKey, new Rotation(newRoot, newKey, crossSigned),
+        clock, random);
   }
 
   /** Ends a rotation: the new root is the only one trusted from now on. */

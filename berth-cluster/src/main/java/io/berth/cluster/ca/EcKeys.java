@@ -5,8 +5,11 @@ import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
@@ -42,6 +45,23 @@ public final class EcKeys {
       return params.getParameterSpec(ECParameterSpec.class);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK does not know P-256", e);
+    }
+  }
+
+  /** Whether {@code privateKey} is the private half of {@code publicKey} (signs a probe, verifies it). */
+  public static boolean belongTogether(PrivateKey privateKey, PublicKey publicKey) {
+    byte[] probe = "berth key pair check".getBytes(StandardCharsets.US_ASCII);
+    try {
+      Signature sign = Signature.getInstance(SIGNATURE_ALGORITHM);
+      sign.initSign(privateKey);
+      sign.update(probe);
+      byte[] sig = sign.sign();
+      Signature verify = Signature.getInstance(SIGNATURE_ALGORITHM);
+      verify.initVerify(publicKey);
+      verify.update(probe);
+      return verify.verify(sig);
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 

@@ -165,6 +165,35 @@ class ClusterCaTest {
   }
 
   @Test
+  void rotationToARootTheUserSuppliesAfterItsChecks() {
+    ClusterCa ca = ClusterCa.create("c", CLOCK);
+    CaState supplied = ClusterCa.create("elsewhere", CLOCK).state();
+    ClusterCa during = ca.startRotation(supplied.rootCertPem(), supplied.rootKeyPem());
+    NodeCertificate cert = during.issue(csr(EcKeys.generate(RANDOM)), "n1", NodeRole.WORKER);
+    assertThat(ca.verifier().verify(cert.chain(), ANY, NOW).nodeId()).isEqualTo("n1");
+    assertThat(during.finishRotation().rootPem()).isEqualTo(supplied.rootCertPem());
+
+    CaState other = ClusterCa.create("x", CLOCK).state();
+    assertThatThrownBy(() -> ca.startRotation(supplied.rootCertPem(), other.rootKeyPem()))
+        .isInstanceOf(InvalidArgumentException.class).hasMessage("--ca-key is not the key of --ca-cert");
+    CaState old = ClusterCa.create("x", Clock.fixed(NOW.minus(Duration.ofDays(7000)), ZoneOffset.UTC)).state();
+    assertThatThrownBy(() -> ca.startRotation(old.rootCertPem(), old.rootKeyPem()))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("valid for at least another year");
+    NodeCertificate leaf = ca.issue(csr(EcKeys.generate(RANDOM)), "n2", NodeRole.MANAGER);
+    assertThatThrownBy(() -> ca.startRotation(leaf.pem(), supplied.rootKeyPem()))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("not a self-signed root");
+  }
+
+  @Test
+  void idsThatCannotBeDnsNamesAreRefused() {
+    ClusterCa ca = ClusterCa.create("c", CLOCK);
+    assertThatThrownBy(() -> ca.issue(csr(EcKeys.generate(RANDOM)), "Node 1", NodeRole.WORKER))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("node id \"Node 1\"");
+    assertThatThrownBy(() -> ClusterCa.create("", CLOCK))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("cluster id");
+  }
+
+  @Test
   void stateRoundTripsThroughPemSoAnotherManagerSignsTheSame() {
     ClusterCa ca = ClusterCa.create("c", CLOCK).withNodeCertExpiry(Duration.ofHours(3)).startRotation();
     ClusterCa restored = ClusterCa.restore(ca.state(), CLOCK);

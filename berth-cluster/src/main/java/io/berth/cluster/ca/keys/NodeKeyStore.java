@@ -1,5 +1,6 @@
 package io.berth.cluster.ca.keys;
 
+import io.berth.cluster.ca.EcKeys;
 import io.berth.cluster.ca.NodeCertificate;
 import io.berth.cluster.ca.Pem;
 import io.berth.errdefs.FailedPreconditionException;
@@ -15,9 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -97,20 +96,8 @@ public final class NodeKeyStore {
   }
 
   private void requireMatch(PrivateKey key, NodeCertificate cert) {
-    byte[] probe = "berth node key check".getBytes(StandardCharsets.US_ASCII);
-    try {
-      Signature sign = Signature.getInstance("SHA256withECDSA");
-      sign.initSign(key);
-      sign.update(probe);
-      byte[] sig = sign.sign();
-      Signature verify = Signature.getInstance("SHA256withECDSA");
-      verify.initVerify(cert.leaf().getPublicKey());
-      verify.update(probe);
-      if (verify.verify(sig)) {
-        return;
-      }
-    } catch (GeneralSecurityException e) {
-      // reported below
+    if (EcKeys.belongTogether(key, cert.leaf().getPublicKey())) {
+      return;
     }
     throw new FailedPreconditionException("the node key in " + dir.resolve(KEY)
         + " does not belong to the certificate in " + dir.resolve(CERT));
