@@ -1,0 +1,54 @@
+package io.berth.cli.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+
+/**
+ * The lab's network: a bridge on the host with an address there, and per node a network
+ * namespace linked to it by a veth pair (the node's {@code eth0}, loopback up, default route via
+ * the host) and a UTS namespace, kept in a file, whose hostname is the node's name.
+ */
+final class LabNetwork {
+  private LabNetwork() {}
+
+  static void createBridge(LabState lab) {
+    HostCommand.must("ip", "link", "add", lab.bridge(), "type", "bridge");
+    HostCommand.must("ip", "addr", "add", lab.hostAddress() + "/" + lab.prefixLength(), "dev", lab.bridge());
+    HostCommand.must("ip", "link", "set", lab.bridge(), "up");
+  }
+
+  static void createNode(LabState lab, LabPaths paths, LabState.Node node) {
+    String ns = node.netns();
+    HostCommand.must("ip", "netns", "add", ns);
+    HostCommand.must("ip", "link", "add", node.veth(), "type", "veth", "peer", "name", "eth0", "netns", ns);
+    HostCommand.must("ip", "link", "set", node.veth(), "master", lab.bridge(), "up");
+    HostCommand.must("ip", "-n", ns, "addr", "add", node.address() + "/" + lab.prefixLength(), "dev", "eth0");
+    HostCommand.must("ip", "-n", ns, "link", "set", "eth0", "up");
+    HostCommand.must("ip", "-n", ns, "link", "set", "lo", "up");
+    HostCommand.must("ip", "-n", ns, "route", "add", "default", "via", lab.hostAddress());
+    try {
+      Files.createDirectories(paths.node(node.name()));
+      Files.deleteIfExists(paths.uts(node.name()));
+      Files.createFile(paths.uts(node.name()));
+    } catch (IOException e) {
+      throw new LabException("cannot make " + paths.uts(node.name()) + ": " + e.getMessage());
+    }
+    // unshare keeps the new UTS namespace alive by bind-mounting it on the file
+    HostCommand.must("unshare", "--uts=" + paths.uts(node.name()), "hostname", node.name());
+  }
+
+  /** Removes what {@link #createBridge} and {@link #createNode} made; what is already gone is skipped. */
+  static void remove(LabState lab) {
+    for (LabState.Node node : lab.nodes()) {
+      if (HostCommand.run("ip", "netns", "pids", node.netns()).exit() == 0) {
+        HostCommand.must("ip", "netns", "del", node.netns());
+      }
+      if (HostCommand.run("ip", "link", "show", "dev", node.veth()).exit() == 0) {
+        HostCommand.must("ip", "link", "del", node.veth());
+      }
+    }
+    if (HostCommand.run("ip", "link", "show", "dev", lab.bridge()).exit() == 0) {
+      HostCommand.must("ip", "link", "del", lab.bridge());
+    }
+  }
+}
