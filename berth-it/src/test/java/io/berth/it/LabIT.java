@@ -105,7 +105,8 @@ class LabIT {
     // down: nothing of the lab is left
     String index = address.get("node1").split("\\.")[2];
     check(lab("down"), "lab down");
-    assertThat(Exec.sh("ip netns list").out()).doesNotContain("berth-lab-" + LAB + "-");
+    assertThat(Exec.sh("ip netns list").out()).doesNotContain("berth-lab-" + LAB + "-")
+        .as("the containers' namespaces, named after their node's bridge").doesNotContain("berth-bl" + index + "b");
     assertThat(Exec.sh("ip link show dev blab" + index).exit()).as("the lab bridge is gone").isNotZero();
     assertThat(Exec.sh("ip -br link").out()).doesNotContain("blab" + index + "n");
     assertThat(Exec.sh("nft list tables").out()).doesNotContain("berth_lab" + index + "_");

@@ -2,11 +2,13 @@ package io.berth.cli.lab;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 
 /**
  * The lab's network: a bridge on the host with an address there, and per node a network
  * namespace linked to it by a veth pair (the node's {@code eth0}, loopback up, default route via
- * the host) and a UTS namespace, kept in a file, whose hostname is the node's name.
+ * the host) and a UTS namespace, kept in a file, whose hostname is the node's name. Removing
+ * them also removes the namespaces the nodes' berthds made for their containers.
  */
 final class LabNetwork {
   private LabNetwork() {}
@@ -39,7 +41,16 @@ final class LabNetwork {
 
   /** Removes what {@link #createBridge} and {@link #createNode} made; what is already gone is skipped. */
   static void remove(LabState lab) {
+    List<String> namespaces = HostCommand.lines(HostCommand.must("ip", "netns", "list")).stream()
+        .map(l -> l.trim().split("\\s+")[0]).toList();
     for (LabState.Node node : lab.nodes()) {
+      // the containers' own namespaces, which berthd names after its bridge (berth-BRIDGE-ID)
+      // and keeps in the host's /run/netns
+      for (String ns : namespaces) {
+        if (ns.startsWith("berth-" + node.bridge() + "-")) {
+          HostCommand.must("ip", "netns", "del", ns);
+        }
+      }
       if (HostCommand.run("ip", "netns", "pids", node.netns()).exit() == 0) {
         HostCommand.must("ip", "netns", "del", node.netns());
       }
