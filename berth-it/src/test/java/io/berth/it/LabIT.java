@@ -32,15 +32,19 @@ class LabIT {
   static void clean() throws Exception {
     Files.createDirectories(TestDaemon.BASE);
     // a lab an earlier, interrupted run left behind
-    if (Files.exists(ROOT.resolve(LAB).resolve("lab.json"))) {
-      check(lab("down"), "lab down of a leftover lab");
+    for (String name : List.of(LAB, LAB + "x")) {
+      if (Files.exists(ROOT.resolve(name).resolve("lab.json"))) {
+        check(labNamed(name, "down"), "lab down of a leftover lab");
+      }
     }
   }
 
   @AfterAll
   static void down() {
-    if (Files.exists(ROOT.resolve(LAB).resolve("lab.json"))) {
-      lab("down");
+    for (String name : List.of(LAB, LAB + "x")) {
+      if (Files.exists(ROOT.resolve(name).resolve("lab.json"))) {
+        labNamed(name, "down");
+      }
     }
   }
 
@@ -102,20 +106,40 @@ class LabIT {
     assertThat(docker(host.get("node3"), "inspect", "--format", "{{.Id}} {{.State.Status}} {{.State.Pid}}", "sleeper")
         .out().trim()).isEqualTo(id + " running " + pid);
 
+    // a second lab beside it, whose up is killed half way: down removes what it made, the first lab runs on
+    String crashed = LAB + "x";
+    Path crashedState = ROOT.resolve(crashed).resolve("lab.json");
+    Process up = new ProcessBuilder(Exec.repoRoot().resolve("bin/berth").toString(), "lab", "up", "--name", crashed,
+        "--root", ROOT.toString(), "--nodes", "2").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    ContainersIT.waitFor(() -> Files.exists(ROOT.resolve(crashed).resolve("node2").resolve("berthd.log")) || !up.isAlive());
+    assertThat(up.isAlive()).as("lab up of " + crashed + " still under way").isTrue();
+    up.destroyForcibly().waitFor();
+    String crashedIndex = Files.readString(crashedState).replaceAll("(?s).*\"index\"\\s*:\\s*(\\d+).*", "$1");
+    assertThat(crashedIndex).isNotEqualTo(address.get("node1").split("\\.")[2]);
+    check(labNamed(crashed, "down"), "lab down of a lab whose up was killed");
+    assertNothingLeft(crashed, crashedIndex);
+    assertThat(nodes()).extracting(n -> n[3]).containsOnly("running");
+
     // down: nothing of the lab is left
     String index = address.get("node1").split("\\.")[2];
     check(lab("down"), "lab down");
-    assertThat(Exec.sh("ip netns list").out()).doesNotContain("berth-lab-" + LAB + "-")
+    assertNothingLeft(LAB, index);
+    assertThat(running(pid)).as("the container's process is gone (or a zombie waiting for init)").isFalse();
+    assertThat(lab("ls").err()).contains("no lab named " + LAB);
+  }
+
+  /** No namespace, bridge, veth, nft table, mount, process, cgroup or directory of lab {@code name} (number {@code index}). */
+  private static void assertNothingLeft(String name, String index) throws java.io.IOException {
+    assertThat(Exec.sh("ip netns list").out()).doesNotContain("berth-lab-" + name + "-")
         .as("the containers' namespaces, named after their node's bridge").doesNotContain("berth-bl" + index + "b");
     assertThat(Exec.sh("ip link show dev blab" + index).exit()).as("the lab bridge is gone").isNotZero();
     assertThat(Exec.sh("ip -br link").out()).doesNotContain("blab" + index + "n");
     assertThat(Exec.sh("nft list tables").out()).doesNotContain("berth_lab" + index + "_");
-    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(ROOT.resolve(LAB).toString());
-    assertThat(processesNaming(ROOT.resolve(LAB).toString())).isEmpty();
-    assertThat(running(pid)).as("the container's process is gone (or a zombie waiting for init)").isFalse();
-    assertThat(Exec.sh("ls -d /sys/fs/cgroup/*/berth-lab-" + LAB + "-* /sys/fs/cgroup/berth-lab-" + LAB + "-*").out()).isBlank();
-    assertThat(ROOT.resolve(LAB)).doesNotExist();
-    assertThat(lab("ls").err()).contains("no lab named " + LAB);
+    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(ROOT.resolve(name) + "/");
+    assertThat(processesNaming(ROOT.resolve(name) + "/")).isEmpty();
+    assertThat(Exec.sh("ls -d /sys/fs/cgroup/*/berth-lab-" + name + "-* /sys/fs/cgroup/berth-lab-" + name + "-*").out()).isBlank();
+    assertThat(ROOT.resolve(name)).doesNotExist();
   }
 
   /** Whether {@code pid} is a live process (not gone, not a zombie). */
@@ -146,7 +170,11 @@ class LabIT {
   }
 
   private static Exec.Result lab(String verb, String... args) {
-    List<String> cmd = Exec.list(Exec.repoRoot().resolve("bin/berth").toString(), "lab", verb, "--name", LAB,
+    return labNamed(LAB, verb, args);
+  }
+
+  private static Exec.Result labNamed(String name, String verb, String... args) {
+    List<String> cmd = Exec.list(Exec.repoRoot().resolve("bin/berth").toString(), "lab", verb, "--name", name,
         "--root", ROOT.toString());
     cmd.addAll(Arrays.asList(args));
     return Exec.run(Map.of(), null, 300, cmd);

@@ -48,18 +48,22 @@ final class LabNetwork {
       // and keeps in the host's /run/netns
       for (String ns : namespaces) {
         if (ns.startsWith("berth-" + node.bridge() + "-")) {
-          HostCommand.must("ip", "netns", "del", ns);
+          removeIfThere("ip", "netns", "del", ns);
         }
       }
-      if (HostCommand.run("ip", "netns", "pids", node.netns()).exit() == 0) {
-        HostCommand.must("ip", "netns", "del", node.netns());
+      if (namespaces.contains(node.netns())) {
+        removeIfThere("ip", "netns", "del", node.netns());
       }
-      if (HostCommand.run("ip", "link", "show", "dev", node.veth()).exit() == 0) {
-        HostCommand.must("ip", "link", "del", node.veth());
-      }
+      // the kernel removes a veth whose peer's namespace went, in its own time
+      removeIfThere("ip", "link", "del", node.veth());
     }
-    if (HostCommand.run("ip", "link", "show", "dev", lab.bridge()).exit() == 0) {
-      HostCommand.must("ip", "link", "del", lab.bridge());
+    removeIfThere("ip", "link", "del", lab.bridge());
+  }
+
+  private static void removeIfThere(String... cmd) {
+    HostCommand.Result r = HostCommand.run(cmd);
+    if (r.exit() != 0 && !r.err().contains("Cannot find device") && !r.err().contains("No such file")) {
+      throw new LabException(String.join(" ", cmd) + " failed (exit " + r.exit() + "): " + r.err());
     }
   }
 }

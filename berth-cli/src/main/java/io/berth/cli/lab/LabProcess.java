@@ -55,6 +55,17 @@ final class LabProcess {
     }
   }
 
+  /** Every process whose command line contains {@code text}. */
+  static List<Long> naming(String text) {
+    return ProcessHandle.allProcesses().filter(p -> {
+      try {
+        return new String(Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline"))).replace('\0', ' ').contains(text);
+      } catch (IOException e) {
+        return false; // ended meanwhile
+      }
+    }).map(ProcessHandle::pid).toList();
+  }
+
   /** The pid in {@code file}, or 0 when there is none. */
   static long pidIn(Path file) {
     try {

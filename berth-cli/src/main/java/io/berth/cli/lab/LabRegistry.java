@@ -41,10 +41,6 @@ final class LabRegistry {
     return LabProcess.alive(lab.registryPid(), marker(paths));
   }
 
-  static void stop(LabPaths paths, LabState lab) {
-    LabProcess.kill(lab.registryPid(), marker(paths));
-  }
-
   private static String marker(LabPaths paths) {
     return "--storage " + paths.registryDir();
   }

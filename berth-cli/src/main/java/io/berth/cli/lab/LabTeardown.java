@@ -24,11 +24,24 @@ final class LabTeardown {
   private LabTeardown() {}
 
   static void down(LabPaths paths, LabState lab) {
-    LabRegistry.stop(paths, lab);
+    // first what can start more: the berthds and the registry (found by their roots under the
+    // lab's directory on their command lines, so also those that an up which crashed started
+    // but did not record), with the conmons in the nodes' namespaces; then the containers, by
+    // their cgroups
+    Set<Long> first = new HashSet<>(LabProcess.naming("--data-root " + paths.dir() + "/"));
+    first.addAll(LabProcess.naming("--storage " + paths.registryDir()));
     for (LabState.Node node : lab.nodes()) {
-      new NodeDaemon(paths, lab, node).kill();
+      HostCommand.Result r = HostCommand.run("ip", "netns", "pids", node.netns());
+      if (r.exit() == 0) {
+        HostCommand.lines(r.out()).forEach(p -> first.add(Long.parseLong(p.trim())));
+      }
     }
-    killLeftovers(lab);
+    killAll(lab, first);
+    Set<Long> containers = new HashSet<>();
+    for (LabState.Node node : lab.nodes()) {
+      cgroupDirs(node.cgroupParent()).forEach(g -> containers.addAll(procs(g)));
+    }
+    killAll(lab, containers);
     unmountUnder(paths.dir());
     LabNetwork.remove(lab);
     for (LabState.Node node : lab.nodes()) {
@@ -37,18 +50,8 @@ final class LabTeardown {
     HostCommand.must("rm", "-rf", "--one-file-system", paths.dir().toString());
   }
 
-  /** Kills what is left in the nodes' namespaces and cgroups, and waits until it is gone. */
-  private static void killLeftovers(LabState lab) {
-    Set<Long> pids = new HashSet<>();
-    for (LabState.Node node : lab.nodes()) {
-      HostCommand.Result r = HostCommand.run("ip", "netns", "pids", node.netns());
-      if (r.exit() == 0) {
-        HostCommand.lines(r.out()).forEach(p -> pids.add(Long.parseLong(p.trim())));
-      }
-      for (Path group : cgroupDirs(node.cgroupParent())) {
-        pids.addAll(procs(group));
-      }
-    }
+  private static void killAll(LabState lab, Set<Long> pids) {
+    pids.remove(ProcessHandle.current().pid());
     pids.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
     if (!Waits.until(Duration.ofSeconds(15), () -> pids.stream().allMatch(LabTeardown::gone))) {
       throw new LabException("processes of lab " + lab.name() + " did not end within 15s of SIGKILL: "
