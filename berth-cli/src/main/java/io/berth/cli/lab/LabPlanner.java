@@ -24,7 +24,8 @@ final class LabPlanner {
 
   static LabState plan(LabPaths paths, int nodes) {
     Set<Integer> taken = takenByLabs(paths.root());
-    List<int[]> used = hostNetworks();
+    List<int[]> used = networks(HostCommand.must("ip", "-4", "-o", "route", "show", "table", "all") + "\n"
+        + HostCommand.must("ip", "-4", "-o", "addr", "show"));
     for (int x = 1; x <= MAX_LABS; x++) {
       if (taken.contains(x) || linkExists("blab" + x) || overlaps(used, x, nodes)) {
         continue;
@@ -63,7 +64,8 @@ final class LabPlanner {
     return HostCommand.run("ip", "link", "show", "dev", name).exit() == 0;
   }
 
-  private static boolean overlaps(List<int[]> used, int x, int nodes) {
+  /** Whether lab number {@code x} with {@code nodes} nodes would use an address in one of {@code used}. */
+  static boolean overlaps(List<int[]> used, int x, int nodes) {
     List<int[]> mine = new ArrayList<>();
     mine.add(new int[] {addr(10, 77, x, 0), 24});
     for (int i = 1; i <= nodes; i++) {
@@ -81,12 +83,13 @@ final class LabPlanner {
     return false;
   }
 
-  /** The host's routes and addresses, as (address, prefix length) pairs; the default route aside. */
-  private static List<int[]> hostNetworks() {
+  /**
+   * The networks in {@code ip -4 -o route}/{@code addr} output, as (address, prefix length)
+   * pairs; the default route and loopback aside.
+   */
+  static List<int[]> networks(String ipOutput) {
     List<int[]> nets = new ArrayList<>();
-    String routes = HostCommand.must("ip", "-4", "-o", "route", "show", "table", "all");
-    String addrs = HostCommand.must("ip", "-4", "-o", "addr", "show");
-    for (String line : HostCommand.lines(routes + "\n" + addrs)) {
+    for (String line : HostCommand.lines(ipOutput)) {
       for (String word : line.trim().split("\\s+")) {
         if (word.matches("\\d+\\.\\d+\\.\\d+\\.\\d+(/\\d+)?")) {
           String[] p = word.split("/");
