@@ -51,6 +51,9 @@ class LabIT {
   @Test
   void threeNodesWithARegistryKilledRestartedAndRemoved() throws Exception {
     assertThat(lab("up", "--nodes", "2", "--managers", "1").err()).contains("swarm mode is not available yet");
+    Exec.Result notRoot = Exec.run(Map.of(), null, 120, List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        Exec.repoRoot().resolve("bin/berth").toString(), "lab", "up", "--nodes", "1", "--name", LAB, "--root", ROOT.toString()));
+    assertThat(notRoot.err()).contains("berth lab up must run as root");
     check(lab("up", "--nodes", "3"), "lab up");
     Exec.Result again = lab("up", "--nodes", "1");
     assertThat(again.exit()).isEqualTo(1);

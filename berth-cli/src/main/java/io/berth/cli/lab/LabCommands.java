@@ -25,7 +25,7 @@ public final class LabCommands {
     root.addSubcommand("lab", group);
   }
 
-  @Command(name = "lab", description = "Run a cluster of Berth nodes on this machine (one network namespace each)")
+  @Command(name = "lab", mixinStandardHelpOptions = true, description = "Run a cluster of Berth nodes on this machine (one network namespace each)")
   static final class Group implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
