@@ -54,6 +54,7 @@ class LabIT {
     Exec.Result notRoot = Exec.run(Map.of(), null, 120, List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
         Exec.repoRoot().resolve("bin/berth").toString(), "lab", "up", "--nodes", "1", "--name", LAB, "--root", ROOT.toString()));
     assertThat(notRoot.err()).contains("berth lab up must run as root");
+    assertThat(lab("ls", "-H", "unix:///nowhere.sock").err()).contains("--host does not apply to berth lab");
     check(lab("up", "--nodes", "3"), "lab up");
     Exec.Result again = lab("up", "--nodes", "1");
     assertThat(again.exit()).isEqualTo(1);

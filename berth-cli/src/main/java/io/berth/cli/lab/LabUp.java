@@ -59,11 +59,28 @@ final class LabUp extends LabOptions {
     return 0;
   }
 
+  /** The planning lock, waited for a bounded time (another up holds it only while it plans). */
+  private static FileLock lock(FileChannel ch, LabPaths paths) {
+    FileLock[] held = new FileLock[1];
+    Waits.until(java.time.Duration.ofSeconds(30), () -> {
+      try {
+        held[0] = ch.tryLock();
+      } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+        throw new LabException("cannot lock " + paths.lock() + ": " + e.getMessage());
+      }
+      return held[0] != null;
+    });
+    if (held[0] == null) {
+      throw new LabException("another berth lab up has held " + paths.lock() + " for 30s");
+    }
+    return held[0];
+  }
+
   /** Chooses the lab's number and names and records them, under a lock so two ups do not pick the same. */
   private LabState plan(LabPaths paths) throws IOException {
     Files.createDirectories(paths.root());
     try (FileChannel ch = FileChannel.open(paths.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = ch.lock()) {
+        FileLock ignored = lock(ch, paths)) {
       if (Files.exists(paths.dir())) {
         throw new LabException("lab " + paths.lab() + " exists (" + paths.dir() + "): remove it first with berth lab down --name "
             + paths.lab());
