@@ -48,7 +48,7 @@ final class LabUp extends LabOptions {
       List<NodeDaemon> daemons = lab.nodes().stream().map(n -> new NodeDaemon(paths, withRegistry, n)).toList();
       daemons.forEach(NodeDaemon::start);
       daemons.forEach(NodeDaemon::awaitReady);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       cli.err.println("berth: lab " + lab.name() + " failed to come up: " + e.getMessage());
       cli.err.println("berth: removing what was made");
       LabTeardown.down(paths, lab);
