@@ -14,8 +14,11 @@ import java.util.List;
 final class LabProcess {
   private LabProcess() {}
 
-  /** Starts {@code cmd} detached (new session, stdin from /dev/null, output appended to {@code log}). */
-  static long spawn(List<String> cmd, Path log) {
+  /**
+   * Starts {@code cmd} detached (new session, stdin from /dev/null, output appended to {@code
+   * log}); setsid, nsenter and the bin/ scripts exec, so the process is the tool's JVM itself.
+   */
+  static Process spawn(List<String> cmd, Path log) {
     List<String> all = new java.util.ArrayList<>(List.of("setsid"));
     all.addAll(cmd);
     try {
@@ -24,7 +27,7 @@ final class LabProcess {
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .start();
-      return p.pid();
+      return p;
     } catch (IOException e) {
       throw new LabException("cannot start " + cmd.getFirst() + ": " + e.getMessage());
     }

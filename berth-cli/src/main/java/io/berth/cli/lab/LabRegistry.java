@@ -27,12 +27,14 @@ final class LabRegistry {
       throw new LabException("cannot make " + paths.registryDir() + ": " + e.getMessage());
     }
     var log = paths.dir().resolve("registry.log");
-    long pid = LabProcess.spawn(List.of(Checkout.bin("berth").toString(), "registry", "serve",
+    Process process = LabProcess.spawn(List.of(Checkout.bin("berth").toString(), "registry", "serve",
         "--addr", lab.hostAddress() + ":" + port, "--storage", paths.registryDir().toString(), "--insecure"), log);
-    LabState started = lab.withRegistry(port, pid);
-    if (!Waits.until(START_LIMIT, () -> LabProcess.alive(pid, marker(paths)) && accepts(lab.hostAddress(), port))) {
-      throw new LabException("the lab registry did not listen on " + started.registry() + " within "
-          + START_LIMIT.toSeconds() + "s; its log " + log + " ends with:\n" + LabProcess.tail(log, 20));
+    LabState started = lab.withRegistry(port, process.pid());
+    boolean listening = Waits.until(START_LIMIT, () -> !process.isAlive() || accepts(lab.hostAddress(), port));
+    if (!process.isAlive() || !listening) {
+      String what = process.isAlive() ? "did not listen on " + started.registry() + " within " + START_LIMIT.toSeconds() + "s"
+          : "exited with " + process.exitValue();
+      throw new LabException("the lab registry " + what + "; its log " + log + " ends with:\n" + LabProcess.tail(log, 20));
     }
     return started;
   }

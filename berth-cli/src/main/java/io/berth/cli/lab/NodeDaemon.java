@@ -19,6 +19,7 @@ final class NodeDaemon {
   private final LabPaths paths;
   private final LabState lab;
   private final LabState.Node node;
+  private Process started;
 
   NodeDaemon(LabPaths paths, LabState lab, LabState.Node node) {
     this.paths = paths;
@@ -52,6 +53,10 @@ final class NodeDaemon {
     if (alive()) {
       throw new LabException("node " + node.name() + " of lab " + lab.name() + " is already running (pid " + pid() + ")");
     }
+    if (!Files.exists(Path.of("/run/netns", node.netns()))) {
+      throw new LabException("the network namespace " + node.netns() + " of node " + node.name()
+          + " is gone (was the host restarted?): remove the lab with berth lab down --name " + lab.name());
+    }
     try {
       Files.createDirectories(dir());
       // the nodes reach the lab registry over plain HTTP on the lab bridge, as Docker users
@@ -62,7 +67,7 @@ final class NodeDaemon {
     } catch (IOException e) {
       throw new LabException("cannot prepare " + dir() + ": " + e.getMessage());
     }
-    LabProcess.spawn(List.of("nsenter", "--net=/run/netns/" + node.netns(), "--uts=" + paths.uts(node.name()), "--",
+    started = LabProcess.spawn(List.of("nsenter", "--net=/run/netns/" + node.netns(), "--uts=" + paths.uts(node.name()), "--",
         Checkout.bin("berthd").toString(),
         "-H", paths.dockerHost(node.name()),
         "--data-root", dir().resolve("data").toString(),
@@ -73,8 +78,14 @@ final class NodeDaemon {
         "--nft-table", node.nftTable(), "--cgroup-parent", node.cgroupParent()), log());
   }
 
+  /** Waits until the berthd {@link #start} started answers; fails at once if it ended. */
   void awaitReady() {
-    if (!Waits.until(START_LIMIT, () -> alive() && answers())) {
+    boolean ready = Waits.until(START_LIMIT, () -> !started.isAlive() || alive() && answers());
+    if (!started.isAlive()) {
+      throw new LabException("berthd of node " + node.name() + " exited with " + started.exitValue() + "; its log "
+          + log() + " ends with:\n" + LabProcess.tail(log(), 20));
+    }
+    if (!ready) {
       throw new LabException("berthd of node " + node.name() + " did not answer within " + START_LIMIT.toSeconds()
           + "s; its log " + log() + " ends with:\n" + LabProcess.tail(log(), 20));
     }
