@@ -6,6 +6,7 @@ import io.berth.cli.commands.RunCommand;
 import io.berth.cli.commands.SystemCommands;
 import io.berth.cli.commands.VolumeCommands;
 import io.berth.cli.session.Cli;
+import io.berth.cli.session.DaemonFree;
 import io.berth.cli.session.ExitCodes;
 import io.berth.cli.session.RootCommand;
 import io.berth.cli.session.Version;
@@ -89,6 +90,11 @@ public final class Main implements Runnable, RootCommand {
     cl.setErr(new PrintWriter(err, true));
     cl.setUsageHelpAutoWidth(true);
     cl.setExecutionStrategy(parsed -> {
+      String refused = daemonOptionRefused(parsed);
+      if (refused != null) {
+        err.println("berth: " + refused);
+        return 125;
+      }
       cli.hostFlag(main.host);
       cli.tlsFlags(new TlsOptions.Flags(main.tls, main.tlsVerify, main.tlsCaCert, main.tlsCert, main.tlsKey));
       return new CommandLine.RunLast().execute(parsed);
@@ -122,6 +128,27 @@ public final class Main implements Runnable, RootCommand {
       return runLike ? 125 : 1;
     });
     return cl.execute(args);
+  }
+
+  private static final String[] DAEMON_OPTIONS = {"--host", "--tls", "--tlsverify", "--tlscacert", "--tlscert", "--tlskey"};
+
+  /** The refusal when a daemon option is given to a {@link DaemonFree} command, else null. */
+  static String daemonOptionRefused(CommandLine.ParseResult parsed) {
+    DaemonFree free = null;
+    String option = null;
+    String command = "berth";
+    for (CommandLine.ParseResult pr = parsed; pr != null; pr = pr.subcommand()) {
+      if (pr.commandSpec().userObject() instanceof DaemonFree f) {
+        free = f;
+        command = pr.commandSpec().qualifiedName();
+      }
+      for (String o : DAEMON_OPTIONS) {
+        if (option == null && pr.hasMatchedOption(o)) {
+          option = o;
+        }
+      }
+    }
+    return free == null || option == null ? null : option + " does not apply to " + command + ", " + free.withoutDaemon();
   }
 
   /** The command tree, with the top-level commands {@code cli} builds. */

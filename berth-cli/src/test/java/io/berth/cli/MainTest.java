@@ -45,6 +45,21 @@ class MainTest {
   }
 
   @Test
+  void daemonOptionsAreRefusedByCommandsThatTalkToNoDaemon() {
+    // an address it cannot bind: a berth that ignored -H would fail there instead of serving on
+    assertThat(run(Map.of(), "-H", "unix:///x.sock", "registry", "serve", "--addr", "256.0.0.1:1",
+        "--storage", dir.toString())).isEqualTo(125);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("berth: --host does not apply to berth registry serve, which serves a registry of its own");
+    err.reset();
+    assertThat(run(Map.of(), "--tlsverify", "registry", "gc", "--storage", dir.toString())).isEqualTo(125);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--tlsverify does not apply to berth registry gc");
+    err.reset();
+    assertThat(run(Map.of(), "lab", "ls", "-H", "unix:///x.sock")).isEqualTo(125);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--host does not apply to berth lab,");
+  }
+
+  @Test
   void badRunFlagsExit125BeforeContactingTheDaemon() {
     assertThat(run(Map.of("DOCKER_HOST", "unix://" + dir.resolve("x.sock")), "run", "-m", "lots", "busybox"))
         .isEqualTo(125);

@@ -1,6 +1,7 @@
 package io.berth.cli.commands;
 
 import io.berth.cli.session.Cli;
+import io.berth.cli.session.DaemonFree;
 import io.berth.registry.GarbageCollector;
 import io.berth.registry.RegistryConfig;
 import io.berth.registry.RegistryServer;
@@ -31,7 +32,12 @@ public final class RegistryCommands {
 
   @Command(name = "serve", mixinStandardHelpOptions = true,
       description = "Serve an OCI Distribution registry until stopped (SIGTERM or Ctrl-C)")
-  static final class Serve extends Base {
+  static final class Serve extends Base implements DaemonFree {
+    @Override
+    public String withoutDaemon() {
+      return "which serves a registry of its own and talks to no daemon";
+    }
+
     @Option(names = "--addr", defaultValue = "127.0.0.1:5000", description = "HOST:PORT to listen on (default: ${DEFAULT-VALUE})")
     String addr;
 
@@ -98,7 +104,12 @@ public final class RegistryCommands {
 
   @Command(name = "gc", mixinStandardHelpOptions = true,
       description = "Delete blobs no manifest references (run while the registry is stopped)")
-  static final class Gc extends Base {
+  static final class Gc extends Base implements DaemonFree {
+    @Override
+    public String withoutDaemon() {
+      return "which works on the registry's storage directly and talks to no daemon";
+    }
+
     @Option(names = "--storage", required = true, description = "The registry's storage directory")
     Path storage;
 

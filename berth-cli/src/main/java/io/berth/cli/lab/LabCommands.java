@@ -1,6 +1,7 @@
 package io.berth.cli.lab;
 
 import io.berth.cli.session.Cli;
+import io.berth.cli.session.DaemonFree;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,7 +27,12 @@ public final class LabCommands {
   }
 
   @Command(name = "lab", mixinStandardHelpOptions = true, description = "Run a cluster of Berth nodes on this machine (one network namespace each)")
-  static final class Group implements Runnable {
+  static final class Group implements Runnable, DaemonFree {
+    @Override
+    public String withoutDaemon() {
+      return "which talks to no daemon of yours: each node's socket is in berth lab ls";
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

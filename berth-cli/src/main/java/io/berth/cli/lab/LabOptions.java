@@ -5,10 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.Spec;
 
 /** What every lab command takes: the lab's name and the directory labs live in; and the root check. */
 abstract class LabOptions implements Callable<Integer> {
@@ -18,9 +15,6 @@ abstract class LabOptions implements Callable<Integer> {
   @Option(names = "--root", paramLabel = "DIR", description = "Where labs keep their state, roots and sockets (default: /var/lib/berth-lab)")
   Path root;
 
-  @Spec
-  CommandSpec spec;
-
   final Cli cli;
 
   LabOptions(Cli cli) {
@@ -28,26 +22,10 @@ abstract class LabOptions implements Callable<Integer> {
   }
 
   LabPaths paths() {
-    refuseDaemonOptions();
     if (!name.matches("[a-z0-9][a-z0-9-]{0,19}")) {
       throw new LabException("invalid lab name \"" + name + "\": 1 to 20 of a-z, 0-9 and '-', starting with a letter or digit");
     }
     return new LabPaths(root == null ? LabPaths.DEFAULT_ROOT : root.toAbsolutePath(), name);
-  }
-
-  /**
-   * berth's own daemon options are inherited by every command, but a lab command talks to no
-   * daemon of the user's: given, they would be ignored, so they are refused by name.
-   */
-  private void refuseDaemonOptions() {
-    for (ParseResult pr = spec.root().commandLine().getParseResult(); pr != null; pr = pr.subcommand()) {
-      for (String option : new String[] {"--host", "--tls", "--tlsverify", "--tlscacert", "--tlscert", "--tlskey"}) {
-        if (pr.hasMatchedOption(option)) {
-          throw new LabException(option + " does not apply to berth lab, which talks to no daemon of yours: "
-              + "each node's socket is in berth lab ls");
-        }
-      }
-    }
   }
 
   /** Labs make namespaces, bridges and cgroups: only root can. */
