@@ -49,7 +49,7 @@ final class RaftTestGroup implements AutoCloseable {
   }
 
   RaftClusterStore start(String id, List<RaftMember> peers) {
-    RaftMember self = members.computeIfAbsent(id, k -> new RaftMember(k, "127.0.0.1:" + freePort()));
+    RaftMember self = member(id);
     RaftClusterStore s = RaftClusterStore.start(tune.apply(RaftStoreConfig.of(self, cluster, peers, root.resolve(id))));
     running.put(id, s);
     return s;
@@ -60,8 +60,9 @@ final class RaftTestGroup implements AutoCloseable {
     return start(id, List.copyOf(members.values()));
   }
 
+  /** The member {@code id}, given a free loopback port the first time it is named. */
   RaftMember member(String id) {
-    return members.get(id);
+    return members.computeIfAbsent(id, k -> new RaftMember(k, "127.0.0.1:" + freePort()));
   }
 
   RaftClusterStore get(String id) {
