@@ -48,6 +48,10 @@ final class RaftTestGroup implements AutoCloseable {
     return this;
   }
 
+  UUID cluster() {
+    return cluster;
+  }
+
   RaftClusterStore start(String id, List<RaftMember> peers) {
     RaftMember self = member(id);
     RaftClusterStore s = RaftClusterStore.start(tune.apply(RaftStoreConfig.of(self, cluster, peers, root.resolve(id))));
