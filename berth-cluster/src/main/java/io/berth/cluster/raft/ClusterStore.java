@@ -10,7 +10,7 @@ import java.util.Optional;
  * atomically in one order on every member; reads answer from this member's copy, which on a
  * follower may lag the leader by the writes still in flight (a loop that acts on what it read
  * makes its write conditional on the version it read, so a stale read costs a retry, not a lost
- * update).
+ * update). A member reads its own writes: {@link #apply} returns once this member applied them.
  *
  * <p>Errors are the errdefs kinds: InvalidArgument for a bad name, AlreadyExists for a create of
  * an existing object, NotFound for an update or delete of a missing one, Conflict ("update out of

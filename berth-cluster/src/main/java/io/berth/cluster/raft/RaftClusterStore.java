@@ -132,10 +132,26 @@ public final class RaftClusterStore implements ClusterStore {
     if (!reply.isSuccess()) {
       throw failure(reply.getException());
     }
+    Outcome outcome;
     try {
-      return CommandCodec.decodeOutcome(reply.getMessage().getContent().newInput()).objectsOrThrow();
+      outcome = CommandCodec.decodeOutcome(reply.getMessage().getContent().newInput());
     } catch (IOException e) {
       throw new UncheckedIOException("cluster store: unreadable reply to a write", e);
+    }
+    awaitLocal(reply.getLogIndex());
+    return outcome.objectsOrThrow();
+  }
+
+  /**
+   * The leader answers once it applied the write; this member may not have yet. Waiting for it
+   * (bounded) lets a caller read its own write here, so a loop that writes and then reads does
+   * not act on the state from before its own write.
+   */
+  private void awaitLocal(long logIndex) {
+    try {
+      state.awaitIndex(logIndex - 1, config.writeTimeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

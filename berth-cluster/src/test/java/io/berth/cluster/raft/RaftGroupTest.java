@@ -29,6 +29,18 @@ class RaftGroupTest {
   }
 
   @Test
+  void aFollowerThatWroteReadsItsOwnWrite() {
+    try (RaftTestGroup g = new RaftTestGroup(dir).startAll(3)) {
+      RaftClusterStore follower = g.aFollower();
+      StoredObject o = follower.create("services", "s1", b("v0"));
+      for (int i = 1; i <= 50; i++) {
+        o = follower.update("services", "s1", o.version(), b("v" + i));
+        assertThat(follower.get("services", "s1")).contains(o);
+      }
+    }
+  }
+
+  @Test
   void aStaleUpdateFromAFollowerIsRefused() {
     try (RaftTestGroup g = new RaftTestGroup(dir).startAll(3)) {
       RaftClusterStore leader = g.awaitLeader();
