@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.errdefs.FailedPreconditionException;
 import io.berth.errdefs.NotFoundException;
+import io.berth.errdefs.UnavailableException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Managers join and leave a live group: init with one, grow, shrink. */
 class RaftMembershipTest {
@@ -52,14 +55,21 @@ class RaftMembershipTest {
     }
   }
 
-  @Test
-  void fiveManagersTolerateTwoDown() {
-    try (RaftTestGroup g = new RaftTestGroup(dir).startAll(5)) {
-      g.stop("m4");
-      g.stop("m5");
-      StoredObject o = g.get("m1").create("nodes", "n1", b("still a quorum of 3"));
+  @ParameterizedTest(name = "{0} managers")
+  @ValueSource(ints = {5, 7})
+  void aGroupWritesWithAnyMinorityDownAndNotBeyond(int managers) {
+    try (RaftTestGroup g = new RaftTestGroup(dir).startAll(managers)) {
+      int tolerated = (managers - 1) / 2;
+      for (int i = managers; i > managers - tolerated; i--) {
+        g.stop("m" + i);
+      }
+      StoredObject o = g.get("m1").create("nodes", "n1", b("still a quorum"));
       g.awaitApplied(o.version());
-      assertThat(g.get("m3").get("nodes", "n1")).contains(o);
+      assertThat(g.get("m2").get("nodes", "n1")).contains(o);
+      g.stop("m" + (managers - tolerated));
+      assertThatThrownBy(() -> g.get("m1").create("nodes", "n2", b("no quorum")))
+          .isInstanceOf(UnavailableException.class)
+          .hasMessage(ClusterStore.NO_LEADER);
     }
   }
 
