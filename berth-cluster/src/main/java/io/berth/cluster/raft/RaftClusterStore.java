@@ -31,6 +31,7 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -47,6 +48,12 @@ import org.apache.ratis.util.TimeDuration;
 public final class RaftClusterStore implements ClusterStore {
   private static final int HISTORY = 8192;
   private static final long RETRY_SLEEP_MILLIS = 100;
+
+  static {
+    // Ratis ends the JVM when its server cannot start (a taken port) or its state machine fails;
+    // inside berthd that would take every container's daemon down with it, so it throws instead
+    ExitUtils.disableSystemExit();
+  }
 
   private final RaftStoreConfig config;
   private final RaftGroupId groupId;
@@ -68,9 +75,10 @@ public final class RaftClusterStore implements ClusterStore {
     RaftGroupId groupId = RaftGroupId.valueOf(config.cluster());
     boolean stored = Files.isDirectory(config.storageDir().resolve(groupId.getUuid().toString()));
     StoreState state = new StoreState(HISTORY);
+    RaftServer server = null;
     try {
       Files.createDirectories(config.storageDir());
-      RaftServer server = RaftServer.newBuilder()
+      server = RaftServer.newBuilder()
           .setServerId(RaftPeerId.valueOf(config.self().id()))
           .setGroup(RaftGroup.valueOf(groupId, peers(config.peers())))
           .setProperties(RaftSettings.server(config))
@@ -80,7 +88,8 @@ public final class RaftClusterStore implements ClusterStore {
           .build();
       server.start();
       return new RaftClusterStore(config, state, server);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(server);
       throw new UnavailableException("starting the cluster store of " + config.self().id()
           + " at " + config.self().address() + " in " + config.storageDir() + ": " + ErrorText.of(e), e);
     }
@@ -291,6 +300,17 @@ public final class RaftClusterStore implements ClusterStore {
       server.close();
     } catch (IOException e) {
       throw new UncheckedIOException("closing the cluster store of " + config.self().id(), e);
+    }
+  }
+
+  private static void closeQuietly(RaftServer s) {
+    if (s == null) {
+      return;
+    }
+    try {
+      s.close();
+    } catch (IOException | RuntimeException e) {
+      // a server that failed to start has nothing of ours to release beyond what close tried
     }
   }
 
