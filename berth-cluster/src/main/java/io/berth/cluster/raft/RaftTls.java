@@ -1,0 +1,24 @@
+package io.berth.cluster.raft;
+
+import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.TrustManager;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+
+/**
+ * Mutual TLS for the Raft transport: this manager's key and certificate (a KeyManager) and the
+ * cluster root it trusts (a TrustManager), as the cluster CA hands them out. Every connection,
+ * server and client side, requires a certificate from that root, so a node of another cluster or a
+ * worker without a manager certificate cannot take part. Checking the certificate's role (manager
+ * rather than worker) is the TrustManager's job, which the CA package builds.
+ */
+public record RaftTls(KeyManager keyManager, TrustManager trustManager) {
+  public RaftTls {
+    Objects.requireNonNull(keyManager, "keyManager");
+    Objects.requireNonNull(trustManager, "trustManager");
+  }
+
+  GrpcTlsConfig grpc() {
+    return new GrpcTlsConfig(keyManager, trustManager, true);
+  }
+}
