@@ -17,11 +17,40 @@ import java.util.regex.Pattern;
  * node.platform.arch, node.labels.NAME, engine.labels.NAME. Unlike swarmkit, which accepts any
  * key and then never places the task, an unknown key is refused by name when parsed.
  */
-public record Constraint(String key, boolean equal, String value) {
+public final class Constraint {
+  /** What a constraint's key reads from a node; decided once at parse, not per node. */
+  private enum Field { ID, HOSTNAME, IP, ROLE, OS, ARCH, NODE_LABEL, ENGINE_LABEL }
+
+  private final String key;
+  private final boolean equal;
+  private final String value;
+  private final Field field;
+  private final String label;
+
+  private Constraint(String key, boolean equal, String value, Field field, String label) {
+    this.key = key;
+    this.equal = equal;
+    this.value = value;
+    this.field = field;
+    this.label = label;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public boolean equal() {
+    return equal;
+  }
+
+  public String value() {
+    return value;
+  }
+
   private static final Pattern KEY = Pattern.compile("(?i)^[a-z_][a-z0-9\\-_.]+$");
   private static final Pattern VALUE = Pattern.compile("(?i)^[a-z0-9:\\-_\\s.*()?+\\[\\]\\\\^$|/]+$");
-  private static final List<String> KEYS = List.of("node.id", "node.hostname", "node.ip", "node.role",
-      "node.platform.os", "node.platform.arch");
+  private static final Map<String, Field> KEYS = Map.of("node.id", Field.ID, "node.hostname", Field.HOSTNAME,
+      "node.ip", Field.IP, "node.role", Field.ROLE, "node.platform.os", Field.OS, "node.platform.arch", Field.ARCH);
   private static final String NODE_LABELS = "node.labels.";
   private static final String ENGINE_LABELS = "engine.labels.";
 
@@ -41,15 +70,22 @@ public record Constraint(String key, boolean equal, String value) {
         throw new InvalidArgumentException("invalid constraint '" + text + "': value '" + value + "' is invalid");
       }
       String lower = key.toLowerCase(Locale.ROOT);
-      boolean label = (lower.startsWith(NODE_LABELS) && lower.length() > NODE_LABELS.length())
-          || (lower.startsWith(ENGINE_LABELS) && lower.length() > ENGINE_LABELS.length());
-      if (!label && !KEYS.contains(lower)) {
+      Field field = KEYS.get(lower);
+      String label = null;
+      if (lower.startsWith(NODE_LABELS) && lower.length() > NODE_LABELS.length()) {
+        field = Field.NODE_LABEL;
+        label = key.substring(NODE_LABELS.length());
+      } else if (lower.startsWith(ENGINE_LABELS) && lower.length() > ENGINE_LABELS.length()) {
+        field = Field.ENGINE_LABEL;
+        label = key.substring(ENGINE_LABELS.length());
+      }
+      if (field == null) {
         throw new InvalidArgumentException("invalid constraint '" + text + "': key '" + key
             + "' is not one of node.id, node.hostname, node.ip, node.role, node.platform.os, "
             + "node.platform.arch, node.labels.<name>, engine.labels.<name>");
       }
-      Constraint c = new Constraint(key, op.equals("=="), value);
-      if (lower.equals("node.ip")) {
+      Constraint c = new Constraint(key, op.equals("=="), value, field, label);
+      if (field == Field.IP) {
         c.ipMatches("0.0.0.0");
       }
       return c;
@@ -75,22 +111,16 @@ public record Constraint(String key, boolean equal, String value) {
   }
 
   public boolean matches(Node node) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    return switch (lower) {
-      case "node.id" -> compare(node.id());
-      case "node.hostname" -> compare(node.description().hostname());
-      case "node.ip" -> ipMatches(node.status().addr()) == equal;
-      case "node.role" -> compare(node.spec().role().wire());
-      case "node.platform.os" -> compare(node.description().platform().os());
-      case "node.platform.arch" -> compare(node.description().platform().architecture());
-      default -> lower.startsWith(NODE_LABELS)
-          ? compare(label(node.spec().labels(), key.substring(NODE_LABELS.length())))
-          : compare(label(node.description().engine().labels(), key.substring(ENGINE_LABELS.length())));
+    return switch (field) {
+      case ID -> compare(node.id());
+      case HOSTNAME -> compare(node.description().hostname());
+      case IP -> ipMatches(node.status().addr()) == equal;
+      case ROLE -> compare(node.spec().role().wire());
+      case OS -> compare(node.description().platform().os());
+      case ARCH -> compare(node.description().platform().architecture());
+      case NODE_LABEL -> compare(node.spec().labels().getOrDefault(label, ""));
+      case ENGINE_LABEL -> compare(node.description().engine().labels().getOrDefault(label, ""));
     };
-  }
-
-  private static String label(Map<String, String> labels, String name) {
-    return labels.getOrDefault(name, "");
   }
 
   private boolean compare(String actual) {
@@ -134,5 +164,10 @@ public record Constraint(String key, boolean equal, String value) {
     } catch (IllegalArgumentException e) {
       throw new InvalidArgumentException("invalid constraint '" + key + "': '" + value + "' is not an IP address or CIDR network");
     }
+  }
+
+  @Override
+  public String toString() {
+    return key + (equal ? "==" : "!=") + value;
   }
 }

@@ -48,6 +48,8 @@ public final class Scheduler {
     Map<TaskGroup, List<Task>> groups = new LinkedHashMap<>();
     List<Task> assigned = new ArrayList<>(pending.size());
     List<Task> left = new ArrayList<>();
+    Task previous = null;
+    List<Task> previousGroup = null;
     for (Task t : pending) {
       if (t.status().state() != TaskState.PENDING) {
         throw new InvalidArgumentException("task " + t.id() + " is " + t.status().state().wire() + ", not pending");
@@ -56,7 +58,14 @@ public final class Scheduler {
         left.add(t);
         continue;
       }
-      groups.computeIfAbsent(TaskGroup.of(t), g -> new ArrayList<>()).add(t);
+      // an orchestrator hands a service's tasks over together, sharing one spec: the group is
+      // then found without hashing the whole spec again
+      if (previous == null || previous.spec() != t.spec() || previous.endpoint() != t.endpoint()
+          || !previous.serviceId().equals(t.serviceId())) {
+        previousGroup = groups.computeIfAbsent(TaskGroup.of(t), g -> new ArrayList<>());
+      }
+      previousGroup.add(t);
+      previous = t;
     }
     Instant now = clock.instant();
     for (var g : groups.entrySet()) {
