@@ -23,6 +23,9 @@ public final class NodeInfo {
   private int totalTasks;
   private final Map<String, int[]> tasksByService = new HashMap<>();
   private Set<Integer> hostPorts;
+  // the last service asked about: a group's rankers ask for the same one over and over
+  private String lastService;
+  private int[] lastCount;
 
   NodeInfo(Node node, int order) {
     this.node = node;
@@ -58,8 +61,11 @@ public final class NodeInfo {
   }
 
   public int tasksOf(String serviceId) {
-    int[] n = tasksByService.get(serviceId);
-    return n == null ? 0 : n[0];
+    if (serviceId != lastService) {
+      lastCount = tasksByService.get(serviceId);
+      lastService = serviceId;
+    }
+    return lastCount == null ? 0 : lastCount[0];
   }
 
   public boolean hostPortInUse(PortConfig port) {
@@ -76,7 +82,9 @@ public final class NodeInfo {
     freeNanoCpus -= reserved.nanoCpus();
     freeMemoryBytes -= reserved.memoryBytes();
     totalTasks++;
-    tasksByService.computeIfAbsent(serviceId, k -> new int[1])[0]++;
+    lastCount = tasksByService.computeIfAbsent(serviceId, k -> new int[1]);
+    lastCount[0]++;
+    lastService = serviceId;
     for (PortConfig p : ports) {
       if (p.takesHostPort()) {
         if (hostPorts == null) {
