@@ -51,6 +51,18 @@ public record Task(
         status.moveTo(TaskState.ASSIGNED, "scheduler assigned task to node", null, at), desiredState, endpoint);
   }
 
+  /** A task made for one node (a global service's) confirmed there by the scheduler. */
+  public Task confirmedOnNode(Instant at) {
+    return new Task(id, version, createdAt, at, spec, serviceId, slot, nodeId,
+        status.moveTo(TaskState.ASSIGNED, "scheduler confirmed task can run on preassigned node", null, at),
+        desiredState, endpoint);
+  }
+
+  /** The task made for one node (a global service's): the orchestrator names the node, the scheduler confirms it. */
+  public Task withNode(String node) {
+    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, node, status, desiredState, endpoint);
+  }
+
   public Task withStatus(TaskStatus value) {
     return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, value, desiredState, endpoint);
   }

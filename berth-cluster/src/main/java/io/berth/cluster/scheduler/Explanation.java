@@ -14,6 +14,12 @@ final class Explanation {
   private Explanation() {}
 
   static String of(List<NodeFilter> filters, List<NodeFilter.Check> checks, List<NodeInfo> nodes) {
+    String reasons = reasons(filters, checks, nodes);
+    return reasons.isEmpty() ? "no suitable node" : "no suitable node (" + reasons + ")";
+  }
+
+  /** The reasons alone ("insufficient resources on 1 node"), empty when every node passes. */
+  static String reasons(List<NodeFilter> filters, List<NodeFilter.Check> checks, List<NodeInfo> nodes) {
     int[] failures = new int[filters.size()];
     for (NodeInfo n : nodes) {
       for (int i = 0; i < checks.size(); i++) {
@@ -30,15 +36,12 @@ final class Explanation {
         failed.add(i);
       }
     }
-    if (failed.isEmpty()) {
-      return "no suitable node";
-    }
     failed.sort(Comparator.comparingInt((Integer i) -> -failures[i]));
-    StringBuilder text = new StringBuilder("no suitable node (");
+    StringBuilder text = new StringBuilder();
     for (int k = 0; k < failed.size(); k++) {
       int i = failed.get(k);
       text.append(k == 0 ? "" : "; ").append(filters.get(i).explain(failures[i]));
     }
-    return text.append(')').toString();
+    return text.toString();
   }
 }

@@ -18,7 +18,8 @@ import java.util.Map;
  * while placing (ready, constraints, platform) are run once per node, the feasible nodes go into
  * a {@link SpreadTree} ordered by the rankers, and each task takes the best node that passes the
  * changing filters (resources, host ports, max replicas), which is then counted on at once. The
- * work is about one filter pass over the nodes per group plus a heap step per task.
+ * work is about one filter pass over the nodes per group plus a heap step per task. Tasks that
+ * already name a node (a global service's) are only checked against it, first.
  */
 public final class Scheduler {
   private final List<NodeFilter> filters;
@@ -48,6 +49,7 @@ public final class Scheduler {
     Map<TaskGroup, List<Task>> groups = new LinkedHashMap<>();
     List<Task> assigned = new ArrayList<>(pending.size());
     List<Task> left = new ArrayList<>();
+    List<Task> preassigned = new ArrayList<>();
     Task previous = null;
     List<Task> previousGroup = null;
     for (Task t : pending) {
@@ -56,6 +58,10 @@ public final class Scheduler {
       }
       if (t.desiredState().compareTo(TaskState.COMPLETE) > 0) {
         left.add(t);
+        continue;
+      }
+      if (!t.nodeId().isEmpty()) {
+        preassigned.add(t);
         continue;
       }
       // an orchestrator hands a service's tasks over together, sharing one spec: the group is
@@ -68,6 +74,7 @@ public final class Scheduler {
       previous = t;
     }
     Instant now = clock.instant();
+    confirmPreassigned(nodes, preassigned, now, assigned, left);
     for (var g : groups.entrySet()) {
       placeGroup(nodes, g.getKey(), g.getValue(), now, assigned, left);
     }
@@ -76,12 +83,10 @@ public final class Scheduler {
 
   private void placeGroup(NodeSet nodes, TaskGroup group, List<Task> tasks, Instant now, List<Task> assigned,
       List<Task> left) {
-    List<NodeFilter.Check> checks = new ArrayList<>(filters.size());
+    List<NodeFilter.Check> checks;
     List<SpreadPreference> preferences;
     try {
-      for (NodeFilter f : filters) {
-        checks.add(f.prepare(group));
-      }
+      checks = prepare(group);
       preferences = group.placement().preferences().stream().map(SpreadPreference::of).toList();
     } catch (InvalidArgumentException e) {
       unplaced(tasks, 0, e.getMessage(), left);
@@ -120,6 +125,46 @@ public final class Scheduler {
       }
       assigned.add(tasks.get(i).assignedTo(n.id(), now));
     }
+  }
+
+  /**
+   * Tasks made for one node (a global service's, by its orchestrator) are checked against that
+   * node only, before the others take nodes, as swarmkit does: confirmed there, or left pending
+   * with the reason alone ("insufficient resources on 1 node"); a node not in the set leaves
+   * the task as it was.
+   */
+  private void confirmPreassigned(NodeSet nodes, List<Task> tasks, Instant now, List<Task> assigned, List<Task> left) {
+    Map<TaskGroup, List<NodeFilter.Check>> prepared = new java.util.HashMap<>();
+    for (Task t : tasks) {
+      NodeInfo n = nodes.get(t.nodeId());
+      if (n == null) {
+        left.add(t);
+        continue;
+      }
+      TaskGroup group = TaskGroup.of(t);
+      List<NodeFilter.Check> checks;
+      try {
+        checks = prepared.computeIfAbsent(group, this::prepare);
+      } catch (InvalidArgumentException e) {
+        unplaced(List.of(t), 0, e.getMessage(), left);
+        continue;
+      }
+      String reasons = Explanation.reasons(filters, checks, List.of(n));
+      if (reasons.isEmpty()) {
+        n.add(group.serviceId(), group.reserved(), group.endpoint().ports());
+        assigned.add(t.confirmedOnNode(now));
+      } else {
+        unplaced(List.of(t), 0, reasons, left);
+      }
+    }
+  }
+
+  private List<NodeFilter.Check> prepare(TaskGroup group) {
+    List<NodeFilter.Check> checks = new ArrayList<>(filters.size());
+    for (NodeFilter f : filters) {
+      checks.add(f.prepare(group));
+    }
+    return checks;
   }
 
   private Comparator<NodeInfo> order(TaskGroup group) {

@@ -191,4 +191,21 @@ class SchedulerTest {
     assertThat(d.assigned()).extracting(Task::id).doesNotHaveDuplicates().hasSize(6);
     assertThat(d.assigned().stream().map(Task::id).collect(Collectors.toMap(Function.identity(), x -> 1))).hasSize(6);
   }
+
+  @Test
+  void checksTasksMadeForOneNodeAgainstThatNodeOnlyAndFirst() {
+    NodeSet set = NodeSet.of(List.of(node("n0", Map.of("tier", "db")), node("n1")), List.of());
+    TaskSpec big = reserving(3 * CPU, 0);
+    Task forN0 = pending("g.n0", "g", big).withNode("n0");
+    Task forN1 = pending("g.n1", "g", constrained("node.labels.tier==db")).withNode("n1");
+    Task forGone = pending("g.gone", "g", big).withNode("gone");
+    // the replicated task comes first in the batch, yet n0's reservation is counted before it is placed
+    Decisions d = scheduler.schedule(set, List.of(pending("r.0", "r", big), forN0, forN1, forGone));
+    assertThat(d.assigned()).extracting(Task::id, Task::nodeId)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("g.n0", "n0"), org.assertj.core.groups.Tuple.tuple("r.0", "n1"));
+    assertThat(d.assigned().getFirst().status().message()).isEqualTo("scheduler confirmed task can run on preassigned node");
+    assertThat(d.pending()).extracting(Task::id, t -> t.status().err()).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple("g.n1", "scheduling constraints not satisfied on 1 node"),
+        org.assertj.core.groups.Tuple.tuple("g.gone", null));
+  }
 }
