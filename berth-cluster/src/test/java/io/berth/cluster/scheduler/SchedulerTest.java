@@ -120,7 +120,7 @@ class SchedulerTest {
 
   @Test
   void leavesWhatDoesNotFitPendingWithDockersExplanation() {
-    // b and c have 3 CPUs taken, d's constraint fails: 2 tasks of 1 CPU fit on a only... then none
+    // b and c have all 4 CPUs taken, d fails the constraint: two tasks of 2 CPUs fit on a, the third nowhere
     List<Node> ns = List.of(node("a"), node("b"), node("c"), node("d", Map.of("tier", "web")));
     NodeSet set = NodeSet.of(ns, List.of(running("x1", "x", reserving(4 * CPU, 0), "b"),
         running("x2", "x", reserving(4 * CPU, 0), "c")));
