@@ -3,6 +3,7 @@ package io.berth.it;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -69,6 +70,26 @@ class ArchitectureTest {
   void libraryPackagesHaveNoCycles() {
     noCycles("io.berth.oci..", "io.berth.errdefs..", "io.berth.http..", "io.berth.distribution..",
         "io.berth.compose..", "io.berth.maven..", "io.berth.client..");
+  }
+
+  @Test
+  void clusterPackagesHaveNoCycles() {
+    noCycles("io.berth.cluster..");
+  }
+
+  /**
+   * Swarm mode reaches the engine only through interfaces of its own (issue 14): berth-cluster's
+   * classes use the cluster's own packages, the OCI model and errors, the stores and networks, the
+   * JDK and the libraries listed here; never the daemon, the runtime, the API or the CLI.
+   */
+  @Test
+  void clusterDependsOnlyOnItsFoundations() {
+    classes().that().resideInAPackage("io.berth.cluster..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage(
+            "io.berth.cluster..", "io.berth.oci..", "io.berth.errdefs..", "io.berth.store..", "io.berth.network..",
+            "java..", "javax..", "com.fasterxml.jackson..", "org.slf4j..",
+            "org.apache.ratis..", "org.bouncycastle..", "io.grpc..", "com.google.protobuf..")
+        .check(Classes.BERTH);
   }
 
   @Test

@@ -1,0 +1,75 @@
+package io.berth.cluster.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.berth.errdefs.InvalidArgumentException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One instance of a service on one node (Docker's Task object). Each field has one writer:
+ * the orchestrator makes the task (spec, service, slot) and writes {@link #desiredState}, the
+ * scheduler {@link #nodeId}, the agent {@link #status}.
+ */
+public record Task(
+    @JsonProperty("ID") String id,
+    @JsonProperty("Version") Version version,
+    @JsonProperty("CreatedAt") @WireTime Instant createdAt,
+    @JsonProperty("UpdatedAt") @WireTime Instant updatedAt,
+    @JsonProperty("Spec") TaskSpec spec,
+    @JsonProperty("ServiceID") String serviceId,
+    @JsonProperty("Slot") long slot,
+    @JsonProperty("NodeID") String nodeId,
+    @JsonProperty("Status") TaskStatus status,
+    @JsonProperty("DesiredState") TaskState desiredState,
+    @JsonProperty("Endpoint") Endpoint endpoint) {
+  /** The ports the task publishes, copied from its service when the task is made. */
+  public record Endpoint(@JsonProperty("Ports") List<PortConfig> ports) {
+    public static final Endpoint NONE = new Endpoint(null);
+
+    public Endpoint {
+      ports = ports == null ? List.of() : List.copyOf(ports);
+    }
+  }
+
+  public Task {
+    if (id == null || id.isEmpty()) {
+      throw new InvalidArgumentException("a task needs an ID");
+    }
+    if (spec == null) {
+      throw new InvalidArgumentException("task " + id + " needs a Spec");
+    }
+    version = version == null ? Version.ZERO : version;
+    nodeId = nodeId == null ? "" : nodeId;
+    status = status == null ? new TaskStatus(null, null, null, null) : status;
+    desiredState = desiredState == null ? TaskState.RUNNING : desiredState;
+    endpoint = endpoint == null ? Endpoint.NONE : endpoint;
+  }
+
+  /** The task placed on {@code node}: the scheduler's one write besides the status it moves to assigned. */
+  public Task assignedTo(String node, Instant at) {
+    return new Task(id, version, createdAt, at, spec, serviceId, slot, node,
+        status.moveTo(TaskState.ASSIGNED, "scheduler assigned task to node", null, at), desiredState, endpoint);
+  }
+
+  /** A task made for one node (a global service's) confirmed there by the scheduler. */
+  public Task confirmedOnNode(Instant at) {
+    return new Task(id, version, createdAt, at, spec, serviceId, slot, nodeId,
+        status.moveTo(TaskState.ASSIGNED, "scheduler confirmed task can run on preassigned node", null, at),
+        desiredState, endpoint);
+  }
+
+  /** The task made for one node (a global service's): the orchestrator names the node, the scheduler confirms it. */
+  public Task withNode(String node) {
+    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, node, status, desiredState, endpoint);
+  }
+
+  public Task withStatus(TaskStatus value) {
+    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, value, desiredState, endpoint);
+  }
+
+  /** The desired state moved to {@code next}, checked against the same forward-only table. */
+  public Task withDesiredState(TaskState next) {
+    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status,
+        desiredState.moveTo(next), endpoint);
+  }
+}
