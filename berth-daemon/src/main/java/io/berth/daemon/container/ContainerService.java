@@ -7,7 +7,6 @@ import io.berth.errdefs.BerthException;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.DiskFull;
 import io.berth.errdefs.NotFoundException;
-import io.berth.network.Endpoint;
 import io.berth.network.PortBinding;
 import io.berth.runtime.ContainerRuntime;
 import io.berth.store.image.ImageReader;
@@ -476,11 +475,6 @@ public final class ContainerService {
   /** {@code network connect/disconnect} of this service's containers. */
   public ContainerConnections connections() {
     return new ContainerConnections(repo, networks, events);
-  }
-
-  /** The container's endpoint on network {@code network}, or null: the network owns it. */
-  public Endpoint endpoint(Container c, String network) {
-    return networks.endpoint(c, network);
   }
 
   /** The ports the container publishes, as its networks hold them. */
