@@ -105,12 +105,17 @@ final class ContainerExits {
   /**
    * Live restore: re-attaches to containers that kept running while the daemon was away (and
    * has {@code health}, if any, watch them again) and processes the exits that happened
-   * meanwhile, so restart policies still apply.
+   * meanwhile, so restart policies still apply; containers already exited start again when
+   * their restart policy says so at a daemon start ({@link RestartPolicy#atDaemonStart}).
    */
   void recover(HealthMonitor health) {
     for (Container c : repo.all()) {
       synchronized (c) {
         if (!c.state.running()) {
+          if (restarter.atDaemonStart(c, c.host().restartPolicy())) {
+            LOG.info("starting container {} ({}): restart policy {}", c.name, c.shortId(),
+                c.host().restartPolicy().name());
+          }
           continue;
         }
         RuntimeState.State st = runtime.state(c.id);
