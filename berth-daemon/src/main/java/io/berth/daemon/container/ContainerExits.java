@@ -67,6 +67,24 @@ final class ContainerExits {
     return exit;
   }
 
+  /** Waits up to {@code seconds} for a run's exit; true when it came (or there is no run to wait for). */
+  static boolean await(CompletableFuture<Integer> exit, long seconds) {
+    if (exit == null) {
+      return true;
+    }
+    try {
+      exit.get(seconds, java.util.concurrent.TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    }
+  }
+
   /** The future of the last run's exit (completed once it exited), or null before a first start. */
   CompletableFuture<Integer> current(String id) {
     return exits.get(id);
