@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerViews;
 import io.berth.daemon.events.EventBus;
+import io.berth.daemon.events.Timestamps;
 import io.berth.daemon.image.ImageService;
 import io.berth.daemon.system.DaemonInfo;
 import io.berth.daemon.system.EngineUsage;

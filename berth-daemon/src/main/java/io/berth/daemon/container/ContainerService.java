@@ -126,6 +126,34 @@ public final class ContainerService {
   }
 
   /**
+   * What {@code docker ps} asks for: Docker's {@code filters} (already read from the query),
+   * {@code all} (else running ones only, unless a filter selects stopped ones or a limit is
+   * set) and {@code limit} (negative: none).
+   */
+  public record ListQuery(com.fasterxml.jackson.databind.JsonNode filters, boolean all, int limit) {}
+
+  /** The containers a {@code docker ps} shows, newest first. */
+  public java.util.List<Container> list(ListQuery q) {
+    ContainerFilters filters = ContainerFilters.parse(q.filters(), repo, networks);
+    java.util.List<Container> sorted = new java.util.ArrayList<>(repo.all());
+    sorted.sort((a, b) -> b.created.compareTo(a.created));
+    java.util.List<Container> out = new java.util.ArrayList<>();
+    for (Container c : sorted) {
+      if (!q.all() && !c.state.running() && !filters.overridesAll() && q.limit() < 0) {
+        continue;
+      }
+      if (!filters.matches(c)) {
+        continue;
+      }
+      if (q.limit() >= 0 && out.size() >= q.limit()) {
+        break;
+      }
+      out.add(c);
+    }
+    return out;
+  }
+
+  /**
    * Creates a container: its files first, then its record, and only then is it visible, so that a
    * create the disk refuses leaves nothing behind (not even until a restart). The image's lease
    * keeps its layers while the root file system is prepared; an image removed meanwhile (its
@@ -350,9 +378,9 @@ public final class ContainerService {
   /** What a prune removed: the containers' ids and the space their writable layers held. */
   public record Pruned(java.util.List<String> ids, long spaceReclaimed) {}
 
-  /** {@code docker container prune}: removes the containers not running that {@code select} picks. */
-  public Pruned prune(java.util.function.Predicate<Container> select) {
-    return removal.prune(select);
+  /** {@code docker container prune}: removes the containers not running that {@code filters} select. */
+  public Pruned prune(com.fasterxml.jackson.databind.JsonNode filters) {
+    return removal.prune(ContainerFilters.parse(filters, repo, networks)::matches);
   }
 
   public boolean imageInUse(String imageId) {
