@@ -115,7 +115,10 @@ public final class Daemon implements AutoCloseable {
 
     DaemonInfo info = DaemonInfo.gather(config.dataRoot(), runtime.version());
     Router router = new Router();
-    new SystemRoutes(info, containers, views, stores.images(), volumes, events).register(router);
+    io.berth.daemon.container.ContainerReferences references =
+        new io.berth.daemon.container.ContainerReferences(containerRecords, containerNetworks);
+    io.berth.daemon.volume.VolumeService volumeService =
+        new io.berth.daemon.volume.VolumeService(volumes, references, events);
     new ContainerRoutes(containers, streams, views).register(router);
     new ContainerStreamRoutes(containers, streams).register(router);
     new ExecRoutes(new ExecService(containers, streams, events)).register(router);
@@ -131,13 +134,16 @@ public final class Daemon implements AutoCloseable {
     ImageService imageService = new ImageService(stores.images(), containers, events, stores.contentStore(),
         config.dataRoot().resolve("tmp"), new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
         new io.berth.daemon.build.Intermediates(stores.metadata())::contains, committer);
+    new SystemRoutes(info, containers, views,
+        new io.berth.daemon.system.EngineUsage(containers, imageService, volumeService), events).register(router);
     new ImageRoutes(imageService, heap).register(router);
     new AuthRoutes(registryAccess).register(router);
     new io.berth.daemon.api.CommitRoutes(imageService).register(router);
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
-        logReader, config.dataRoot().resolve("tmp")), config.dataRoot().resolve("tmp"), events, heap).register(router);
-    new VolumeRoutes(volumes, containers, events).register(router);
-    new NetworkRoutes(networkService, containers, events).register(router);
+        logReader, config.dataRoot().resolve("tmp"), events), heap).register(router);
+    new VolumeRoutes(volumeService).register(router);
+    new NetworkRoutes(new io.berth.daemon.network.NetworkManager(networkService, references, events), containers)
+        .register(router);
 
     server = new HttpServer(router);
     for (String host : config.hosts()) {

@@ -118,7 +118,9 @@ class ArchitectureTest {
 
   /**
    * Routes translate: they reach a container through the services' operations, never through
-   * the service's own records, paths, log files or the runtime's sockets (decision 0026).
+   * the service's own records, paths, log files or the runtime's sockets (decision 0026), and
+   * images, volumes and networks through their services, never the stores those keep (the
+   * value types the services return, e.g. {@code Image}, are fine).
    */
   @Test
   void routesReachNoServiceInternals() {
@@ -129,6 +131,14 @@ class ArchitectureTest {
         .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.runtime.AttachChannel")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.distribution.RegistryClient")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.distribution.Pusher")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.store.image.ImageReader")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.store.image.ImageStore")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.store.snapshot.Snapshotter")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.store.content.ContentStore")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.store.meta.MetadataStore")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.daemon.volume.VolumeStore")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.daemon.network.NetworkService")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.runtime.ContainerRuntime")
         .check(Classes.BERTH);
   }
 

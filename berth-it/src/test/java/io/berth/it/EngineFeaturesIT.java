@@ -112,6 +112,27 @@ class EngineFeaturesIT {
     assertThat(r.out().trim()).isEqualTo("50000");
   }
 
+  /**
+   * An exec'd process runs with the container's rlimits, not berthd's (which the JVM raised):
+   * the exec's process spec is the container's, as dockerd's is. Open files use soft = hard
+   * here: with soft &lt; hard, runc before 1.1.13 sometimes starts an exec with soft = hard
+   * (RuncVersion), so that case is checked on the container's own process, which runc sets
+   * after its Go runtime started.
+   */
+  @Test
+  void execRunsWithTheContainersRlimits() {
+    check(docker("run", "-d", "--name", "rl", "--ulimit", "nofile=1536:1536", "--ulimit", "nproc=300:400",
+        IMAGE, "sleep", "300"), "run");
+    Exec.Result r = docker("exec", "rl", "sh", "-c", "echo $(ulimit -n) $(ulimit -Hn) $(ulimit -u) $(ulimit -Hu)");
+    check(r, "exec");
+    assertThat(r.out().trim()).isEqualTo("1536 1536 300 400");
+    check(docker("run", "-d", "--name", "rl2", "--ulimit", "nofile=1024:2048", IMAGE, "sleep", "300"), "run");
+    r = docker("exec", "rl2", "awk", "/Max open files/ {print $4, $5}", "/proc/1/limits");
+    check(r, "exec");
+    assertThat(r.out().trim()).isEqualTo("1024 2048");
+    check(docker("rm", "-f", "rl", "rl2"), "rm");
+  }
+
   @Test
   void imageVolumesAreSeededAndRemovedWithTheContainer() throws Exception {
     byte[] tar = Files.readAllBytes(TestDaemon.BASE.resolve("busybox-rootfs.tar"));

@@ -51,4 +51,48 @@ class LiveRestoreIT {
       check(docker("rm", "-f", n), "rm");
     }
   }
+
+  /**
+   * A daemon start applies restart policies as dockerd's does: always starts even after a
+   * stop by hand, unless-stopped not after one, a run that died while the daemon was down
+   * follows its policy (on-failure: started; no: left exited), a container never started stays
+   * created.
+   */
+  @Test
+  void restartPoliciesApplyAtDaemonStart() throws Exception {
+    check(docker("run", "-d", "--name", "rp-always", "--restart", "always", IMAGE, "sleep", "1000"), "run");
+    check(docker("run", "-d", "--name", "rp-unless", "--restart", "unless-stopped", IMAGE, "sleep", "1000"), "run");
+    check(docker("run", "-d", "--name", "rp-onfailure", "--restart", "on-failure", IMAGE, "sleep", "1000"), "run");
+    check(docker("run", "-d", "--name", "rp-no", IMAGE, "sleep", "1000"), "run");
+    check(docker("create", "--name", "rp-created", "--restart", "always", IMAGE, "sleep", "1000"), "create");
+    check(docker("stop", "-t", "1", "rp-always"), "stop");
+    check(docker("stop", "-t", "1", "rp-unless"), "stop");
+    String onFailure = docker("inspect", "--format", "{{.State.Pid}}", "rp-onfailure").out().trim();
+    String no = docker("inspect", "--format", "{{.State.Pid}}", "rp-no").out().trim();
+
+    TestDaemon.kill9();
+    check(Exec.sh("kill -9 " + onFailure + " " + no), "kill the containers while berthd is down");
+    ContainersIT.waitFor(() -> !Files.exists(Path.of("/proc", onFailure)) && !Files.exists(Path.of("/proc", no)));
+    TestDaemon.start();
+
+    ContainersIT.waitFor(() -> status("rp-always").equals("running"));
+    ContainersIT.waitFor(() -> status("rp-onfailure").equals("running"));
+    assertThat(status("rp-unless")).isEqualTo("exited");
+    assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "rp-no").out().trim())
+        .isEqualTo("exited 137");
+    assertThat(status("rp-created")).isEqualTo("created");
+    // started by the daemon, the always container is no longer "stopped by hand": it is
+    // restarted after its next exit
+    String pid = docker("inspect", "--format", "{{.State.Pid}}", "rp-always").out().trim();
+    check(Exec.sh("kill -9 " + pid), "kill rp-always");
+    ContainersIT.waitFor(() -> status("rp-always").equals("running")
+        && !docker("inspect", "--format", "{{.State.Pid}}", "rp-always").out().trim().equals(pid));
+    for (String n : new String[] {"rp-always", "rp-unless", "rp-onfailure", "rp-no", "rp-created"}) {
+      check(docker("rm", "-f", n), "rm");
+    }
+  }
+
+  private static String status(String name) {
+    return docker("inspect", "--format", "{{.State.Status}}", name).out().trim();
+  }
 }

@@ -55,6 +55,13 @@ public final class RuncRuntime implements ContainerRuntime {
       String out = new String(p.getInputStream().readAllBytes());
       p.waitFor();
       version = out.lines().findFirst().orElse("runc").replace("runc version ", "");
+      RuncVersion parsed = RuncVersion.parse(out);
+      if (parsed.execNofileRace()) {
+        org.slf4j.LoggerFactory.getLogger(RuncRuntime.class).warn("runc {} (built with go {}) may start an exec'd"
+            + " process with its open-files soft limit raised to the hard one (--ulimit nofile=SOFT:HARD with"
+            + " SOFT < HARD; opencontainers/runc#4195): runc 1.1.13 or later does not", parsed.version(),
+            parsed.go());
+      }
     } catch (IOException e) {
       throw new UnavailableException("runc not found: install the runc package (" + e.getMessage() + ")");
     } catch (InterruptedException e) {

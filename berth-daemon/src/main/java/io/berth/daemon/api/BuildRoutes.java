@@ -2,11 +2,9 @@ package io.berth.daemon.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.build.context.ContextArchive;
 import io.berth.build.executor.BuildImage;
 import io.berth.build.executor.BuildRequest;
 import io.berth.daemon.build.DockerfileBuilder;
-import io.berth.daemon.events.EventBus;
 import io.berth.errdefs.BerthException;
 import io.berth.errdefs.ErrorText;
 import io.berth.errdefs.InvalidArgumentException;
@@ -16,14 +14,10 @@ import io.berth.oci.Reference;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +30,11 @@ import org.slf4j.LoggerFactory;
 public final class BuildRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(BuildRoutes.class);
   private final DockerfileBuilder builder;
-  private final Path scratch;
-  private final EventBus events;
   private final HeapReturn heap;
 
-  public BuildRoutes(DockerfileBuilder builder, Path scratch, EventBus events, HeapReturn heap) {
+  public BuildRoutes(DockerfileBuilder builder, HeapReturn heap) {
     this.heap = heap;
     this.builder = builder;
-    this.scratch = scratch;
-    this.events = events;
   }
 
   public void register(Router r) {
@@ -73,11 +63,9 @@ public final class BuildRoutes {
     if (!List.of("bridge", "host", "none").contains(network)) {
       throw new InvalidArgumentException("network mode " + network + " is not supported for builds (bridge, host or none)");
     }
-    Path context = Files.createTempDirectory(Files.createDirectories(scratch), "build-");
-    try {
-      ContextArchive.extract(q.body(), context);
+    try (DockerfileBuilder.Context context = builder.unpack(q.body())) {
       OutputStream out = s.stream(200, "application/json");
-      BuildRequest req = new BuildRequest(context, q.query("dockerfile"), args,
+      BuildRequest req = new BuildRequest(context.dir(), q.query("dockerfile"), args,
           q.query("target"), q.flag("nocache"), labels, tags, network);
       try {
         BuildImage img = builder.build(req, text -> {
@@ -92,7 +80,6 @@ public final class BuildRoutes {
         for (String t : tags) {
           write(out, Json.object().put("stream", "Successfully tagged " + t + "\n"));
         }
-        events.publish("image", "build", img.id().toString(), Map.of());
       } catch (RuntimeException e) {
         // the stream has started: a failure of any kind ends it with Docker's error line
         if (!(e instanceof BerthException) && !(e instanceof UncheckedIOException)) {
@@ -105,12 +92,6 @@ public final class BuildRoutes {
         write(out, err);
       }
       out.close();
-    } finally {
-      try (Stream<Path> walk = Files.walk(context)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
     }
   }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
-import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerStreams;
 import io.berth.daemon.container.ContainerViews;
@@ -13,7 +12,6 @@ import io.berth.http.HttpResponse;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -63,24 +61,11 @@ public final class ContainerRoutes {
   }
 
   private void list(HttpRequest q, HttpResponse s) {
-    boolean all = q.flag("all");
     boolean size = q.flag("size");
     int limit = q.query("limit") == null ? -1 : parseInt(q.query("limit"), "limit");
-    ContainerFilters filters = ContainerFilters.parse(q.query("filters"), containers);
-    List<Container> list = new ArrayList<>(containers.list());
-    list.sort((a, b) -> b.created.compareTo(a.created));
     ArrayNode out = Json.array();
-    for (Container c : list) {
-      boolean running = c.state.running();
-      if (!all && !running && !filters.overridesAll() && limit < 0) {
-        continue;
-      }
-      if (!filters.matches(c)) {
-        continue;
-      }
-      if (limit >= 0 && out.size() >= limit) {
-        break;
-      }
+    for (Container c : containers.list(new ContainerService.ListQuery(filtersJson(q.query("filters")), q.flag("all"),
+        limit))) {
       out.add(views.listEntry(c, size ? containers.layerSize(c) : -1));
     }
     Json.send(s, 200, out);
@@ -157,7 +142,7 @@ public final class ContainerRoutes {
   }
 
   private void prune(HttpRequest q, HttpResponse s) {
-    ContainerService.Pruned pruned = containers.prune(ContainerFilters.parse(q.query("filters"), containers)::matches);
+    ContainerService.Pruned pruned = containers.prune(filtersJson(q.query("filters")));
     ObjectNode out = Json.object();
     pruned.ids().forEach(out.putArray("ContainersDeleted")::add);
     out.put("SpaceReclaimed", pruned.spaceReclaimed());

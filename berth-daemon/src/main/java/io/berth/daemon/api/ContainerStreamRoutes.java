@@ -5,6 +5,7 @@ import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerStreams;
+import io.berth.daemon.events.Timestamps;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;

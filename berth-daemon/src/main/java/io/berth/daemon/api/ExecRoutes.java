@@ -43,13 +43,12 @@ public final class ExecRoutes {
     var size = body.path("ConsoleSize");
     ContainerRuntime.ConsoleSize consoleSize = size.isArray() && size.size() == 2 && size.get(0).asInt() > 0
         && size.get(1).asInt() > 0 ? new ContainerRuntime.ConsoleSize(size.get(0).asInt(), size.get(1).asInt()) : null;
-    ExecSession session = execs.start(e, consoleSize);
     if (detach) {
-      session.stdin().close();
-      Thread.ofVirtual().start(() -> drain(session));
+      execs.startDetached(e, consoleSize);
       s.send(200, "application/json", new byte[0]);
       return;
     }
+    ExecSession session = execs.start(e, consoleSize);
     boolean raw = e.spec.tty();
     HttpResponse.Hijacked h = s.hijack(q.wantsUpgrade(), raw ? "application/vnd.docker.raw-stream"
         : "application/vnd.docker.multiplexed-stream");
@@ -86,16 +85,6 @@ public final class ExecRoutes {
     }
   }
 
-  private static void drain(ExecSession s) {
-    try (s) {
-      s.stdout().transferTo(OutputStream.nullOutputStream());
-      s.stderr().transferTo(OutputStream.nullOutputStream());
-      s.exitCode().join();
-    } catch (IOException ignored) {
-      // finished
-    }
-  }
-
   private void inspect(HttpRequest q, HttpResponse s) {
     Exec e = execs.get(q.param("id"));
     ObjectNode o = Json.object();
@@ -127,13 +116,7 @@ public final class ExecRoutes {
     Exec e = execs.get(q.param("id"));
     int h = ContainerRoutes.parseInt(q.query("h"), "h");
     int w = ContainerRoutes.parseInt(q.query("w"), "w");
-    ExecSession session = e.session;
-    if (session == null) {
-      throw new io.berth.errdefs.ConflictException("exec " + e.id + " has not started: nothing to resize yet");
-    }
-    if (e.spec.tty()) {
-      session.resize(h, w); // without a TTY there is no terminal to size, as in Docker
-    }
+    execs.resize(e, h, w);
     s.send(200, "text/plain", new byte[0]);
   }
 }

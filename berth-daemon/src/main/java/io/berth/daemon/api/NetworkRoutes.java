@@ -3,12 +3,11 @@ package io.berth.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.container.Container;
 import io.berth.daemon.container.ContainerService;
-import io.berth.daemon.events.EventBus;
+import io.berth.daemon.network.NetworkManager;
+import io.berth.daemon.network.NetworkMembers;
 import io.berth.daemon.network.NetworkRecord;
 import io.berth.daemon.network.NetworkService;
-import io.berth.errdefs.ForbiddenException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
@@ -17,22 +16,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The Engine API's {@code /networks} endpoints: list, inspect, create, remove, prune, and
  * connect/disconnect of containers, for the bridge driver.
  */
 public final class NetworkRoutes {
-  private static final Set<String> FILTERS = Set.of("name", "id", "label", "driver", "type", "scope", "dangling");
-  private final NetworkService networks;
+  private final NetworkManager networks;
   private final ContainerService containers;
-  private final EventBus events;
 
-  public NetworkRoutes(NetworkService networks, ContainerService containers, EventBus events) {
+  public NetworkRoutes(NetworkManager networks, ContainerService containers) {
     this.networks = networks;
     this.containers = containers;
-    this.events = events;
   }
 
   public void register(Router r) {
@@ -41,7 +36,7 @@ public final class NetworkRoutes {
     r.add("POST", "/networks/create", this::create);
     r.add("POST", "/networks/prune", this::prune);
     r.add("DELETE", "/networks/{id}", (q, s) -> {
-      remove(networks.find(q.param("id")));
+      networks.remove(q.param("id"));
       s.send(204, null, new byte[0]);
     });
     r.add("POST", "/networks/{id}/connect", (q, s) -> {
@@ -89,7 +84,6 @@ public final class NetworkRoutes {
         text(c, "Subnet"), text(c, "Gateway"), text(c, "IPRange"),
         body.path("Internal").asBoolean(false), body.path("Attachable").asBoolean(false),
         strings(body.path("Labels"), "Labels"), strings(body.path("Options"), "Options")));
-    events.publish("network", "create", r.id(), Map.of("name", r.name(), "type", r.driver()));
     ObjectNode out = Json.object();
     out.put("Id", r.id());
     out.put("Warning", "");
@@ -113,107 +107,19 @@ public final class NetworkRoutes {
     return out;
   }
 
-  private void remove(NetworkRecord r) {
-    if (!r.userDefined()) {
-      throw new ForbiddenException(r.name() + " is a pre-defined network and cannot be removed");
-    }
-    List<String> users = attached(r).stream().map(c -> c.name).toList();
-    if (!users.isEmpty()) {
-      throw new ForbiddenException("error while removing network: network " + r.name() + " id " + r.id()
-          + " has active endpoints (" + String.join(", ", users) + ")");
-    }
-    networks.remove(r);
-    events.publish("network", "destroy", r.id(), Map.of("name", r.name(), "type", r.driver()));
-  }
-
-  /** Running containers with an endpoint on the network. */
-  private List<Container> attached(NetworkRecord r) {
-    List<Container> out = new ArrayList<>();
-    for (Container c : containers.list()) {
-      if (containers.endpoint(c, r.name()) != null) {
-        out.add(c);
-      }
-    }
-    return out;
-  }
-
   private void list(HttpRequest q, HttpResponse s) {
-    JsonNode f = ContainerRoutes.filtersJson(q.query("filters"));
-    f.fieldNames().forEachRemaining(k -> {
-      if (!FILTERS.contains(k)) {
-        throw new InvalidArgumentException("invalid filter '" + k + "'");
-      }
-    });
     ArrayNode out = Json.array();
-    for (NetworkRecord r : networks.list()) {
-      if (matches(r, f)) {
-        out.add(view(r));
-      }
+    for (NetworkRecord r : networks.list(ContainerRoutes.filtersJson(q.query("filters")))) {
+      out.add(view(r));
     }
     Json.send(s, 200, out);
   }
 
   private void prune(HttpRequest q, HttpResponse s) {
-    JsonNode f = ContainerRoutes.filtersJson(q.query("filters"));
     ObjectNode out = Json.object();
     ArrayNode deleted = out.putArray("NetworksDeleted");
-    for (NetworkRecord r : networks.list()) {
-      if (r.userDefined() && matchesLabels(r, values(f, "label")) && attached(r).isEmpty()) {
-        remove(r);
-        deleted.add(r.name());
-      }
-    }
+    networks.prune(ContainerRoutes.filtersJson(q.query("filters"))).forEach(deleted::add);
     Json.send(s, 200, out);
-  }
-
-  /** Docker sends filter values as a list or as a map of value to true. */
-  static List<String> values(JsonNode filters, String key) {
-    JsonNode v = filters.path(key);
-    List<String> out = new ArrayList<>();
-    if (v.isArray()) {
-      v.forEach(x -> out.add(x.asText()));
-    } else if (v.isObject()) {
-      v.fieldNames().forEachRemaining(out::add);
-    }
-    return out;
-  }
-
-  private boolean matches(NetworkRecord r, JsonNode f) {
-    List<String> names = values(f, "name");
-    if (!names.isEmpty() && names.stream().noneMatch(n -> r.name().contains(n))) {
-      return false;
-    }
-    List<String> ids = values(f, "id");
-    if (!ids.isEmpty() && ids.stream().noneMatch(i -> r.id().startsWith(i))) {
-      return false;
-    }
-    List<String> drivers = values(f, "driver");
-    if (!drivers.isEmpty() && !drivers.contains(r.driver())) {
-      return false;
-    }
-    List<String> types = values(f, "type");
-    if (!types.isEmpty() && !types.contains(r.userDefined() ? "custom" : "builtin")) {
-      return false;
-    }
-    List<String> dangling = values(f, "dangling");
-    if (!dangling.isEmpty()) {
-      boolean unused = r.userDefined() && attached(r).isEmpty();
-      if (unused != (dangling.contains("true") || dangling.contains("1"))) {
-        return false;
-      }
-    }
-    return matchesLabels(r, values(f, "label"));
-  }
-
-  private static boolean matchesLabels(NetworkRecord r, List<String> labels) {
-    for (String l : labels) {
-      int eq = l.indexOf('=');
-      String k = eq < 0 ? l : l.substring(0, eq);
-      if (!r.labels().containsKey(k) || (eq >= 0 && !r.labels().get(k).equals(l.substring(eq + 1)))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private ObjectNode view(NetworkRecord r) {
@@ -241,9 +147,9 @@ public final class NetworkRoutes {
     o.putObject("ConfigFrom").put("Network", "");
     o.put("ConfigOnly", false);
     ObjectNode cs = o.putObject("Containers");
-    for (Container c : attached(r)) {
-      var ep = containers.endpoint(c, r.name());
-      cs.putObject(c.id).put("Name", c.name).put("EndpointID", c.id)
+    for (NetworkMembers.Member m : networks.attached(r)) {
+      var ep = m.endpoint();
+      cs.putObject(m.containerId()).put("Name", m.name()).put("EndpointID", m.containerId())
           .put("MacAddress", ep.mac())
           .put("IPv4Address", ep.ip() + "/" + ep.prefixLength()).put("IPv6Address", "");
     }

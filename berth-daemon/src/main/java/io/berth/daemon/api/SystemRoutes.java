@@ -3,17 +3,17 @@ package io.berth.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.daemon.system.DaemonInfo;
-import io.berth.daemon.container.Container;
-import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerViews;
 import io.berth.daemon.events.EventBus;
+import io.berth.daemon.events.Timestamps;
+import io.berth.daemon.image.ImageService;
+import io.berth.daemon.system.DaemonInfo;
+import io.berth.daemon.system.EngineUsage;
+import io.berth.daemon.volume.VolumeService;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
-import io.berth.daemon.volume.VolumeStore;
 import io.berth.store.image.Image;
-import io.berth.store.image.ImageReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,17 +29,15 @@ public final class SystemRoutes {
   private final DaemonInfo info;
   private final ContainerService containers;
   private final ContainerViews views;
-  private final ImageReader images;
-  private final VolumeStore volumes;
+  private final EngineUsage usage;
   private final EventBus events;
 
-  public SystemRoutes(DaemonInfo info, ContainerService containers, ContainerViews views, ImageReader images,
-      VolumeStore volumes, EventBus events) {
+  public SystemRoutes(DaemonInfo info, ContainerService containers, ContainerViews views, EngineUsage usage,
+      EventBus events) {
     this.info = info;
     this.containers = containers;
     this.views = views;
-    this.images = images;
-    this.volumes = volumes;
+    this.usage = usage;
     this.events = events;
   }
 
@@ -90,14 +88,14 @@ public final class SystemRoutes {
   }
 
   ObjectNode info() {
-    List<Container> all = containers.list();
+    EngineUsage.Counts counts = usage.counts();
     ObjectNode o = Json.object();
     o.put("ID", info.id());
-    o.put("Containers", all.size());
-    o.put("ContainersRunning", all.stream().filter(c -> c.state.is(ContainerStatus.RUNNING)).count());
-    o.put("ContainersPaused", all.stream().filter(c -> c.state.is(ContainerStatus.PAUSED)).count());
-    o.put("ContainersStopped", all.stream().filter(c -> !c.state.running()).count());
-    o.put("Images", images.list().size());
+    o.put("Containers", counts.containers());
+    o.put("ContainersRunning", counts.running());
+    o.put("ContainersPaused", counts.paused());
+    o.put("ContainersStopped", counts.stopped());
+    o.put("Images", counts.images());
     o.put("Driver", "overlay2");
     ArrayNode ds = o.putArray("DriverStatus");
     ds.addArray().add("Backing Filesystem").add("extfs");
@@ -233,12 +231,11 @@ public final class SystemRoutes {
   }
 
   private void df(HttpRequest q, HttpResponse s) {
+    EngineUsage.DiskUsage df = usage.diskUsage();
     ObjectNode o = Json.object();
-    long layers = 0;
     ArrayNode imgs = o.putArray("Images");
-    for (Image i : images.list()) {
-      layers += i.size();
-      long count = containers.list().stream().filter(c -> c.imageId.equals(i.id().toString())).count();
+    for (ImageService.Listed l : df.images()) {
+      Image i = l.image();
       ObjectNode io = imgs.addObject();
       io.put("Id", i.id().toString());
       io.put("ParentId", "");
@@ -250,22 +247,19 @@ public final class SystemRoutes {
       io.put("SharedSize", 0);
       io.put("VirtualSize", i.size());
       io.putObject("Labels");
-      io.put("Containers", count);
+      io.put("Containers", l.containers());
     }
-    o.put("LayersSize", layers);
+    o.put("LayersSize", df.layersSize());
     ArrayNode cs = o.putArray("Containers");
-    for (Container c : containers.list()) {
-      ObjectNode entry = views.listEntry(c, containers.layerSize(c));
+    for (EngineUsage.ContainerUsage c : df.containers()) {
+      ObjectNode entry = views.listEntry(c.container(), c.layerSize());
       entry.put("SizeRootFs", 0);
       cs.add(entry);
     }
     ArrayNode vs = o.putArray("Volumes");
-    for (ObjectNode v : volumes.list()) {
-      ObjectNode vo = v.deepCopy();
-      String name = v.get("Name").asText();
-      long refs = containers.list().stream()
-          .filter(c -> io.berth.daemon.container.MountPlanner.volumeNames(c).contains(name)).count();
-      vo.putObject("UsageData").put("Size", volumes.size(name)).put("RefCount", refs);
+    for (VolumeService.Usage v : df.volumes()) {
+      ObjectNode vo = v.volume().deepCopy();
+      vo.putObject("UsageData").put("Size", v.size()).put("RefCount", v.refCount());
       vs.add(vo);
     }
     o.putArray("BuildCache");

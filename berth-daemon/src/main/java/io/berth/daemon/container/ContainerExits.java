@@ -67,6 +67,24 @@ final class ContainerExits {
     return exit;
   }
 
+  /** Waits up to {@code seconds} for a run's exit; true when it came (or there is no run to wait for). */
+  static boolean await(CompletableFuture<Integer> exit, long seconds) {
+    if (exit == null) {
+      return true;
+    }
+    try {
+      exit.get(seconds, java.util.concurrent.TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    }
+  }
+
   /** The future of the last run's exit (completed once it exited), or null before a first start. */
   CompletableFuture<Integer> current(String id) {
     return exits.get(id);
@@ -105,12 +123,17 @@ final class ContainerExits {
   /**
    * Live restore: re-attaches to containers that kept running while the daemon was away (and
    * has {@code health}, if any, watch them again) and processes the exits that happened
-   * meanwhile, so restart policies still apply.
+   * meanwhile, so restart policies still apply; containers already exited start again when
+   * their restart policy says so at a daemon start ({@link RestartPolicy#atDaemonStart}).
    */
   void recover(HealthMonitor health) {
     for (Container c : repo.all()) {
       synchronized (c) {
         if (!c.state.running()) {
+          if (restarter.atDaemonStart(c, c.host().restartPolicy())) {
+            LOG.info("starting container {} ({}): restart policy {}", c.name, c.shortId(),
+                c.host().restartPolicy().name());
+          }
           continue;
         }
         RuntimeState.State st = runtime.state(c.id);

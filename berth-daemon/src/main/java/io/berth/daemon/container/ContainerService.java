@@ -7,7 +7,6 @@ import io.berth.errdefs.BerthException;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.DiskFull;
 import io.berth.errdefs.NotFoundException;
-import io.berth.network.Endpoint;
 import io.berth.network.PortBinding;
 import io.berth.runtime.ContainerRuntime;
 import io.berth.store.image.ImageReader;
@@ -20,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The container lifecycle: create, start, stop, kill, restart, remove, wait, rename, pause.
  * Every state change happens under the container's monitor and is persisted before it is
  * announced. What follows an exit (state, waiters, restart policy, auto-removal) and live
- * restore are the job of {@link ContainerExits}.
+ * restore are the job of {@link ContainerExits}; taking a container down for good that of
+ * {@link ContainerRemoval}.
  */
 public final class ContainerService {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
@@ -38,7 +37,6 @@ public final class ContainerService {
   private final ContainerRuntime runtime;
   private final Snapshotter snapshotter;
   private final ImageReader images;
-  private final VolumeStore volumes;
   private final ContainerPaths paths;
   private final EventBus events;
   private final Clock clock;
@@ -49,6 +47,7 @@ public final class ContainerService {
   private final ContainerFilesystems filesystems;
   private final ContainerUpdater updater;
   private final ContainerLogging logging;
+  private final ContainerRemoval removal;
 
   public ContainerService(ContainerRepository repo, ImageReader images, Snapshotter snapshotter,
       ContainerRuntime runtime, ContainerNetworks network, VolumeStore volumes, ContainerPaths paths,
@@ -66,7 +65,6 @@ public final class ContainerService {
     this.images = images;
     this.snapshotter = snapshotter;
     this.runtime = runtime;
-    this.volumes = volumes;
     this.paths = paths;
     this.events = events;
     this.clock = clock;
@@ -94,6 +92,8 @@ public final class ContainerService {
             ContainerService.this.emit(c, action, extra);
           }
         });
+    this.removal = new ContainerRemoval(repo, exits, runtime, runner, network, paths, snapshotter, logging, volumes,
+        this::emit);
     this.health = new HealthMonitor(scheduler, new HealthProbes(runtime, paths, clock), repo::saveOrRetry,
         (c, status) -> emit(c, "health_status: " + status, Map.of()));
   }
@@ -123,6 +123,34 @@ public final class ContainerService {
   /** Every container, in no particular order. */
   public java.util.List<Container> list() {
     return repo.all();
+  }
+
+  /**
+   * What {@code docker ps} asks for: Docker's {@code filters} (already read from the query),
+   * {@code all} (else running ones only, unless a filter selects stopped ones or a limit is
+   * set) and {@code limit} (negative: none).
+   */
+  public record ListQuery(com.fasterxml.jackson.databind.JsonNode filters, boolean all, int limit) {}
+
+  /** The containers a {@code docker ps} shows, newest first. */
+  public java.util.List<Container> list(ListQuery q) {
+    ContainerFilters filters = ContainerFilters.parse(q.filters(), repo, networks);
+    java.util.List<Container> sorted = new java.util.ArrayList<>(repo.all());
+    sorted.sort((a, b) -> b.created.compareTo(a.created));
+    java.util.List<Container> out = new java.util.ArrayList<>();
+    for (Container c : sorted) {
+      if (!q.all() && !c.state.running() && !filters.overridesAll() && q.limit() < 0) {
+        continue;
+      }
+      if (!filters.matches(c)) {
+        continue;
+      }
+      if (q.limit() >= 0 && out.size() >= q.limit()) {
+        break;
+      }
+      out.add(c);
+    }
+    return out;
   }
 
   /**
@@ -253,30 +281,16 @@ public final class ContainerService {
     } catch (BerthException e) {
       LOG.debug("stop signal to {}: {}", c.id, e.getMessage());
     }
-    if (!awaitExit(exit, timeout < 0 ? 3650L * 86400 : timeout)) {
+    if (!ContainerExits.await(exit, timeout < 0 ? 3650L * 86400 : timeout)) {
       try {
         runtime.kill(c.id, "SIGKILL");
       } catch (BerthException e) {
         LOG.debug("SIGKILL to {}: {}", c.id, e.getMessage());
       }
-      awaitExit(exit, 30);
+      ContainerExits.await(exit, 30);
     }
     emit(c, "stop", Map.of());
     return true;
-  }
-
-  private static boolean awaitExit(CompletableFuture<Integer> exit, long seconds) {
-    if (exit == null) {
-      return true;
-    }
-    try {
-      exit.get(seconds, TimeUnit.SECONDS);
-      return true;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return false;
-    } catch (Exception e) {
-      return true;
-    }
   }
 
   public void kill(String ref, String signal) {
@@ -301,7 +315,7 @@ public final class ContainerService {
     stop(c.id, timeout, signal);
     CompletableFuture<Integer> exit = exits.current(c.id);
     if (exit != null) {
-      awaitExit(exit, 30);
+      ContainerExits.await(exit, 30);
     }
     start(c.id);
     emit(c, "restart", Map.of());
@@ -353,58 +367,7 @@ public final class ContainerService {
 
   /** Removes a container; a running one only with {@code force} (killed first). */
   public void remove(String ref, boolean force, boolean removeVolumes) {
-    Container c = repo.get(ref);
-    CompletableFuture<Integer> exit;
-    synchronized (c) {
-      if (c.state.running() && !c.state.is(ContainerStatus.RESTARTING)) {
-        if (!force) {
-          throw new ConflictException("cannot remove container \"/" + c.name
-              + "\": container is running: stop the container before removing or force remove");
-        }
-        c.state.manuallyStopped = true;
-        exit = exits.current(c.id);
-      } else {
-        exit = null;
-      }
-    }
-    if (exit != null) {
-      try {
-        runtime.kill(c.id, "SIGKILL");
-      } catch (BerthException e) {
-        LOG.debug("kill before remove of {}: {}", c.id, e.getMessage());
-      }
-      awaitExit(exit, 30);
-    }
-    synchronized (c) {
-      if (!repo.all().contains(c)) {
-        return;
-      }
-      c.state.to(c.id, ContainerStatus.REMOVING);
-      if (!networks.endpoints(c).isEmpty() || Files.exists(paths.state(c.id))) {
-        runner.teardown(c);
-      }
-      snapshotter.unmount(paths.rootfs(c.id));
-      snapshotter.remove(c.id);
-      repo.remove(c);
-      c.removed = true;
-      logging.forget(c);
-      VolumeStore.deleteTreeQuietly(paths.dir(c.id));
-      VolumeStore.deleteTreeQuietly(paths.state(c.id));
-      if (removeVolumes) {
-        for (Container.MountPoint m : c.mounts) {
-          if (m.type().equals("volume") && volumes.exists(m.name())
-              && volumes.inspect(m.name()).path("Labels").has("com.docker.volume.anonymous")) {
-            try {
-              volumes.remove(m.name(), false, this::volumeInUse);
-            } catch (BerthException e) {
-              LOG.debug("volume {} kept: {}", m.name(), e.getMessage());
-            }
-          }
-        }
-      }
-    }
-    emit(c, "destroy", Map.of());
-    exits.removed(c);
+    removal.remove(repo.get(ref), force, removeVolumes);
   }
 
   /** Bytes in {@code c}'s writable layer (Docker's SizeRw); negative when it cannot be measured. */
@@ -415,25 +378,9 @@ public final class ContainerService {
   /** What a prune removed: the containers' ids and the space their writable layers held. */
   public record Pruned(java.util.List<String> ids, long spaceReclaimed) {}
 
-  /** {@code docker container prune}: removes the containers not running that {@code select} picks. */
-  public Pruned prune(java.util.function.Predicate<Container> select) {
-    java.util.List<String> ids = new java.util.ArrayList<>();
-    long reclaimed = 0;
-    for (Container c : repo.all()) {
-      if (c.state.running() || !select.test(c)) {
-        continue;
-      }
-      long size = snapshotter.usage(c.id);
-      remove(c.id, false, false);
-      ids.add(c.id);
-      reclaimed += Math.max(0, size);
-    }
-    return new Pruned(ids, reclaimed);
-  }
-
-  public boolean volumeInUse(String volume) {
-    return repo.all().stream().anyMatch(c -> c.mounts.stream()
-        .anyMatch(m -> m.type().equals("volume") && m.name().equals(volume)));
+  /** {@code docker container prune}: removes the containers not running that {@code filters} select. */
+  public Pruned prune(com.fasterxml.jackson.databind.JsonNode filters) {
+    return removal.prune(ContainerFilters.parse(filters, repo, networks)::matches);
   }
 
   public boolean imageInUse(String imageId) {
@@ -476,11 +423,6 @@ public final class ContainerService {
   /** {@code network connect/disconnect} of this service's containers. */
   public ContainerConnections connections() {
     return new ContainerConnections(repo, networks, events);
-  }
-
-  /** The container's endpoint on network {@code network}, or null: the network owns it. */
-  public Endpoint endpoint(Container c, String network) {
-    return networks.endpoint(c, network);
   }
 
   /** The ports the container publishes, as its networks hold them. */

@@ -33,6 +33,22 @@ public record RestartPolicy(String name, int maximumRetryCount) {
   }
 
   /**
+   * Decides at daemon start for a container that ran before and is not running now, as
+   * dockerd's restore does: {@code always} starts even if it was stopped by hand (its docs:
+   * "restarted only when Docker daemon restarts"), {@code unless-stopped} unless it was,
+   * {@code on-failure} when its last exit code is not zero and retries are left (a stop's
+   * 137/143 counts, as in dockerd; so does a run that a host reboot ended), {@code no} never.
+   */
+  public boolean atDaemonStart(int exitCode, boolean manuallyStopped, int restartCount) {
+    return switch (name) {
+      case "always" -> true;
+      case "unless-stopped" -> !manuallyStopped;
+      case "on-failure" -> exitCode != 0 && (maximumRetryCount == 0 || restartCount < maximumRetryCount);
+      default -> false;
+    };
+  }
+
+  /**
    * The back-off before starting again after a run that lasted {@code ran}, or empty when the
    * policy leaves the container exited. {@code restartCount}: restarts so far.
    */

@@ -41,6 +41,36 @@ final class Restarter {
     return true;
   }
 
+  /**
+   * Daemon start, under {@code c}'s monitor: a container that ran before and is exited now is
+   * started (on the scheduler, at once) when its policy says so ({@link
+   * RestartPolicy#atDaemonStart}); the start clears a stop by hand, as {@code docker start}
+   * does. True when a start was scheduled.
+   */
+  boolean atDaemonStart(Container c, RestartPolicy policy) {
+    if (!c.state.is(ContainerStatus.EXITED) || !c.state.everStarted
+        || !policy.atDaemonStart(c.state.exitCode, c.state.manuallyStopped, c.state.restartCount)) {
+      return false;
+    }
+    scheduler.after(Duration.ZERO, () -> startAgain(c));
+    return true;
+  }
+
+  private void startAgain(Container c) {
+    synchronized (c) {
+      if (!c.state.is(ContainerStatus.EXITED) || !repo.holds(c)) {
+        return; // started or removed meanwhile
+      }
+      c.state.manuallyStopped = false;
+      try {
+        startLocked.accept(c);
+      } catch (BerthException | java.io.UncheckedIOException e) {
+        LOG.warn("start of {} at daemon start (restart policy {}) failed: {}", c.name,
+            c.host().restartPolicy().name(), e.getMessage());
+      }
+    }
+  }
+
   private void restartNow(Container c) {
     synchronized (c) {
       if (!c.state.is(ContainerStatus.RESTARTING) || !repo.holds(c)) {

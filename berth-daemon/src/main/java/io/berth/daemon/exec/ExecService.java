@@ -11,6 +11,8 @@ import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;
 import io.berth.runtime.ContainerRuntime;
 import io.berth.runtime.ExecSession;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -121,6 +123,41 @@ public final class ExecService {
               "exitCode", String.valueOf(e.exitCode)));
     });
     return s;
+  }
+
+  /**
+   * {@code Detach: true}: starts the process with nobody attached; its input is closed and its
+   * output read and dropped on a thread of its own until it exits.
+   */
+  public void startDetached(Exec e, ContainerRuntime.ConsoleSize consoleSize) {
+    ExecSession session = start(e, consoleSize);
+    try {
+      session.stdin().close();
+    } catch (IOException ignored) {
+      // the process may already be gone; its output is still drained below
+    }
+    Thread.ofVirtual().start(() -> drain(session));
+  }
+
+  private static void drain(ExecSession s) {
+    try (s) {
+      s.stdout().transferTo(OutputStream.nullOutputStream());
+      s.stderr().transferTo(OutputStream.nullOutputStream());
+      s.exitCode().join();
+    } catch (IOException ignored) {
+      // finished
+    }
+  }
+
+  /** Resizes a started exec's terminal; one without a TTY has none to size, as in Docker. */
+  public void resize(Exec e, int height, int width) {
+    ExecSession session = e.session;
+    if (session == null) {
+      throw new ConflictException("exec " + e.id + " has not started: nothing to resize yet");
+    }
+    if (e.spec.tty()) {
+      session.resize(height, width);
+    }
   }
 
   /** Drops instances of containers that are gone. */

@@ -1,9 +1,7 @@
-package io.berth.daemon.api;
+package io.berth.daemon.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.daemon.container.Container;
-import io.berth.daemon.container.ContainerService;
-import io.berth.daemon.container.ContainerStatus;
+import io.berth.daemon.events.Timestamps;
 import io.berth.errdefs.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,16 +21,20 @@ final class ContainerFilters {
       "exited", "before", "since", "health", "until", "network", "volume", "publish", "expose",
       "is-task");
   private final Map<String, List<String>> filters;
-  private final ContainerService containers;
+  private final ContainerRepository repo;
+  private final ContainerNetworks networks;
 
-  private ContainerFilters(Map<String, List<String>> filters, ContainerService containers) {
+  private ContainerFilters(Map<String, List<String>> filters, ContainerRepository repo, ContainerNetworks networks) {
     this.filters = filters;
-    this.containers = containers;
+    this.repo = repo;
+    this.networks = networks;
   }
 
-  /** {@code containers}: finds what {@code before}/{@code since} name and what a container publishes. */
-  static ContainerFilters parse(String raw, ContainerService containers) {
-    JsonNode json = ContainerRoutes.filtersJson(raw);
+  /**
+   * {@code json}: the query's filters, already read; {@code repo} finds what {@code before} and
+   * {@code since} name, {@code networks} what a container publishes.
+   */
+  static ContainerFilters parse(JsonNode json, ContainerRepository repo, ContainerNetworks networks) {
     Map<String, List<String>> map = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -52,7 +54,7 @@ final class ContainerFilters {
         throw new InvalidArgumentException("invalid filter 'status=" + st + "'");
       }
     }
-    return new ContainerFilters(map, containers);
+    return new ContainerFilters(map, repo, networks);
   }
 
   /** Filters that select stopped containers make {@code all} implicit, as in Docker. */
@@ -97,10 +99,10 @@ final class ContainerFilters {
       case "ancestor" -> c.imageName.equals(v) || c.imageId.equals(v) || c.imageId.startsWith("sha256:" + v)
           || (c.imageName + ":latest").equals(v);
       case "health" -> c.state.health == null ? v.equals("none") : c.state.health.status.equals(v);
-      case "before" -> c.created.compareTo(containers.get(v).created) < 0;
-      case "since" -> c.created.compareTo(containers.get(v).created) > 0;
+      case "before" -> c.created.compareTo(repo.get(v).created) < 0;
+      case "since" -> c.created.compareTo(repo.get(v).created) > 0;
       case "volume" -> c.mounts.stream().anyMatch(m -> m.name().equals(v) || m.destination().equals(v));
-      case "publish" -> containers.publishedPorts(c).stream().anyMatch(p -> v.startsWith(Integer.toString(p.hostPort())));
+      case "publish" -> networks.ports(c).stream().anyMatch(p -> v.startsWith(Integer.toString(p.hostPort())));
       case "expose" -> c.config.path("ExposedPorts").has(v.contains("/") ? v : v + "/tcp");
       case "network" -> v.equals("bridge") || v.equals(c.hostConfig.path("NetworkMode").asText());
       case "until" -> java.time.Instant.parse(c.created).isBefore(Timestamps.parse(v));

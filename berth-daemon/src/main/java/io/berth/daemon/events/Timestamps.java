@@ -1,4 +1,4 @@
-package io.berth.daemon.api;
+package io.berth.daemon.events;
 
 import io.berth.errdefs.InvalidArgumentException;
 import java.time.Duration;
@@ -7,8 +7,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
- * Docker's time arguments ({@code since}, {@code until}): unix seconds with optional
- * fraction, RFC 3339, or a Go duration relative to now ({@code 10m}, {@code 1h30m}).
+ * Docker's time arguments ({@code since}, {@code until} of events, logs and container filters):
+ * unix seconds with optional fraction, RFC 3339, or a Go duration relative to now ({@code 10m},
+ * {@code 1h30m}).
  */
 public final class Timestamps {
   private Timestamps() {}
