@@ -92,6 +92,44 @@ class LiveRestoreIT {
     }
   }
 
+  /**
+   * As dockerd's restore: a {@code --rm} container that is not running when the daemon starts
+   * (its process died while the daemon was down, or it was only created) is removed with its
+   * anonymous volumes; one still running is adopted and removed, volumes too, when it exits.
+   */
+  @Test
+  void autoRemoveContainersAreRemovedAtDaemonStart() throws Exception {
+    docker("rm", "-f", "-v", "rm-died", "rm-lives", "rm-created"); // what a failed run left
+    check(docker("run", "-d", "--rm", "--name", "rm-died", "-v", "/data", IMAGE, "sleep", "1000"), "run");
+    check(docker("run", "-d", "--rm", "--name", "rm-lives", "-v", "/data", IMAGE, "sleep", "1000"), "run");
+    check(docker("create", "--rm", "--name", "rm-created", "-v", "/data", IMAGE, "sleep", "1000"), "create");
+    String died = docker("inspect", "--format", "{{.State.Pid}}", "rm-died").out().trim();
+    String lives = docker("inspect", "--format", "{{.State.Pid}}", "rm-lives").out().trim();
+    String diedVolume = anonymousVolume("rm-died");
+    String livesVolume = anonymousVolume("rm-lives");
+
+    TestDaemon.kill9();
+    check(Exec.sh("kill -9 " + died), "kill rm-died while berthd is down");
+    ContainersIT.waitFor(() -> !Files.exists(Path.of("/proc", died)));
+    TestDaemon.start();
+
+    ContainersIT.waitFor(() -> !docker("ps", "-a", "--format", "{{.Names}}").out().contains("rm-died"));
+    ContainersIT.waitFor(() -> !docker("ps", "-a", "--format", "{{.Names}}").out().contains("rm-created"));
+    assertThat(docker("volume", "inspect", diedVolume).exit()).as("the dead one's anonymous volume").isNotZero();
+    assertThat(status("rm-lives")).isEqualTo("running");
+    assertThat(docker("inspect", "--format", "{{.State.Pid}}", "rm-lives").out().trim()).isEqualTo(lives);
+
+    check(Exec.sh("kill -9 " + lives), "kill rm-lives after the restart");
+    ContainersIT.waitFor(() -> !docker("ps", "-a", "--format", "{{.Names}}").out().contains("rm-lives"));
+    ContainersIT.waitFor(() -> docker("volume", "inspect", livesVolume).exit() != 0);
+  }
+
+  private static String anonymousVolume(String name) {
+    String v = docker("inspect", "--format", "{{range .Mounts}}{{.Name}}{{end}}", name).out().trim();
+    assertThat(v).as("anonymous volume of " + name).hasSize(64);
+    return v;
+  }
+
   private static String status(String name) {
     return docker("inspect", "--format", "{{.State.Status}}", name).out().trim();
   }

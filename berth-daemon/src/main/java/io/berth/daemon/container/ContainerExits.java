@@ -32,6 +32,7 @@ final class ContainerExits {
   private final ContainerNetworks networks;
   private final ExitWaiters waiters = new ExitWaiters();
   private final Clock clock;
+  private final Scheduler scheduler;
   private final Lifecycle lifecycle;
   private final Restarter restarter;
   private final Map<String, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
@@ -56,6 +57,7 @@ final class ContainerExits {
     this.logging = logging;
     this.networks = networks;
     this.clock = scheduler.clock();
+    this.scheduler = scheduler;
     this.lifecycle = lifecycle;
     this.restarter = new Restarter(scheduler, repo, lifecycle::startLocked);
   }
@@ -124,7 +126,8 @@ final class ContainerExits {
    * Live restore: re-attaches to containers that kept running while the daemon was away (and
    * has {@code health}, if any, watch them again) and processes the exits that happened
    * meanwhile, so restart policies still apply; containers already exited start again when
-   * their restart policy says so at a daemon start ({@link RestartPolicy#atDaemonStart}).
+   * their restart policy says so at a daemon start ({@link RestartPolicy#atDaemonStart}), and
+   * {@code --rm} containers not running are removed.
    */
   void recover(HealthMonitor health) {
     for (Container c : repo.all()) {
@@ -133,6 +136,8 @@ final class ContainerExits {
           if (restarter.atDaemonStart(c, c.host().restartPolicy())) {
             LOG.info("starting container {} ({}): restart policy {}", c.name, c.shortId(),
                 c.host().restartPolicy().name());
+          } else if (c.host().autoRemove()) {
+            scheduler.after(Duration.ZERO, () -> removeAtDaemonStart(c));
           }
           continue;
         }
@@ -166,6 +171,25 @@ final class ContainerExits {
           Thread.ofVirtual().start(() -> onExit(c, code, exit));
         }
       }
+    }
+  }
+
+  /**
+   * Daemon start: a {@code --rm} container that is not running (it exited before its removal
+   * came, or was only created) is removed with its anonymous volumes, as dockerd's restore
+   * does; one started or removed meanwhile is left alone.
+   */
+  private void removeAtDaemonStart(Container c) {
+    synchronized (c) {
+      if (c.state.running() || !repo.holds(c)) {
+        return;
+      }
+    }
+    LOG.info("removing container {} ({}): --rm and not running at daemon start", c.name, c.shortId());
+    try {
+      lifecycle.autoRemove(c);
+    } catch (BerthException e) {
+      LOG.warn("removal of {} at daemon start failed: {}", c.name, e.getMessage());
     }
   }
 

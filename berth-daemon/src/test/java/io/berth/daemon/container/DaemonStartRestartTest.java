@@ -17,12 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Which exited containers a daemon start starts again, as dockerd's restore decides: always
  * (even after a stop by hand), unless-stopped (not after one), on-failure (a non-zero last exit
- * with retries left), never no, and never a container that has not run yet.
+ * with retries left), never no, and never a container that has not run yet; and which it
+ * removes: every {@code --rm} container not running.
  */
 class DaemonStartRestartTest {
   @TempDir Path tmp;
   private final ManualScheduler scheduler = new ManualScheduler();
   private final List<String> started = new ArrayList<>();
+  private final List<String> autoRemoved = new ArrayList<>();
   private ContainerRepository repo;
   private ContainerExits exits;
   private boolean failStarts;
@@ -41,7 +43,9 @@ class DaemonStartRestartTest {
       }
 
       @Override
-      public void autoRemove(Container c) {}
+      public void autoRemove(Container c) {
+        autoRemoved.add(c.name);
+      }
 
       @Override
       public void emit(Container c, String action, Map<String, String> extra) {}
@@ -111,5 +115,25 @@ class DaemonStartRestartTest {
     scheduler.advance(Duration.ZERO);
     assertThat(c.state.status()).isEqualTo(ContainerStatus.EXITED);
     assertThat(scheduler.pending()).as("no retry loop at daemon start").isZero();
+  }
+
+  @Test
+  void autoRemoveContainersNotRunningAreRemoved() {
+    Container died = exited("rm-died", "", 0, 137, false);
+    died.hostConfig.put("AutoRemove", true);
+    Container created = exited("rm-created", "no", 0, 0, false);
+    created.hostConfig.put("AutoRemove", true);
+    created.state.everStarted = false;
+    exited("kept", "no", 0, 137, false);
+    Container startedMeanwhile = exited("rm-started", "", 0, 0, true);
+    startedMeanwhile.hostConfig.put("AutoRemove", true);
+
+    exits.recover(null);
+    assertThat(autoRemoved).as("nothing is removed before the scheduler runs it").isEmpty();
+    startedMeanwhile.state.to(startedMeanwhile.id, ContainerStatus.RUNNING);
+    scheduler.advance(Duration.ZERO);
+
+    assertThat(autoRemoved).containsExactlyInAnyOrder("rm-died", "rm-created");
+    assertThat(started).isEmpty();
   }
 }
