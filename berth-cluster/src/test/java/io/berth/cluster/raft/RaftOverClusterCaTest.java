@@ -58,6 +58,23 @@ class RaftOverClusterCaTest {
     }
   }
 
+  /**
+   * A refusal is told to the peer as "bad certificate", not as the OpenSSL engine's default
+   * "internal error" (which made a worker knocking on the Raft port look like a broken server);
+   * a manager of the cluster completes the same handshake.
+   */
+  @Test
+  void aRefusedPeerIsToldItsCertificateIsBadNotThatTheServerBroke() throws Exception {
+    RaftTls server = tls(ca, "m1", NodeRole.MANAGER);
+    assertThat(new EngineHandshake(tls(ca, "m2", NodeRole.MANAGER), server).clientFailure()).isNull();
+    assertThat(new EngineHandshake(tls(ca, "w1", NodeRole.WORKER), server).clientFailure())
+        .hasMessageContaining("BAD_CERTIFICATE");
+    // another cluster's manager does not get as far: it refuses this cluster's server first
+    ClusterCa other = ClusterCa.create("cluster2", Clock.systemUTC());
+    assertThat(new EngineHandshake(tls(other, "m9", NodeRole.MANAGER), server).clientFailure())
+        .hasStackTraceContaining("not signed by this cluster's root CA");
+  }
+
   private static RaftTls tls(ClusterCa ca, String nodeId, NodeRole role) {
     KeyPair keys = EcKeys.generate(new SecureRandom());
     NodeCertificate cert = ca.issue(CertificateRequests.create(keys), nodeId, role);
