@@ -20,9 +20,11 @@ import java.util.Map;
  * @param stopSignal the signal {@code docker stop} sends first (SIGTERM when unset)
  * @param stopTimeout seconds before {@code docker stop} kills, or null for the daemon's 10
  * @param health the health check, or null without one
+ * @param exposedPorts Config.ExposedPorts' keys ({@code 80/tcp}), the image's and the request's
  */
 record ConfigSpec(List<String> env, String workingDir, String user, boolean tty, boolean openStdin, boolean stdinOnce,
-    Map<String, String> labels, List<String> volumes, String stopSignal, Integer stopTimeout, HealthCheck health) {
+    Map<String, String> labels, List<String> volumes, String stopSignal, Integer stopTimeout, HealthCheck health,
+    List<String> exposedPorts) {
   static final int DEFAULT_STOP_TIMEOUT = 10;
 
   static ConfigSpec of(JsonNode config) {
@@ -32,6 +34,8 @@ record ConfigSpec(List<String> env, String workingDir, String user, boolean tty,
     config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     List<String> volumes = new ArrayList<>();
     config.path("Volumes").fieldNames().forEachRemaining(volumes::add);
+    List<String> exposed = new ArrayList<>();
+    config.path("ExposedPorts").fieldNames().forEachRemaining(exposed::add);
     return new ConfigSpec(
         List.copyOf(ContainerFactory.strings(config.get("Env"))),
         config.path("WorkingDir").asText(""),
@@ -43,7 +47,10 @@ record ConfigSpec(List<String> env, String workingDir, String user, boolean tty,
         List.copyOf(volumes),
         signal.isEmpty() ? "SIGTERM" : signal,
         timeout == null || timeout.isNull() ? null : timeout.asInt(DEFAULT_STOP_TIMEOUT),
-        HealthCheck.of(config));
+        HealthCheck.of(config),
+        // keys as stored; parsed where used (publish-all, link variables), as before, so an
+        // odd key in an image's config fails only what needs it
+        List.copyOf(exposed));
   }
 
   /** The seconds {@code docker stop} waits when the request names none. */

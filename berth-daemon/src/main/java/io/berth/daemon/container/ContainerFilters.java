@@ -104,6 +104,7 @@ final class ContainerFilters {
       case "volume" -> c.mounts.stream().anyMatch(m -> m.name().equals(v) || m.destination().equals(v));
       case "publish" -> networks.ports(c).stream().anyMatch(p -> v.startsWith(Integer.toString(p.hostPort())));
       case "expose" -> c.config.path("ExposedPorts").has(v.contains("/") ? v : v + "/tcp");
+      // filters read the stored wire JSON, as the views they filter do (decision 0028)
       case "network" -> v.equals("bridge") || v.equals(c.hostConfig.path("NetworkMode").asText());
       case "until" -> java.time.Instant.parse(c.created).isBefore(Timestamps.parse(v));
       case "is-task" -> v.equals("false");

@@ -157,7 +157,9 @@ public final class ContainerViews {
         names.forEach(dnsNames::add);
       }
     }
-    String mode = ContainerNetworks.mode(c);
+    // a view: read from the stored wire JSON (the record is that JSON, decision 0028), so that
+    // listing never depends on the typed model of a record that could not start
+    String mode = NetworkSpec.Mode.of(c.hostConfig.path("NetworkMode").asText("default")).wireName();
     if (nets.isEmpty() && (mode.equals("host") || mode.equals("none"))) {
       nets.putObject(mode).put("NetworkID", "").put("EndpointID", "").put("IPAddress", "");
     }
@@ -210,6 +212,7 @@ public final class ContainerViews {
     if (sizeRw >= 0) {
       o.put("SizeRw", sizeRw);
     }
+    // ps shows what the record says (wire JSON, as inspect), "default" for an empty mode
     o.putObject("HostConfig").put("NetworkMode",
         c.hostConfig.path("NetworkMode").asText("default").isEmpty() ? "default"
             : c.hostConfig.path("NetworkMode").asText("default"));
