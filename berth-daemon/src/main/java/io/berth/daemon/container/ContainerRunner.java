@@ -188,7 +188,7 @@ final class ContainerRunner {
         env,
         config.workingDir(),
         config.user(),
-        c.config.path("Hostname").asText(c.shortId()),
+        config.hostnameOr(c.shortId()),
         config.tty(),
         config.openStdin(),
         config.stdinOnce(),
@@ -206,6 +206,6 @@ final class ContainerRunner {
         ContainerTuning.atStart(hc.tuning(), lookup),
         hc.cgroups(),
         hc.annotations(),
-        c.config.path("Domainname").asText(""));
+        config.domainname());
   }
 }

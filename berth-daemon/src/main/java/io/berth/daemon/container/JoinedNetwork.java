@@ -72,8 +72,8 @@ final class JoinedNetwork {
 
   /** Takes the target's hostname and name files, as Docker does at each start. */
   static void share(Container c, Container t) {
-    c.config.put("Hostname", t.config.path("Hostname").asText(""));
-    c.config.put("Domainname", t.config.path("Domainname").asText(""));
+    ConfigSpec names = t.configSpec();
+    c.names(names.hostname() == null ? "" : names.hostname(), names.domainname());
     c.hostsPath = t.hostsPath;
     c.resolvConfPath = t.resolvConfPath;
     c.hostnamePath = t.hostnamePath;

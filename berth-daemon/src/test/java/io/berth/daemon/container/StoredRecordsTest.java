@@ -105,6 +105,8 @@ class StoredRecordsTest {
     assertThat(plain.portBindings()).isEmpty();
     assertThat(plain.bridged()).isTrue();
     assertThat(repo.get("plain").configSpec().exposedPorts()).isEmpty();
+    assertThat(rich.configSpec().hostnameOr(rich.shortId())).isEqualTo("7ed7d130d4b7");
+    assertThat(rich.configSpec().domainname()).isEmpty();
   }
 
   @Test
