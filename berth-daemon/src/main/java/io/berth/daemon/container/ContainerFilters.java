@@ -14,7 +14,7 @@ import java.util.Set;
  * The {@code filters} query of container list and prune: {@code {"status":["running"],
  * "label":["a=b"]}} (or the older {@code {"status":{"running":true}}} form). Values of one key
  * are alternatives, except labels, which must all be present; different keys must all match,
- * as in Docker.
+ * as in Docker. Like the views they filter, they read the stored wire JSON (decision 0028).
  */
 final class ContainerFilters {
   private static final Set<String> KEYS = Set.of("id", "name", "status", "label", "ancestor",
@@ -104,7 +104,6 @@ final class ContainerFilters {
       case "volume" -> c.mounts.stream().anyMatch(m -> m.name().equals(v) || m.destination().equals(v));
       case "publish" -> networks.ports(c).stream().anyMatch(p -> v.startsWith(Integer.toString(p.hostPort())));
       case "expose" -> c.config.path("ExposedPorts").has(v.contains("/") ? v : v + "/tcp");
-      // filters read the stored wire JSON, as the views they filter do (decision 0028)
       case "network" -> v.equals("bridge") || v.equals(c.hostConfig.path("NetworkMode").asText());
       case "until" -> java.time.Instant.parse(c.created).isBefore(Timestamps.parse(v));
       case "is-task" -> v.equals("false");
