@@ -96,6 +96,17 @@ public final class Container {
     host = h;
   }
 
+  /**
+   * Takes another container's hostname and domain name (network mode {@code container:NAME}, at
+   * each start, as Docker does): the Config inspect shows and its record together.
+   */
+  void names(String hostname, String domainname) {
+    ConfigSpec s = configSpec().withNames(hostname, domainname);
+    config.put("Hostname", hostname);
+    config.put("Domainname", domainname);
+    configSpec = s;
+  }
+
   public String shortId() {
     return id.substring(0, 12);
   }

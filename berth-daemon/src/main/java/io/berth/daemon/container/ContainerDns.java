@@ -52,9 +52,9 @@ public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
   /** The container's --dns servers that are IPv4 addresses, on port 53. */
   private static List<InetSocketAddress> dnsServers(Container c) {
     List<InetSocketAddress> out = new ArrayList<>();
-    for (var d : c.hostConfig.path("Dns")) {
-      if (d.asText().matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-        out.add(new InetSocketAddress(InetAddress.ofLiteral(d.asText()), 53));
+    for (String d : c.host().dns().servers()) {
+      if (d.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        out.add(new InetSocketAddress(InetAddress.ofLiteral(d), 53));
       }
     }
     return out;

@@ -116,7 +116,7 @@ public final class ContainerFilesystems {
         default -> out.add(new FsMount(m.destination(), Path.of(m.source()), m.rw()));
       }
     }
-    boolean host = ContainerNetworks.mode(c).equals("host");
+    boolean host = c.host().network().host();
     if (!host) {
       sandbox(out, "/etc/hosts", c.hostsPath);
       sandbox(out, "/etc/hostname", c.hostnamePath);
@@ -134,10 +134,10 @@ public final class ContainerFilesystems {
   /** A volume's data directory, or the subpath of it a {@code --mount} named. */
   private static Path volumeSource(Container c, Container.MountPoint m) {
     Path data = Path.of(m.source());
-    for (var spec : c.hostConfig.path("Mounts")) {
-      String sub = spec.path("VolumeOptions").path("Subpath").asText("");
-      if (spec.path("Target").asText().equals(m.destination()) && !sub.isEmpty()) {
-        Path p = io.berth.store.layer.RootPath.inChroot(data, sub, true);
+    for (MountRequest r : c.host().mounts()) {
+      if (r instanceof MountRequest.Volume v && v.target().equals(m.destination()) && v.subpath() != null
+          && !v.subpath().isEmpty()) {
+        Path p = io.berth.store.layer.RootPath.inChroot(data, v.subpath(), true);
         return p != null && p.startsWith(data) ? p : data;
       }
     }

@@ -14,7 +14,7 @@ import java.util.Set;
  * The {@code filters} query of container list and prune: {@code {"status":["running"],
  * "label":["a=b"]}} (or the older {@code {"status":{"running":true}}} form). Values of one key
  * are alternatives, except labels, which must all be present; different keys must all match,
- * as in Docker.
+ * as in Docker. Like the views they filter, they read the stored wire JSON (decision 0028).
  */
 final class ContainerFilters {
   private static final Set<String> KEYS = Set.of("id", "name", "status", "label", "ancestor",

@@ -62,20 +62,19 @@ public final class ContainerNetworks {
     return networks;
   }
 
-  /** The network mode a container record resolves to: host, none, or a bridged one. */
-  static String mode(Container c) {
-    String mode = c.hostConfig.path("NetworkMode").asText("default");
-    return mode.isEmpty() || mode.equals("default") ? NetworkRecord.BRIDGE : mode;
+  /** The network mode a container record resolves to: host, none, joined or a bridged one. */
+  static NetworkSpec.Mode mode(Container c) {
+    return c.host().network().mode();
   }
 
   static boolean onDefaultBridge(Container c) {
-    return c.networks == null ? mode(c).equals(NetworkRecord.BRIDGE) : c.networks.containsKey(NetworkRecord.BRIDGE);
+    return c.networks == null ? mode(c).equals(new NetworkSpec.Mode.Bridged(NetworkRecord.BRIDGE))
+        : c.networks.containsKey(NetworkRecord.BRIDGE);
   }
 
   /** True when the container has a network namespace of its own, with bridged networks in it. */
   static boolean bridged(Container c) {
-    String m = mode(c);
-    return !m.equals(NetworkRecord.HOST) && !m.equals(NetworkRecord.NONE) && !JoinedNetwork.joins(m);
+    return c.host().network().bridged();
   }
 
   /**
@@ -84,6 +83,7 @@ public final class ContainerNetworks {
    * a container that joins another's namespace ({@link JoinedNetwork}).
    */
   LinkedHashMap<String, NetworkAttachment> plan(ObjectNode hostConfig, JsonNode request) {
+    // the request, before the typed model: this rewrites NetworkMode to the network's name
     String asked = hostConfig.path("NetworkMode").asText("default");
     String mode = asked.isEmpty() || asked.equals("default") ? NetworkRecord.BRIDGE : asked;
     JsonNode networkingConfig = request.get("NetworkingConfig");
@@ -170,7 +170,7 @@ public final class ContainerNetworks {
   LinkedHashMap<String, NetworkAttachment> of(Container c) {
     if (c.networks == null) {
       c.networks = new LinkedHashMap<>();
-      if (mode(c).equals(NetworkRecord.BRIDGE)) {
+      if (mode(c).equals(new NetworkSpec.Mode.Bridged(NetworkRecord.BRIDGE))) {
         c.networks.put(NetworkRecord.BRIDGE, new NetworkAttachment(networks.defaultBridge().id(), List.of(), null, List.of()));
       }
     }
@@ -309,7 +309,7 @@ public final class ContainerNetworks {
    */
   void connect(Container c, NetworkRecord r, JsonNode endpointConfig, boolean running) {
     if (!bridged(c)) {
-      throw new InvalidArgumentException(mode(c).equals(NetworkRecord.NONE)
+      throw new InvalidArgumentException(mode(c) instanceof NetworkSpec.Mode.None
           ? "container cannot be connected to multiple networks with one of the networks in private (none) mode"
           : "container sharing network namespace with another container or host cannot be connected to any other network");
     }

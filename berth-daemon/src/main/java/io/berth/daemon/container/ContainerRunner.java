@@ -1,18 +1,14 @@
 package io.berth.daemon.container;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.errdefs.BerthException;
 import io.berth.network.Endpoint;
-import io.berth.network.PortBinding;
 import io.berth.runtime.RuntimeLifecycle;
 import io.berth.runtime.ContainerSpec;
 import io.berth.runtime.ContainerSpec.MountSpec;
 import io.berth.store.snapshot.Snapshotter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,18 +53,18 @@ final class ContainerRunner {
       snapshotter.mount(c.id, rootfs);
       mounted = true;
       List<MountSpec> specs = new ArrayList<>(mounts.plan(c, rootfs));
-      String mode = ContainerNetworks.mode(c);
+      NetworkSpec net = c.host().network();
       // links only mean something on the default bridge; on user networks names come from DNS
       Links.Resolved links = ContainerNetworks.onDefaultBridge(c) ? Links.resolve(c, lookup, network::primary)
           : new Links.Resolved(List.of(), List.of());
       String netns = null;
       java.util.concurrent.CompletableFuture<Endpoint> endpoint = null;
       Container joined = JoinedNetwork.target(c, lookup);
-      if (mode.equals("host")) {
+      if (net.host()) {
         netns = "host";
       } else if (joined != null) {
         netns = JoinedNetwork.namespace(joined);
-      } else if (!mode.equals("none")) {
+      } else if (!net.none()) {
         // the namespace must exist for runc create; the veths only before runc start: set them
         // up while runc creates the container
         netns = network.createNamespace(c);
@@ -77,7 +73,7 @@ final class ContainerRunner {
         java.util.concurrent.CompletableFuture<Endpoint> f = endpoint;
         Thread.ofVirtual().start(() -> {
           try {
-            f.complete(network.attachAll(c, requestedPorts(c)));
+            f.complete(network.attachAll(c, net.requested(c.configSpec().exposedPorts())));
           } catch (RuntimeException e) {
             f.completeExceptionally(e);
           }
@@ -91,7 +87,7 @@ final class ContainerRunner {
       // as dockerd: with a read-only root file system the sandbox files are read-only too
       List<String> sandboxOptions = List.of("rbind", "rprivate",
           c.host().readonlyRootfs() ? "ro" : "rw");
-      if (!mode.equals("host")) {
+      if (!net.host()) {
         specs.add(new MountSpec("/etc/hosts", "bind", c.hostsPath, sandboxOptions));
         specs.add(new MountSpec("/etc/hostname", "bind", c.hostnamePath, sandboxOptions));
       }
@@ -176,32 +172,6 @@ final class ContainerRunner {
     }
   }
 
-  private static List<PortBinding> requestedPorts(Container c) {
-    List<PortBinding> out = new ArrayList<>();
-    JsonNode pb = c.hostConfig.path("PortBindings");
-    for (Iterator<Map.Entry<String, JsonNode>> it = pb.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      PortBinding cp = PortSpecs.parseContainerPort(e.getKey());
-      if (e.getValue().isEmpty()) {
-        out.add(new PortBinding("", 0, cp.containerPort(), cp.protocol()));
-      }
-      for (JsonNode b : e.getValue()) {
-        out.add(new PortBinding(b.path("HostIp").asText(""),
-            PortSpecs.parseHostPort(b.path("HostPort").asText("")), cp.containerPort(), cp.protocol()));
-      }
-    }
-    if (c.hostConfig.path("PublishAllPorts").asBoolean(false)) {
-      for (Iterator<String> it = c.config.path("ExposedPorts").fieldNames(); it.hasNext(); ) {
-        String key = it.next();
-        if (!pb.has(key)) {
-          PortBinding cp = PortSpecs.parseContainerPort(key);
-          out.add(new PortBinding("", 0, cp.containerPort(), cp.protocol()));
-        }
-      }
-    }
-    return out;
-  }
-
   private ContainerSpec spec(Container c, Path rootfs, List<MountSpec> mounts, String netns, List<String> linkEnv) {
     List<String> env = new ArrayList<>(linkEnv);
     ConfigSpec config = c.configSpec();
@@ -218,7 +188,7 @@ final class ContainerRunner {
         env,
         config.workingDir(),
         config.user(),
-        c.config.path("Hostname").asText(c.shortId()),
+        config.hostnameOr(c.shortId()),
         config.tty(),
         config.openStdin(),
         config.stdinOnce(),
@@ -236,6 +206,6 @@ final class ContainerRunner {
         ContainerTuning.atStart(hc.tuning(), lookup),
         hc.cgroups(),
         hc.annotations(),
-        c.config.path("Domainname").asText(""));
+        config.domainname());
   }
 }

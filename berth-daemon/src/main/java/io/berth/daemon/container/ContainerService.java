@@ -166,7 +166,7 @@ public final class ContainerService {
       c.networks = networks.plan(c.hostConfig, body);
       c.host(); // read once, here; refuses what could not start before anything exists
       c.configSpec();
-      Links.parse(c.hostConfig).forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
+      c.host().network().links().forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
       mounts.createNamedVolumes(c.host().mounts());
       try {
         Files.createDirectories(paths.dir(c.id));

@@ -125,7 +125,7 @@ public final class ContainerStreams {
      * container keeps stdin open ({@code -i}); otherwise the input is not read.
      */
     public void feedStdin(InputStream in) {
-      if (!c.config.path("OpenStdin").asBoolean(false)) {
+      if (!c.configSpec().openStdin()) {
         return;
       }
       // a platform thread: writes to conmon are native calls that would pin a virtual thread's carrier
@@ -168,7 +168,7 @@ public final class ContainerStreams {
           while ((n = in.read(buf)) > 0) {
             ch.writeStdin(buf, 0, n);
           }
-          if (c.config.path("StdinOnce").asBoolean(false)) {
+          if (c.configSpec().stdinOnce()) {
             ch.closeStdin();
           }
         }

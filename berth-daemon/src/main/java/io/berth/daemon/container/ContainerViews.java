@@ -14,6 +14,10 @@ import java.util.List;
 /**
  * Renders containers in the Engine API's shapes: the inspect document and the list entry, with
  * Docker's human status strings ("Up 3 seconds", "Exited (0) 2 minutes ago").
+ *
+ * <p>It reads Config and HostConfig from the stored wire JSON, not the typed model: the record
+ * is that JSON and inspect shows it as sent (decision 0028), and listing must not depend on a
+ * record's settings being startable.
  */
 public final class ContainerViews {
   private final Clock clock;
@@ -157,7 +161,7 @@ public final class ContainerViews {
         names.forEach(dnsNames::add);
       }
     }
-    String mode = ContainerNetworks.mode(c);
+    String mode = NetworkSpec.Mode.of(c.hostConfig.path("NetworkMode").asText("default")).wireName();
     if (nets.isEmpty() && (mode.equals("host") || mode.equals("none"))) {
       nets.putObject(mode).put("NetworkID", "").put("EndpointID", "").put("IPAddress", "");
     }

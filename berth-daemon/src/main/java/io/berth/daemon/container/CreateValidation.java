@@ -1,14 +1,11 @@
 package io.berth.daemon.container;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.records.RecordJson;
 import io.berth.runtime.Capabilities;
 import io.berth.runtime.HostFeatures;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Every check of a {@code POST /containers/create} body that needs nothing but the body and the
@@ -28,13 +25,7 @@ final class CreateValidation {
     ContainerSettings.checkHostConfig(body, hc, body.path("NetworkingConfig"), host, warnings);
     ContainerResources.validate(hc, false);
     ContainerFactory.validateRestartPolicy(hc.path("RestartPolicy"), hc.path("AutoRemove").asBoolean(false));
-    for (Iterator<Map.Entry<String, JsonNode>> it = hc.path("PortBindings").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      PortSpecs.parseContainerPort(e.getKey());
-      for (JsonNode b : e.getValue()) {
-        PortSpecs.parseHostPort(b.path("HostPort").asText(""));
-      }
-    }
+    NetworkSpec.portBindings(hc); // the typed model's own reading, so both refuse alike
     MountPlanner.validate(hc);
     Capabilities.validate(ContainerFactory.strings(hc.get("CapAdd")), ContainerFactory.strings(hc.get("CapDrop")));
     SecurityOptions.parse(hc, host);

@@ -18,7 +18,7 @@ import java.util.Map;
  * client-only fields round-trip untouched); this is derived from it at create, after an update,
  * and for records written before it existed, the first time a loaded container is used.
  *
- * <p>Ports, network mode and links are the network's part; they are still read from the JSON.
+ * <p>Network mode, published ports and links are {@link NetworkSpec}.
  */
 record HostSpec(
     RestartPolicy restartPolicy,
@@ -35,7 +35,8 @@ record HostSpec(
     Map<String, String> annotations,
     LogOptions log,
     Dns dns,
-    List<MountRequest> mounts) {
+    List<MountRequest> mounts,
+    NetworkSpec network) {
 
   /** The sandbox files' settings: resolv.conf's servers, search domains and options, extra /etc/hosts lines. */
   record Dns(List<String> servers, List<String> search, List<String> options, List<String> extraHosts) {}
@@ -59,7 +60,8 @@ record HostSpec(
         ContainerLogging.stored(hc),
         new Dns(texts(hc.path("Dns")), texts(hc.path("DnsSearch")), texts(hc.path("DnsOptions")),
             texts(hc.path("ExtraHosts"))),
-        MountRequest.of(hc));
+        MountRequest.of(hc),
+        NetworkSpec.of(hc)); // last: a bad link is refused after the rest, as create refused it
   }
 
   private static Map<String, String> annotations(JsonNode hc) {

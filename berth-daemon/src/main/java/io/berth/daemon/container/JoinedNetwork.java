@@ -1,7 +1,6 @@
 package io.berth.daemon.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.daemon.network.NetworkRecord;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
 import java.util.function.Function;
@@ -21,7 +20,10 @@ final class JoinedNetwork {
     return networkMode.startsWith(PREFIX);
   }
 
-  /** Refuses at create what Docker refuses with this mode (the request's own values, before image defaults). */
+  /**
+   * Refuses at create what Docker refuses with this mode (the request's own values, before image
+   * defaults and before the typed model is read, so these stay JSON reads of the request).
+   */
   static void check(String mode, JsonNode request, JsonNode hostConfig) {
     if (mode.length() == PREFIX.length()) {
       throw new InvalidArgumentException("invalid network mode: invalid container format container:<name|id>");
@@ -49,11 +51,10 @@ final class JoinedNetwork {
 
   /** The running container whose namespace {@code c} joins at start; null in any other mode. */
   static Container target(Container c, Function<String, Container> lookup) {
-    String mode = ContainerNetworks.mode(c);
-    if (!joins(mode)) {
+    if (!(ContainerNetworks.mode(c) instanceof NetworkSpec.Mode.Joined joined)) {
       return null;
     }
-    Container t = lookup.apply(mode.substring(PREFIX.length()));
+    Container t = lookup.apply(joined.target());
     if (t.id.equals(c.id)) {
       throw new InvalidArgumentException("cannot join own network namespace");
     }
@@ -66,13 +67,13 @@ final class JoinedNetwork {
 
   /** The namespace runc joins: the target's own (through its process), or the host's. */
   static String namespace(Container t) {
-    return ContainerNetworks.mode(t).equals(NetworkRecord.HOST) ? "host" : "/proc/" + t.state.pid + "/ns/net";
+    return t.host().network().host() ? "host" : "/proc/" + t.state.pid + "/ns/net";
   }
 
   /** Takes the target's hostname and name files, as Docker does at each start. */
   static void share(Container c, Container t) {
-    c.config.put("Hostname", t.config.path("Hostname").asText(""));
-    c.config.put("Domainname", t.config.path("Domainname").asText(""));
+    ConfigSpec names = t.configSpec();
+    c.names(names.hostname() == null ? "" : names.hostname(), names.domainname());
     c.hostsPath = t.hostsPath;
     c.resolvConfPath = t.resolvConfPath;
     c.hostnamePath = t.hostnamePath;

@@ -5,7 +5,6 @@ import io.berth.errdefs.InvalidArgumentException;
 import io.berth.network.Endpoint;
 import io.berth.network.PortBinding;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -29,7 +28,10 @@ final class Links {
 
   private Links() {}
 
-  /** HostConfig.Links as the API sends them: "name:alias" or "/name:/self/alias". */
+  /**
+   * HostConfig.Links (or an endpoint's Links) as the API sends them: "name:alias" or
+   * "/name:/self/alias". A container's own are read once, into {@link NetworkSpec#links}.
+   */
   static List<Link> parse(JsonNode hostConfig) {
     List<Link> out = new ArrayList<>();
     for (JsonNode n : hostConfig.path("Links")) {
@@ -55,7 +57,7 @@ final class Links {
   static Resolved resolve(Container c, Function<String, Container> lookup, Function<Container, Endpoint> primary) {
     List<String> hosts = new ArrayList<>();
     List<String> env = new ArrayList<>();
-    for (Link l : parse(c.hostConfig)) {
+    for (Link l : c.host().network().links()) {
       Container t = lookup.apply(l.target());
       Endpoint ep = t.state.running() ? primary.apply(t) : null;
       if (ep == null) {
@@ -78,9 +80,7 @@ final class Links {
       return x.containerPort() != y.containerPort() ? Integer.compare(x.containerPort(), y.containerPort())
           : x.protocol().compareTo(y.protocol());
     });
-    for (Iterator<String> it = t.config.path("ExposedPorts").fieldNames(); it.hasNext(); ) {
-      ports.add(it.next());
-    }
+    ports.addAll(t.configSpec().exposedPorts());
     boolean first = true;
     for (String key : ports) {
       PortBinding b = PortSpecs.parseContainerPort(key);
@@ -95,8 +95,7 @@ final class Links {
       env.add(base + "_PROTO=" + b.protocol());
     }
     env.add(p + "_NAME=/" + self + "/" + alias);
-    for (JsonNode e : t.config.path("Env")) {
-      String kv = e.asText();
+    for (String kv : t.configSpec().env()) {
       int eq = kv.indexOf('=');
       if (eq > 0 && !PRIVATE_ENV.contains(kv.substring(0, eq))) {
         env.add(p + "_ENV_" + kv);

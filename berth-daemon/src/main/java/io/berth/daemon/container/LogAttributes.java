@@ -23,10 +23,9 @@ public final class LogAttributes {
   /** The attributes by key, sorted as Docker prints them. */
   public static SortedMap<String, String> of(Container c, LogOptions opts) {
     SortedMap<String, String> out = new TreeMap<>();
-    Map<String, String> labels = new LinkedHashMap<>();
-    c.config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    Map<String, String> labels = c.configSpec().labels();
     Map<String, String> env = new LinkedHashMap<>();
-    for (String kv : ContainerFactory.strings(c.config.get("Env"))) {
+    for (String kv : c.configSpec().env()) {
       int eq = kv.indexOf('=');
       if (eq > 0) {
         env.put(kv.substring(0, eq), kv.substring(eq + 1));

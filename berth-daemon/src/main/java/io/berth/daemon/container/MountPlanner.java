@@ -61,6 +61,8 @@ public final class MountPlanner {
       }
     }
     if (c.hostConfig != null) {
+      // the wire JSON, not HostSpec: this asks of every record (volume rm, prune), and one
+      // written before the bind rules tightened must still answer instead of failing to parse
       for (JsonNode b : c.hostConfig.path("Binds")) {
         try {
           BindSpec s = BindSpec.parse(b.asText());

@@ -17,8 +17,8 @@ final class SandboxFiles {
 
   /** @param embeddedDns the container is on a user-defined network: its resolver is 127.0.0.11 */
   static void write(Container c, Path dir, String ip, boolean embeddedDns, List<String> linkHosts) {
-    String hostname = c.config.path("Hostname").asText(c.shortId());
-    String domain = c.config.path("Domainname").asText("");
+    String hostname = c.configSpec().hostnameOr(c.shortId());
+    String domain = c.configSpec().domainname();
     StringBuilder hosts = new StringBuilder();
     hosts.append("127.0.0.1\tlocalhost\n");
     hosts.append("::1\tlocalhost ip6-localhost ip6-loopback\n");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.records.RecordJson;
+import io.berth.network.PortBinding;
 import io.berth.runtime.log.LogDriver;
 import io.berth.store.meta.FileMetadataStore;
 import java.io.InputStream;
@@ -88,6 +89,24 @@ class StoredRecordsTest {
     assertThat(plain.configSpec().health()).isNull();
     assertThat(plain.configSpec().labels()).isEmpty();
     assertThat(repo.get("up").host().restartPolicy().name()).isEqualTo("always");
+  }
+
+  @Test
+  void theNetworkPartIsReadFromAnOldRecord() {
+    Container rich = repo.get("rich");
+    NetworkSpec n = rich.host().network();
+    assertThat(n.mode()).isEqualTo(new NetworkSpec.Mode.Bridged("bridge"));
+    assertThat(n.portBindings()).containsExactly(new PortBinding("", 8080, 80, "tcp"));
+    assertThat(n.publishAll()).isFalse();
+    assertThat(n.links()).isEmpty(); // stored as null
+    assertThat(rich.configSpec().exposedPorts()).containsExactly("80/tcp");
+    assertThat(n.requested(rich.configSpec().exposedPorts())).containsExactly(new PortBinding("", 8080, 80, "tcp"));
+    NetworkSpec plain = repo.get("plain").host().network();
+    assertThat(plain.portBindings()).isEmpty();
+    assertThat(plain.bridged()).isTrue();
+    assertThat(repo.get("plain").configSpec().exposedPorts()).isEmpty();
+    assertThat(rich.configSpec().hostnameOr(rich.shortId())).isEqualTo("7ed7d130d4b7");
+    assertThat(rich.configSpec().domainname()).isEmpty();
   }
 
   @Test
