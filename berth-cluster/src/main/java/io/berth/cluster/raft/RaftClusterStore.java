@@ -8,7 +8,6 @@ import io.berth.errdefs.UnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,7 +44,7 @@ import org.apache.ratis.util.TimeDuration;
  * {@link #removeMember} takes one out (demote, leave). A restart from the same storage directory
  * recovers the log, the newest snapshot and the stored membership.
  */
-public final class RaftClusterStore implements ClusterStore {
+public final class RaftClusterStore extends LocalReads {
   private static final int HISTORY = 8192;
   private static final long RETRY_SLEEP_MILLIS = 100;
 
@@ -96,28 +95,8 @@ public final class RaftClusterStore implements ClusterStore {
   }
 
   @Override
-  public Optional<StoredObject> get(String kind, String key) {
-    return state.get(kind, key);
-  }
-
-  @Override
-  public List<StoredObject> list(String kind, String keyPrefix) {
-    return state.list(kind, keyPrefix);
-  }
-
-  @Override
-  public long index() {
-    return state.index();
-  }
-
-  @Override
-  public ChangeBatch changesSince(long afterIndex) {
-    return state.changesSince(afterIndex);
-  }
-
-  @Override
-  public long awaitIndex(long afterIndex, Duration timeout) throws InterruptedException {
-    return state.awaitIndex(afterIndex, timeout);
+  StoreState state() {
+    return state;
   }
 
   @Override
