@@ -9,17 +9,15 @@ import io.berth.daemon.events.Timestamps;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
-import io.berth.runtime.ContainerRuntime;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
  * Container endpoints that stream: logs, attach (hijacked), wait (headers first, body at exit),
- * stats and terminal resize. The container side of each is {@link ContainerStreams}; here the
+ * stats and terminal resize. The container side of each (stats pacing too) is {@link ContainerStreams}; here the
  * query becomes its arguments and its output Docker's frames.
  */
 public final class ContainerStreamRoutes {
@@ -112,46 +110,29 @@ public final class ContainerStreamRoutes {
   private void stats(HttpRequest q, HttpResponse s) throws Exception {
     Container c = containers.get(q.param("id"));
     boolean stream = q.query("stream") == null || q.flag("stream");
-    boolean oneShot = q.flag("one-shot");
     OutputStream out = s.stream(200, "application/json");
-    ObjectNode previous = null;
-    if (!stream && !oneShot) {
-      previous = sample(c, null);
-      Thread.sleep(500);
-    }
-    while (true) {
-      ObjectNode now = sample(c, previous);
+    streams.sampleStats(c, stream, q.flag("one-shot"), (previous, now) -> {
       try {
-        out.write(Json.line(now));
+        out.write(Json.line(statsJson(c, previous, now)));
+        return true;
       } catch (IOException e) {
-        return;
+        return false; // the client has gone
       }
-      if (!stream) {
-        break;
-      }
-      previous = now;
-      Thread.sleep(1000);
-    }
+    });
     out.close();
   }
 
-  private ObjectNode sample(Container c, ObjectNode previous) {
+  /** Docker's stats body: this reading, with the previous one's CPU figures as precpu_stats. */
+  private static ObjectNode statsJson(Container c, ContainerStreams.StatsSample previous, ContainerStreams.StatsSample now) {
     ObjectNode o = Json.object();
-    o.put("read", Instant.now().toString());
-    o.put("preread", previous == null ? "0001-01-01T00:00:00Z" : previous.get("read").asText());
+    o.put("read", now.read().toString());
+    o.put("preread", previous == null ? "0001-01-01T00:00:00Z" : previous.read().toString());
     o.put("name", "/" + c.name);
     o.put("id", c.id);
-    ObjectNode cpu = o.putObject("cpu_stats");
+    o.set("cpu_stats", cpuStats(now));
     ObjectNode mem = o.putObject("memory_stats");
     ObjectNode pids = o.putObject("pids_stats");
-    Optional<ContainerRuntime.Stats> measured = streams.stats(c);
-    if (measured.isPresent()) {
-      ContainerRuntime.Stats st = measured.get();
-      cpu.putObject("cpu_usage").put("total_usage", st.cpuTotalNanos())
-          .put("usage_in_kernelmode", 0).put("usage_in_usermode", 0);
-      cpu.put("system_cpu_usage", st.systemCpuNanos());
-      cpu.put("online_cpus", st.onlineCpus());
-      cpu.putObject("throttling_data").put("periods", 0).put("throttled_periods", 0).put("throttled_time", 0);
+    now.stats().ifPresent(st -> {
       mem.put("usage", st.memoryUsage());
       mem.put("limit", st.memoryLimit());
       mem.putObject("stats").put("cache", st.memoryCache()).put("total_inactive_file", st.memoryCache());
@@ -159,12 +140,24 @@ public final class ContainerStreamRoutes {
       if (st.pidsLimit() > 0) {
         pids.put("limit", st.pidsLimit());
       }
-    }
-    o.set("precpu_stats", previous == null ? Json.object() : previous.get("cpu_stats"));
+    });
+    o.set("precpu_stats", previous == null ? Json.object() : cpuStats(previous));
     o.putObject("blkio_stats");
     o.put("num_procs", 0);
     o.putObject("storage_stats");
     return o;
+  }
+
+  private static ObjectNode cpuStats(ContainerStreams.StatsSample sample) {
+    ObjectNode cpu = Json.object();
+    sample.stats().ifPresent(st -> {
+      cpu.putObject("cpu_usage").put("total_usage", st.cpuTotalNanos())
+          .put("usage_in_kernelmode", 0).put("usage_in_usermode", 0);
+      cpu.put("system_cpu_usage", st.systemCpuNanos());
+      cpu.put("online_cpus", st.onlineCpus());
+      cpu.putObject("throttling_data").put("periods", 0).put("throttled_periods", 0).put("throttled_time", 0);
+    });
+    return cpu;
   }
 
   private void resize(HttpRequest q, HttpResponse s) {

@@ -200,6 +200,35 @@ public final class ContainerStreams {
     return Optional.of(runtime.stats(c.id));
   }
 
+  /** One reading of {@code docker stats}: when it was taken and what it measured. */
+  public record StatsSample(Instant read, Optional<ContainerRuntime.Stats> stats) {}
+
+  /** Where readings go; false when the reader has gone and sampling should stop. */
+  public interface StatsSink {
+    boolean accept(StatsSample previous, StatsSample now);
+  }
+
+  /**
+   * Docker's pacing of {@code docker stats}: a stream is read once a second; a single answer
+   * ({@code stream=false}) is read twice, 500 ms apart, so that its CPU figures have a previous
+   * reading to be a rate against, unless the client asked for {@code one-shot}.
+   */
+  public void sampleStats(Container c, boolean stream, boolean oneShot, StatsSink sink) throws InterruptedException {
+    StatsSample previous = null;
+    if (!stream && !oneShot) {
+      previous = new StatsSample(Instant.now(), stats(c));
+      Thread.sleep(500);
+    }
+    while (true) {
+      StatsSample now = new StatsSample(Instant.now(), stats(c));
+      if (!sink.accept(previous, now) || !stream) {
+        return;
+      }
+      previous = now;
+      Thread.sleep(1000);
+    }
+  }
+
   /** {@code docker top}: the header row, then one row per process, as ps prints them with {@code psArgs}. */
   public List<List<String>> top(Container c, List<String> psArgs) {
     if (!c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
