@@ -17,8 +17,6 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,12 +42,12 @@ class RaftOverClusterCaTest {
       for (RaftClusterStore s : g.running()) {
         assertThat(s.get("services", "s1")).contains(o);
       }
-      try (RaftClusterStore worker = RaftClusterStore.start(outsider(g, "w1", tls(ca, "w1", NodeRole.WORKER)))) {
+      try (RaftClusterStore worker = RaftClusterStore.start(g.outsider("w1", tls(ca, "w1", NodeRole.WORKER)))) {
         assertThatThrownBy(() -> worker.create("services", "from-worker", b("x")))
             .isInstanceOf(UnavailableException.class);
       }
       ClusterCa other = ClusterCa.create("cluster2", Clock.systemUTC());
-      try (RaftClusterStore stranger = RaftClusterStore.start(outsider(g, "m9", tls(other, "m9", NodeRole.MANAGER)))) {
+      try (RaftClusterStore stranger = RaftClusterStore.start(g.outsider("m9", tls(other, "m9", NodeRole.MANAGER)))) {
         assertThatThrownBy(() -> stranger.create("services", "evil", b("x")))
             .isInstanceOf(UnavailableException.class);
       }
@@ -83,12 +81,4 @@ class RaftOverClusterCaTest {
     return new RaftTls(tls.keyManager(), tls.trustManager(MANAGERS));
   }
 
-  private RaftStoreConfig outsider(RaftTestGroup g, String id, RaftTls tls) {
-    RaftMember self = new RaftMember(id, "127.0.0.1:" + RaftTestGroup.freePort());
-    List<RaftMember> peers = new ArrayList<>(g.get("m1").members());
-    peers.add(self);
-    return RaftStoreConfig.of(self, g.cluster(), peers, dir.resolve(id))
-        .withTimeouts(Duration.ofSeconds(3), Duration.ofMillis(300))
-        .withTls(tls);
-  }
 }

@@ -48,6 +48,19 @@ final class RaftTestGroup implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A process that is not a member of the group but knows its members and speaks the same
+   * protocol (with {@code tls}): what the TLS tests let in or keep out.
+   */
+  RaftStoreConfig outsider(String id, RaftTls tls) {
+    RaftMember self = new RaftMember(id, "127.0.0.1:" + freePort());
+    List<RaftMember> peers = new ArrayList<>(get("m1").members());
+    peers.add(self);
+    return RaftStoreConfig.of(self, cluster, peers, root.resolve(id))
+        .withTimeouts(Duration.ofSeconds(3), Duration.ofMillis(300))
+        .withTls(tls);
+  }
+
   UUID cluster() {
     return cluster;
   }

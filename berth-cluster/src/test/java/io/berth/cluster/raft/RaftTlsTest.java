@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -40,12 +38,12 @@ class RaftTlsTest {
 
       // a process outside the group's membership still reaches the leader when it holds the
       // cluster's certificate (Raft accepts client writes from anyone who can connect) ...
-      try (RaftClusterStore guest = RaftClusterStore.start(outsider(g, "guest", cluster))) {
+      try (RaftClusterStore guest = RaftClusterStore.start(g.outsider("guest", cluster))) {
         assertThat(guest.create("services", "guest", b("x")).version()).isPositive();
       }
       // ... so what keeps a manager of another cluster out is TLS: its certificate is not trusted
       RaftTls other = tls(keystore("other"));
-      try (RaftClusterStore stranger = RaftClusterStore.start(outsider(g, "stranger", other))) {
+      try (RaftClusterStore stranger = RaftClusterStore.start(g.outsider("stranger", other))) {
         assertThatThrownBy(() -> stranger.create("services", "evil", b("x")))
             .isInstanceOf(UnavailableException.class);
         assertThat(g.get("m1").get("services", "evil")).isEmpty();
@@ -54,14 +52,6 @@ class RaftTlsTest {
     }
   }
 
-  private RaftStoreConfig outsider(RaftTestGroup g, String id, RaftTls tls) {
-    RaftMember self = new RaftMember(id, "127.0.0.1:" + RaftTestGroup.freePort());
-    List<RaftMember> peers = new ArrayList<>(g.get("m1").members());
-    peers.add(self);
-    return RaftStoreConfig.of(self, g.cluster(), peers, dir.resolve(id))
-        .withTimeouts(Duration.ofSeconds(3), Duration.ofMillis(300))
-        .withTls(tls);
-  }
 
   /** A PKCS#12 keystore with one self-signed EC key for 127.0.0.1, made by the JDK's keytool. */
   private Path keystore(String name) throws Exception {
