@@ -136,6 +136,12 @@ public final class Daemon implements AutoCloseable {
         new io.berth.daemon.build.Intermediates(stores.metadata())::contains, committer);
     // swarm mode: empty until the node's swarm lifecycle is wired in; routes then answer as an inactive node
     java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.empty();
+    java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.empty();
+    new io.berth.daemon.api.SwarmRoutes(swarm).register(router);
+    new io.berth.daemon.api.NodeRoutes(swarm, events, clock).register(router);
+    new io.berth.daemon.api.ServiceRoutes(swarm, events, clock).register(router);
+    new io.berth.daemon.api.ServiceLogRoutes(swarm, serviceLogs, clock).register(router);
+    new io.berth.daemon.api.TaskRoutes(swarm, clock).register(router);
     new SystemRoutes(info, containers, views,
         new io.berth.daemon.system.EngineUsage(containers, imageService, volumeService), events, swarm).register(router);
     new ImageRoutes(imageService, heap).register(router);
