@@ -134,8 +134,10 @@ public final class Daemon implements AutoCloseable {
     ImageService imageService = new ImageService(stores.images(), containers, events, stores.contentStore(),
         config.dataRoot().resolve("tmp"), new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
         new io.berth.daemon.build.Intermediates(stores.metadata())::contains, committer);
+    // swarm mode: empty until the node's swarm lifecycle is wired in; routes then answer as an inactive node
+    java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.empty();
     new SystemRoutes(info, containers, views,
-        new io.berth.daemon.system.EngineUsage(containers, imageService, volumeService), events).register(router);
+        new io.berth.daemon.system.EngineUsage(containers, imageService, volumeService), events, swarm).register(router);
     new ImageRoutes(imageService, heap).register(router);
     new AuthRoutes(registryAccess).register(router);
     new io.berth.daemon.api.CommitRoutes(imageService).register(router);
