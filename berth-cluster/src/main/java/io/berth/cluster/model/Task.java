@@ -67,9 +67,18 @@ public record Task(
     return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, value, desiredState, endpoint);
   }
 
-  /** The desired state moved to {@code next}, checked against the same forward-only table. */
+  /**
+   * The desired state moved to {@code next}, checked against the same forward-only table, with one
+   * addition: a job's task is desired complete, and an orchestrator that gives up on it (its node
+   * is lost, the job is restarted) moves it to shutdown, as swarmkit does.
+   */
   public Task withDesiredState(TaskState next) {
-    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status,
-        desiredState.moveTo(next), endpoint);
+    TaskState moved = desiredState == TaskState.COMPLETE && next == TaskState.SHUTDOWN ? next : desiredState.moveTo(next);
+    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status, moved, endpoint);
+  }
+
+  /** The task as written by its orchestrator at {@code at} (the time a restart delay counts from). */
+  public Task touchedAt(Instant at) {
+    return new Task(id, version, createdAt, at, spec, serviceId, slot, nodeId, status, desiredState, endpoint);
   }
 }
