@@ -27,7 +27,8 @@ final class TaskMaker {
   static Task make(Service service, long slot, String nodeId, TaskState desired, Instant now) {
     return new Task(Ids.newId(), null, now, now, service.spec().taskTemplate(), service.id(), slot, nodeId,
         new TaskStatus(now, TaskState.PENDING, PENDING_MESSAGE, null), desired,
-        new Task.Endpoint(service.spec().endpointSpec().ports()));
+        new Task.Endpoint(service.spec().endpointSpec().ports()),
+        new Task.ServiceAnnotations(service.spec().name()));
   }
 
   /** {@code t} with its desired state moved on, written now (a restart delay counts from here). */

@@ -98,6 +98,33 @@ class WireJsonTest {
   }
 
   @Test
+  void carriesWhatTheAgentNeedsUnderDockersAndSwarmkitsNames() {
+    Task t = new Task("t1", null, null, null,
+        TaskSpec.of(ContainerSpec.of("busybox").withStopGracePeriod(5_000_000_000L)
+            .withPullOptions(new ContainerSpec.PullOptions("eyJ1c2VybmFtZSI6InUifQ=="))),
+        "svc1", 1, "node1",
+        new TaskStatus(Instant.EPOCH, TaskState.RUNNING, "started", null,
+            new TaskStatus.ContainerStatus("abc123", 677, 0)), TaskState.RUNNING, null)
+        .withServiceName("web");
+    JsonNode j = tree(t);
+    assertThat(j.at("/Status/ContainerStatus/ContainerID").asText()).isEqualTo("abc123");
+    assertThat(j.at("/Status/ContainerStatus/PID").asInt()).isEqualTo(677);
+    assertThat(j.at("/Status/ContainerStatus").has("ExitCode")).isTrue();
+    assertThat(j.at("/Spec/ContainerSpec/StopGracePeriod").asLong()).isEqualTo(5_000_000_000L);
+    assertThat(j.at("/Spec/ContainerSpec/PullOptions/RegistryAuth").asText()).isEqualTo("eyJ1c2VybmFtZSI6InUifQ==");
+    assertThat(j.at("/ServiceAnnotations/Name").asText()).isEqualTo("web");
+    Task back = read(j.toString(), Task.class);
+    assertThat(back).isEqualTo(t);
+    assertThat(back.serviceName()).isEqualTo("web");
+    assertThat(back.spec().containerSpec().registryAuth()).isEqualTo("eyJ1c2VybmFtZSI6InUifQ==");
+    // a status move keeps the container; statuses written without one carry none
+    assertThat(back.status().moveTo(TaskState.COMPLETE, "finished", null, Instant.EPOCH).containerStatus())
+        .isEqualTo(new TaskStatus.ContainerStatus("abc123", 677, 0));
+    assertThat(tree(new TaskStatus(Instant.EPOCH, TaskState.PENDING, "", null)).has("ContainerStatus")).isFalse();
+    assertThat(tree(ContainerSpec.of("busybox")).has("PullOptions")).isFalse();
+  }
+
+  @Test
   void refusesMalformedObjectsByName() {
     assertThatThrownBy(() -> read("{\"Replicated\":{\"Replicas\":1},\"Global\":{}}", ServiceMode.class))
         .isInstanceOf(InvalidArgumentException.class)
