@@ -37,14 +37,22 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
   private volatile Membership membership = Membership.NONE;
 
   /**
+   * A node whose members run {@link NodeWork}.
+   *
    * @param dataRoot berthd's data root; the swarm's files go in its {@code swarm} directory
    * @param description what this node reports about itself (hostname, platform, resources, engine)
    * @param ownBridge berthd's bridge, never an address to advertise
-   * @param roles what a member runs besides the Raft member (leader loops, the agent, the dispatcher)
+   * @param executors the task executor for this node's swarm id
    */
-  public SwarmNode(java.nio.file.Path dataRoot, Clock clock, Supplier<NodeDescription> description,
-      String ownBridge, SwarmRoles roles) {
-    this.files = new SwarmFiles(dataRoot);
+  public static SwarmNode create(java.nio.file.Path dataRoot, Clock clock, Supplier<NodeDescription> description,
+      String ownBridge, java.util.function.Function<String, io.berth.cluster.agent.TaskExecutor> executors) {
+    SwarmFiles files = new SwarmFiles(dataRoot);
+    return new SwarmNode(files, clock, description, ownBridge, new NodeWork(executors, description, files, clock));
+  }
+
+  SwarmNode(SwarmFiles files, Clock clock, Supplier<NodeDescription> description, String ownBridge,
+      SwarmRoles roles) {
+    this.files = files;
     this.clock = clock;
     this.description = description;
     this.ownBridge = ownBridge;
@@ -71,7 +79,11 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
         membership = Membership.locked(local.get());
         return;
       }
-      resume(local.get(), null);
+      try {
+        resume(local.get(), null);
+      } catch (RuntimeException e) {
+        // resume recorded the error for /info; berthd serves containers without the swarm
+      }
     }
   }
 
@@ -85,7 +97,8 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
         manager = ManagerRuntime.start(files, local.nodeId(), local.clusterId(), local.advertiseAddr(),
             List.of(), new ClusterTls(credentials, clock));
       }
-      membership = Membership.active(local, credentials, manager, roles.start(local, credentials, manager));
+      membership = Membership.active(local, credentials, manager,
+          roles.start(local, credentials, manager, unlockKey));
       LOG.info("rejoined the swarm as {} {}", local.role().wire(), local.nodeId());
     } catch (RuntimeException e) {
       LOG.error("could not rejoin the swarm as {}: {}", local.nodeId(), e.getMessage());
@@ -116,7 +129,7 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
       }
       try {
         membership = Membership.active(started.local(), started.credentials(), started.manager(),
-            roles.start(started.local(), started.credentials(), started.manager()));
+            roles.start(started.local(), started.credentials(), started.manager(), started.unlockKey()));
       } catch (RuntimeException e) {
         started.manager().close();
         files.erase();
@@ -140,7 +153,7 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
   public void join(JoinRequest request) {
     synchronized (lifecycle) {
       requireOutside();
-      throw new io.berth.errdefs.NotImplementedException("swarm join: joining is not wired into this berthd yet");
+      membership = NodeJoin.join(files, request, description.get(), ownBridge, roles, clock);
     }
   }
 
@@ -159,8 +172,15 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
             + "(it will no longer be able to elect a leader or accept updates)" : "The swarm keeps its quorum")
             + ". Use `--force` to ignore this message.");
       }
-      roles.leave(m.local());
+      if (m.manager() != null && m.manager().store().members().size() > 1) {
+        try {
+          m.manager().store().removeMember(m.local().nodeId());
+        } catch (RuntimeException e) {
+          LOG.warn("leaving the Raft group: {}", e.getMessage());
+        }
+      }
       m.close();
+      roles.leave(m.local());
       files.erase();
       membership = Membership.NONE;
       LOG.info("left the swarm");

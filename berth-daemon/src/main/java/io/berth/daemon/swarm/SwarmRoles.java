@@ -1,5 +1,6 @@
 package io.berth.daemon.swarm;
 
+import io.berth.cluster.ca.keys.UnlockKey;
 import io.berth.cluster.ca.tls.NodeCredentials;
 
 /**
@@ -9,8 +10,12 @@ import io.berth.cluster.ca.tls.NodeCredentials;
  * a restart), its result closed when it stops being one or berthd stops.
  */
 interface SwarmRoles {
-  /** Starts the member's work; {@code manager} is null on a worker. */
-  AutoCloseable start(SwarmFiles.LocalState local, NodeCredentials credentials, ManagerRuntime manager);
+  /**
+   * Starts the member's work; {@code manager} is null on a worker, {@code unlockKey} null unless
+   * autolock is on (a renewed key is stored under it).
+   */
+  AutoCloseable start(SwarmFiles.LocalState local, NodeCredentials credentials, ManagerRuntime manager,
+      UnlockKey unlockKey);
 
   /** {@code swarm leave}: what must go with the membership (the node's task containers). */
   void leave(SwarmFiles.LocalState local);
