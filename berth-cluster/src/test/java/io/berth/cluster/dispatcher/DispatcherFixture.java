@@ -63,6 +63,12 @@ final class DispatcherFixture implements AutoCloseable {
         membership, clock, new InetSocketAddress("127.0.0.1", 0)).start();
   }
 
+  /** Another manager's dispatcher over the same store, leading or not as {@code leadership} says. */
+  DispatcherServer another(Leadership leadership) {
+    return new DispatcherServer(state, credentials(ca, "manager2", NodeRole.MANAGER), leadership, null, clock,
+        new InetSocketAddress("127.0.0.1", 0)).start();
+  }
+
   List<String> managers() {
     return List.of("127.0.0.1:" + server.port());
   }
