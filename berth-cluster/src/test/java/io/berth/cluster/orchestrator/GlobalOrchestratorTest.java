@@ -94,4 +94,17 @@ class GlobalOrchestratorTest {
     c.addNode("n4");
     assertThat(c.orchestrate().creates()).singleElement().extracting(Task::nodeId).isEqualTo("n4");
   }
+
+  @Test
+  void aGlobalJobsTaskOnANodeThatGoesDownIsShutDown() {
+    c.createService("init", ServiceMode.ofGlobalJob());
+    c.orchestrate();
+    c.schedule();
+    c.runAssigned();
+    c.setNodeState("n2", NodeState.DOWN);
+    c.orchestrate();
+    assertThat(c.tasks(TaskState.SHUTDOWN)).as("desired complete moves to shutdown")
+        .singleElement().extracting(Task::nodeId).isEqualTo("n2");
+    assertThat(c.tasks(TaskState.COMPLETE)).hasSize(2);
+  }
 }
