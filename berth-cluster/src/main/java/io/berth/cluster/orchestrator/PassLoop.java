@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * pass's plan in one batch, then sleep until the store moves past what was read, or the pass's
  * own wake-up time (a restart delay), or {@code period} at the latest, so time-based work is
  * looked at even when nothing is written. A batch refused because another writer came first
- * (Conflict, NotFound, AlreadyExists) is simply not retried: the next pass reads again. Any
+ * (Conflict, NotFound, AlreadyExists) is not retried as it was: the next pass reads again. Any
  * other failure (no quorum, a bug) is logged and the loop waits a period before trying again,
  * so a failing store is not hammered.
  */
@@ -67,8 +67,9 @@ final class PassLoop {
             plan.apply(state);
             LOG.debug("{} pass at index {} wrote {}", name, snap.index(), plan);
           } catch (ConflictException | NotFoundException | AlreadyExistsException e) {
+            // the store moved past what was read (that is what refused the batch): the wait below
+            // returns at once and the next pass reads the newer state
             LOG.debug("{} pass at index {} lost a race, reading again: {}", name, snap.index(), e.getMessage());
-            continue;
           }
         }
         state.store().awaitIndex(snap.index(), waitFor(plan));

@@ -177,6 +177,25 @@ class ReplicatedOrchestratorTest {
     assertThat(c.tasks(TaskState.SHUTDOWN)).extracting(Task::spec).containsOnly(svc.spec().taskTemplate());
   }
 
+  @Test
+  void maxAttemptsCountOnlyWithinTheWindow() {
+    var policy = new io.berth.cluster.model.RestartPolicy(RestartCondition.ANY, 0, 1, 60 * TestCluster.SECOND);
+    c.createService("web", ServiceMode.ofReplicated(1), template(policy));
+    c.orchestrate();
+    c.schedule();
+    c.runAssigned();
+    c.report(c.tasks(TaskState.RUNNING).getFirst().id(), TaskState.FAILED);
+    assertThat(c.orchestrate().creates()).as("the first restart").hasSize(1);
+    c.schedule();
+    c.runAssigned();
+
+    c.advance(30);
+    c.report(c.tasks(TaskState.RUNNING).getFirst().id(), TaskState.FAILED);
+    assertThat(c.orchestrate().creates()).as("one restart within the last 60 s already").isEmpty();
+    c.advance(31);
+    assertThat(c.orchestrate().creates()).as("that restart left the window").hasSize(1);
+  }
+
   private static io.berth.cluster.model.TaskSpec forced(io.berth.cluster.model.TaskSpec t) {
     return new io.berth.cluster.model.TaskSpec(t.containerSpec(), t.resources(), t.restartPolicy(), t.placement(),
         t.forceUpdate() + 1);
