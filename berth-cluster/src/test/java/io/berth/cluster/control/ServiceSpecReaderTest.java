@@ -116,6 +116,16 @@ class ServiceSpecReaderTest {
     refused(PLAIN.replace("{\"Replicas\":2}", "{\"Replicas\":-1}"), "replicas must not be negative");
   }
 
+  @Test
+  void readsBackItsOwnInspectOutputAsTheCliSendsItOnUpdate() {
+    String body = FLAGS.replace("{\"Mode\":\"vip\"}", "{\"Mode\":\"vip\",\"Ports\":[{\"Protocol\":\"tcp\","
+        + "\"TargetPort\":80,\"PublishedPort\":8080,\"PublishMode\":\"host\"}]}")
+        .replace("\"Args\":[\"top\"]", "\"Args\":[\"top\"],\"StopGracePeriod\":3000000000");
+    ServiceSpec spec = ServiceSpecReader.read(json(body), () -> "x");
+    JsonNode shown = Json.MAPPER.valueToTree(spec);
+    assertThat(ServiceSpecReader.read(shown, () -> "x")).isEqualTo(spec);
+  }
+
   private static void refused(String body, String... texts) {
     assertThatThrownBy(() -> ServiceSpecReader.read(json(body), () -> "x"))
         .isInstanceOf(InvalidArgumentException.class)
