@@ -53,6 +53,7 @@ public final class Daemon implements AutoCloseable {
   private final DaemonConfig config;
   private HttpServer server;
   private io.berth.registry.RegistryServer registry;
+  private io.berth.daemon.swarm.SwarmNode swarmNode;
   private Pidfile pidfile;
   private RootLock dataLock;
   private RootLock execLock;
@@ -134,8 +135,11 @@ public final class Daemon implements AutoCloseable {
     ImageService imageService = new ImageService(stores.images(), containers, events, stores.contentStore(),
         config.dataRoot().resolve("tmp"), new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
         new io.berth.daemon.build.Intermediates(stores.metadata())::contains, committer);
-    // swarm mode: empty until the node's swarm lifecycle is wired in; routes then answer as an inactive node
-    java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.empty();
+    swarmNode = io.berth.daemon.swarm.SwarmNode.create(config.dataRoot(), clock,
+        io.berth.daemon.swarm.NodeDescriptions.of(info.memTotal(), DaemonInfo.DOCKER_API_RELEASE, java.util.Map.of()),
+        config.bridge(), nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService,
+            nodeId));
+    java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.of(swarmNode);
     java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.empty();
     new io.berth.daemon.api.SwarmRoutes(swarm).register(router);
     new io.berth.daemon.api.NodeRoutes(swarm, events, clock).register(router);
@@ -155,6 +159,7 @@ public final class Daemon implements AutoCloseable {
         .register(router);
 
     server = new HttpServer(router);
+    swarmNode.recover();
     for (String host : config.hosts()) {
       listen(host);
     }
@@ -225,6 +230,9 @@ public final class Daemon implements AutoCloseable {
 
   @Override
   public void close() {
+    if (swarmNode != null) {
+      swarmNode.close();
+    }
     if (server != null) {
       server.close();
     }
