@@ -60,7 +60,7 @@ final class NodeWork implements SwarmRoles {
           ManagerLoops loops = new ManagerLoops(manager.state(), clock);
           loops.start();
           return loops;
-        })).start());
+        }, () -> new ManagerMarks(manager.state(), local.nodeId()).start())).start());
       }
       AtomicReference<DispatcherSession> session = new AtomicReference<>();
       Agent agent = new Agent(executors.apply(local.nodeId()), updates -> {
