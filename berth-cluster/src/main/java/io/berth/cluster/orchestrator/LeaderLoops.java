@@ -4,37 +4,47 @@ import io.berth.cluster.state.ClusterState;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link ManagerLoops} exactly while this manager leads: a watcher thread asks {@code
- * isLeader} (e.g. {@code RaftClusterStore::isLeader}) whenever the store's index moves (a new
- * leader's first entry moves it) and once a second otherwise, starts fresh loops when leadership
- * is gained and closes them when it is lost. Optional: a daemon that learns of leadership
- * changes another way may start and close {@link ManagerLoops} itself.
+ * Runs the leader's duties ({@link ManagerLoops}, and whatever else only the leader may do)
+ * exactly while this manager leads: a watcher thread asks {@code isLeader} (e.g. {@code
+ * RaftClusterStore::isLeader}) whenever the store's index moves (a new leader's first entry moves
+ * it) and once a second otherwise, starts fresh duties when leadership is gained and closes them
+ * when it is lost. Leadership is polled, not signalled: the duties are level-triggered, so one
+ * started a moment late loses nothing, and a poll cannot be lost as a callback can.
  */
 public final class LeaderLoops implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderLoops.class);
   private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
 
   private final ClusterState state;
-  private final Clock clock;
   private final BooleanSupplier isLeader;
-  private final Duration period;
+  private final Supplier<AutoCloseable> duties;
   private volatile boolean running;
   private Thread watcher;
-  private ManagerLoops loops;
+  private AutoCloseable loops;
 
+  /** Runs {@link ManagerLoops} while leading. */
   public LeaderLoops(ClusterState state, Clock clock, BooleanSupplier isLeader) {
     this(state, clock, isLeader, ManagerLoops.DEFAULT_PERIOD);
   }
 
   LeaderLoops(ClusterState state, Clock clock, BooleanSupplier isLeader, Duration period) {
+    this(state, isLeader, () -> {
+      ManagerLoops l = new ManagerLoops(state, clock, period);
+      l.start();
+      return l;
+    });
+  }
+
+  /** Runs what {@code duties} starts (started, to be closed) while leading. */
+  public LeaderLoops(ClusterState state, BooleanSupplier isLeader, Supplier<AutoCloseable> duties) {
     this.state = state;
-    this.clock = clock;
     this.isLeader = isLeader;
-    this.period = period;
+    this.duties = duties;
   }
 
   public synchronized void start() {
@@ -71,13 +81,11 @@ public final class LeaderLoops implements AutoCloseable {
       return;
     }
     if (leader && loops == null) {
-      LOG.info("this manager leads: starting the orchestrator, scheduler and task reaper");
-      loops = new ManagerLoops(state, clock, period);
-      loops.start();
+      LOG.info("this manager leads: starting the leader's loops");
+      loops = duties.get();
     } else if (!leader && loops != null) {
-      LOG.info("this manager no longer leads: stopping the orchestrator, scheduler and task reaper");
-      loops.close();
-      loops = null;
+      LOG.info("this manager no longer leads: stopping the leader's loops");
+      closeLoops();
     }
   }
 
@@ -89,8 +97,7 @@ public final class LeaderLoops implements AutoCloseable {
       running = false;
       w = watcher;
       if (loops != null) {
-        loops.close();
-        loops = null;
+        closeLoops();
       }
     }
     if (w != null) {
@@ -101,5 +108,14 @@ public final class LeaderLoops implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  private void closeLoops() {
+    try {
+      loops.close();
+    } catch (Exception e) {
+      LOG.warn("stopping the leader's loops: {}", e.toString());
+    }
+    loops = null;
   }
 }
