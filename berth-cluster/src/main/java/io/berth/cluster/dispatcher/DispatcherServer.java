@@ -7,6 +7,7 @@ import io.berth.cluster.dispatcher.Messages.Assignments;
 import io.berth.cluster.dispatcher.Messages.Empty;
 import io.berth.cluster.dispatcher.Messages.HeartbeatReply;
 import io.berth.cluster.dispatcher.Messages.RootCa;
+import io.berth.cluster.dispatcher.Messages.SessionCall;
 import io.berth.cluster.state.ClusterState;
 import io.berth.errdefs.NotFoundException;
 import io.berth.errdefs.UnavailableException;
@@ -70,7 +71,7 @@ public final class DispatcherServer implements AutoCloseable {
     ClusterTls tls = new ClusterTls(credentials, clock);
     TlsServerCredentials.Builder creds = TlsServerCredentials.newBuilder()
         .keyManager(tls.keyManager())
-        .trustManager(tls.trustManager(Set.of(NodeRole.MANAGER, NodeRole.WORKER)))
+        .trustManager(new RefusedPeers(tls.trustManager(Set.of(NodeRole.MANAGER, NodeRole.WORKER))))
         // a joining node has no certificate yet: Caller.Interceptor requires one on every other call
         .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL);
     try {
@@ -93,6 +94,11 @@ public final class DispatcherServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** Whether this dispatcher has taken over as the leader's (sessions and heartbeat deadlines). */
+  boolean leading() {
+    return heartbeats.active();
+  }
+
   private ServerServiceDefinition service() {
     return ServerServiceDefinition.builder(DispatcherMethods.SERVICE)
         .addMethod(DispatcherMethods.ROOT_CA, unary((Empty q) -> new RootCa(admission.rootPem()), false))
@@ -109,7 +115,7 @@ public final class DispatcherServer implements AutoCloseable {
         .addMethod(DispatcherMethods.HEARTBEAT, unary((Empty q) -> {
           Caller c = Caller.current();
           requireNode(c.nodeId());
-          heartbeats.beat(c.nodeId(), c.address());
+          heartbeats.beat(c.nodeId(), c.address(), null);
           return new HeartbeatReply(heartbeats.period().toNanos());
         }, true))
         .addMethod(DispatcherMethods.UPDATE_TASK_STATUS, unary(q -> {
@@ -117,16 +123,16 @@ public final class DispatcherServer implements AutoCloseable {
           return new Empty();
         }, true))
         .addMethod(DispatcherMethods.SESSION, ServerCalls.asyncServerStreamingCall(
-            (q, out) -> openSession((ServerCallStreamObserver<Assignments>) out)))
+            (q, out) -> openSession(q, (ServerCallStreamObserver<Assignments>) out)))
         .build();
   }
 
-  private void openSession(ServerCallStreamObserver<Assignments> out) {
+  private void openSession(SessionCall q, ServerCallStreamObserver<Assignments> out) {
     try {
       requireLeader();
       Caller c = Caller.current();
       requireNode(c.nodeId());
-      heartbeats.beat(c.nodeId(), c.address());
+      heartbeats.beat(c.nodeId(), c.address(), q.description());
       sessions.open(c.nodeId(), out);
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e));

@@ -2,6 +2,7 @@ package io.berth.cluster.dispatcher;
 
 import io.berth.cluster.model.Cluster;
 import io.berth.cluster.model.Node;
+import io.berth.cluster.model.NodeDescription;
 import io.berth.cluster.model.NodeState;
 import io.berth.cluster.model.SwarmSpec;
 import io.berth.cluster.state.ClusterState;
@@ -62,10 +63,18 @@ final class Heartbeats implements AutoCloseable {
     return Duration.ofNanos(nanos);
   }
 
-  /** A sign of life from {@code nodeId} at {@code addr}: a new deadline, and ready if it was not. */
-  void beat(String nodeId, String addr) {
+  /**
+   * A sign of life from {@code nodeId} at {@code addr}: a new deadline, and ready if it was not.
+   * A session's first beat carries the node's description (null keeps the stored one).
+   */
+  void beat(String nodeId, String addr, NodeDescription description) {
     deadlines.put(nodeId, clock.instant().plus(period().multipliedBy(GRACE)));
-    writer.write(nodeId, NodeState.READY, null, addr);
+    writer.write(nodeId, NodeState.READY, null, addr, description);
+  }
+
+  /** Whether this dispatcher acts as the leader's now (it has taken over the deadlines). */
+  boolean active() {
+    return active;
   }
 
   /** A node that just joined: it has one grace period to open its session. */
@@ -110,7 +119,7 @@ final class Heartbeats implements AutoCloseable {
     for (Map.Entry<String, Instant> e : deadlines.entrySet()) {
       if (now.isAfter(e.getValue()) && deadlines.remove(e.getKey(), e.getValue())) {
         LOG.info("node {} missed its heartbeats (deadline {}); marking it down", e.getKey(), e.getValue());
-        writer.write(e.getKey(), NodeState.DOWN, DOWN_MESSAGE, null);
+        writer.write(e.getKey(), NodeState.DOWN, DOWN_MESSAGE, null, null);
       }
     }
   }

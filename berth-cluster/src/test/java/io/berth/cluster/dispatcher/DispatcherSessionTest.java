@@ -176,8 +176,11 @@ class DispatcherSessionTest {
     Node down = awaitNode(idA, n -> n.status().state() == NodeState.DOWN);
     assertThat(down.status().message()).isEqualTo(Heartbeats.DOWN_MESSAGE);
 
-    try (DispatcherSession s = DispatcherClient.connect(f.managers(), a, () -> desc, seen::add, m -> {}, f.clock)) {
-      awaitNode(idA, n -> n.status().state() == NodeState.READY);
+    // it comes back with a new description of its machine, which the session records
+    NodeDescription now = new NodeDescription("h2", new Platform("aarch64", "linux"), null, null);
+    try (DispatcherSession s = DispatcherClient.connect(f.managers(), a, () -> now, seen::add, m -> {}, f.clock)) {
+      Node back = awaitNode(idA, n -> n.status().state() == NodeState.READY);
+      assertThat(back.description()).isEqualTo(now);
     }
   }
 
