@@ -12,6 +12,7 @@ import io.berth.cluster.state.ClusterState;
 import io.berth.errdefs.NotFoundException;
 import io.berth.errdefs.UnavailableException;
 import io.grpc.Server;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -143,7 +144,7 @@ public final class DispatcherServer implements AutoCloseable {
     A handle(Q request);
   }
 
-  private <Q, A> io.grpc.ServerCallHandler<Q, A> unary(Handler<Q, A> handler, boolean leaderOnly) {
+  private <Q, A> ServerCallHandler<Q, A> unary(Handler<Q, A> handler, boolean leaderOnly) {
     return ServerCalls.asyncUnaryCall((q, out) -> answer(out, () -> handler.handle(q), leaderOnly));
   }
 
@@ -187,7 +188,8 @@ public final class DispatcherServer implements AutoCloseable {
     heartbeats.close();
     sessions.close();
     if (server != null) {
-      sessions.closeAll(Status.UNAVAILABLE.withDescription("the manager's dispatcher is shutting down").asRuntimeException());
+      sessions.closeAll(
+          Status.UNAVAILABLE.withDescription("the manager's dispatcher is shutting down").asRuntimeException());
       server.shutdown();
       try {
         if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
