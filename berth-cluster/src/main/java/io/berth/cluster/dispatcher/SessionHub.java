@@ -64,6 +64,13 @@ final class SessionHub implements AutoCloseable {
   void open(String nodeId, ServerCallStreamObserver<Assignments> out) {
     Session s = new Session(nodeId, out);
     out.setOnCancelHandler(() -> sessions.remove(s));
+    // a node has one session: an older one (a connection the node gave up on) ends here
+    for (Session old : sessions) {
+      if (old.nodeId.equals(nodeId)) {
+        end(old, Status.ABORTED.withDescription("a newer session of node " + nodeId + " replaced this one")
+            .asRuntimeException());
+      }
+    }
     sessions.add(s);
     long index = state.store().index();
     send(s, index, tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()));

@@ -57,22 +57,7 @@ class ManagerJoinOverRaftTest {
       Instant now = clock.instant();
       state.batch().create(StoredCa.of(ca.state(), tokens))
           .create(new Cluster("cluster1", null, now, now, null, new Cluster.TlsInfo(ca.rootPem()), false)).apply();
-      ManagerMembership membership = new ManagerMembership() {
-        @Override
-        public String groupId() {
-          return group.toString();
-        }
-
-        @Override
-        public List<RaftMember> members() {
-          return store1.members();
-        }
-
-        @Override
-        public void add(RaftMember member) {
-          store1.addMember(member);
-        }
-      };
+      ManagerMembership membership = ManagerMembership.of(store1, group);
       try (DispatcherServer server = new DispatcherServer(state, m1Creds, Leadership.of(store1), membership, clock,
           new InetSocketAddress("127.0.0.1", 0)).start()) {
         String addr1 = "127.0.0.1:" + server.port();
