@@ -248,6 +248,20 @@ class AgentTest {
   }
 
   @Test
+  void aContainerThatCannotBeWatchedFailsItsTaskInsteadOfStoppingTheAgent() throws Exception {
+    engine.images.add("busybox");
+    engine.existing("t1", true, 0);
+    engine.vanished.add("c-t1");
+    start(2).assigned(List.of(task("t1", "busybox", TaskState.RUNNING, TaskState.RUNNING), running("t2")));
+    untilState("t1", TaskState.FAILED);
+    untilState("t2", TaskState.RUNNING);
+
+    assertThat(states("t1")).containsExactly("failed");
+    assertThat(last("t1").err()).isEqualTo("task: the task's container is gone from this node");
+    assertThat(engine.calls).doesNotContain("start c-t1");
+  }
+
+  @Test
   void aFailedReportIsSentAgain() throws Exception {
     engine.images.add("busybox");
     AtomicInteger refusals = new AtomicInteger(1);
