@@ -272,20 +272,6 @@ class TaskExecutorIT {
   }
 
   @Test
-  void leavingTheSwarmRemovesThisNodesTaskContainersOnly() throws Exception {
-    agent().assigned(List.of(task("itleave", 1, sh("sleep 300"), null, TaskState.RUNNING)));
-    until("itleave", TaskState.RUNNING);
-    agent.close();
-    ContainerTaskExecutor otherNode = new ContainerTaskExecutor(containers, streams, images, "node-other");
-    String other = otherNode.create(task("itother", 1, sh("true"), null, TaskState.RUNNING)).containerId();
-    String mine = latest.get("itleave").containerStatus().containerId();
-
-    assertThat(executor.removeNodeContainers()).contains(mine).doesNotContain(other);
-    assertThat(containers.list()).noneMatch(c -> c.id.equals(mine)).anyMatch(c -> c.id.equals(other));
-    otherNode.removeNodeContainers();
-  }
-
-  @Test
   void aTaskWhoseImageCannotBeHadIsRejected() throws Exception {
     // a registry on a closed loopback port: the pull fails at once, and nothing of that name is here
     agent().assigned(List.of(task("itnoimg", 1, ContainerSpec.of("127.0.0.1:1/nope:1"), null, TaskState.RUNNING)));

@@ -29,7 +29,6 @@ import java.util.function.Predicate;
  * API's HTTP layer.
  */
 public final class ContainerTaskExecutor implements TaskExecutor {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerTaskExecutor.class);
   private final ContainerService containers;
   private final ContainerStreams streams;
   private final ImageService images;
@@ -110,27 +109,6 @@ public final class ContainerTaskExecutor implements TaskExecutor {
     streams.logs(c, false).read(query.tail(), query.since(), query.until(), query.follow(),
         e -> sink.test(new TaskLogEntry(taskId, e.stream() == LogEntry.Stream.STDERR
             ? TaskLogEntry.Stream.STDERR : TaskLogEntry.Stream.STDOUT, e.time(), e.data())));
-  }
-
-  /**
-   * Removes every task container of this node, running or not, as dockerd does when the node
-   * leaves the swarm ({@code docker swarm leave}): those labelled with this node's id. A
-   * container that cannot be removed is logged and the others still go; the ids removed.
-   */
-  public List<String> removeNodeContainers() {
-    List<String> removed = new java.util.ArrayList<>();
-    for (Container c : containers.list()) {
-      if (!nodeId.equals(c.labels().get(TaskContainerSpec.NODE_ID))) {
-        continue;
-      }
-      try {
-        containers.remove(c.id, true, true);
-        removed.add(c.id);
-      } catch (RuntimeException e) {
-        LOG.error("removing task container {} of node {}: {}", c.id, nodeId, e.getMessage());
-      }
-    }
-    return removed;
   }
 
   private static TaskContainer view(Container c) {

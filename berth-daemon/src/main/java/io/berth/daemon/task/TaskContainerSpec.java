@@ -30,8 +30,6 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
   static final String LABEL_PREFIX = "com.docker.swarm.";
   /** The label every task container carries, naming its task: how the agent finds them. */
   static final String TASK_ID = LABEL_PREFIX + "task.id";
-  /** The node that made the container: what a node leaving the swarm removes. */
-  static final String NODE_ID = LABEL_PREFIX + "node.id";
 
   static TaskContainerSpec of(Task task, String nodeId) {
     String service = task.serviceName() != null && !task.serviceName().isEmpty()
@@ -42,7 +40,7 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     labels.put(LABEL_PREFIX + "task", "");
     labels.put(TASK_ID, task.id());
     labels.put(LABEL_PREFIX + "task.name", name);
-    labels.put(NODE_ID, nodeId);
+    labels.put(LABEL_PREFIX + "node.id", nodeId);
     labels.put(LABEL_PREFIX + "service.id", task.serviceId() == null ? "" : task.serviceId());
     labels.put(LABEL_PREFIX + "service.name", service == null ? "" : service);
     return new TaskContainerSpec(name, Map.copyOf(labels), spec, task.spec().resources());
