@@ -137,6 +137,11 @@ public final class ApiClient {
     return checked(r);
   }
 
+  /** A JSON POST with extra headers ({@code X-Registry-Auth} for service create and update). */
+  public Response post(String path, Object json, Map<String, String> extra) throws IOException {
+    return checked(exchange("POST", path, MAPPER.writeValueAsBytes(json), null, "application/json", extra));
+  }
+
   public Response delete(String path) throws IOException {
     return send("DELETE", path, null, null, Map.of());
   }

@@ -16,19 +16,19 @@ import java.util.function.Function;
 import picocli.CommandLine;
 
 /** Shared plumbing of commands: the client, JSON, and docker's table/--format printing. */
-abstract class Base implements Callable<Integer> {
-  static final ObjectMapper JSON = ApiClient.mapper();
-  final Cli cli;
+public abstract class Base implements Callable<Integer> {
+  public static final ObjectMapper JSON = ApiClient.mapper();
+  protected final Cli cli;
 
-  Base(Cli cli) {
+  protected Base(Cli cli) {
     this.cli = cli;
   }
 
-  ApiClient api() {
+  protected ApiClient api() {
     return cli.client();
   }
 
-  static String enc(String s) {
+  public static String enc(String s) {
     return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
@@ -36,13 +36,13 @@ abstract class Base implements Callable<Integer> {
    * Prints rows with {@code format} (a Go template, "table ..." or "json"), or {@code dflt}
    * when no format was given; {@code view} maps an API object to docker's formatter fields.
    */
-  void print(List<JsonNode> items, String format, String dflt, Function<JsonNode, JsonNode> view,
+  protected void print(List<JsonNode> items, String format, String dflt, Function<JsonNode, JsonNode> view,
       boolean quiet, Function<JsonNode, String> quietField) throws IOException {
     print(items, format, dflt, view, quiet, quietField, Map.of());
   }
 
   /** As above, with docker's column titles for this object type's fields. */
-  void print(List<JsonNode> items, String format, String dflt, Function<JsonNode, JsonNode> view,
+  protected void print(List<JsonNode> items, String format, String dflt, Function<JsonNode, JsonNode> view,
       boolean quiet, Function<JsonNode, String> quietField, Map<String, String> headers) throws IOException {
     if (quiet) {
       items.forEach(i -> cli.out.println(quietField.apply(i)));
@@ -79,16 +79,16 @@ abstract class Base implements Callable<Integer> {
       "BlockIO", "BLOCK I/O", "PIDs", "PIDS");
   static final Map<String, String> VOLUME_HEADERS = Map.of("Name", "VOLUME NAME");
 
-  static ObjectNode obj() {
+  public static ObjectNode obj() {
     return JSON.createObjectNode();
   }
 
-  static String shortId(String id) {
+  public static String shortId(String id) {
     String s = id.startsWith("sha256:") ? id.substring(7) : id;
     return s.length() > 12 ? s.substring(0, 12) : s;
   }
 
-  static void add(CommandLine parent, String name, Object command, String... aliases) {
+  public static void add(CommandLine parent, String name, Object command, String... aliases) {
     String top = topLevelName(parent, name);
     if (command instanceof Base b && !b.cli.builds(top, top.equals(name) ? aliases : new String[0])) {
       return;

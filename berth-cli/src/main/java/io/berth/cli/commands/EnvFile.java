@@ -15,10 +15,10 @@ import java.util.Map;
  * environment and stays bare when unset, {@code #} lines and blank lines are skipped, and a name
  * with spaces is an error naming the line.
  */
-final class EnvFile {
+public final class EnvFile {
   private EnvFile() {}
 
-  static List<String> parse(Path file, Map<String, String> env) throws IOException {
+  public static List<String> parse(Path file, Map<String, String> env) throws IOException {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
@@ -50,7 +50,7 @@ final class EnvFile {
   }
 
   /** One {@code -e} value. */
-  static String flag(String value, Map<String, String> env) {
+  public static String flag(String value, Map<String, String> env) {
     int eq = value.indexOf('=');
     if (eq == 0) {
       throw new IllegalArgumentException("invalid environment variable: " + value);

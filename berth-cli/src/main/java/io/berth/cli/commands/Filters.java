@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** Turns {@code -f key=value} flags into the API's {@code filters} JSON. */
-final class Filters {
+public final class Filters {
   private Filters() {}
 
-  static String json(List<String> flags) {
+  public static String json(List<String> flags) {
     ObjectNode o = Base.JSON.createObjectNode();
     for (String f : flags) {
       int eq = f.indexOf('=');

@@ -53,7 +53,7 @@ public final class ImageCommands {
   }
 
   /** The X-Registry-Auth header for the image's registry, from config.json (none if not logged in). */
-  static Map<String, String> registryAuth(Cli cli, String image) throws java.io.IOException {
+  public static Map<String, String> registryAuth(Cli cli, String image) throws java.io.IOException {
     String header = new io.berth.distribution.DockerConfigFile(cli.env).registryAuthHeader(io.berth.oci.Reference.parse(image).domain());
     return header == null ? Map.of() : Map.of("X-Registry-Auth", header);
   }

@@ -13,10 +13,10 @@ import java.util.Locale;
  * {@code "volume-opt=o=size=64m,uid=1000"}), keys case-insensitive, type {@code volume} by
  * default, {@code volume-*} / {@code bind-*} / {@code tmpfs-*} keys only with their own type.
  */
-final class MountFlag {
+public final class MountFlag {
   private MountFlag() {}
 
-  static ObjectNode parse(String spec) {
+  public static ObjectNode parse(String spec) {
     try {
       return parseFields(spec);
     } catch (IllegalArgumentException e) {

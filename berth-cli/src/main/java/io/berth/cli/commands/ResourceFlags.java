@@ -8,11 +8,11 @@ import java.math.BigDecimal;
  * The values of the resource and restart flags {@code run}, {@code create} and {@code update}
  * share, parsed as docker's CLI parses them, with its words when one is malformed.
  */
-final class ResourceFlags {
+public final class ResourceFlags {
   private ResourceFlags() {}
 
   /** A size flag ({@code 512m}, {@code 1g}) in bytes; {@code flag} names it in errors. */
-  static long bytes(String value, String flag) {
+  public static long bytes(String value, String flag) {
     try {
       return Units.memory(value);
     } catch (IllegalArgumentException e) {
@@ -22,11 +22,16 @@ final class ResourceFlags {
   }
 
   /** {@code --cpus} (a decimal number of CPUs) as NanoCpus. */
-  static long nanoCpus(String cpus) {
+  public static long nanoCpus(String cpus) {
+    return nanoCpus(cpus, "--cpus");
+  }
+
+  /** A CPU count flag ({@code --limit-cpu 0.5}) as NanoCpus; {@code flag} names it in errors. */
+  public static long nanoCpus(String cpus, String flag) {
     try {
       return new BigDecimal(cpus).movePointRight(9).longValueExact();
     } catch (ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException("invalid argument \"" + cpus + "\" for \"--cpus\" flag: failed to parse "
+      throw new IllegalArgumentException("invalid argument \"" + cpus + "\" for \"" + flag + "\" flag: failed to parse "
           + cpus + " as a rational number");
     }
   }

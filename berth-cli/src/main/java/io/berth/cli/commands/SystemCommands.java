@@ -28,7 +28,7 @@ public final class SystemCommands {
   }
 
   @Command(name = "system", description = "Manage Berth", mixinStandardHelpOptions = true)
-  static final class Group implements Runnable {
+  public static final class Group implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code berth lab up|ls|registry|kill|start|down}: a cluster of berthd nodes on one machine,
+ * {@code berth lab up|ls|registry|kill|start|disconnect|connect|down}: a cluster of berthd nodes on one machine,
  * one network namespace each, for trying and testing multi-node features (docs/guide/lab.md).
  */
 public final class LabCommands {
@@ -22,6 +22,8 @@ public final class LabCommands {
     group.addSubcommand("registry", new CommandLine(new LabRegistryAddress(cli)));
     group.addSubcommand("kill", new CommandLine(new LabNodeCommand.Kill(cli)));
     group.addSubcommand("start", new CommandLine(new LabNodeCommand.Start(cli)));
+    group.addSubcommand("disconnect", new CommandLine(new LabNodeCommand.Disconnect(cli)));
+    group.addSubcommand("connect", new CommandLine(new LabNodeCommand.Connect(cli)));
     group.addSubcommand("down", new CommandLine(new LabDown(cli)));
     root.addSubcommand("lab", group);
   }

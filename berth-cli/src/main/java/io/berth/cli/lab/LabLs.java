@@ -57,12 +57,13 @@ final class LabLs extends LabOptions {
     String state = !daemon.alive() ? "down" : daemon.answers() ? "running" : "unresponsive";
     ObjectNode o = JSON.createObjectNode();
     o.put("Name", node.name());
-    // no swarm mode yet: a node has no cluster role
-    o.put("Role", "-");
+    boolean up = state.equals("running");
+    o.put("Role", up ? LabSwarm.role(paths, node) : "-");
     o.put("Address", node.address());
     o.put("DockerHost", paths.dockerHost(node.name()));
     o.put("State", state);
     o.put("Pid", daemon.alive() ? daemon.pid() : 0);
+    o.put("Connected", LabNetwork.connected(node));
     return o;
   }
 }

@@ -39,6 +39,25 @@ final class LabNetwork {
     HostCommand.must("unshare", "--uts=" + paths.uts(node.name()), "hostname", node.name());
   }
 
+  /**
+   * Cuts the node off the lab (for failure drills) by taking the host's end of its veth down:
+   * the node's berthd and containers run on but reach, and are reached by, nothing on the lab
+   * bridge, as a machine whose cable was pulled; {@link #connect} puts it back.
+   */
+  static void disconnect(LabState.Node node) {
+    HostCommand.must("ip", "link", "set", "dev", node.veth(), "down");
+  }
+
+  static void connect(LabState.Node node) {
+    HostCommand.must("ip", "link", "set", "dev", node.veth(), "up");
+  }
+
+  /** Whether the node's link to the lab bridge is up (false also when it is gone). */
+  static boolean connected(LabState.Node node) {
+    HostCommand.Result r = HostCommand.run("ip", "-o", "link", "show", "dev", node.veth());
+    return r.exit() == 0 && r.out().matches("(?s)[^<]*<[^>]*\\bUP\\b.*");
+  }
+
   /** Removes what {@link #createBridge} and {@link #createNode} made; what is already gone is skipped. */
   static void remove(LabState lab) {
     List<String> namespaces = HostCommand.lines(HostCommand.must("ip", "netns", "list")).stream()

@@ -4,7 +4,7 @@ import io.berth.cli.session.Cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code berth lab kill|start NODE}: failure drills on one node's berthd. */
+/** {@code berth lab kill|start|disconnect|connect NODE}: failure drills on one node. */
 abstract class LabNodeCommand extends LabOptions {
   @Parameters(index = "0", paramLabel = "NODE", description = "The node (as lab ls names it)")
   String nodeName;
@@ -52,6 +52,39 @@ abstract class LabNodeCommand extends LabOptions {
       NodeDaemon d = daemon();
       d.start();
       d.awaitReady();
+      cli.out.println(nodeName);
+      return 0;
+    }
+  }
+
+  @Command(name = "disconnect", mixinStandardHelpOptions = true,
+      description = "Cut a node off the lab bridge (its berthd and containers run on, unreachable)")
+  static final class Disconnect extends LabNodeCommand {
+    Disconnect(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      requireRoot("disconnect");
+      LabState lab = paths().state();
+      LabNetwork.disconnect(lab.node(nodeName));
+      cli.out.println(nodeName);
+      return 0;
+    }
+  }
+
+  @Command(name = "connect", mixinStandardHelpOptions = true, description = "Put a disconnected node back on the lab bridge")
+  static final class Connect extends LabNodeCommand {
+    Connect(Cli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      requireRoot("connect");
+      LabState lab = paths().state();
+      LabNetwork.connect(lab.node(nodeName));
       cli.out.println(nodeName);
       return 0;
     }

@@ -12,15 +12,17 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code berth lab up}: plans the lab (names and addresses), records the plan, then makes the
- * network, the registry and the nodes; if a step fails, what was made is removed again.
+ * network, the registry and the nodes, and forms their swarm; if a step fails, what was made is
+ * removed again.
  */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Create a lab and start its nodes")
 final class LabUp extends LabOptions {
   @Option(names = "--nodes", required = true, paramLabel = "N", description = "Number of nodes (1-16)")
   int nodes;
 
-  @Option(names = "--managers", paramLabel = "M", description = "Managers among the nodes (needs swarm mode, which is not available yet)")
-  Integer managers;
+  @Option(names = "--managers", paramLabel = "M", defaultValue = "1",
+      description = "Swarm managers among the nodes (default: ${DEFAULT-VALUE}); 0 starts the engines without a swarm")
+  int managers;
 
   LabUp(Cli cli) {
     super(cli);
@@ -28,11 +30,11 @@ final class LabUp extends LabOptions {
 
   @Override
   public Integer call() throws Exception {
-    if (managers != null) {
-      throw new LabException("--managers: swarm mode is not available yet, so a lab's nodes cannot be made managers");
-    }
     if (nodes < 1 || nodes > LabPlanner.MAX_NODES) {
       throw new LabException("--nodes must be 1 to " + LabPlanner.MAX_NODES + ", not " + nodes);
+    }
+    if (managers < 0 || managers > nodes) {
+      throw new LabException("--managers must be 0 to the number of nodes (" + nodes + "), not " + managers);
     }
     LabPaths paths = paths();
     requireRoot("up");
@@ -48,13 +50,18 @@ final class LabUp extends LabOptions {
       List<NodeDaemon> daemons = lab.nodes().stream().map(n -> new NodeDaemon(paths, withRegistry, n)).toList();
       daemons.forEach(NodeDaemon::start);
       daemons.forEach(NodeDaemon::awaitReady);
+      if (managers > 0) {
+        LabSwarm.form(paths, lab, managers);
+      }
     } catch (RuntimeException | IOException e) {
       cli.err.println("berth: lab " + lab.name() + " failed to come up: " + e.getMessage());
       cli.err.println("berth: removing what was made");
       LabTeardown.down(paths, lab);
       return 1;
     }
-    cli.out.println("lab " + lab.name() + " is up: " + lab.nodes().size() + " nodes, registry " + lab.registry());
+    cli.out.println("lab " + lab.name() + " is up: " + lab.nodes().size() + " nodes"
+        + (managers > 0 ? " in a swarm (" + managers + (managers == 1 ? " manager" : " managers") + ")" : "")
+        + ", registry " + lab.registry());
     new LabLs(cli).print(paths, lab, null);
     return 0;
   }

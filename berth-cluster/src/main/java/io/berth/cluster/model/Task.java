@@ -95,9 +95,20 @@ public record Task(
         serviceAnnotations);
   }
 
-  /** The desired state moved to {@code next}, checked against the same forward-only table. */
+  /**
+   * The desired state moved to {@code next}, checked against the same forward-only table, with one
+   * addition: a job's task is desired complete, and an orchestrator that gives up on it (its node
+   * is lost, the job is restarted) moves it to shutdown, as swarmkit does.
+   */
   public Task withDesiredState(TaskState next) {
-    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status,
-        desiredState.moveTo(next), endpoint, serviceAnnotations);
+    TaskState moved = desiredState == TaskState.COMPLETE && next == TaskState.SHUTDOWN ? next : desiredState.moveTo(next);
+    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status, moved, endpoint,
+        serviceAnnotations);
+  }
+
+  /** The task as written by its orchestrator at {@code at} (the time a restart delay counts from). */
+  public Task touchedAt(Instant at) {
+    return new Task(id, version, createdAt, at, spec, serviceId, slot, nodeId, status, desiredState, endpoint,
+        serviceAnnotations);
   }
 }

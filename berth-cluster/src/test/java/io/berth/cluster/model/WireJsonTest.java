@@ -75,6 +75,12 @@ class WireJsonTest {
     assertThat(j.at("/Status/State").asText()).isEqualTo("ready");
     assertThat(j.at("/Status/Addr").asText()).isEqualTo("10.0.0.1");
     assertThat(read(j.toString(), Node.class)).isEqualTo(n);
+    assertThat(j.has("ManagerStatus")).isFalse();
+    Node m = n.withManagerStatus(new ManagerStatus(false, ManagerStatus.Reachability.REACHABLE, "10.0.0.1:2377"));
+    JsonNode mj = tree(m);
+    assertThat(mj.at("/ManagerStatus/Reachability").asText()).isEqualTo("reachable");
+    assertThat(mj.at("/ManagerStatus/Addr").asText()).isEqualTo("10.0.0.1:2377");
+    assertThat(read(mj.toString(), Node.class)).isEqualTo(m);
 
     Task t = new Task("t1", null, null, null, TaskSpec.of(ContainerSpec.of("busybox")), "svc1", 2, "node1",
         new TaskStatus(Instant.EPOCH, TaskState.PENDING, "pending task scheduling",
