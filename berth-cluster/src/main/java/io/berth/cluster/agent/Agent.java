@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * backwards (the {@link TaskState} table checks every move).
  *
  * <p>At start the agent lists the task containers the engine has (by label): one still running
- * is adopted and reported running, never started again (live restore). Containers of tasks no
+ * is adopted, never started again (live restore), and reported running unless the managers
+ * already show that container running. Containers of tasks no
  * longer assigned are removed, but only once the first assignment set has arrived, so a restart
  * with no session yet does not wipe what runs. {@link #close} stops the agent, not the containers.
  */
@@ -226,10 +227,12 @@ public final class Agent implements AutoCloseable {
         if (run.container == null) {
           return true; // gone before it could be watched: the next step says what that means
         }
-        if (run.adopted || run.status.state().compareTo(TaskState.RUNNING) < 0) {
-          run.adopted = false;
+        boolean known = run.status.state() == TaskState.RUNNING && run.status.containerStatus() != null
+            && run.container.containerId().equals(run.status.containerStatus().containerId());
+        if (run.status.state().compareTo(TaskState.RUNNING) < 0 || (run.adopted && !known)) {
           write(run, TaskState.RUNNING, "started", null);
         }
+        run.adopted = false; // the managers already show this container running since it started
       }
       case FINISH -> {
         int code = run.container.exitCode();
