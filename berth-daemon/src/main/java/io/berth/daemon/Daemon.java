@@ -53,6 +53,7 @@ public final class Daemon implements AutoCloseable {
   private final DaemonConfig config;
   private HttpServer server;
   private io.berth.registry.RegistryServer registry;
+  private io.berth.daemon.swarm.SwarmNode swarmNode;
   private Pidfile pidfile;
   private RootLock dataLock;
   private RootLock execLock;
@@ -134,8 +135,13 @@ public final class Daemon implements AutoCloseable {
     ImageService imageService = new ImageService(stores.images(), containers, events, stores.contentStore(),
         config.dataRoot().resolve("tmp"), new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
         new io.berth.daemon.build.Intermediates(stores.metadata())::contains, committer);
+    swarmNode = io.berth.daemon.swarm.SwarmNode.create(config.dataRoot(), clock,
+        io.berth.daemon.swarm.NodeDescriptions.of(info.memTotal(), DaemonInfo.DOCKER_API_RELEASE, java.util.Map.of()),
+        config.bridge(), nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService,
+            nodeId));
+    java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.of(swarmNode);
     new SystemRoutes(info, containers, views,
-        new io.berth.daemon.system.EngineUsage(containers, imageService, volumeService), events).register(router);
+        new io.berth.daemon.system.EngineUsage(containers, imageService, volumeService), events, swarm).register(router);
     new ImageRoutes(imageService, heap).register(router);
     new AuthRoutes(registryAccess).register(router);
     new io.berth.daemon.api.CommitRoutes(imageService).register(router);
@@ -146,6 +152,7 @@ public final class Daemon implements AutoCloseable {
         .register(router);
 
     server = new HttpServer(router);
+    swarmNode.recover();
     for (String host : config.hosts()) {
       listen(host);
     }
@@ -216,6 +223,9 @@ public final class Daemon implements AutoCloseable {
 
   @Override
   public void close() {
+    if (swarmNode != null) {
+      swarmNode.close();
+    }
     if (server != null) {
       server.close();
     }

@@ -5,7 +5,12 @@ import io.berth.errdefs.InvalidArgumentException;
 import java.util.List;
 import java.util.Map;
 
-/** The container each task of a service runs: image (a digest once resolved), command, environment, mounts. */
+/**
+ * The container each task of a service runs: image (a digest once resolved), command, environment,
+ * mounts, how long a stop waits before it kills ({@code StopGracePeriod}, nanoseconds; null: the
+ * engine's default) and the registry credentials its nodes pull the image with ({@code PullOptions},
+ * swarmkit's field: kept in the store for the agents, never shown by the Engine API, as Docker).
+ */
 public record ContainerSpec(
     @JsonProperty("Image") String image,
     @JsonProperty("Labels") Map<String, String> labels,
@@ -15,7 +20,15 @@ public record ContainerSpec(
     @JsonProperty("Env") List<String> env,
     @JsonProperty("Dir") String dir,
     @JsonProperty("User") String user,
-    @JsonProperty("Mounts") List<Mount> mounts) {
+    @JsonProperty("Mounts") List<Mount> mounts,
+    @JsonProperty("StopGracePeriod") Long stopGracePeriod,
+    @JsonProperty("PullOptions") PullOptions pullOptions) {
+  /**
+   * How a node pulls the image: {@code RegistryAuth} is the client's {@code X-Registry-Auth}
+   * header as given at {@code service create --with-registry-auth} (base64url JSON).
+   */
+  public record PullOptions(@JsonProperty("RegistryAuth") String registryAuth) {}
+
   public ContainerSpec {
     if (image == null || image.isBlank()) {
       throw new InvalidArgumentException("ContainerSpec must have an image");
@@ -25,6 +38,28 @@ public record ContainerSpec(
     args = args == null ? List.of() : List.copyOf(args);
     env = env == null ? List.of() : List.copyOf(env);
     mounts = mounts == null ? List.of() : List.copyOf(mounts);
+    if (stopGracePeriod != null && stopGracePeriod < 0) {
+      throw new InvalidArgumentException("StopGracePeriod must not be negative: " + stopGracePeriod);
+    }
+  }
+
+  /** A spec without a stop grace period or pull options. */
+  public ContainerSpec(String image, Map<String, String> labels, List<String> command, List<String> args,
+      String hostname, List<String> env, String dir, String user, List<Mount> mounts) {
+    this(image, labels, command, args, hostname, env, dir, user, mounts, null, null);
+  }
+
+  /** The registry auth the nodes pull with, or null without one. */
+  public String registryAuth() {
+    return pullOptions == null ? null : pullOptions.registryAuth();
+  }
+
+  public ContainerSpec withPullOptions(PullOptions value) {
+    return new ContainerSpec(image, labels, command, args, hostname, env, dir, user, mounts, stopGracePeriod, value);
+  }
+
+  public ContainerSpec withStopGracePeriod(Long nanos) {
+    return new ContainerSpec(image, labels, command, args, hostname, env, dir, user, mounts, nanos, pullOptions);
   }
 
   public static ContainerSpec of(String image) {

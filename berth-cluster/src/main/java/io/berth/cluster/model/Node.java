@@ -6,7 +6,8 @@ import java.time.Instant;
 
 /**
  * A machine of the cluster (Docker's Node object). The user writes {@link #spec}, the node's
- * agent its {@link #description}, the dispatcher its {@link #status}.
+ * agent its {@link #description}, the dispatcher its {@link #status}; {@link #managerStatus} is
+ * null for a worker.
  */
 public record Node(
     @JsonProperty("ID") String id,
@@ -15,7 +16,8 @@ public record Node(
     @JsonProperty("UpdatedAt") @WireTime Instant updatedAt,
     @JsonProperty("Spec") NodeSpec spec,
     @JsonProperty("Description") NodeDescription description,
-    @JsonProperty("Status") NodeStatus status) {
+    @JsonProperty("Status") NodeStatus status,
+    @JsonProperty("ManagerStatus") ManagerStatus managerStatus) {
   public Node {
     if (id == null || id.isEmpty()) {
       throw new InvalidArgumentException("a node needs an ID");
@@ -26,11 +28,29 @@ public record Node(
     status = status == null ? new NodeStatus(null, null, null) : status;
   }
 
+  /** A worker's node (no manager status). */
+  public Node(String id, Version version, Instant createdAt, Instant updatedAt, NodeSpec spec,
+      NodeDescription description, NodeStatus status) {
+    this(id, version, createdAt, updatedAt, spec, description, status, null);
+  }
+
   public Node withSpec(NodeSpec value) {
-    return new Node(id, version, createdAt, updatedAt, value, description, status);
+    return new Node(id, version, createdAt, updatedAt, value, description, status, managerStatus);
   }
 
   public Node withStatus(NodeStatus value) {
-    return new Node(id, version, createdAt, updatedAt, spec, description, value);
+    return new Node(id, version, createdAt, updatedAt, spec, description, value, managerStatus);
+  }
+
+  public Node withDescription(NodeDescription value) {
+    return new Node(id, version, createdAt, updatedAt, spec, value, status, managerStatus);
+  }
+
+  public Node withManagerStatus(ManagerStatus value) {
+    return new Node(id, version, createdAt, updatedAt, spec, description, status, value);
+  }
+
+  public Node withUpdatedAt(Instant at) {
+    return new Node(id, version, createdAt, at, spec, description, status, managerStatus);
   }
 }

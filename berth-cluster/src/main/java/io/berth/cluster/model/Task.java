@@ -21,7 +21,15 @@ public record Task(
     @JsonProperty("NodeID") String nodeId,
     @JsonProperty("Status") TaskStatus status,
     @JsonProperty("DesiredState") TaskState desiredState,
-    @JsonProperty("Endpoint") Endpoint endpoint) {
+    @JsonProperty("Endpoint") Endpoint endpoint,
+    @JsonProperty("ServiceAnnotations") ServiceAnnotations serviceAnnotations) {
+  /**
+   * The service's name, copied into the task when the orchestrator makes it (swarmkit's
+   * ServiceAnnotations), so a node names the task's container {@code <service>.<slot>.<task id>}
+   * as Docker does without reading the service, which a worker never sees.
+   */
+  public record ServiceAnnotations(@JsonProperty("Name") String name) {}
+
   /** The ports the task publishes, copied from its service when the task is made. */
   public record Endpoint(@JsonProperty("Ports") List<PortConfig> ports) {
     public static final Endpoint NONE = new Endpoint(null);
@@ -45,31 +53,62 @@ public record Task(
     endpoint = endpoint == null ? Endpoint.NONE : endpoint;
   }
 
+  /** A task without its service's name (see {@link ServiceAnnotations}). */
+  public Task(String id, Version version, Instant createdAt, Instant updatedAt, TaskSpec spec, String serviceId,
+      long slot, String nodeId, TaskStatus status, TaskState desiredState, Endpoint endpoint) {
+    this(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status, desiredState, endpoint, null);
+  }
+
+  /** The service's name as the orchestrator copied it, or null when it did not. */
+  public String serviceName() {
+    return serviceAnnotations == null ? null : serviceAnnotations.name();
+  }
+
+  /** The task carrying its service's name (the orchestrator's write, when it makes the task). */
+  public Task withServiceName(String name) {
+    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status, desiredState, endpoint,
+        new ServiceAnnotations(name));
+  }
+
   /** The task placed on {@code node}: the scheduler's one write besides the status it moves to assigned. */
   public Task assignedTo(String node, Instant at) {
     return new Task(id, version, createdAt, at, spec, serviceId, slot, node,
-        status.moveTo(TaskState.ASSIGNED, "scheduler assigned task to node", null, at), desiredState, endpoint);
+        status.moveTo(TaskState.ASSIGNED, "scheduler assigned task to node", null, at), desiredState, endpoint,
+        serviceAnnotations);
   }
 
   /** A task made for one node (a global service's) confirmed there by the scheduler. */
   public Task confirmedOnNode(Instant at) {
     return new Task(id, version, createdAt, at, spec, serviceId, slot, nodeId,
         status.moveTo(TaskState.ASSIGNED, "scheduler confirmed task can run on preassigned node", null, at),
-        desiredState, endpoint);
+        desiredState, endpoint, serviceAnnotations);
   }
 
   /** The task made for one node (a global service's): the orchestrator names the node, the scheduler confirms it. */
   public Task withNode(String node) {
-    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, node, status, desiredState, endpoint);
+    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, node, status, desiredState, endpoint,
+        serviceAnnotations);
   }
 
   public Task withStatus(TaskStatus value) {
-    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, value, desiredState, endpoint);
+    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, value, desiredState, endpoint,
+        serviceAnnotations);
   }
 
-  /** The desired state moved to {@code next}, checked against the same forward-only table. */
+  /**
+   * The desired state moved to {@code next}, checked against the same forward-only table, with one
+   * addition: a job's task is desired complete, and an orchestrator that gives up on it (its node
+   * is lost, the job is restarted) moves it to shutdown, as swarmkit does.
+   */
   public Task withDesiredState(TaskState next) {
-    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status,
-        desiredState.moveTo(next), endpoint);
+    TaskState moved = desiredState == TaskState.COMPLETE && next == TaskState.SHUTDOWN ? next : desiredState.moveTo(next);
+    return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status, moved, endpoint,
+        serviceAnnotations);
+  }
+
+  /** The task as written by its orchestrator at {@code at} (the time a restart delay counts from). */
+  public Task touchedAt(Instant at) {
+    return new Task(id, version, createdAt, at, spec, serviceId, slot, nodeId, status, desiredState, endpoint,
+        serviceAnnotations);
   }
 }

@@ -78,6 +78,11 @@ public final class ClusterState {
     return store.get(CLUSTER, THE).map(o -> decode(o, Cluster.class));
   }
 
+  /** The CA's state and the join tokens (managers only; {@link StoredCa}). */
+  public Optional<StoredCa> ca() {
+    return store.get(CA, THE).map(o -> decode(o, StoredCa.class));
+  }
+
   /** Everything at about one index, for a loop's pass (see {@link Snapshot}). */
   public Snapshot snapshot() {
     long index = store.index();
@@ -130,6 +135,16 @@ public final class ClusterState {
 
     public Batch update(Cluster c) {
       writes.add(new Write.Update(CLUSTER, THE, c.version().index(), Json.bytes(c)));
+      return this;
+    }
+
+    public Batch create(StoredCa ca) {
+      writes.add(new Write.Create(CA, THE, Json.bytes(ca)));
+      return this;
+    }
+
+    public Batch update(StoredCa ca) {
+      writes.add(new Write.Update(CA, THE, ca.version().index(), Json.bytes(ca)));
       return this;
     }
 

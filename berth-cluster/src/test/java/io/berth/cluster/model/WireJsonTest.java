@@ -75,6 +75,12 @@ class WireJsonTest {
     assertThat(j.at("/Status/State").asText()).isEqualTo("ready");
     assertThat(j.at("/Status/Addr").asText()).isEqualTo("10.0.0.1");
     assertThat(read(j.toString(), Node.class)).isEqualTo(n);
+    assertThat(j.has("ManagerStatus")).isFalse();
+    Node m = n.withManagerStatus(new ManagerStatus(false, ManagerStatus.Reachability.REACHABLE, "10.0.0.1:2377"));
+    JsonNode mj = tree(m);
+    assertThat(mj.at("/ManagerStatus/Reachability").asText()).isEqualTo("reachable");
+    assertThat(mj.at("/ManagerStatus/Addr").asText()).isEqualTo("10.0.0.1:2377");
+    assertThat(read(mj.toString(), Node.class)).isEqualTo(m);
 
     Task t = new Task("t1", null, null, null, TaskSpec.of(ContainerSpec.of("busybox")), "svc1", 2, "node1",
         new TaskStatus(Instant.EPOCH, TaskState.PENDING, "pending task scheduling",
@@ -89,6 +95,33 @@ class WireJsonTest {
     assertThat(tj.at("/Status/Err").asText()).startsWith("no suitable node");
     assertThat(tj.at("/Status/Timestamp").asText()).isEqualTo("1970-01-01T00:00:00Z");
     assertThat(read(tj.toString(), Task.class)).isEqualTo(t);
+  }
+
+  @Test
+  void carriesWhatTheAgentNeedsUnderDockersAndSwarmkitsNames() {
+    Task t = new Task("t1", null, null, null,
+        TaskSpec.of(ContainerSpec.of("busybox").withStopGracePeriod(5_000_000_000L)
+            .withPullOptions(new ContainerSpec.PullOptions("eyJ1c2VybmFtZSI6InUifQ=="))),
+        "svc1", 1, "node1",
+        new TaskStatus(Instant.EPOCH, TaskState.RUNNING, "started", null,
+            new TaskStatus.ContainerStatus("abc123", 677, 0)), TaskState.RUNNING, null)
+        .withServiceName("web");
+    JsonNode j = tree(t);
+    assertThat(j.at("/Status/ContainerStatus/ContainerID").asText()).isEqualTo("abc123");
+    assertThat(j.at("/Status/ContainerStatus/PID").asInt()).isEqualTo(677);
+    assertThat(j.at("/Status/ContainerStatus").has("ExitCode")).isTrue();
+    assertThat(j.at("/Spec/ContainerSpec/StopGracePeriod").asLong()).isEqualTo(5_000_000_000L);
+    assertThat(j.at("/Spec/ContainerSpec/PullOptions/RegistryAuth").asText()).isEqualTo("eyJ1c2VybmFtZSI6InUifQ==");
+    assertThat(j.at("/ServiceAnnotations/Name").asText()).isEqualTo("web");
+    Task back = read(j.toString(), Task.class);
+    assertThat(back).isEqualTo(t);
+    assertThat(back.serviceName()).isEqualTo("web");
+    assertThat(back.spec().containerSpec().registryAuth()).isEqualTo("eyJ1c2VybmFtZSI6InUifQ==");
+    // a status move keeps the container; statuses written without one carry none
+    assertThat(back.status().moveTo(TaskState.COMPLETE, "finished", null, Instant.EPOCH).containerStatus())
+        .isEqualTo(new TaskStatus.ContainerStatus("abc123", 677, 0));
+    assertThat(tree(new TaskStatus(Instant.EPOCH, TaskState.PENDING, "", null)).has("ContainerStatus")).isFalse();
+    assertThat(tree(ContainerSpec.of("busybox")).has("PullOptions")).isFalse();
   }
 
   @Test

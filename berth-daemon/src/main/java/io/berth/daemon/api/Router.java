@@ -100,6 +100,8 @@ public final class Router implements HttpHandler {
       }
     } catch (BerthException e) {
       respondError(response, e.httpStatus(), e.getMessage());
+    } catch (io.berth.daemon.swarm.SwarmUnavailableException e) {
+      respondError(response, 503, e.getMessage());
     } catch (JsonProcessingException e) {
       respondError(response, 400, "invalid JSON: " + e.getOriginalMessage());
     } catch (BadRequestException e) {

@@ -10,6 +10,8 @@ import io.berth.daemon.events.Timestamps;
 import io.berth.daemon.image.ImageService;
 import io.berth.daemon.system.DaemonInfo;
 import io.berth.daemon.system.EngineUsage;
+import io.berth.daemon.swarm.SwarmInfo;
+import io.berth.daemon.swarm.SwarmMembership;
 import io.berth.daemon.volume.VolumeService;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -31,9 +34,12 @@ public final class SystemRoutes {
   private final ContainerViews views;
   private final EngineUsage usage;
   private final EventBus events;
+  private final Optional<SwarmMembership> swarm;
 
+  /** {@code swarm}: this node's swarm membership, empty when berthd runs without swarm mode (always inactive). */
   public SystemRoutes(DaemonInfo info, ContainerService containers, ContainerViews views, EngineUsage usage,
-      EventBus events) {
+      EventBus events, Optional<SwarmMembership> swarm) {
+    this.swarm = swarm;
     this.info = info;
     this.containers = containers;
     this.views = views;
@@ -55,10 +61,14 @@ public final class SystemRoutes {
         .header("OSType", "linux")
         .header("Docker-Experimental", "false")
         .header("Builder-Version", "1")
-        .header("Swarm", "inactive")
+        .header("Swarm", SwarmJson.pingHeader(swarmInfo()))
         .header("Cache-Control", "no-cache, no-store, must-revalidate")
         .header("Pragma", "no-cache");
     s.send(200, "text/plain; charset=utf-8", "OK".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private SwarmInfo swarmInfo() {
+    return swarm.map(SwarmMembership::info).orElse(SwarmInfo.INACTIVE);
   }
 
   ObjectNode version() {
@@ -136,8 +146,7 @@ public final class SystemRoutes {
     o.put("ServerVersion", DaemonInfo.DOCKER_API_RELEASE);
     o.putObject("Runtimes").putObject("runc").put("path", "runc");
     o.put("DefaultRuntime", "runc");
-    o.putObject("Swarm").put("NodeID", "").put("NodeAddr", "").put("LocalNodeState", "inactive")
-        .put("ControlAvailable", false).put("Error", "").putNull("RemoteManagers");
+    o.set("Swarm", SwarmJson.info(swarmInfo()));
     o.put("LiveRestoreEnabled", true);
     o.put("Isolation", "");
     o.put("InitBinary", "docker-init");

@@ -114,4 +114,9 @@ public final class Container {
   public boolean tty() {
     return configSpec().tty();
   }
+
+  /** The container's labels (its image's and its own), read once from its Config. */
+  public java.util.Map<String, String> labels() {
+    return configSpec().labels();
+  }
 }

@@ -1,0 +1,336 @@
+package io.berth.cluster.agent;
+
+import io.berth.cluster.model.Task;
+import io.berth.cluster.model.TaskState;
+import io.berth.cluster.model.TaskStatus;
+import io.berth.errdefs.BerthException;
+import io.berth.errdefs.UnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's agent: runs the tasks assigned to this node and writes their status, as swarmkit's
+ * agent does. Level-triggered: {@link #assigned} hands it the node's whole assignment set each
+ * time; one loop thread compares every task's desired state, status and container and takes the
+ * one step that moves it forward ({@link TaskRun#next}). Steps that block (pull and create,
+ * start, stop, remove) run on a small pool of workers, one step at a time per task, so a slow
+ * pull holds up only its own task; their results come back to the loop as messages, and only the
+ * loop touches the runs. Each status is reported as it is written, in order, and never moves
+ * backwards (the {@link TaskState} table checks every move).
+ *
+ * <p>At start the agent lists the task containers the engine has (by label): one still running
+ * is adopted and reported running, never started again (live restore). Containers of tasks no
+ * longer assigned are removed, but only once the first assignment set has arrived, so a restart
+ * with no session yet does not wipe what runs. {@link #close} stops the agent, not the containers.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+  /**
+   * {@code workers}: steps run at once; {@code maxAttempts}: tries of a step that fails with a
+   * temporary error before the task fails; {@code retryDelay}: the wait between tries;
+   * {@code tick}: how often the loop looks again without a message (retries, unsent reports).
+   */
+  public record Settings(int workers, int maxAttempts, Duration retryDelay, Duration tick) {
+    public static final Settings DEFAULT = new Settings(4, 3, Duration.ofSeconds(2), Duration.ofSeconds(1));
+
+    public Settings {
+      if (workers < 1 || maxAttempts < 1 || retryDelay.isNegative() || tick.isNegative() || tick.isZero()) {
+        throw new io.berth.errdefs.InvalidArgumentException("invalid agent settings " + workers + " workers, "
+            + maxAttempts + " attempts, retry delay " + retryDelay + ", tick " + tick);
+      }
+    }
+  }
+
+  private final TaskExecutor executor;
+  private final StatusReporter reporter;
+  private final Clock clock;
+  private final Settings settings;
+  private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+  private final Map<String, TaskRun> runs = new HashMap<>();
+  private final ExecutorService workers;
+  private final TaskSteps steps;
+  /** Waiters for the end of the loop's next pass (see {@link #awaitIdle}). */
+  private final List<java.util.concurrent.CompletableFuture<Boolean>> passWaiters = new ArrayList<>();
+  private volatile boolean closed;
+  private boolean assignmentsKnown;
+  private Thread loop;
+
+  public Agent(TaskExecutor executor, StatusReporter reporter, Clock clock, Settings settings) {
+    this.executor = executor;
+    this.reporter = reporter;
+    this.clock = clock;
+    this.settings = settings;
+    this.workers = Executors.newFixedThreadPool(settings.workers(), Thread.ofVirtual().name("task-worker-", 0).factory());
+    this.steps = new TaskSteps(executor);
+  }
+
+  /** Lists this node's task containers (adopting those that run) and starts the loop. */
+  public synchronized void start() {
+    if (loop != null) {
+      throw new io.berth.errdefs.ConflictException("the agent is already started");
+    }
+    List<TaskContainer> found = executor.containers();
+    for (TaskContainer c : found) {
+      TaskRun run = runs.computeIfAbsent(c.taskId(), TaskRun::new);
+      run.container = c;
+      run.adopted = c.state() == TaskContainer.State.RUNNING;
+    }
+    LOG.info("agent started with {} task containers on this node", found.size());
+    loop = Thread.ofPlatform().name("agent-loop").daemon().start(this::run);
+  }
+
+  /** The node's whole assignment set, replacing the last one (tasks missing from it are removed here). */
+  public void assigned(List<Task> tasks) {
+    List<Task> copy = List.copyOf(tasks);
+    inbox.add(() -> onAssigned(copy));
+  }
+
+  /** Reads the log of one of this node's tasks (for {@code docker service logs}). */
+  public void logs(String taskId, TaskLogQuery query, Predicate<TaskLogEntry> sink) throws InterruptedException {
+    executor.logs(taskId, query, sink);
+  }
+
+  /** Stops the loop and the workers; the task containers keep running. */
+  @Override
+  public void close() {
+    closed = true;
+    workers.shutdownNow();
+    Thread l;
+    synchronized (this) {
+      l = loop;
+    }
+    if (l != null) {
+      l.interrupt();
+      try {
+        l.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void run() {
+    long tickNanos = settings.tick().toNanos();
+    while (!closed) {
+      try {
+        Runnable message = inbox.poll(tickNanos, TimeUnit.NANOSECONDS);
+        while (message != null) {
+          message.run();
+          message = inbox.poll();
+        }
+        reconcile();
+        endPass();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("agent loop: {}", e.toString(), e); // one bad task must not stop the node's agent
+      }
+    }
+  }
+
+  /**
+   * Waits (a bounded number of loop passes) until no step is in flight and no message waits:
+   * what tests need to check that something did NOT happen. False if the agent stayed busy.
+   */
+  boolean awaitIdle() throws InterruptedException {
+    for (int pass = 0; pass < 1000; pass++) {
+      java.util.concurrent.CompletableFuture<Boolean> idle = new java.util.concurrent.CompletableFuture<>();
+      inbox.add(() -> passWaiters.add(idle));
+      try {
+        if (idle.get(10, TimeUnit.SECONDS)) {
+          return true;
+        }
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return false;
+  }
+
+  private void endPass() {
+    if (passWaiters.isEmpty()) {
+      return;
+    }
+    boolean idle = inbox.isEmpty() && runs.values().stream().noneMatch(r -> r.busy || r.unreported);
+    passWaiters.forEach(w -> w.complete(idle));
+    passWaiters.clear();
+  }
+
+  private void onAssigned(List<Task> tasks) {
+    assignmentsKnown = true;
+    runs.values().forEach(r -> r.assigned = false);
+    for (Task t : tasks) {
+      runs.computeIfAbsent(t.id(), TaskRun::new).assign(t);
+    }
+  }
+
+  private void reconcile() {
+    for (TaskRun run : new ArrayList<>(runs.values())) {
+      if (run.unreported) {
+        report(run);
+      }
+      // a few steps at once: those that only report (accept, then prepare's own report) run here
+      for (int i = 0; i < 4 && !run.busy && !clock.instant().isBefore(run.retryAt); i++) {
+        if (!step(run)) {
+          break;
+        }
+      }
+    }
+  }
+
+  /** Takes the run's next step; false when there is nothing more to do now. */
+  private boolean step(TaskRun run) {
+    TaskRun.Step next = run.next(assignmentsKnown);
+    switch (next) {
+      case WAIT -> {
+        return false;
+      }
+      case FORGET -> {
+        runs.remove(run.taskId);
+        return false;
+      }
+      case ACCEPT -> write(run, TaskState.ACCEPTED, "accepted", null);
+      case PREPARE -> {
+        if (run.status.state().compareTo(TaskState.PREPARING) < 0) {
+          write(run, TaskState.PREPARING, "preparing", null);
+        }
+        Task task = run.task;
+        submit(run, () -> steps.prepare(task), c -> {
+          run.container = c;
+          write(run, TaskState.READY, "prepared", null);
+        }, TaskState.REJECTED);
+      }
+      case START -> {
+        if (run.status.state().compareTo(TaskState.STARTING) < 0) {
+          write(run, TaskState.STARTING, "starting", null);
+        }
+        String id = run.container.containerId();
+        submit(run, () -> executor.start(id), c -> run.container = c, TaskState.FAILED);
+      }
+      case WATCH -> {
+        watch(run);
+        if (run.adopted || run.status.state().compareTo(TaskState.RUNNING) < 0) {
+          run.adopted = false;
+          write(run, TaskState.RUNNING, "started", null);
+        }
+      }
+      case FINISH -> {
+        int code = run.container.exitCode();
+        if (code == 0) {
+          write(run, TaskState.COMPLETE, "finished", null);
+        } else {
+          write(run, TaskState.FAILED, run.status.message(), "task: non-zero exit (" + code + ")");
+        }
+      }
+      case LOST -> write(run, TaskState.FAILED, run.status.message(),
+          "task: the task's container is gone from this node");
+      case SHUTDOWN -> {
+        if (run.container == null || run.container.state() == TaskContainer.State.EXITED) {
+          write(run, TaskState.SHUTDOWN, "shutdown", null);
+        } else {
+          TaskContainer c = run.container;
+          submit(run, () -> steps.stop(c, run.grace()), stopped -> {
+            run.container = stopped;
+            write(run, TaskState.SHUTDOWN, "shutdown", null);
+          }, TaskState.SHUTDOWN);
+        }
+      }
+      case REMOVE -> {
+        TaskContainer c = run.container;
+        submit(run, () -> steps.remove(c, run.grace()), removed -> run.container = null, null);
+      }
+    }
+    return !run.busy;
+  }
+
+  /** A blocking step on a worker: {@code done} on the loop with its result; {@code fatal}: the state a failure ends in. */
+  private <T> void submit(TaskRun run, java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> done,
+      TaskState fatal) {
+    run.busy = true;
+    workers.execute(() -> {
+      try {
+        T result = work.call();
+        inbox.add(() -> {
+          run.busy = false;
+          run.attempts = 0;
+          done.accept(result);
+        });
+      } catch (Exception e) {
+        inbox.add(() -> {
+          run.busy = false;
+          failed(run, e, fatal);
+        });
+      }
+    });
+  }
+
+  /** A step failed: again later if retrying can help and tries are left, else the task ends in {@code fatal}. */
+  private void failed(TaskRun run, Exception e, TaskState fatal) {
+    String why = e.getMessage() == null ? e.toString() : e.getMessage();
+    boolean temporary = e instanceof UnavailableException || !(e instanceof BerthException);
+    run.attempts++;
+    if (temporary && run.attempts < settings.maxAttempts()) {
+      LOG.warn("task {}: {} (try {} of {})", run.taskId, why, run.attempts, settings.maxAttempts());
+      run.retryAt = clock.instant().plus(settings.retryDelay());
+      return;
+    }
+    run.attempts = 0;
+    if (fatal == null) { // a removal that keeps failing: given up, the task is gone anyway
+      LOG.error("task {}: giving up removing container {}: {}", run.taskId,
+          run.container == null ? "" : run.container.containerId(), why);
+      run.container = null;
+      return;
+    }
+    LOG.warn("task {}: {}", run.taskId, why);
+    if (run.status.state().canMoveTo(fatal)) {
+      write(run, fatal, fatal == TaskState.SHUTDOWN ? "shutdown" : run.status.message(), why);
+    }
+  }
+
+  /** Attaches the exit watcher of the run's current container. */
+  private void watch(TaskRun run) {
+    if (run.watching) {
+      return;
+    }
+    run.watching = true;
+    TaskContainer c = run.container;
+    executor.exit(c.containerId()).whenComplete((exit, error) -> inbox.add(() -> {
+      if (run.container == null || !run.container.containerId().equals(c.containerId())) {
+        return; // an earlier container of the task
+      }
+      run.watching = false;
+      int code = exit != null ? exit.exitCode() : -1;
+      run.container = new TaskContainer(c.taskId(), c.containerId(), c.name(), TaskContainer.State.EXITED, 0, code);
+    }));
+  }
+
+  /** Moves the run's status (the table refuses a move backwards) and reports it. */
+  private void write(TaskRun run, TaskState state, String message, String err) {
+    run.status = run.status.moveTo(state, message, err, clock.instant()).withContainerStatus(run.containerStatus());
+    report(run);
+  }
+
+  private void report(TaskRun run) {
+    try {
+      reporter.report(Map.of(run.taskId, run.status));
+      run.unreported = false;
+    } catch (RuntimeException e) {
+      LOG.warn("reporting the status of task {}: {} (sent again at the next tick)", run.taskId, e.toString());
+      run.unreported = true;
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package io.berth.cluster.control;
+
+import io.berth.cluster.model.ContainerSpec;
+import io.berth.cluster.model.Mount;
+import io.berth.cluster.model.PortConfig;
+import io.berth.cluster.model.Resources;
+import io.berth.cluster.model.Service;
+import io.berth.cluster.model.ServiceSpec;
+import io.berth.cluster.model.TaskSpec;
+import io.berth.cluster.model.Version;
+import io.berth.cluster.state.ClusterState;
+import io.berth.cluster.state.Ids;
+import io.berth.errdefs.InvalidArgumentException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The user's writes of services ({@code docker service create/update/rm}) and their reads, with
+ * swarmkit's validation and texts: names unique (ignoring case) and DNS-safe, resources at least
+ * a thousandth of a CPU and 4 MiB, no duplicate mount points or published ports, updates only from
+ * the version read, no renames or mode changes. The registry credentials of
+ * {@code --with-registry-auth} go into the task template's pull options, kept across updates that
+ * send none, as Docker does.
+ */
+public final class ServiceControl {
+  /** swarmkit's isValidDNSName. */
+  private static final Pattern DNS_NAME = Pattern.compile("^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$");
+  private static final Set<String> LIST_FILTERS = Set.of("id", "label", "mode", "name");
+
+  private final ClusterState state;
+  private final Clock clock;
+
+  public ServiceControl(ClusterState state, Clock clock) {
+    this.state = state;
+    this.clock = clock;
+  }
+
+  /** {@code registryAuth}: the client's X-Registry-Auth, or null/empty without {@code --with-registry-auth}. */
+  public Service create(ServiceSpec spec, String registryAuth) {
+    validate(spec);
+    String lower = spec.name().toLowerCase(Locale.ROOT);
+    for (Service s : state.services()) {
+      if (s.spec().name().toLowerCase(Locale.ROOT).equals(lower)) {
+        throw RpcErrors.alreadyExists("name conflicts with an existing object: service " + spec.name()
+            + " already exists");
+      }
+    }
+    Instant now = clock.instant();
+    Service service = new Service(Ids.newId(), Version.ZERO, now, now, withAuth(spec, blankToNull(registryAuth)));
+    return ClusterState.decode(state.batch().create(service).apply().getFirst(), Service.class);
+  }
+
+  public Service inspect(String ref) {
+    return Lookup.find("service", ref, state.services(), Service::id,
+        s -> s.spec().name().equalsIgnoreCase(ref));
+  }
+
+  /** Docker's service list filters: id (prefix), label, mode (replicated|global|...), name (prefix). */
+  public List<Service> list(Filters filters) {
+    filters.accept(LIST_FILTERS);
+    return state.services().stream()
+        .filter(s -> filters.any("id", s.id()::startsWith))
+        .filter(s -> filters.any("name", s.spec().name()::startsWith))
+        .filter(s -> filters.any("mode", m -> modeName(s).equals(m)))
+        .filter(s -> filters.labels("label", s.spec().labels()))
+        .toList();
+  }
+
+  /**
+   * {@code docker service update}: the whole new spec from the version read. {@code registryAuth}
+   * replaces the pull credentials when given; otherwise they come from the current spec
+   * ({@code registryAuthFrom} "spec" or empty); "previous-spec" needs a rollback Berth does not keep.
+   */
+  public Service update(String ref, long version, ServiceSpec spec, String registryAuth, String registryAuthFrom) {
+    Service current = inspect(ref);
+    if (current.version().index() != version) {
+      throw RpcErrors.outOfSequence();
+    }
+    if (!current.spec().name().equals(spec.name())) {
+      throw RpcErrors.unimplemented("renaming services is not supported");
+    }
+    if (current.spec().mode().kind() != spec.mode().kind()) {
+      throw RpcErrors.unimplemented("service mode change is not allowed");
+    }
+    validate(spec);
+    String auth = blankToNull(registryAuth);
+    if (auth == null) {
+      String from = registryAuthFrom == null ? "" : registryAuthFrom;
+      switch (from) {
+        case "", "spec" -> auth = current.spec().taskTemplate().containerSpec().registryAuth();
+        case "previous-spec" -> throw new InvalidArgumentException(
+            "registryAuthFrom=previous-spec: Berth keeps no previous spec of a service (rollback is not supported yet)");
+        default -> throw new InvalidArgumentException("unsupported registryAuthFrom value");
+      }
+    }
+    Service next = new Service(current.id(), new Version(version), current.createdAt(), clock.instant(),
+        withAuth(spec, auth));
+    return ClusterState.decode(state.batch().update(next).apply().getFirst(), Service.class);
+  }
+
+  /** {@code docker service rm}: the service goes; its orchestrator shuts its tasks down. Returns what was removed. */
+  public Service remove(String ref) {
+    Service s = inspect(ref);
+    state.batch().delete(ClusterState.SERVICES, s.id()).apply();
+    return s;
+  }
+
+  /** Docker's mode names as {@code service ls --filter mode=} takes them. */
+  static String modeName(Service s) {
+    return switch (s.spec().mode().kind()) {
+      case REPLICATED -> "replicated";
+      case GLOBAL -> "global";
+      case REPLICATED_JOB -> "replicated-job";
+      case GLOBAL_JOB -> "global-job";
+    };
+  }
+
+  private static void validate(ServiceSpec spec) {
+    String name = spec.name();
+    if (!DNS_NAME.matcher(name).matches()) {
+      throw RpcErrors.invalidArgument("name must be valid as a DNS name component");
+    }
+    if (name.length() > 63) {
+      throw RpcErrors.invalidArgument("name must be 63 characters or fewer");
+    }
+    TaskSpec task = spec.taskTemplate();
+    resources(task.resources().limits());
+    resources(task.resources().reservations());
+    Set<String> targets = new HashSet<>();
+    for (Mount m : task.containerSpec().mounts()) {
+      if (!targets.add(m.target())) {
+        throw RpcErrors.invalidArgument("ContainerSpec: duplicate mount point: " + m.target());
+      }
+    }
+    Set<String> published = new HashSet<>();
+    for (PortConfig p : spec.endpointSpec().ports()) {
+      if (p.publishedPort() != 0 && !published.add(p.protocol().wire() + "/" + p.publishedPort())) {
+        throw RpcErrors.invalidArgument("EndpointSpec: duplicate published ports provided");
+      }
+    }
+  }
+
+  private static void resources(Resources r) {
+    if (r == null) {
+      return;
+    }
+    if (r.nanoCpus() != 0 && r.nanoCpus() < 1_000_000) {
+      throw RpcErrors.invalidArgument("invalid cpu value " + (r.nanoCpus() / 1e9) + ": Must be at least 0.001");
+    }
+    if (r.memoryBytes() != 0 && r.memoryBytes() < 4L * 1024 * 1024) {
+      throw RpcErrors.invalidArgument("invalid memory value " + r.memoryBytes() + ": Must be at least 4MiB");
+    }
+  }
+
+  private static ServiceSpec withAuth(ServiceSpec spec, String auth) {
+    TaskSpec t = spec.taskTemplate();
+    ContainerSpec c = t.containerSpec().withPullOptions(auth == null ? null : new ContainerSpec.PullOptions(auth));
+    TaskSpec task = new TaskSpec(c, t.resources(), t.restartPolicy(), t.placement(), t.forceUpdate());
+    return new ServiceSpec(spec.name(), spec.labels(), task, spec.mode(), spec.endpointSpec());
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,201 @@
+package io.berth.cluster.control;
+
+import static io.berth.cluster.control.FieldRules.Rule.DEFAULT_ONLY;
+import static io.berth.cluster.control.FieldRules.Rule.HONOURED;
+import static io.berth.cluster.control.FieldRules.Rule.OBJECT;
+import static io.berth.cluster.control.FieldRules.Rule.OBJECTS;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cluster.control.FieldRules.Rule;
+import io.berth.cluster.model.PortConfig;
+import io.berth.cluster.model.PublishMode;
+import io.berth.cluster.model.ServiceSpec;
+import io.berth.errdefs.BerthException;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.oci.Json;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Reads a {@code POST /services/create} or {@code /services/{id}/update} body (Docker's
+ * ServiceSpec) into the model. Docker's fields Berth does not honour yet are accepted only with
+ * the empty values the docker CLI sends on every create ({@code Init: false}, {@code DNSConfig:
+ * {}}, ...) and refused by name otherwise; unknown fields are refused. Pointer fields the CLI
+ * leaves out get Docker's defaults (one replica; a job's concurrency and completions).
+ */
+public final class ServiceSpecReader {
+  private static final String CS = "TaskTemplate.ContainerSpec";
+  private static final Map<String, Rule> RULES = Map.ofEntries(
+      Map.entry("Name", HONOURED),
+      Map.entry("Labels", HONOURED),
+      Map.entry("Mode", HONOURED),
+      Map.entry("UpdateConfig", DEFAULT_ONLY),
+      Map.entry("RollbackConfig", DEFAULT_ONLY),
+      Map.entry("Networks", DEFAULT_ONLY),
+      Map.entry("EndpointSpec", OBJECT),
+      Map.entry("EndpointSpec.Mode", HONOURED),
+      Map.entry("EndpointSpec.Ports", HONOURED),
+      Map.entry("TaskTemplate", OBJECT),
+      Map.entry("TaskTemplate.ContainerSpec", OBJECT),
+      Map.entry("TaskTemplate.PluginSpec", DEFAULT_ONLY),
+      Map.entry("TaskTemplate.NetworkAttachmentSpec", DEFAULT_ONLY),
+      Map.entry("TaskTemplate.Resources", OBJECT),
+      Map.entry("TaskTemplate.Resources.Limits", OBJECT),
+      Map.entry("TaskTemplate.Resources.Limits.NanoCPUs", HONOURED),
+      Map.entry("TaskTemplate.Resources.Limits.MemoryBytes", HONOURED),
+      Map.entry("TaskTemplate.Resources.Limits.Pids", DEFAULT_ONLY),
+      Map.entry("TaskTemplate.Resources.Reservations", OBJECT),
+      Map.entry("TaskTemplate.Resources.Reservations.NanoCPUs", HONOURED),
+      Map.entry("TaskTemplate.Resources.Reservations.MemoryBytes", HONOURED),
+      Map.entry("TaskTemplate.Resources.Reservations.GenericResources", DEFAULT_ONLY),
+      Map.entry("TaskTemplate.RestartPolicy", HONOURED),
+      Map.entry("TaskTemplate.Placement", HONOURED),
+      Map.entry("TaskTemplate.Networks", DEFAULT_ONLY),
+      Map.entry("TaskTemplate.LogDriver", DEFAULT_ONLY),
+      Map.entry("TaskTemplate.ForceUpdate", HONOURED),
+      Map.entry("TaskTemplate.Runtime", DEFAULT_ONLY),
+      Map.entry(CS + ".Image", HONOURED),
+      Map.entry(CS + ".Labels", HONOURED),
+      Map.entry(CS + ".Command", HONOURED),
+      Map.entry(CS + ".Args", HONOURED),
+      Map.entry(CS + ".Hostname", HONOURED),
+      Map.entry(CS + ".Env", HONOURED),
+      Map.entry(CS + ".Dir", HONOURED),
+      Map.entry(CS + ".User", HONOURED),
+      Map.entry(CS + ".StopGracePeriod", HONOURED),
+      Map.entry(CS + ".Mounts", OBJECTS),
+      Map.entry(CS + ".Mounts[].Type", HONOURED),
+      Map.entry(CS + ".Mounts[].Source", HONOURED),
+      Map.entry(CS + ".Mounts[].Target", HONOURED),
+      Map.entry(CS + ".Mounts[].ReadOnly", HONOURED),
+      Map.entry(CS + ".Mounts[].Consistency", DEFAULT_ONLY),
+      Map.entry(CS + ".Mounts[].BindOptions", DEFAULT_ONLY),
+      Map.entry(CS + ".Mounts[].VolumeOptions", DEFAULT_ONLY),
+      Map.entry(CS + ".Mounts[].TmpfsOptions", DEFAULT_ONLY),
+      Map.entry(CS + ".Mounts[].ClusterOptions", DEFAULT_ONLY),
+      Map.entry(CS + ".Groups", DEFAULT_ONLY),
+      Map.entry(CS + ".Privileges", DEFAULT_ONLY),
+      Map.entry(CS + ".TTY", DEFAULT_ONLY),
+      Map.entry(CS + ".OpenStdin", DEFAULT_ONLY),
+      Map.entry(CS + ".ReadOnly", DEFAULT_ONLY),
+      Map.entry(CS + ".StopSignal", DEFAULT_ONLY),
+      Map.entry(CS + ".Healthcheck", DEFAULT_ONLY),
+      Map.entry(CS + ".Hosts", DEFAULT_ONLY),
+      Map.entry(CS + ".DNSConfig", DEFAULT_ONLY),
+      Map.entry(CS + ".Secrets", DEFAULT_ONLY),
+      Map.entry(CS + ".Configs", DEFAULT_ONLY),
+      Map.entry(CS + ".Isolation", DEFAULT_ONLY),
+      Map.entry(CS + ".Init", DEFAULT_ONLY),
+      Map.entry(CS + ".Sysctls", DEFAULT_ONLY),
+      Map.entry(CS + ".CapabilityAdd", DEFAULT_ONLY),
+      Map.entry(CS + ".CapabilityDrop", DEFAULT_ONLY),
+      Map.entry(CS + ".Ulimits", DEFAULT_ONLY),
+      Map.entry(CS + ".OomScoreAdj", DEFAULT_ONLY));
+  private static final Map<String, String> HINTS = Map.ofEntries(
+      Map.entry("UpdateConfig", "--update-* flags; Berth replaces tasks with its own defaults"),
+      Map.entry("RollbackConfig", "--rollback-* flags"),
+      Map.entry("Networks", "--network: there are no overlay networks yet"),
+      Map.entry("TaskTemplate.Networks", "--network: there are no overlay networks yet"),
+      Map.entry("TaskTemplate.LogDriver", "--log-driver/--log-opt"),
+      Map.entry("TaskTemplate.Resources.Limits.Pids", "--limit-pids"),
+      Map.entry("TaskTemplate.Resources.Reservations.GenericResources", "--generic-resource"),
+      Map.entry(CS + ".Healthcheck", "--health-* flags: the task agent does not run health checks yet"),
+      Map.entry(CS + ".TTY", "--tty"),
+      Map.entry(CS + ".ReadOnly", "--read-only"),
+      Map.entry(CS + ".Groups", "--group"),
+      Map.entry(CS + ".StopSignal", "--stop-signal"),
+      Map.entry(CS + ".Hosts", "--host"),
+      Map.entry(CS + ".DNSConfig", "--dns/--dns-search/--dns-option"),
+      Map.entry(CS + ".Secrets", "--secret"),
+      Map.entry(CS + ".Configs", "--config"),
+      Map.entry(CS + ".Isolation", "--isolation"),
+      Map.entry(CS + ".Init", "--init"),
+      Map.entry(CS + ".Sysctls", "--sysctl"),
+      Map.entry(CS + ".CapabilityAdd", "--cap-add"),
+      Map.entry(CS + ".CapabilityDrop", "--cap-drop"),
+      Map.entry(CS + ".Ulimits", "--ulimit"),
+      Map.entry(CS + ".OomScoreAdj", "--oom-score-adj"),
+      Map.entry(CS + ".Privileges", "--credential-spec"),
+      Map.entry(CS + ".Mounts[].BindOptions", "bind-propagation/bind-nonrecursive mount options"),
+      Map.entry(CS + ".Mounts[].VolumeOptions", "volume-driver/volume-label/volume-opt/volume-nocopy mount options"),
+      Map.entry(CS + ".Mounts[].TmpfsOptions", "tmpfs-size/tmpfs-mode mount options"));
+  private static final FieldRules FIELDS = new FieldRules("service spec", RULES, HINTS);
+
+  private ServiceSpecReader() {}
+
+  /**
+   * The spec in {@code body}; {@code nameIfEmpty} names a service created without a name (Docker
+   * makes one up as for containers).
+   */
+  public static ServiceSpec read(JsonNode body, Supplier<String> nameIfEmpty) {
+    if (body == null || !body.isObject()) {
+      throw new InvalidArgumentException("service spec: the body must be a JSON object");
+    }
+    ObjectNode tree = ((ObjectNode) body).deepCopy();
+    JsonNode isolation = tree.path("TaskTemplate").path("ContainerSpec").path("Isolation");
+    if (isolation.isTextual() && isolation.textValue().equals("default")) {
+      ((ObjectNode) tree.path("TaskTemplate").path("ContainerSpec")).remove("Isolation");
+    }
+    FIELDS.check(tree);
+    if (!tree.path("TaskTemplate").path("ContainerSpec").isObject()) {
+      throw new InvalidArgumentException("service spec: TaskTemplate.ContainerSpec is required "
+          + "(plugin and network attachment tasks are not supported)");
+    }
+    if (tree.path("Name").asText("").isEmpty()) {
+      tree.put("Name", nameIfEmpty.get());
+    }
+    modeDefaults(tree);
+    ServiceSpec spec = decode(tree);
+    checkEndpoint(spec);
+    return spec;
+  }
+
+  /** Docker's defaults for the pointers the CLI leaves out: one replica; a job runs MaxConcurrent 1, as many completions. */
+  private static void modeDefaults(ObjectNode tree) {
+    JsonNode mode = tree.path("Mode");
+    if (mode.path("Replicated").isObject() && mode.path("Replicated").path("Replicas").isNull()
+        || mode.path("Replicated").isObject() && mode.path("Replicated").path("Replicas").isMissingNode()) {
+      ((ObjectNode) mode.path("Replicated")).put("Replicas", 1);
+    }
+    if (mode.path("ReplicatedJob").isObject()) {
+      ObjectNode job = (ObjectNode) mode.path("ReplicatedJob");
+      if (job.path("MaxConcurrent").isNull() || job.path("MaxConcurrent").isMissingNode()) {
+        job.put("MaxConcurrent", 1);
+      }
+      if (job.path("TotalCompletions").isNull() || job.path("TotalCompletions").isMissingNode()) {
+        job.put("TotalCompletions", job.path("MaxConcurrent").asLong());
+      }
+    }
+  }
+
+  /** Berth has no routing mesh and no virtual IPs' load balancing beyond the default mode: host-mode ports only. */
+  private static void checkEndpoint(ServiceSpec spec) {
+    if (spec.endpointSpec().mode().equals("dnsrr")) {
+      throw new InvalidArgumentException("service spec: EndpointSpec.Mode dnsrr is not supported by Berth yet "
+          + "(--endpoint-mode)");
+    }
+    for (PortConfig p : spec.endpointSpec().ports()) {
+      if (p.publishMode() != PublishMode.HOST) {
+        throw new InvalidArgumentException("service spec: port " + p.publishedPort() + ":" + p.targetPort()
+            + " is published in ingress mode, which needs the routing mesh Berth does not have yet; "
+            + "publish with mode=host (--publish mode=host,published=" + p.publishedPort() + ",target="
+            + p.targetPort() + ")");
+      }
+    }
+  }
+
+  private static ServiceSpec decode(ObjectNode tree) {
+    try {
+      return Json.MAPPER.treeToValue(tree, ServiceSpec.class);
+    } catch (JsonProcessingException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof BerthException b) {
+          throw b;
+        }
+      }
+      throw new InvalidArgumentException("service spec: " + e.getOriginalMessage());
+    }
+  }
+}

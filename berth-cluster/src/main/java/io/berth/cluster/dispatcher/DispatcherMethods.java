@@ -1,0 +1,55 @@
+package io.berth.cluster.dispatcher;
+
+import io.berth.cluster.dispatcher.Messages.Assignments;
+import io.berth.cluster.dispatcher.Messages.Empty;
+import io.berth.cluster.dispatcher.Messages.HeartbeatReply;
+import io.berth.cluster.dispatcher.Messages.JoinCall;
+import io.berth.cluster.dispatcher.Messages.JoinRaftCall;
+import io.berth.cluster.dispatcher.Messages.JoinReply;
+import io.berth.cluster.dispatcher.Messages.RenewCall;
+import io.berth.cluster.dispatcher.Messages.RenewReply;
+import io.berth.cluster.dispatcher.Messages.RootCa;
+import io.berth.cluster.dispatcher.Messages.SessionCall;
+import io.berth.cluster.dispatcher.Messages.StatusUpdate;
+import io.grpc.MethodDescriptor;
+import io.grpc.MethodDescriptor.MethodType;
+import java.util.Set;
+
+/**
+ * The dispatcher's RPCs as gRPC method descriptors, shared by server and client so both agree on
+ * names, kinds and codecs. Only {@link #ROOT_CA} and {@link #JOIN} are open to a caller without a
+ * node certificate.
+ */
+final class DispatcherMethods {
+  static final String SERVICE = "berth.dispatcher.Dispatcher";
+  /** The largest message either side accepts (a node's full task list fits many times over). */
+  static final int MAX_MESSAGE_BYTES = 16 << 20;
+
+  static final MethodDescriptor<Empty, RootCa> ROOT_CA = unary("RootCA", Empty.class, RootCa.class);
+  static final MethodDescriptor<JoinCall, JoinReply> JOIN = unary("Join", JoinCall.class, JoinReply.class);
+  static final MethodDescriptor<JoinRaftCall, Empty> JOIN_RAFT = unary("JoinRaft", JoinRaftCall.class, Empty.class);
+  static final MethodDescriptor<SessionCall, Assignments> SESSION = MethodDescriptor.<SessionCall, Assignments>newBuilder()
+      .setType(MethodType.SERVER_STREAMING)
+      .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Session"))
+      .setRequestMarshaller(new JsonMarshaller<>(SessionCall.class))
+      .setResponseMarshaller(new JsonMarshaller<>(Assignments.class))
+      .build();
+  static final MethodDescriptor<Empty, HeartbeatReply> HEARTBEAT = unary("Heartbeat", Empty.class, HeartbeatReply.class);
+  static final MethodDescriptor<StatusUpdate, Empty> UPDATE_TASK_STATUS =
+      unary("UpdateTaskStatus", StatusUpdate.class, Empty.class);
+  static final MethodDescriptor<RenewCall, RenewReply> RENEW = unary("RenewCertificate", RenewCall.class, RenewReply.class);
+
+  /** Methods a caller may use without a node certificate. */
+  static final Set<String> OPEN = Set.of(ROOT_CA.getFullMethodName(), JOIN.getFullMethodName());
+
+  private DispatcherMethods() {}
+
+  private static <Q, A> MethodDescriptor<Q, A> unary(String name, Class<Q> request, Class<A> reply) {
+    return MethodDescriptor.<Q, A>newBuilder()
+        .setType(MethodType.UNARY)
+        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
+        .setRequestMarshaller(new JsonMarshaller<>(request))
+        .setResponseMarshaller(new JsonMarshaller<>(reply))
+        .build();
+  }
+}

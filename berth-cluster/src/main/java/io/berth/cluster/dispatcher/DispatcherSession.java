@@ -1,0 +1,274 @@
+package io.berth.cluster.dispatcher;
+
+import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.ca.tls.ClusterTls;
+import io.berth.cluster.ca.tls.NodeCredentials;
+import io.berth.cluster.ca.tls.NodeKeyManager;
+import io.berth.cluster.dispatcher.Messages.Assignments;
+import io.berth.cluster.dispatcher.Messages.Empty;
+import io.berth.cluster.dispatcher.Messages.SessionCall;
+import io.berth.cluster.dispatcher.Messages.StatusUpdate;
+import io.berth.cluster.model.NodeDescription;
+import io.berth.cluster.model.Task;
+import io.berth.cluster.model.TaskStatus;
+import io.berth.errdefs.BerthException;
+import io.berth.errdefs.UnavailableException;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's standing connection to the swarm: one thread keeps a session open with some manager
+ * (the leader, which the others name), heartbeats at the period it is told, and on any failure
+ * moves to another manager after a bounded, jittered backoff. Assignment sets are handed to the
+ * consumer in order on their own thread; status reports go to the manager of the moment. The
+ * certificate is renewed by {@link CertificateRenewal} over the same connection.
+ */
+public final class DispatcherSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DispatcherSession.class);
+  static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  private final NodeCredentials credentials;
+  private final Supplier<NodeDescription> description;
+  private final Consumer<List<Task>> assignments;
+  private final Clock clock;
+  private final CertificateRenewal renewal;
+  private final ExecutorService delivery;
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private final Thread loop;
+  private volatile List<String> managers;
+  private volatile String preferred;
+  private volatile ManagedChannel current;
+  private volatile String currentManager;
+  private volatile Duration period = Duration.ofNanos(io.berth.cluster.model.SwarmSpec.DEFAULT_HEARTBEAT_NANOS);
+  private volatile ClientCall<SessionCall, Assignments> call;
+  private volatile BerthException lastError;
+  private int next;
+
+  DispatcherSession(List<String> managers, NodeCredentials credentials, Supplier<NodeDescription> description,
+      Consumer<List<Task>> assignments, Consumer<NodeCredentials.Material> renewed, Clock clock) {
+    if (managers == null || managers.isEmpty()) {
+      throw new io.berth.errdefs.InvalidArgumentException("a dispatcher session needs at least one manager address");
+    }
+    this.managers = List.copyOf(managers);
+    this.credentials = credentials;
+    this.description = description;
+    this.assignments = assignments;
+    this.clock = clock;
+    this.renewal = new CertificateRenewal(this, credentials, renewed, clock);
+    this.delivery = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("dispatcher-assignments")
+        .unstarted(r));
+    this.loop = Thread.ofPlatform().daemon().name("dispatcher-session").unstarted(this::run);
+  }
+
+  DispatcherSession start() {
+    loop.start();
+    renewal.start();
+    return this;
+  }
+
+  /** The managers as last told by the swarm. */
+  public List<String> managers() {
+    return managers;
+  }
+
+  /** The manager this session is connected to now, if any. */
+  public Optional<String> manager() {
+    return Optional.ofNullable(current == null ? null : currentManager);
+  }
+
+  /** Why the last session attempt ended, if one did. */
+  public Optional<BerthException> lastError() {
+    return Optional.ofNullable(lastError);
+  }
+
+  /**
+   * Reports the status of this node's tasks (task id to status) to the current manager; throws
+   * Unavailable when there is none, and the manager's refusal otherwise (a task of another node,
+   * a state that does not move forward). The caller keeps what it could not report.
+   */
+  public void reportStatus(Map<String, TaskStatus> updates) {
+    unary(DispatcherMethods.UPDATE_TASK_STATUS, new StatusUpdate(updates), "reporting task status");
+  }
+
+  /** Renews this node's certificate now (normally {@link CertificateRenewal} does at its time). */
+  public NodeCredentials.Material renewNow() {
+    return renewal.renewNow();
+  }
+
+  <Q, A> A unary(io.grpc.MethodDescriptor<Q, A> method, Q request, String doing) {
+    ManagedChannel ch = current;
+    if (ch == null) {
+      throw new UnavailableException(doing + ": not connected to a manager");
+    }
+    try {
+      return ClientCalls.blockingUnaryCall(ch, method,
+          CallOptions.DEFAULT.withDeadlineAfter(DispatcherClient.CALL_SECONDS, TimeUnit.SECONDS), request);
+    } catch (StatusRuntimeException e) {
+      throw GrpcErrors.fromStatus(e, doing + " via " + currentManager);
+    }
+  }
+
+  private void run() {
+    int failures = 0;
+    while (closing.getCount() > 0) {
+      String target = nextManager();
+      ManagedChannel ch = null;
+      try {
+        ch = Channels.open(target, new NodeKeyManager(credentials),
+            new ClusterTls(credentials, clock).trustManager(Set.of(NodeRole.MANAGER)));
+        if (session(target, ch)) {
+          failures = 0;
+        }
+      } catch (BerthException e) {
+        lastError = e;
+        LOG.info("dispatcher session with {} failed: {}", target, e.getMessage());
+      } catch (RuntimeException e) {
+        lastError = new UnavailableException("session with " + target + ": " + e, e);
+        LOG.warn("dispatcher session with {} failed", target, e);
+      } finally {
+        current = null;
+        Channels.close(ch);
+      }
+      if (await(backoff(failures++))) {
+        return;
+      }
+    }
+  }
+
+  /** Runs one session until it ends; true if it got as far as receiving assignments. */
+  private boolean session(String target, ManagedChannel ch) {
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    ClientCall<SessionCall, Assignments> c = ch.newCall(DispatcherMethods.SESSION, CallOptions.DEFAULT);
+    call = c;
+    currentManager = target;
+    current = ch;
+    ClientCalls.asyncServerStreamingCall(c, new SessionCall(description.get()), new StreamObserver<>() {
+      @Override
+      public void onNext(Assignments a) {
+        received(a);
+        first.complete(null);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        ended.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        ended.complete(null);
+      }
+    });
+    try {
+      while (closing.getCount() > 0) {
+        try {
+          ended.get(period.toMillis(), TimeUnit.MILLISECONDS);
+          return first.isDone();
+        } catch (TimeoutException e) {
+          var reply = unary(DispatcherMethods.HEARTBEAT, new Empty(), "heartbeat");
+          period = Duration.ofNanos(reply.periodNanos());
+        }
+      }
+      return first.isDone();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StatusRuntimeException s) {
+        GrpcErrors.leaderOf(s).ifPresent(l -> preferred = l);
+        throw GrpcErrors.fromStatus(s, "session with " + target);
+      }
+      throw new UnavailableException("session with " + target + ": " + e.getCause(), e.getCause());
+    } catch (BerthException e) {
+      if (e.getCause() instanceof StatusRuntimeException s) {
+        GrpcErrors.leaderOf(s).ifPresent(l -> preferred = l);
+      }
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return first.isDone();
+    } finally {
+      c.cancel("session ended", null);
+    }
+  }
+
+  private void received(Assignments a) {
+    period = Duration.ofNanos(a.heartbeatPeriodNanos());
+    if (!a.managers().isEmpty()) {
+      managers = a.managers();
+    }
+    List<Task> tasks = a.tasks();
+    delivery.execute(() -> {
+      try {
+        assignments.accept(tasks);
+      } catch (RuntimeException e) {
+        LOG.warn("the node's assignment consumer failed: {}", e.getMessage(), e);
+      }
+    });
+  }
+
+  private synchronized String nextManager() {
+    String p = preferred;
+    preferred = null;
+    if (p != null) {
+      return p;
+    }
+    List<String> all = new ArrayList<>(managers);
+    return all.get(Math.floorMod(next++, all.size()));
+  }
+
+  private static Duration backoff(int failures) {
+    long ms = FIRST_BACKOFF.toMillis() << Math.min(failures, 10);
+    ms = Math.min(ms, MAX_BACKOFF.toMillis());
+    return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+  }
+
+  /** Waits {@code d} or until closed; true when closed. */
+  private boolean await(Duration d) {
+    try {
+      return closing.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+
+  @Override
+  public void close() {
+    closing.countDown();
+    renewal.close();
+    ClientCall<SessionCall, Assignments> c = call;
+    if (c != null) {
+      c.cancel("node closing its session", null);
+    }
+    loop.interrupt();
+    try {
+      loop.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    delivery.shutdownNow();
+  }
+}

@@ -1,0 +1,162 @@
+package io.berth.cluster.dispatcher;
+
+import io.berth.cluster.dispatcher.Messages.Assignments;
+import io.berth.cluster.model.Task;
+import io.berth.cluster.model.TaskState;
+import io.berth.cluster.raft.Change;
+import io.berth.cluster.raft.ChangeBatch;
+import io.berth.cluster.state.ClusterState;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open sessions and what each was last sent. One watcher thread sleeps on the store's index;
+ * when tasks, nodes or the swarm change it works out every session's assignment set again and
+ * sends those that differ, so a node learns of a new task without polling and never sees another
+ * node's. Messages are whole sets (level-triggered): a node that missed one loses nothing.
+ */
+final class SessionHub implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionHub.class);
+  private static final Duration WAIT = Duration.ofSeconds(1);
+  private static final Set<String> WATCHED = Set.of(ClusterState.TASKS, ClusterState.NODES, ClusterState.CLUSTER);
+
+  /** One node's open stream and the last message it was sent (guarded by itself). */
+  private static final class Session {
+    final String nodeId;
+    final ServerCallStreamObserver<Assignments> out;
+    Assignments lastSent;
+    long sentIndex = -1;
+    boolean done;
+
+    Session(String nodeId, ServerCallStreamObserver<Assignments> out) {
+      this.nodeId = nodeId;
+      this.out = out;
+    }
+  }
+
+  private final ClusterState state;
+  private final Heartbeats heartbeats;
+  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  private final Thread watcher;
+  private volatile boolean closed;
+
+  SessionHub(ClusterState state, Heartbeats heartbeats) {
+    this.state = state;
+    this.heartbeats = heartbeats;
+    this.watcher = Thread.ofPlatform().daemon().name("dispatcher-sessions").unstarted(this::watch);
+  }
+
+  void start() {
+    watcher.start();
+  }
+
+  /** Registers {@code nodeId}'s stream and sends its assignments at once. */
+  void open(String nodeId, ServerCallStreamObserver<Assignments> out) {
+    Session s = new Session(nodeId, out);
+    out.setOnCancelHandler(() -> sessions.remove(s));
+    sessions.add(s);
+    long index = state.store().index();
+    send(s, index, tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()));
+  }
+
+  int openSessions() {
+    return sessions.size();
+  }
+
+  /** Ends every open session with {@code why} (this manager stopped leading, or is closing). */
+  void closeAll(StatusRuntimeException why) {
+    for (Session s : sessions) {
+      synchronized (s) {
+        if (!s.done) {
+          s.done = true;
+          try {
+            s.out.onError(why);
+          } catch (RuntimeException e) {
+            LOG.debug("session of {} already gone: {}", s.nodeId, e.getMessage());
+          }
+        }
+      }
+      sessions.remove(s);
+    }
+  }
+
+  private void watch() {
+    long last = state.store().index();
+    while (!closed) {
+      try {
+        long now = state.store().awaitIndex(last, WAIT);
+        if (now <= last || sessions.isEmpty()) {
+          last = Math.max(last, now);
+          continue;
+        }
+        ChangeBatch batch = state.store().changesSince(last);
+        last = Math.max(now, batch.index());
+        boolean relevant = !batch.complete()
+            || batch.changes().stream().map(Change::object).anyMatch(o -> WATCHED.contains(o.kind()));
+        if (relevant) {
+          refreshAll(last);
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("dispatcher session watcher: {}", e.getMessage());
+        sleepQuietly();
+      }
+    }
+  }
+
+  private void refreshAll(long index) {
+    Map<String, List<Task>> byNode = tasksByNode(state.tasks());
+    for (Session s : sessions) {
+      send(s, index, byNode.getOrDefault(s.nodeId, List.of()));
+    }
+  }
+
+  private void send(Session s, long index, List<Task> tasks) {
+    Assignments next = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), tasks);
+    synchronized (s) {
+      if (s.done || index < s.sentIndex || next.equals(s.lastSent)) {
+        return;
+      }
+      try {
+        s.out.onNext(next);
+        s.lastSent = next;
+        s.sentIndex = index;
+      } catch (RuntimeException e) {
+        s.done = true;
+        sessions.remove(s);
+        LOG.debug("session of {} ended: {}", s.nodeId, e.getMessage());
+      }
+    }
+  }
+
+  /** The tasks a node should know about: those placed on it, from assigned on (swarmkit's rule). */
+  private static Map<String, List<Task>> tasksByNode(List<Task> tasks) {
+    return tasks.stream()
+        .filter(t -> !t.nodeId().isEmpty() && t.status().state().compareTo(TaskState.ASSIGNED) >= 0)
+        .collect(Collectors.groupingBy(Task::nodeId));
+  }
+
+  private void sleepQuietly() {
+    try {
+      Thread.sleep(WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    watcher.interrupt();
+  }
+}

@@ -1,0 +1,88 @@
+package io.berth.cluster.orchestrator;
+
+import io.berth.cluster.model.Task;
+import io.berth.cluster.state.ClusterState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one pass decided to write, collected so it goes to the store as one batch (all or
+ * nothing: a pass that raced another writer is refused whole and the next pass starts again
+ * from what is stored). Tests read the decisions here instead of the store. Several rules of one
+ * pass may touch the same task: {@link #latest} gives the version already planned, so the
+ * second rule builds on the first and the batch carries one update per task.
+ */
+public final class Plan {
+  private final List<Task> creates = new ArrayList<>();
+  private final Map<String, Task> updates = new LinkedHashMap<>();
+  private final Set<String> deletes = new LinkedHashSet<>();
+  private Instant wakeAt;
+
+  public void create(Task t) {
+    creates.add(t);
+  }
+
+  /** Plans {@code t} (read from the store, carrying its version) to be written as it is now. */
+  public void update(Task t) {
+    updates.put(t.id(), t);
+  }
+
+  public void delete(Task t) {
+    deletes.add(t.id());
+  }
+
+  /** {@code t} as this plan will write it (the stored one when nothing is planned for it yet). */
+  public Task latest(Task t) {
+    return updates.getOrDefault(t.id(), t);
+  }
+
+  /**
+   * Asks for another pass at {@code at} at the latest: time-based work (a restart delay) that no
+   * store change will announce.
+   */
+  public void wakeAt(Instant at) {
+    if (wakeAt == null || at.isBefore(wakeAt)) {
+      wakeAt = at;
+    }
+  }
+
+  public Optional<Instant> wakeAt() {
+    return Optional.ofNullable(wakeAt);
+  }
+
+  public List<Task> creates() {
+    return List.copyOf(creates);
+  }
+
+  public List<Task> updates() {
+    return List.copyOf(updates.values());
+  }
+
+  public Set<String> deletes() {
+    return Set.copyOf(deletes);
+  }
+
+  public boolean isEmpty() {
+    return creates.isEmpty() && updates.isEmpty() && deletes.isEmpty();
+  }
+
+  /** Writes the plan as one batch; a stale version anywhere refuses all of it (Conflict). */
+  public void apply(ClusterState state) {
+    ClusterState.Batch batch = state.batch();
+    creates.forEach(batch::create);
+    updates.values().forEach(batch::update);
+    deletes.forEach(id -> batch.delete(ClusterState.TASKS, id));
+    batch.apply();
+  }
+
+  @Override
+  public String toString() {
+    return "Plan[create " + creates.size() + ", update " + updates.size() + ", delete " + deletes.size() + "]";
+  }
+}

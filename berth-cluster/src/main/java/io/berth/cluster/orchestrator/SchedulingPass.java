@@ -1,0 +1,57 @@
+package io.berth.cluster.orchestrator;
+
+import io.berth.cluster.model.Task;
+import io.berth.cluster.model.TaskState;
+import io.berth.cluster.scheduler.Decisions;
+import io.berth.cluster.scheduler.NodeSet;
+import io.berth.cluster.scheduler.Scheduler;
+import io.berth.cluster.state.Snapshot;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Drives the {@link Scheduler} over a snapshot: every pending task still meant to run (with no
+ * node, or a global task's node to confirm) goes to one scheduling pass over all nodes with the
+ * tasks already on them counted; the placements, and the explanations of tasks no node takes,
+ * are written as one plan. An explanation is rewritten only when it changed, so a cluster that
+ * cannot place a task does not write on every pass. Nodes that are down, paused or drained are
+ * in the set, refused by the scheduler's ready filter: Docker counts them in its explanation
+ * ("1 node not available for new tasks").
+ */
+public final class SchedulingPass {
+  private static final Comparator<Task> ORDER = Comparator
+      .comparing((Task t) -> t.serviceId() == null ? "" : t.serviceId())
+      .thenComparingLong(Task::slot)
+      .thenComparing(TaskFacts.BY_CREATION);
+
+  private final Scheduler scheduler;
+
+  public SchedulingPass(Scheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  public Plan pass(Snapshot snap) {
+    Plan plan = new Plan();
+    List<Task> pending = snap.tasks().stream()
+        .filter(t -> t.status().state() == TaskState.PENDING && TaskFacts.wanted(t))
+        .sorted(ORDER)
+        .toList();
+    if (pending.isEmpty()) {
+      return plan;
+    }
+    Decisions d = scheduler.schedule(NodeSet.of(snap.nodes(), snap.tasks()), pending);
+    d.assigned().forEach(plan::update);
+    // the scheduler hands back the very task it was given when nothing about it changed
+    Set<Task> unchanged = Collections.newSetFromMap(new IdentityHashMap<>());
+    unchanged.addAll(pending);
+    for (Task t : d.pending()) {
+      if (!unchanged.contains(t)) {
+        plan.update(t);
+      }
+    }
+    return plan;
+  }
+}

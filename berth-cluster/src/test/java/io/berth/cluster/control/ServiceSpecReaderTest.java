@@ -1,0 +1,132 @@
+package io.berth.cluster.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.cluster.model.PublishMode;
+import io.berth.cluster.model.RestartCondition;
+import io.berth.cluster.model.ServiceMode;
+import io.berth.cluster.model.ServiceSpec;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.oci.Json;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bodies here are what the docker CLI v28.2 sends for {@code docker service create}, recorded
+ * byte for byte: the defaults it always sends are accepted, what Berth does not honour is refused
+ * by name, unknown fields are refused.
+ */
+class ServiceSpecReaderTest {
+  /** {@code docker service create --name web --replicas 2 busybox:1 sleep 1d} */
+  static final String PLAIN = """
+      {"Name":"web","Labels":{},"TaskTemplate":{"ContainerSpec":{"Image":"busybox:1","Args":["sleep","1d"],\
+      "Init":false,"DNSConfig":{}},"Resources":{"Limits":{},"Reservations":{}},"Placement":{},"ForceUpdate":0},\
+      "Mode":{"Replicated":{"Replicas":2}},"EndpointSpec":{"Mode":"vip"}}""";
+
+  /**
+   * {@code docker service create --name h --limit-memory 64m --reserve-cpu 0.5 --constraint node.role==manager
+   * --placement-pref spread=node.labels.zone -e A=1 -l x=y --restart-condition on-failure
+   * --mount type=volume,source=v,target=/data --mode global busybox:1 top}
+   */
+  static final String FLAGS = """
+      {"Name":"h","Labels":{"x":"y"},"TaskTemplate":{"ContainerSpec":{"Image":"busybox:1","Args":["top"],\
+      "Env":["A=1"],"Init":false,"Mounts":[{"Type":"volume","Source":"v","Target":"/data"}],"DNSConfig":{}},\
+      "Resources":{"Limits":{"MemoryBytes":67108864},"Reservations":{"NanoCPUs":500000000}},\
+      "RestartPolicy":{"Condition":"on-failure","Delay":5000000000,"MaxAttempts":0},\
+      "Placement":{"Constraints":["node.role==manager"],"Preferences":[{"Spread":{"SpreadDescriptor":"node.labels.zone"}}]},\
+      "ForceUpdate":0},"Mode":{"Global":{}},"EndpointSpec":{"Mode":"vip"}}""";
+
+  @Test
+  void readsThePlainCreateOfTheCli() {
+    ServiceSpec spec = ServiceSpecReader.read(json(PLAIN), () -> "unused");
+    assertThat(spec.name()).isEqualTo("web");
+    assertThat(spec.mode().replicated().replicas()).isEqualTo(2);
+    assertThat(spec.taskTemplate().containerSpec().image()).isEqualTo("busybox:1");
+    assertThat(spec.taskTemplate().containerSpec().args()).containsExactly("sleep", "1d");
+  }
+
+  @Test
+  void readsTheFlagsBerthHonours() {
+    ServiceSpec spec = ServiceSpecReader.read(json(FLAGS), () -> "unused");
+    assertThat(spec.mode().kind()).isEqualTo(ServiceMode.Kind.GLOBAL);
+    assertThat(spec.labels()).containsEntry("x", "y");
+    assertThat(spec.taskTemplate().resources().limits().memoryBytes()).isEqualTo(64L << 20);
+    assertThat(spec.taskTemplate().resources().reservations().nanoCpus()).isEqualTo(500_000_000L);
+    assertThat(spec.taskTemplate().restartPolicy().condition()).isEqualTo(RestartCondition.ON_FAILURE);
+    assertThat(spec.taskTemplate().placement().constraints()).containsExactly("node.role==manager");
+    assertThat(spec.taskTemplate().placement().preferences().getFirst().descriptor()).isEqualTo("node.labels.zone");
+    assertThat(spec.taskTemplate().containerSpec().mounts().getFirst().target()).isEqualTo("/data");
+    assertThat(spec.taskTemplate().containerSpec().env()).containsExactly("A=1");
+  }
+
+  @Test
+  void anUnnamedServiceGetsAMadeUpNameAndReplicatedWithoutCountIsOne() {
+    String body = PLAIN.replace("\"Name\":\"web\",", "").replace("{\"Replicas\":2}", "{}");
+    ServiceSpec spec = ServiceSpecReader.read(json(body), () -> "brave_curie");
+    assertThat(spec.name()).isEqualTo("brave_curie");
+    assertThat(spec.mode().replicated().replicas()).isEqualTo(1);
+  }
+
+  @Test
+  void aReplicatedJobDefaultsAsDocker() {
+    String body = PLAIN.replace("{\"Replicated\":{\"Replicas\":2}}", "{\"ReplicatedJob\":{\"TotalCompletions\":4}}");
+    ServiceSpec spec = ServiceSpecReader.read(json(body), () -> "x");
+    assertThat(spec.mode().replicatedJob().maxConcurrent()).isEqualTo(1);
+    assertThat(spec.mode().replicatedJob().totalCompletions()).isEqualTo(4);
+  }
+
+  @Test
+  void refusesByNameWhatBerthDoesNotHonour() {
+    refused(PLAIN.replace("\"Init\":false", "\"Init\":true"), "TaskTemplate.ContainerSpec.Init", "--init");
+    refused(PLAIN.replace("\"DNSConfig\":{}", "\"DNSConfig\":{\"Nameservers\":[\"1.1.1.1\"]}"),
+        "TaskTemplate.ContainerSpec.DNSConfig", "--dns");
+    refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"true\"],"
+        + "\"Interval\":5000000000}"), "TaskTemplate.ContainerSpec.Healthcheck", "--health");
+    refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"TTY\":true"), "TaskTemplate.ContainerSpec.TTY", "--tty");
+    refused(PLAIN.replace("\"ForceUpdate\":0", "\"ForceUpdate\":0,\"Networks\":[{\"Target\":\"n1\"}]"),
+        "TaskTemplate.Networks", "--network");
+    refused(PLAIN.replace("\"EndpointSpec\"", "\"UpdateConfig\":{\"Parallelism\":2},\"EndpointSpec\""),
+        "UpdateConfig", "--update");
+    refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Mounts\":[{\"Type\":\"tmpfs\",\"Target\":\"/t\","
+        + "\"TmpfsOptions\":{\"SizeBytes\":1024}}]"), "Mounts[].TmpfsOptions", "tmpfs-size");
+  }
+
+  @Test
+  void refusesUnknownFieldsAndTheRoutingMesh() {
+    refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Bogus\":1"), "unknown field TaskTemplate.ContainerSpec.Bogus");
+    // docker service create -p 8080:80 (ingress, the CLI's default mode)
+    refused(PLAIN.replace("{\"Mode\":\"vip\"}", "{\"Mode\":\"vip\",\"Ports\":[{\"Protocol\":\"tcp\",\"TargetPort\":80,"
+        + "\"PublishedPort\":8080,\"PublishMode\":\"ingress\"}]}"), "ingress mode", "mode=host,published=8080,target=80");
+    refused(PLAIN.replace("{\"Mode\":\"vip\"}", "{\"Mode\":\"dnsrr\"}"), "dnsrr", "--endpoint-mode");
+  }
+
+  @Test
+  void acceptsHostModePortsAndTheDefaultIsolation() {
+    String body = PLAIN.replace("{\"Mode\":\"vip\"}", "{\"Mode\":\"vip\",\"Ports\":[{\"Protocol\":\"tcp\","
+        + "\"TargetPort\":80,\"PublishedPort\":8080,\"PublishMode\":\"host\"}]}")
+        .replace("\"Init\":false", "\"Init\":false,\"Isolation\":\"default\"");
+    ServiceSpec spec = ServiceSpecReader.read(json(body), () -> "x");
+    assertThat(spec.endpointSpec().ports().getFirst().publishMode()).isEqualTo(PublishMode.HOST);
+  }
+
+  @Test
+  void aBadValueInsideTheModelIsRefusedWithItsOwnText() {
+    refused(PLAIN.replace("\"Image\":\"busybox:1\",", ""), "ContainerSpec must have an image");
+    refused(PLAIN.replace("{\"Replicas\":2}", "{\"Replicas\":-1}"), "replicas must not be negative");
+  }
+
+  private static void refused(String body, String... texts) {
+    assertThatThrownBy(() -> ServiceSpecReader.read(json(body), () -> "x"))
+        .isInstanceOf(InvalidArgumentException.class)
+        .satisfies(e -> assertThat(e.getMessage()).contains(texts));
+  }
+
+  static JsonNode json(String s) {
+    try {
+      return Json.MAPPER.readTree(s);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.berth.cluster.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.berth.cluster.model.NodeAvailability;
+import io.berth.cluster.model.NodeState;
+import io.berth.cluster.model.ServiceMode;
+import io.berth.cluster.model.Task;
+import io.berth.cluster.model.TaskState;
+import org.junit.jupiter.api.Test;
+
+/** The scheduling pass: placements in one batch, Docker's explanation for what no node takes, written once. */
+class SchedulingPassTest {
+  private final TestCluster c = new TestCluster();
+
+  @Test
+  void anUnplaceableTaskStaysPendingWithTheExplanationWrittenOnlyWhenItChanges() {
+    c.addNode("n1");
+    c.addNode("n2");
+    c.addNode("n3");
+    c.setAvailability("n3", NodeAvailability.DRAIN);
+    c.createService("db", ServiceMode.ofReplicated(1), TestCluster.constrained("node.labels.disk==ssd"));
+    c.orchestrate();
+
+    c.schedule();
+    Task t = c.tasks().getFirst();
+    assertThat(t.status().state()).isEqualTo(TaskState.PENDING);
+    assertThat(t.status().err()).isEqualTo(
+        "no suitable node (scheduling constraints not satisfied on 2 nodes; 1 node not available for new tasks)");
+    assertThat(c.schedule().isEmpty()).as("the same explanation is not written again").isTrue();
+
+    c.setNodeState("n2", NodeState.DOWN);
+    assertThat(c.schedule().updates()).singleElement().satisfies(u -> assertThat(u.status().err()).isEqualTo(
+        "no suitable node (2 nodes not available for new tasks; scheduling constraints not satisfied on 1 node)"));
+  }
+
+  @Test
+  void tasksDesiredToStopAreNotPlaced() {
+    c.addNode("n1");
+    c.createService("web", ServiceMode.ofReplicated(1));
+    c.orchestrate();
+    c.removeService("web");
+    c.orchestrate();
+    assertThat(c.schedule().isEmpty()).isTrue();
+    assertThat(c.tasks().getFirst().nodeId()).isEmpty();
+  }
+}

@@ -1,0 +1,141 @@
+package io.berth.daemon.swarm;
+
+import io.berth.cluster.agent.Agent;
+import io.berth.cluster.agent.TaskContainer;
+import io.berth.cluster.agent.TaskExecutor;
+import io.berth.cluster.ca.keys.UnlockKey;
+import io.berth.cluster.ca.tls.NodeCredentials;
+import io.berth.cluster.dispatcher.DispatcherClient;
+import io.berth.cluster.dispatcher.DispatcherServer;
+import io.berth.cluster.dispatcher.DispatcherSession;
+import io.berth.cluster.dispatcher.Leadership;
+import io.berth.cluster.dispatcher.ManagerMembership;
+import io.berth.cluster.model.NodeDescription;
+import io.berth.cluster.orchestrator.ManagerLoops;
+import io.berth.cluster.raft.RaftMember;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a member of the swarm runs on this node: on a manager the dispatcher (gRPC on the listen
+ * address) and, while it leads, the orchestrators and scheduler; on every node the agent, fed by
+ * a dispatcher session to the managers and reporting back through it. The agent and the session
+ * know nothing of each other; this class is the glue.
+ */
+final class NodeWork implements SwarmRoles {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeWork.class);
+
+  private final Function<String, TaskExecutor> executors;
+  private final Supplier<NodeDescription> description;
+  private final SwarmFiles files;
+  private final Clock clock;
+  private final AtomicReference<Agent> currentAgent = new AtomicReference<>();
+
+  /** {@code executors}: the task executor for this node's id (known only once it is a member). */
+  NodeWork(Function<String, TaskExecutor> executors, Supplier<NodeDescription> description, SwarmFiles files,
+      Clock clock) {
+    this.executors = executors;
+    this.description = description;
+    this.files = files;
+    this.clock = clock;
+  }
+
+  @Override
+  public AutoCloseable start(SwarmFiles.LocalState local, NodeCredentials credentials, ManagerRuntime manager,
+      UnlockKey unlockKey) {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      if (manager != null) {
+        started.add(new DispatcherServer(manager.state(), credentials, Leadership.of(manager.store()),
+            membership(manager, local.clusterId()), clock, listen(local.listenAddr())).start());
+        started.add(new LeaderDuties(manager.store()::isLeader, List.of(() -> {
+          ManagerLoops loops = new ManagerLoops(manager.state(), clock);
+          loops.start();
+          return loops;
+        })).start());
+      }
+      AtomicReference<DispatcherSession> session = new AtomicReference<>();
+      Agent agent = new Agent(executors.apply(local.nodeId()), updates -> {
+        DispatcherSession s = session.get();
+        if (s != null) {
+          s.reportStatus(updates);
+        }
+      }, clock, Agent.Settings.DEFAULT);
+      started.add(agent);
+      agent.start();
+      currentAgent.set(agent);
+      session.set(DispatcherClient.connect(local.managers(), credentials, description, agent::assigned, material -> {
+        files.keys().write(material.key(), material.certificate(), material.trustedRoots(), unlockKey);
+        LOG.info("node certificate renewed, valid until {}", material.certificate().notAfter());
+      }, clock));
+      started.add(session.get());
+      return () -> {
+        currentAgent.compareAndSet(agent, null);
+        closeAll(started);
+      };
+    } catch (RuntimeException e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  /** The agent of the current membership, for {@code service logs} on this node. */
+  Agent agent() {
+    return currentAgent.get();
+  }
+
+  @Override
+  public void leave(SwarmFiles.LocalState local) {
+    TaskExecutor executor = executors.apply(local.nodeId());
+    for (TaskContainer c : executor.containers()) {
+      try {
+        executor.stop(c.containerId(), Duration.ofSeconds(10));
+        executor.remove(c.containerId());
+      } catch (RuntimeException e) {
+        LOG.warn("removing task container {} at swarm leave: {}", c.containerId(), e.getMessage());
+      }
+    }
+  }
+
+  private static ManagerMembership membership(ManagerRuntime manager, String clusterId) {
+    return new ManagerMembership() {
+      @Override
+      public String groupId() {
+        return ManagerRuntime.groupOf(clusterId).toString();
+      }
+
+      @Override
+      public List<RaftMember> members() {
+        return manager.store().members();
+      }
+
+      @Override
+      public void add(RaftMember member) {
+        manager.store().addMember(member);
+      }
+    };
+  }
+
+  private static InetSocketAddress listen(String listenAddr) {
+    HostPort hp = HostPort.parse(listenAddr, "listen address");
+    return new InetSocketAddress(hp.host(), hp.port());
+  }
+
+  private static void closeAll(List<AutoCloseable> started) {
+    for (AutoCloseable c : started.reversed()) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("stopping swarm work: {}", e.toString());
+      }
+    }
+  }
+}

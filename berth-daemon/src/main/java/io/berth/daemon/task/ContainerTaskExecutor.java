@@ -1,0 +1,123 @@
+package io.berth.daemon.task;
+
+import io.berth.cluster.agent.ContainerExit;
+import io.berth.cluster.agent.TaskContainer;
+import io.berth.cluster.agent.TaskExecutor;
+import io.berth.cluster.agent.TaskLogEntry;
+import io.berth.cluster.agent.TaskLogQuery;
+import io.berth.cluster.model.ContainerSpec;
+import io.berth.cluster.model.Task;
+import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerService;
+import io.berth.daemon.container.ContainerStreams;
+import io.berth.daemon.image.ImageService;
+import io.berth.distribution.Credentials;
+import io.berth.errdefs.NotFoundException;
+import io.berth.oci.Reference;
+import io.berth.runtime.LogEntry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * The cluster agent's {@link TaskExecutor} over this engine's own services: a task's container is
+ * an ordinary container of the container service (so {@code docker ps} shows it, as Docker does),
+ * made from {@link TaskContainerSpec} and found again by its {@code com.docker.swarm.task.id}
+ * label; images come through the image service's pull with the task's registry credentials;
+ * exits are the container service's waiters; logs its log. Nothing here goes through the Engine
+ * API's HTTP layer.
+ */
+public final class ContainerTaskExecutor implements TaskExecutor {
+  private final ContainerService containers;
+  private final ContainerStreams streams;
+  private final ImageService images;
+  private final String nodeId;
+
+  /** {@code nodeId}: this node's swarm id (the CN of its certificate), in names and labels. */
+  public ContainerTaskExecutor(ContainerService containers, ContainerStreams streams, ImageService images,
+      String nodeId) {
+    this.containers = containers;
+    this.streams = streams;
+    this.images = images;
+    this.nodeId = nodeId;
+  }
+
+  @Override
+  public List<TaskContainer> containers() {
+    return containers.list().stream().filter(c -> c.labels().containsKey(TaskContainerSpec.TASK_ID))
+        .map(ContainerTaskExecutor::view).toList();
+  }
+
+  @Override
+  public void pull(Task task) {
+    ContainerSpec spec = task.spec().containerSpec();
+    String image = spec.image();
+    if (image.startsWith("sha256:") || image.matches("[a-f0-9]{64}")) {
+      return; // an image id names nothing a registry has
+    }
+    Reference ref = Reference.parse(image);
+    if (ref.digest() != null && present(image)) {
+      return; // a digest names the same bytes wherever they come from
+    }
+    images.pull(ref, null, Credentials.fromHeader(spec.registryAuth()), (id, status, current, total) -> { });
+  }
+
+  private boolean present(String image) {
+    try {
+      images.get(image);
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public TaskContainer create(Task task) {
+    TaskContainerSpec spec = TaskContainerSpec.of(task, nodeId);
+    return view(containers.create(spec.name(), spec.createBody()));
+  }
+
+  @Override
+  public TaskContainer start(String containerId) {
+    containers.start(containerId);
+    return view(containers.get(containerId));
+  }
+
+  @Override
+  public CompletableFuture<ContainerExit> exit(String containerId) {
+    Container c = containers.get(containerId);
+    return containers.waitFor(containerId, "not-running")
+        .thenApply(code -> new ContainerExit(code, c.state.error));
+  }
+
+  @Override
+  public void stop(String containerId, Duration grace) {
+    Integer seconds = grace == null ? null : (int) Math.min(Integer.MAX_VALUE, (grace.toMillis() + 999) / 1000);
+    containers.stop(containerId, seconds, null);
+  }
+
+  @Override
+  public void remove(String containerId) {
+    containers.remove(containerId, true, true); // anonymous volumes go with a task's container, as in Docker
+  }
+
+  @Override
+  public void logs(String taskId, TaskLogQuery query, Predicate<TaskLogEntry> sink) throws InterruptedException {
+    Container c = containers.list().stream().filter(x -> taskId.equals(x.labels().get(TaskContainerSpec.TASK_ID)))
+        .findFirst().orElseThrow(() -> new NotFoundException("task " + taskId + " has no container on this node"));
+    streams.logs(c, false).read(query.tail(), query.since(), query.until(), query.follow(),
+        e -> sink.test(new TaskLogEntry(taskId, e.stream() == LogEntry.Stream.STDERR
+            ? TaskLogEntry.Stream.STDERR : TaskLogEntry.Stream.STDOUT, e.time(), e.data())));
+  }
+
+  private static TaskContainer view(Container c) {
+    TaskContainer.State state = switch (c.state.status()) {
+      case CREATED -> TaskContainer.State.CREATED;
+      case RUNNING, PAUSED, RESTARTING -> TaskContainer.State.RUNNING;
+      case REMOVING, EXITED, DEAD -> TaskContainer.State.EXITED;
+    };
+    return new TaskContainer(c.labels().get(TaskContainerSpec.TASK_ID), c.id, c.name, state,
+        state == TaskContainer.State.RUNNING ? c.state.pid : 0, c.state.exitCode);
+  }
+}

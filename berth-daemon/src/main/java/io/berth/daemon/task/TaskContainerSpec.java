@@ -1,0 +1,102 @@
+package io.berth.daemon.task;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cluster.model.ContainerSpec;
+import io.berth.cluster.model.Mount;
+import io.berth.cluster.model.ResourceRequirements;
+import io.berth.cluster.model.Task;
+import io.berth.daemon.records.RecordJson;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a task becomes a container, as Docker's swarm executor makes it: named
+ * {@code <service>.<slot>.<task id>} ({@code <service>.<node id>.<task id>} for a global
+ * service's task, which has no slot); the spec's labels overridden by Docker's
+ * {@code com.docker.swarm.*} ones (how a restarted engine finds its task containers); Command
+ * replacing the image's entrypoint and Args its cmd; env, hostname, dir and user; the limits
+ * (memory, NanoCPUs) and the memory reservation; bind, volume and tmpfs mounts; no restart
+ * policy (the orchestrator replaces a task whose container exits) and the engine's default
+ * network (overlay networks come later).
+ *
+ * <p>The container service creates from the Engine API's create body, which is also the record
+ * it keeps; {@link #createBody} is the one place that body is written for a task, so the rest
+ * of the executor deals in tasks and container ids only.
+ */
+record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec container,
+    ResourceRequirements resources) {
+  static final String LABEL_PREFIX = "com.docker.swarm.";
+  /** The label every task container carries, naming its task: how the agent finds them. */
+  static final String TASK_ID = LABEL_PREFIX + "task.id";
+
+  static TaskContainerSpec of(Task task, String nodeId) {
+    String service = task.serviceName() != null && !task.serviceName().isEmpty()
+        ? task.serviceName() : task.serviceId(); // a task made without its service's name still gets a unique one
+    String name = service + "." + (task.slot() > 0 ? Long.toString(task.slot()) : nodeId) + "." + task.id();
+    ContainerSpec spec = task.spec().containerSpec();
+    Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+    labels.put(LABEL_PREFIX + "task", "");
+    labels.put(TASK_ID, task.id());
+    labels.put(LABEL_PREFIX + "task.name", name);
+    labels.put(LABEL_PREFIX + "node.id", nodeId);
+    labels.put(LABEL_PREFIX + "service.id", task.serviceId() == null ? "" : task.serviceId());
+    labels.put(LABEL_PREFIX + "service.name", service == null ? "" : service);
+    return new TaskContainerSpec(name, Map.copyOf(labels), spec, task.spec().resources());
+  }
+
+  /** The create body of the task's container (Engine API shape, as the container service takes it). */
+  ObjectNode createBody() {
+    ObjectNode body = RecordJson.object();
+    body.put("Image", container.image());
+    if (!container.command().isEmpty()) {
+      strings(body.putArray("Entrypoint"), container.command());
+      strings(body.putArray("Cmd"), container.args());
+    } else if (!container.args().isEmpty()) {
+      strings(body.putArray("Cmd"), container.args()); // arguments to the image's entrypoint
+    }
+    strings(body.putArray("Env"), container.env());
+    if (container.hostname() != null && !container.hostname().isEmpty()) {
+      body.put("Hostname", container.hostname());
+    }
+    if (container.dir() != null && !container.dir().isEmpty()) {
+      body.put("WorkingDir", container.dir());
+    }
+    if (container.user() != null && !container.user().isEmpty()) {
+      body.put("User", container.user());
+    }
+    ObjectNode labelsNode = body.putObject("Labels");
+    labels.forEach(labelsNode::put);
+    ObjectNode hc = body.putObject("HostConfig");
+    hc.putObject("RestartPolicy").put("Name", "no");
+    if (resources.limits() != null) {
+      if (resources.limits().memoryBytes() > 0) {
+        hc.put("Memory", resources.limits().memoryBytes());
+      }
+      if (resources.limits().nanoCpus() > 0) {
+        hc.put("NanoCpus", resources.limits().nanoCpus());
+      }
+    }
+    if (resources.reserved().memoryBytes() > 0) {
+      hc.put("MemoryReservation", resources.reserved().memoryBytes());
+    }
+    ArrayNode mounts = hc.putArray("Mounts");
+    for (Mount m : container.mounts()) {
+      ObjectNode mount = mounts.addObject();
+      if (m.type() != null) {
+        mount.put("Type", m.type()); // an unknown type is refused by create's checks, naming it
+      }
+      if (m.source() != null) {
+        mount.put("Source", m.source());
+      }
+      mount.put("Target", m.target());
+      mount.put("ReadOnly", m.readOnly());
+    }
+    return body;
+  }
+
+  private static void strings(ArrayNode array, List<String> values) {
+    values.forEach(array::add);
+  }
+}

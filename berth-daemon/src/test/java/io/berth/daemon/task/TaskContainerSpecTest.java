@@ -1,0 +1,88 @@
+package io.berth.daemon.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cluster.model.ContainerSpec;
+import io.berth.cluster.model.Mount;
+import io.berth.cluster.model.ResourceRequirements;
+import io.berth.cluster.model.Resources;
+import io.berth.cluster.model.Task;
+import io.berth.cluster.model.TaskSpec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A task's container as Docker's swarm executor makes it: name, labels, command, limits, mounts. */
+class TaskContainerSpecTest {
+  private static Task task(ContainerSpec spec, ResourceRequirements resources, long slot) {
+    return new Task("task1", null, null, null, TaskSpec.of(spec).withResources(resources), "svc1", slot, "node1",
+        null, null, null).withServiceName("web");
+  }
+
+  @Test
+  void namesAndLabelsTheContainerAsDockerDoes() {
+    ContainerSpec spec = new ContainerSpec("busybox:1", Map.of("app", "shop", "com.docker.swarm.task.id", "forged"),
+        null, null, null, null, null, null, null);
+    TaskContainerSpec replicated = TaskContainerSpec.of(task(spec, null, 3), "node1");
+    assertThat(replicated.name()).isEqualTo("web.3.task1");
+    assertThat(replicated.labels()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "app", "shop",
+        "com.docker.swarm.task", "",
+        "com.docker.swarm.task.id", "task1", // the system labels win over the spec's
+        "com.docker.swarm.task.name", "web.3.task1",
+        "com.docker.swarm.node.id", "node1",
+        "com.docker.swarm.service.id", "svc1",
+        "com.docker.swarm.service.name", "web"));
+    // a global service's task has no slot: the node names it
+    assertThat(TaskContainerSpec.of(task(spec, null, 0), "node1").name()).isEqualTo("web.node1.task1");
+  }
+
+  @Test
+  void commandReplacesTheEntrypointAndArgsTheCmd() {
+    JsonNode both = body(new ContainerSpec("busybox", null, List.of("sh", "-c"), List.of("echo hi"), "h1",
+        List.of("A=1"), "/work", "nobody", null));
+    assertThat(both.get("Entrypoint").toString()).isEqualTo("[\"sh\",\"-c\"]");
+    assertThat(both.get("Cmd").toString()).isEqualTo("[\"echo hi\"]");
+    assertThat(both.get("Env").toString()).isEqualTo("[\"A=1\"]");
+    assertThat(both.get("Hostname").asText()).isEqualTo("h1");
+    assertThat(both.get("WorkingDir").asText()).isEqualTo("/work");
+    assertThat(both.get("User").asText()).isEqualTo("nobody");
+
+    JsonNode argsOnly = body(new ContainerSpec("busybox", null, null, List.of("-v"), null, null, null, null, null));
+    assertThat(argsOnly.has("Entrypoint")).isFalse(); // the image's entrypoint stays
+    assertThat(argsOnly.get("Cmd").toString()).isEqualTo("[\"-v\"]");
+
+    JsonNode neither = body(ContainerSpec.of("busybox"));
+    assertThat(neither.has("Entrypoint") || neither.has("Cmd")).isFalse();
+    assertThat(neither.has("Hostname")).isFalse(); // the container's short id, as any container
+  }
+
+  @Test
+  void limitsMountsAndNoRestartPolicy() {
+    ContainerSpec spec = new ContainerSpec("busybox", null, null, null, null, null, null, null,
+        List.of(new Mount("bind", "/srv", "/data", true), new Mount("volume", "cache", "/cache", false)));
+    ResourceRequirements r = new ResourceRequirements(new Resources(1_500_000_000L, 64L << 20),
+        new Resources(500_000_000L, 32L << 20));
+    ObjectNode body = TaskContainerSpec.of(task(spec, r, 1), "node1").createBody();
+    JsonNode hc = body.get("HostConfig");
+    assertThat(hc.get("Memory").asLong()).isEqualTo(64L << 20);
+    assertThat(hc.get("NanoCpus").asLong()).isEqualTo(1_500_000_000L);
+    assertThat(hc.get("MemoryReservation").asLong()).isEqualTo(32L << 20);
+    assertThat(hc.at("/RestartPolicy/Name").asText()).isEqualTo("no");
+    assertThat(hc.has("NetworkMode")).isFalse(); // the engine's default network
+    assertThat(hc.get("Mounts").toString()).isEqualTo(
+        "[{\"Type\":\"bind\",\"Source\":\"/srv\",\"Target\":\"/data\",\"ReadOnly\":true},"
+            + "{\"Type\":\"volume\",\"Source\":\"cache\",\"Target\":\"/cache\",\"ReadOnly\":false}]");
+    assertThat(body.at("/Labels/com.docker.swarm.task.id").asText()).isEqualTo("task1");
+
+    JsonNode none = TaskContainerSpec.of(task(ContainerSpec.of("busybox"), null, 1), "node1").createBody()
+        .get("HostConfig");
+    assertThat(none.has("Memory") || none.has("NanoCpus") || none.has("MemoryReservation")).isFalse();
+  }
+
+  private static JsonNode body(ContainerSpec spec) {
+    return TaskContainerSpec.of(task(spec, null, 1), "node1").createBody();
+  }
+}
