@@ -23,11 +23,6 @@ final class ManagerAccess {
     this.clock = clock;
   }
 
-  /** This node's membership; the 503 of a node in no swarm when berthd runs without one. */
-  SwarmMembership membership() {
-    return swarm.orElseThrow(SwarmUnavailableException::notInSwarm);
-  }
-
   ClusterState state() {
     return swarm.orElseThrow(SwarmUnavailableException::notInSwarm).requireManager();
   }

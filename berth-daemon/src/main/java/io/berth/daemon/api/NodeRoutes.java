@@ -1,7 +1,6 @@
 package io.berth.daemon.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.berth.cluster.control.ManagerStatuses;
 import io.berth.cluster.control.NodeControl;
 import io.berth.cluster.model.Node;
 import io.berth.daemon.events.EventBus;
@@ -13,7 +12,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * {@code /nodes*} ({@code docker node ls|inspect|update|promote|demote|rm}) over
@@ -30,8 +28,7 @@ public final class NodeRoutes {
 
   public void register(Router r) {
     r.add("GET", "/nodes", this::list);
-    r.add("GET", "/nodes/{id}", (q, s) -> Json.send(s, 200, SwarmJson.model(shown().apply(
-        access.nodes().inspect(q.param("id"))))));
+    r.add("GET", "/nodes/{id}", (q, s) -> Json.send(s, 200, SwarmJson.model(access.nodes().inspect(q.param("id")))));
     r.add("DELETE", "/nodes/{id}", (q, s) -> {
       Node gone = access.nodes().remove(q.param("id"), q.flag("force"));
       events.publish("node", "remove", gone.id(), Map.of("name", name(gone)));
@@ -42,8 +39,7 @@ public final class NodeRoutes {
 
   private void list(HttpRequest q, HttpResponse s) {
     ArrayNode out = Json.array();
-    var shown = shown();
-    access.nodes().list(ClusterRequests.filters(q.query("filters"))).forEach(n -> out.add(SwarmJson.model(shown.apply(n))));
+    access.nodes().list(ClusterRequests.filters(q.query("filters"))).forEach(n -> out.add(SwarmJson.model(n)));
     Json.send(s, 200, out);
   }
 
@@ -65,15 +61,6 @@ public final class NodeRoutes {
     }
     events.publish("node", "update", after.id(), attrs);
     s.send(200, null, new byte[0]);
-  }
-
-  /** Nodes as Docker shows them: managers with their ManagerStatus from the Raft group of the moment. */
-  private UnaryOperator<Node> shown() {
-    SwarmMembership m = access.membership();
-    Optional<String> leader = m.leaderNodeId();
-    Map<String, String> members = new LinkedHashMap<>();
-    m.info().remoteManagers().forEach(p -> members.put(p.nodeId(), p.addr()));
-    return n -> ManagerStatuses.shown(n, leader, members);
   }
 
   /** Docker's event name of a node: its spec name, else its hostname. */

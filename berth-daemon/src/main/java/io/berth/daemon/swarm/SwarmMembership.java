@@ -43,15 +43,6 @@ public interface SwarmMembership {
   /** {@code /info}'s Swarm section, answered in every state (inactive, pending, active, error, locked). */
   SwarmInfo info();
 
-  /**
-   * The node id of the managers' Raft leader as this manager sees it; empty when unknown or not a
-   * manager. Docker shows it as {@code ManagerStatus.Leader} ("Leader" in {@code node ls}), filled
-   * when a node is shown, as who leads is Raft's to say and is never stored.
-   */
-  default Optional<String> leaderNodeId() {
-    return Optional.empty();
-  }
-
   /** The cluster state when this node is an active manager; empty otherwise (not in a swarm, a worker, locked). */
   Optional<ClusterState> managerState();
 

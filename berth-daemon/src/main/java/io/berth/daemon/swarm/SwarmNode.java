@@ -250,12 +250,6 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
   }
 
   @Override
-  public Optional<String> leaderNodeId() {
-    Membership m = membership;
-    return m.manager() == null ? Optional.empty() : m.manager().store().leader();
-  }
-
-  @Override
   public Optional<ClusterState> managerState() {
     Membership m = membership;
     return m.state() == LocalNodeState.ACTIVE && m.manager() != null ? Optional.of(m.manager().state()) : Optional.empty();
