@@ -239,7 +239,8 @@ public final class Agent implements AutoCloseable {
         if (code == 0) {
           write(run, TaskState.COMPLETE, "finished", null);
         } else {
-          write(run, TaskState.FAILED, run.status.message(), "task: non-zero exit (" + code + ")");
+          write(run, TaskState.FAILED, run.status.message(), "task: non-zero exit (" + code + ")"
+              + (run.exitCause.isEmpty() ? "" : ": " + run.exitCause));
         }
       }
       case LOST -> write(run, TaskState.FAILED, run.status.message(),
@@ -286,6 +287,10 @@ public final class Agent implements AutoCloseable {
 
   /** A step failed: again later if retrying can help and tries are left, else the task ends in {@code fatal}. */
   private void failed(TaskRun run, Exception e, TaskState fatal) {
+    if (e instanceof ContainerExitedException exited && run.container != null) {
+      ended(run, run.container, exited.exit()); // reported as the exit it is
+      return;
+    }
     String why = e.getMessage() == null ? e.toString() : e.getMessage();
     boolean temporary = e instanceof UnavailableException || !(e instanceof BerthException);
     run.attempts++;
@@ -327,9 +332,15 @@ public final class Agent implements AutoCloseable {
         return; // an earlier container of the task
       }
       run.watching = false;
-      int code = ended != null ? ended.exitCode() : -1;
-      run.container = new TaskContainer(c.taskId(), c.containerId(), c.name(), TaskContainer.State.EXITED, 0, code);
+      ended(run, c, ended != null ? ended : new ContainerExit(-1, error == null ? "" : error.getMessage()));
     }));
+  }
+
+  /** Records the exit of the run's container {@code c}: the next step reports it. */
+  private static void ended(TaskRun run, TaskContainer c, ContainerExit exit) {
+    run.container = new TaskContainer(c.taskId(), c.containerId(), c.name(), TaskContainer.State.EXITED, 0,
+        exit.exitCode());
+    run.exitCause = exit.error();
   }
 
   /**

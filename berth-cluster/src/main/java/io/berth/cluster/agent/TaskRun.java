@@ -54,6 +54,8 @@ final class TaskRun {
   boolean adopted;
   /** The last status could not be reported: sent again at the next tick. */
   boolean unreported;
+  /** Why the container exited, as the engine says ("unhealthy container"), empty when it just ended. */
+  String exitCause = "";
   /** Failures of the step being retried; reset when a step succeeds. */
   int attempts;
   Instant retryAt = Instant.MIN;

@@ -272,6 +272,27 @@ class AgentTest {
   }
 
   @Test
+  void anUnhealthyContainerFailsItsTaskWithTheEnginesReason() throws Exception {
+    engine.images.add("busybox");
+    engine.unhealthy.add("c-never");
+    start(2).assigned(List.of(running("never"), running("later")));
+    untilState("never", TaskState.FAILED);
+    untilState("later", TaskState.RUNNING);
+
+    // unhealthy before it counted as started: the task never ran
+    assertThat(states("never")).containsExactly("accepted", "preparing", "ready", "starting", "failed");
+    assertThat(last("never").err()).isEqualTo("task: non-zero exit (143): unhealthy container");
+    assertThat(last("never").message()).isEqualTo("starting");
+    assertThat(last("never").containerStatus().exitCode()).isEqualTo(143);
+    assertThat(engine.count("start c-never")).isEqualTo(1); // an exit, not a failure to retry
+
+    engine.exit("later", 137, "unhealthy container"); // turned unhealthy while running
+    untilState("later", TaskState.FAILED);
+    assertThat(last("later").err()).isEqualTo("task: non-zero exit (137): unhealthy container");
+    assertThat(last("later").message()).isEqualTo("started");
+  }
+
+  @Test
   void aFailedReportIsSentAgain() throws Exception {
     engine.images.add("busybox");
     AtomicInteger refusals = new AtomicInteger(1);

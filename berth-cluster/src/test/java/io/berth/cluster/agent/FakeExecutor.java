@@ -47,6 +47,8 @@ final class FakeExecutor implements TaskExecutor {
   final AtomicInteger createFailures = new AtomicInteger();
   /** Containers the engine lost track of: asking for their exit fails. */
   final Set<String> vanished = ConcurrentHashMap.newKeySet();
+  /** Containers whose health check finds them unhealthy as they start (the engine stops them). */
+  final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
   private final AtomicInteger pids = new AtomicInteger(100);
 
   /** A container found at start: {@code running} or exited with {@code exitCode}. */
@@ -64,11 +66,16 @@ final class FakeExecutor implements TaskExecutor {
 
   /** The task's container exits on its own with {@code code}. */
   void exit(String taskId, int code) {
+    exit(taskId, code, "");
+  }
+
+  /** The same, with the engine's reason (an unhealthy container it stopped). */
+  void exit(String taskId, int code, String cause) {
     Box b = containers.get("c-" + taskId);
     b.state = TaskContainer.State.EXITED;
     b.pid = 0;
     b.exitCode = code;
-    b.exit.complete(new ContainerExit(code, ""));
+    b.exit.complete(new ContainerExit(code, cause));
   }
 
   long count(String call) {
@@ -119,6 +126,10 @@ final class FakeExecutor implements TaskExecutor {
     b.state = TaskContainer.State.RUNNING;
     b.pid = pids.incrementAndGet();
     b.exit = new CompletableFuture<>();
+    if (unhealthy.contains(containerId)) {
+      exit(b.taskId, 143, "unhealthy container");
+      throw new ContainerExitedException(containerId, new ContainerExit(143, "unhealthy container"));
+    }
     return b.view();
   }
 
