@@ -223,6 +223,24 @@ class AgentTest {
   }
 
   @Test
+  void aTaskOnItsWayOutDoesNotWaitForItsPullOrItsHealth() throws Exception {
+    engine.images.add("busybox");
+    engine.pullGates.put("slow", new CountDownLatch(1)); // never opens
+    engine.startGates.put("c-sick", new CountDownLatch(1)); // never healthy
+    start(2).assigned(List.of(running("slow"), running("sick")));
+    until(() -> engine.calls.contains("start c-sick"));
+    until(() -> engine.calls.contains("pull slow"));
+
+    agent.assigned(List.of(task("slow", "busybox", TaskState.SHUTDOWN, TaskState.ASSIGNED)));
+    untilState("slow", TaskState.SHUTDOWN);
+    until(() -> !engine.containers.containsKey("c-sick"));
+
+    assertThat(states("slow")).containsExactly("accepted", "preparing", "shutdown"); // not rejected
+    assertThat(engine.calls).contains("pull interrupted slow", "start interrupted c-sick", "remove c-sick");
+    assertThat(states("sick")).containsExactly("accepted", "preparing", "ready", "starting");
+  }
+
+  @Test
   void temporaryFailuresAreRetriedABoundedNumberOfTimes() throws Exception {
     engine.images.add("busybox");
     engine.createFailures.set(2);

@@ -44,6 +44,8 @@ final class FakeExecutor implements TaskExecutor {
   final Set<String> images = ConcurrentHashMap.newKeySet();
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   final Map<String, CountDownLatch> pullGates = new ConcurrentHashMap<>();
+  /** Starts that wait (as for a health verdict) until their gate opens or they are interrupted. */
+  final Map<String, CountDownLatch> startGates = new ConcurrentHashMap<>();
   final AtomicInteger createFailures = new AtomicInteger();
   /** Containers the engine lost track of: asking for their exit fails. */
   final Set<String> vanished = ConcurrentHashMap.newKeySet();
@@ -96,7 +98,8 @@ final class FakeExecutor implements TaskExecutor {
       try {
         gate.await();
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        calls.add("pull interrupted " + task.id());
+        throw new UnavailableException("pull of " + task.id() + " interrupted");
       }
     }
     if (!images.contains(task.spec().containerSpec().image())) {
@@ -123,6 +126,15 @@ final class FakeExecutor implements TaskExecutor {
   public TaskContainer start(String containerId) {
     calls.add("start " + containerId);
     Box b = containers.get(containerId);
+    CountDownLatch gate = startGates.get(containerId);
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        calls.add("start interrupted " + containerId);
+        throw new UnavailableException("interrupted while " + containerId + " became healthy");
+      }
+    }
     b.state = TaskContainer.State.RUNNING;
     b.pid = pids.incrementAndGet();
     b.exit = new CompletableFuture<>();
