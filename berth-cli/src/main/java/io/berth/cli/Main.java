@@ -113,7 +113,9 @@ public final class Main implements Runnable, RootCommand {
     cl.setExecutionExceptionHandler((thrown, cmd, parsed) -> {
       Exception ex = thrown instanceof java.io.UncheckedIOException u ? u.getCause() : thrown;
       String name = cmd.getCommandName();
-      boolean runLike = name.equals("run") || name.equals("create");
+      // docker run/create (also under container) report 125; service create is an ordinary command
+      String parent = cmd.getParent() == null ? "" : cmd.getParent().getCommandName();
+      boolean runLike = (name.equals("run") || name.equals("create")) && (parent.equals("berth") || parent.equals("container"));
       if (ex instanceof DaemonUnreachableException) {
         err.println(ex.getMessage());
         return 1;

@@ -149,6 +149,7 @@ public final class Daemon implements AutoCloseable {
     new SystemRoutes(info, containers, views,
         new io.berth.daemon.system.EngineUsage(containers, imageService, volumeService), events, swarm).register(router);
     new ImageRoutes(imageService, heap).register(router);
+    new io.berth.daemon.api.DistributionRoutes(imageService).register(router);
     new AuthRoutes(registryAccess).register(router);
     new io.berth.daemon.api.CommitRoutes(imageService).register(router);
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,

@@ -7,7 +7,6 @@ import io.berth.cluster.control.ServiceSpecReader;
 import io.berth.cluster.control.ServiceStatus;
 import io.berth.cluster.model.Service;
 import io.berth.cluster.model.ServiceSpec;
-import io.berth.cluster.state.ClusterState;
 import io.berth.daemon.container.NameGenerator;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.swarm.SwarmMembership;
@@ -48,13 +47,13 @@ public final class ServiceRoutes {
   }
 
   private void list(HttpRequest q, HttpResponse s) {
-    ClusterState state = access.state();
+    ServiceControl services = access.services();
     boolean status = q.flag("status");
     ArrayNode out = Json.array();
-    for (Service svc : access.services().list(ClusterRequests.filters(q.query("filters")))) {
+    for (Service svc : services.list(ClusterRequests.filters(q.query("filters")))) {
       ObjectNode o = SwarmJson.service(svc);
       if (status) {
-        ServiceStatus st = ServiceStatus.of(svc, state.tasksOfService(svc.id()));
+        ServiceStatus st = services.status(svc);
         o.putObject("ServiceStatus").put("RunningTasks", st.runningTasks()).put("DesiredTasks", st.desiredTasks())
             .put("CompletedTasks", st.completedTasks());
       }
