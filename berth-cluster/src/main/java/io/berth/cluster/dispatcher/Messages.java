@@ -63,11 +63,13 @@ public final class Messages {
 
   /**
    * What a session carries, at once and on every change: how often to heartbeat, where the
-   * managers are, and the whole set of tasks assigned to this node (level-triggered).
+   * managers are, the role the cluster gives this node now (so a promoted or demoted node
+   * changes what it runs), and the whole set of tasks assigned to it (level-triggered).
    */
   public record Assignments(
       @JsonProperty("HeartbeatPeriod") long heartbeatPeriodNanos,
       @JsonProperty("Managers") List<String> managers,
+      @JsonProperty("Role") NodeRole role,
       @JsonProperty("Tasks") List<Task> tasks) {
     public Assignments {
       managers = managers == null ? List.of() : List.copyOf(managers);

@@ -2,6 +2,7 @@ package io.berth.cluster.dispatcher;
 
 import io.berth.cluster.dispatcher.Messages.Assignments;
 import io.berth.cluster.model.Node;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskState;
 import io.berth.cluster.raft.Change;
@@ -73,7 +74,8 @@ final class SessionHub implements AutoCloseable {
     }
     sessions.add(s);
     long index = state.store().index();
-    send(s, index, tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()));
+    NodeRole role = state.node(nodeId).map(n -> n.spec().role()).orElse(NodeRole.WORKER);
+    send(s, index, role, tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()));
   }
 
   int openSessions() {
@@ -127,11 +129,12 @@ final class SessionHub implements AutoCloseable {
   }
 
   private void refreshAll(long index) {
-    Set<String> members = state.nodes().stream().map(Node::id).collect(Collectors.toSet());
+    Map<String, Node> members = state.nodes().stream().collect(Collectors.toMap(Node::id, n -> n));
     Map<String, List<Task>> byNode = tasksByNode(state.tasks());
     for (Session s : sessions) {
-      if (members.contains(s.nodeId)) {
-        send(s, index, byNode.getOrDefault(s.nodeId, List.of()));
+      Node member = members.get(s.nodeId);
+      if (member != null) {
+        send(s, index, member.spec().role(), byNode.getOrDefault(s.nodeId, List.of()));
       } else {
         end(s, Status.NOT_FOUND.withDescription("node " + s.nodeId + " was removed from the swarm")
             .asRuntimeException());
@@ -139,8 +142,8 @@ final class SessionHub implements AutoCloseable {
     }
   }
 
-  private void send(Session s, long index, List<Task> tasks) {
-    Assignments next = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), tasks);
+  private void send(Session s, long index, NodeRole role, List<Task> tasks) {
+    Assignments next = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), role, tasks);
     synchronized (s) {
       if (s.done || index < s.sentIndex || next.equals(s.lastSent)) {
         return;
