@@ -1,5 +1,6 @@
 package io.berth.cluster.dispatcher;
 
+import io.berth.cluster.testing.ManualClock;
 import io.berth.cluster.ca.ClusterCa;
 import io.berth.cluster.ca.EcKeys;
 import io.berth.cluster.ca.JoinTokens;

@@ -1,5 +1,6 @@
 package io.berth.cluster.orchestrator;
 
+import io.berth.cluster.testing.ManualClock;
 import io.berth.cluster.model.ContainerSpec;
 import io.berth.cluster.model.EngineDescription;
 import io.berth.cluster.model.Node;
@@ -39,7 +40,7 @@ final class TestCluster {
   static final Instant START = Instant.parse("2026-12-06T10:00:00Z");
   static final long SECOND = 1_000_000_000L;
 
-  final TestClock clock = new TestClock(START);
+  final ManualClock clock = new ManualClock(START);
   final ClusterState state = new ClusterState(new MemoryClusterStore());
   private final SchedulingPass scheduling = new SchedulingPass(Scheduler.standard(clock));
 

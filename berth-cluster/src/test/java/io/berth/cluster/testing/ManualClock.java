@@ -1,4 +1,4 @@
-package io.berth.cluster.dispatcher;
+package io.berth.cluster.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,18 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, so heartbeat deadlines pass without the test sleeping on them. */
-final class ManualClock extends Clock {
+/**
+ * A clock the test moves by hand, so restart delays and heartbeat deadlines are stepped over,
+ * never slept through.
+ */
+public final class ManualClock extends Clock {
   private volatile Instant now;
 
-  ManualClock(Instant start) {
+  public ManualClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 
