@@ -140,9 +140,16 @@ public final class Daemon implements AutoCloseable {
         config.bridge(), nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService,
             nodeId));
     java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.of(swarmNode);
+    java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.empty();
+    new io.berth.daemon.api.SwarmRoutes(swarm).register(router);
+    new io.berth.daemon.api.NodeRoutes(swarm, events, clock).register(router);
+    new io.berth.daemon.api.ServiceRoutes(swarm, events, clock).register(router);
+    new io.berth.daemon.api.ServiceLogRoutes(swarm, serviceLogs, clock).register(router);
+    new io.berth.daemon.api.TaskRoutes(swarm, clock).register(router);
     new SystemRoutes(info, containers, views,
         new io.berth.daemon.system.EngineUsage(containers, imageService, volumeService), events, swarm).register(router);
     new ImageRoutes(imageService, heap).register(router);
+    new io.berth.daemon.api.DistributionRoutes(imageService).register(router);
     new AuthRoutes(registryAccess).register(router);
     new io.berth.daemon.api.CommitRoutes(imageService).register(router);
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,

@@ -53,6 +53,38 @@ public final class RegistryClient {
   private static final java.util.concurrent.ConcurrentHashMap<Digest, java.util.concurrent.CompletableFuture<Digest>>
       IN_FLIGHT = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * The descriptor of the manifest {@code ref} names in its registry and the platforms it serves
+   * (a manifest list's entries; a single manifest's config), fetched with this client's credentials.
+   */
+  public Described describe(Reference ref) {
+    if (ref.domain().equals(Reference.DEFAULT_DOMAIN)) {
+      throw new UnavailableException("docker.io is not reachable here (no internet registry): "
+          + ref.familiarString() + " cannot be resolved to a digest");
+    }
+    RegistryTransport t = access.transport(ref.domain());
+    String base = t.base(ref);
+    String tagOrDigest = ref.digest() != null ? ref.digest().toString() : ref.withDefaultTag().tag();
+    byte[] bytes = get(t, base + "/manifests/" + tagOrDigest, ACCEPT, MAX_MANIFEST, ref);
+    JsonNode manifest = parse(bytes, "manifest");
+    List<Described.Platform> platforms = new ArrayList<>();
+    if (manifest.has("manifests")) {
+      for (JsonNode m : manifest.path("manifests")) {
+        JsonNode p = m.path("platform");
+        platforms.add(new Described.Platform(p.path("os").asText(), p.path("architecture").asText(),
+            p.path("variant").asText("")));
+      }
+    } else {
+      JsonNode config = parse(get(t, base + "/blobs/" + manifest.path("config").path("digest").asText(), "*/*",
+          MAX_MANIFEST, ref), "image config");
+      platforms.add(new Described.Platform(config.path("os").asText(), config.path("architecture").asText(),
+          config.path("variant").asText("")));
+    }
+    String mediaType = manifest.path("mediaType").asText(manifest.has("manifests") ? MediaTypes.OCI_INDEX
+        : MediaTypes.OCI_MANIFEST);
+    return new Described(mediaType, Digest.sha256(bytes), bytes.length, platforms);
+  }
+
   public Pulled pull(Reference ref, PullListener listener) {
     return pull(ref, null, listener);
   }

@@ -142,6 +142,20 @@ class ArchitectureTest {
         .check(Classes.BERTH);
   }
 
+  /**
+   * The cluster endpoints act through the node's membership and the control use cases
+   * ({@code io.berth.cluster.control}), never on the replicated store, the CA or the cluster
+   * state's writes themselves, so every user write gets the same checks whoever serves it.
+   */
+  @Test
+  void routesReachTheClusterOnlyThroughItsUseCases() {
+    noClasses().that().resideInAPackage("io.berth.daemon.api..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.berth.cluster.raft..", "io.berth.cluster.ca..",
+            "io.berth.cluster.scheduler..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.cluster.state.ClusterState$Batch")
+        .check(Classes.BERTH);
+  }
+
   /** Each package of the classes under {@code packages} is one slice; no slice may reach itself. */
   private static void noCycles(String... packages) {
     slices().matching("io.berth.(**)").should().beFreeOfCycles()

@@ -213,12 +213,14 @@ class TaskExecutorIT {
     assertThat(c.config.get("Hostname").asText()).isEqualTo("taskhost");
     String startedAt = c.state.startedAt;
 
-    // the agent restarts (berthd's would after a crash): the container is adopted, not started again
+    // the agent restarts (berthd's would after a crash) before its running report reached the
+    // managers: the container is adopted, reported running, not started again
     agent.close();
     reported.clear();
-    agent().assigned(List.of(t.withStatus(latest.get("itrun"))));
+    agent().assigned(List.of(t.withStatus(new TaskStatus(null, TaskState.STARTING, "starting", null))));
     until(() -> reported.contains("itrun running"));
     assertThat(reported).containsExactly("itrun running");
+    assertThat(latest.get("itrun").containerStatus().containerId()).isEqualTo(c.id);
     assertThat(containers.get(c.id).state.startedAt).isEqualTo(startedAt);
     assertThat(containers.get(c.id).state.pid).isEqualTo(c.state.pid);
 

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * backwards (the {@link TaskState} table checks every move).
  *
  * <p>At start the agent lists the task containers the engine has (by label): one still running
- * is adopted and reported running, never started again (live restore). Containers of tasks no
+ * is adopted, never started again (live restore), and reported running unless the managers
+ * already show that container running. Containers of tasks no
  * longer assigned are removed, but only once the first assignment set has arrived, so a restart
  * with no session yet does not wipe what runs. {@link #close} stops the agent, not the containers.
  */
@@ -223,10 +224,15 @@ public final class Agent implements AutoCloseable {
       }
       case WATCH -> {
         watch(run);
-        if (run.adopted || run.status.state().compareTo(TaskState.RUNNING) < 0) {
-          run.adopted = false;
+        if (run.container == null) {
+          return true; // gone before it could be watched: the next step says what that means
+        }
+        boolean known = run.status.state() == TaskState.RUNNING && run.status.containerStatus() != null
+            && run.container.containerId().equals(run.status.containerStatus().containerId());
+        if (run.status.state().compareTo(TaskState.RUNNING) < 0 || (run.adopted && !known)) {
           write(run, TaskState.RUNNING, "started", null);
         }
+        run.adopted = false; // the managers already show this container running since it started
       }
       case FINISH -> {
         int code = run.container.exitCode();
@@ -306,20 +312,36 @@ public final class Agent implements AutoCloseable {
     if (run.watching) {
       return;
     }
-    run.watching = true;
     TaskContainer c = run.container;
-    executor.exit(c.containerId()).whenComplete((exit, error) -> inbox.add(() -> {
+    java.util.concurrent.CompletableFuture<ContainerExit> exit;
+    try {
+      exit = executor.exit(c.containerId());
+    } catch (RuntimeException e) {
+      LOG.warn("task {}: container {} cannot be watched: {}", run.taskId, c.containerId(), e.getMessage());
+      run.container = null; // gone from the engine: the task's status says what became of it
+      return;
+    }
+    run.watching = true;
+    exit.whenComplete((ended, error) -> inbox.add(() -> {
       if (run.container == null || !run.container.containerId().equals(c.containerId())) {
         return; // an earlier container of the task
       }
       run.watching = false;
-      int code = exit != null ? exit.exitCode() : -1;
+      int code = ended != null ? ended.exitCode() : -1;
       run.container = new TaskContainer(c.taskId(), c.containerId(), c.name(), TaskContainer.State.EXITED, 0, code);
     }));
   }
 
-  /** Moves the run's status (the table refuses a move backwards) and reports it. */
+  /**
+   * Moves the run's status and reports it. A move the table refuses (the manager's copy moved
+   * the task past it while a step ran) is dropped: a status never moves backwards.
+   */
   private void write(TaskRun run, TaskState state, String message, String err) {
+    if (!run.status.state().canMoveTo(state)) {
+      LOG.debug("task {}: not moving its status back from {} to {}", run.taskId, run.status.state().wire(),
+          state.wire());
+      return;
+    }
     run.status = run.status.moveTo(state, message, err, clock.instant()).withContainerStatus(run.containerStatus());
     report(run);
   }

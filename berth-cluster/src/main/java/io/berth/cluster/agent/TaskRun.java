@@ -47,7 +47,10 @@ final class TaskRun {
   boolean busy;
   /** An exit watcher is attached to the current container. */
   boolean watching;
-  /** Found running when the agent started: reported running once more, never started again. */
+  /**
+   * Found running when the agent started: never started again, and reported running unless the
+   * managers' copy already shows this very container running (so its "running since" stays).
+   */
   boolean adopted;
   /** The last status could not be reported: sent again at the next tick. */
   boolean unreported;

@@ -103,6 +103,11 @@ public final class ServiceControl {
     return ClusterState.decode(state.batch().update(next).apply().getFirst(), Service.class);
   }
 
+  /** The counts {@code service ls} shows for {@code service} (Docker's ServiceStatus). */
+  public ServiceStatus status(Service service) {
+    return ServiceStatus.of(service, state.tasksOfService(service.id()));
+  }
+
   /** {@code docker service rm}: the service goes; its orchestrator shuts its tasks down. Returns what was removed. */
   public Service remove(String ref) {
     Service s = inspect(ref);

@@ -16,7 +16,14 @@ import java.util.Set;
  * and resolved the way {@code service inspect} and {@code node inspect} resolve them.
  */
 public final class TaskQueries {
-  private static final Set<String> LIST_FILTERS = Set.of("desired-state", "id", "label", "name", "node", "service");
+  /**
+   * The filter the docker CLI adds while it waits for a service to converge: only tasks made
+   * from the service's current spec (swarmkit's UpToDate), so tasks of the spec being replaced
+   * do not count as converged.
+   */
+  static final String UP_TO_DATE = "_up-to-date";
+  private static final Set<String> LIST_FILTERS = Set.of("desired-state", "id", "label", "name", "node", "service",
+      UP_TO_DATE);
 
   private final ClusterState state;
   private final ServiceControl services;
@@ -45,7 +52,12 @@ public final class TaskQueries {
     Set<String> nodeIds = new HashSet<>();
     filters.get("node").forEach(ref -> nodeIds.add(nodes.inspect(ref).id()));
     Map<String, String> names = new HashMap<>();
-    state.services().forEach(s -> names.put(s.id(), s.spec().name()));
+    Map<String, io.berth.cluster.model.TaskSpec> templates = new HashMap<>();
+    state.services().forEach(s -> {
+      names.put(s.id(), s.spec().name());
+      templates.put(s.id(), s.spec().taskTemplate());
+    });
+    boolean upToDate = filters.get(UP_TO_DATE).contains("true") || filters.get(UP_TO_DATE).contains("1");
     return state.tasks().stream()
         .filter(t -> serviceIds.isEmpty() || serviceIds.contains(t.serviceId()))
         .filter(t -> nodeIds.isEmpty() || nodeIds.contains(t.nodeId()))
@@ -53,6 +65,7 @@ public final class TaskQueries {
         .filter(t -> filters.any("desired-state", d -> t.desiredState().wire().equals(d)))
         .filter(t -> filters.any("name", n -> name(t, names).startsWith(n)))
         .filter(t -> filters.labels("label", t.spec().containerSpec().labels()))
+        .filter(t -> !upToDate || t.spec().equals(templates.get(t.serviceId())))
         .toList();
   }
 

@@ -7,10 +7,12 @@ import io.berth.cluster.dispatcher.Messages.Assignments;
 import io.berth.cluster.dispatcher.Messages.Empty;
 import io.berth.cluster.dispatcher.Messages.HeartbeatReply;
 import io.berth.cluster.dispatcher.Messages.RootCa;
+import io.berth.cluster.dispatcher.Messages.SessionCall;
 import io.berth.cluster.state.ClusterState;
 import io.berth.errdefs.NotFoundException;
 import io.berth.errdefs.UnavailableException;
 import io.grpc.Server;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -70,7 +72,7 @@ public final class DispatcherServer implements AutoCloseable {
     ClusterTls tls = new ClusterTls(credentials, clock);
     TlsServerCredentials.Builder creds = TlsServerCredentials.newBuilder()
         .keyManager(tls.keyManager())
-        .trustManager(tls.trustManager(Set.of(NodeRole.MANAGER, NodeRole.WORKER)))
+        .trustManager(new RefusedPeers(tls.trustManager(Set.of(NodeRole.MANAGER, NodeRole.WORKER))))
         // a joining node has no certificate yet: Caller.Interceptor requires one on every other call
         .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL);
     try {
@@ -93,6 +95,11 @@ public final class DispatcherServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** Whether this dispatcher has taken over as the leader's (sessions and heartbeat deadlines). */
+  boolean leading() {
+    return heartbeats.active();
+  }
+
   private ServerServiceDefinition service() {
     return ServerServiceDefinition.builder(DispatcherMethods.SERVICE)
         .addMethod(DispatcherMethods.ROOT_CA, unary((Empty q) -> new RootCa(admission.rootPem()), false))
@@ -109,7 +116,7 @@ public final class DispatcherServer implements AutoCloseable {
         .addMethod(DispatcherMethods.HEARTBEAT, unary((Empty q) -> {
           Caller c = Caller.current();
           requireNode(c.nodeId());
-          heartbeats.beat(c.nodeId(), c.address());
+          heartbeats.beat(c.nodeId(), c.address(), null);
           return new HeartbeatReply(heartbeats.period().toNanos());
         }, true))
         .addMethod(DispatcherMethods.UPDATE_TASK_STATUS, unary(q -> {
@@ -117,16 +124,16 @@ public final class DispatcherServer implements AutoCloseable {
           return new Empty();
         }, true))
         .addMethod(DispatcherMethods.SESSION, ServerCalls.asyncServerStreamingCall(
-            (q, out) -> openSession((ServerCallStreamObserver<Assignments>) out)))
+            (q, out) -> openSession(q, (ServerCallStreamObserver<Assignments>) out)))
         .build();
   }
 
-  private void openSession(ServerCallStreamObserver<Assignments> out) {
+  private void openSession(SessionCall q, ServerCallStreamObserver<Assignments> out) {
     try {
       requireLeader();
       Caller c = Caller.current();
       requireNode(c.nodeId());
-      heartbeats.beat(c.nodeId(), c.address());
+      heartbeats.beat(c.nodeId(), c.address(), q.description());
       sessions.open(c.nodeId(), out);
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e));
@@ -137,7 +144,7 @@ public final class DispatcherServer implements AutoCloseable {
     A handle(Q request);
   }
 
-  private <Q, A> io.grpc.ServerCallHandler<Q, A> unary(Handler<Q, A> handler, boolean leaderOnly) {
+  private <Q, A> ServerCallHandler<Q, A> unary(Handler<Q, A> handler, boolean leaderOnly) {
     return ServerCalls.asyncUnaryCall((q, out) -> answer(out, () -> handler.handle(q), leaderOnly));
   }
 
@@ -181,7 +188,8 @@ public final class DispatcherServer implements AutoCloseable {
     heartbeats.close();
     sessions.close();
     if (server != null) {
-      sessions.closeAll(Status.UNAVAILABLE.withDescription("the manager's dispatcher is shutting down").asRuntimeException());
+      sessions.closeAll(
+          Status.UNAVAILABLE.withDescription("the manager's dispatcher is shutting down").asRuntimeException());
       server.shutdown();
       try {
         if (!server.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -9,13 +9,16 @@ import io.berth.cluster.dispatcher.Messages.Empty;
 import io.berth.cluster.dispatcher.Messages.SessionCall;
 import io.berth.cluster.dispatcher.Messages.StatusUpdate;
 import io.berth.cluster.model.NodeDescription;
+import io.berth.cluster.model.SwarmSpec;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskStatus;
 import io.berth.errdefs.BerthException;
+import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.UnavailableException;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
@@ -63,7 +66,7 @@ public final class DispatcherSession implements AutoCloseable {
   private volatile String preferred;
   private volatile ManagedChannel current;
   private volatile String currentManager;
-  private volatile Duration period = Duration.ofNanos(io.berth.cluster.model.SwarmSpec.DEFAULT_HEARTBEAT_NANOS);
+  private volatile Duration period = Duration.ofNanos(SwarmSpec.DEFAULT_HEARTBEAT_NANOS);
   private volatile ClientCall<SessionCall, Assignments> call;
   private volatile BerthException lastError;
   private int next;
@@ -71,7 +74,7 @@ public final class DispatcherSession implements AutoCloseable {
   DispatcherSession(List<String> managers, NodeCredentials credentials, Supplier<NodeDescription> description,
       Consumer<List<Task>> assignments, Consumer<NodeCredentials.Material> renewed, Clock clock) {
     if (managers == null || managers.isEmpty()) {
-      throw new io.berth.errdefs.InvalidArgumentException("a dispatcher session needs at least one manager address");
+      throw new InvalidArgumentException("a dispatcher session needs at least one manager address");
     }
     this.managers = List.copyOf(managers);
     this.credentials = credentials;
@@ -119,7 +122,7 @@ public final class DispatcherSession implements AutoCloseable {
     return renewal.renewNow();
   }
 
-  <Q, A> A unary(io.grpc.MethodDescriptor<Q, A> method, Q request, String doing) {
+  <Q, A> A unary(MethodDescriptor<Q, A> method, Q request, String doing) {
     ManagedChannel ch = current;
     if (ch == null) {
       throw new UnavailableException(doing + ": not connected to a manager");

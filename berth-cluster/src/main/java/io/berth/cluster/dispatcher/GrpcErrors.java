@@ -63,11 +63,32 @@ final class GrpcErrors {
     return Optional.ofNullable(e.getTrailers()).map(t -> t.get(LEADER));
   }
 
+  /** The causes of a transport failure (the TLS alert, the refused connection), innermost last. */
+  private static String causes(Throwable cause) {
+    StringBuilder b = new StringBuilder();
+    int depth = 0;
+    for (Throwable t = cause; t != null && depth < 5; t = t.getCause(), depth++) {
+      String m = t.getMessage() == null ? null : firstLine(t.getMessage());
+      if (m != null && !m.isBlank() && b.indexOf(m) < 0) {
+        b.append(": ").append(m);
+      }
+    }
+    return b.toString();
+  }
+
+  /** Netty appends its channel pipeline on further lines: the first line is the message. */
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
+  }
+
   /** The errdefs kind a status names, with the server's message (and what was being done). */
   static BerthException fromStatus(StatusRuntimeException e, String doing) {
     Status s = e.getStatus();
-    String message = s.getDescription() != null ? s.getDescription()
-        : doing + ": " + s.getCode() + (s.getCause() != null ? " (" + s.getCause().getMessage() + ")" : "");
+    String message = s.getCode() == Status.Code.UNAVAILABLE || s.getDescription() == null
+        ? doing + ": " + (s.getDescription() != null ? firstLine(s.getDescription()) : s.getCode())
+            + causes(s.getCause() != null ? s.getCause() : e.getCause())
+        : s.getDescription();
     return switch (s.getCode()) {
       case INVALID_ARGUMENT, OUT_OF_RANGE -> new InvalidArgumentException(message, e);
       case NOT_FOUND -> new NotFoundException(message, e);

@@ -2,6 +2,7 @@ package io.berth.cluster.dispatcher;
 
 import io.berth.cluster.model.Cluster;
 import io.berth.cluster.model.Node;
+import io.berth.cluster.model.NodeDescription;
 import io.berth.cluster.model.NodeState;
 import io.berth.cluster.model.SwarmSpec;
 import io.berth.cluster.state.ClusterState;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * memory (swarmkit does the same; a deadline is worthless on another manager). A node that lets
  * its deadline pass (the period times {@link #GRACE}, swarmkit's grace) is written down; a
  * heartbeat or a session makes it ready again. When this manager becomes leader every node not
- * already down gets a fresh grace period, so an election does not mark the whole cluster down;
- * when it stops leading the deadlines are dropped and {@code onLostLeadership} runs.
+ * already down gets a fresh grace period, so an election does not mark the whole cluster down
+ * (so does a node another manager admitted, when the leader first sees it); when it stops
+ * leading the deadlines are dropped and {@code onLostLeadership} runs.
  */
 final class Heartbeats implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
@@ -62,10 +64,18 @@ final class Heartbeats implements AutoCloseable {
     return Duration.ofNanos(nanos);
   }
 
-  /** A sign of life from {@code nodeId} at {@code addr}: a new deadline, and ready if it was not. */
-  void beat(String nodeId, String addr) {
+  /**
+   * A sign of life from {@code nodeId} at {@code addr}: a new deadline, and ready if it was not.
+   * A session's first beat carries the node's description (null keeps the stored one).
+   */
+  void beat(String nodeId, String addr, NodeDescription description) {
     deadlines.put(nodeId, clock.instant().plus(period().multipliedBy(GRACE)));
-    writer.write(nodeId, NodeState.READY, null, addr);
+    writer.write(nodeId, NodeState.READY, null, addr, description);
+  }
+
+  /** Whether this dispatcher acts as the leader's now (it has taken over the deadlines). */
+  boolean active() {
+    return active;
   }
 
   /** A node that just joined: it has one grace period to open its session. */
@@ -98,19 +108,19 @@ final class Heartbeats implements AutoCloseable {
       return;
     }
     Instant now = clock.instant();
-    if (!active) {
-      Instant fresh = now.plus(period().multipliedBy(GRACE));
-      for (Node n : state.nodes()) {
-        if (n.status().state() != NodeState.DOWN) {
-          deadlines.putIfAbsent(n.id(), fresh);
-        }
+    // every node not down is watched: at taking the lead all of them get a fresh grace period,
+    // later the ones another manager admitted
+    Instant fresh = now.plus(period().multipliedBy(GRACE));
+    for (Node n : state.nodes()) {
+      if (n.status().state() != NodeState.DOWN) {
+        deadlines.putIfAbsent(n.id(), fresh);
       }
-      active = true;
     }
+    active = true;
     for (Map.Entry<String, Instant> e : deadlines.entrySet()) {
       if (now.isAfter(e.getValue()) && deadlines.remove(e.getKey(), e.getValue())) {
         LOG.info("node {} missed its heartbeats (deadline {}); marking it down", e.getKey(), e.getValue());
-        writer.write(e.getKey(), NodeState.DOWN, DOWN_MESSAGE, null);
+        writer.write(e.getKey(), NodeState.DOWN, DOWN_MESSAGE, null, null);
       }
     }
   }

@@ -1,7 +1,9 @@
 package io.berth.cluster.dispatcher;
 
+import io.berth.cluster.raft.RaftClusterStore;
 import io.berth.cluster.raft.RaftMember;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The Raft group as a joining manager needs it: the group's id and members to start its own
@@ -16,4 +18,24 @@ public interface ManagerMembership {
 
   /** Adds a started member; returns when the group committed the new membership. */
   void add(RaftMember member);
+
+  /** The membership of {@code store}'s group, whose id is {@code group} (its config's {@code cluster}). */
+  static ManagerMembership of(RaftClusterStore store, UUID group) {
+    return new ManagerMembership() {
+      @Override
+      public String groupId() {
+        return group.toString();
+      }
+
+      @Override
+      public List<RaftMember> members() {
+        return store.members();
+      }
+
+      @Override
+      public void add(RaftMember member) {
+        store.addMember(member);
+      }
+    };
+  }
 }

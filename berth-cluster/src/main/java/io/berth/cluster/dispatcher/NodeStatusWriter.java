@@ -1,6 +1,7 @@
 package io.berth.cluster.dispatcher;
 
 import io.berth.cluster.model.Node;
+import io.berth.cluster.model.NodeDescription;
 import io.berth.cluster.model.NodeState;
 import io.berth.cluster.model.NodeStatus;
 import io.berth.cluster.state.ClusterState;
@@ -9,7 +10,8 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * The dispatcher's one write to a node: its Status (state, message, address). Other writers
+ * The dispatcher's writes to a node: its Status (state, message, address) and, when a session
+ * opens, the Description the node gives of its machine (the agent's field). Other writers
  * (a user's node update, the node's description) may race it, so a conflict reads the node again
  * and retries a bounded number of times; an unchanged status is not written at all.
  */
@@ -23,8 +25,11 @@ final class NodeStatusWriter {
     this.clock = clock;
   }
 
-  /** Writes {@code nodeId}'s status; an address of null keeps the one stored. Returns the node as stored. */
-  Optional<Node> write(String nodeId, NodeState nodeState, String message, String addr) {
+  /**
+   * Writes {@code nodeId}'s status; an address or description of null keeps the one stored.
+   * Returns the node as stored (empty if it is not in the swarm).
+   */
+  Optional<Node> write(String nodeId, NodeState nodeState, String message, String addr, NodeDescription description) {
     for (int attempt = 1; ; attempt++) {
       Optional<Node> read = state.node(nodeId);
       if (read.isEmpty()) {
@@ -32,11 +37,12 @@ final class NodeStatusWriter {
       }
       Node node = read.get();
       NodeStatus next = new NodeStatus(nodeState, message, addr == null ? node.status().addr() : addr);
-      if (next.equals(node.status())) {
+      NodeDescription described = description == null ? node.description() : description;
+      if (next.equals(node.status()) && described.equals(node.description())) {
         return read;
       }
       try {
-        state.batch().update(node.withStatus(next).withUpdatedAt(clock.instant())).apply();
+        state.batch().update(node.withStatus(next).withDescription(described).withUpdatedAt(clock.instant())).apply();
         return state.node(nodeId);
       } catch (ConflictException e) {
         if (attempt >= ATTEMPTS) {

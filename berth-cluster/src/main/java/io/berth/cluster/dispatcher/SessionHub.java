@@ -1,11 +1,13 @@
 package io.berth.cluster.dispatcher;
 
 import io.berth.cluster.dispatcher.Messages.Assignments;
+import io.berth.cluster.model.Node;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskState;
 import io.berth.cluster.raft.Change;
 import io.berth.cluster.raft.ChangeBatch;
 import io.berth.cluster.state.ClusterState;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
@@ -62,6 +64,13 @@ final class SessionHub implements AutoCloseable {
   void open(String nodeId, ServerCallStreamObserver<Assignments> out) {
     Session s = new Session(nodeId, out);
     out.setOnCancelHandler(() -> sessions.remove(s));
+    // a node has one session: an older one (a connection the node gave up on) ends here
+    for (Session old : sessions) {
+      if (old.nodeId.equals(nodeId)) {
+        end(old, Status.ABORTED.withDescription("a newer session of node " + nodeId + " replaced this one")
+            .asRuntimeException());
+      }
+    }
     sessions.add(s);
     long index = state.store().index();
     send(s, index, tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()));
@@ -74,18 +83,22 @@ final class SessionHub implements AutoCloseable {
   /** Ends every open session with {@code why} (this manager stopped leading, or is closing). */
   void closeAll(StatusRuntimeException why) {
     for (Session s : sessions) {
-      synchronized (s) {
-        if (!s.done) {
-          s.done = true;
-          try {
-            s.out.onError(why);
-          } catch (RuntimeException e) {
-            LOG.debug("session of {} already gone: {}", s.nodeId, e.getMessage());
-          }
+      end(s, why);
+    }
+  }
+
+  private void end(Session s, StatusRuntimeException why) {
+    synchronized (s) {
+      if (!s.done) {
+        s.done = true;
+        try {
+          s.out.onError(why);
+        } catch (RuntimeException e) {
+          LOG.debug("session of {} already gone: {}", s.nodeId, e.getMessage());
         }
       }
-      sessions.remove(s);
     }
+    sessions.remove(s);
   }
 
   private void watch() {
@@ -114,9 +127,15 @@ final class SessionHub implements AutoCloseable {
   }
 
   private void refreshAll(long index) {
+    Set<String> members = state.nodes().stream().map(Node::id).collect(Collectors.toSet());
     Map<String, List<Task>> byNode = tasksByNode(state.tasks());
     for (Session s : sessions) {
-      send(s, index, byNode.getOrDefault(s.nodeId, List.of()));
+      if (members.contains(s.nodeId)) {
+        send(s, index, byNode.getOrDefault(s.nodeId, List.of()));
+      } else {
+        end(s, Status.NOT_FOUND.withDescription("node " + s.nodeId + " was removed from the swarm")
+            .asRuntimeException());
+      }
     }
   }
 

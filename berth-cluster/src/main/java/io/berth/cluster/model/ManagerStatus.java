@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /**
  * A manager's place in the control plane (Docker's Node.ManagerStatus; workers have none): the
  * address other nodes reach its dispatcher at, which is how nodes learn where the managers are,
- * and whether it is reachable. {@code Leader} is stored false; who leads is Raft's to say, so the
- * API fills it in when it renders the node.
+ * and whether it is reachable. Who leads is Raft's to say: the leader marks itself (and the
+ * others not) as one of its duties, so the mark follows an election within a pass.
  */
 public record ManagerStatus(
     @JsonProperty("Leader") boolean leader,

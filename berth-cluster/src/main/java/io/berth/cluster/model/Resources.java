@@ -16,6 +16,8 @@ public record Resources(@JsonProperty("NanoCPUs") long nanoCpus, @JsonProperty("
     }
   }
 
+  /** Not a field: Jackson would otherwise write it as {@code "zero"} into the store and the Engine API. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isZero() {
     return nanoCpus == 0 && memoryBytes == 0;
   }

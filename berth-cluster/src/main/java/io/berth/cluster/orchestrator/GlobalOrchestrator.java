@@ -35,7 +35,7 @@ final class GlobalOrchestrator {
       Instant now, Plan plan) {
     for (Service s : services) {
       ServiceMode.Kind kind = s.spec().mode().kind();
-      if (kind == ServiceMode.Kind.GLOBAL || kind == ServiceMode.Kind.GLOBAL_JOB) {
+      if ((kind == ServiceMode.Kind.GLOBAL || kind == ServiceMode.Kind.GLOBAL_JOB) && !plan.full()) {
         List<Constraint> constraints;
         try {
           constraints = Constraint.parseAll(s.spec().taskTemplate().placement().constraints());
@@ -70,6 +70,9 @@ final class GlobalOrchestrator {
     int createdBefore = plan.creates().size();
     List<Task> runnable = new ArrayList<>();
     for (Node node : nodes.values()) {
+      if (plan.full()) {
+        return;
+      }
       Task kept = reconcileNode(service, job, constraints, node, byNode.getOrDefault(node.id(), List.of()), now, plan);
       if (kept != null) {
         runnable.add(kept);

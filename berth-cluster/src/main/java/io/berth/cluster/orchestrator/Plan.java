@@ -19,6 +19,14 @@ import java.util.Set;
  * second rule builds on the first and the batch carries one update per task.
  */
 public final class Plan {
+  /**
+   * About how many writes one batch carries (a task is under a kilobyte of JSON): orchestrators
+   * stop adding work once a plan is {@link #full}, and the next pass, which follows at once,
+   * carries on. A Raft log entry is refused above 4 MiB (Ratis' buffer limit: 10,000 new tasks in
+   * one batch are), and a small one commits quickly.
+   */
+  public static final int MAX_WRITES = 200;
+
   private final List<Task> creates = new ArrayList<>();
   private final Map<String, Task> updates = new LinkedHashMap<>();
   private final Set<String> deletes = new LinkedHashSet<>();
@@ -66,6 +74,15 @@ public final class Plan {
 
   public Set<String> deletes() {
     return Set.copyOf(deletes);
+  }
+
+  public int size() {
+    return creates.size() + updates.size() + deletes.size();
+  }
+
+  /** True once the plan holds {@link #MAX_WRITES}: the rest waits for the next pass. */
+  public boolean full() {
+    return size() >= MAX_WRITES;
   }
 
   public boolean isEmpty() {

@@ -26,7 +26,7 @@ final class ReplicatedJobOrchestrator {
   static void pass(List<Service> services, Map<String, List<Task>> tasksByService, Map<String, Node> nodes,
       Instant now, Plan plan) {
     for (Service s : services) {
-      if (s.spec().mode().kind() == ServiceMode.Kind.REPLICATED_JOB) {
+      if (s.spec().mode().kind() == ServiceMode.Kind.REPLICATED_JOB && !plan.full()) {
         reconcile(s, tasksByService.getOrDefault(s.id(), List.of()), nodes, now, plan);
       }
     }
@@ -75,7 +75,7 @@ final class ReplicatedJobOrchestrator {
     // the Engine API's default for an unset MaxConcurrent is 1
     long maxConcurrent = mode.maxConcurrent() == 0 ? 1 : mode.maxConcurrent();
     long toMake = Math.min(maxConcurrent - active, mode.totalCompletions() - complete - active - dead);
-    for (long slot = 0; toMake > 0; slot++) {
+    for (long slot = 0; toMake > 0 && !plan.full(); slot++) {
       if (!bySlot.containsKey(slot)) {
         plan.create(TaskMaker.make(service, slot, "", TaskState.COMPLETE, now));
         toMake--;

@@ -29,7 +29,7 @@ final class ReplicatedOrchestrator {
   static void pass(List<Service> services, Map<String, List<Task>> tasksByService, Map<String, Node> nodes,
       Instant now, Plan plan) {
     for (Service s : services) {
-      if (s.spec().mode().kind() == ServiceMode.Kind.REPLICATED) {
+      if (s.spec().mode().kind() == ServiceMode.Kind.REPLICATED && !plan.full()) {
         reconcile(s, tasksByService.getOrDefault(s.id(), List.of()), nodes, now, plan);
       }
     }
@@ -50,6 +50,9 @@ final class ReplicatedOrchestrator {
     if (slots.size() > replicas) {
       List<SlotStates> order = removalOrder(slots);
       for (SlotStates gone : order.subList(0, (int) (slots.size() - replicas))) {
+        if (plan.full()) {
+          return; // the next pass removes the rest before it restarts or adds anything
+        }
         for (Task t : gone.tasks()) {
           Task latest = plan.latest(t);
           if (!TaskFacts.removed(latest)) {
@@ -70,7 +73,7 @@ final class ReplicatedOrchestrator {
       }
     }
     long missing = replicas - slots.size();
-    for (long slot = 1; missing > 0; slot++) {
+    for (long slot = 1; missing > 0 && !plan.full(); slot++) {
       if (!bySlot.containsKey(slot)) {
         plan.create(TaskMaker.make(service, slot, "", TaskState.RUNNING, now));
         missing--;

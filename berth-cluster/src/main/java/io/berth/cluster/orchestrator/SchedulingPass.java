@@ -43,11 +43,21 @@ public final class SchedulingPass {
       return plan;
     }
     Decisions d = scheduler.schedule(NodeSet.of(snap.nodes(), snap.tasks()), pending);
-    d.assigned().forEach(plan::update);
+    // all are decided (so each placement counts on its node), at most a plan's worth written:
+    // the rest is decided again by the next pass, which follows at once
+    for (Task t : d.assigned()) {
+      if (plan.full()) {
+        return plan;
+      }
+      plan.update(t);
+    }
     // the scheduler hands back the very task it was given when nothing about it changed
     Set<Task> unchanged = Collections.newSetFromMap(new IdentityHashMap<>());
     unchanged.addAll(pending);
     for (Task t : d.pending()) {
+      if (plan.full()) {
+        return plan;
+      }
       if (!unchanged.contains(t)) {
         plan.update(t);
       }

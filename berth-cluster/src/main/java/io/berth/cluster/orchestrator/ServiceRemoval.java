@@ -20,6 +20,9 @@ final class ServiceRemoval {
   static void pass(List<Service> services, List<Task> tasks, Instant now, Plan plan) {
     Set<String> ids = services.stream().map(Service::id).collect(Collectors.toSet());
     for (Task t : tasks) {
+      if (plan.full()) {
+        return;
+      }
       if (!ids.contains(t.serviceId()) && !TaskFacts.removed(t)) {
         plan.update(TaskMaker.desire(plan.latest(t), TaskState.REMOVE, now));
       }

@@ -42,6 +42,9 @@ public final class TaskReaper {
     snap.services().forEach(s -> services.put(s.id(), s));
     Map<String, List<Task>> groups = new HashMap<>();
     for (Task t : snap.tasks()) {
+      if (plan.full()) {
+        return plan;
+      }
       if (TaskFacts.removed(t)) {
         if (stopped(t, nodes.get(t.nodeId()))) {
           plan.delete(t);
@@ -54,6 +57,9 @@ public final class TaskReaper {
       }
     }
     for (List<Task> group : groups.values()) {
+      if (plan.full()) {
+        return plan;
+      }
       Service s = services.get(group.getFirst().serviceId());
       long maxAttempts = s.spec().taskTemplate().restartPolicy().maxAttempts();
       long keep = maxAttempts > 0 ? Math.max(limit, maxAttempts + 1) : limit;

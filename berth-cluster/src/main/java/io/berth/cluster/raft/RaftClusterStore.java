@@ -52,6 +52,12 @@ public final class RaftClusterStore extends LocalReads {
     // Ratis ends the JVM when its server cannot start (a taken port) or its state machine fails;
     // inside berthd that would take every container's daemon down with it, so it throws instead
     ExitUtils.disableSystemExit();
+    // Ratis also makes itself the JVM's handler of every uncaught exception, in any thread, and
+    // "terminates" on one (throwing, with exit disabled, and marking Ratis terminated): a bug in
+    // one of berthd's own threads must be logged, not turned into a Ratis shutdown
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) ->
+        org.slf4j.LoggerFactory.getLogger(RaftClusterStore.class).error("uncaught exception in thread {}",
+            thread.getName(), e));
   }
 
   private final RaftStoreConfig config;

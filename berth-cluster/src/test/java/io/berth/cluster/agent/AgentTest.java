@@ -160,15 +160,20 @@ class AgentTest {
     engine.existing("t1", true, 0);
     engine.existing("old", true, 0);
     engine.existing("done", false, 3);
+    engine.existing("seen", true, 0);
     start(2);
 
     assertThat(agent.awaitIdle()).isTrue();
-    assertThat(engine.containers).containsKeys("c-t1", "c-old", "c-done"); // no session yet: nothing goes
+    assertThat(engine.containers).containsKeys("c-t1", "c-old", "c-done", "c-seen"); // no session yet: nothing goes
     assertThat(reports).isEmpty();
 
     Task known = task("t1", "busybox", TaskState.RUNNING, TaskState.RUNNING);
     Task finishedMeanwhile = task("done", "busybox", TaskState.RUNNING, TaskState.RUNNING);
-    agent.assigned(List.of(known, finishedMeanwhile));
+    // the managers already show this container running: nothing to tell them
+    Task seen = task("seen", "busybox", TaskState.RUNNING, TaskState.RUNNING).withStatus(
+        new TaskStatus(CLOCK.instant(), TaskState.RUNNING, "started", null,
+            new TaskStatus.ContainerStatus("c-seen", 1, 0)));
+    agent.assigned(List.of(known, finishedMeanwhile, seen));
     until(() -> !engine.containers.containsKey("c-old"));
     untilState("t1", TaskState.RUNNING);
     untilState("done", TaskState.FAILED);
@@ -178,6 +183,11 @@ class AgentTest {
     assertThat(last("done").err()).isEqualTo("task: non-zero exit (3)");
     assertThat(engine.calls).doesNotContain("start c-t1", "create t1", "pull t1");
     assertThat(engine.containers).containsKey("c-t1").doesNotContainKey("c-old");
+    assertThat(agent.awaitIdle()).isTrue();
+    assertThat(states("seen")).isEmpty();
+    assertThat(engine.calls).doesNotContain("start c-seen");
+    engine.exit("seen", 0);
+    untilState("seen", TaskState.COMPLETE); // yet watched like the others
 
     engine.exit("t1", 0); // the adopted container is watched like any other
     untilState("t1", TaskState.COMPLETE);
@@ -245,6 +255,20 @@ class AgentTest {
     untilState("lost", TaskState.FAILED);
     assertThat(states("lost")).containsExactly("failed");
     assertThat(engine.calls).doesNotContain("create lost");
+  }
+
+  @Test
+  void aContainerThatCannotBeWatchedFailsItsTaskInsteadOfStoppingTheAgent() throws Exception {
+    engine.images.add("busybox");
+    engine.existing("t1", true, 0);
+    engine.vanished.add("c-t1");
+    start(2).assigned(List.of(task("t1", "busybox", TaskState.RUNNING, TaskState.RUNNING), running("t2")));
+    untilState("t1", TaskState.FAILED);
+    untilState("t2", TaskState.RUNNING);
+
+    assertThat(states("t1")).containsExactly("failed");
+    assertThat(last("t1").err()).isEqualTo("task: the task's container is gone from this node");
+    assertThat(engine.calls).doesNotContain("start c-t1");
   }
 
   @Test

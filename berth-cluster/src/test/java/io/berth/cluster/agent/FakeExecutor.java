@@ -45,6 +45,8 @@ final class FakeExecutor implements TaskExecutor {
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   final Map<String, CountDownLatch> pullGates = new ConcurrentHashMap<>();
   final AtomicInteger createFailures = new AtomicInteger();
+  /** Containers the engine lost track of: asking for their exit fails. */
+  final Set<String> vanished = ConcurrentHashMap.newKeySet();
   private final AtomicInteger pids = new AtomicInteger(100);
 
   /** A container found at start: {@code running} or exited with {@code exitCode}. */
@@ -122,6 +124,9 @@ final class FakeExecutor implements TaskExecutor {
 
   @Override
   public CompletableFuture<ContainerExit> exit(String containerId) {
+    if (vanished.contains(containerId)) {
+      throw new NotFoundException("No such container: " + containerId);
+    }
     Box b = containers.get(containerId);
     return b.state == TaskContainer.State.RUNNING ? b.exit
         : CompletableFuture.completedFuture(new ContainerExit(b.exitCode, ""));

@@ -116,6 +116,32 @@ class ServiceSpecReaderTest {
     refused(PLAIN.replace("{\"Replicas\":2}", "{\"Replicas\":-1}"), "replicas must not be negative");
   }
 
+  @Test
+  void readsBackItsOwnInspectOutputAsTheCliSendsItOnUpdate() {
+    String body = FLAGS.replace("{\"Mode\":\"vip\"}", "{\"Mode\":\"vip\",\"Ports\":[{\"Protocol\":\"tcp\","
+        + "\"TargetPort\":80,\"PublishedPort\":8080,\"PublishMode\":\"host\"}]}")
+        .replace("\"Args\":[\"top\"]", "\"Args\":[\"top\"],\"StopGracePeriod\":3000000000");
+    ServiceSpec spec = ServiceSpecReader.read(json(body), () -> "x");
+    JsonNode shown = Json.MAPPER.valueToTree(spec);
+    assertThat(ServiceSpecReader.read(shown, () -> "x")).isEqualTo(spec);
+  }
+
+  /** {@code docker service update --env-add A=1 web}: the spec Berth showed, changed and sent back. */
+  static final String UPDATE_ENV = """
+      {"Name":"web","Labels":{},"TaskTemplate":{"ContainerSpec":{"Image":"127.0.0.1:5000/it/svc:1@sha256:\
+      aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","Args":["sleep","1d"],"Env":["A=1"]},\
+      "Resources":{},"RestartPolicy":{"Condition":"any","Delay":5000000000,"MaxAttempts":0,"Window":0},\
+      "Placement":{"Platforms":[{"Architecture":"amd64","OS":"linux"}]},"ForceUpdate":1},\
+      "Mode":{"Replicated":{"Replicas":2}},"EndpointSpec":{"Mode":"vip"}}""";
+
+  @Test
+  void readsTheCliUpdateBody() {
+    ServiceSpec spec = ServiceSpecReader.read(json(UPDATE_ENV), () -> "x");
+    assertThat(spec.taskTemplate().containerSpec().env()).containsExactly("A=1");
+    assertThat(spec.taskTemplate().placement().platforms().getFirst().os()).isEqualTo("linux");
+    assertThat(spec.taskTemplate().forceUpdate()).isEqualTo(1);
+  }
+
   private static void refused(String body, String... texts) {
     assertThatThrownBy(() -> ServiceSpecReader.read(json(body), () -> "x"))
         .isInstanceOf(InvalidArgumentException.class)

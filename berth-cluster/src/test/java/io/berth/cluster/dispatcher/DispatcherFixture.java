@@ -35,6 +35,10 @@ final class DispatcherFixture implements AutoCloseable {
   final DispatcherServer server;
 
   DispatcherFixture() {
+    this(Leadership.ALWAYS);
+  }
+
+  DispatcherFixture(Leadership leadership) {
     ca = ClusterCa.create("cluster1", clock);
     tokens = JoinTokens.generate(ca.digest(), random);
     Instant now = clock.instant();
@@ -59,7 +63,7 @@ final class DispatcherFixture implements AutoCloseable {
         raftAdded.add(member);
       }
     };
-    server = new DispatcherServer(state, credentials(ca, "manager1", NodeRole.MANAGER), Leadership.ALWAYS,
+    server = new DispatcherServer(state, credentials(ca, "manager1", NodeRole.MANAGER), leadership,
         membership, clock, new InetSocketAddress("127.0.0.1", 0)).start();
   }
 

@@ -108,8 +108,14 @@ class DispatcherJoinTest {
         f.ca.trustedRoots(), "cluster1"));
 
     assertThatThrownBy(() -> DispatcherClient.joinRaft(f.managers(), foreign, "127.0.0.1:9", f.clock))
-        .isInstanceOf(UnavailableException.class);
+        .isInstanceOf(UnavailableException.class)
+        .hasMessageContaining("BAD_CERTIFICATE");
     assertThat(f.raftAdded).isEmpty();
+    // and a node of another cluster refuses this cluster's manager, saying why
+    NodeCredentials stranger = DispatcherFixture.credentials(other, "stranger", NodeRole.WORKER);
+    assertThatThrownBy(() -> DispatcherClient.joinRaft(f.managers(), stranger, "127.0.0.1:9", f.clock))
+        .isInstanceOf(UnavailableException.class)
+        .hasMessageContaining("is not signed by this cluster's root CA");
 
     // the same call with a genuine certificate reaches the handler, which refuses a worker
     NodeCredentials worker = DispatcherFixture.credentials(f.ca, "worker1", NodeRole.WORKER);

@@ -135,6 +135,30 @@ class DispatcherSessionTest {
   }
 
   @Test
+  void whenItsManagerGoesAwayTheNodeMovesToAnother() throws Exception {
+    NodeCredentials a = joinWorker();
+    String idA = a.current().certificate().identity().nodeId();
+    f.state.batch().create(task("a1", idA)).apply();
+    try (DispatcherServer second = f.another(Leadership.ALWAYS)) {
+      String first = f.managers().getFirst();
+      String other = "127.0.0.1:" + second.port();
+      BlockingQueue<List<Task>> seen = new LinkedBlockingQueue<>();
+      try (DispatcherSession s = DispatcherClient.connect(List.of(first, other), a, () -> desc, seen::add, m -> {},
+          f.clock)) {
+        assertThat(ids(next(seen, l -> true))).containsExactly("a1");
+        assertThat(s.manager()).contains(first);
+
+        f.server.close();
+        f.state.batch().create(task("a2", idA)).apply();
+        assertThat(ids(next(seen, l -> l.size() == 2))).containsExactly("a1", "a2");
+        assertThat(s.manager()).contains(other);
+        s.reportStatus(Map.of("a2", new TaskStatus(f.clock.instant(), TaskState.ACCEPTED, "accepted", null)));
+        assertThat(f.state.task("a2").orElseThrow().status().state()).isEqualTo(TaskState.ACCEPTED);
+      }
+    }
+  }
+
+  @Test
   void aNodeReportsItsOwnTasksOnlyAndOnlyForward() throws Exception {
     NodeCredentials a = joinWorker();
     NodeCredentials b = joinWorker();
@@ -176,8 +200,11 @@ class DispatcherSessionTest {
     Node down = awaitNode(idA, n -> n.status().state() == NodeState.DOWN);
     assertThat(down.status().message()).isEqualTo(Heartbeats.DOWN_MESSAGE);
 
-    try (DispatcherSession s = DispatcherClient.connect(f.managers(), a, () -> desc, seen::add, m -> {}, f.clock)) {
-      awaitNode(idA, n -> n.status().state() == NodeState.READY);
+    // it comes back with a new description of its machine, which the session records
+    NodeDescription now = new NodeDescription("h2", new Platform("aarch64", "linux"), null, null);
+    try (DispatcherSession s = DispatcherClient.connect(f.managers(), a, () -> now, seen::add, m -> {}, f.clock)) {
+      Node back = awaitNode(idA, n -> n.status().state() == NodeState.READY);
+      assertThat(back.description()).isEqualTo(now);
     }
   }
 

@@ -196,6 +196,27 @@ class ReplicatedOrchestratorTest {
     assertThat(c.orchestrate().creates()).as("that restart left the window").hasSize(1);
   }
 
+  @Test
+  void aLargeScaleIsWrittenOneBoundedBatchAtATime() {
+    c.createService("many", ServiceMode.ofReplicated(450));
+    assertThat(c.orchestrate().creates()).hasSize(Plan.MAX_WRITES);
+    assertThat(c.orchestrate().creates()).hasSize(Plan.MAX_WRITES);
+    assertThat(c.orchestrate().creates()).hasSize(50);
+    assertThat(c.orchestrate().isEmpty()).isTrue();
+    assertThat(c.tasks()).extracting(Task::slot).doesNotHaveDuplicates().hasSize(450);
+
+    assertThat(c.schedule().updates()).hasSize(Plan.MAX_WRITES);
+    c.schedule();
+    c.schedule();
+    assertThat(c.tasks()).extracting(t -> t.status().state()).containsOnly(TaskState.ASSIGNED);
+
+    c.updateService("many", ServiceMode.ofReplicated(0));
+    assertThat(c.orchestrate().updates()).hasSizeGreaterThanOrEqualTo(Plan.MAX_WRITES);
+    c.orchestrate();
+    c.orchestrate();
+    assertThat(c.tasks(TaskState.REMOVE)).hasSize(450);
+  }
+
   private static io.berth.cluster.model.TaskSpec forced(io.berth.cluster.model.TaskSpec t) {
     return new io.berth.cluster.model.TaskSpec(t.containerSpec(), t.resources(), t.restartPolicy(), t.placement(),
         t.forceUpdate() + 1);

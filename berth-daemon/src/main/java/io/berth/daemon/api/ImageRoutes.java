@@ -282,7 +282,7 @@ public final class ImageRoutes {
   }
 
   /** The credentials the client sent for the registry (X-Registry-Auth). */
-  private static Credentials credentials(HttpRequest q) {
+  static Credentials credentials(HttpRequest q) {
     return Credentials.fromHeader(q.header("x-registry-auth"));
   }
 

@@ -3,6 +3,8 @@ package io.berth.daemon.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cluster.model.Cluster;
+import io.berth.cluster.model.Service;
+import io.berth.cluster.model.Task;
 import io.berth.daemon.swarm.LocalNodeState;
 import io.berth.daemon.swarm.SwarmInfo;
 
@@ -53,5 +55,26 @@ final class SwarmJson {
   /** Any cluster model object as the tree Docker's clients read. */
   static ObjectNode model(Object value) {
     return io.berth.oci.Json.MAPPER.valueToTree(value);
+  }
+
+  /** A service as Docker shows it: the registry credentials of its pull options never leave the managers. */
+  static ObjectNode service(Service svc) {
+    ObjectNode o = model(svc);
+    stripPullOptions(o.path("Spec").path("TaskTemplate").path("ContainerSpec"));
+    o.putObject("Endpoint").set("Spec", o.path("Spec").path("EndpointSpec").deepCopy());
+    return o;
+  }
+
+  /** A task as Docker shows it, without its pull credentials. */
+  static ObjectNode task(Task t) {
+    ObjectNode o = model(t);
+    stripPullOptions(o.path("Spec").path("ContainerSpec"));
+    return o;
+  }
+
+  private static void stripPullOptions(com.fasterxml.jackson.databind.JsonNode containerSpec) {
+    if (containerSpec instanceof ObjectNode c) {
+      c.remove("PullOptions");
+    }
   }
 }

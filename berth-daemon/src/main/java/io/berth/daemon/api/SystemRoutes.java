@@ -206,7 +206,7 @@ public final class SystemRoutes {
     }
   }
 
-  /** Docker's event filters: type, event/action, container, image, label. */
+  /** Docker's event filters: type, event/action, container, image, label, service, node, scope. */
   static boolean matches(ObjectNode e, JsonNode filters) {
     for (Iterator<Map.Entry<String, JsonNode>> it = filters.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
@@ -225,6 +225,9 @@ public final class SystemRoutes {
           case "container" -> e.path("Type").asText().equals("container")
               && (e.path("Actor").path("ID").asText().startsWith(v) || attrs.path("name").asText().equals(v));
           case "image" -> attrs.path("image").asText().equals(v) || attrs.path("name").asText().equals(v);
+          case "service", "node" -> e.path("Type").asText().equals(f.getKey())
+              && (e.path("Actor").path("ID").asText().startsWith(v) || attrs.path("name").asText().equals(v));
+          case "scope" -> e.path("scope").asText().equals(v);
           case "label" -> {
             int eq = v.indexOf('=');
             yield eq < 0 ? attrs.has(v) : attrs.path(v.substring(0, eq)).asText().equals(v.substring(eq + 1));

@@ -44,7 +44,8 @@ public final class EventBus {
     actor.put("ID", id);
     ObjectNode attrs = actor.putObject("Attributes");
     attributes.forEach(attrs::put);
-    e.put("scope", "local");
+    // the swarm's objects are events of the cluster, not of this engine (Docker's scope "swarm")
+    e.put("scope", type.equals("service") || type.equals("node") ? "swarm" : "local");
     e.put("time", now.getEpochSecond());
     e.put("timeNano", now.getEpochSecond() * 1_000_000_000L + now.getNano());
     synchronized (recent) {

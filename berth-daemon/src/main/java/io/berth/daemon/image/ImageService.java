@@ -214,6 +214,15 @@ public final class ImageService {
     }
   }
 
+  /**
+   * {@code GET /distribution/NAME/json}: what the registry holds under {@code name}, asked with the
+   * client's credentials; the docker CLI pins a service's image to the digest it answers.
+   */
+  public io.berth.distribution.Described describe(String name, Credentials credentials) {
+    Reference ref = Reference.parse(name);
+    return new RegistryClient(content, layerIndex, access.with(credentials)).describe(ref);
+  }
+
   /** What a push sends: the reference (default tag filled in) and its image, both checked. */
   public record PushTarget(Reference ref, Image image, LayerIndex.Kind compression) {}
 

@@ -10,6 +10,7 @@ import io.berth.cluster.ca.keys.UnlockKey;
 import io.berth.cluster.ca.tls.ClusterTls;
 import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.model.Cluster;
+import io.berth.cluster.model.ManagerStatus;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.NodeAvailability;
 import io.berth.cluster.model.NodeDescription;
@@ -62,7 +63,8 @@ final class ClusterBootstrap {
       Instant now = clock.instant();
       Node self = new Node(nodeId, null, now, now,
           new NodeSpec(null, null, NodeRole.MANAGER, availability),
-          description, new NodeStatus(NodeState.READY, "", advertise.host()));
+          description, new NodeStatus(NodeState.READY, "", advertise.host()))
+          .withManagerStatus(new ManagerStatus(true, ManagerStatus.Reachability.REACHABLE, advertise.toString()));
       manager.state().batch()
           .create(new Cluster(clusterId, null, now, now, spec, new Cluster.TlsInfo(ca.rootPem()), false))
           .create(StoredCa.of(ca.state(), tokens))

@@ -11,6 +11,7 @@ import io.berth.cluster.dispatcher.DispatcherSession;
 import io.berth.cluster.dispatcher.Leadership;
 import io.berth.cluster.dispatcher.ManagerMembership;
 import io.berth.cluster.model.NodeDescription;
+import io.berth.cluster.orchestrator.LeaderLoops;
 import io.berth.cluster.orchestrator.ManagerLoops;
 import io.berth.cluster.raft.RaftMember;
 import java.net.InetSocketAddress;
@@ -56,11 +57,17 @@ final class NodeWork implements SwarmRoles {
       if (manager != null) {
         started.add(new DispatcherServer(manager.state(), credentials, Leadership.of(manager.store()),
             membership(manager, local.clusterId()), clock, listen(local.listenAddr())).start());
-        started.add(new LeaderDuties(manager.store()::isLeader, List.of(() -> {
+        LeaderLoops leader = new LeaderLoops(manager.state(), manager.store()::isLeader, () -> {
           ManagerLoops loops = new ManagerLoops(manager.state(), clock);
           loops.start();
-          return loops;
-        })).start());
+          ManagerMarks marks = new ManagerMarks(manager.state(), local.nodeId()).start();
+          return () -> {
+            marks.close();
+            loops.close();
+          };
+        });
+        leader.start();
+        started.add(leader);
       }
       AtomicReference<DispatcherSession> session = new AtomicReference<>();
       Agent agent = new Agent(executors.apply(local.nodeId()), updates -> {

@@ -1,0 +1,159 @@
+package io.berth.daemon.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cluster.control.Filters;
+import io.berth.cluster.control.SwarmSpecReader;
+import io.berth.cluster.model.NodeAvailability;
+import io.berth.cluster.model.NodeRole;
+import io.berth.cluster.model.NodeSpec;
+import io.berth.cluster.model.SwarmSpec;
+import io.berth.daemon.swarm.InitRequest;
+import io.berth.daemon.swarm.JoinRequest;
+import io.berth.errdefs.InvalidArgumentException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the cluster endpoints' request bodies and query parameters (Docker's SwarmInitRequest,
+ * SwarmJoinRequest, NodeSpec, {@code version}, {@code filters}) into typed values, refusing
+ * unknown fields and, by name, the settings Berth does not honour (overlay data path, address
+ * pools: there is no overlay network yet).
+ */
+final class ClusterRequests {
+  private static final Set<String> INIT_FIELDS = Set.of("ListenAddr", "AdvertiseAddr", "DataPathAddr", "DataPathPort",
+      "ForceNewCluster", "Spec", "AutoLockManagers", "Availability", "DefaultAddrPool", "SubnetSize");
+  private static final Set<String> JOIN_FIELDS = Set.of("ListenAddr", "AdvertiseAddr", "DataPathAddr", "RemoteAddrs",
+      "JoinToken", "Availability");
+  private static final Set<String> NODE_FIELDS = Set.of("Name", "Labels", "Role", "Availability");
+
+  private ClusterRequests() {}
+
+  /** {@code docker swarm init}: the CLI always sends DataPathPort 0, DefaultAddrPool [] and SubnetSize 24. */
+  static InitRequest init(ObjectNode body) {
+    known("swarm init", body, INIT_FIELDS);
+    if (!text(body, "DataPathAddr").isEmpty()) {
+      throw notYet("swarm init", "DataPathAddr (--data-path-addr)");
+    }
+    if (body.path("DataPathPort").asInt(0) != 0) {
+      throw notYet("swarm init", "DataPathPort (--data-path-port)");
+    }
+    if (!body.path("DefaultAddrPool").isMissingNode() && !body.path("DefaultAddrPool").isNull()
+        && !body.path("DefaultAddrPool").isEmpty()) {
+      throw notYet("swarm init", "DefaultAddrPool (--default-addr-pool)");
+    }
+    int subnet = body.path("SubnetSize").asInt(0);
+    if (subnet != 0 && subnet != 24) {
+      throw notYet("swarm init", "SubnetSize (--default-addr-pool-mask-length)");
+    }
+    SwarmSpec spec = SwarmSpecReader.read(body.path("Spec"), SwarmSpec.defaults()).spec();
+    boolean autolock = body.path("AutoLockManagers").asBoolean(false) || spec.encryptionConfig().autoLockManagers();
+    if (autolock != spec.encryptionConfig().autoLockManagers()) {
+      spec = new SwarmSpec(spec.name(), spec.labels(), spec.orchestration(), spec.dispatcher(), spec.caConfig(),
+          new SwarmSpec.EncryptionConfig(true));
+    }
+    return new InitRequest(text(body, "ListenAddr"), text(body, "AdvertiseAddr"), "", 0, List.of(), subnet,
+        body.path("ForceNewCluster").asBoolean(false), spec, autolock, availability(body));
+  }
+
+  /** {@code docker swarm join --token T HOST:PORT}. */
+  static JoinRequest join(ObjectNode body) {
+    known("swarm join", body, JOIN_FIELDS);
+    if (!text(body, "DataPathAddr").isEmpty()) {
+      throw notYet("swarm join", "DataPathAddr (--data-path-addr)");
+    }
+    List<String> remotes = new ArrayList<>();
+    body.path("RemoteAddrs").forEach(n -> remotes.add(n.asText()));
+    if (remotes.isEmpty()) {
+      throw new InvalidArgumentException("swarm join: RemoteAddrs must name at least one manager (HOST:PORT)");
+    }
+    String token = text(body, "JoinToken");
+    if (token.isEmpty()) {
+      throw new InvalidArgumentException("swarm join: JoinToken is required (--token)");
+    }
+    return new JoinRequest(text(body, "ListenAddr"), text(body, "AdvertiseAddr"), "", remotes, token,
+        availability(body));
+  }
+
+  /** {@code docker node update}: the CLI sends the whole spec read with {@code node inspect}, changed. */
+  static NodeSpec nodeSpec(ObjectNode body) {
+    known("node spec", body, NODE_FIELDS);
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = body.path("Labels").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isTextual()) {
+        throw new InvalidArgumentException("node spec: Labels[\"" + e.getKey() + "\"] must be a string");
+      }
+      labels.put(e.getKey(), e.getValue().textValue());
+    }
+    String role = text(body, "Role");
+    String availability = text(body, "Availability");
+    String name = text(body, "Name");
+    return new NodeSpec(name.isEmpty() ? null : name, labels, role.isEmpty() ? null : NodeRole.parse(role),
+        availability.isEmpty() ? null : NodeAvailability.parse(availability));
+  }
+
+  /** The {@code version} query parameter an update names (Docker: "invalid ... version"). */
+  static long version(String raw, String what) {
+    try {
+      long v = Long.parseLong(raw == null ? "" : raw);
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("invalid " + what + " version '" + (raw == null ? "" : raw)
+          + "': give the Version.Index read with inspect");
+    }
+  }
+
+  /** Docker's {@code filters} query parameter, in either of its forms ({@code {"k":["v"]}} or {@code {"k":{"v":true}}}). */
+  static Filters filters(String raw) {
+    JsonNode tree = ContainerRoutes.filtersJson(raw);
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      List<String> values = new ArrayList<>();
+      if (f.getValue().isArray()) {
+        f.getValue().forEach(v -> values.add(v.asText()));
+      } else {
+        f.getValue().fieldNames().forEachRemaining(values::add);
+      }
+      out.put(f.getKey(), values);
+    }
+    return new Filters(out);
+  }
+
+  private static NodeAvailability availability(ObjectNode body) {
+    String a = text(body, "Availability");
+    return a.isEmpty() ? NodeAvailability.ACTIVE : NodeAvailability.parse(a);
+  }
+
+  private static void known(String what, ObjectNode body, Set<String> fields) {
+    body.fieldNames().forEachRemaining(f -> {
+      if (!fields.contains(f)) {
+        throw new InvalidArgumentException(what + ": unknown field " + f);
+      }
+    });
+  }
+
+  private static InvalidArgumentException notYet(String what, String field) {
+    return new InvalidArgumentException(what + ": " + field + " is not supported by Berth yet (there are no overlay "
+        + "networks); leave it unset");
+  }
+
+  private static String text(ObjectNode body, String field) {
+    JsonNode n = body.path(field);
+    if (n.isMissingNode() || n.isNull()) {
+      return "";
+    }
+    if (!n.isTextual()) {
+      throw new InvalidArgumentException("invalid " + field + ": expected a string, got " + n);
+    }
+    return n.textValue();
+  }
+}

@@ -1,0 +1,110 @@
+package io.berth.daemon.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cluster.control.ServiceControl;
+import io.berth.cluster.control.ServiceSpecReader;
+import io.berth.cluster.control.ServiceStatus;
+import io.berth.cluster.model.Service;
+import io.berth.cluster.model.ServiceSpec;
+import io.berth.daemon.container.NameGenerator;
+import io.berth.daemon.events.EventBus;
+import io.berth.daemon.swarm.SwarmMembership;
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.http.HttpRequest;
+import io.berth.http.HttpResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /services*} ({@code docker service create|ls|inspect|update|scale|rm}) over
+ * {@link ServiceControl}, on a manager only, with service events (create, update, remove) and the
+ * {@code ?status=true} counts {@code service ls} shows. {@code docker service logs} is
+ * {@link ServiceLogRoutes}.
+ */
+public final class ServiceRoutes {
+  private final ManagerAccess access;
+  private final EventBus events;
+
+  public ServiceRoutes(Optional<SwarmMembership> swarm, EventBus events, Clock clock) {
+    this.access = new ManagerAccess(swarm, clock);
+    this.events = events;
+  }
+
+  public void register(Router r) {
+    r.add("GET", "/services", this::list);
+    r.add("POST", "/services/create", this::create);
+    r.add("GET", "/services/{id}", (q, s) -> Json.send(s, 200, SwarmJson.service(access.services().inspect(q.param("id")))));
+    r.add("DELETE", "/services/{id}", (q, s) -> {
+      Service gone = access.services().remove(q.param("id"));
+      events.publish("service", "remove", gone.id(), Map.of("name", gone.spec().name()));
+      s.send(200, null, new byte[0]);
+    });
+    r.add("POST", "/services/{id}/update", this::update);
+  }
+
+  private void list(HttpRequest q, HttpResponse s) {
+    ServiceControl services = access.services();
+    boolean status = q.flag("status");
+    ArrayNode out = Json.array();
+    for (Service svc : services.list(ClusterRequests.filters(q.query("filters")))) {
+      ObjectNode o = SwarmJson.service(svc);
+      if (status) {
+        ServiceStatus st = services.status(svc);
+        o.putObject("ServiceStatus").put("RunningTasks", st.runningTasks()).put("DesiredTasks", st.desiredTasks())
+            .put("CompletedTasks", st.completedTasks());
+      }
+      out.add(o);
+    }
+    Json.send(s, 200, out);
+  }
+
+  /** {@code X-Registry-Auth} (sent with {@code --with-registry-auth}) becomes the nodes' pull credentials. */
+  private void create(HttpRequest q, HttpResponse s) throws IOException {
+    ObjectNode body = Json.body(q);
+    ServiceControl services = access.services();
+    ServiceSpec spec = ServiceSpecReader.read(body, () -> new NameGenerator(
+        name -> services.list(io.berth.cluster.control.Filters.NONE).stream()
+            .anyMatch(x -> x.spec().name().equalsIgnoreCase(name))).next());
+    Service created = services.create(spec, q.header("X-Registry-Auth"));
+    events.publish("service", "create", created.id(), Map.of("name", created.spec().name()));
+    Json.send(s, 201, Json.object().put("ID", created.id()));
+  }
+
+  private void update(HttpRequest q, HttpResponse s) throws IOException {
+    long version = ClusterRequests.version(q.query("version"), "service");
+    String rollback = q.query("rollback");
+    if (rollback != null && !rollback.isEmpty()) {
+      throw new InvalidArgumentException("service update: rollback is not supported by Berth yet "
+          + "(it keeps no previous spec); update the service to the spec you want instead");
+    }
+    ServiceControl services = access.services();
+    Service before = services.inspect(q.param("id"));
+    ServiceSpec spec = ServiceSpecReader.read(Json.body(q), () -> before.spec().name());
+    Service after = services.update(before.id(), version, spec, q.header("X-Registry-Auth"), q.query("registryAuthFrom"));
+    events.publish("service", "update", after.id(), updateAttributes(before, after));
+    Json.send(s, 200, Json.object());
+  }
+
+  /** Docker's service update event attributes: the name, and image and replicas old/new when they changed. */
+  static Map<String, String> updateAttributes(Service before, Service after) {
+    Map<String, String> attrs = new LinkedHashMap<>();
+    attrs.put("name", after.spec().name());
+    String oldImage = before.spec().taskTemplate().containerSpec().image();
+    String newImage = after.spec().taskTemplate().containerSpec().image();
+    if (!oldImage.equals(newImage)) {
+      attrs.put("image.old", oldImage);
+      attrs.put("image.new", newImage);
+    }
+    var oldMode = before.spec().mode().replicated();
+    var newMode = after.spec().mode().replicated();
+    if (oldMode != null && newMode != null && oldMode.replicas() != newMode.replicas()) {
+      attrs.put("replicas.old", Long.toString(oldMode.replicas()));
+      attrs.put("replicas.new", Long.toString(newMode.replicas()));
+    }
+    return attrs;
+  }
+}

@@ -1,0 +1,242 @@
+package io.berth.daemon.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cluster.model.Cluster;
+import io.berth.cluster.model.Node;
+import io.berth.cluster.model.NodeDescription;
+import io.berth.cluster.model.NodeRole;
+import io.berth.cluster.model.NodeSpec;
+import io.berth.cluster.model.NodeState;
+import io.berth.cluster.model.NodeStatus;
+import io.berth.cluster.model.SwarmSpec;
+import io.berth.cluster.raft.MemoryClusterStore;
+import io.berth.cluster.state.ClusterState;
+import io.berth.daemon.events.EventBus;
+import io.berth.daemon.swarm.InitRequest;
+import io.berth.daemon.swarm.JoinRequest;
+import io.berth.daemon.swarm.LocalNodeState;
+import io.berth.daemon.swarm.SwarmDetails;
+import io.berth.daemon.swarm.SwarmInfo;
+import io.berth.daemon.swarm.SwarmMembership;
+import io.berth.daemon.swarm.SwarmUpdate;
+import io.berth.http.HttpConnectionProbe;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster endpoints with the docker CLI's exact requests, over the real cluster store (in
+ * memory) and a membership that stands for this node's state: what a manager, a worker and a node
+ * in no swarm answer, the texts and codes Docker gives, and the events the writes publish.
+ */
+class ClusterRoutesTest {
+  private static final Instant AT = Instant.parse("2026-12-06T10:00:00Z");
+  private final ClusterState state = new ClusterState(new MemoryClusterStore());
+  private final EventBus events = new EventBus(Clock.systemUTC());
+  private final List<ObjectNode> published = new ArrayList<>();
+  private final Member member = new Member();
+
+  /** This node's membership as the routes see it: a manager unless told otherwise. */
+  private final class Member implements SwarmMembership {
+    LocalNodeState local = LocalNodeState.ACTIVE;
+    boolean manager = true;
+    final List<SwarmUpdate> updates = new ArrayList<>();
+    InitRequest init;
+
+    @Override
+    public String init(InitRequest request) {
+      init = request;
+      return "node1";
+    }
+
+    @Override
+    public void join(JoinRequest request) {}
+
+    @Override
+    public void leave(boolean force) {}
+
+    @Override
+    public SwarmDetails inspect() {
+      return new SwarmDetails(requireManager().cluster().orElseThrow(), "SWMTKN-1-w", "SWMTKN-1-m");
+    }
+
+    @Override
+    public void update(SwarmUpdate update) {
+      updates.add(update);
+    }
+
+    @Override
+    public String unlockKey() {
+      return "SWMKEY-1-k";
+    }
+
+    @Override
+    public void unlock(String key) {}
+
+    @Override
+    public SwarmInfo info() {
+      return new SwarmInfo("node1", "10.0.0.1", local, manager, "", List.of(), 1, 1, Optional.empty());
+    }
+
+    @Override
+    public Optional<ClusterState> managerState() {
+      return manager && local == LocalNodeState.ACTIVE ? Optional.of(state) : Optional.empty();
+    }
+  }
+
+  private Router router(Optional<SwarmMembership> swarm) {
+    Router r = new Router();
+    new SwarmRoutes(swarm).register(r);
+    new NodeRoutes(swarm, events, Clock.systemUTC()).register(r);
+    new ServiceRoutes(swarm, events, Clock.systemUTC()).register(r);
+    new ServiceLogRoutes(swarm, Optional.empty(), Clock.systemUTC()).register(r);
+    new TaskRoutes(swarm, Clock.systemUTC()).register(r);
+    return r;
+  }
+
+  private ClusterRoutesTest() {
+    events.subscribe(published::add);
+    state.batch().create(new Cluster("c1", null, AT, AT, SwarmSpec.defaults(), null, false))
+        .create(new Node("node1", null, AT, AT, new NodeSpec(null, null, NodeRole.MANAGER, null),
+            new NodeDescription("alpha", null, null, null), new NodeStatus(NodeState.READY, "", "10.0.0.1")))
+        .apply();
+  }
+
+  private static String call(Router r, String method, String path, String body, String... headers) {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    StringBuilder req = new StringBuilder(method + " /v1.47" + path + " HTTP/1.1\r\nHost: x\r\n");
+    for (String h : headers) {
+      req.append(h).append("\r\n");
+    }
+    req.append("Content-Type: application/json\r\nContent-Length: ").append(b.length).append("\r\n\r\n").append(body);
+    return HttpConnectionProbe.call(r, req.toString());
+  }
+
+  @Test
+  void aNodeInNoSwarmAnswersWithDockers503() {
+    member.local = LocalNodeState.INACTIVE;
+    member.manager = false;
+    for (String path : List.of("/swarm", "/services", "/nodes", "/tasks")) {
+      assertThat(call(router(Optional.of(member)), "GET", path, "")).startsWith("HTTP/1.1 503")
+          .contains("This node is not a swarm manager. Use \\\"docker swarm init\\\" or \\\"docker swarm join\\\"");
+    }
+    assertThat(call(router(Optional.empty()), "GET", "/services", "")).startsWith("HTTP/1.1 503")
+        .contains("docker swarm init");
+  }
+
+  @Test
+  void aWorkerSendsTheUserToAManager() {
+    member.manager = false;
+    assertThat(call(router(Optional.of(member)), "GET", "/nodes", "")).startsWith("HTTP/1.1 503")
+        .contains("Worker nodes can't be used to view or modify cluster state");
+  }
+
+  @Test
+  void servicesAreCreatedListedUpdatedAndRemovedAsTheCliDoes() throws Exception {
+    Router r = router(Optional.of(member));
+    String created = call(r, "POST", "/services/create", CliBodies.SERVICE_CREATE, "X-Registry-Auth: e30=");
+    assertThat(created).startsWith("HTTP/1.1 201").contains("\"ID\":\"");
+    assertThat(call(r, "POST", "/services/create", CliBodies.SERVICE_CREATE)).startsWith("HTTP/1.1 409")
+        .contains("name conflicts with an existing object: service web already exists");
+
+    String listed = call(r, "GET", "/services?status=true&filters=%7B%22name%22%3A%7B%22web%22%3Atrue%7D%7D", "");
+    assertThat(listed).startsWith("HTTP/1.1 200").contains("\"Name\":\"web\"")
+        .contains("\"ServiceStatus\":{\"RunningTasks\":0,\"DesiredTasks\":2,\"CompletedTasks\":0}");
+    String inspected = call(r, "GET", "/services/web?insertDefaults=false", "");
+    assertThat(inspected).contains("\"Replicas\":2").doesNotContain("PullOptions").doesNotContain("e30=");
+    long version = Json.MAPPER.readTree(inspected.substring(inspected.indexOf("\r\n\r\n") + 4))
+        .path("Version").path("Index").asLong();
+
+    String scaled = CliBodies.SERVICE_CREATE.replace("\"Replicas\":2", "\"Replicas\":3");
+    assertThat(call(r, "POST", "/services/web/update?version=" + version, scaled)).startsWith("HTTP/1.1 200");
+    assertThat(call(r, "POST", "/services/web/update?version=" + version, scaled)).startsWith("HTTP/1.1 409")
+        .contains("update out of sequence");
+    assertThat(state.services().getFirst().spec().taskTemplate().containerSpec().registryAuth()).isEqualTo("e30=");
+    assertThat(call(r, "POST", "/services/web/update?version=x", scaled)).startsWith("HTTP/1.1 400")
+        .contains("invalid service version 'x'");
+
+    assertThat(call(r, "DELETE", "/services/web", "")).startsWith("HTTP/1.1 200");
+    assertThat(call(r, "GET", "/services/web", "")).startsWith("HTTP/1.1 404").contains("service web not found");
+    assertThat(published).extracting(e -> e.path("Type").asText() + " " + e.path("Action").asText() + " "
+            + e.path("Actor").path("Attributes").path("name").asText() + " " + e.path("scope").asText())
+        .containsExactly("service create web swarm", "service update web swarm", "service remove web swarm");
+    assertThat(published.get(1).path("Actor").path("Attributes").path("replicas.new").asText()).isEqualTo("3");
+  }
+
+  @Test
+  void refusesWhatBerthDoesNotHonourByName() {
+    Router r = router(Optional.of(member));
+    String tty = CliBodies.SERVICE_CREATE.replace("\"Init\":false", "\"Init\":false,\"TTY\":true");
+    assertThat(call(r, "POST", "/services/create", tty)).startsWith("HTTP/1.1 400")
+        .contains("TaskTemplate.ContainerSpec.TTY is not supported by Berth yet (--tty)");
+    assertThat(state.services()).isEmpty();
+    assertThat(call(r, "GET", "/services?filters=%7B%22colour%22%3A%5B%22red%22%5D%7D", ""))
+        .startsWith("HTTP/1.1 400").contains("invalid filter 'colour'");
+    assertThat(call(r, "GET", "/services/x/logs?stdout=1", "")).startsWith("HTTP/1.1 404");
+  }
+
+  @Test
+  void nodesAreUpdatedFromTheVersionReadWithEvents() {
+    Router r = router(Optional.of(member));
+    long version = state.node("node1").orElseThrow().version().index();
+    assertThat(call(r, "POST", "/nodes/alpha/update?version=" + version,
+        "{\"Labels\":{\"zone\":\"a\"},\"Role\":\"manager\",\"Availability\":\"drain\"}")).startsWith("HTTP/1.1 200");
+    assertThat(call(r, "GET", "/nodes?filters=%7B%22node.label%22%3A%5B%22zone%3Da%22%5D%7D", ""))
+        .contains("\"Availability\":\"drain\"").contains("\"Hostname\":\"alpha\"");
+    assertThat(published.getLast().path("Actor").path("Attributes"))
+        .hasToString("{\"name\":\"alpha\",\"availability.old\":\"active\",\"availability.new\":\"drain\"}");
+    assertThat(call(r, "DELETE", "/nodes/alpha?force=1", "")).startsWith("HTTP/1.1 400")
+        .contains("must be demoted to worker before removal");
+    assertThat(call(r, "GET", "/nodes/nope", "")).startsWith("HTTP/1.1 404").contains("node nope not found");
+  }
+
+  @Test
+  void swarmInitAndUpdateCarryWhatTheCliSends() {
+    Router r = router(Optional.of(member));
+    assertThat(call(r, "POST", "/swarm/init", CliBodies.SWARM_INIT_AUTOLOCK)).startsWith("HTTP/1.1 200")
+        .contains("\"node1\"");
+    assertThat(member.init.autoLockManagers()).isTrue();
+    assertThat(member.init.listenAddr()).isEqualTo("10.1.2.3:2377");
+    assertThat(member.init.spec().orchestration().taskHistoryRetentionLimit()).isEqualTo(3);
+    assertThat(call(r, "POST", "/swarm/init", CliBodies.SWARM_INIT_AUTOLOCK.replace("\"DataPathPort\":0",
+        "\"DataPathPort\":4790"))).startsWith("HTTP/1.1 400").contains("DataPathPort (--data-path-port)");
+
+    assertThat(call(r, "GET", "/swarm", "")).contains("\"JoinTokens\":{\"Worker\":\"SWMTKN-1-w\"");
+    assertThat(call(r, "POST", "/swarm/update?rotateManagerToken=false&rotateManagerUnlockKey=false"
+        + "&rotateWorkerToken=true&version=5", CliBodies.SWARM_CA_ROTATE)).startsWith("HTTP/1.1 200");
+    SwarmUpdate u = member.updates.getFirst();
+    assertThat(u.version()).isEqualTo(5);
+    assertThat(u.rotateWorkerToken()).isTrue();
+    assertThat(u.rotateManagerToken()).isFalse();
+    assertThat(u.rotateRootCa()).isTrue();
+    assertThat(call(r, "GET", "/swarm/unlockkey", "")).contains("{\"UnlockKey\":\"SWMKEY-1-k\"}");
+  }
+
+  /** Request bodies recorded from docker CLI 28.2.2. */
+  static final class CliBodies {
+    /** {@code docker service create --name web --replicas 2 busybox:1 sleep 1d} */
+    static final String SERVICE_CREATE = """
+        {"Name":"web","Labels":{},"TaskTemplate":{"ContainerSpec":{"Image":"busybox:1","Args":["sleep","1d"],\
+        "Init":false,"DNSConfig":{}},"Resources":{"Limits":{},"Reservations":{}},"Placement":{},"ForceUpdate":0},\
+        "Mode":{"Replicated":{"Replicas":2}},"EndpointSpec":{"Mode":"vip"}}""";
+    /** {@code docker swarm init --advertise-addr 10.1.2.3 --listen-addr 10.1.2.3:2377 --autolock --task-history-limit 3} */
+    static final String SWARM_INIT_AUTOLOCK = """
+        {"ListenAddr":"10.1.2.3:2377","AdvertiseAddr":"10.1.2.3","DataPathAddr":"","DataPathPort":0,\
+        "ForceNewCluster":false,"Spec":{"Labels":null,"Orchestration":{"TaskHistoryRetentionLimit":3},\
+        "Raft":{"ElectionTick":0,"HeartbeatTick":0},"Dispatcher":{},"CAConfig":{},"TaskDefaults":{},\
+        "EncryptionConfig":{"AutoLockManagers":true}},"AutoLockManagers":true,"Availability":"","DefaultAddrPool":[],\
+        "SubnetSize":24}""";
+    /** {@code docker swarm ca --rotate}: the spec read back with ForceRotate one more. */
+    static final String SWARM_CA_ROTATE = """
+        {"Name":"default","Labels":{},"Orchestration":{"TaskHistoryRetentionLimit":5},"Raft":{"ElectionTick":0,\
+        "HeartbeatTick":0},"Dispatcher":{"HeartbeatPeriod":5000000000},"CAConfig":{"NodeCertExpiry":7776000000000000,\
+        "ForceRotate":1},"TaskDefaults":{},"EncryptionConfig":{"AutoLockManagers":false}}""";
+  }
+}
