@@ -2,6 +2,7 @@ package io.berth.cli.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cli.swarm.SwarmRequests;
 import io.berth.client.ApiClient;
 import io.berth.client.ApiException;
 import java.io.IOException;
@@ -56,39 +57,14 @@ final class LabSwarm {
     }
   }
 
-  /** {@code POST /swarm/init} as {@code docker swarm init --advertise-addr A --listen-addr A:2377} sends it. */
+  /** {@code POST /swarm/init} as {@code docker swarm init --advertise-addr A:2377 --listen-addr A:2377} sends it. */
   static ObjectNode initRequest(String address) {
-    ObjectNode b = ApiClient.mapper().createObjectNode();
-    b.put("ListenAddr", address + ":" + PORT);
-    b.put("AdvertiseAddr", address + ":" + PORT);
-    b.put("DataPathAddr", "");
-    b.put("DataPathPort", 0);
-    b.put("ForceNewCluster", false);
-    ObjectNode spec = b.putObject("Spec");
-    spec.putNull("Labels");
-    spec.putObject("Orchestration");
-    spec.putObject("Raft").put("ElectionTick", 0).put("HeartbeatTick", 0);
-    spec.putObject("Dispatcher");
-    spec.putObject("CAConfig");
-    spec.putObject("TaskDefaults");
-    spec.putObject("EncryptionConfig").put("AutoLockManagers", false);
-    b.put("AutoLockManagers", false);
-    b.put("Availability", "");
-    b.putNull("DefaultAddrPool");
-    b.put("SubnetSize", 24);
-    return b;
+    return SwarmRequests.init(address + ":" + PORT, address + ":" + PORT, false, "");
   }
 
-  /** {@code POST /swarm/join} as {@code docker swarm join --token T --advertise-addr A --listen-addr A:2377 R} sends it. */
+  /** {@code POST /swarm/join} as {@code docker swarm join --token T --advertise-addr A:2377 --listen-addr A:2377 R} sends it. */
   static ObjectNode joinRequest(String address, String remote, String token) {
-    ObjectNode b = ApiClient.mapper().createObjectNode();
-    b.put("ListenAddr", address + ":" + PORT);
-    b.put("AdvertiseAddr", address + ":" + PORT);
-    b.put("DataPathAddr", "");
-    b.putArray("RemoteAddrs").add(remote);
-    b.put("JoinToken", token);
-    b.put("Availability", "");
-    return b;
+    return SwarmRequests.join(address + ":" + PORT, address + ":" + PORT, remote, token, "");
   }
 
   /**

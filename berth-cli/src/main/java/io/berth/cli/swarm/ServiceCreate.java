@@ -31,6 +31,7 @@ final class ServiceCreate extends Base {
   String mode = "replicated";
   @Option(names = "--name", paramLabel = "string", description = "Service name") String name;
   @Option(names = {"-l", "--label"}, paramLabel = "list", description = "Service labels") List<String> labels = new ArrayList<>();
+  @Option(names = "--container-label", paramLabel = "list", description = "Container labels") List<String> containerLabels = new ArrayList<>();
   @Option(names = {"-e", "--env"}, paramLabel = "list", description = "Set environment variables") List<String> env = new ArrayList<>();
   @Option(names = "--env-file", paramLabel = "list", description = "Read in a file of environment variables") List<Path> envFiles = new ArrayList<>();
   @Option(names = "--mount", paramLabel = "mount", description = "Attach a filesystem mount to the service") List<String> mounts = new ArrayList<>();
@@ -74,6 +75,9 @@ final class ServiceCreate extends Base {
     ObjectNode template = s.putObject("TaskTemplate");
     ObjectNode cs = template.putObject("ContainerSpec");
     cs.put("Image", image);
+    if (!containerLabels.isEmpty()) {
+      cs.set("Labels", keyValues(containerLabels));
+    }
     if (!args.isEmpty()) {
       ArrayNode a = cs.putArray("Args");
       args.forEach(a::add);

@@ -20,6 +20,9 @@ final class ServiceOptions {
   @Option(names = {"-w", "--workdir"}, paramLabel = "string", description = "Working directory inside the container") String workdir;
   @Option(names = {"-u", "--user"}, paramLabel = "string", description = "Username or UID (format: <name|uid>[:<group|gid>])") String user;
   @Option(names = "--hostname", paramLabel = "string", description = "Container hostname") String hostname;
+  @Option(names = "--entrypoint", paramLabel = "command", description = "Overwrite the default ENTRYPOINT of the image") String entrypoint;
+  @Option(names = "--stop-grace-period", paramLabel = "duration",
+      description = "Time to wait before force killing a container (ns|us|ms|s|m|h) (default 10s)") String stopGracePeriod;
   @Option(names = "--limit-cpu", paramLabel = "decimal", description = "Limit CPUs") String limitCpu;
   @Option(names = "--limit-memory", paramLabel = "bytes", description = "Limit Memory") String limitMemory;
   @Option(names = "--reserve-cpu", paramLabel = "decimal", description = "Reserve CPUs") String reserveCpu;
@@ -60,8 +63,18 @@ final class ServiceOptions {
         || healthStartPeriod != null || healthStartInterval != null;
   }
 
-  /** Sets the given container fields ({@code --workdir}, {@code --user}, {@code --hostname}). */
+  /**
+   * Sets the given container fields ({@code --workdir}, {@code --user}, {@code --hostname},
+   * {@code --entrypoint} split as a shell would, {@code --stop-grace-period}).
+   */
   void applyContainer(ObjectNode cs) {
+    if (entrypoint != null) {
+      ArrayNode c = cs.putArray("Command");
+      ShellWords.split(entrypoint, "--entrypoint").forEach(c::add);
+    }
+    if (stopGracePeriod != null) {
+      cs.put("StopGracePeriod", Durations.nanos(stopGracePeriod, "--stop-grace-period"));
+    }
     if (workdir != null) {
       cs.put("Dir", workdir);
     }

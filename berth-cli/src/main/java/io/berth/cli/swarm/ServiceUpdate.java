@@ -33,6 +33,10 @@ final class ServiceUpdate extends Base {
   @Option(names = "--env-rm", paramLabel = "list", description = "Remove an environment variable") List<String> envRm = new ArrayList<>();
   @Option(names = "--label-add", paramLabel = "list", description = "Add or update a service label") List<String> labelAdd = new ArrayList<>();
   @Option(names = "--label-rm", paramLabel = "list", description = "Remove a label by its key") List<String> labelRm = new ArrayList<>();
+  @Option(names = "--container-label-add", paramLabel = "list", description = "Add or update a container label")
+  List<String> containerLabelAdd = new ArrayList<>();
+  @Option(names = "--container-label-rm", paramLabel = "list", description = "Remove a container label by its key")
+  List<String> containerLabelRm = new ArrayList<>();
   @Option(names = "--constraint-add", paramLabel = "list", description = "Add or update a placement constraint") List<String> constraintAdd = new ArrayList<>();
   @Option(names = "--constraint-rm", paramLabel = "list", description = "Remove a constraint") List<String> constraintRm = new ArrayList<>();
   @Option(names = "--mount-add", paramLabel = "mount", description = "Add or update a mount on a service") List<String> mountAdd = new ArrayList<>();
@@ -96,6 +100,11 @@ final class ServiceUpdate extends Base {
       ObjectNode labels = spec.path("Labels").isObject() ? (ObjectNode) spec.get("Labels") : spec.putObject("Labels");
       labels.setAll(ServiceCreate.keyValues(labelAdd));
       labelRm.forEach(labels::remove);
+    }
+    if (!containerLabelAdd.isEmpty() || !containerLabelRm.isEmpty()) {
+      ObjectNode labels = cs.path("Labels").isObject() ? (ObjectNode) cs.get("Labels") : cs.putObject("Labels");
+      labels.setAll(ServiceCreate.keyValues(containerLabelAdd));
+      containerLabelRm.forEach(labels::remove);
     }
     options.applyContainer(cs);
     if (!mountAdd.isEmpty() || !mountRm.isEmpty()) {

@@ -12,6 +12,11 @@ final class ShellWords {
   private ShellWords() {}
 
   static List<String> split(String s) {
+    return split(s, "--args");
+  }
+
+  /** As {@link #split(String)}; {@code flag} names the flag in errors. */
+  static List<String> split(String s, String flag) {
     List<String> words = new ArrayList<>();
     StringBuilder w = new StringBuilder();
     boolean inWord = false;
@@ -20,7 +25,7 @@ final class ShellWords {
       if (c == '\'') {
         int end = s.indexOf('\'', i + 1);
         if (end < 0) {
-          throw new IllegalArgumentException("invalid argument \"" + s + "\" for \"--args\" flag: EOF found when expecting closing quote");
+          throw new IllegalArgumentException("invalid argument \"" + s + "\" for \"" + flag + "\" flag: EOF found when expecting closing quote");
         }
         w.append(s, i + 1, end);
         i = end;
@@ -34,7 +39,7 @@ final class ShellWords {
           w.append(s.charAt(j));
         }
         if (j >= s.length()) {
-          throw new IllegalArgumentException("invalid argument \"" + s + "\" for \"--args\" flag: EOF found when expecting closing quote");
+          throw new IllegalArgumentException("invalid argument \"" + s + "\" for \"" + flag + "\" flag: EOF found when expecting closing quote");
         }
         i = j;
         inWord = true;

@@ -153,27 +153,11 @@ public final class SwarmCommands {
       return 0;
     }
 
-    /** docker's SwarmInit request: every field, the Spec's empty sections included. */
+    /** docker's SwarmInit request, with the swarm flags merged into its Spec. */
     ObjectNode request() {
-      ObjectNode b = obj();
-      b.put("ListenAddr", nodeAddr(listenAddr));
-      b.put("AdvertiseAddr", advertiseAddr);
-      b.put("DataPathAddr", "");
-      b.put("DataPathPort", 0);
-      b.put("ForceNewCluster", false);
-      ObjectNode spec = b.putObject("Spec");
-      spec.putNull("Labels");
-      spec.putObject("Orchestration");
-      spec.putObject("Raft").put("ElectionTick", 0).put("HeartbeatTick", 0);
-      spec.putObject("Dispatcher");
-      spec.putObject("CAConfig");
-      spec.putObject("TaskDefaults");
-      spec.putObject("EncryptionConfig").put("AutoLockManagers", autolock);
-      specFlags.merge(spec);
-      b.put("AutoLockManagers", autolock);
-      b.put("Availability", availability == null ? "" : availability(availability));
-      b.putNull("DefaultAddrPool");
-      b.put("SubnetSize", 24);
+      ObjectNode b = SwarmRequests.init(nodeAddr(listenAddr), advertiseAddr, autolock,
+          availability == null ? "" : availability(availability));
+      specFlags.merge((ObjectNode) b.get("Spec"));
       return b;
     }
   }
@@ -202,14 +186,7 @@ public final class SwarmCommands {
     }
 
     ObjectNode request() {
-      ObjectNode b = obj();
-      b.put("ListenAddr", nodeAddr(listenAddr));
-      b.put("AdvertiseAddr", advertiseAddr);
-      b.put("DataPathAddr", "");
-      b.putArray("RemoteAddrs").add(remote);
-      b.put("JoinToken", token);
-      b.put("Availability", availability == null ? "" : availability(availability));
-      return b;
+      return SwarmRequests.join(nodeAddr(listenAddr), advertiseAddr, remote, token, availability == null ? "" : availability(availability));
     }
   }
 

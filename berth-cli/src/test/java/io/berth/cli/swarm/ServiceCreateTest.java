@@ -137,8 +137,13 @@ class ServiceCreateTest {
   @Test
   void jobsSendTheirCompletionsAndTheCommandAfterTheImageKeepsItsFlags() throws Exception {
     assertThat(berth("service", "create", "-d", "--no-resolve-image", "--mode", "replicated-job", "--replicas", "4",
+        "--entrypoint", "/bin/sh -e", "--stop-grace-period", "3s", "--container-label", "c=1",
         "reg.example:5000/app:1", "sh", "-c", "exit 0")).as(err.toString()).isZero();
     JsonNode body = JSON.readTree(daemon.only("POST", "/services/create").body());
+    JsonNode cs = body.path("TaskTemplate").path("ContainerSpec");
+    assertThat(cs.path("Command")).isEqualTo(json("['/bin/sh','-e']"));
+    assertThat(cs.path("StopGracePeriod").asLong()).isEqualTo(3_000_000_000L);
+    assertThat(cs.path("Labels")).isEqualTo(json("{'c':'1'}"));
     assertThat(body.path("Mode")).isEqualTo(json("{'ReplicatedJob':{'MaxConcurrent':4,'TotalCompletions':4}}"));
     assertThat(body.path("TaskTemplate").path("ContainerSpec").path("Args")).isEqualTo(json("['sh','-c','exit 0']"));
     assertThat(body.path("TaskTemplate").path("ContainerSpec").path("Image").asText()).isEqualTo("reg.example:5000/app:1");

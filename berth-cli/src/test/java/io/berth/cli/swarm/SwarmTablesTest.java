@@ -172,4 +172,23 @@ class SwarmTablesTest {
     assertThat(berth("node", "update", "--label-rm", "nope", "node2")).isEqualTo(1);
     assertThat(err.toString()).contains("key nope doesn't exist in node's labels");
   }
+
+  @Test
+  void serviceLogsPrefixEachLineWithItsTask() {
+    daemon.on("GET", "/services/web", "{\"ID\":\"svcweb\",\"Spec\":{\"Name\":\"web\",\"Mode\":{\"Replicated\":{\"Replicas\":10}}}}");
+    daemon.on("GET", "/services/svcweb", "{\"ID\":\"svcweb\",\"Spec\":{\"Name\":\"web\"}}");
+    daemon.on("GET", "/nodes/n1", "{\"ID\":\"n1\",\"Description\":{\"Hostname\":\"node1\"}}");
+    daemon.on("GET", "/tasks/task0000000000000000001", "{\"ID\":\"task0000000000000000001\",\"Slot\":3}");
+    String details = "com.docker.swarm.node.id=n1,com.docker.swarm.service.id=svcweb,com.docker.swarm.task.id=task0000000000000000001 ";
+    daemon.on("GET", "/services/web/logs", frame(1, details + "hello\n") + frame(2, details + "oops\n"));
+    assertThat(berth("service", "logs", "web")).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo("web.3.task00000000@node1     | hello\n");
+    assertThat(err.toString()).isEqualTo("web.3.task00000000@node1     | oops\n");
+    assertThat(daemon.only("GET", "/services/web/logs").query()).isEqualTo("details=1&stderr=1&stdout=1&tail=all");
+  }
+
+  /** One stream frame, as characters (the payloads here are ASCII and short). */
+  private static String frame(int stream, String payload) {
+    return "" + (char) stream + "\0\0\0\0\0\0" + (char) payload.length() + payload;
+  }
 }
