@@ -26,17 +26,12 @@ class LabSwarmIT {
 
   @BeforeAll
   static void clean() throws Exception {
-    Files.createDirectories(TestDaemon.BASE);
-    if (Files.exists(LabIT.ROOT.resolve(LAB).resolve("lab.json"))) {
-      check(LabIT.labNamed(LAB, "down"), "lab down of a leftover lab");
-    }
+    LabTests.clean(LAB);
   }
 
   @AfterAll
   static void down() {
-    if (Files.exists(LabIT.ROOT.resolve(LAB).resolve("lab.json"))) {
-      LabIT.labNamed(LAB, "down");
-    }
+    LabTests.down(LAB);
   }
 
   @Test
@@ -98,15 +93,8 @@ class LabSwarmIT {
     check(lab("down"), "lab down");
   }
 
-  /** Polls {@code read} until it answers {@code expected} or 90 s passed; returns the last answer. */
   private static String await(Supplier<String> read, String expected) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    String last = read.get();
-    for (int i = 0; i < 450 && !last.equals(expected) && System.nanoTime() < deadline; i++) {
-      Thread.sleep(200);
-      last = read.get();
-    }
-    return last;
+    return LabTests.await(read, expected, Duration.ofSeconds(90));
   }
 
   /** {@code r} after checking it succeeded. */

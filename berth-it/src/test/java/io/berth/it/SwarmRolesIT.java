@@ -3,7 +3,6 @@ package io.berth.it;
 import static io.berth.it.TestDaemon.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,17 +23,12 @@ class SwarmRolesIT {
 
   @BeforeAll
   static void clean() throws Exception {
-    Files.createDirectories(TestDaemon.BASE);
-    if (Files.exists(LabIT.ROOT.resolve(LAB).resolve("lab.json"))) {
-      check(LabIT.labNamed(LAB, "down"), "lab down of a leftover lab");
-    }
+    LabTests.clean(LAB);
   }
 
   @AfterAll
   static void down() {
-    if (Files.exists(LabIT.ROOT.resolve(LAB).resolve("lab.json"))) {
-      LabIT.labNamed(LAB, "down");
-    }
+    LabTests.down(LAB);
   }
 
   @Test
@@ -64,14 +58,7 @@ class SwarmRolesIT {
     check(LabIT.labNamed(LAB, "down"), "lab down");
   }
 
-  /** Polls {@code read} until it answers {@code expected} or 120 s passed; returns the last answer. */
   private static String await(Supplier<String> read, String expected) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    String last = read.get();
-    for (int i = 0; i < 600 && !last.equals(expected) && System.nanoTime() < deadline; i++) {
-      Thread.sleep(200);
-      last = read.get();
-    }
-    return last;
+    return LabTests.await(read, expected, Duration.ofSeconds(120));
   }
 }
