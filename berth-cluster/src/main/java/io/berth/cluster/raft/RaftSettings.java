@@ -28,6 +28,11 @@ final class RaftSettings {
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3 * election, 3000), TimeUnit.MILLISECONDS));
+    // the first election after a start need not wait a whole timeout: there is no leader to hear
+    // from yet (swarm init waited ~2.5 s for its one-member group), and pre-vote keeps a member
+    // that starts into a running group from disturbing its leader
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(election / 5, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(election * 2 / 5, TimeUnit.MILLISECONDS));
     // a leader cut off from the majority steps down instead of accepting writes it cannot commit
     RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(
         p, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
