@@ -140,7 +140,7 @@ public final class Daemon implements AutoCloseable {
         config.bridge(), nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService,
             nodeId));
     java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.of(swarmNode);
-    java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.empty();
+    java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.of(swarmNode.serviceLogs());
     new io.berth.daemon.api.SwarmRoutes(swarm).register(router);
     new io.berth.daemon.api.NodeRoutes(swarm, events, clock).register(router);
     new io.berth.daemon.api.ServiceRoutes(swarm, events, clock).register(router);

@@ -59,6 +59,7 @@ public final class DispatcherSession implements AutoCloseable {
   private final Consumer<List<Task>> assignments;
   private final Clock clock;
   private final CertificateRenewal renewal;
+  private final LogPublisher logs;
   private final ExecutorService delivery;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread loop;
@@ -72,7 +73,8 @@ public final class DispatcherSession implements AutoCloseable {
   private int next;
 
   DispatcherSession(List<String> managers, NodeCredentials credentials, Supplier<NodeDescription> description,
-      Consumer<List<Task>> assignments, Consumer<NodeCredentials.Material> renewed, Clock clock) {
+      Consumer<List<Task>> assignments, TaskLogSource logSource, Consumer<NodeCredentials.Material> renewed,
+      Clock clock) {
     if (managers == null || managers.isEmpty()) {
       throw new InvalidArgumentException("a dispatcher session needs at least one manager address");
     }
@@ -82,6 +84,7 @@ public final class DispatcherSession implements AutoCloseable {
     this.assignments = assignments;
     this.clock = clock;
     this.renewal = new CertificateRenewal(this, credentials, renewed, clock);
+    this.logs = new LogPublisher(logSource, batch -> unary(DispatcherMethods.PUBLISH_LOGS, batch, "publishing logs"));
     this.delivery = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("dispatcher-assignments")
         .unstarted(r));
     this.loop = Thread.ofPlatform().daemon().name("dispatcher-session").unstarted(this::run);
@@ -223,6 +226,7 @@ public final class DispatcherSession implements AutoCloseable {
       managers = a.managers();
     }
     List<Task> tasks = a.tasks();
+    logs.serve(a.logSubscriptions(), tasks.stream().map(Task::id).collect(java.util.stream.Collectors.toSet()));
     delivery.execute(() -> {
       try {
         assignments.accept(tasks);
@@ -262,6 +266,7 @@ public final class DispatcherSession implements AutoCloseable {
   public void close() {
     closing.countDown();
     renewal.close();
+    logs.close();
     ClientCall<SessionCall, Assignments> c = call;
     if (c != null) {
       c.cancel("node closing its session", null);

@@ -73,6 +73,11 @@ public final class ServiceLogRoutes {
         public void caughtUp() {
           sink.caughtUp();
         }
+
+        @Override
+        public void incomplete(String warning) {
+          sink.systemError("Error grabbing logs: " + warning); // moby's WriteLogStream text
+        }
       });
     }
   }
