@@ -42,7 +42,8 @@ public final class LogSubscriber {
   /**
    * Hands each feed to {@code feed} until the leader ends the subscription or {@code feed}
    * answers false (the reader left; the subscription ends on every node). A follower the leader
-   * moved from is tried once more at the leader it names.
+   * moved from is tried once more at the leader it names. Interrupting the reading thread
+   * cancels the subscription (InterruptedException).
    */
   public void read(SubscribeLogsCall call, Predicate<LogFeed> feed) throws InterruptedException {
     String leader = leaderAddress().orElseThrow(() -> new UnavailableException(
@@ -76,6 +77,11 @@ public final class LogSubscriber {
           return;
         }
       }
+    } catch (StatusRuntimeException e) {
+      if (Thread.interrupted()) { // gRPC cancels the call on an interrupt and keeps the flag set
+        throw new InterruptedException("service logs: the reader was interrupted");
+      }
+      throw e;
     } finally {
       c.cancel("the service log reader is done", null);
       Channels.close(ch);
