@@ -31,6 +31,7 @@ final class BrokerSubscription {
   private final List<String> problems = new ArrayList<>();
   private final BlockingQueue<List<LogLine>> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
   private volatile boolean closed;
+  private volatile long lastBatch = System.nanoTime();
 
   /** {@code unscheduled}: tasks of the request that no node holds (they contribute a warning only). */
   BrokerSubscription(String id, LogOptions options, Map<String, List<String>> tasksByNode, List<String> unscheduled) {
@@ -69,6 +70,7 @@ final class BrokerSubscription {
    * is gone or did not take lines for that long (the subscription is then closed).
    */
   boolean offer(List<LogLine> lines, Duration patience) throws InterruptedException {
+    lastBatch = System.nanoTime();
     if (lines.isEmpty()) {
       return !closed;
     }
@@ -103,6 +105,19 @@ final class BrokerSubscription {
     }
     if (!options.follow() || problem != null) {
       waiting.remove(nodeId);
+    }
+  }
+
+  /**
+   * Gives up on the nodes still awaited when none sent anything for {@code idle} (not while
+   * following): a node whose publisher failed must not hold the reader forever.
+   */
+  synchronized void giveUpAfter(Duration idle) {
+    if (options.follow() || System.nanoTime() - lastBatch < idle.toNanos()) {
+      return;
+    }
+    for (String node : List.copyOf(waiting)) {
+      nodeDone(node, "node " + node + " sent no logs for " + idle.toSeconds() + " s");
     }
   }
 

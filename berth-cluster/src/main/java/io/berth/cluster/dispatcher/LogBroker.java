@@ -35,6 +35,8 @@ import java.util.function.Predicate;
 final class LogBroker {
   /** How often a waiting subscriber looks again at the nodes it waits for. */
   static final Duration CHECK = Duration.ofSeconds(1);
+  /** How long a subscription waits for nodes that stay silent before it ends without them. */
+  static final Duration IDLE = Duration.ofSeconds(60);
   /** How long a node's batch may wait for room before the subscriber is deemed gone (under the call deadline). */
   static final Duration PATIENCE = Duration.ofSeconds(10);
 
@@ -108,6 +110,7 @@ final class LogBroker {
           return;
         } else {
           checkNodes(sub);
+          sub.giveUpAfter(IDLE);
         }
       }
     } finally {

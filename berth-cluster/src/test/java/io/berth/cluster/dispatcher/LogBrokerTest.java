@@ -172,4 +172,18 @@ class LogBrokerTest {
     assertThat(feeds).singleElement().extracting(f -> f.lines().size()).isEqualTo(1);
     assertThat(broker.forNode("n1")).isEmpty();
   }
+
+  @Test
+  void nodesThatStaySilentAreGivenUpOnWithAReasonUnlessFollowing() throws Exception {
+    BrokerSubscription followed = broker.open(new SubscribeLogsCall("web", null, new LogOptions(-1, 0, 0, true)));
+    followed.giveUpAfter(java.time.Duration.ZERO);
+    assertThat(followed.waitingFor("n1")).isTrue();
+
+    BrokerSubscription sub = broker.open(new SubscribeLogsCall("web", null, ALL));
+    broker.publish("n1", new PublishLogsCall(sub.id, List.of(line("t1", "a")), true));
+    sub.giveUpAfter(java.time.Duration.ZERO);
+
+    List<LogFeed> feeds = drainAll(sub);
+    assertThat(feeds.getLast().warning()).endsWith("node n2 sent no logs for 0 s");
+  }
 }
