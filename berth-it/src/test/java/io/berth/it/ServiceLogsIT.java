@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * {@code docker service logs} on a three-node {@code berth lab} (two managers, one worker): the
  * lines of a service's three tasks come from the three nodes with Docker's
  * {@code web.N.TASK@nodeN    | } prefixes, through the leader and through the follower manager;
- * {@code --tail}, {@code --raw}, {@code --no-task-ids}, {@code --timestamps} and a task id
+ * {@code --tail}, {@code --since}, {@code --raw}, {@code --no-task-ids}, {@code --timestamps} and a task id
  * instead of the service; {@code --follow} until the client closes, which stops every node's
  * read; and a node that is down leaves Docker's "incomplete log stream" warning.
  */
@@ -103,6 +103,11 @@ class ServiceLogsIT {
     // --tail 1: the last line of each task
     List<Matcher> tail = parsed(logs(leader, "web", "--tail", "1").out());
     assertThat(tail).hasSize(3).allSatisfy(m -> assertThat(m.group(4)).isEqualTo("bye"));
+
+    // --since later than every line: none of them (the nodes apply it)
+    Exec.Result none = logs(leader, "web", "--since", java.time.Instant.now().plusSeconds(3600).toString());
+    check(none, "service logs --since");
+    assertThat(none.out()).isEmpty();
 
     // a task instead of the service: only its lines
     String task = lines.getFirst().group(2);
