@@ -92,27 +92,29 @@ final class LogBroker {
   /**
    * Runs a subscription for its subscriber: batches go to {@code feed} (false from it ends the
    * subscription) until every node finished (never while following) or the subscription closes.
-   * The last feed carries the warning, if any.
+   * The last feed carries the warning, if any. False when the subscription was closed under the
+   * reader (this manager stopped leading, or the reader fell too far behind).
    */
-  void drain(BrokerSubscription sub, Predicate<LogFeed> feed) throws InterruptedException {
+  boolean drain(BrokerSubscription sub, Predicate<LogFeed> feed) throws InterruptedException {
     try {
       while (!sub.closed()) {
         List<LogLine> lines = sub.poll(CHECK);
         if (lines != null) {
           if (!feed.test(new LogFeed(lines, null))) {
-            return;
+            return !sub.closed();
           }
         } else if (sub.finished()) {
           String warning = sub.warning();
           if (warning != null) {
             feed.test(new LogFeed(List.of(), warning));
           }
-          return;
+          return true;
         } else {
           checkNodes(sub);
           sub.giveUpAfter(IDLE);
         }
       }
+      return false;
     } finally {
       close(sub);
     }

@@ -4,6 +4,7 @@ import io.berth.cluster.ca.NodeRole;
 import io.berth.cluster.dispatcher.Messages.LogFeed;
 import io.berth.cluster.dispatcher.Messages.SubscribeLogsCall;
 import io.berth.errdefs.ForbiddenException;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ final class LogFeedStream {
     });
     Thread.ofVirtual().name("log-subscription-" + sub.id).start(() -> {
       try {
-        broker.drain(sub, feed -> {
+        boolean ended = broker.drain(sub, feed -> {
           try {
             synchronized (ready) {
               while (!out.isReady() && !sub.closed() && !out.isCancelled()) {
@@ -60,8 +61,14 @@ final class LogFeedStream {
           out.onNext(feed);
           return true;
         });
-        if (!out.isCancelled()) {
+        if (out.isCancelled()) {
+          return;
+        }
+        if (ended) {
           out.onCompleted();
+        } else {
+          out.onError(Status.UNAVAILABLE.withDescription("log subscription " + sub.id
+              + " ended early: the manager stopped leading or the reader fell too far behind").asRuntimeException());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

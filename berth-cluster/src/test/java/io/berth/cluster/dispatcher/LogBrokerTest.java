@@ -186,4 +186,13 @@ class LogBrokerTest {
     List<LogFeed> feeds = drainAll(sub);
     assertThat(feeds.getLast().warning()).endsWith("node n2 sent no logs for 0 s");
   }
+
+  @Test
+  void aSubscriptionClosedUnderItsReaderDoesNotReadAsFinished() throws Exception {
+    BrokerSubscription sub = broker.open(new SubscribeLogsCall("web", null, ALL));
+    broker.closeAll(); // this manager stopped leading
+
+    assertThat(broker.drain(sub, feed -> true)).isFalse();
+    assertThat(broker.publish("n1", new PublishLogsCall(sub.id, List.of(line("t1", "a")), true)).closed()).isTrue();
+  }
 }
