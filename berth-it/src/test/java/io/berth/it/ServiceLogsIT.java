@@ -100,6 +100,10 @@ class ServiceLogsIT {
     assertThat(parsed(logs(follower, "web").out()).stream().map(Matcher::group).sorted())
         .isEqualTo(lines.stream().map(Matcher::group).sorted().toList());
 
+    // the berth CLI reads the same stream (its body ends when the daemon closes the connection)
+    assertThat(parsed(ok(berth(leader, "service", "logs", "web"), "berth service logs").out()).stream()
+        .map(Matcher::group).sorted()).isEqualTo(lines.stream().map(Matcher::group).sorted().toList());
+
     // --tail 1: the last line of each task
     List<Matcher> tail = parsed(logs(leader, "web", "--tail", "1").out());
     assertThat(tail).hasSize(3).allSatisfy(m -> assertThat(m.group(4)).isEqualTo("bye"));
@@ -162,6 +166,10 @@ class ServiceLogsIT {
         + " is not available");
     assertThat(parsed(partial.out())).isNotEmpty().allSatisfy(m -> assertThat(m.group(3)).isIn("node1", "node2"));
     assertThat(partial.exit()).isNotZero();
+    Exec.Result berthPartial = berth(leader, "service", "logs", "web");
+    assertThat(berthPartial.err()).contains("error from daemon in stream: Error grabbing logs: warning: incomplete log "
+        + "stream. some logs could not be retrieved for the following reasons: node " + node3 + " is not available");
+    assertThat(berthPartial.exit()).isNotZero();
 
     check(lab("down"), "lab down");
   }
@@ -229,6 +237,12 @@ class ServiceLogsIT {
     List<String> cmd = new ArrayList<>(List.of("service", "logs"));
     cmd.addAll(List.of(args));
     return docker(dockerHost, cmd.toArray(String[]::new));
+  }
+
+  private static Exec.Result berth(String dockerHost, String... args) {
+    List<String> cmd = Exec.list(Exec.repoRoot().resolve("bin/berth").toString(), "-H", dockerHost);
+    cmd.addAll(List.of(args));
+    return Exec.run(Map.of(), null, 120, cmd);
   }
 
   private static Exec.Result lab(String verb, String... args) {

@@ -22,8 +22,6 @@ final class LogStream extends BufferedOutputStream implements LogReader.Sink {
   /** Docker's RFC3339NanoFixed: always nine fractional digits, so timestamps line up. */
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.nnnnnnnnn'Z'").withZone(ZoneOffset.UTC);
-  /** Docker's stdcopy.Systemerr: errors the daemon reports inside a stream that already began. */
-  private static final int SYSTEM_ERR = 3;
   private final boolean raw;
   private final boolean stdout;
   private final boolean stderr;
@@ -67,7 +65,7 @@ final class LogStream extends BufferedOutputStream implements LogReader.Sink {
   void systemError(String message) {
     byte[] data = (message + "\n").getBytes(StandardCharsets.UTF_8);
     try {
-      StreamFrames.write(this, raw, SYSTEM_ERR, data, 0, data.length);
+      StreamFrames.write(this, raw, StreamFrames.SYSTEMERR, data, 0, data.length);
     } catch (IOException e) {
       gone = true;
     }
