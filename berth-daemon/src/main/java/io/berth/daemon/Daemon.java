@@ -141,8 +141,7 @@ public final class Daemon implements AutoCloseable {
         io.berth.daemon.swarm.NodeDescriptions.of(info.memTotal(), DaemonInfo.DOCKER_API_RELEASE, java.util.Map.of()),
         config.bridge(), taskExecutors);
     java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.of(swarmNode);
-    java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.of(
-        new io.berth.daemon.swarm.LocalServiceLogs(swarmNode, taskExecutors));
+    java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.of(swarmNode.serviceLogs());
     new io.berth.daemon.api.SwarmRoutes(swarm).register(router);
     new io.berth.daemon.api.NodeRoutes(swarm, events, clock).register(router);
     new io.berth.daemon.api.ServiceRoutes(swarm, events, clock).register(router);

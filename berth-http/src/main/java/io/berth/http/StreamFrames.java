@@ -12,6 +12,8 @@ import java.io.OutputStream;
 public final class StreamFrames {
   public static final int STDOUT = 1;
   public static final int STDERR = 2;
+  /** Docker's stdcopy.Systemerr: an error the daemon reports inside a stream it already began. */
+  public static final int SYSTEMERR = 3;
 
   private StreamFrames() {}
 
@@ -32,6 +34,7 @@ public final class StreamFrames {
   /**
    * Copies frames to {@code out} and {@code err} by their stream, flushing each, until the input
    * ends (a truncated frame ends it too); when {@code raw} (a TTY) everything goes to {@code out}.
+   * A system-error frame ends the copy with Docker's "error from daemon in stream: ..." IOException.
    */
   public static void demux(InputStream in, OutputStream out, OutputStream err, boolean raw) throws IOException {
     if (raw) {
@@ -52,6 +55,10 @@ public final class StreamFrames {
       int size = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8)
           | (header[7] & 0xff);
       byte[] data = in.readNBytes(size);
+      if (header[0] == SYSTEMERR) {
+        throw new IOException("error from daemon in stream: "
+            + new String(data, java.nio.charset.StandardCharsets.UTF_8).stripTrailing());
+      }
       OutputStream target = header[0] == STDERR ? err : out;
       target.write(data);
       target.flush();

@@ -35,6 +35,21 @@ class StreamFramesTest {
   }
 
   @Test
+  void aSystemErrorFrameEndsTheCopyWithDockersError() throws Exception {
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    wire.writeBytes(frame(1, "line\n"));
+    wire.writeBytes(frame(StreamFrames.SYSTEMERR, "Error grabbing logs: node x is not available\n"));
+    wire.writeBytes(frame(1, "never\n"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            StreamFrames.demux(new ByteArrayInputStream(wire.toByteArray()), out, out, false))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage("error from daemon in stream: Error grabbing logs: node x is not available");
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("line\n");
+  }
+
+  @Test
   void whatIsWrittenIsReadBack() throws Exception {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     byte[] big = "y".repeat(300_000).getBytes(StandardCharsets.UTF_8);

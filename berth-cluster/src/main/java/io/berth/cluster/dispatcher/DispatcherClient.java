@@ -127,7 +127,14 @@ public final class DispatcherClient {
   public static DispatcherSession connect(List<String> managers, NodeCredentials credentials,
       Supplier<NodeDescription> description, Consumer<List<Task>> assignments,
       Consumer<NodeCredentials.Material> renewed, Clock clock) {
-    return new DispatcherSession(managers, credentials, description, assignments, renewed, clock).start();
+    return connect(managers, credentials, description, assignments, TaskLogSource.NONE, renewed, clock);
+  }
+
+  /** As above, and serving the log subscriptions the session carries from {@code logs}. */
+  public static DispatcherSession connect(List<String> managers, NodeCredentials credentials,
+      Supplier<NodeDescription> description, Consumer<List<Task>> assignments, TaskLogSource logs,
+      Consumer<NodeCredentials.Material> renewed, Clock clock) {
+    return new DispatcherSession(managers, credentials, description, assignments, logs, renewed, clock).start();
   }
 
   private static <Q, A> A call(String manager, javax.net.ssl.KeyManager km, javax.net.ssl.TrustManager tm,

@@ -5,6 +5,10 @@ import io.berth.cluster.dispatcher.Messages.Empty;
 import io.berth.cluster.dispatcher.Messages.HeartbeatReply;
 import io.berth.cluster.dispatcher.Messages.JoinCall;
 import io.berth.cluster.dispatcher.Messages.JoinRaftCall;
+import io.berth.cluster.dispatcher.Messages.LogFeed;
+import io.berth.cluster.dispatcher.Messages.PublishLogsCall;
+import io.berth.cluster.dispatcher.Messages.PublishLogsReply;
+import io.berth.cluster.dispatcher.Messages.SubscribeLogsCall;
 import io.berth.cluster.dispatcher.Messages.JoinReply;
 import io.berth.cluster.dispatcher.Messages.RaftGroup;
 import io.berth.cluster.dispatcher.Messages.RenewCall;
@@ -40,6 +44,17 @@ final class DispatcherMethods {
   static final MethodDescriptor<StatusUpdate, Empty> UPDATE_TASK_STATUS =
       unary("UpdateTaskStatus", StatusUpdate.class, Empty.class);
   static final MethodDescriptor<RenewCall, RenewReply> RENEW = unary("RenewCertificate", RenewCall.class, RenewReply.class);
+  /** A node sending lines of a log subscription its session carried (to the leader). */
+  static final MethodDescriptor<PublishLogsCall, PublishLogsReply> PUBLISH_LOGS =
+      unary("PublishLogs", PublishLogsCall.class, PublishLogsReply.class);
+  /** A manager reading the logs of a service's tasks through the leader (managers only). */
+  static final MethodDescriptor<SubscribeLogsCall, LogFeed> SUBSCRIBE_LOGS =
+      MethodDescriptor.<SubscribeLogsCall, LogFeed>newBuilder()
+          .setType(MethodType.SERVER_STREAMING)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "SubscribeLogs"))
+          .setRequestMarshaller(new JsonMarshaller<>(SubscribeLogsCall.class))
+          .setResponseMarshaller(new JsonMarshaller<>(LogFeed.class))
+          .build();
 
   /** Methods a caller may use without a node certificate. */
   static final Set<String> OPEN = Set.of(ROOT_CA.getFullMethodName(), JOIN.getFullMethodName());

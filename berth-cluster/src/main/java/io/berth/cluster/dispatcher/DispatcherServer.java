@@ -6,6 +6,7 @@ import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.dispatcher.Messages.Assignments;
 import io.berth.cluster.dispatcher.Messages.Empty;
 import io.berth.cluster.dispatcher.Messages.HeartbeatReply;
+import io.berth.cluster.dispatcher.Messages.LogFeed;
 import io.berth.cluster.dispatcher.Messages.RootCa;
 import io.berth.cluster.dispatcher.Messages.SessionCall;
 import io.berth.cluster.state.ClusterState;
@@ -45,6 +46,8 @@ public final class DispatcherServer implements AutoCloseable {
   private final Heartbeats heartbeats;
   private final SessionHub sessions;
   private final TaskStatusUpdates statusUpdates;
+  private final LogBroker logs;
+  private final LogFeedStream logFeeds;
   private Server server;
 
   /**
@@ -64,7 +67,9 @@ public final class DispatcherServer implements AutoCloseable {
     this.listen = listen;
     this.admission = new Admission(state, membership, clock);
     this.heartbeats = new Heartbeats(state, leadership, clock, this::lostLeadership);
-    this.sessions = new SessionHub(state, heartbeats);
+    this.sessions = new SessionHub(state, heartbeats, this::logSubscriptionsOf);
+    this.logs = new LogBroker(state, sessions);
+    this.logFeeds = new LogFeedStream(logs);
     this.statusUpdates = new TaskStatusUpdates(state);
   }
 
@@ -124,6 +129,22 @@ public final class DispatcherServer implements AutoCloseable {
           statusUpdates.apply(Caller.current().nodeId(), q.updates());
           return new Empty();
         }, true))
+        .addMethod(DispatcherMethods.PUBLISH_LOGS, unary(q -> {
+          try {
+            return logs.publish(Caller.current().nodeId(), q);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("the manager is shutting down");
+          }
+        }, true))
+        .addMethod(DispatcherMethods.SUBSCRIBE_LOGS, ServerCalls.asyncServerStreamingCall((q, out) -> {
+          try {
+            requireLeader();
+            logFeeds.serve(Caller.current(), q, (ServerCallStreamObserver<LogFeed>) out);
+          } catch (RuntimeException e) {
+            out.onError(GrpcErrors.toStatus(e));
+          }
+        }))
         .addMethod(DispatcherMethods.SESSION, ServerCalls.asyncServerStreamingCall(
             (q, out) -> openSession(q, (ServerCallStreamObserver<Assignments>) out)))
         .build();
@@ -180,7 +201,12 @@ public final class DispatcherServer implements AutoCloseable {
     return Caller.REMOTE_ADDR.get();
   }
 
+  private java.util.List<Messages.LogSubscription> logSubscriptionsOf(String nodeId) {
+    return logs.forNode(nodeId);
+  }
+
   private void lostLeadership() {
+    logs.closeAll();
     sessions.closeAll(GrpcErrors.notLeader(leadership.leaderId().flatMap(id -> Managers.addressOf(state, id))));
   }
 
@@ -188,6 +214,7 @@ public final class DispatcherServer implements AutoCloseable {
   public synchronized void close() {
     heartbeats.close();
     sessions.close();
+    logs.closeAll();
     if (server != null) {
       sessions.closeAll(
           Status.UNAVAILABLE.withDescription("the manager's dispatcher is shutting down").asRuntimeException());

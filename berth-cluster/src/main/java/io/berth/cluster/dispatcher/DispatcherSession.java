@@ -60,6 +60,7 @@ public final class DispatcherSession implements AutoCloseable {
   private volatile Consumer<io.berth.cluster.model.NodeRole> roleListener = role -> { };
   private final Clock clock;
   private final CertificateRenewal renewal;
+  private final LogPublisher logs;
   private final ExecutorService delivery;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread loop;
@@ -73,7 +74,8 @@ public final class DispatcherSession implements AutoCloseable {
   private int next;
 
   DispatcherSession(List<String> managers, NodeCredentials credentials, Supplier<NodeDescription> description,
-      Consumer<List<Task>> assignments, Consumer<NodeCredentials.Material> renewed, Clock clock) {
+      Consumer<List<Task>> assignments, TaskLogSource logSource, Consumer<NodeCredentials.Material> renewed,
+      Clock clock) {
     if (managers == null || managers.isEmpty()) {
       throw new InvalidArgumentException("a dispatcher session needs at least one manager address");
     }
@@ -83,6 +85,7 @@ public final class DispatcherSession implements AutoCloseable {
     this.assignments = assignments;
     this.clock = clock;
     this.renewal = new CertificateRenewal(this, credentials, renewed, clock);
+    this.logs = new LogPublisher(logSource, batch -> unary(DispatcherMethods.PUBLISH_LOGS, batch, "publishing logs"));
     this.delivery = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("dispatcher-assignments")
         .unstarted(r));
     this.loop = Thread.ofPlatform().daemon().name("dispatcher-session").unstarted(this::run);
@@ -238,6 +241,7 @@ public final class DispatcherSession implements AutoCloseable {
     }
     List<Task> tasks = a.tasks();
     io.berth.cluster.model.NodeRole role = a.role();
+    logs.serve(a.logSubscriptions(), tasks.stream().map(Task::id).collect(java.util.stream.Collectors.toSet()));
     delivery.execute(() -> {
       try {
         if (role != null) {
@@ -280,6 +284,7 @@ public final class DispatcherSession implements AutoCloseable {
   public void close() {
     closing.countDown();
     renewal.close();
+    logs.close();
     ClientCall<SessionCall, Assignments> c = call;
     if (c != null) {
       c.cancel("node closing its session", null);

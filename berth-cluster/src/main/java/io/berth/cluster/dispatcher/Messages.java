@@ -1,10 +1,12 @@
 package io.berth.cluster.dispatcher;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.berth.cluster.agent.TaskLogQuery;
 import io.berth.cluster.model.NodeDescription;
 import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskStatus;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -64,17 +66,106 @@ public final class Messages {
   /**
    * What a session carries, at once and on every change: how often to heartbeat, where the
    * managers are, the role the cluster gives this node now (so a promoted or demoted node
-   * changes what it runs), and the whole set of tasks assigned to it (level-triggered).
+   * changes what it runs), the whole set of tasks assigned to it and the log subscriptions it
+   * serves now (level-triggered: a subscription missing from the next message has ended).
    */
   public record Assignments(
       @JsonProperty("HeartbeatPeriod") long heartbeatPeriodNanos,
       @JsonProperty("Managers") List<String> managers,
       @JsonProperty("Role") NodeRole role,
-      @JsonProperty("Tasks") List<Task> tasks) {
+      @JsonProperty("Tasks") List<Task> tasks,
+      @JsonProperty("LogSubscriptions") List<LogSubscription> logSubscriptions) {
     public Assignments {
       managers = managers == null ? List.of() : List.copyOf(managers);
       tasks = tasks == null ? List.of() : List.copyOf(tasks);
+      logSubscriptions = logSubscriptions == null ? List.of() : List.copyOf(logSubscriptions);
     }
+  }
+
+  /**
+   * Which part of each task's log a subscription reads ({@link TaskLogQuery}'s fields, times as
+   * Unix nanoseconds, 0 for none): JSON without a time module, and exact to the nanosecond.
+   */
+  public record LogOptions(
+      @JsonProperty("Tail") int tail,
+      @JsonProperty("Since") long sinceNanos,
+      @JsonProperty("Until") long untilNanos,
+      @JsonProperty("Follow") boolean follow) {
+    public static LogOptions of(TaskLogQuery q) {
+      return new LogOptions(q.tail(), nanos(q.since()), nanos(q.until()), q.follow());
+    }
+
+    public TaskLogQuery query() {
+      return new TaskLogQuery(tail, instant(sinceNanos), instant(untilNanos), follow);
+    }
+  }
+
+  /** A subscription as one node serves it: the tasks of that node whose logs it reads. */
+  public record LogSubscription(
+      @JsonProperty("ID") String id,
+      @JsonProperty("Tasks") List<String> taskIds,
+      @JsonProperty("Options") LogOptions options) {
+    public LogSubscription {
+      taskIds = taskIds == null ? List.of() : List.copyOf(taskIds);
+    }
+  }
+
+  /**
+   * One line of a task's log. {@code nodeId} is written by the manager that received it (the
+   * publishing node's certificate), never taken from the node's message.
+   */
+  public record LogLine(
+      @JsonProperty("NodeID") String nodeId,
+      @JsonProperty("TaskID") String taskId,
+      @JsonProperty("Stderr") boolean stderr,
+      @JsonProperty("Time") long timeNanos,
+      @JsonProperty("Data") byte[] data) {
+    public Instant time() {
+      return instant(timeNanos);
+    }
+
+    LogLine from(String node) {
+      return new LogLine(node, taskId, stderr, timeNanos, data);
+    }
+  }
+
+  /** A node's batch of lines for one subscription; {@code done}: it has no more (not in follow mode). */
+  public record PublishLogsCall(
+      @JsonProperty("SubscriptionID") String subscriptionId,
+      @JsonProperty("Lines") List<LogLine> lines,
+      @JsonProperty("Done") boolean done) {
+    public PublishLogsCall {
+      lines = lines == null ? List.of() : List.copyOf(lines);
+    }
+  }
+
+  /** The answer to a batch: {@code closed} when nobody reads the subscription any more (stop sending). */
+  public record PublishLogsReply(@JsonProperty("Closed") boolean closed) {}
+
+  /** A manager asking the leader for the logs of a service's tasks, or of one task ({@code taskId}). */
+  public record SubscribeLogsCall(
+      @JsonProperty("ServiceID") String serviceId,
+      @JsonProperty("TaskID") String taskId,
+      @JsonProperty("Options") LogOptions options) {}
+
+  /**
+   * What a subscriber receives: lines as the nodes published them, and last (unless following)
+   * Docker's "incomplete log stream" warning when some nodes or tasks could not contribute.
+   */
+  public record LogFeed(@JsonProperty("Lines") List<LogLine> lines, @JsonProperty("Warning") String warning) {
+    public LogFeed {
+      lines = lines == null ? List.of() : List.copyOf(lines);
+    }
+  }
+
+  /** {@code t} as Unix nanoseconds, 0 for none. */
+  static long nanos(Instant t) {
+    return t == null ? 0 : t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  private static Instant instant(long nanos) {
+    return nanos == 0 ? null : Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+        Math.floorMod(nanos, 1_000_000_000L));
   }
 
   /** The answer to a heartbeat: the period until the next one. */

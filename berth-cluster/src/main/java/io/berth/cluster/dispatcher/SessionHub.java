@@ -1,6 +1,7 @@
 package io.berth.cluster.dispatcher;
 
 import io.berth.cluster.dispatcher.Messages.Assignments;
+import io.berth.cluster.dispatcher.Messages.LogSubscription;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.model.Task;
@@ -12,10 +13,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * sends those that differ, so a node learns of a new task without polling and never sees another
  * node's. Messages are whole sets (level-triggered): a node that missed one loses nothing.
  */
-final class SessionHub implements AutoCloseable {
+final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   private static final Logger LOG = LoggerFactory.getLogger(SessionHub.class);
   private static final Duration WAIT = Duration.ofSeconds(1);
   private static final Set<String> WATCHED = Set.of(ClusterState.TASKS, ClusterState.NODES, ClusterState.CLUSTER);
@@ -47,13 +50,16 @@ final class SessionHub implements AutoCloseable {
 
   private final ClusterState state;
   private final Heartbeats heartbeats;
+  private final Function<String, List<LogSubscription>> logSubscriptions;
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final Thread watcher;
   private volatile boolean closed;
 
-  SessionHub(ClusterState state, Heartbeats heartbeats) {
+  /** {@code logSubscriptions}: the log subscriptions a node serves now (the broker's). */
+  SessionHub(ClusterState state, Heartbeats heartbeats, Function<String, List<LogSubscription>> logSubscriptions) {
     this.state = state;
     this.heartbeats = heartbeats;
+    this.logSubscriptions = logSubscriptions;
     this.watcher = Thread.ofPlatform().daemon().name("dispatcher-sessions").unstarted(this::watch);
   }
 
@@ -74,8 +80,25 @@ final class SessionHub implements AutoCloseable {
     }
     sessions.add(s);
     long index = state.store().index();
-    NodeRole role = state.node(nodeId).map(n -> n.spec().role()).orElse(NodeRole.WORKER);
-    send(s, index, role, tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()));
+    send(s, index, roleOf(nodeId), tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()));
+  }
+
+  @Override
+  public boolean connected(String nodeId) {
+    return sessions.stream().anyMatch(s -> s.nodeId.equals(nodeId) && !s.done);
+  }
+
+  /** Sends these nodes' sessions their message again now (their log subscriptions changed). */
+  @Override
+  public void refresh(Collection<String> nodeIds) {
+    long index = state.store().index();
+    Map<String, List<Task>> byNode = null;
+    for (Session s : sessions) {
+      if (nodeIds.contains(s.nodeId)) {
+        byNode = byNode != null ? byNode : tasksByNode(state.tasks());
+        send(s, index, roleOf(s.nodeId), byNode.getOrDefault(s.nodeId, List.of()));
+      }
+    }
   }
 
   int openSessions() {
@@ -142,8 +165,13 @@ final class SessionHub implements AutoCloseable {
     }
   }
 
+  private NodeRole roleOf(String nodeId) {
+    return state.node(nodeId).map(n -> n.spec().role()).orElse(NodeRole.WORKER);
+  }
+
   private void send(Session s, long index, NodeRole role, List<Task> tasks) {
-    Assignments next = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), role, tasks);
+    Assignments next = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), role, tasks,
+        logSubscriptions.apply(s.nodeId));
     synchronized (s) {
       if (s.done || index < s.sentIndex || next.equals(s.lastSent)) {
         return;

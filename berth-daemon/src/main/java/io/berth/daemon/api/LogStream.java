@@ -61,6 +61,16 @@ final class LogStream extends BufferedOutputStream implements LogReader.Sink {
     }
   }
 
+  /** An error after the stream began, as Docker writes it: a frame on the system-error stream. */
+  void systemError(String message) {
+    byte[] data = (message + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      StreamFrames.write(this, raw, StreamFrames.SYSTEMERR, data, 0, data.length);
+    } catch (IOException e) {
+      gone = true;
+    }
+  }
+
   @Override
   public void caughtUp() {
     gone |= !send();

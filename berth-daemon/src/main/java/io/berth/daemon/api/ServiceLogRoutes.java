@@ -6,11 +6,11 @@ import io.berth.daemon.events.Timestamps;
 import io.berth.daemon.swarm.ServiceLogs;
 import io.berth.daemon.swarm.SwarmMembership;
 import io.berth.daemon.swarm.SwarmUnavailableException;
+import io.berth.errdefs.BerthException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
 import io.berth.runtime.LogEntry;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -25,6 +25,8 @@ import java.util.TreeMap;
  * {@code NAME.SLOT.TASK@NODE |} prefix.
  */
 public final class ServiceLogRoutes {
+  /** moby's WriteLogStream prefix for an error inside a log stream. */
+  private static final String GRABBING = "Error grabbing logs: ";
   private final ManagerAccess access;
   private final Optional<ServiceLogs> logs;
 
@@ -59,24 +61,37 @@ public final class ServiceLogRoutes {
     boolean details = q.flag("details");
     ServiceLogs.Request request = new ServiceLogs.Request(serviceId, taskId, q.flag("follow"), since, until, tail,
         stdout, stderr);
-    // the response starts with the first byte, so a refusal before any line is still an error answer
-    OutputStream out = new StartOnWrite(() -> s.stream(200, "application/vnd.docker.multiplexed-stream"));
-    LogStream sink = new LogStream(out, false, stdout, stderr, q.flag("timestamps"), null);
-    source.stream(request, new ServiceLogs.Sink() {
-      @Override
-      public boolean accept(ServiceLogs.Line line) {
-        byte[] data = details ? prefixed(line, serviceId) : line.data();
-        return sink.accept(new LogEntry(line.stderr() ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT,
-            line.time(), data));
-      }
+    // a taken-over connection (the body ends when it closes) lets ClientHangup see the client leave
+    HttpResponse.Hijacked h = s.hijack(false, "application/vnd.docker.multiplexed-stream");
+    try (ClientHangup hangup = new ClientHangup(h.in());
+        LogStream sink = new LogStream(h.out(), false, stdout, stderr, q.flag("timestamps"), null)) {
+      try {
+        source.stream(request, new ServiceLogs.Sink() {
+          @Override
+          public boolean accept(ServiceLogs.Line line) {
+            byte[] data = details ? prefixed(line, serviceId) : line.data();
+            return sink.accept(new LogEntry(line.stderr() ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT,
+                line.time(), data));
+          }
 
-      @Override
-      public void caughtUp() {
-        sink.caughtUp();
+          @Override
+          public void caughtUp() {
+            sink.caughtUp();
+          }
+
+          @Override
+          public void incomplete(String warning) {
+            sink.systemError(GRABBING + warning);
+          }
+        });
+      } catch (InterruptedException e) {
+        if (!hangup.hungUp()) {
+          throw e;
+        }
+      } catch (BerthException e) {
+        sink.systemError(GRABBING + e.getMessage()); // the response has begun: Docker reports it in the stream
       }
-    });
-    // closed only after a complete read: an error before the first line is answered as an error
-    sink.close();
+    }
   }
 
   /** Docker's details for a swarm task's line, before the message. */
@@ -91,42 +106,4 @@ public final class ServiceLogRoutes {
     return both;
   }
 
-  /** An output stream whose response is begun by its first write (or by close, for an empty answer). */
-  private static final class StartOnWrite extends OutputStream {
-    private final java.util.function.Supplier<OutputStream> start;
-    private OutputStream out;
-
-    StartOnWrite(java.util.function.Supplier<OutputStream> start) {
-      this.start = start;
-    }
-
-    private OutputStream out() {
-      if (out == null) {
-        out = start.get();
-      }
-      return out;
-    }
-
-    @Override
-    public void write(int b) throws java.io.IOException {
-      out().write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws java.io.IOException {
-      out().write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws java.io.IOException {
-      if (out != null) {
-        out.flush();
-      }
-    }
-
-    @Override
-    public void close() throws java.io.IOException {
-      out().close();
-    }
-  }
 }

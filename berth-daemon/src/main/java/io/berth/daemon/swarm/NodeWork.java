@@ -83,7 +83,8 @@ final class NodeWork implements SwarmRoles {
       started.add(agent);
       agent.start();
       currentAgent.set(agent);
-      session.set(DispatcherClient.connect(local.managers(), credentials, description, agent::assigned, material -> {
+      session.set(DispatcherClient.connect(local.managers(), credentials, description, agent::assigned, agent::logs,
+          material -> {
         files.keys().write(material.key(), material.certificate(), material.trustedRoots(), unlockKey);
         LOG.info("node certificate renewed, valid until {}", material.certificate().notAfter());
       }, clock));

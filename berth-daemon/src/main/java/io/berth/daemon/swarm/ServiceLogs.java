@@ -29,6 +29,12 @@ public interface ServiceLogs {
 
     /** Every line there is now has been given (follow goes on waiting after this). */
     void caughtUp();
+
+    /**
+     * Some logs could not be read (a node down, a task never scheduled): Docker's "incomplete log
+     * stream" warning, given after the lines that could be read.
+     */
+    void incomplete(String warning);
   }
 
   /** Streams the lines until all are read (or, with follow, until the sink refuses one). */

@@ -276,6 +276,11 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
     return raft.withPort(raft.port() - 1).toString();
   }
 
+  /** {@code docker service logs} through this node's membership of the moment (managers only). */
+  public ServiceLogs serviceLogs() {
+    return new ClusterServiceLogs(() -> membership, clock);
+  }
+
   @Override
   public Optional<ClusterState> managerState() {
     Membership m = membership;
