@@ -1,6 +1,7 @@
 package io.berth.cluster.dispatcher;
 
 import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.ca.rotation.RotationReconciler;
 import io.berth.cluster.ca.tls.ClusterTls;
 import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.dispatcher.Messages.Assignments;
@@ -34,6 +35,7 @@ import java.util.function.Supplier;
  * certificate renewals, over mutual TLS with the cluster's certificates. Every manager serves
  * joins and renewals (their writes go through the replicated store); only the Raft leader keeps
  * sessions and heartbeats, and the others refuse those naming the leader so nodes move to it.
+ * The leader also finishes a root CA rotation once every node has renewed ({@link RotationReconciler}).
  */
 public final class DispatcherServer implements AutoCloseable {
   private final ClusterState state;
@@ -45,6 +47,7 @@ public final class DispatcherServer implements AutoCloseable {
   private final Heartbeats heartbeats;
   private final SessionHub sessions;
   private final TaskStatusUpdates statusUpdates;
+  private final RotationReconciler rotation;
   private Server server;
 
   /**
@@ -66,6 +69,7 @@ public final class DispatcherServer implements AutoCloseable {
     this.heartbeats = new Heartbeats(state, leadership, clock, this::lostLeadership);
     this.sessions = new SessionHub(state, heartbeats);
     this.statusUpdates = new TaskStatusUpdates(state);
+    this.rotation = new RotationReconciler(state, leadership::isLeader, clock);
   }
 
   public synchronized DispatcherServer start() {
@@ -87,6 +91,7 @@ public final class DispatcherServer implements AutoCloseable {
     }
     heartbeats.start();
     sessions.start();
+    rotation.start();
     return this;
   }
 
@@ -185,6 +190,7 @@ public final class DispatcherServer implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    rotation.close();
     heartbeats.close();
     sessions.close();
     if (server != null) {

@@ -5,6 +5,7 @@ import io.berth.cluster.model.NodeDescription;
 import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskStatus;
+import io.berth.cluster.model.TlsInfo;
 import java.util.List;
 import java.util.Map;
 
@@ -63,12 +64,15 @@ public final class Messages {
 
   /**
    * What a session carries, at once and on every change: how often to heartbeat, where the
-   * managers are, and the whole set of tasks assigned to this node (level-triggered).
+   * managers are, the whole set of tasks assigned to this node (level-triggered), and the TLS
+   * material the node should hold: the roots to trust now and the issuer its certificate should
+   * come from (a node whose certificate has another issuer renews at once: a root rotation).
    */
   public record Assignments(
       @JsonProperty("HeartbeatPeriod") long heartbeatPeriodNanos,
       @JsonProperty("Managers") List<String> managers,
-      @JsonProperty("Tasks") List<Task> tasks) {
+      @JsonProperty("Tasks") List<Task> tasks,
+      @JsonProperty("TLS") TlsInfo tls) {
     public Assignments {
       managers = managers == null ? List.of() : List.copyOf(managers);
       tasks = tasks == null ? List.of() : List.copyOf(tasks);

@@ -53,8 +53,10 @@ final class NodeWork implements SwarmRoles {
   public AutoCloseable start(SwarmFiles.LocalState local, NodeCredentials credentials, ManagerRuntime manager,
       UnlockKey unlockKey) {
     List<AutoCloseable> started = new ArrayList<>();
+    NodeKeys keys = new NodeKeys(files.keys(), unlockKey);
     try {
       if (manager != null) {
+        started.add(UnlockKeyFollower.start(manager.state(), keys));
         started.add(new DispatcherServer(manager.state(), credentials, Leadership.of(manager.store()),
             membership(manager, local.clusterId()), clock, listen(local.listenAddr())).start());
         LeaderLoops leader = new LeaderLoops(manager.state(), manager.store()::isLeader, () -> {
@@ -80,8 +82,8 @@ final class NodeWork implements SwarmRoles {
       agent.start();
       currentAgent.set(agent);
       session.set(DispatcherClient.connect(local.managers(), credentials, description, agent::assigned, material -> {
-        files.keys().write(material.key(), material.certificate(), material.trustedRoots(), unlockKey);
-        LOG.info("node certificate renewed, valid until {}", material.certificate().notAfter());
+        keys.save(material);
+        LOG.info("node TLS material stored: certificate valid until {}", material.certificate().notAfter());
       }, clock));
       started.add(session.get());
       return () -> {
