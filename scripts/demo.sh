@@ -80,9 +80,29 @@ curl -sS http://localhost:28090/cgi-bin/shop
 shop ps
 shop down -v 2>&1 | tail -2
 
+echo "==> berth lab up --name demo --nodes 3: a swarm of three berthd, one network namespace each"
+bin/berth lab down --name demo >/dev/null 2>&1 || true
+bin/berth lab up --name demo --nodes 3 | tail -4
+node1=$(bin/berth lab ls --name demo --format '{{.Name}} {{.DockerHost}}' | awk '$1 == "node1" {print $2}')
+reg=$(bin/berth lab registry --name demo)
+echo "==> the image goes to the lab's registry ($reg); each node pulls it from there"
+bin/berth save demo/hello:1 | BERTH_HOST=$node1 bin/berth load >/dev/null
+BERTH_HOST=$node1 bin/berth tag demo/hello:1 "$reg/demo/hello:1"
+BERTH_HOST=$node1 bin/berth push "$reg/demo/hello:1" | tail -1
+echo "==> service create --name hello --replicas 6 (on node1, the manager)"
+BERTH_HOST=$node1 bin/berth service create --name hello --replicas 6 "$reg/demo/hello:1" >/dev/null
+BERTH_HOST=$node1 bin/berth node ls
+echo "==> service ps hello: its tasks spread over the nodes"
+if command -v docker >/dev/null; then
+  DOCKER_HOST=$node1 docker service ps hello
+else
+  BERTH_HOST=$node1 bin/berth service ps hello
+fi
+bin/berth lab down --name demo >/dev/null
+
 if [ "$started" = 1 ]; then
   kill "$(cat /run/berth/berthd.pid)" 2>/dev/null || true
 fi
 echo "==> demo finished: Berth ran a container that answered on a published port, built an image"
-echo "    from a Dockerfile, moved it through its own registry, and ran a compose project whose"
-echo "    services found each other by name"
+echo "    from a Dockerfile, moved it through its own registry, ran a compose project whose"
+echo "    services found each other by name, and spread a replicated service over a 3-node swarm"

@@ -135,12 +135,14 @@ public final class Daemon implements AutoCloseable {
     ImageService imageService = new ImageService(stores.images(), containers, events, stores.contentStore(),
         config.dataRoot().resolve("tmp"), new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
         new io.berth.daemon.build.Intermediates(stores.metadata())::contains, committer);
+    java.util.function.Function<String, io.berth.cluster.agent.TaskExecutor> taskExecutors =
+        nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService, nodeId);
     swarmNode = io.berth.daemon.swarm.SwarmNode.create(config.dataRoot(), clock,
         io.berth.daemon.swarm.NodeDescriptions.of(info.memTotal(), DaemonInfo.DOCKER_API_RELEASE, java.util.Map.of()),
-        config.bridge(), nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService,
-            nodeId));
+        config.bridge(), taskExecutors);
     java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.of(swarmNode);
-    java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.empty();
+    java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.of(
+        new io.berth.daemon.swarm.LocalServiceLogs(swarmNode, taskExecutors));
     new io.berth.daemon.api.SwarmRoutes(swarm).register(router);
     new io.berth.daemon.api.NodeRoutes(swarm, events, clock).register(router);
     new io.berth.daemon.api.ServiceRoutes(swarm, events, clock).register(router);

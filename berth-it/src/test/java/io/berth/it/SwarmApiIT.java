@@ -139,6 +139,15 @@ class SwarmApiIT {
         + " | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[\"Spec\"]))')\"");
     assertThat(stale.out()).contains("update out of sequence");
 
+    // health check flags go through to the task: running once healthy
+    check(docker("service", "create", "--detach", "--name", "hc", "--health-cmd", "true", "--health-interval", "1s",
+        SVC_IMAGE, "sleep", "100000"), "service create with a health check");
+    assertThat(docker("service", "inspect", "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Healthcheck}}", "hc")
+        .out()).contains("\"Test\":[\"CMD-SHELL\",\"true\"]").contains("\"Interval\":1000000000");
+    awaitOut(() -> docker("service", "ps", "hc", "--format", "{{.Name}} {{.CurrentState}}"),
+        out -> out.startsWith("hc.1 Running"), "hc.1 running once healthy");
+    check(docker("service", "rm", "hc"), "service rm hc");
+
     check(docker("service", "rm", "web"), "service rm");
     assertThat(docker("service", "ls", "-q").out().trim()).isEmpty();
     Exec.Result events = docker("events", "--since", Long.toString(t0.getEpochSecond()), "--until",

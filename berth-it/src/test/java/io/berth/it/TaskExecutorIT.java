@@ -29,6 +29,7 @@ import io.berth.distribution.Credentials;
 import io.berth.distribution.LayerIndex;
 import io.berth.distribution.RegistryAccess;
 import io.berth.network.BridgeDriver;
+import io.berth.oci.ContainerConfig.HealthConfig;
 import io.berth.network.PortLedger;
 import io.berth.network.Sandboxes;
 import io.berth.runtime.RuncRuntime;
@@ -271,6 +272,34 @@ class TaskExecutorIT {
       registry.destroy();
       registry.waitFor(20, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void aTaskWithAHealthCheckRunsOnlyOnceHealthyAndFailsWhenUnhealthy() throws Exception {
+    HealthConfig becomesHealthy = new HealthConfig(List.of("CMD-SHELL", "test -f /tmp/ok"), 300_000_000L, null,
+        null, null, 30);
+    HealthConfig neverHealthy = new HealthConfig(List.of("CMD", "false"), 300_000_000L, null, null, null, 1);
+    // a shell that ends at once on the stop's SIGTERM (pid 1 ignores it otherwise)
+    String trapped = "trap 'exit 143' TERM; ";
+    agent().assigned(List.of(
+        task("ithealthy", 1, sh(trapped + "sleep 1; touch /tmp/ok; sleep 300 & wait").withHealthcheck(becomesHealthy),
+            null, TaskState.RUNNING),
+        task("itsick", 2, sh(trapped + "sleep 300 & wait").withHealthcheck(neverHealthy), null, TaskState.RUNNING)));
+    until("ithealthy", TaskState.RUNNING);
+    until("itsick", TaskState.FAILED);
+
+    assertThat(containers.get("web.1.ithealthy").state.health.status).isEqualTo("healthy");
+    assertThat(reported.stream().filter(r -> r.startsWith("ithealthy "))).endsWith("ithealthy starting",
+        "ithealthy running");
+    assertThat(latest.get("itsick").err()).isEqualTo("task: non-zero exit (143): unhealthy container");
+    assertThat(latest.get("itsick").message()).isEqualTo("starting"); // it never counted as running
+    assertThat(containers.get("web.2.itsick").state.running()).isFalse();
+
+    // healthy at first, unhealthy later: stopped, and the task fails saying why
+    Exec.sh("rm -f /proc/" + containers.get("web.1.ithealthy").state.pid + "/root/tmp/ok");
+    until("ithealthy", TaskState.FAILED);
+    assertThat(latest.get("ithealthy").err()).isEqualTo("task: non-zero exit (143): unhealthy container");
+    assertThat(latest.get("ithealthy").message()).isEqualTo("started");
   }
 
   @Test

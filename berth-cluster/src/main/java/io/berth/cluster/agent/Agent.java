@@ -177,6 +177,14 @@ public final class Agent implements AutoCloseable {
     for (Task t : tasks) {
       runs.computeIfAbsent(t.id(), TaskRun::new).assign(t);
     }
+    for (TaskRun run : runs.values()) {
+      if (run.inFlight != null && (!run.assigned || run.task.desiredState().compareTo(TaskState.SHUTDOWN) >= 0)) {
+        // a pull or a wait for health of a task on its way out: no point finishing it; the step
+        // ends here, and what it still returns (a container it made) is only taken note of
+        run.inFlight.cancel(true);
+        run.finish(run.stepToken);
+      }
+    }
   }
 
   private void reconcile() {
@@ -214,6 +222,7 @@ public final class Agent implements AutoCloseable {
           run.container = c;
           write(run, TaskState.READY, "prepared", null);
         }, TaskState.REJECTED);
+        run.cancellable();
       }
       case START -> {
         if (run.status.state().compareTo(TaskState.STARTING) < 0) {
@@ -221,6 +230,7 @@ public final class Agent implements AutoCloseable {
         }
         String id = run.container.containerId();
         submit(run, () -> executor.start(id), c -> run.container = c, TaskState.FAILED);
+        run.cancellable();
       }
       case WATCH -> {
         watch(run);
@@ -239,7 +249,8 @@ public final class Agent implements AutoCloseable {
         if (code == 0) {
           write(run, TaskState.COMPLETE, "finished", null);
         } else {
-          write(run, TaskState.FAILED, run.status.message(), "task: non-zero exit (" + code + ")");
+          write(run, TaskState.FAILED, run.status.message(), "task: non-zero exit (" + code + ")"
+              + (run.exitCause.isEmpty() ? "" : ": " + run.exitCause));
         }
       }
       case LOST -> write(run, TaskState.FAILED, run.status.message(),
@@ -266,19 +277,26 @@ public final class Agent implements AutoCloseable {
   /** A blocking step on a worker: {@code done} on the loop with its result; {@code fatal}: the state a failure ends in. */
   private <T> void submit(TaskRun run, java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> done,
       TaskState fatal) {
+    Object token = new Object();
     run.busy = true;
-    workers.execute(() -> {
+    run.stepToken = token;
+    run.step = workers.submit(() -> {
       try {
         T result = work.call();
         inbox.add(() -> {
-          run.busy = false;
-          run.attempts = 0;
-          done.accept(result);
+          if (run.finish(token)) {
+            run.attempts = 0;
+            done.accept(result);
+          } else if (result instanceof TaskContainer made && run.container == null) {
+            run.container = made; // made by a cancelled step: removed with the task
+            runs.putIfAbsent(run.taskId, run);
+          }
         });
       } catch (Exception e) {
         inbox.add(() -> {
-          run.busy = false;
-          failed(run, e, fatal);
+          if (run.finish(token)) {
+            failed(run, e, fatal);
+          }
         });
       }
     });
@@ -286,6 +304,14 @@ public final class Agent implements AutoCloseable {
 
   /** A step failed: again later if retrying can help and tries are left, else the task ends in {@code fatal}. */
   private void failed(TaskRun run, Exception e, TaskState fatal) {
+    if (e instanceof ContainerExitedException exited && run.container != null) {
+      ended(run, run.container, exited.exit()); // reported as the exit it is
+      return;
+    }
+    if (!run.assigned || run.task.desiredState().compareTo(TaskState.SHUTDOWN) >= 0) {
+      run.attempts = 0; // on its way out (perhaps cancelled for it): the next step shuts it down
+      return;
+    }
     String why = e.getMessage() == null ? e.toString() : e.getMessage();
     boolean temporary = e instanceof UnavailableException || !(e instanceof BerthException);
     run.attempts++;
@@ -327,9 +353,15 @@ public final class Agent implements AutoCloseable {
         return; // an earlier container of the task
       }
       run.watching = false;
-      int code = ended != null ? ended.exitCode() : -1;
-      run.container = new TaskContainer(c.taskId(), c.containerId(), c.name(), TaskContainer.State.EXITED, 0, code);
+      ended(run, c, ended != null ? ended : new ContainerExit(-1, error == null ? "" : error.getMessage()));
     }));
+  }
+
+  /** Records the exit of the run's container {@code c}: the next step reports it. */
+  private static void ended(TaskRun run, TaskContainer c, ContainerExit exit) {
+    run.container = new TaskContainer(c.taskId(), c.containerId(), c.name(), TaskContainer.State.EXITED, 0,
+        exit.exitCode());
+    run.exitCause = exit.error();
   }
 
   /**

@@ -35,13 +35,18 @@ public interface TaskExecutor {
    */
   TaskContainer create(Task task);
 
-  /** Starts a created container; the container as it runs (its pid). */
+  /**
+   * Starts a created container; the container as it runs (its pid). A container with a health
+   * check counts as started only once healthy: until then this waits (the task shows starting),
+   * and an unhealthy one is stopped and reported with {@link ContainerExitedException}.
+   */
   TaskContainer start(String containerId);
 
   /**
    * Completes when the container is not running: at once for one that is created or exited,
    * else at its exit. The engine's own restart policy is never set on task containers, so an
-   * exit is final (the orchestrator makes a new task).
+   * exit is final (the orchestrator makes a new task). A running container whose health check
+   * turns unhealthy is stopped by the executor, and its exit says so ("unhealthy container").
    */
   CompletableFuture<ContainerExit> exit(String containerId);
 

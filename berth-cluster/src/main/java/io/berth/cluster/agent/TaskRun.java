@@ -45,6 +45,11 @@ final class TaskRun {
   boolean assigned;
   /** A worker runs a step of this task. */
   boolean busy;
+  /** The step a worker runs, while one does, and the token its result must bring back. */
+  java.util.concurrent.Future<?> step;
+  Object stepToken;
+  /** The step in flight when it may be cancelled (a pull, a wait for health), else null. */
+  java.util.concurrent.Future<?> inFlight;
   /** An exit watcher is attached to the current container. */
   boolean watching;
   /**
@@ -54,12 +59,31 @@ final class TaskRun {
   boolean adopted;
   /** The last status could not be reported: sent again at the next tick. */
   boolean unreported;
+  /** Why the container exited, as the engine says ("unhealthy container"), empty when it just ended. */
+  String exitCause = "";
   /** Failures of the step being retried; reset when a step succeeds. */
   int attempts;
   Instant retryAt = Instant.MIN;
 
   TaskRun(String taskId) {
     this.taskId = taskId;
+  }
+
+  /** The step just submitted may be cancelled if the task goes (a pull or a start's wait for health). */
+  void cancellable() {
+    inFlight = step;
+  }
+
+  /** Ends the step {@code token} names; false when that step already ended (it was cancelled). */
+  boolean finish(Object token) {
+    if (token == null || token != stepToken) {
+      return false;
+    }
+    busy = false;
+    step = null;
+    stepToken = null;
+    inFlight = null;
+    return true;
   }
 
   /** Takes the task from a new assignment set; a status written elsewhere that is ahead of ours wins. */

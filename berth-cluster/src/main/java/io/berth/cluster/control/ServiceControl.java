@@ -11,6 +11,7 @@ import io.berth.cluster.model.Version;
 import io.berth.cluster.state.ClusterState;
 import io.berth.cluster.state.Ids;
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.oci.Reference;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -134,6 +135,12 @@ public final class ServiceControl {
       throw RpcErrors.invalidArgument("name must be 63 characters or fewer");
     }
     TaskSpec task = spec.taskTemplate();
+    String image = task.containerSpec().image();
+    try {
+      Reference.parse(image);
+    } catch (InvalidArgumentException e) {
+      throw RpcErrors.invalidArgument("ContainerSpec: \"" + image + "\" is not a valid repository/tag");
+    }
     resources(task.resources().limits());
     resources(task.resources().reservations());
     Set<String> targets = new HashSet<>();

@@ -95,11 +95,29 @@ final class Admission {
     if (membership == null) {
       throw new FailedPreconditionException("this manager cannot add managers (no Raft membership)");
     }
+    requireManager(caller);
+    membership.add(new RaftMember(caller.nodeId(), raftAddr));
+  }
+
+  /** The Raft group's id and members, for a promoted manager to start its member with. */
+  Messages.RaftGroup raftGroup(Caller caller) {
+    if (membership == null) {
+      throw new FailedPreconditionException("this manager cannot name the Raft group (no Raft membership)");
+    }
+    // the store's role alone: the caller's session still shows the certificate it connected with,
+    // from before the renewal that made it a manager (JoinRaft, on a new connection, checks both)
+    if (node(caller.nodeId()).spec().role() != NodeRole.MANAGER) {
+      throw new ForbiddenException("node " + caller.nodeId() + " is not a manager; only managers join the Raft group");
+    }
+    return new Messages.RaftGroup(membership.groupId(), membership.members().stream()
+        .map(m -> new Messages.RaftPeer(m.id(), m.address())).toList());
+  }
+
+  private void requireManager(Caller caller) {
     Node node = node(caller.nodeId());
     if (node.spec().role() != NodeRole.MANAGER || caller.identity().role() != io.berth.cluster.ca.NodeRole.MANAGER) {
       throw new ForbiddenException("node " + caller.nodeId() + " is not a manager; only managers join the Raft group");
     }
-    membership.add(new RaftMember(caller.nodeId(), raftAddr));
   }
 
   /** A new certificate for the caller's new key, in the role the store gives the node now. */

@@ -6,6 +6,7 @@ import io.berth.cluster.dispatcher.Messages.HeartbeatReply;
 import io.berth.cluster.dispatcher.Messages.JoinCall;
 import io.berth.cluster.dispatcher.Messages.JoinRaftCall;
 import io.berth.cluster.dispatcher.Messages.JoinReply;
+import io.berth.cluster.dispatcher.Messages.RaftGroup;
 import io.berth.cluster.dispatcher.Messages.RenewCall;
 import io.berth.cluster.dispatcher.Messages.RenewReply;
 import io.berth.cluster.dispatcher.Messages.RootCa;
@@ -28,6 +29,7 @@ final class DispatcherMethods {
   static final MethodDescriptor<Empty, RootCa> ROOT_CA = unary("RootCA", Empty.class, RootCa.class);
   static final MethodDescriptor<JoinCall, JoinReply> JOIN = unary("Join", JoinCall.class, JoinReply.class);
   static final MethodDescriptor<JoinRaftCall, Empty> JOIN_RAFT = unary("JoinRaft", JoinRaftCall.class, Empty.class);
+  static final MethodDescriptor<Empty, RaftGroup> RAFT_GROUP = unary("RaftGroup", Empty.class, RaftGroup.class);
   static final MethodDescriptor<SessionCall, Assignments> SESSION = MethodDescriptor.<SessionCall, Assignments>newBuilder()
       .setType(MethodType.SERVER_STREAMING)
       .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Session"))

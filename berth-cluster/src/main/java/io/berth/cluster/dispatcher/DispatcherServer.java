@@ -117,6 +117,7 @@ public final class DispatcherServer implements AutoCloseable {
           admission.joinRaft(Caller.current(), q.raftAddr());
           return new Empty();
         }, false))
+        .addMethod(DispatcherMethods.RAFT_GROUP, unary((Empty q) -> admission.raftGroup(Caller.current()), false))
         .addMethod(DispatcherMethods.RENEW, unary(q -> admission.renew(Caller.current(), q.csr()), false))
         .addMethod(DispatcherMethods.HEARTBEAT, unary((Empty q) -> {
           Caller c = Caller.current();

@@ -58,6 +58,7 @@ public final class DispatcherSession implements AutoCloseable {
   private final NodeCredentials credentials;
   private final Supplier<NodeDescription> description;
   private final Consumer<List<Task>> assignments;
+  private volatile Consumer<io.berth.cluster.model.NodeRole> roleListener = role -> { };
   private final Clock clock;
   private final CertificateRenewal renewal;
   private final ExecutorService delivery;
@@ -96,6 +97,19 @@ public final class DispatcherSession implements AutoCloseable {
   }
 
   /** The managers as last told by the swarm. */
+  /**
+   * Told the role the cluster gives this node with every assignment set (the same role again
+   * most of the time), so a promoted or demoted node can change what it runs.
+   */
+  public void onRole(Consumer<io.berth.cluster.model.NodeRole> listener) {
+    roleListener = listener;
+  }
+
+  /** The cluster's Raft group, to start a promoted manager's member in (a manager's certificate is needed). */
+  public Messages.RaftGroup raftGroup() {
+    return unary(DispatcherMethods.RAFT_GROUP, new Messages.Empty(), "asking for the Raft group");
+  }
+
   public List<String> managers() {
     return managers;
   }
@@ -246,8 +260,12 @@ public final class DispatcherSession implements AutoCloseable {
     }
     renewal.follow(a.tls());
     List<Task> tasks = a.tasks();
+    io.berth.cluster.model.NodeRole role = a.role();
     delivery.execute(() -> {
       try {
+        if (role != null) {
+          roleListener.accept(role);
+        }
         assignments.accept(tasks);
       } catch (RuntimeException e) {
         LOG.warn("the node's assignment consumer failed: {}", e.getMessage(), e);

@@ -64,13 +64,15 @@ public final class Messages {
 
   /**
    * What a session carries, at once and on every change: how often to heartbeat, where the
-   * managers are, the whole set of tasks assigned to this node (level-triggered), and the TLS
+   * managers are, the role the cluster gives this node now (so a promoted or demoted node
+   * changes what it runs), the whole set of tasks assigned to it (level-triggered), and the TLS
    * material the node should hold: the roots to trust now and the issuer its certificate should
    * come from (a node whose certificate has another issuer renews at once: a root rotation).
    */
   public record Assignments(
       @JsonProperty("HeartbeatPeriod") long heartbeatPeriodNanos,
       @JsonProperty("Managers") List<String> managers,
+      @JsonProperty("Role") NodeRole role,
       @JsonProperty("Tasks") List<Task> tasks,
       @JsonProperty("TLS") TlsInfo tls) {
     public Assignments {

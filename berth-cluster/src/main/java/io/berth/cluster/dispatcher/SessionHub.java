@@ -4,6 +4,7 @@ import io.berth.cluster.ca.ClusterCa;
 import io.berth.cluster.ca.rotation.TlsInfos;
 import io.berth.cluster.dispatcher.Messages.Assignments;
 import io.berth.cluster.model.Node;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskState;
 import io.berth.cluster.model.TlsInfo;
@@ -79,7 +80,8 @@ final class SessionHub implements AutoCloseable {
     }
     sessions.add(s);
     long index = state.store().index();
-    send(s, index, tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()), tls());
+    NodeRole role = state.node(nodeId).map(n -> n.spec().role()).orElse(NodeRole.WORKER);
+    send(s, index, role, tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()), tls());
   }
 
   int openSessions() {
@@ -133,12 +135,13 @@ final class SessionHub implements AutoCloseable {
   }
 
   private void refreshAll(long index) {
-    Set<String> members = state.nodes().stream().map(Node::id).collect(Collectors.toSet());
+    Map<String, Node> members = state.nodes().stream().collect(Collectors.toMap(Node::id, n -> n));
     Map<String, List<Task>> byNode = tasksByNode(state.tasks());
     TlsInfo tls = tls();
     for (Session s : sessions) {
-      if (members.contains(s.nodeId)) {
-        send(s, index, byNode.getOrDefault(s.nodeId, List.of()), tls);
+      Node member = members.get(s.nodeId);
+      if (member != null) {
+        send(s, index, member.spec().role(), byNode.getOrDefault(s.nodeId, List.of()), tls);
       } else {
         end(s, Status.NOT_FOUND.withDescription("node " + s.nodeId + " was removed from the swarm")
             .asRuntimeException());
@@ -151,8 +154,8 @@ final class SessionHub implements AutoCloseable {
     return state.ca().map(c -> TlsInfos.forNodes(ClusterCa.restore(c.caState(), Clock.systemUTC()))).orElse(null);
   }
 
-  private void send(Session s, long index, List<Task> tasks, TlsInfo tls) {
-    Assignments next = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), tasks, tls);
+  private void send(Session s, long index, NodeRole role, List<Task> tasks, TlsInfo tls) {
+    Assignments next = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), role, tasks, tls);
     synchronized (s) {
       if (s.done || index < s.sentIndex || next.equals(s.lastSent)) {
         return;

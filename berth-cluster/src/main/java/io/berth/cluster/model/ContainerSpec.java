@@ -2,6 +2,7 @@ package io.berth.cluster.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.oci.ContainerConfig.HealthConfig;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +10,9 @@ import java.util.Map;
  * The container each task of a service runs: image (a digest once resolved), command, environment,
  * mounts, how long a stop waits before it kills ({@code StopGracePeriod}, nanoseconds; null: the
  * engine's default) and the registry credentials its nodes pull the image with ({@code PullOptions},
- * swarmkit's field: kept in the store for the agents, never shown by the Engine API, as Docker).
+ * swarmkit's field: kept in the store for the agents, never shown by the Engine API, as Docker),
+ * and the health check its container runs ({@code Healthcheck}, Docker's HealthConfig: a task
+ * with one counts as running only once healthy, and fails when it turns unhealthy).
  */
 public record ContainerSpec(
     @JsonProperty("Image") String image,
@@ -22,7 +25,8 @@ public record ContainerSpec(
     @JsonProperty("User") String user,
     @JsonProperty("Mounts") List<Mount> mounts,
     @JsonProperty("StopGracePeriod") Long stopGracePeriod,
-    @JsonProperty("PullOptions") PullOptions pullOptions) {
+    @JsonProperty("PullOptions") PullOptions pullOptions,
+    @JsonProperty("Healthcheck") HealthConfig healthcheck) {
   /**
    * How a node pulls the image: {@code RegistryAuth} is the client's {@code X-Registry-Auth}
    * header as given at {@code service create --with-registry-auth} (base64url JSON).
@@ -43,10 +47,17 @@ public record ContainerSpec(
     }
   }
 
-  /** A spec without a stop grace period or pull options. */
+  /** A spec without a stop grace period, pull options or health check. */
   public ContainerSpec(String image, Map<String, String> labels, List<String> command, List<String> args,
       String hostname, List<String> env, String dir, String user, List<Mount> mounts) {
-    this(image, labels, command, args, hostname, env, dir, user, mounts, null, null);
+    this(image, labels, command, args, hostname, env, dir, user, mounts, null, null, null);
+  }
+
+  /** A spec without a health check. */
+  public ContainerSpec(String image, Map<String, String> labels, List<String> command, List<String> args,
+      String hostname, List<String> env, String dir, String user, List<Mount> mounts, Long stopGracePeriod,
+      PullOptions pullOptions) {
+    this(image, labels, command, args, hostname, env, dir, user, mounts, stopGracePeriod, pullOptions, null);
   }
 
   /** The registry auth the nodes pull with, or null without one. */
@@ -55,11 +66,18 @@ public record ContainerSpec(
   }
 
   public ContainerSpec withPullOptions(PullOptions value) {
-    return new ContainerSpec(image, labels, command, args, hostname, env, dir, user, mounts, stopGracePeriod, value);
+    return new ContainerSpec(image, labels, command, args, hostname, env, dir, user, mounts, stopGracePeriod, value,
+        healthcheck);
   }
 
   public ContainerSpec withStopGracePeriod(Long nanos) {
-    return new ContainerSpec(image, labels, command, args, hostname, env, dir, user, mounts, nanos, pullOptions);
+    return new ContainerSpec(image, labels, command, args, hostname, env, dir, user, mounts, nanos, pullOptions,
+        healthcheck);
+  }
+
+  public ContainerSpec withHealthcheck(HealthConfig value) {
+    return new ContainerSpec(image, labels, command, args, hostname, env, dir, user, mounts, stopGracePeriod,
+        pullOptions, value);
   }
 
   public static ContainerSpec of(String image) {

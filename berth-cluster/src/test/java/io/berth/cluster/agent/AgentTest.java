@@ -223,6 +223,24 @@ class AgentTest {
   }
 
   @Test
+  void aTaskOnItsWayOutDoesNotWaitForItsPullOrItsHealth() throws Exception {
+    engine.images.add("busybox");
+    engine.pullGates.put("slow", new CountDownLatch(1)); // never opens
+    engine.startGates.put("c-sick", new CountDownLatch(1)); // never healthy
+    start(2).assigned(List.of(running("slow"), running("sick")));
+    until(() -> engine.calls.contains("start c-sick"));
+    until(() -> engine.calls.contains("pull slow"));
+
+    agent.assigned(List.of(task("slow", "busybox", TaskState.SHUTDOWN, TaskState.ASSIGNED)));
+    untilState("slow", TaskState.SHUTDOWN);
+    until(() -> !engine.containers.containsKey("c-sick"));
+
+    assertThat(states("slow")).containsExactly("accepted", "preparing", "shutdown"); // not rejected
+    assertThat(engine.calls).contains("pull interrupted slow", "start interrupted c-sick", "remove c-sick");
+    assertThat(states("sick")).containsExactly("accepted", "preparing", "ready", "starting");
+  }
+
+  @Test
   void temporaryFailuresAreRetriedABoundedNumberOfTimes() throws Exception {
     engine.images.add("busybox");
     engine.createFailures.set(2);
@@ -269,6 +287,27 @@ class AgentTest {
     assertThat(states("t1")).containsExactly("failed");
     assertThat(last("t1").err()).isEqualTo("task: the task's container is gone from this node");
     assertThat(engine.calls).doesNotContain("start c-t1");
+  }
+
+  @Test
+  void anUnhealthyContainerFailsItsTaskWithTheEnginesReason() throws Exception {
+    engine.images.add("busybox");
+    engine.unhealthy.add("c-never");
+    start(2).assigned(List.of(running("never"), running("later")));
+    untilState("never", TaskState.FAILED);
+    untilState("later", TaskState.RUNNING);
+
+    // unhealthy before it counted as started: the task never ran
+    assertThat(states("never")).containsExactly("accepted", "preparing", "ready", "starting", "failed");
+    assertThat(last("never").err()).isEqualTo("task: non-zero exit (143): unhealthy container");
+    assertThat(last("never").message()).isEqualTo("starting");
+    assertThat(last("never").containerStatus().exitCode()).isEqualTo(143);
+    assertThat(engine.count("start c-never")).isEqualTo(1); // an exit, not a failure to retry
+
+    engine.exit("later", 137, "unhealthy container"); // turned unhealthy while running
+    untilState("later", TaskState.FAILED);
+    assertThat(last("later").err()).isEqualTo("task: non-zero exit (137): unhealthy container");
+    assertThat(last("later").message()).isEqualTo("started");
   }
 
   @Test

@@ -44,9 +44,13 @@ final class FakeExecutor implements TaskExecutor {
   final Set<String> images = ConcurrentHashMap.newKeySet();
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   final Map<String, CountDownLatch> pullGates = new ConcurrentHashMap<>();
+  /** Starts that wait (as for a health verdict) until their gate opens or they are interrupted. */
+  final Map<String, CountDownLatch> startGates = new ConcurrentHashMap<>();
   final AtomicInteger createFailures = new AtomicInteger();
   /** Containers the engine lost track of: asking for their exit fails. */
   final Set<String> vanished = ConcurrentHashMap.newKeySet();
+  /** Containers whose health check finds them unhealthy as they start (the engine stops them). */
+  final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
   private final AtomicInteger pids = new AtomicInteger(100);
 
   /** A container found at start: {@code running} or exited with {@code exitCode}. */
@@ -64,11 +68,16 @@ final class FakeExecutor implements TaskExecutor {
 
   /** The task's container exits on its own with {@code code}. */
   void exit(String taskId, int code) {
+    exit(taskId, code, "");
+  }
+
+  /** The same, with the engine's reason (an unhealthy container it stopped). */
+  void exit(String taskId, int code, String cause) {
     Box b = containers.get("c-" + taskId);
     b.state = TaskContainer.State.EXITED;
     b.pid = 0;
     b.exitCode = code;
-    b.exit.complete(new ContainerExit(code, ""));
+    b.exit.complete(new ContainerExit(code, cause));
   }
 
   long count(String call) {
@@ -89,7 +98,8 @@ final class FakeExecutor implements TaskExecutor {
       try {
         gate.await();
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        calls.add("pull interrupted " + task.id());
+        throw new UnavailableException("pull of " + task.id() + " interrupted");
       }
     }
     if (!images.contains(task.spec().containerSpec().image())) {
@@ -116,9 +126,22 @@ final class FakeExecutor implements TaskExecutor {
   public TaskContainer start(String containerId) {
     calls.add("start " + containerId);
     Box b = containers.get(containerId);
+    CountDownLatch gate = startGates.get(containerId);
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        calls.add("start interrupted " + containerId);
+        throw new UnavailableException("interrupted while " + containerId + " became healthy");
+      }
+    }
     b.state = TaskContainer.State.RUNNING;
     b.pid = pids.incrementAndGet();
     b.exit = new CompletableFuture<>();
+    if (unhealthy.contains(containerId)) {
+      exit(b.taskId, 143, "unhealthy container");
+      throw new ContainerExitedException(containerId, new ContainerExit(143, "unhealthy container"));
+    }
     return b.view();
   }
 

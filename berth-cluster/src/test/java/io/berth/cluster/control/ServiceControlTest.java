@@ -100,6 +100,9 @@ class ServiceControlTest {
         .hasMessage("rpc error: code = InvalidArgument desc = invalid memory value 1024: Must be at least 4MiB");
     assertThatThrownBy(() -> control.create(spec("bad.name"), null))
         .hasMessageContaining("name must be valid as a DNS name component");
+    String badImage = PLAIN.replace("busybox:1", "Busy Box");
+    assertThatThrownBy(() -> control.create(ServiceSpecReader.read(json(badImage), () -> "x"), null))
+        .hasMessage("rpc error: code = InvalidArgument desc = ContainerSpec: \"Busy Box\" is not a valid repository/tag");
   }
 
   @Test

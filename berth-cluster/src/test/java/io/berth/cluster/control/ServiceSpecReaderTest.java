@@ -60,6 +60,16 @@ class ServiceSpecReaderTest {
     assertThat(spec.taskTemplate().containerSpec().env()).containsExactly("A=1");
   }
 
+  /** {@code --health-cmd 'test -f /ok' --health-interval 1s --health-retries 2}: the agent runs it. */
+  @Test
+  void readsTheHealthCheck() {
+    ServiceSpec spec = ServiceSpecReader.read(json(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Healthcheck\":"
+        + "{\"Test\":[\"CMD-SHELL\",\"test -f /ok\"],\"Interval\":1000000000,\"Retries\":2}")), () -> "x");
+    assertThat(spec.taskTemplate().containerSpec().healthcheck().test()).containsExactly("CMD-SHELL", "test -f /ok");
+    assertThat(spec.taskTemplate().containerSpec().healthcheck().interval()).isEqualTo(1_000_000_000L);
+    assertThat(spec.taskTemplate().containerSpec().healthcheck().retries()).isEqualTo(2);
+  }
+
   @Test
   void anUnnamedServiceGetsAMadeUpNameAndReplicatedWithoutCountIsOne() {
     String body = PLAIN.replace("\"Name\":\"web\",", "").replace("{\"Replicas\":2}", "{}");
@@ -81,8 +91,6 @@ class ServiceSpecReaderTest {
     refused(PLAIN.replace("\"Init\":false", "\"Init\":true"), "TaskTemplate.ContainerSpec.Init", "--init");
     refused(PLAIN.replace("\"DNSConfig\":{}", "\"DNSConfig\":{\"Nameservers\":[\"1.1.1.1\"]}"),
         "TaskTemplate.ContainerSpec.DNSConfig", "--dns");
-    refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"true\"],"
-        + "\"Interval\":5000000000}"), "TaskTemplate.ContainerSpec.Healthcheck", "--health");
     refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"TTY\":true"), "TaskTemplate.ContainerSpec.TTY", "--tty");
     refused(PLAIN.replace("\"ForceUpdate\":0", "\"ForceUpdate\":0,\"Networks\":[{\"Target\":\"n1\"}]"),
         "TaskTemplate.Networks", "--network");

@@ -101,7 +101,9 @@ class WireJsonTest {
   void carriesWhatTheAgentNeedsUnderDockersAndSwarmkitsNames() {
     Task t = new Task("t1", null, null, null,
         TaskSpec.of(ContainerSpec.of("busybox").withStopGracePeriod(5_000_000_000L)
-            .withPullOptions(new ContainerSpec.PullOptions("eyJ1c2VybmFtZSI6InUifQ=="))),
+            .withPullOptions(new ContainerSpec.PullOptions("eyJ1c2VybmFtZSI6InUifQ=="))
+            .withHealthcheck(new io.berth.oci.ContainerConfig.HealthConfig(List.of("CMD-SHELL", "true"),
+                1_000_000_000L, null, null, null, 2))),
         "svc1", 1, "node1",
         new TaskStatus(Instant.EPOCH, TaskState.RUNNING, "started", null,
             new TaskStatus.ContainerStatus("abc123", 677, 0)), TaskState.RUNNING, null)
@@ -113,6 +115,9 @@ class WireJsonTest {
     assertThat(j.at("/Spec/ContainerSpec/StopGracePeriod").asLong()).isEqualTo(5_000_000_000L);
     assertThat(j.at("/Spec/ContainerSpec/PullOptions/RegistryAuth").asText()).isEqualTo("eyJ1c2VybmFtZSI6InUifQ==");
     assertThat(j.at("/ServiceAnnotations/Name").asText()).isEqualTo("web");
+    assertThat(j.at("/Spec/ContainerSpec/Healthcheck/Test/0").asText()).isEqualTo("CMD-SHELL");
+    assertThat(j.at("/Spec/ContainerSpec/Healthcheck/Interval").asLong()).isEqualTo(1_000_000_000L);
+    assertThat(j.at("/Spec/ContainerSpec/Healthcheck/Retries").asInt()).isEqualTo(2);
     Task back = read(j.toString(), Task.class);
     assertThat(back).isEqualTo(t);
     assertThat(back.serviceName()).isEqualTo("web");

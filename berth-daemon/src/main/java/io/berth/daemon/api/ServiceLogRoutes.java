@@ -59,22 +59,24 @@ public final class ServiceLogRoutes {
     boolean details = q.flag("details");
     ServiceLogs.Request request = new ServiceLogs.Request(serviceId, taskId, q.flag("follow"), since, until, tail,
         stdout, stderr);
-    OutputStream out = s.stream(200, "application/vnd.docker.multiplexed-stream");
-    try (LogStream sink = new LogStream(out, false, stdout, stderr, q.flag("timestamps"), null)) {
-      source.stream(request, new ServiceLogs.Sink() {
-        @Override
-        public boolean accept(ServiceLogs.Line line) {
-          byte[] data = details ? prefixed(line, serviceId) : line.data();
-          return sink.accept(new LogEntry(line.stderr() ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT,
-              line.time(), data));
-        }
+    // the response starts with the first byte, so a refusal before any line is still an error answer
+    OutputStream out = new StartOnWrite(() -> s.stream(200, "application/vnd.docker.multiplexed-stream"));
+    LogStream sink = new LogStream(out, false, stdout, stderr, q.flag("timestamps"), null);
+    source.stream(request, new ServiceLogs.Sink() {
+      @Override
+      public boolean accept(ServiceLogs.Line line) {
+        byte[] data = details ? prefixed(line, serviceId) : line.data();
+        return sink.accept(new LogEntry(line.stderr() ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT,
+            line.time(), data));
+      }
 
-        @Override
-        public void caughtUp() {
-          sink.caughtUp();
-        }
-      });
-    }
+      @Override
+      public void caughtUp() {
+        sink.caughtUp();
+      }
+    });
+    // closed only after a complete read: an error before the first line is answered as an error
+    sink.close();
   }
 
   /** Docker's details for a swarm task's line, before the message. */
@@ -89,4 +91,42 @@ public final class ServiceLogRoutes {
     return both;
   }
 
+  /** An output stream whose response is begun by its first write (or by close, for an empty answer). */
+  private static final class StartOnWrite extends OutputStream {
+    private final java.util.function.Supplier<OutputStream> start;
+    private OutputStream out;
+
+    StartOnWrite(java.util.function.Supplier<OutputStream> start) {
+      this.start = start;
+    }
+
+    private OutputStream out() {
+      if (out == null) {
+        out = start.get();
+      }
+      return out;
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      out().write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      out().write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws java.io.IOException {
+      if (out != null) {
+        out.flush();
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      out().close();
+    }
+  }
 }

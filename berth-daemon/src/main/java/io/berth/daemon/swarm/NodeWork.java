@@ -11,6 +11,7 @@ import io.berth.cluster.dispatcher.DispatcherSession;
 import io.berth.cluster.dispatcher.Leadership;
 import io.berth.cluster.dispatcher.ManagerMembership;
 import io.berth.cluster.model.NodeDescription;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.orchestrator.LeaderLoops;
 import io.berth.cluster.orchestrator.ManagerLoops;
 import io.berth.cluster.raft.RaftMember;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,6 +41,8 @@ final class NodeWork implements SwarmRoles {
   private final SwarmFiles files;
   private final Clock clock;
   private final AtomicReference<Agent> currentAgent = new AtomicReference<>();
+  private final AtomicReference<DispatcherSession> currentSession = new AtomicReference<>();
+  private volatile Consumer<NodeRole> roleListener = role -> { };
 
   /** {@code executors}: the task executor for this node's id (known only once it is a member). */
   NodeWork(Function<String, TaskExecutor> executors, Supplier<NodeDescription> description, SwarmFiles files,
@@ -54,6 +58,9 @@ final class NodeWork implements SwarmRoles {
       UnlockKey unlockKey) {
     List<AutoCloseable> started = new ArrayList<>();
     NodeKeys keys = new NodeKeys(files.keys(), unlockKey);
+    if (manager == null && unlockKey == null && files.keys().locked()) {
+      keys.save(credentials.current()); // workers are never locked: a demoted manager's key is stored in clear
+    }
     try {
       if (manager != null) {
         started.add(UnlockKeyFollower.start(manager.state(), keys));
@@ -62,7 +69,7 @@ final class NodeWork implements SwarmRoles {
         LeaderLoops leader = new LeaderLoops(manager.state(), manager.store()::isLeader, () -> {
           ManagerLoops loops = new ManagerLoops(manager.state(), clock);
           loops.start();
-          ManagerMarks marks = new ManagerMarks(manager.state(), local.nodeId()).start();
+          ManagerMarks marks = new ManagerMarks(manager.state(), manager.store(), local.nodeId()).start();
           return () -> {
             marks.close();
             loops.close();
@@ -86,14 +93,32 @@ final class NodeWork implements SwarmRoles {
         LOG.info("node TLS material stored: certificate valid until {}", material.certificate().notAfter());
       }, clock));
       started.add(session.get());
+      DispatcherSession mine = session.get();
+      mine.onRole(role -> roleListener.accept(role));
+      currentSession.set(mine);
       return () -> {
         currentAgent.compareAndSet(agent, null);
+        currentSession.compareAndSet(mine, null);
         closeAll(started);
       };
     } catch (RuntimeException e) {
       closeAll(started);
       throw e;
     }
+  }
+
+  @Override
+  public void onRole(Consumer<NodeRole> listener) {
+    roleListener = listener;
+  }
+
+  @Override
+  public DispatcherSession session() {
+    DispatcherSession s = currentSession.get();
+    if (s == null) {
+      throw new io.berth.errdefs.UnavailableException("this node has no session with the managers");
+    }
+    return s;
   }
 
   /** The agent of the current membership, for {@code service logs} on this node. */

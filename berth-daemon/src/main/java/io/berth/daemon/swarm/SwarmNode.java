@@ -35,6 +35,7 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
   private final SwarmRoles roles;
   private final Object lifecycle = new Object();
   private volatile Membership membership = Membership.NONE;
+  private volatile boolean roleChanging;
 
   /**
    * A node whose members run {@link NodeWork}.
@@ -57,6 +58,32 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
     this.description = description;
     this.ownBridge = ownBridge;
     this.roles = roles;
+    roles.onRole(this::roleSeen);
+  }
+
+  /** The role the managers give this node, seen in its session: a change is acted on off that thread. */
+  private void roleSeen(NodeRole role) {
+    Membership m = membership;
+    if (m.state() != LocalNodeState.ACTIVE || m.local().role() == role || roleChanging) {
+      return;
+    }
+    roleChanging = true;
+    Thread.ofPlatform().daemon().name("swarm-role-change").start(() -> {
+      try {
+        synchronized (lifecycle) {
+          Membership now = membership;
+          if (now.state() == LocalNodeState.ACTIVE && now.local().role() != role) {
+            membership = role == NodeRole.MANAGER ? RoleChange.promote(now, files, roles, clock)
+                : RoleChange.demote(now, files, roles, clock);
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.error("changing this node's role to {} failed (it is retried with the next assignments): {}",
+            role.wire(), e.getMessage());
+      } finally {
+        roleChanging = false;
+      }
+    });
   }
 
   /** At berthd's start: comes back as the member it was, or locked until {@code swarm unlock}. */

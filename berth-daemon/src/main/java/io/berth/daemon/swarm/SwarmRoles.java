@@ -1,6 +1,9 @@
 package io.berth.daemon.swarm;
 
 import io.berth.cluster.ca.keys.UnlockKey;
+import io.berth.cluster.dispatcher.DispatcherSession;
+import io.berth.cluster.model.NodeRole;
+import java.util.function.Consumer;
 import io.berth.cluster.ca.tls.NodeCredentials;
 
 /**
@@ -19,4 +22,10 @@ interface SwarmRoles {
 
   /** {@code swarm leave}: what must go with the membership (the node's task containers). */
   void leave(SwarmFiles.LocalState local);
+
+  /** Told the role the cluster gives this node, with each assignment set of the running member. */
+  void onRole(Consumer<NodeRole> listener);
+
+  /** The running member's session with the managers (renewal, the Raft group, where managers are). */
+  DispatcherSession session();
 }

@@ -33,6 +33,7 @@ public final class ContainerTaskExecutor implements TaskExecutor {
   private final ContainerStreams streams;
   private final ImageService images;
   private final String nodeId;
+  private final TaskHealth health;
 
   /** {@code nodeId}: this node's swarm id (the CN of its certificate), in names and labels. */
   public ContainerTaskExecutor(ContainerService containers, ContainerStreams streams, ImageService images,
@@ -41,12 +42,16 @@ public final class ContainerTaskExecutor implements TaskExecutor {
     this.streams = streams;
     this.images = images;
     this.nodeId = nodeId;
+    this.health = new TaskHealth(containers);
   }
 
   @Override
   public List<TaskContainer> containers() {
-    return containers.list().stream().filter(c -> c.labels().containsKey(TaskContainerSpec.TASK_ID))
-        .map(ContainerTaskExecutor::view).toList();
+    List<Container> found = containers.list().stream()
+        .filter(c -> c.labels().containsKey(TaskContainerSpec.TASK_ID)).toList();
+    // adopted after a restart: an unhealthy turn still stops them
+    found.stream().filter(c -> c.state.running() && c.state.health != null).forEach(c -> health.watch(c.id));
+    return found.stream().map(ContainerTaskExecutor::view).toList();
   }
 
   @Override
@@ -81,6 +86,13 @@ public final class ContainerTaskExecutor implements TaskExecutor {
   @Override
   public TaskContainer start(String containerId) {
     containers.start(containerId);
+    try {
+      health.awaitHealthy(containerId);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.berth.errdefs.UnavailableException("interrupted while container " + containerId
+          + " became healthy");
+    }
     return view(containers.get(containerId));
   }
 
@@ -88,7 +100,8 @@ public final class ContainerTaskExecutor implements TaskExecutor {
   public CompletableFuture<ContainerExit> exit(String containerId) {
     Container c = containers.get(containerId);
     return containers.waitFor(containerId, "not-running")
-        .thenApply(code -> new ContainerExit(code, c.state.error));
+        .thenApply(code -> new ContainerExit(code, health.cause(containerId).isEmpty()
+            ? c.state.error : health.cause(containerId)));
   }
 
   @Override
@@ -100,6 +113,7 @@ public final class ContainerTaskExecutor implements TaskExecutor {
   @Override
   public void remove(String containerId) {
     containers.remove(containerId, true, true); // anonymous volumes go with a task's container, as in Docker
+    health.forget(containerId);
   }
 
   @Override

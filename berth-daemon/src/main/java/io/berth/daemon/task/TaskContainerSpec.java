@@ -17,7 +17,8 @@ import java.util.Map;
  * service's task, which has no slot); the spec's labels overridden by Docker's
  * {@code com.docker.swarm.*} ones (how a restarted engine finds its task containers); Command
  * replacing the image's entrypoint and Args its cmd; env, hostname, dir and user; the limits
- * (memory, NanoCPUs) and the memory reservation; bind, volume and tmpfs mounts; no restart
+ * (memory, NanoCPUs) and the memory reservation; bind, volume and tmpfs mounts; the health
+ * check (Docker's HealthConfig, as a container's Config carries it); no restart
  * policy (the orchestrator replaces a task whose container exits) and the engine's default
  * network (overlay networks come later).
  *
@@ -65,6 +66,9 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     }
     if (container.user() != null && !container.user().isEmpty()) {
       body.put("User", container.user());
+    }
+    if (container.healthcheck() != null) {
+      body.set("Healthcheck", RecordJson.MAPPER.valueToTree(container.healthcheck()));
     }
     ObjectNode labelsNode = body.putObject("Labels");
     labels.forEach(labelsNode::put);

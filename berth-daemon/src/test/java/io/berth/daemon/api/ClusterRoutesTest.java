@@ -21,6 +21,8 @@ import io.berth.daemon.swarm.SwarmDetails;
 import io.berth.daemon.swarm.SwarmInfo;
 import io.berth.daemon.swarm.SwarmMembership;
 import io.berth.daemon.swarm.SwarmUpdate;
+import io.berth.daemon.swarm.ServiceLogs;
+import io.berth.daemon.swarm.SwarmUnavailableException;
 import io.berth.http.HttpConnectionProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -217,6 +219,33 @@ class ClusterRoutesTest {
     assertThat(u.rotateManagerToken()).isFalse();
     assertThat(u.rotateRootCa()).isTrue();
     assertThat(call(r, "GET", "/swarm/unlockkey", "")).contains("{\"UnlockKey\":\"SWMKEY-1-k\"}");
+  }
+
+  @Test
+  void serviceLogsCarryTheSwarmDetailsAndARefusalIsAnErrorAnswer() throws Exception {
+    Router r = router(Optional.of(member));
+    String created = call(r, "POST", "/services/create", CliBodies.SERVICE_CREATE);
+    String id = Json.MAPPER.readTree(created.substring(created.indexOf("\r\n\r\n") + 4)).path("ID").asText();
+    ServiceLogs lines = (request, sink) -> {
+      sink.accept(new ServiceLogs.Line("node1", "task1", false, AT, "hello\n".getBytes(StandardCharsets.UTF_8)));
+      sink.caughtUp();
+    };
+    Router withLogs = new Router();
+    new ServiceLogRoutes(Optional.of(member), Optional.of(lines), Clock.systemUTC()).register(withLogs);
+    assertThat(call(withLogs, "GET", "/services/web/logs?stdout=1&stderr=1&details=1", ""))
+        .startsWith("HTTP/1.1 200").contains("application/vnd.docker.multiplexed-stream")
+        .contains("com.docker.swarm.node.id=node1,com.docker.swarm.service.id=" + id
+            + ",com.docker.swarm.task.id=task1 hello");
+
+    ServiceLogs refusing = (request, sink) -> {
+      throw new SwarmUnavailableException("service logs: task t9 ran on node n9");
+    };
+    Router refused = new Router();
+    new ServiceLogRoutes(Optional.of(member), Optional.of(refusing), Clock.systemUTC()).register(refused);
+    assertThat(call(refused, "GET", "/services/web/logs?stdout=1", "")).startsWith("HTTP/1.1 503")
+        .contains("task t9 ran on node n9");
+    assertThat(call(refused, "GET", "/services/web/logs", "")).startsWith("HTTP/1.1 400")
+        .contains("you must choose at least one stream");
   }
 
   /** Request bodies recorded from docker CLI 28.2.2. */

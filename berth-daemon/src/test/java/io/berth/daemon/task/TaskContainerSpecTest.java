@@ -54,9 +54,16 @@ class TaskContainerSpecTest {
     assertThat(argsOnly.has("Entrypoint")).isFalse(); // the image's entrypoint stays
     assertThat(argsOnly.get("Cmd").toString()).isEqualTo("[\"-v\"]");
 
+    JsonNode checked = body(ContainerSpec.of("busybox").withHealthcheck(
+        new io.berth.oci.ContainerConfig.HealthConfig(List.of("CMD-SHELL", "test -f /ok"), 1_000_000_000L, null,
+            null, null, 2)));
+    assertThat(checked.get("Healthcheck").toString())
+        .isEqualTo("{\"Test\":[\"CMD-SHELL\",\"test -f /ok\"],\"Interval\":1000000000,\"Retries\":2}");
+
     JsonNode neither = body(ContainerSpec.of("busybox"));
     assertThat(neither.has("Entrypoint") || neither.has("Cmd")).isFalse();
     assertThat(neither.has("Hostname")).isFalse(); // the container's short id, as any container
+    assertThat(neither.has("Healthcheck")).isFalse(); // the image's, if it has one
   }
 
   @Test

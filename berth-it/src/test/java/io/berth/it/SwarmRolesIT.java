@@ -1,0 +1,77 @@
+package io.berth.it;
+
+import static io.berth.it.TestDaemon.check;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code docker node promote/demote} on a live 3-node lab: a promoted worker becomes a manager
+ * that answers cluster requests itself; demoting the leader hands the lead to another manager and
+ * leaves the old leader a worker that refuses cluster requests with Docker's text.
+ */
+class SwarmRolesIT {
+  static final String LAB = "ro" + (TestDaemon.SLOT.isEmpty() ? "" : TestDaemon.SLOT.substring(2));
+  private static final String WORKER_TEXT = "This node is not a swarm manager. Worker nodes can't be used to view or "
+      + "modify cluster state.";
+
+  @BeforeAll
+  static void clean() throws Exception {
+    Files.createDirectories(TestDaemon.BASE);
+    if (Files.exists(LabIT.ROOT.resolve(LAB).resolve("lab.json"))) {
+      check(LabIT.labNamed(LAB, "down"), "lab down of a leftover lab");
+    }
+  }
+
+  @AfterAll
+  static void down() {
+    if (Files.exists(LabIT.ROOT.resolve(LAB).resolve("lab.json"))) {
+      LabIT.labNamed(LAB, "down");
+    }
+  }
+
+  @Test
+  void aPromotedWorkerManagesAndADemotedLeaderHandsOverTheLead() throws Exception {
+    check(LabIT.labNamed(LAB, "up", "--nodes", "3"), "lab up");
+    Map<String, String> host = new HashMap<>();
+    Exec.Result ls = LabIT.labNamed(LAB, "ls", "--format", "{{.Name}} {{.DockerHost}}");
+    check(ls, "lab ls");
+    ls.out().strip().lines().forEach(l -> host.put(l.split(" ")[0], l.split(" ")[1]));
+    String node1 = host.get("node1");
+    String node2 = host.get("node2");
+    assertThat(LabIT.docker(node2, "node", "ls").err()).contains(WORKER_TEXT);
+
+    check(LabIT.docker(node1, "node", "promote", "node2"), "node promote node2");
+    String roles = "{{.Hostname}} {{.ManagerStatus}}";
+    assertThat(await(() -> LabIT.docker(node2, "node", "ls", "--format", roles).out(),
+        "node1 Leader\nnode2 Reachable\nnode3 \n")).isEqualTo("node1 Leader\nnode2 Reachable\nnode3 \n");
+
+    check(LabIT.docker(node1, "node", "demote", "node1"), "node demote node1");
+    assertThat(await(() -> LabIT.docker(node2, "node", "ls", "--format", roles).out(),
+        "node1 \nnode2 Leader\nnode3 \n")).isEqualTo("node1 \nnode2 Leader\nnode3 \n");
+    assertThat(await(() -> LabIT.docker(node1, "node", "ls").err().contains(WORKER_TEXT) ? "worker" : "manager",
+        "worker")).isEqualTo("worker");
+    assertThat(LabIT.docker(node2, "info", "--format", "{{.Swarm.ControlAvailable}} {{.Swarm.Managers}}").out())
+        .isEqualTo("true 1\n");
+
+    check(LabIT.labNamed(LAB, "down"), "lab down");
+  }
+
+  /** Polls {@code read} until it answers {@code expected} or 120 s passed; returns the last answer. */
+  private static String await(Supplier<String> read, String expected) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    String last = read.get();
+    for (int i = 0; i < 600 && !last.equals(expected) && System.nanoTime() < deadline; i++) {
+      Thread.sleep(200);
+      last = read.get();
+    }
+    return last;
+  }
+}
