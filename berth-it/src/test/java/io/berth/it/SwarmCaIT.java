@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * which the nodes' files then chain to alone, while Raft and the dispatcher keep working over the
  * new certificates; the old join token is refused and the new one joins. {@code swarm update
  * --autolock=true} locks every manager's key under the key it prints; a restarted manager is
- * locked until {@code docker swarm unlock} with that key (a wrong one is refused);
- * {@code --autolock=false} turns it off again.
+ * locked until {@code docker swarm unlock} with that key (a wrong one is refused); workers,
+ * demoted managers included, are never locked; {@code --autolock=false} turns it off again.
  */
 class SwarmCaIT {
   static final String LAB = "ca";
@@ -133,15 +133,19 @@ class SwarmCaIT {
     rejoined.verify(root.getPublicKey());
     assertThat(docker(node3, "info", "--format", "{{.Swarm.LocalNodeState}}").out().strip()).isEqualTo("active");
 
+    // workers are never locked: node3 joined as one, and node2 demoted has its key written in clear
+    assertThat(readsAs(dataRoot("node3").resolve("swarm/certificates/swarm-node.key"), null)).isFalse();
+    check(docker(manager, "node", "demote", "node2"), "node demote node2");
+    Path node2Key = dataRoot("node2").resolve("swarm/certificates/swarm-node.key");
+    awaitTrue(() -> !readsAs(node2Key, null), "demoted node2's key being stored in clear");
+
     // --- autolock off: no unlock key any more, the managers' keys are stored in clear again
     check(docker(manager, "swarm", "update", "--autolock=false"), "swarm update --autolock=false");
     Exec.Result none = docker(manager, "swarm", "unlock-key");
     assertThat(none.exit()).isNotZero();
     assertThat(none.err()).contains("no unlock key is set");
-    for (String node : List.of("node1", "node2")) {
-      Path keyFile = dataRoot(node).resolve("swarm/certificates/swarm-node.key");
-      awaitTrue(() -> !readsAs(keyFile, null), node + "'s key being decrypted");
-    }
+    Path node1Key = dataRoot("node1").resolve("swarm/certificates/swarm-node.key");
+    awaitTrue(() -> !readsAs(node1Key, null), "node1's key being decrypted");
 
     check(LabIT.labNamed(LAB, "down"), "lab down");
   }
