@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -49,6 +50,8 @@ final class CertificateRenewal implements AutoCloseable {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private volatile TlsInfo wanted;
+  /** A retry of {@link #converge} is scheduled (one at a time; touched on the timer thread only). */
+  private boolean retryPending;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       r -> Thread.ofPlatform().daemon().name("dispatcher-cert-renewal").unstarted(r));
 
@@ -123,8 +126,10 @@ final class CertificateRenewal implements AutoCloseable {
       return;
     }
     wanted = desired;
-    if (!timer.isShutdown()) {
+    try {
       timer.execute(this::converge);
+    } catch (RejectedExecutionException e) {
+      // the session is closing
     }
   }
 
@@ -154,8 +159,12 @@ final class CertificateRenewal implements AutoCloseable {
       }
     } catch (BerthException e) {
       LOG.warn("could not take the swarm's new TLS material, trying again in {}: {}", FOLLOW_RETRY, e.getMessage());
-      if (!timer.isShutdown()) {
-        timer.schedule(this::converge, FOLLOW_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+      if (!retryPending && !timer.isShutdown()) {
+        retryPending = true;
+        timer.schedule(() -> {
+          retryPending = false;
+          converge();
+        }, FOLLOW_RETRY.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
     if (changed) {
