@@ -172,6 +172,15 @@ public final class ClusterCa {
     return issue(csrDer, who.nodeId(), role);
   }
 
+  /**
+   * The certificate whose key signs node certificates now: the new root during a rotation, the
+   * root otherwise. Nodes holding a certificate from another issuer must renew (swarmkit's
+   * "desired issuer").
+   */
+  public X509Certificate desiredIssuer() {
+    return rotation == null ? root : rotation.newRoot;
+  }
+
   /** Whether {@code cert} was signed with the key now signing (a node converged after a rotation). */
   public boolean issuedByCurrentSigner(NodeCertificate cert) {
     PublicKey signer = rotation == null ? root.getPublicKey() : rotation.newRoot.getPublicKey();
@@ -188,7 +197,7 @@ public final class ClusterCa {
     return new ChainVerifier(trustedRoots(), clusterId);
   }
 
-  /** Starts a root rotation: a fresh root, cross-signed by the current one. */
+  /** Starts a root rotation (or restarts one under way): a fresh root, cross-signed by the current one. */
   public ClusterCa startRotation() {
     KeyPair keys = EcKeys.generate(random);
     return rotateTo(newRoot(keys, clock, random), keys.getPrivate());
@@ -205,10 +214,12 @@ public final class ClusterCa {
     return rotateTo(newRoot, newKey);
   }
 
+  /**
+   * A rotation from the current root to {@code newRoot}. One already under way is replaced, as in
+   * swarmkit: the current root stays trusted throughout, so nodes that took a certificate from the
+   * abandoned target keep working and simply renew again.
+   */
   private ClusterCa rotateTo(X509Certificate newRoot, PrivateKey newKey) {
-    if (rotation != null) {
-      throw new FailedPreconditionException("a root CA rotation is already in progress; finish it first");
-    }
     X509Certificate crossSigned = new CertificateMaker(random).crossSign(newRoot, root, rootKey);
     return new ClusterCa(clusterId, nodeCertExpiry, root, rootKey, new Rotation(newRoot, newKey, crossSigned),
         clock, random);

@@ -1,6 +1,7 @@
 package io.berth.cluster.dispatcher;
 
 import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.ca.rotation.RotationReconciler;
 import io.berth.cluster.ca.tls.ClusterTls;
 import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.dispatcher.Messages.Assignments;
@@ -35,6 +36,7 @@ import java.util.function.Supplier;
  * certificate renewals, over mutual TLS with the cluster's certificates. Every manager serves
  * joins and renewals (their writes go through the replicated store); only the Raft leader keeps
  * sessions and heartbeats, and the others refuse those naming the leader so nodes move to it.
+ * The leader also finishes a root CA rotation once every node has renewed ({@link RotationReconciler}).
  */
 public final class DispatcherServer implements AutoCloseable {
   private final ClusterState state;
@@ -48,6 +50,7 @@ public final class DispatcherServer implements AutoCloseable {
   private final TaskStatusUpdates statusUpdates;
   private final LogBroker logs;
   private final LogFeedStream logFeeds;
+  private final RotationReconciler rotation;
   private Server server;
 
   /**
@@ -71,6 +74,7 @@ public final class DispatcherServer implements AutoCloseable {
     this.logs = new LogBroker(state, sessions);
     this.logFeeds = new LogFeedStream(logs);
     this.statusUpdates = new TaskStatusUpdates(state);
+    this.rotation = new RotationReconciler(state, leadership::isLeader, clock);
   }
 
   public synchronized DispatcherServer start() {
@@ -92,6 +96,7 @@ public final class DispatcherServer implements AutoCloseable {
     }
     heartbeats.start();
     sessions.start();
+    rotation.start();
     return this;
   }
 
@@ -212,6 +217,7 @@ public final class DispatcherServer implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    rotation.close();
     heartbeats.close();
     sessions.close();
     logs.closeAll();

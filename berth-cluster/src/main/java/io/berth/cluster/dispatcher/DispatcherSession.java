@@ -1,6 +1,7 @@
 package io.berth.cluster.dispatcher;
 
 import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.ca.rotation.TlsInfos;
 import io.berth.cluster.ca.tls.ClusterTls;
 import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.ca.tls.NodeKeyManager;
@@ -71,6 +72,7 @@ public final class DispatcherSession implements AutoCloseable {
   private volatile Duration period = Duration.ofNanos(SwarmSpec.DEFAULT_HEARTBEAT_NANOS);
   private volatile ClientCall<SessionCall, Assignments> call;
   private volatile BerthException lastError;
+  private volatile boolean restarting;
   private int next;
 
   DispatcherSession(List<String> managers, NodeCredentials credentials, Supplier<NodeDescription> description,
@@ -139,6 +141,20 @@ public final class DispatcherSession implements AutoCloseable {
     return renewal.renewNow();
   }
 
+  /**
+   * Ends the current session and opens a new one with the same manager at once, so the managers
+   * see this node's description again: its TLS material changed (renewed for a root rotation,
+   * new trusted roots), and the new session's handshake uses it.
+   */
+  void restart() {
+    ClientCall<SessionCall, Assignments> c = call;
+    if (c != null && current != null) {
+      preferred = currentManager;
+      restarting = true;
+      c.cancel("the node's TLS material changed; reopening the session to report it", null);
+    }
+  }
+
   <Q, A> A unary(MethodDescriptor<Q, A> method, Q request, String doing) {
     ManagedChannel ch = current;
     if (ch == null) {
@@ -184,10 +200,12 @@ public final class DispatcherSession implements AutoCloseable {
     CompletableFuture<Void> ended = new CompletableFuture<>();
     CompletableFuture<Void> first = new CompletableFuture<>();
     ClientCall<SessionCall, Assignments> c = ch.newCall(DispatcherMethods.SESSION, CallOptions.DEFAULT);
+    restarting = false;
     call = c;
     currentManager = target;
     current = ch;
-    ClientCalls.asyncServerStreamingCall(c, new SessionCall(description.get()), new StreamObserver<>() {
+    NodeDescription described = description.get().withTlsInfo(TlsInfos.held(credentials.current()));
+    ClientCalls.asyncServerStreamingCall(c, new SessionCall(described), new StreamObserver<>() {
       @Override
       public void onNext(Assignments a) {
         received(a);
@@ -216,6 +234,10 @@ public final class DispatcherSession implements AutoCloseable {
       }
       return first.isDone();
     } catch (ExecutionException e) {
+      if (restarting) {
+        LOG.info("reopening the dispatcher session with {} to report this node's new TLS material", target);
+        return true;
+      }
       if (e.getCause() instanceof StatusRuntimeException s) {
         GrpcErrors.leaderOf(s).ifPresent(l -> preferred = l);
         throw GrpcErrors.fromStatus(s, "session with " + target);
@@ -239,6 +261,7 @@ public final class DispatcherSession implements AutoCloseable {
     if (!a.managers().isEmpty()) {
       managers = a.managers();
     }
+    renewal.follow(a.tls());
     List<Task> tasks = a.tasks();
     io.berth.cluster.model.NodeRole role = a.role();
     logs.serve(a.logSubscriptions(), tasks.stream().map(Task::id).collect(java.util.stream.Collectors.toSet()));

@@ -6,6 +6,7 @@ import io.berth.cluster.model.NodeDescription;
 import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskStatus;
+import io.berth.cluster.model.TlsInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +68,17 @@ public final class Messages {
    * What a session carries, at once and on every change: how often to heartbeat, where the
    * managers are, the role the cluster gives this node now (so a promoted or demoted node
    * changes what it runs), the whole set of tasks assigned to it and the log subscriptions it
-   * serves now (level-triggered: a subscription missing from the next message has ended).
+   * serves now (level-triggered: a subscription missing from the next message has ended), and the
+   * TLS material the node should hold: the roots to trust now and the issuer its certificate
+   * should come from (a node whose certificate has another issuer renews at once: a root rotation).
    */
   public record Assignments(
       @JsonProperty("HeartbeatPeriod") long heartbeatPeriodNanos,
       @JsonProperty("Managers") List<String> managers,
       @JsonProperty("Role") NodeRole role,
       @JsonProperty("Tasks") List<Task> tasks,
-      @JsonProperty("LogSubscriptions") List<LogSubscription> logSubscriptions) {
+      @JsonProperty("LogSubscriptions") List<LogSubscription> logSubscriptions,
+      @JsonProperty("TLS") TlsInfo tls) {
     public Assignments {
       managers = managers == null ? List.of() : List.copyOf(managers);
       tasks = tasks == null ? List.of() : List.copyOf(tasks);

@@ -1,17 +1,21 @@
 package io.berth.cluster.dispatcher;
 
+import io.berth.cluster.ca.ClusterCa;
+import io.berth.cluster.ca.rotation.TlsInfos;
 import io.berth.cluster.dispatcher.Messages.Assignments;
 import io.berth.cluster.dispatcher.Messages.LogSubscription;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskState;
+import io.berth.cluster.model.TlsInfo;
 import io.berth.cluster.raft.Change;
 import io.berth.cluster.raft.ChangeBatch;
 import io.berth.cluster.state.ClusterState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -27,12 +31,14 @@ import org.slf4j.LoggerFactory;
  * The open sessions and what each was last sent. One watcher thread sleeps on the store's index;
  * when tasks, nodes or the swarm change it works out every session's assignment set again and
  * sends those that differ, so a node learns of a new task without polling and never sees another
- * node's. Messages are whole sets (level-triggered): a node that missed one loses nothing.
+ * node's. Messages are whole sets (level-triggered): a node that missed one loses nothing. They
+ * also carry the TLS material nodes should hold, so a root rotation reaches every node at once.
  */
 final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   private static final Logger LOG = LoggerFactory.getLogger(SessionHub.class);
   private static final Duration WAIT = Duration.ofSeconds(1);
-  private static final Set<String> WATCHED = Set.of(ClusterState.TASKS, ClusterState.NODES, ClusterState.CLUSTER);
+  private static final Set<String> WATCHED =
+      Set.of(ClusterState.TASKS, ClusterState.NODES, ClusterState.CLUSTER, ClusterState.CA);
 
   /** One node's open stream and the last message it was sent (guarded by itself). */
   private static final class Session {
@@ -80,7 +86,7 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     }
     sessions.add(s);
     long index = state.store().index();
-    send(s, index, roleOf(nodeId), tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()));
+    send(s, index, roleOf(nodeId), tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()), tls());
   }
 
   @Override
@@ -96,7 +102,7 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     for (Session s : sessions) {
       if (nodeIds.contains(s.nodeId)) {
         byNode = byNode != null ? byNode : tasksByNode(state.tasks());
-        send(s, index, roleOf(s.nodeId), byNode.getOrDefault(s.nodeId, List.of()));
+        send(s, index, roleOf(s.nodeId), byNode.getOrDefault(s.nodeId, List.of()), tls());
       }
     }
   }
@@ -154,10 +160,11 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   private void refreshAll(long index) {
     Map<String, Node> members = state.nodes().stream().collect(Collectors.toMap(Node::id, n -> n));
     Map<String, List<Task>> byNode = tasksByNode(state.tasks());
+    TlsInfo tls = tls();
     for (Session s : sessions) {
       Node member = members.get(s.nodeId);
       if (member != null) {
-        send(s, index, member.spec().role(), byNode.getOrDefault(s.nodeId, List.of()));
+        send(s, index, member.spec().role(), byNode.getOrDefault(s.nodeId, List.of()), tls);
       } else {
         end(s, Status.NOT_FOUND.withDescription("node " + s.nodeId + " was removed from the swarm")
             .asRuntimeException());
@@ -169,9 +176,14 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     return state.node(nodeId).map(n -> n.spec().role()).orElse(NodeRole.WORKER);
   }
 
-  private void send(Session s, long index, NodeRole role, List<Task> tasks) {
+  /** The TLS material every node should hold now (null without a stored CA, which a manager always has). */
+  private TlsInfo tls() {
+    return state.ca().map(c -> TlsInfos.forNodes(ClusterCa.restore(c.caState(), Clock.systemUTC()))).orElse(null);
+  }
+
+  private void send(Session s, long index, NodeRole role, List<Task> tasks, TlsInfo tls) {
     Assignments next = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), role, tasks,
-        logSubscriptions.apply(s.nodeId));
+        logSubscriptions.apply(s.nodeId), tls);
     synchronized (s) {
       if (s.done || index < s.sentIndex || next.equals(s.lastSent)) {
         return;

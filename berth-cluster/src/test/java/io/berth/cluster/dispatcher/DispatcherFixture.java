@@ -34,6 +34,8 @@ final class DispatcherFixture implements AutoCloseable {
   final JoinTokens tokens;
   final List<RaftMember> raftAdded = new ArrayList<>();
   final DispatcherServer server;
+  /** The manager's own credentials (its dispatcher serves with them). */
+  final NodeCredentials managerCredentials;
 
   DispatcherFixture() {
     this(Leadership.ALWAYS);
@@ -46,7 +48,7 @@ final class DispatcherFixture implements AutoCloseable {
     SwarmSpec spec = new SwarmSpec(null, null, null, new SwarmSpec.Dispatcher(PERIOD.toNanos()), null, null);
     state.batch()
         .create(StoredCa.of(ca.state(), tokens))
-        .create(new Cluster("cluster1", null, now, now, spec, new Cluster.TlsInfo(ca.rootPem()), false))
+        .create(new Cluster("cluster1", null, now, now, spec, io.berth.cluster.ca.rotation.TlsInfos.ofCluster(ca), false))
         .apply();
     ManagerMembership membership = new ManagerMembership() {
       @Override
@@ -64,7 +66,8 @@ final class DispatcherFixture implements AutoCloseable {
         raftAdded.add(member);
       }
     };
-    server = new DispatcherServer(state, credentials(ca, "manager1", NodeRole.MANAGER), leadership,
+    managerCredentials = credentials(ca, "manager1", NodeRole.MANAGER);
+    server = new DispatcherServer(state, managerCredentials, leadership,
         membership, clock, new InetSocketAddress("127.0.0.1", 0)).start();
   }
 

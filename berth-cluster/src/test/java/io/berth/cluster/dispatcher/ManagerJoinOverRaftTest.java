@@ -56,7 +56,7 @@ class ManagerJoinOverRaftTest {
       JoinTokens tokens = JoinTokens.generate(ca.digest(), new SecureRandom());
       Instant now = clock.instant();
       state.batch().create(StoredCa.of(ca.state(), tokens))
-          .create(new Cluster("cluster1", null, now, now, null, new Cluster.TlsInfo(ca.rootPem()), false)).apply();
+          .create(new Cluster("cluster1", null, now, now, null, io.berth.cluster.ca.rotation.TlsInfos.ofCluster(ca), false)).apply();
       ManagerMembership membership = ManagerMembership.of(store1, group);
       try (DispatcherServer server = new DispatcherServer(state, m1Creds, Leadership.of(store1), membership, clock,
           new InetSocketAddress("127.0.0.1", 0)).start()) {

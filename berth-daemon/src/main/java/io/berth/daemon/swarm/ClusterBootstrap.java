@@ -66,7 +66,7 @@ final class ClusterBootstrap {
           description, new NodeStatus(NodeState.READY, "", advertise.host()))
           .withManagerStatus(new ManagerStatus(true, ManagerStatus.Reachability.REACHABLE, advertise.toString()));
       manager.state().batch()
-          .create(new Cluster(clusterId, null, now, now, spec, new Cluster.TlsInfo(ca.rootPem()), false))
+          .create(new Cluster(clusterId, null, now, now, spec, io.berth.cluster.ca.rotation.TlsInfos.ofCluster(ca), false))
           .create(StoredCa.of(ca.state(), tokens))
           .create(self)
           .apply();

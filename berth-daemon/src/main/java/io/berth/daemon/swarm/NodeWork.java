@@ -57,8 +57,13 @@ final class NodeWork implements SwarmRoles {
   public AutoCloseable start(SwarmFiles.LocalState local, NodeCredentials credentials, ManagerRuntime manager,
       UnlockKey unlockKey) {
     List<AutoCloseable> started = new ArrayList<>();
+    NodeKeys keys = new NodeKeys(files.keys(), unlockKey);
+    if (manager == null && unlockKey == null && files.keys().locked()) {
+      keys.save(credentials.current()); // workers are never locked: a demoted manager's key is stored in clear
+    }
     try {
       if (manager != null) {
+        started.add(UnlockKeyFollower.start(manager.state(), keys));
         started.add(new DispatcherServer(manager.state(), credentials, Leadership.of(manager.store()),
             membership(manager, local.clusterId()), clock, listen(local.listenAddr())).start());
         LeaderLoops leader = new LeaderLoops(manager.state(), manager.store()::isLeader, () -> {
@@ -85,8 +90,8 @@ final class NodeWork implements SwarmRoles {
       currentAgent.set(agent);
       session.set(DispatcherClient.connect(local.managers(), credentials, description, agent::assigned, agent::logs,
           material -> {
-        files.keys().write(material.key(), material.certificate(), material.trustedRoots(), unlockKey);
-        LOG.info("node certificate renewed, valid until {}", material.certificate().notAfter());
+        keys.save(material);
+        LOG.info("node TLS material stored: certificate valid until {}", material.certificate().notAfter());
       }, clock));
       started.add(session.get());
       DispatcherSession mine = session.get();

@@ -232,9 +232,8 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
 
   @Override
   public String unlockKey() {
-    return UnlockKeys.read(requireManager())
-        .orElseThrow(() -> new io.berth.errdefs.NotFoundException("no unlock key is set"))
-        .render();
+    // empty when autolock is off: the CLI then says Docker's "no unlock key is set"
+    return UnlockKeys.read(requireManager()).map(UnlockKey::render).orElse("");
   }
 
   @Override
@@ -245,6 +244,7 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
         throw new FailedPreconditionException("swarm is not locked");
       }
       UnlockKey parsed = UnlockKey.parse(key);
+      files.keys().read(parsed); // a wrong key is refused here and leaves the node locked
       resume(m.local(), parsed);
     }
   }

@@ -9,7 +9,9 @@ import java.util.Optional;
 
 /**
  * The swarm's unlock key (autolock), kept beside the CA in the managers' store so that
- * {@code docker swarm unlock-key} answers on every manager, as Docker's does.
+ * {@code docker swarm unlock-key} answers on every manager, as Docker's does, and every manager
+ * learns from it which key to keep its node key under ({@link UnlockKeyFollower}). It exists only
+ * while autolock is on.
  */
 final class UnlockKeys {
   static final String KEY = "unlock-key";
@@ -17,11 +19,21 @@ final class UnlockKeys {
   private UnlockKeys() {}
 
   static void store(ClusterState state, UnlockKey key) {
+    state.store().apply(List.of(put(state, key)));
+  }
+
+  /** The write that makes {@code key} the swarm's unlock key (for the caller's batch). */
+  static Write put(ClusterState state, UnlockKey key) {
     byte[] text = key.render().getBytes(StandardCharsets.US_ASCII);
     var existing = state.store().get(ClusterState.CA, KEY);
-    state.store().apply(List.of(existing.isPresent()
+    return existing.isPresent()
         ? new Write.Update(ClusterState.CA, KEY, existing.get().version(), text)
-        : new Write.Create(ClusterState.CA, KEY, text)));
+        : new Write.Create(ClusterState.CA, KEY, text);
+  }
+
+  /** The write that removes the unlock key (autolock turned off), if there is one. */
+  static Optional<Write> remove(ClusterState state) {
+    return state.store().get(ClusterState.CA, KEY).map(o -> new Write.Delete(ClusterState.CA, KEY));
   }
 
   static Optional<UnlockKey> read(ClusterState state) {
