@@ -216,6 +216,23 @@ public final class RaftClusterStore extends LocalReads {
     reconfigure(next, "removing " + memberId);
   }
 
+  /**
+   * Hands the lead to {@code memberId} (a demoted leader does this first, so the new leader takes
+   * it out of the group instead of it removing itself); returns once the member leads.
+   */
+  public void transferLeadership(String memberId) {
+    long timeout = Math.max(4 * config.electionTimeout().toMillis(), 10_000);
+    try (RaftClient admin = newClient(currentPeers(), timeout, timeout)) {
+      RaftClientReply reply = admin.admin().transferLeadership(RaftPeerId.valueOf(memberId), timeout);
+      if (!reply.isSuccess()) {
+        throw new UnavailableException("cluster store: handing the lead to " + memberId + ": "
+            + ErrorText.of(reply.getException()), reply.getException());
+      }
+    } catch (IOException e) {
+      throw new UnavailableException("cluster store: handing the lead to " + memberId + ": " + ErrorText.of(e), e);
+    }
+  }
+
   private void reconfigure(List<RaftMember> next, String what) {
     // a membership change waits for the new member to catch up: give it longer than a write
     long timeout = Math.max(4 * config.writeTimeout().toMillis(), 20_000);

@@ -7,7 +7,6 @@ import io.berth.cluster.model.NodeState;
 import io.berth.cluster.raft.RaftClusterStore;
 import io.berth.cluster.raft.RaftMember;
 import io.berth.cluster.state.ClusterState;
-import io.berth.errdefs.BerthException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * The leader's marks on the managers' nodes, what {@code docker node ls} shows as MANAGER STATUS:
  * itself Leader, the others not, and each Reachable while its node is ready, Unreachable when the
  * dispatcher saw it go down; and the Raft group kept to the nodes whose role is manager: a
- * demoted node's member is taken out (the leader's own too: it then steps down), a promoted one
- * gets its mark once its member joined. A leader's duty, level-triggered: each pass writes only
+ * demoted node's member is taken out (a demoted leader first hands the lead to a manager that
+ * stays, which then takes it out), a promoted one gets its mark once its member joined. A leader's duty, level-triggered: each pass writes only
  * the nodes whose marks differ, so a new leader corrects its predecessor's marks on its first pass.
  */
 final class ManagerMarks implements AutoCloseable {
@@ -70,11 +69,21 @@ final class ManagerMarks implements AutoCloseable {
       }
     }
     batch.apply();
-    // the leader's own member goes last: removing it ends this leadership
-    demoted.sort(java.util.Comparator.comparing(self::equals));
     for (String id : demoted) {
-      LOG.info("node {} was demoted: taking its member out of the Raft group", id);
-      raft.removeMember(id);
+      if (!id.equals(self)) {
+        LOG.info("node {} was demoted: taking its member out of the Raft group", id);
+        raft.removeMember(id);
+      }
+    }
+    if (demoted.contains(self)) {
+      // a leader does not take itself out: it hands the lead to a manager that stays, whose
+      // marks then take this member out (removing the leader's own member is Raft's most
+      // delicate change, and under load it was the one that did not finish)
+      String heir = members.keySet().stream().filter(id -> !demoted.contains(id)).sorted().findFirst()
+          .orElseThrow(() -> new io.berth.errdefs.FailedPreconditionException(
+              "this manager was demoted but no other manager remains to lead"));
+      LOG.info("this manager was demoted: handing the lead to {}", heir);
+      raft.transferLeadership(heir);
     }
     return !batch.isEmpty() || !demoted.isEmpty();
   }
@@ -87,8 +96,9 @@ final class ManagerMarks implements AutoCloseable {
         index = state.store().awaitIndex(index, java.time.Duration.ofMillis(PERIOD_MILLIS));
       } catch (InterruptedException e) {
         return;
-      } catch (BerthException e) {
-        LOG.debug("marking the managers: {}", e.getMessage());
+      } catch (RuntimeException e) {
+        // one failed pass (a lost race, a membership change that timed out) must not end the duty
+        LOG.warn("marking the managers: {}", e.getMessage());
         try {
           Thread.sleep(PERIOD_MILLIS);
         } catch (InterruptedException ie) {

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -21,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code docker node promote/demote} as the node itself lives it: the managers changed its role
  * in the store and say so in its session; the node then renews its certificate (the CA signs the
  * new role), and a promoted node starts a Raft member in the group and asks to be added, while a
- * demoted one (whose member the leader takes out of the group) stops its manager's work and
- * drops its Raft log. Its task containers keep running throughout: the agent restarts and adopts
- * them.
+ * demoted one waits until the leader has taken its member out of the group, then renews, stops
+ * its manager's work and drops its Raft log. Its task containers keep running throughout: the
+ * agent restarts and adopts them.
  */
 final class RoleChange {
   private static final Logger LOG = LoggerFactory.getLogger(RoleChange.class);
@@ -56,6 +57,12 @@ final class RoleChange {
     DispatcherSession session = roles.session();
     List<String> managers = session.managers().stream()
         .filter(a -> !a.equals(m.local().advertiseAddr())).toList();
+    if (m.manager() != null) {
+      // this member votes until the leader has taken it out of the group: stopping it (or
+      // renewing into a worker's certificate, which the other managers' Raft refuses) before
+      // that would leave a two-manager group unable to elect a leader
+      awaitOutOfGroup(m.manager(), m.local().nodeId());
+    }
     session.renewNow();
     stop(m.running());
     if (m.manager() != null) {
@@ -67,6 +74,16 @@ final class RoleChange {
     files.write(local);
     LOG.info("demoted: this node is a worker now");
     return Membership.active(local, m.credentials(), null, roles.start(local, m.credentials(), null, null));
+  }
+
+  private static void awaitOutOfGroup(ManagerRuntime manager, String nodeId) {
+    try {
+      ManagerRuntime.awaitTrue(() -> manager.store().members().stream().noneMatch(r -> r.id().equals(nodeId)),
+          Duration.ofSeconds(60), "the leader did not take this demoted manager out of the Raft group");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.berth.errdefs.UnavailableException("interrupted while leaving the Raft group");
+    }
   }
 
   private static void stop(AutoCloseable running) {
