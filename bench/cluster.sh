@@ -274,12 +274,17 @@ failover() {
   d "$m" swarm update --dispatcher-heartbeat 2s >/dev/null
   hb=$(d "$m" info --format '{{.Swarm.Cluster.Spec.Dispatcher.HeartbeatPeriod}}')
   rm -f $W/fw.* $W/fl.*
-  for i in $(seq 1 "$RUNS"); do
-    name=fw-$i
-    echo "==> worker failover: run $i of $RUNS" >&2
-    d "$m" service create -d -q --name "$name" --replicas 8 "$IMAGE" sleep 1d >/dev/null
+  # the service's restart delay: Docker's default (5 s, which swarmkit also waits before it starts
+  # the replacement of a task whose node went down) and none
+  local delay
+  for k in $(seq 1 $((RUNS * 2))); do
+    i=$(( (k + 1) / 2 ))
+    delay=$([ $((k % 2)) = 1 ] && echo 5s || echo 0s)
+    name=fw-$k
+    echo "==> worker failover: run $i of $RUNS, restart delay $delay" >&2
+    d "$m" service create -d -q --name "$name" --replicas 8 --restart-delay "$delay" "$IMAGE" sleep 1d >/dev/null
     wait_replicas "$m" "$name" 180 8
-    echo "$(d "$m" service ps "$name" --filter desired-state=running --format '{{.Node}}' | grep -c '^node4$')" >> $W/fw.on4
+    echo "$(d "$m" service ps "$name" --filter desired-state=running --format '{{.Node}}' | grep -c '^node4$')" >> $W/fw.on4.$delay
     lab kill node4 >/dev/null
     t0=$(now)
     lab disconnect node4 >/dev/null
@@ -290,11 +295,11 @@ failover() {
       sleep 0.1
     done
     [ -n "$t1" ] || { echo "run $i: tasks not back on the other nodes within 120 s" >&2; notes="$notes worker run $i did not recover within 120 s;"; t1=$(now); }
-    echo $((t1 - t0)) >> $W/fw.back
+    echo $((t1 - t0)) >> $W/fw.back.$delay
     # when the replacements were made: node4 found down and the orchestrator's new tasks written
     created=$(d "$m" inspect --type task --format '{{.CreatedAt.UnixNano}}' \
-      $(d "$m" service ps "$name" --filter desired-state=running -q) | awk -v t0="$t0" '$1 > t0 && $1 > m {m = $1} END {print m + 0}')
-    [ "$created" = 0 ] || echo $((created - t0)) >> $W/fw.created
+      $(d "$m" service ps "$name" --filter desired-state=running -q) | awk -v t0="$t0" '$1 > t0 && $1 > m {m = $1} END {printf "%.0f", m}')
+    [ "$created" = 0 ] || echo $((created - t0)) >> $W/fw.created.$delay
     echo "    back after $(ms $((t1 - t0))) ms" >&2
     lab connect node4 >/dev/null
     lab start node4 >/dev/null
@@ -331,10 +336,7 @@ failover() {
   m=$(manager)
   d "$m" service rm fl >/dev/null
 
-  set -- $(mmm < $W/fw.back); local wb=$1 wbmin=$2 wbmax=$3
   set -- $(mmm < $W/fl.write); local lw=$1 lwmin=$2 lwmax=$3
-  local cr="n/a"
-  [ -s $W/fw.created ] && { set -- $(mmm < $W/fw.created); cr="$(ms $1) ($(ms $2) - $(ms $3))"; }
   {
     echo "## Failover"
     echo
@@ -343,10 +345,12 @@ failover() {
     echo "periods, swarmkit's grace). Berth commit $(bench_commit). $RUNS runs of each; times from the return of"
     echo "\`berth lab kill NODE\` (kill -9 of its berthd), ms."
     echo
-    echo "- Worker: a service of 8 replicas is created (node4 held $(tr '\n' ' ' < $W/fw.on4| sed 's/ $//; s/ /, /g') of them in the runs), node4's"
+    echo "- Worker: a service of 8 replicas is created (node4 held $(cat $W/fw.on4.* | tr '\n' ' ' | sed 's/ $//; s/ /, /g') of them in the runs), node4's"
     echo "  berthd is killed and its link cut (\`berth lab disconnect\`: its containers run on, unreachable);"
     echo "  timed until \`docker service ps\` on a manager shows 8 tasks running on node1-3 (polled every"
     echo "  0.1 s). Then node4 is connected and started again, the cluster waited for, the service removed."
+    echo "  The runs alternate between a service with Docker's default restart delay (5 s: the replacement"
+    echo "  of a task whose node went down waits for it, in swarmkit as here) and \`--restart-delay 0s\`."
     echo "- Leader: kill -9 of the Raft leader's berthd; timed until \`docker service scale -d fl=N\` (a new"
     echo "  replica count each run) through another manager succeeds, tried every 0.1 s. Then the old"
     echo "  leader is started again and rejoins before the next run. Leaders killed -> elected:"
@@ -354,11 +358,18 @@ failover() {
     echo
     echo "| figure | median | min | max | target |"
     echo "|---|---|---|---|---|"
-    echo "| worker killed until its tasks run elsewhere | $(ms $wb) | $(ms $wbmin) | $(ms $wbmax) | at most 10000 |"
-    echo "| of which: until the replacements were created (median, min - max) | $cr | | | |"
+    for delay in 5s 0s; do
+      set -- $(mmm < $W/fw.back.$delay)
+      echo "| worker killed until its tasks run elsewhere, restart delay $delay | $(ms $1) | $(ms $2) | $(ms $3) | at most 10000 |"
+      if [ -s $W/fw.created.$delay ]; then
+        set -- $(mmm < $W/fw.created.$delay)
+        echo "| of which: until the replacements were created | $(ms $1) | $(ms $2) | $(ms $3) | |"
+      fi
+    done
     echo "| leader killed until a write succeeds | $(ms $lw) | $(ms $lwmin) | $(ms $lwmax) | under 3000 |"
     echo
-    echo "Every run (ms), worker: $(for x in $(cat $W/fw.back); do printf '%s ' "$(ms $x)"; done)"
+    echo "Every run (ms), worker, delay 5s: $(for x in $(cat $W/fw.back.5s); do printf '%s ' "$(ms $x)"; done)"
+    echo "delay 0s: $(for x in $(cat $W/fw.back.0s); do printf '%s ' "$(ms $x)"; done)"
     echo "leader: $(for x in $(cat $W/fl.write); do printf '%s ' "$(ms $x)"; done)"
     [ -z "$notes" ] || { echo; echo "Seen during the runs:$notes"; }
   } > "$W/part.failover"
