@@ -353,7 +353,8 @@ failover() {
     echo "  of a task whose node went down waits for it, in swarmkit as here) and \`--restart-delay 0s\`."
     echo "- Leader: kill -9 of the Raft leader's berthd; timed until \`docker service scale -d fl=N\` (a new"
     echo "  replica count each run) through another manager succeeds, tried every 0.1 s. Then the old"
-    echo "  leader is started again and rejoins before the next run. Leaders killed -> elected:"
+    echo "  leader is started again and rejoins before the next run. Leader killed -> the leader \`docker node"
+    echo "  ls\` on that other manager named right after the write:"
     echo "  $(tr '\n' ';' < $W/fl.who | sed 's/;$//; s/;/; /g')."
     echo
     echo "| figure | median | min | max | target |"
@@ -412,7 +413,8 @@ raft() {
 
 swarm() {
   converge
-  lab down >/dev/null; lab_up=""
+  lab_up 4 3
+  lab_image
   raft
   failover
 }
