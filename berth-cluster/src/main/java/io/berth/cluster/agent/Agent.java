@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * one step that moves it forward ({@link TaskRun#next}). Steps that block (pull and create,
  * start, stop, remove) run on a small pool of workers, one step at a time per task, so a slow
  * pull holds up only its own task; their results come back to the loop as messages, and only the
- * loop touches the runs. Each status is reported as it is written, in order, and never moves
- * backwards (the {@link TaskState} table checks every move).
+ * loop touches the runs. Every status written is reported, in order, and never moves backwards
+ * (the {@link TaskState} table checks every move); the statuses of one pass are sent together
+ * ({@link StatusOutbox}): a pass takes one step of every task it can move, sends, and goes round
+ * again, so fifty tasks moving from accepted to preparing cost one report, not fifty.
  *
  * <p>At start the agent lists the task containers the engine has (by label): one still running
  * is adopted, never started again (live restore), and reported running unless the managers
@@ -43,9 +45,12 @@ public final class Agent implements AutoCloseable {
    * {@code workers}: steps run at once; {@code maxAttempts}: tries of a step that fails with a
    * temporary error before the task fails; {@code retryDelay}: the wait between tries;
    * {@code tick}: how often the loop looks again without a message (retries, unsent reports).
+   * The default runs many steps at once, as swarmkit runs each task's on its own: steps mostly
+   * wait (a stop sits out the task's grace period, a pull on its registry), and with four a node
+   * of 17 tasks took 50 s to remove them, each stop waiting out `sleep`'s 10 s grace in turn.
    */
   public record Settings(int workers, int maxAttempts, Duration retryDelay, Duration tick) {
-    public static final Settings DEFAULT = new Settings(4, 3, Duration.ofSeconds(2), Duration.ofSeconds(1));
+    public static final Settings DEFAULT = new Settings(32, 3, Duration.ofSeconds(2), Duration.ofSeconds(1));
 
     public Settings {
       if (workers < 1 || maxAttempts < 1 || retryDelay.isNegative() || tick.isNegative() || tick.isZero()) {
@@ -63,6 +68,7 @@ public final class Agent implements AutoCloseable {
   private final Map<String, TaskRun> runs = new HashMap<>();
   private final ExecutorService workers;
   private final TaskSteps steps;
+  private final StatusOutbox outbox;
   /** Waiters for the end of the loop's next pass (see {@link #awaitIdle}). */
   private final List<java.util.concurrent.CompletableFuture<Boolean>> passWaiters = new ArrayList<>();
   private volatile boolean closed;
@@ -76,6 +82,7 @@ public final class Agent implements AutoCloseable {
     this.settings = settings;
     this.workers = Executors.newFixedThreadPool(settings.workers(), Thread.ofVirtual().name("task-worker-", 0).factory());
     this.steps = new TaskSteps(executor);
+    this.outbox = new StatusOutbox(reporter);
   }
 
   /** Lists this node's task containers (adopting those that run) and starts the loop. */
@@ -187,17 +194,26 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  /**
+   * A few rounds of one step per task (those that only report, accept then prepare's own report,
+   * run here), the round's statuses sent together after each round.
+   */
   private void reconcile() {
-    for (TaskRun run : new ArrayList<>(runs.values())) {
-      if (run.unreported) {
-        report(run);
+    List<TaskRun> moving = new ArrayList<>(runs.values());
+    for (TaskRun run : moving) {
+      if (run.unreported && !outbox.holds(run)) {
+        outbox.add(run);
       }
-      // a few steps at once: those that only report (accept, then prepare's own report) run here
-      for (int i = 0; i < 4 && !run.busy && !clock.instant().isBefore(run.retryAt); i++) {
-        if (!step(run)) {
-          break;
+    }
+    for (int round = 0; round < 4 && !moving.isEmpty(); round++) {
+      List<TaskRun> more = new ArrayList<>();
+      for (TaskRun run : moving) {
+        if (!run.busy && !clock.instant().isBefore(run.retryAt) && step(run)) {
+          more.add(run);
         }
       }
+      outbox.flush();
+      moving = more;
     }
   }
 
@@ -365,7 +381,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Moves the run's status and reports it. A move the table refuses (the manager's copy moved
+   * Moves the run's status and queues its report (sent at the end of the pass's round). A move the table refuses (the manager's copy moved
    * the task past it while a step ran) is dropped: a status never moves backwards.
    */
   private void write(TaskRun run, TaskState state, String message, String err) {
@@ -375,16 +391,6 @@ public final class Agent implements AutoCloseable {
       return;
     }
     run.status = run.status.moveTo(state, message, err, clock.instant()).withContainerStatus(run.containerStatus());
-    report(run);
-  }
-
-  private void report(TaskRun run) {
-    try {
-      reporter.report(Map.of(run.taskId, run.status));
-      run.unreported = false;
-    } catch (RuntimeException e) {
-      LOG.warn("reporting the status of task {}: {} (sent again at the next tick)", run.taskId, e.toString());
-      run.unreported = true;
-    }
+    outbox.add(run);
   }
 }

@@ -327,6 +327,72 @@ class AgentTest {
   }
 
   @Test
+  void theStatusesOfManyTasksGoTogetherEachStillInOrder() throws Exception {
+    engine.images.add("busybox");
+    List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+    agent = new Agent(engine, updates -> {
+      sizes.add(updates.size());
+      updates.forEach((id, s) -> reports.add(Map.entry(id, s)));
+    }, CLOCK, new Agent.Settings(4, 3, Duration.ZERO, Duration.ofMillis(20)));
+    agent.start();
+    List<Task> tasks = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      tasks.add(running("t" + i));
+    }
+    agent.assigned(tasks);
+    for (int i = 0; i < 20; i++) {
+      untilState("t" + i, TaskState.RUNNING);
+    }
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(states("t" + i)).containsExactly("accepted", "preparing", "ready", "starting", "running");
+    }
+    // the first pass accepts all twenty at once: one report, not twenty round trips to the leader
+    assertThat(sizes).contains(20);
+    assertThat(sizes.size()).isLessThan(100);
+  }
+
+  @Test
+  void theDefaultSettingsRunTheStepsOfManyTasksAtOnce() throws Exception {
+    // steps mostly wait (a stop sits out its grace period, a pull on a registry): twenty tasks of
+    // a node must not queue behind a handful of them
+    engine.images.add("busybox");
+    CountDownLatch gate = new CountDownLatch(1);
+    List<Task> tasks = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      engine.pullGates.put("t" + i, gate);
+      tasks.add(running("t" + i));
+    }
+    agent = new Agent(engine, updates -> updates.forEach((id, s) -> reports.add(Map.entry(id, s))), CLOCK,
+        Agent.Settings.DEFAULT);
+    agent.start();
+    agent.assigned(tasks);
+    until(() -> engine.calls.stream().filter(c -> c.startsWith("pull ")).count() == 20);
+    try {
+      assertThat(engine.calls.stream().filter(c -> c.startsWith("pull ")).count()).isEqualTo(20);
+    } finally {
+      gate.countDown();
+    }
+  }
+
+  @Test
+  void aReportTheManagerRefusesHoldsBackOnlyItsOwnTask() throws Exception {
+    engine.images.add("busybox");
+    agent = new Agent(engine, updates -> {
+      if (updates.containsKey("bad")) {
+        throw new io.berth.errdefs.ConflictException("task bad: state cannot move");
+      }
+      updates.forEach((id, s) -> reports.add(Map.entry(id, s)));
+    }, CLOCK, new Agent.Settings(2, 3, Duration.ZERO, Duration.ofMillis(20)));
+    agent.start();
+    agent.assigned(List.of(running("bad"), running("good")));
+    untilState("good", TaskState.RUNNING);
+
+    assertThat(states("good")).containsExactly("accepted", "preparing", "ready", "starting", "running");
+    assertThat(states("bad")).isEmpty();
+  }
+
+  @Test
   void closeLeavesTheContainersRunning() throws Exception {
     engine.images.add("busybox");
     start(2).assigned(List.of(running("t1")));
