@@ -140,6 +140,14 @@ class SwarmDrillsIT {
         n -> n.lines().filter(l -> l.contains(" Ready")).count() == ALL.size() && n.contains(" Leader"));
     assertThat(await("the services as they were", () -> LAB.docker("node1", "service", "ls", "--format",
         "{{.ID}} {{.Name}} {{.Mode}} {{.Replicas}}").out(), services::equals)).isEqualTo(services);
+    // "Ready" may be the status stored before the restart: a global service running on every node
+    // shows each node's agent is back in session with the leader
+    LAB.out("node1", "service", "create", "--detach", "--name", "probe", "--mode", "global", "--stop-grace-period", "1s",
+        LAB.out("node1", "service", "inspect", "web", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}").strip(),
+        "sleep", "1d");
+    await("the global probe running on every node", () -> LAB.running("node1", "probe"),
+        r -> r.size() == ALL.size() && r.stream().allMatch(l -> l.endsWith(" Running")));
+    LAB.out("node1", "service", "rm", "probe");
     assertThat(LAB.running("node1", "web")).as("the same tasks, running").isEqualTo(tasks);
     for (String n : ALL) {
       assertThat(runningContainers(n)).as(n + "'s task containers (id, started at, restarts): adopted, not restarted")
