@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,9 +195,5 @@ final class DrillLab {
   static Exec.Result ok(Exec.Result r, String what) {
     check(r, what);
     return r;
-  }
-
-  static List<String> list(String... s) {
-    return new ArrayList<>(Arrays.asList(s));
   }
 }
