@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A node's standing connection to the swarm: one thread keeps a session open with some manager
  * (the leader, which the others name), heartbeats at the period it is told, and on any failure
- * moves to another manager after a bounded, jittered backoff. Assignment sets are handed to the
+ * moves to another manager after a bounded, jittered backoff. A manager that names the leader is
+ * an answer, not a failure: the session goes to the leader at once (a few times in a row at most,
+ * so managers naming each other cannot spin it), since after an election the new leader gives
+ * nodes only a few heartbeat periods to reach it. Assignment sets are handed to the
  * consumer in order on their own thread; status reports go to the manager of the moment. The
  * certificate is renewed by {@link CertificateRenewal} over the same connection.
  */
@@ -54,6 +57,10 @@ public final class DispatcherSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherSession.class);
   static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  /** The pause before following a manager's word on who leads (only against a tight loop). */
+  static final Duration FOLLOW_DELAY = Duration.ofMillis(20);
+  /** Redirects followed in a row without backoff before a redirect counts as a failure. */
+  static final int MAX_REDIRECTS = 3;
 
   private final NodeCredentials credentials;
   private final Supplier<NodeDescription> description;
@@ -65,6 +72,8 @@ public final class DispatcherSession implements AutoCloseable {
   private final ExecutorService delivery;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread loop;
+  private final Duration firstBackoff;
+  private final Duration maxBackoff;
   private volatile List<String> managers;
   private volatile String preferred;
   private volatile ManagedChannel current;
@@ -78,6 +87,13 @@ public final class DispatcherSession implements AutoCloseable {
   DispatcherSession(List<String> managers, NodeCredentials credentials, Supplier<NodeDescription> description,
       Consumer<List<Task>> assignments, TaskLogSource logSource, Consumer<NodeCredentials.Material> renewed,
       Clock clock) {
+    this(managers, credentials, description, assignments, logSource, renewed, clock, FIRST_BACKOFF, MAX_BACKOFF);
+  }
+
+  /** A session whose failures back off from {@code firstBackoff} doubling up to {@code maxBackoff}. */
+  DispatcherSession(List<String> managers, NodeCredentials credentials, Supplier<NodeDescription> description,
+      Consumer<List<Task>> assignments, TaskLogSource logSource, Consumer<NodeCredentials.Material> renewed,
+      Clock clock, Duration firstBackoff, Duration maxBackoff) {
     if (managers == null || managers.isEmpty()) {
       throw new InvalidArgumentException("a dispatcher session needs at least one manager address");
     }
@@ -86,6 +102,8 @@ public final class DispatcherSession implements AutoCloseable {
     this.description = description;
     this.assignments = assignments;
     this.clock = clock;
+    this.firstBackoff = firstBackoff;
+    this.maxBackoff = maxBackoff;
     this.renewal = new CertificateRenewal(this, credentials, renewed, clock);
     this.logs = new LogPublisher(logSource, batch -> unary(DispatcherMethods.PUBLISH_LOGS, batch, "publishing logs"));
     this.delivery = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("dispatcher-assignments")
@@ -170,6 +188,7 @@ public final class DispatcherSession implements AutoCloseable {
 
   private void run() {
     int failures = 0;
+    int redirects = 0;
     while (closing.getCount() > 0) {
       String target = nextManager();
       ManagedChannel ch = null;
@@ -178,6 +197,7 @@ public final class DispatcherSession implements AutoCloseable {
             new ClusterTls(credentials, clock).trustManager(Set.of(NodeRole.MANAGER)));
         if (session(target, ch)) {
           failures = 0;
+          redirects = 0;
         }
       } catch (BerthException e) {
         lastError = e;
@@ -189,7 +209,9 @@ public final class DispatcherSession implements AutoCloseable {
         current = null;
         Channels.close(ch);
       }
-      if (await(backoff(failures++))) {
+      boolean redirected = preferred != null && redirects < MAX_REDIRECTS;
+      redirects = redirected ? redirects + 1 : 0;
+      if (await(redirected ? FOLLOW_DELAY : backoff(failures++))) {
         return;
       }
     }
@@ -287,9 +309,9 @@ public final class DispatcherSession implements AutoCloseable {
     return all.get(Math.floorMod(next++, all.size()));
   }
 
-  private static Duration backoff(int failures) {
-    long ms = FIRST_BACKOFF.toMillis() << Math.min(failures, 10);
-    ms = Math.min(ms, MAX_BACKOFF.toMillis());
+  private Duration backoff(int failures) {
+    long ms = firstBackoff.toMillis() << Math.min(failures, 10);
+    ms = Math.min(ms, maxBackoff.toMillis());
     return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
   }
 

@@ -22,14 +22,18 @@ import org.slf4j.LoggerFactory;
  * memory (swarmkit does the same; a deadline is worthless on another manager). A node that lets
  * its deadline pass (the period times {@link #GRACE}, swarmkit's grace) is written down; a
  * heartbeat or a session makes it ready again. When this manager becomes leader every node not
- * already down gets a fresh grace period, so an election does not mark the whole cluster down
- * (so does a node another manager admitted, when the leader first sees it); when it stops
+ * already down gets a fresh, doubled grace period ({@link #GRACE_AT_ELECTION}, swarmkit's grace
+ * for nodes of unknown state): its session must first notice the old leader is gone and find
+ * this one, so an election does not mark healthy nodes down and move their tasks. A node another
+ * manager admitted gets the normal grace when the leader first sees it; when this manager stops
  * leading the deadlines are dropped and {@code onLostLeadership} runs.
  */
 final class Heartbeats implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
   /** Heartbeat periods a node may miss before it is down. */
   static final int GRACE = 3;
+  /** Heartbeat periods a node may take to reach a newly elected leader. */
+  static final int GRACE_AT_ELECTION = 2 * GRACE;
   static final String DOWN_MESSAGE = "heartbeat failure";
 
   private final ClusterState state;
@@ -44,6 +48,8 @@ final class Heartbeats implements AutoCloseable {
     return t;
   });
   private volatile boolean active;
+  /** Checks done so far: lets a test wait for one to pass before asserting that nothing changed. */
+  private final java.util.concurrent.atomic.AtomicLong checks = new java.util.concurrent.atomic.AtomicLong();
 
   Heartbeats(ClusterState state, Leadership leadership, Clock clock, Runnable onLostLeadership) {
     this.state = state;
@@ -85,12 +91,17 @@ final class Heartbeats implements AutoCloseable {
     }
   }
 
+  long checks() {
+    return checks.get();
+  }
+
   private void tick() {
     try {
       check();
     } catch (RuntimeException e) {
       LOG.warn("heartbeat check failed: {}", e.getMessage());
     } finally {
+      checks.incrementAndGet();
       if (!timer.isShutdown()) {
         long every = Math.clamp(period().toMillis() / 4, 20, 1000);
         timer.schedule(this::tick, every, TimeUnit.MILLISECONDS);
@@ -110,7 +121,7 @@ final class Heartbeats implements AutoCloseable {
     Instant now = clock.instant();
     // every node not down is watched: at taking the lead all of them get a fresh grace period,
     // later the ones another manager admitted
-    Instant fresh = now.plus(period().multipliedBy(GRACE));
+    Instant fresh = now.plus(period().multipliedBy(active ? GRACE : GRACE_AT_ELECTION));
     for (Node n : state.nodes()) {
       if (n.status().state() != NodeState.DOWN) {
         deadlines.putIfAbsent(n.id(), fresh);

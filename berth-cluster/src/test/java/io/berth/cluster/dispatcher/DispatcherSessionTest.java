@@ -134,6 +134,40 @@ class DispatcherSessionTest {
     }
   }
 
+  /**
+   * A follower's word on who leads is followed at once, not after the failure backoff: here a
+   * failure would wait an hour, so only a redirect reaches the leader within the test's wait.
+   */
+  @Test
+  void aRedirectToTheLeaderIsNotAFailureToBackOffFrom() throws Exception {
+    NodeCredentials a = joinWorker();
+    String idA = a.current().certificate().identity().nodeId();
+    f.state.batch().create(task("a1", idA))
+        .create(new Node("manager1", null, null, null, null, null, null)
+            .withManagerStatus(new ManagerStatus(false, ManagerStatus.Reachability.REACHABLE, f.managers().getFirst())))
+        .apply();
+    Leadership follower = new Leadership() {
+      @Override
+      public boolean isLeader() {
+        return false;
+      }
+
+      @Override
+      public Optional<String> leaderId() {
+        return Optional.of("manager1");
+      }
+    };
+    try (DispatcherServer followerServer = f.another(follower)) {
+      BlockingQueue<List<Task>> seen = new LinkedBlockingQueue<>();
+      Duration hour = Duration.ofHours(1);
+      try (DispatcherSession s = new DispatcherSession(List.of("127.0.0.1:" + followerServer.port()), a, () -> desc,
+          seen::add, TaskLogSource.NONE, m -> {}, f.clock, hour, hour).start()) {
+        assertThat(ids(next(seen, l -> true))).containsExactly("a1");
+        assertThat(s.manager()).contains(f.managers().getFirst());
+      }
+    }
+  }
+
   @Test
   void whenItsManagerGoesAwayTheNodeMovesToAnother() throws Exception {
     NodeCredentials a = joinWorker();

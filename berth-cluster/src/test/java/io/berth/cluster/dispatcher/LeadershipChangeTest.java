@@ -75,7 +75,7 @@ class LeadershipChangeTest {
     await("the dispatcher taking over as leader", f.server::leading);
     assertThat(state(id)).isEqualTo(NodeState.READY);
 
-    f.clock.advance(DispatcherFixture.PERIOD.multipliedBy(Heartbeats.GRACE + 1));
+    f.clock.advance(DispatcherFixture.PERIOD.multipliedBy(Heartbeats.GRACE_AT_ELECTION + 1));
     await("the silent node marked down", () -> state(id) == NodeState.DOWN);
   }
 }
