@@ -88,7 +88,7 @@ public final class ServiceLogRoutes {
         if (!hangup.hungUp()) {
           throw e;
         }
-      } catch (BerthException e) {
+      } catch (BerthException | io.berth.daemon.swarm.SwarmUnavailableException e) {
         sink.systemError(GRABBING + e.getMessage()); // the response has begun: Docker reports it in the stream
       }
     }

@@ -7,6 +7,7 @@ import io.berth.cluster.model.NodeState;
 import io.berth.cluster.raft.RaftClusterStore;
 import io.berth.cluster.raft.RaftMember;
 import io.berth.cluster.state.ClusterState;
+import io.berth.cluster.state.StoreWatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,18 +30,16 @@ final class ManagerMarks implements AutoCloseable {
   private final ClusterState state;
   private final RaftClusterStore raft;
   private final String self;
-  private final Thread thread;
-  private volatile boolean closed;
+  private StoreWatch watch;
 
   ManagerMarks(ClusterState state, RaftClusterStore raft, String self) {
     this.state = state;
     this.raft = raft;
     this.self = self;
-    this.thread = Thread.ofPlatform().daemon().name("swarm-manager-marks").unstarted(this::run);
   }
 
   ManagerMarks start() {
-    thread.start();
+    watch = StoreWatch.start(state, java.time.Duration.ofMillis(PERIOD_MILLIS), "swarm manager marks", this::pass);
     return this;
   }
 
@@ -88,34 +87,10 @@ final class ManagerMarks implements AutoCloseable {
     return !batch.isEmpty() || !demoted.isEmpty();
   }
 
-  private void run() {
-    long index = 0;
-    while (!closed) {
-      try {
-        pass();
-        index = state.store().awaitIndex(index, java.time.Duration.ofMillis(PERIOD_MILLIS));
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        // one failed pass (a lost race, a membership change that timed out) must not end the duty
-        LOG.warn("marking the managers: {}", e.getMessage());
-        try {
-          Thread.sleep(PERIOD_MILLIS);
-        } catch (InterruptedException ie) {
-          return;
-        }
-      }
-    }
-  }
-
   @Override
   public void close() {
-    closed = true;
-    thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (watch != null) {
+      watch.close();
     }
   }
 }

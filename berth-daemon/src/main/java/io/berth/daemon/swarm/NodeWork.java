@@ -81,9 +81,11 @@ final class NodeWork implements SwarmRoles {
       AtomicReference<DispatcherSession> session = new AtomicReference<>();
       Agent agent = new Agent(executors.apply(local.nodeId()), updates -> {
         DispatcherSession s = session.get();
-        if (s != null) {
-          s.reportStatus(updates);
+        if (s == null) {
+          // the agent keeps what it could not report and sends it again: nothing is dropped
+          throw new io.berth.errdefs.UnavailableException("no session with the managers yet");
         }
+        s.reportStatus(updates);
       }, clock, Agent.Settings.DEFAULT);
       started.add(agent);
       agent.start();

@@ -3,6 +3,7 @@ package io.berth.daemon.swarm;
 import io.berth.cluster.ca.keys.UnlockKey;
 import io.berth.cluster.model.Cluster;
 import io.berth.cluster.state.ClusterState;
+import io.berth.cluster.state.StoreWatch;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -18,21 +19,20 @@ final class UnlockKeyFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UnlockKeyFollower.class);
   private static final Duration WAIT = Duration.ofSeconds(1);
 
-  private final ClusterState state;
-  private final NodeKeys keys;
-  private final Thread thread;
-  private volatile boolean closed;
+  private final StoreWatch watch;
 
   private UnlockKeyFollower(ClusterState state, NodeKeys keys) {
-    this.state = state;
-    this.keys = keys;
-    this.thread = Thread.ofPlatform().daemon().name("swarm-unlock-key").unstarted(this::run);
+    this.watch = StoreWatch.start(state, WAIT, "swarm unlock key", () -> {
+      UnlockKey next = desired(state.cluster(), UnlockKeys.read(state), keys.current());
+      if (keys.lockWith(next)) {
+        LOG.info(next == null ? "autolock is off: the node key is stored unencrypted"
+            : "the node key is now encrypted under the swarm's unlock key");
+      }
+    });
   }
 
   static UnlockKeyFollower start(ClusterState state, NodeKeys keys) {
-    UnlockKeyFollower f = new UnlockKeyFollower(state, keys);
-    f.thread.start();
-    return f;
+    return new UnlockKeyFollower(state, keys);
   }
 
   /**
@@ -49,36 +49,8 @@ final class UnlockKeyFollower implements AutoCloseable {
     return stored.orElse(current);
   }
 
-  private void run() {
-    long last = -1;
-    while (!closed) {
-      try {
-        last = state.store().awaitIndex(last, WAIT);
-        UnlockKey next = desired(state.cluster(), UnlockKeys.read(state), keys.current());
-        if (keys.lockWith(next)) {
-          LOG.info(next == null ? "autolock is off: the node key is stored unencrypted"
-              : "the node key is now encrypted under the swarm's unlock key");
-        }
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.warn("keeping the node key under the swarm's unlock key: {}", e.getMessage());
-        pause();
-      }
-    }
-  }
-
-  private void pause() {
-    try {
-      Thread.sleep(WAIT.toMillis());
-    } catch (InterruptedException e) {
-      closed = true;
-    }
-  }
-
   @Override
   public void close() {
-    closed = true;
-    thread.interrupt();
+    watch.close();
   }
 }

@@ -1,7 +1,7 @@
 package io.berth.cluster.ca.rotation;
 
 import io.berth.cluster.state.ClusterState;
-import io.berth.errdefs.ConflictException;
+import io.berth.cluster.state.StoreWatch;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,51 +23,27 @@ public final class RotationReconciler implements AutoCloseable {
   private final BooleanSupplier leading;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
-  private final Thread thread;
-  private volatile boolean closed;
+  private StoreWatch watch;
 
   public RotationReconciler(ClusterState state, BooleanSupplier leading, Clock clock) {
     this.state = state;
     this.leading = leading;
     this.clock = clock;
-    this.thread = Thread.ofPlatform().daemon().name("ca-rotation-reconciler").unstarted(this::run);
   }
 
-  public RotationReconciler start() {
-    thread.start();
+  public synchronized RotationReconciler start() {
+    watch = StoreWatch.start(state, WAIT, "ca rotation reconciler", () -> {
+      if (leading.getAsBoolean() && RootRotation.finishIfConverged(state, clock, random)) {
+        LOG.info("root CA rotation finished: every node holds a certificate from the new root");
+      }
+    });
     return this;
   }
 
-  private void run() {
-    long last = -1;
-    while (!closed) {
-      try {
-        last = state.store().awaitIndex(last, WAIT);
-        if (leading.getAsBoolean() && RootRotation.finishIfConverged(state, clock, random)) {
-          LOG.info("root CA rotation finished: every node holds a certificate from the new root");
-        }
-      } catch (InterruptedException e) {
-        return;
-      } catch (ConflictException e) {
-        LOG.debug("root CA rotation: a concurrent write came first, trying again: {}", e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.warn("root CA rotation reconciler: {}", e.getMessage());
-        pause();
-      }
-    }
-  }
-
-  private void pause() {
-    try {
-      Thread.sleep(WAIT.toMillis());
-    } catch (InterruptedException e) {
-      closed = true;
-    }
-  }
-
   @Override
-  public void close() {
-    closed = true;
-    thread.interrupt();
+  public synchronized void close() {
+    if (watch != null) {
+      watch.close();
+    }
   }
 }
