@@ -47,6 +47,12 @@ class SwarmRolesIT {
     assertThat(await(() -> LabIT.docker(node2, "node", "ls", "--format", roles).out(),
         "node1 Leader\nnode2 Reachable\nnode3 \n")).isEqualTo("node1 Leader\nnode2 Reachable\nnode3 \n");
 
+    // a worker keeps the managers it is told about, so after a restart it finds them all
+    java.nio.file.Path worker = LabIT.ROOT.resolve(LAB).resolve("node3/data/swarm/state.json");
+    String node2Addr = LabIT.docker(node1, "node", "inspect", "node2", "--format", "{{.ManagerStatus.Addr}}").out().strip();
+    assertThat(await(() -> read(worker).contains("\"" + node2Addr + "\"") ? "known" : read(worker), "known"))
+        .isEqualTo("known");
+
     check(LabIT.docker(node1, "node", "demote", "node1"), "node demote node1");
     assertThat(await(() -> LabIT.docker(node2, "node", "ls", "--format", roles).out(),
         "node1 \nnode2 Leader\nnode3 \n")).isEqualTo("node1 \nnode2 Leader\nnode3 \n");
@@ -56,6 +62,14 @@ class SwarmRolesIT {
         .isEqualTo("true 1\n");
 
     check(LabIT.labNamed(LAB, "down"), "lab down");
+  }
+
+  private static String read(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
   }
 
   private static String await(Supplier<String> read, String expected) throws InterruptedException {

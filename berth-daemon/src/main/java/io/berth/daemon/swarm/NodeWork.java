@@ -90,7 +90,11 @@ final class NodeWork implements SwarmRoles {
       started.add(agent);
       agent.start();
       currentAgent.set(agent);
-      session.set(DispatcherClient.connect(local.managers(), credentials, description, agent::assigned, agent::logs,
+      AtomicReference<SwarmFiles.LocalState> saved = new AtomicReference<>(local);
+      session.set(DispatcherClient.connect(local.managers(), credentials, description, tasks -> {
+        agent.assigned(tasks);
+        rememberManagers(saved, session.get());
+      }, agent::logs,
           material -> {
         keys.save(material);
         LOG.info("node TLS material stored: certificate valid until {}", material.certificate().notAfter());
@@ -108,6 +112,25 @@ final class NodeWork implements SwarmRoles {
       closeAll(started);
       throw e;
     }
+  }
+
+  /**
+   * Keeps the managers the session was last told about in {@code state.json}, so a node that
+   * restarts after the managers it joined through are gone still finds the swarm. Only while the
+   * membership is on disk: a late message after {@code leave} must not write it back.
+   */
+  private void rememberManagers(AtomicReference<SwarmFiles.LocalState> saved, DispatcherSession s) {
+    if (s == null) {
+      return;
+    }
+    List<String> now = s.managers();
+    SwarmFiles.LocalState before = saved.get();
+    if (now.isEmpty() || now.equals(before.managers()) || files.read().isEmpty()) {
+      return;
+    }
+    SwarmFiles.LocalState next = before.withManagers(now);
+    files.write(next);
+    saved.set(next);
   }
 
   @Override
