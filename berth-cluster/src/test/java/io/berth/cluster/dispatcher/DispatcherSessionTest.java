@@ -103,15 +103,17 @@ class DispatcherSessionTest {
     }
   }
 
-  @Test
-  void aFollowerSendsTheNodeToTheLeader() throws Exception {
-    NodeCredentials a = joinWorker();
+  /**
+   * A follower's dispatcher that names manager1 (the fixture's leader, at its address) as the
+   * leader, with a task "a1" assigned to the worker {@code a}.
+   */
+  private DispatcherServer followerOfTheLeader(NodeCredentials a) throws Exception {
     String idA = a.current().certificate().identity().nodeId();
     f.state.batch().create(task("a1", idA))
         .create(new Node("manager1", null, null, null, null, null, null)
             .withManagerStatus(new ManagerStatus(false, ManagerStatus.Reachability.REACHABLE, f.managers().getFirst())))
         .apply();
-    Leadership follower = new Leadership() {
+    return f.another(new Leadership() {
       @Override
       public boolean isLeader() {
         return false;
@@ -121,8 +123,13 @@ class DispatcherSessionTest {
       public Optional<String> leaderId() {
         return Optional.of("manager1");
       }
-    };
-    try (DispatcherServer followerServer = f.another(follower)) {
+    });
+  }
+
+  @Test
+  void aFollowerSendsTheNodeToTheLeader() throws Exception {
+    NodeCredentials a = joinWorker();
+    try (DispatcherServer followerServer = followerOfTheLeader(a)) {
       String followerAddr = "127.0.0.1:" + followerServer.port();
       BlockingQueue<List<Task>> seen = new LinkedBlockingQueue<>();
       try (DispatcherSession s = DispatcherClient.connect(List.of(followerAddr), a, () -> desc, seen::add, m -> {},
@@ -141,23 +148,7 @@ class DispatcherSessionTest {
   @Test
   void aRedirectToTheLeaderIsNotAFailureToBackOffFrom() throws Exception {
     NodeCredentials a = joinWorker();
-    String idA = a.current().certificate().identity().nodeId();
-    f.state.batch().create(task("a1", idA))
-        .create(new Node("manager1", null, null, null, null, null, null)
-            .withManagerStatus(new ManagerStatus(false, ManagerStatus.Reachability.REACHABLE, f.managers().getFirst())))
-        .apply();
-    Leadership follower = new Leadership() {
-      @Override
-      public boolean isLeader() {
-        return false;
-      }
-
-      @Override
-      public Optional<String> leaderId() {
-        return Optional.of("manager1");
-      }
-    };
-    try (DispatcherServer followerServer = f.another(follower)) {
+    try (DispatcherServer followerServer = followerOfTheLeader(a)) {
       BlockingQueue<List<Task>> seen = new LinkedBlockingQueue<>();
       Duration hour = Duration.ofHours(1);
       try (DispatcherSession s = new DispatcherSession(List.of("127.0.0.1:" + followerServer.port()), a, () -> desc,
