@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 final class Heartbeats implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
   /** Heartbeat periods a node may miss before it is down. */
-  static final int GRACE = 3;
+  static final int GRACE = SwarmSpec.Dispatcher.MISSED_BEATS_BEFORE_DOWN;
   /** Heartbeat periods a node may take to reach a newly elected leader. */
   static final int GRACE_AT_ELECTION = 2 * GRACE;
   static final String DOWN_MESSAGE = "heartbeat failure";

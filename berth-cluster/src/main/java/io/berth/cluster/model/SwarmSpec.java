@@ -27,6 +27,14 @@ public record SwarmSpec(
 
   /** How often agents heartbeat (Docker's default 5 s). */
   public record Dispatcher(@JsonProperty("HeartbeatPeriod") long heartbeatPeriodNanos) {
+    /** Heartbeat periods a node may miss before it is down (swarmkit's grace). */
+    public static final int MISSED_BEATS_BEFORE_DOWN = 3;
+
+    /** How long a node stays silent before the dispatcher writes it down. */
+    public java.time.Duration downAfter() {
+      return java.time.Duration.ofNanos(heartbeatPeriodNanos).multipliedBy(MISSED_BEATS_BEFORE_DOWN);
+    }
+
     public Dispatcher {
       if (heartbeatPeriodNanos <= 0) {
         throw new InvalidArgumentException("heartbeat period must be positive");

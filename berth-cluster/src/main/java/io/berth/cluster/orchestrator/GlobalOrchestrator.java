@@ -8,6 +8,7 @@ import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskState;
 import io.berth.cluster.scheduler.Constraint;
 import io.berth.errdefs.InvalidArgumentException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ final class GlobalOrchestrator {
 
   private GlobalOrchestrator() {}
 
-  static void pass(List<Service> services, Map<String, List<Task>> tasksByService, Map<String, Node> nodes,
+  static void pass(List<Service> services, Map<String, List<Task>> tasksByService, NodeView nodes,
       Instant now, Plan plan) {
     for (Service s : services) {
       ServiceMode.Kind kind = s.spec().mode().kind();
@@ -50,7 +51,7 @@ final class GlobalOrchestrator {
   }
 
   static void reconcile(Service service, boolean job, List<Constraint> constraints, List<Task> tasks,
-      Map<String, Node> nodes, Instant now, Plan plan) {
+      NodeView nodes, Instant now, Plan plan) {
     Map<String, List<Task>> byNode = new HashMap<>();
     for (Task t : tasks) {
       if (TaskFacts.removed(t)) {
@@ -63,17 +64,18 @@ final class GlobalOrchestrator {
       byNode.computeIfAbsent(t.nodeId(), k -> new ArrayList<>()).add(t);
     }
     for (var e : byNode.entrySet()) {
-      if (!nodes.containsKey(e.getKey())) {
+      if (!nodes.contains(e.getKey())) {
         e.getValue().forEach(t -> plan.update(TaskMaker.desire(plan.latest(t), TaskState.REMOVE, now)));
       }
     }
     int createdBefore = plan.creates().size();
     List<Task> runnable = new ArrayList<>();
-    for (Node node : nodes.values()) {
+    for (Node node : nodes.all()) {
       if (plan.full()) {
         return;
       }
-      Task kept = reconcileNode(service, job, constraints, node, byNode.getOrDefault(node.id(), List.of()), now, plan);
+      Task kept = reconcileNode(service, job, constraints, node, byNode.getOrDefault(node.id(), List.of()),
+          nodes.downSilence(), now, plan);
       if (kept != null) {
         runnable.add(kept);
       }
@@ -85,7 +87,7 @@ final class GlobalOrchestrator {
 
   /** The node's task meant to run after this pass, or null. */
   private static Task reconcileNode(Service service, boolean job, List<Constraint> constraints, Node node,
-      List<Task> tasks, Instant now, Plan plan) {
+      List<Task> tasks, Duration downSilence, Instant now, Plan plan) {
     boolean fits = !TaskFacts.unfit(node) && Constraint.allMatch(constraints, node);
     List<Task> wanted = tasks.stream()
         .filter(t -> TaskFacts.wanted(t) && !(job && t.status().state() == TaskState.COMPLETE)).toList();
@@ -105,7 +107,7 @@ final class GlobalOrchestrator {
       return null;
     }
     List<Task> history = tasks.stream().map(plan::latest).toList();
-    Restarts.Verdict v = Restarts.decide(service, history, node, now, true);
+    Restarts.Verdict v = Restarts.decide(service, history, node, downSilence, now, true);
     switch (v.kind()) {
       case NOW -> plan.create(TaskMaker.make(service, 0, node.id(), job ? TaskState.COMPLETE : TaskState.RUNNING, now));
       case LATER -> plan.wakeAt(v.at());

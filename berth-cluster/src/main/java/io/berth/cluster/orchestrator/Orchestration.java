@@ -1,8 +1,10 @@
 package io.berth.cluster.orchestrator;
 
 import io.berth.cluster.model.Node;
+import io.berth.cluster.model.SwarmSpec;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.state.Snapshot;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,13 +22,19 @@ public final class Orchestration {
 
   public static Plan pass(Snapshot snap, Instant now) {
     Plan plan = new Plan();
-    Map<String, Node> nodes = byId(snap.nodes());
+    NodeView nodes = new NodeView(byId(snap.nodes()), downSilence(snap));
     Map<String, List<Task>> tasks = byService(snap.tasks());
     ServiceRemoval.pass(snap.services(), snap.tasks(), now, plan);
     ReplicatedOrchestrator.pass(snap.services(), tasks, nodes, now, plan);
     GlobalOrchestrator.pass(snap.services(), tasks, nodes, now, plan);
     ReplicatedJobOrchestrator.pass(snap.services(), tasks, nodes, now, plan);
     return plan;
+  }
+
+  /** How long a down node had been silent when written down, per the swarm's heartbeat period. */
+  private static Duration downSilence(Snapshot snap) {
+    return snap.cluster().map(c -> c.spec().dispatcher())
+        .orElseGet(() -> new SwarmSpec.Dispatcher(SwarmSpec.DEFAULT_HEARTBEAT_NANOS)).downAfter();
   }
 
   /** Nodes by id, in id order (so passes over the same state decide the same way). */

@@ -23,7 +23,7 @@ import java.util.TreeMap;
 final class ReplicatedJobOrchestrator {
   private ReplicatedJobOrchestrator() {}
 
-  static void pass(List<Service> services, Map<String, List<Task>> tasksByService, Map<String, Node> nodes,
+  static void pass(List<Service> services, Map<String, List<Task>> tasksByService, NodeView nodes,
       Instant now, Plan plan) {
     for (Service s : services) {
       if (s.spec().mode().kind() == ServiceMode.Kind.REPLICATED_JOB && !plan.full()) {
@@ -32,7 +32,7 @@ final class ReplicatedJobOrchestrator {
     }
   }
 
-  static void reconcile(Service service, List<Task> tasks, Map<String, Node> nodes, Instant now, Plan plan) {
+  static void reconcile(Service service, List<Task> tasks, NodeView nodes, Instant now, Plan plan) {
     Map<Long, List<Task>> bySlot = new TreeMap<>();
     for (Task t : tasks) {
       if (TaskFacts.removed(t)) {

@@ -26,7 +26,7 @@ import java.util.TreeMap;
 final class ReplicatedOrchestrator {
   private ReplicatedOrchestrator() {}
 
-  static void pass(List<Service> services, Map<String, List<Task>> tasksByService, Map<String, Node> nodes,
+  static void pass(List<Service> services, Map<String, List<Task>> tasksByService, NodeView nodes,
       Instant now, Plan plan) {
     for (Service s : services) {
       if (s.spec().mode().kind() == ServiceMode.Kind.REPLICATED && !plan.full()) {
@@ -35,7 +35,7 @@ final class ReplicatedOrchestrator {
     }
   }
 
-  static void reconcile(Service service, List<Task> tasks, Map<String, Node> nodes, Instant now, Plan plan) {
+  static void reconcile(Service service, List<Task> tasks, NodeView nodes, Instant now, Plan plan) {
     int createdBefore = plan.creates().size();
     Map<Long, List<Task>> bySlot = new TreeMap<>();
     for (Task t : tasks) {

@@ -22,7 +22,9 @@ import java.util.List;
  *   <li>MaxAttempts: the slot's tasks of the current spec (within Window, if set) beyond the
  *       first are the restarts made; none once they reach the limit. (The reaper keeps that many.)
  *   <li>Delay: counted from the last write of the stopped task (its failure report, or the
- *       orchestrator shutting it down); none on a drained node, as swarmkit. swarmkit makes the
+ *       orchestrator shutting it down), or from its node's last heartbeat when the node is down
+ *       ({@link NodeView#lastKnown}; swarmkit counts from the node being written down, so its
+ *       grace and the delay add up); none on a drained node, as swarmkit. swarmkit makes the
  *       new task at once and holds it in "ready" for the delay; here it is made when the delay
  *       has passed, which needs no agent support and survives a change of leader.
  * </ul>
@@ -45,7 +47,8 @@ final class Restarts {
    *     went down, was drained, stopped matching) is replaced at once when the node is fit again;
    *     only a task that ended on its own goes through the policy
    */
-  static Verdict decide(Service service, List<Task> history, Node node, Instant now, boolean freshUnlessFailed) {
+  static Verdict decide(Service service, List<Task> history, Node node, Duration downSilence, Instant now,
+      boolean freshUnlessFailed) {
     List<Task> current = history.stream().filter(t -> TaskFacts.current(t, service)).sorted(TaskFacts.BY_CREATION).toList();
     if (current.isEmpty()) {
       return Verdict.NOW;
@@ -65,7 +68,7 @@ final class Restarts {
       return Verdict.NEVER;
     }
     Duration delay = TaskFacts.drained(node) ? Duration.ZERO : Duration.ofNanos(policy.delayNanos());
-    Instant stopped = last.updatedAt() != null ? last.updatedAt() : now;
+    Instant stopped = NodeView.lastKnown(last.updatedAt() != null ? last.updatedAt() : now, node, downSilence);
     Instant due = stopped.plus(delay);
     return due.isAfter(now) ? new Verdict(Verdict.Kind.LATER, due) : Verdict.NOW;
   }

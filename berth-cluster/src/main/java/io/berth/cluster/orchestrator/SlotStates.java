@@ -33,7 +33,7 @@ record SlotStates(long slot, List<Task> tasks, Task runnable, Restarts.Verdict v
    *
    * @param tasks the slot's tasks that are not removed
    */
-  static SlotStates of(Service service, long slot, List<Task> tasks, Map<String, Node> nodes, Instant now, Plan plan) {
+  static SlotStates of(Service service, long slot, List<Task> tasks, NodeView nodes, Instant now, Plan plan) {
     List<Task> wanted = tasks.stream().filter(TaskFacts::wanted).toList();
     Task keep = TaskFacts.keeper(wanted);
     for (Task t : wanted) {
@@ -52,6 +52,6 @@ record SlotStates(long slot, List<Task> tasks, Task runnable, Restarts.Verdict v
     tasks.forEach(t -> history.add(plan.latest(t)));
     Task newest = history.stream().max(TaskFacts.BY_CREATION).orElse(null);
     Node node = newest == null ? null : nodes.get(newest.nodeId());
-    return new SlotStates(slot, tasks, null, Restarts.decide(service, history, node, now, false));
+    return new SlotStates(slot, tasks, null, Restarts.decide(service, history, node, nodes.downSilence(), now, false));
   }
 }

@@ -115,16 +115,19 @@ class ReplicatedOrchestratorTest {
 
   @Test
   void aTaskOnANodeThatGoesDownIsReplacedElsewhereAndShutDownWhenTheNodeReturns() {
-    c.createService("web", ServiceMode.ofReplicated(3), template(restart(RestartCondition.ANY, 5, 0)));
+    // 20 s of delay counted from n2's last heartbeat, 15 s (three default periods) before it is down
+    c.createService("web", ServiceMode.ofReplicated(3), template(restart(RestartCondition.ANY, 20, 0)));
     c.orchestrate();
     c.schedule();
     c.runAssigned();
     Task onN2 = c.tasks().stream().filter(t -> t.nodeId().equals("n2")).findFirst().orElseThrow();
 
     c.setNodeState("n2", NodeState.DOWN);
-    c.orchestrate();
+    assertThat(c.orchestrate().creates()).isEmpty();
     assertThat(c.state.task(onN2.id()).orElseThrow().desiredState()).isEqualTo(TaskState.SHUTDOWN);
-    c.advance(5);
+    c.advance(4);
+    assertThat(c.orchestrate().creates()).as("5 s after down, not 20").isEmpty();
+    c.advance(1);
     Task replacement = c.orchestrate().creates().getFirst();
     assertThat(replacement.slot()).isEqualTo(onN2.slot());
     c.schedule();
@@ -134,6 +137,25 @@ class ReplicatedOrchestratorTest {
     assertThat(c.orchestrate().isEmpty()).isTrue();
     assertThat(c.state.task(onN2.id()).orElseThrow().desiredState())
         .as("the returning node's agent is told to stop its stale task").isEqualTo(TaskState.SHUTDOWN);
+  }
+
+  @Test
+  void aDownNodesTaskWhoseDelayPassedDuringTheHeartbeatGraceIsReplacedAtOnce() {
+    c.createService("web", ServiceMode.ofReplicated(3), template(restart(RestartCondition.ANY, 5, 0)));
+    c.orchestrate();
+    c.schedule();
+    c.runAssigned();
+    c.advance(60);
+
+    c.setNodeState("n2", NodeState.DOWN);
+    assertThat(c.orchestrate().creates()).as("silent for 15 s already: the 5 s delay is over")
+        .hasSize(1);
+    c.advance(1);
+    Task failing = c.tasks().stream().filter(t -> t.nodeId().equals("n1") && TaskFacts.wanted(t)).findFirst().orElseThrow();
+    c.report(failing.id(), TaskState.FAILED);
+    assertThat(c.orchestrate().creates()).as("a task failing on a ready node waits its whole delay").isEmpty();
+    c.advance(5);
+    assertThat(c.orchestrate().creates()).hasSize(1);
   }
 
   @Test

@@ -63,7 +63,7 @@ final class TestCluster {
 
   void setNodeState(String id, NodeState s) {
     Node n = node(id);
-    state.batch().update(n.withStatus(new NodeStatus(s, null, n.status().addr()))).apply();
+    state.batch().update(n.withStatus(new NodeStatus(s, null, n.status().addr())).withUpdatedAt(clock.instant())).apply();
   }
 
   void setAvailability(String id, NodeAvailability a) {
