@@ -139,12 +139,12 @@ public final class Daemon implements AutoCloseable {
         nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService, nodeId);
     swarmNode = io.berth.daemon.swarm.SwarmNode.create(config.dataRoot(), clock,
         io.berth.daemon.swarm.NodeDescriptions.of(info.memTotal(), DaemonInfo.DOCKER_API_RELEASE, java.util.Map.of()),
-        config.bridge(), taskExecutors);
+        config.bridge(), taskExecutors, events::publish);
     java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.of(swarmNode);
     java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.of(swarmNode.serviceLogs());
     new io.berth.daemon.api.SwarmRoutes(swarm).register(router);
-    new io.berth.daemon.api.NodeRoutes(swarm, events, clock).register(router);
-    new io.berth.daemon.api.ServiceRoutes(swarm, events, clock).register(router);
+    new io.berth.daemon.api.NodeRoutes(swarm, clock).register(router);
+    new io.berth.daemon.api.ServiceRoutes(swarm, clock).register(router);
     new io.berth.daemon.api.ServiceLogRoutes(swarm, serviceLogs, clock).register(router);
     new io.berth.daemon.api.TaskRoutes(swarm, clock).register(router);
     new SystemRoutes(info, containers, views,

@@ -27,10 +27,12 @@ class SwarmDrillsIT {
   static final List<String> MANAGERS = List.of("node1", "node2", "node3");
   static final List<String> ALL = List.of("node1", "node2", "node3", "node4", "node5");
   static int replicas = 5;
+  static long started;
 
   @BeforeAll
   static void up() throws Exception {
     LAB.clean();
+    started = java.time.Instant.now().getEpochSecond();
     LAB.up(5, 3);
     String image = LAB.pushBusybox("node1", "drills/busybox:1");
     // a short heartbeat keeps the drills short: a node is down after 3 missed periods
@@ -75,6 +77,14 @@ class SwarmDrillsIT {
     await("node5's old task containers stopped", () -> LAB.containers("node5", "web"),
         c -> !c.isEmpty() && c.stream().noneMatch(l -> l.endsWith(" running")));
     assertThat(LAB.out(m, "service", "ls", "--format", "{{.Name}} {{.Replicas}}")).isEqualTo("web " + replicas + "/" + replicas + "\n");
+
+    // every manager tells of the swarm's changes, not only the one whose API made them
+    String other = MANAGERS.stream().filter(x -> !x.equals("node1") && !x.equals(m)).findFirst().orElseThrow();
+    String events = LAB.out(other, "events", "--since", Long.toString(started), "--until",
+        Long.toString(java.time.Instant.now().getEpochSecond() + 1), "--filter", "scope=swarm",
+        "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{index .Actor.Attributes \"state.new\"}}");
+    assertThat(events).as("events on " + other).contains("service create web", "node update node5 down",
+        "node update node5 ready");
   }
 
   @Test

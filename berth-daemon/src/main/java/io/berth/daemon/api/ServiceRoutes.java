@@ -8,30 +8,25 @@ import io.berth.cluster.control.ServiceStatus;
 import io.berth.cluster.model.Service;
 import io.berth.cluster.model.ServiceSpec;
 import io.berth.daemon.container.NameGenerator;
-import io.berth.daemon.events.EventBus;
 import io.berth.daemon.swarm.SwarmMembership;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code /services*} ({@code docker service create|ls|inspect|update|scale|rm}) over
- * {@link ServiceControl}, on a manager only, with service events (create, update, remove) and the
+ * {@link ServiceControl}, on a manager only (service events come from the store, {@code swarm.ClusterEvents}), with the
  * {@code ?status=true} counts {@code service ls} shows. {@code docker service logs} is
  * {@link ServiceLogRoutes}.
  */
 public final class ServiceRoutes {
   private final ManagerAccess access;
-  private final EventBus events;
 
-  public ServiceRoutes(Optional<SwarmMembership> swarm, EventBus events, Clock clock) {
+  public ServiceRoutes(Optional<SwarmMembership> swarm, Clock clock) {
     this.access = new ManagerAccess(swarm, clock);
-    this.events = events;
   }
 
   public void register(Router r) {
@@ -39,8 +34,7 @@ public final class ServiceRoutes {
     r.add("POST", "/services/create", this::create);
     r.add("GET", "/services/{id}", (q, s) -> Json.send(s, 200, SwarmJson.service(access.services().inspect(q.param("id")))));
     r.add("DELETE", "/services/{id}", (q, s) -> {
-      Service gone = access.services().remove(q.param("id"));
-      events.publish("service", "remove", gone.id(), Map.of("name", gone.spec().name()));
+      access.services().remove(q.param("id"));
       s.send(200, null, new byte[0]);
     });
     r.add("POST", "/services/{id}/update", this::update);
@@ -70,7 +64,6 @@ public final class ServiceRoutes {
         name -> services.list(io.berth.cluster.control.Filters.NONE).stream()
             .anyMatch(x -> x.spec().name().equalsIgnoreCase(name))).next());
     Service created = services.create(spec, q.header("X-Registry-Auth"));
-    events.publish("service", "create", created.id(), Map.of("name", created.spec().name()));
     Json.send(s, 201, Json.object().put("ID", created.id()));
   }
 
@@ -84,27 +77,7 @@ public final class ServiceRoutes {
     ServiceControl services = access.services();
     Service before = services.inspect(q.param("id"));
     ServiceSpec spec = ServiceSpecReader.read(Json.body(q), () -> before.spec().name());
-    Service after = services.update(before.id(), version, spec, q.header("X-Registry-Auth"), q.query("registryAuthFrom"));
-    events.publish("service", "update", after.id(), updateAttributes(before, after));
+    services.update(before.id(), version, spec, q.header("X-Registry-Auth"), q.query("registryAuthFrom"));
     Json.send(s, 200, Json.object());
-  }
-
-  /** Docker's service update event attributes: the name, and image and replicas old/new when they changed. */
-  static Map<String, String> updateAttributes(Service before, Service after) {
-    Map<String, String> attrs = new LinkedHashMap<>();
-    attrs.put("name", after.spec().name());
-    String oldImage = before.spec().taskTemplate().containerSpec().image();
-    String newImage = after.spec().taskTemplate().containerSpec().image();
-    if (!oldImage.equals(newImage)) {
-      attrs.put("image.old", oldImage);
-      attrs.put("image.new", newImage);
-    }
-    var oldMode = before.spec().mode().replicated();
-    var newMode = after.spec().mode().replicated();
-    if (oldMode != null && newMode != null && oldMode.replicas() != newMode.replicas()) {
-      attrs.put("replicas.old", Long.toString(oldMode.replicas()));
-      attrs.put("replicas.new", Long.toString(newMode.replicas()));
-    }
-    return attrs;
   }
 }

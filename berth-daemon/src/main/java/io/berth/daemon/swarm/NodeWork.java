@@ -40,13 +40,15 @@ final class NodeWork implements SwarmRoles {
   private final Supplier<NodeDescription> description;
   private final SwarmFiles files;
   private final Clock clock;
+  private final ClusterEvents.Sink events;
   private final AtomicReference<Agent> currentAgent = new AtomicReference<>();
   private final AtomicReference<DispatcherSession> currentSession = new AtomicReference<>();
   private volatile Consumer<NodeRole> roleListener = role -> { };
 
   /** {@code executors}: the task executor for this node's id (known only once it is a member). */
   NodeWork(Function<String, TaskExecutor> executors, Supplier<NodeDescription> description, SwarmFiles files,
-      Clock clock) {
+      Clock clock, ClusterEvents.Sink events) {
+    this.events = events;
     this.executors = executors;
     this.description = description;
     this.files = files;
@@ -64,6 +66,7 @@ final class NodeWork implements SwarmRoles {
     try {
       if (manager != null) {
         started.add(UnlockKeyFollower.start(manager.state(), keys));
+        started.add(new ClusterEvents(manager.state(), events).start());
         started.add(new DispatcherServer(manager.state(), credentials, Leadership.of(manager.store()),
             membership(manager, local.clusterId()), clock, listen(local.listenAddr())).start());
         LeaderLoops leader = new LeaderLoops(manager.state(), manager.store()::isLeader, () -> {

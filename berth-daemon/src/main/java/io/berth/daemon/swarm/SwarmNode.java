@@ -44,11 +44,14 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
    * @param description what this node reports about itself (hostname, platform, resources, engine)
    * @param ownBridge berthd's bridge, never an address to advertise
    * @param executors the task executor for this node's swarm id
+   * @param events where a manager tells of node and service changes ({@code docker events})
    */
   public static SwarmNode create(java.nio.file.Path dataRoot, Clock clock, Supplier<NodeDescription> description,
-      String ownBridge, java.util.function.Function<String, io.berth.cluster.agent.TaskExecutor> executors) {
+      String ownBridge, java.util.function.Function<String, io.berth.cluster.agent.TaskExecutor> executors,
+      ClusterEvents.Sink events) {
     SwarmFiles files = new SwarmFiles(dataRoot);
-    return new SwarmNode(files, clock, description, ownBridge, new NodeWork(executors, description, files, clock));
+    return new SwarmNode(files, clock, description, ownBridge,
+        new NodeWork(executors, description, files, clock, events));
   }
 
   SwarmNode(SwarmFiles files, Clock clock, Supplier<NodeDescription> description, String ownBridge,

@@ -2,7 +2,6 @@ package io.berth.daemon.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cluster.model.Cluster;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.NodeDescription;
@@ -13,7 +12,6 @@ import io.berth.cluster.model.NodeStatus;
 import io.berth.cluster.model.SwarmSpec;
 import io.berth.cluster.raft.MemoryClusterStore;
 import io.berth.cluster.state.ClusterState;
-import io.berth.daemon.events.EventBus;
 import io.berth.daemon.swarm.InitRequest;
 import io.berth.daemon.swarm.JoinRequest;
 import io.berth.daemon.swarm.LocalNodeState;
@@ -36,13 +34,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The cluster endpoints with the docker CLI's exact requests, over the real cluster store (in
  * memory) and a membership that stands for this node's state: what a manager, a worker and a node
- * in no swarm answer, the texts and codes Docker gives, and the events the writes publish.
+ * in no swarm answer, the texts and codes Docker gives.
  */
 class ClusterRoutesTest {
   private static final Instant AT = Instant.parse("2026-12-06T10:00:00Z");
   private final ClusterState state = new ClusterState(new MemoryClusterStore());
-  private final EventBus events = new EventBus(Clock.systemUTC());
-  private final List<ObjectNode> published = new ArrayList<>();
   private final Member member = new Member();
 
   /** This node's membership as the routes see it: a manager unless told otherwise. */
@@ -96,15 +92,14 @@ class ClusterRoutesTest {
   private Router router(Optional<SwarmMembership> swarm) {
     Router r = new Router();
     new SwarmRoutes(swarm).register(r);
-    new NodeRoutes(swarm, events, Clock.systemUTC()).register(r);
-    new ServiceRoutes(swarm, events, Clock.systemUTC()).register(r);
+    new NodeRoutes(swarm, Clock.systemUTC()).register(r);
+    new ServiceRoutes(swarm, Clock.systemUTC()).register(r);
     new ServiceLogRoutes(swarm, Optional.empty(), Clock.systemUTC()).register(r);
     new TaskRoutes(swarm, Clock.systemUTC()).register(r);
     return r;
   }
 
   private ClusterRoutesTest() {
-    events.subscribe(published::add);
     state.batch().create(new Cluster("c1", null, AT, AT, SwarmSpec.defaults(), null, false))
         .create(new Node("node1", null, AT, AT, new NodeSpec(null, null, NodeRole.MANAGER, null),
             new NodeDescription("alpha", null, null, null), new NodeStatus(NodeState.READY, "", "10.0.0.1")))
@@ -166,10 +161,6 @@ class ClusterRoutesTest {
 
     assertThat(call(r, "DELETE", "/services/web", "")).startsWith("HTTP/1.1 200");
     assertThat(call(r, "GET", "/services/web", "")).startsWith("HTTP/1.1 404").contains("service web not found");
-    assertThat(published).extracting(e -> e.path("Type").asText() + " " + e.path("Action").asText() + " "
-            + e.path("Actor").path("Attributes").path("name").asText() + " " + e.path("scope").asText())
-        .containsExactly("service create web swarm", "service update web swarm", "service remove web swarm");
-    assertThat(published.get(1).path("Actor").path("Attributes").path("replicas.new").asText()).isEqualTo("3");
   }
 
   @Test
@@ -185,15 +176,13 @@ class ClusterRoutesTest {
   }
 
   @Test
-  void nodesAreUpdatedFromTheVersionReadWithEvents() {
+  void nodesAreUpdatedFromTheVersionRead() {
     Router r = router(Optional.of(member));
     long version = state.node("node1").orElseThrow().version().index();
     assertThat(call(r, "POST", "/nodes/alpha/update?version=" + version,
         "{\"Labels\":{\"zone\":\"a\"},\"Role\":\"manager\",\"Availability\":\"drain\"}")).startsWith("HTTP/1.1 200");
     assertThat(call(r, "GET", "/nodes?filters=%7B%22node.label%22%3A%5B%22zone%3Da%22%5D%7D", ""))
         .contains("\"Availability\":\"drain\"").contains("\"Hostname\":\"alpha\"");
-    assertThat(published.getLast().path("Actor").path("Attributes"))
-        .hasToString("{\"name\":\"alpha\",\"availability.old\":\"active\",\"availability.new\":\"drain\"}");
     assertThat(call(r, "DELETE", "/nodes/alpha?force=1", "")).startsWith("HTTP/1.1 400")
         .contains("must be demoted to worker before removal");
     assertThat(call(r, "GET", "/nodes/nope", "")).startsWith("HTTP/1.1 404").contains("node nope not found");
