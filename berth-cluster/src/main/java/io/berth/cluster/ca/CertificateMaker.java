@@ -1,5 +1,6 @@
 package io.berth.cluster.ca;
 
+import io.berth.cluster.model.NodeRole;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;

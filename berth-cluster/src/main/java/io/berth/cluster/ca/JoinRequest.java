@@ -1,5 +1,6 @@
 package io.berth.cluster.ca;
 
+import io.berth.cluster.model.NodeRole;
 import io.berth.errdefs.FailedPreconditionException;
 import io.berth.errdefs.UnauthorizedException;
 import java.security.KeyPair;

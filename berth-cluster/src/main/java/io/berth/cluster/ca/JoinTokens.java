@@ -1,5 +1,6 @@
 package io.berth.cluster.ca;
 
+import io.berth.cluster.model.NodeRole;
 import io.berth.errdefs.InvalidArgumentException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -64,7 +64,7 @@ final class Admission {
     StoredCa stored = stored();
     ClusterCa ca = ca(stored);
     NodeAdmission.Admitted admitted = NodeAdmission.admit(ca, stored.joinTokens(), call.token(), call.csr(), random);
-    NodeRole role = Roles.toModel(admitted.role());
+    NodeRole role = admitted.role();
     ManagerStatus managerStatus = null;
     if (role == NodeRole.MANAGER) {
       if (call.advertiseAddr() == null || !call.advertiseAddr().matches(".+:[0-9]{1,5}")) {
@@ -115,7 +115,7 @@ final class Admission {
 
   private void requireManager(Caller caller) {
     Node node = node(caller.nodeId());
-    if (node.spec().role() != NodeRole.MANAGER || caller.identity().role() != io.berth.cluster.ca.NodeRole.MANAGER) {
+    if (node.spec().role() != NodeRole.MANAGER || caller.identity().role() != NodeRole.MANAGER) {
       throw new ForbiddenException("node " + caller.nodeId() + " is not a manager; only managers join the Raft group");
     }
   }
@@ -124,7 +124,7 @@ final class Admission {
   RenewReply renew(Caller caller, byte[] csr) {
     Node node = node(caller.nodeId());
     ClusterCa ca = ca(stored());
-    NodeCertificate renewed = ca.renew(caller.certificate(), csr, Roles.toCa(node.spec().role()));
+    NodeCertificate renewed = ca.renew(caller.certificate(), csr, node.spec().role());
     return new RenewReply(renewed.pem(), Pem.certificates(ca.trustedRoots()));
   }
 

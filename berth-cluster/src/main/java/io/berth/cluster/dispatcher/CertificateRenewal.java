@@ -5,7 +5,7 @@ import io.berth.cluster.ca.ChainVerifier;
 import io.berth.cluster.ca.EcKeys;
 import io.berth.cluster.ca.Lifetimes;
 import io.berth.cluster.ca.NodeCertificate;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.Pem;
 import io.berth.cluster.ca.rotation.TlsInfos;
 import io.berth.cluster.ca.tls.NodeCredentials;

@@ -106,7 +106,7 @@ public final class DispatcherClient {
     for (String manager : managers) {
       try {
         call(manager, new NodeKeyManager(credentials),
-            new ClusterTls(credentials, clock).trustManager(Set.of(io.berth.cluster.ca.NodeRole.MANAGER)),
+            new ClusterTls(credentials, clock).trustManager(Set.of(NodeRole.MANAGER)),
             DispatcherMethods.JOIN_RAFT, new JoinRaftCall(raftAddr), "adding this manager to the Raft group via "
                 + manager);
         return;

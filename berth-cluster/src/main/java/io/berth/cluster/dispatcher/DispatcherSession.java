@@ -1,6 +1,6 @@
 package io.berth.cluster.dispatcher;
 
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.rotation.TlsInfos;
 import io.berth.cluster.ca.tls.ClusterTls;
 import io.berth.cluster.ca.tls.NodeCredentials;

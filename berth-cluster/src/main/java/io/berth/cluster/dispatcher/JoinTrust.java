@@ -2,7 +2,7 @@ package io.berth.cluster.dispatcher;
 
 import io.berth.cluster.ca.ChainVerifier;
 import io.berth.cluster.ca.NodeIdentity;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.errdefs.BerthException;
 import java.net.Socket;
 import java.security.cert.CertificateException;

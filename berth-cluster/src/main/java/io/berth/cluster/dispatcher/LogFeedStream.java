@@ -1,6 +1,6 @@
 package io.berth.cluster.dispatcher;
 
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.dispatcher.Messages.LogFeed;
 import io.berth.cluster.dispatcher.Messages.SubscribeLogsCall;
 import io.berth.errdefs.ForbiddenException;

@@ -1,6 +1,6 @@
 package io.berth.cluster.dispatcher;
 
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.tls.ClusterTls;
 import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.ca.tls.NodeKeyManager;

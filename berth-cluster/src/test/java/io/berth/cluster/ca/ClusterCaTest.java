@@ -1,5 +1,6 @@
 package io.berth.cluster.ca;
 
+import io.berth.cluster.model.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.cluster.ca.ClusterCa;
 import io.berth.cluster.ca.JoinTokens;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.model.ManagerStatus;
 import io.berth.cluster.model.Node;
@@ -35,14 +35,14 @@ class DispatcherJoinTest {
   void aWorkerTokenAdmitsAWorkerAndRecordsItsNode() {
     DispatcherClient.Joined joined = DispatcherClient.join(f.managers(), f.tokens.worker().render(), desc, null, f.clock);
 
-    assertThat(joined.role()).isEqualTo(io.berth.cluster.model.NodeRole.WORKER);
+    assertThat(joined.role()).isEqualTo(NodeRole.WORKER);
     assertThat(joined.certificate().identity().nodeId()).isEqualTo(joined.nodeId());
     assertThat(joined.certificate().identity().role()).isEqualTo(NodeRole.WORKER);
     assertThat(joined.clusterId()).isEqualTo("cluster1");
     assertThat(joined.trustedRoots()).isEqualTo(f.ca.trustedRoots());
     assertThat(joined.raft()).isEmpty();
     Node node = f.state.node(joined.nodeId()).orElseThrow();
-    assertThat(node.spec().role()).isEqualTo(io.berth.cluster.model.NodeRole.WORKER);
+    assertThat(node.spec().role()).isEqualTo(NodeRole.WORKER);
     assertThat(node.spec().availability()).isEqualTo(NodeAvailability.ACTIVE);
     assertThat(node.description().hostname()).isEqualTo("worker-host");
     assertThat(node.status().addr()).isEqualTo("127.0.0.1");

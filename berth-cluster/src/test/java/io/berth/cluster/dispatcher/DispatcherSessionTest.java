@@ -3,7 +3,7 @@ package io.berth.cluster.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.model.ContainerSpec;
 import io.berth.cluster.model.ManagerStatus;
@@ -252,7 +252,7 @@ class DispatcherSessionTest {
 
       // promotion in the store reaches the certificate at the next renewal
       Node n = f.state.node(idA).orElseThrow();
-      f.state.batch().update(n.withSpec(new NodeSpec(null, null, io.berth.cluster.model.NodeRole.MANAGER, null)))
+      f.state.batch().update(n.withSpec(new NodeSpec(null, null, NodeRole.MANAGER, null)))
           .apply();
       assertThat(s.renewNow().certificate().identity().role()).isEqualTo(NodeRole.MANAGER);
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.cluster.ca.ClusterCa;
 import io.berth.cluster.ca.JoinTokens;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.tls.ClusterTls;
 import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.model.Cluster;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.cluster.ca.ChainVerifier;
 import io.berth.cluster.ca.ClusterCa;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.rotation.RootRotation;
 import io.berth.cluster.ca.rotation.TlsInfos;
 import io.berth.cluster.ca.tls.NodeCredentials;
@@ -55,7 +55,7 @@ class RootRotationSessionTest {
   @Test
   void everyNodeRenewsTheRotationFinishesAndNodesTrustOnlyTheNewRoot() throws Exception {
     f.state.batch().create(new Node("manager1", null, null, null,
-        new NodeSpec(null, null, io.berth.cluster.model.NodeRole.MANAGER, null), null, null)).apply();
+        new NodeSpec(null, null, NodeRole.MANAGER, null), null, null)).apply();
     NodeCredentials manager = f.managerCredentials;
     NodeCredentials worker = new NodeCredentials(
         DispatcherClient.join(f.managers(), f.tokens.worker().render(), desc, null, f.clock).material());

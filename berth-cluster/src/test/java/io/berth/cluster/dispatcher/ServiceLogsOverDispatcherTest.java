@@ -3,7 +3,7 @@ package io.berth.cluster.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.cluster.agent.TaskLogEntry;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.dispatcher.Messages.LogFeed;
 import io.berth.cluster.dispatcher.Messages.LogLine;

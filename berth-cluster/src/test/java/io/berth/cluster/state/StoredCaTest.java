@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.cluster.ca.ClusterCa;
 import io.berth.cluster.ca.JoinTokens;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.raft.MemoryClusterStore;
 import io.berth.errdefs.ConflictException;
 import java.security.SecureRandom;

@@ -50,7 +50,7 @@ final class ClusterBootstrap {
     JoinTokens tokens = JoinTokens.generate(ca.digest(), random);
     String nodeId = NodeAdmission.newNodeId(random);
     KeyPair keys = EcKeys.generate(random);
-    NodeCertificate cert = ca.issue(CertificateRequests.create(keys), nodeId, io.berth.cluster.ca.NodeRole.MANAGER);
+    NodeCertificate cert = ca.issue(CertificateRequests.create(keys), nodeId, NodeRole.MANAGER);
     UnlockKey unlockKey = spec.encryptionConfig().autoLockManagers() ? UnlockKey.generate(random) : null;
     ManagerRuntime manager = null;
     try {

@@ -1,6 +1,6 @@
 package io.berth.daemon.swarm;
 
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.tls.ClusterTls;
 import io.berth.cluster.raft.RaftClusterStore;
 import io.berth.cluster.raft.RaftMember;

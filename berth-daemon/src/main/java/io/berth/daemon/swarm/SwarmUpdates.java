@@ -1,7 +1,7 @@
 package io.berth.daemon.swarm;
 
 import io.berth.cluster.ca.ClusterCa;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.keys.UnlockKey;
 import io.berth.cluster.ca.rotation.RootRotation;
 import io.berth.cluster.model.Cluster;

@@ -8,7 +8,7 @@ import io.berth.cluster.ca.ClusterCa;
 import io.berth.cluster.ca.EcKeys;
 import io.berth.cluster.ca.JoinTokens;
 import io.berth.cluster.ca.NodeCertificate;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.keys.NodeKeyStore;
 import io.berth.cluster.ca.keys.UnlockKey;
 import io.berth.cluster.ca.rotation.TlsInfos;

@@ -1,7 +1,7 @@
 package io.berth.cluster.ca.tls;
 
 import io.berth.cluster.ca.NodeIdentity;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.errdefs.UnauthorizedException;
 import java.io.IOException;
 import java.net.InetAddress;

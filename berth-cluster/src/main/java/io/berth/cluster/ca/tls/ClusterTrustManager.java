@@ -1,7 +1,7 @@
 package io.berth.cluster.ca.tls;
 
 import io.berth.cluster.ca.ChainVerifier;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.errdefs.BerthException;
 import java.net.Socket;
 import java.security.cert.CertificateException;

@@ -7,7 +7,7 @@ import io.berth.cluster.ca.CertificateRequests;
 import io.berth.cluster.ca.ClusterCa;
 import io.berth.cluster.ca.EcKeys;
 import io.berth.cluster.ca.NodeCertificate;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.errdefs.FailedPreconditionException;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.NotFoundException;

@@ -8,7 +8,7 @@ import io.berth.cluster.ca.ClusterCa;
 import io.berth.cluster.ca.EcKeys;
 import io.berth.cluster.ca.JoinTokens;
 import io.berth.cluster.ca.NodeCertificate;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.model.Cluster;
 import io.berth.cluster.model.Node;

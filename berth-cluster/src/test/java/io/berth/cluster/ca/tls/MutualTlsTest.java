@@ -7,7 +7,7 @@ import io.berth.cluster.ca.ClusterCa;
 import io.berth.cluster.ca.EcKeys;
 import io.berth.cluster.ca.NodeCertificate;
 import io.berth.cluster.ca.NodeIdentity;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.KeyPair;

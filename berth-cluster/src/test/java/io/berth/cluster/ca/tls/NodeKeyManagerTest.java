@@ -3,7 +3,7 @@ package io.berth.cluster.ca.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.cluster.ca.ClusterCa;
-import io.berth.cluster.ca.NodeRole;
+import io.berth.cluster.model.NodeRole;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
