@@ -1,8 +1,11 @@
 package io.berth.network.seal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.berth.errdefs.InvalidArgumentException;
+import io.berth.errdefs.UnavailableException;
 import io.berth.network.netlink.NetNamespaces;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -86,6 +89,31 @@ class SealedUnderlayTest {
     a.close();
     assertThat(TwoNodes.tryIn(lab.nodes[0], "ip", "link", "show", TwoNodes.TUN).exit()).isNotZero();
     assertThat(TwoNodes.in(lab.nodes[0], "ip", "route")).doesNotContain("100.64.3.");
+  }
+
+  @Test
+  void aSecondUnderlayOnATakenPortFailsAndLeavesNoTun() {
+    assertThatThrownBy(() -> SealedUnderlay.openIn(node(0), new SealSpec("bsl3tun2", "100.64.4.1/24",
+        new InetSocketAddress(TwoNodes.UNDERLAY[0], PORT))))
+        .isInstanceOf(UnavailableException.class)
+        .hasMessageContaining("sealed underlay bsl3tun2: listening on /" + TwoNodes.UNDERLAY[0] + ":" + PORT)
+        .hasMessageContaining("Address already in use");
+    assertThat(TwoNodes.tryIn(lab.nodes[0], "ip", "link", "show", "bsl3tun2").exit()).isNotZero();
+    assertThatThrownBy(() -> SealedUnderlay.openIn(node(0), new SealSpec(TwoNodes.TUN, "100.64.4.1/24",
+        new InetSocketAddress(TwoNodes.UNDERLAY[0], 0))))
+        .isInstanceOf(UnavailableException.class).hasMessageContaining("creating tun " + TwoNodes.TUN);
+  }
+
+  @Test
+  void peersAreCheckedAgainstTheTunnelSubnet() {
+    InetSocketAddress somewhere = new InetSocketAddress("10.213.3.9", PORT);
+    assertThatThrownBy(() -> a.peers(List.of(new SealPeer("100.64.9.2", somewhere))))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessage("seal peer 100.64.9.2 is outside the tunnel subnet 100.64.3.0/24");
+    assertThatThrownBy(() -> a.peers(List.of(new SealPeer(TwoNodes.TUNNEL[0], somewhere))))
+        .hasMessage("seal peer 100.64.3.1 has this node's own tunnel address");
+    assertThatThrownBy(() -> a.peers(List.of(new SealPeer("100.64.3.7", somewhere), new SealPeer("100.64.3.8", somewhere))))
+        .hasMessage("seal peers: underlay address 10.213.3.9 appears twice");
   }
 
   @Test
