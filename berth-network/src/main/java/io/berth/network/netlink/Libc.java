@@ -25,6 +25,8 @@ final class Libc {
   static final int EINVAL = 22;
 
   static final int O_RDONLY = 0;
+  static final int O_RDWR = 2;
+  static final int O_NONBLOCK = 0x800;
   static final int O_CREAT = 0x40;
   static final int O_EXCL = 0x80;
   static final int O_CLOEXEC = 0x80000;
@@ -50,6 +52,11 @@ final class Libc {
   private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(I, I));
   private static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
       FunctionDescriptor.of(I, A, I, I), ERRNO, Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle IOCTL = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
+      FunctionDescriptor.of(I, I, L, A), ERRNO, Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle READ = handle("read", FunctionDescriptor.of(L, I, A, L));
+  private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(L, I, A, L));
+  private static final MethodHandle POLL = handle("poll", FunctionDescriptor.of(I, A, L, I));
   private static final MethodHandle SETNS = handle("setns", FunctionDescriptor.of(I, I, I));
   private static final MethodHandle UNSHARE = handle("unshare", FunctionDescriptor.of(I, I));
   private static final MethodHandle MOUNT = handle("mount", FunctionDescriptor.of(I, A, A, A, L, A));
@@ -226,6 +233,55 @@ final class Libc {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment st = a.allocate(Linker.Option.captureStateLayout());
       return (int) UMOUNT2.invokeExact(st, a.allocateFrom(target), flags) == 0 ? 0 : errno(st);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static void ioctl(int fd, long request, MemorySegment arg, String what) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment st = a.allocate(Linker.Option.captureStateLayout());
+      if ((int) IOCTL.invokeExact(st, fd, request, arg) != 0) {
+        throw new Errno(what, errno(st));
+      }
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /**
+   * Room for the errno of one thread's calls on a packet path ({@link #read}, {@link #write},
+   * {@link #poll}): a path that moves a packet per call cannot afford an arena per call.
+   */
+  static MemorySegment callState(Arena arena) {
+    return arena.allocate(Linker.Option.captureStateLayout());
+  }
+
+  /** read(2): the count, or minus the errno (EAGAIN on an empty non-blocking descriptor is no failure there). */
+  static long read(int fd, MemorySegment buf, long len, MemorySegment state) {
+    try {
+      long n = (long) READ.invokeExact(state, fd, buf, len);
+      return n >= 0 ? n : -errno(state);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** write(2): the count, or minus the errno. */
+  static long write(int fd, MemorySegment buf, long len, MemorySegment state) {
+    try {
+      long n = (long) WRITE.invokeExact(state, fd, buf, len);
+      return n >= 0 ? n : -errno(state);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** poll(2) on {@code count} {@code struct pollfd}s: how many are ready (0 on timeout), or minus the errno. */
+  static int poll(MemorySegment fds, int count, int timeoutMillis, MemorySegment state) {
+    try {
+      int n = (int) POLL.invokeExact(state, fds, (long) count, timeoutMillis);
+      return n >= 0 ? n : -errno(state);
     } catch (Throwable t) {
       throw unexpected(t);
     }

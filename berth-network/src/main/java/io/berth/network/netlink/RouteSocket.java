@@ -156,6 +156,12 @@ public final class RouteSocket implements AutoCloseable {
     checkAll(exchange(batch));
   }
 
+  /** Sets the MTU of link {@code ifName} (the kernel refuses one outside the link's range). */
+  public void setMtu(String ifName, int mtu) {
+    checkName(ifName);
+    checkAll(exchange(List.of(RtRequests.linkMtu(ifName, mtu))));
+  }
+
   /** The outcome of one request: its acknowledgement and, for a link lookup, the index (else -1). */
   record Answer(String what, NlReply.Ack ack, int ifIndex) {}
 

@@ -17,6 +17,7 @@ final class RtRequests {
   static final int IFF_UP = 0x1;
   static final int IFLA_ADDRESS = 1;
   static final int IFLA_IFNAME = 3;
+  static final int IFLA_MTU = 4;
   static final int IFLA_MASTER = 10;
   static final int IFLA_LINKINFO = 18;
   static final int IFLA_NET_NS_FD = 28;
@@ -56,6 +57,12 @@ final class RtRequests {
   /** {@code ip link set NAME up}. */
   static NlRequest linkUp(String name) {
     return new NlRequest(RTM_NEWLINK, 0, "setting " + name + " up").ifinfo(0, IFF_UP, IFF_UP).string(IFLA_IFNAME, name);
+  }
+
+  /** {@code ip link set NAME mtu MTU}. */
+  static NlRequest linkMtu(String name, int mtu) {
+    return new NlRequest(RTM_NEWLINK, 0, "setting the MTU of " + name + " to " + mtu)
+        .ifinfo(0, 0, 0).string(IFLA_IFNAME, name).u32(IFLA_MTU, mtu);
   }
 
   /**

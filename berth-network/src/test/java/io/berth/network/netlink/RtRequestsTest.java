@@ -39,6 +39,13 @@ class RtRequestsTest {
   }
 
   @Test
+  void linkMtuByName() {
+    assertThat(hex(RtRequests.linkMtu("lo", 1500)))
+        .isEqualTo("30000000100005000100000000000000" + "00000000000000000000000000000000"
+            + "070003006c6f0000" + "08000400dc050000");
+  }
+
+  @Test
   void vethWithItsPeerInAnotherNamespace() {
     // nested: IFLA_LINKINFO { IFLA_INFO_KIND "veth", IFLA_INFO_DATA { VETH_INFO_PEER { ifinfomsg
     // (no flags: the peer stays down), IFLA_IFNAME, IFLA_ADDRESS (6 bytes, padded), IFLA_NET_NS_FD } } }
