@@ -136,7 +136,7 @@ public final class RoutingMesh {
         .append("    fib daddr type local jump mesh\n")
         .append("  }\n");
     sb.append("  chain output {\n")
-        .append("    type nat hook output priority dstnat; policy accept;\n")
+        .append("    type nat hook output priority -100; policy accept;\n")
         .append("    fib daddr type local jump mesh\n")
         .append("  }\n");
     sb.append("  chain mesh {\n").append(mesh).append("  }\n");

@@ -90,7 +90,7 @@ public final class ServiceBalancer {
     }
     sb.append("table ip ").append(TABLE).append(" {\n");
     sb.append("  chain balance {\n")
-        .append("    type nat hook output priority dstnat; policy accept;\n")
+        .append("    type nat hook output priority -100; policy accept;\n")
         .append(nat)
         .append("  }\n");
     String set = RoundRobin.set(vips);

@@ -130,4 +130,150 @@ class OverlayDataPathTest {
     assertThat(nodes.on(1, () -> PeerTable.neighbours(a1.vxlanName()))).isEmpty();
     assertThat(Traffic.ask(ns(c1), c2.ip(), 7000)).startsWith("ERROR");
   }
+  /** Creates {@code spec} on every node, with the given endpoints (node, address), and programs everyone's peers. */
+  private record Cluster(List<OverlayNetwork> nets, List<Endpoint> endpoints, List<Integer> homes) {}
+
+  private Cluster cluster(NetworkSpec spec, int[] homes, String[] ips, Map<Integer, String> nodeAddresses) {
+    List<OverlayNetwork> nets = new ArrayList<>();
+    for (int n = 1; n <= 3; n++) {
+      nets.add(create(n, spec));
+    }
+    List<Endpoint> eps = new ArrayList<>();
+    List<Integer> at = new ArrayList<>();
+    for (int k = 0; k < homes.length; k++) {
+      eps.add(attach(homes[k], nets.get(homes[k] - 1), ips[k]));
+      at.add(homes[k]);
+    }
+    for (int n = 1; n <= 3; n++) {
+      List<OverlayPeer> peers = new ArrayList<>();
+      for (int k = 0; k < eps.size(); k++) {
+        if (at.get(k) != n) {
+          peers.add(OverlayPeer.endpoint(eps.get(k).ip(), u(at.get(k))));
+        }
+      }
+      for (Map.Entry<Integer, String> e : nodeAddresses.entrySet()) {
+        if (e.getKey() != n) {
+          peers.add(OverlayPeer.node(e.getValue(), u(e.getKey())));
+        }
+      }
+      peers(n, nets.get(n - 1), peers);
+    }
+    return new Cluster(nets, eps, at);
+  }
+
+  /** Who answered {@code count} connections: the first word of each greeting. */
+  private static Map<String, Integer> tally(int count, java.util.function.Supplier<String> ask) {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (int k = 0; k < count; k++) {
+      out.merge(ask.get(), 1, Integer::sum);
+    }
+    return out;
+  }
+
+  @Test
+  void virtualIpBalancesOverBackendsOnTwoNodesInTheClientsNamespace() {
+    String a = "10.215." + nodes.r;
+    Cluster c = cluster(spec(4201, a), new int[] {1, 2, 3}, new String[] {a + ".11", a + ".22", a + ".33"}, Map.of());
+    Endpoint client = c.endpoints().get(0);
+    Endpoint s2 = c.endpoints().get(1);
+    Endpoint s3 = c.endpoints().get(2);
+    traffic.tcpServer(ns(s2), 8080, "s2");
+    traffic.tcpServer(ns(s3), 8080, "s3");
+    traffic.udpServer(ns(s2), 5300, "s2");
+    String vip = a + ".100";
+    ServiceBalancer lb = new ServiceBalancer();
+    List<ServicePort> ports = List.of(new ServicePort("tcp", 80, 8080), new ServicePort("udp", 53, 5300));
+    lb.apply(client.netnsPath(), List.of(new VirtualService(vip, ports, List.of(s2.ip(), s3.ip()))));
+
+    // the client's address is kept: the backend sees the client itself
+    assertThat(tally(8, () -> Traffic.ask(ns(client), vip, 80)))
+        .isEqualTo(Map.of("s2 " + client.ip(), 4, "s3 " + client.ip(), 4));
+    // the VIP has no owner: nothing ever answered ARP for it
+    assertThat(FakeNodes.sh("nsenter", "--net=" + client.netnsPath(), "ip", "neigh", "show")).doesNotContain(vip + " ");
+
+    // one backend gone: no traffic for it; UDP too
+    lb.apply(client.netnsPath(), List.of(new VirtualService(vip, ports, List.of(s2.ip()))));
+    assertThat(tally(5, () -> Traffic.ask(ns(client), vip, 80))).isEqualTo(Map.of("s2 " + client.ip(), 5));
+    assertThat(Traffic.askUdp(ns(client), vip, 53)).isEqualTo("s2 " + client.ip());
+
+    // no backends at all: refused at once, not left to time out; an unknown port the same
+    lb.apply(client.netnsPath(), List.of(new VirtualService(vip, ports, List.of())));
+    assertThat(Traffic.ask(ns(client), vip, 80)).contains("Connection refused");
+    lb.apply(client.netnsPath(), List.of(new VirtualService(vip, ports, List.of(s2.ip()))));
+    assertThat(Traffic.ask(ns(client), vip, 81)).contains("Connection refused");
+    lb.clear(client.netnsPath());
+    assertThat(FakeNodes.status("nsenter", "--net=" + client.netnsPath(), "nft", "list", "table", "ip",
+        ServiceBalancer.TABLE)).isNotZero();
+  }
+
+  @Test
+  void routingMeshAnswersOnEveryNodeAndKeepsTheClientForLocalTasks() {
+    String g = "10.217." + nodes.r;
+    Map<Integer, String> ingressAddresses = Map.of(1, g + ".201", 2, g + ".202", 3, g + ".203");
+    Cluster c = cluster(spec(4301, g), new int[] {2, 3}, new String[] {g + ".22", g + ".33"}, ingressAddresses);
+    Endpoint b2 = c.endpoints().get(0);
+    Endpoint b3 = c.endpoints().get(1);
+    for (Endpoint b : List.of(b2, b3)) {
+      String name = b == b2 ? "b2" : "b3";
+      traffic.tcpServer(ns(b), 80, name);
+      traffic.udpServer(ns(b), 53, name);
+    }
+    for (int n = 1; n <= 3; n++) {
+      int node = n;
+      RoutingMesh mesh = new RoutingMesh(c.nets().get(n - 1), "bov2_" + nodes.tag + "_mesh");
+      List<MeshBackend> backends = List.of(new MeshBackend(b2.ip(), node == 2), new MeshBackend(b3.ip(), node == 3));
+      nodes.on(n, () -> {
+        mesh.apply(ingressAddresses.get(node), List.of(
+            new MeshService("web", List.of(new MeshPort("tcp", 8080, 80), new MeshPort("udp", 5353, 53)), backends),
+            new MeshService("idle", List.of(new MeshPort("tcp", 8081, 80)), List.of())));
+        return null;
+      });
+    }
+    Path outside = nodes.switchPath();
+    String client = "10.214." + nodes.r + ".1";
+    // node 1 has no task: both remote tasks answer, each seeing node 1's ingress address
+    assertThat(tally(6, () -> Traffic.ask(outside, u(1), 8080)))
+        .isEqualTo(Map.of("b2 " + g + ".201", 3, "b3 " + g + ".201", 3));
+    // node 2: its own task sees the client; the remote one sees node 2
+    assertThat(tally(6, () -> Traffic.ask(outside, u(2), 8080)))
+        .isEqualTo(Map.of("b2 " + client, 3, "b3 " + g + ".202", 3));
+    // the node itself, to its own address and to loopback
+    assertThat(nodes.on(1, () -> Traffic.ask(nodes.node(1).path(), u(1), 8080))).startsWith("b");
+    assertThat(nodes.on(1, () -> tally(2, () -> Traffic.ask(nodes.node(1).path(), "127.0.0.1", 8080)).keySet()))
+        .allMatch(k -> k.equals("b2 " + g + ".201") || k.equals("b3 " + g + ".201"));
+    // UDP through the mesh
+    assertThat(Traffic.askUdp(outside, u(3), 5353)).isIn("b3 " + client, "b2 " + g + ".203");
+    // a service without tasks is refused, not left to host sockets or timeouts
+    assertThat(Traffic.ask(outside, u(1), 8081)).contains("Connection refused");
+  }
+
+  @Test
+  void restoreAdoptsTheDataPathWithoutBreakingARunningConnection() {
+    String a = "10.215." + nodes.r;
+    NetworkSpec spec = spec(4401, a);
+    Cluster c = cluster(spec, new int[] {1, 2}, new String[] {a + ".11", a + ".12"}, Map.of());
+    Endpoint c1 = c.endpoints().get(0);
+    Endpoint c2 = c.endpoints().get(1);
+    traffic.tcpServer(ns(c2), 7000, "c2");
+    Traffic.Conversation talk = traffic.connect(ns(c1), c2.ip(), 7000);
+    assertThat(talk.greeting).isEqualTo("c2 " + c1.ip());
+    assertThat(talk.say("one")).isEqualTo("echo one");
+    String before = FakeNodes.sh("ip", "-n", nodes.node(1).netns(), "-o", "link", "show", c.nets().get(0).vxlanName());
+
+    // a restarted daemon: new driver objects over the same state and kernel
+    FakeNodes.Node n1 = nodes.node(1);
+    OverlayDriver again = nodes.driver(n1.state(), n1.sandboxes(), n1.underlay());
+    var restored = nodes.on(1, () -> again.restore(List.of(spec)));
+    assertThat(restored).containsKey(spec.id());
+    assertThat(((OverlayNetwork) restored.get(spec.id())).endpoint(c1.containerId())).contains(c1);
+    assertThat(FakeNodes.sh("ip", "-n", n1.netns(), "-o", "link", "show", c.nets().get(0).vxlanName()))
+        .as("the VXLAN device was adopted, not re-made").isEqualTo(before);
+    assertThat(talk.say("two")).isEqualTo("echo two");
+    assertThat(Traffic.ask(ns(c1), c2.ip(), 7000)).isEqualTo("c2 " + c1.ip());
+
+    // forgotten networks are cleaned up on restore
+    nodes.on(1, () -> again.restore(List.of()));
+    assertThat(FakeNodes.status("ip", "-n", n1.netns(), "link", "show", c.nets().get(0).vxlanName())).isNotZero();
+    assertThat(FakeNodes.status("ip", "-n", n1.netns(), "link", "show", c.nets().get(0).bridgeName())).isNotZero();
+  }
 }
