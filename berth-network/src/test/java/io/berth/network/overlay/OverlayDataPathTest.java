@@ -7,6 +7,7 @@ import io.berth.network.Attach;
 import io.berth.network.Endpoint;
 import io.berth.network.IpCommand;
 import io.berth.network.NetworkSpec;
+import io.berth.network.PortBinding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -102,6 +103,10 @@ class OverlayDataPathTest {
     assertThat(Traffic.ping(ns(c1), c2.ip())).as("ping across nodes").isTrue();
     traffic.tcpServer(ns(c2), 7000, "c2");
     assertThat(Traffic.ask(ns(c1), c2.ip(), 7000)).isEqualTo("c2 " + c1.ip());
+
+    // host-mode publishing: node 2's own address, DNAT'ed to its endpoint, client kept
+    nodes.on(2, () -> a2.publish(c2.containerId(), List.of(new PortBinding("", 17000, 7000, "tcp"))));
+    assertThat(Traffic.ask(nodes.switchPath(), u(2), 17000)).isEqualTo("c2 10.214." + nodes.r + ".1");
 
     // a non-internal overlay leaves through its node-local gateway, masqueraded
     assertThat(Traffic.ping(ns(c1), u(2))).as("way out").isTrue();
