@@ -43,7 +43,11 @@ final class HostCommand {
       return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UnavailableException("cannot run " + cmd.getFirst() + ": " + e.getMessage()
-          + " (install the " + (cmd.getFirst().equals("nft") ? "nftables" : "iproute2") + " package)");
+          + " (install the " + switch (cmd.getFirst()) {
+            case "nft" -> "nftables";
+            case "nsenter" -> "util-linux";
+            default -> "iproute2";
+          } + " package)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnavailableException("interrupted running " + String.join(" ", cmd));

@@ -46,9 +46,21 @@ public final class LinuxBridgeNetwork implements Network {
    * @param isolateFrom interface names (nft wildcards allowed, e.g. {@code br-*}) of the other
    *     bridges of this daemon, which containers of this network must not reach
    * @param ports the daemon-wide ledger of published ports
+   * @param mtu of the containers' links (0: the kernel's default), for a bridge whose uplink
+   *     carries less, as an overlay's VXLAN port
+   * @param gatewayOnBridge the gateway address is put on the bridge (an internal overlay has none:
+   *     nothing on it may reach the node)
+   * @param closedInbound nothing enters the bridge from elsewhere but replies and DNAT'ed
+   *     connections: a network that other networks must not reach by routing through this host
+   *     (an overlay, whose subnet the host routes because its gateway is node-local)
    */
   public record Options(Sandboxes sandboxes, boolean internal, String ipRange, List<String> isolateFrom,
-      PortLedger ports) {}
+      PortLedger ports, int mtu, boolean gatewayOnBridge, boolean closedInbound) {
+    /** A plain bridge network's options. */
+    public Options(Sandboxes sandboxes, boolean internal, String ipRange, List<String> isolateFrom, PortLedger ports) {
+      this(sandboxes, internal, ipRange, isolateFrom, ports, 0, true, false);
+    }
+  }
 
   private final String bridge;
   private final String table;
@@ -89,19 +101,19 @@ public final class LinuxBridgeNetwork implements Network {
    * @param gatewayCidr bridge address with the subnet prefix, e.g. 10.88.0.1/16
    * @param nftTable name of the {@code ip} table this network owns, e.g. berth
    */
-  static LinuxBridgeNetwork open(Path stateDir, String bridgeName, String gatewayCidr, String nftTable,
+  public static LinuxBridgeNetwork open(Path stateDir, String bridgeName, String gatewayCidr, String nftTable,
       Options options) {
     return new LinuxBridgeNetwork(stateDir, bridgeName, gatewayCidr, nftTable, options);
   }
 
   /** Creates (or adopts) the bridge, IP forwarding, NAT and the nftables table. */
-  synchronized void init() {
+  public synchronized void init() {
     if (hostLinkIndex(bridge).isEmpty()) {
       IpCommand.batch("link add " + bridge + " type bridge\n");
     }
     String cidr = ipam.gateway() + "/" + ipam.prefix();
     StringBuilder ip = new StringBuilder();
-    if (!IpCommand.ipv4Addresses(bridge).contains(cidr)) {
+    if (options.gatewayOnBridge() && !IpCommand.ipv4Addresses(bridge).contains(cidr)) {
       ip.append("addr add ").append(cidr).append(" dev ").append(bridge).append('\n');
     }
     ip.append("link set ").append(bridge).append(" up\n");
@@ -211,13 +223,13 @@ public final class LinuxBridgeNetwork implements Network {
   private void addVeth(String hostVeth, String ifName, String mac, Path nsPath) {
     try (RouteSocket host = RouteSocket.open()) {
       try {
-        host.addBridgedVeth(hostVeth, bridge, ifName, mac, nsPath);
+        host.addBridgedVeth(hostVeth, bridge, ifName, mac, nsPath, options.mtu());
       } catch (AlreadyExistsException e) {
         if (!host.deleteLink(hostVeth)) {
           throw e; // the name taken is the peer's, inside the namespace: nothing of ours to replace
         }
         LOG.info("replaced veth {} left over by an earlier run", hostVeth);
-        host.addBridgedVeth(hostVeth, bridge, ifName, mac, nsPath);
+        host.addBridgedVeth(hostVeth, bridge, ifName, mac, nsPath, options.mtu());
       }
     }
   }
@@ -368,7 +380,8 @@ public final class LinuxBridgeNetwork implements Network {
         .filter(a -> !a.ports().isEmpty())
         .map(a -> new NatRules.Published(a.endpoint().containerId(), a.endpoint().ip(), a.ports()))
         .toList();
-    Nft.apply(NatRules.script(table, bridge, ipam.subnet(), pub, options.internal(), options.isolateFrom()));
+    Nft.apply(NatRules.script(table, bridge, ipam.subnet(), pub, options.internal(), options.isolateFrom(),
+        options.closedInbound()));
     LOG.debug("table ip {} rebuilt with {} publishing containers", table, pub.size());
   }
 

@@ -29,6 +29,16 @@ final class NatRules {
    */
   static String script(String table, String bridge, String subnet, List<Published> published,
       boolean internal, List<String> isolateFrom) {
+    return script(table, bridge, subnet, published, internal, isolateFrom, false);
+  }
+
+  /**
+   * @param closedInbound only replies and DNAT'ed connections (published ports, the routing
+   *     mesh) are forwarded into the bridge: other networks and outside hosts routing through
+   *     this host to the subnet are dropped
+   */
+  static String script(String table, String bridge, String subnet, List<Published> published,
+      boolean internal, List<String> isolateFrom, boolean closedInbound) {
     String br = Nft.quote(bridge);
     StringBuilder sb = new StringBuilder();
     sb.append("add table ip ").append(table).append('\n');
@@ -73,6 +83,13 @@ final class NatRules {
       for (String other : isolateFrom) {
         sb.append("    iifname ").append(br).append(" oifname ").append(Nft.quote(other))
             .append(" oifname != ").append(br).append(" drop comment \"isolation\"\n");
+      }
+      if (closedInbound) {
+        sb.append("    oifname ").append(br).append(" iifname != ").append(br)
+            .append(" ct state established,related accept\n")
+            .append("    oifname ").append(br).append(" iifname != ").append(br).append(" ct status dnat accept\n")
+            .append("    oifname ").append(br).append(" iifname != ").append(br)
+            .append(" drop comment \"not routed into\"\n");
       }
     }
     sb.append(ForeignForward.acceptRules(bridge).stream().map(r -> "    " + r + "\n").reduce("", String::concat))

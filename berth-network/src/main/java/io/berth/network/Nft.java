@@ -3,24 +3,34 @@ package io.berth.network;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.errdefs.UnavailableException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Everything this module does with nftables. Changes are applied as one script per call
  * ({@code nft -f -}), which nftables runs as a single transaction: either the whole rule set
- * change lands or none of it, so a half-built table is never visible to packets.
+ * change lands or none of it, so a half-built table is never visible to packets. Public for the
+ * overlay package, which builds its own scripts.
  */
-final class Nft {
+public final class Nft {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Nft() {}
 
   /** Applies a script atomically. */
-  static void apply(String script) {
+  public static void apply(String script) {
     HostCommand.check(List.of("nft", "-f", "-"), script);
   }
 
-  static boolean tableExists(String family, String table) {
+  /**
+   * Applies a script atomically inside another network namespace (a container's), through
+   * {@code nsenter --net=PATH}: nft works on the namespace it runs in.
+   */
+  public static void applyIn(Path netns, String script) {
+    HostCommand.check(List.of("nsenter", "--net=" + netns, "nft", "-f", "-"), script);
+  }
+
+  public static boolean tableExists(String family, String table) {
     return HostCommand.run(List.of("nft", "list", "table", family, table), null).exit() == 0;
   }
 
@@ -31,7 +41,7 @@ final class Nft {
   }
 
   /** The whole rule set as nft's JSON ({@code {"nftables": [ {...}, ... ]}}), with handles. */
-  static JsonNode ruleset() {
+  public static JsonNode ruleset() {
     String out = HostCommand.check(List.of("nft", "-j", "-a", "list", "ruleset"), null);
     try {
       return JSON.readTree(out).path("nftables");
@@ -40,7 +50,7 @@ final class Nft {
     }
   }
 
-  static void deleteTableIfExists(String family, String table) {
+  public static void deleteTableIfExists(String family, String table) {
     if (tableExists(family, table)) {
       HostCommand.check(List.of("nft", "delete", "table", family, table), null);
     }
@@ -51,7 +61,7 @@ final class Nft {
   }
 
   /** Quotes a name for an nft script so names that look like keywords still parse. */
-  static String quote(String s) {
+  public static String quote(String s) {
     return "\"" + s + "\"";
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +28,23 @@ public final class OrphanNetworks {
    * tables. Returns the tables deleted.
    */
   public static List<String> remove(String daemonTable, Set<String> liveTables) {
+    return remove(daemonTable, "", liveTables, id -> List.of("br-" + id));
+  }
+
+  /**
+   * As above for the tables named {@code daemonTable_<kind><12 hex>} of another driver;
+   * {@code links} names the links made for a network id (12 hex), its bridge first.
+   */
+  public static List<String> remove(String daemonTable, String kind, Set<String> liveTables,
+      Function<String, List<String>> links) {
     List<String> removed = new ArrayList<>();
-    for (String table : orphans(Nft.ruleset(), daemonTable, liveTables)) {
-      String bridge = "br-" + table.substring(daemonTable.length() + 1);
+    for (String table : orphansNamed(Nft.ruleset(), daemonTable + "_" + kind, liveTables)) {
+      List<String> own = links.apply(table.substring(table.length() - 12));
+      String bridge = own.getFirst();
       try {
         Nft.deleteTableIfExists("ip", table);
         ForeignForward.revoke(bridge);
-        LinuxBridgeNetwork.deleteHostLink(bridge);
+        own.forEach(LinuxBridgeNetwork::deleteHostLink);
         removed.add(table);
         LOG.info("removed table {} and bridge {} of a network this daemon no longer knows", table, bridge);
       } catch (RuntimeException e) {
@@ -45,7 +56,11 @@ public final class OrphanNetworks {
 
   /** The names of the orphaned tables in an {@code nft -j list ruleset} listing. */
   static List<String> orphans(JsonNode ruleset, String daemonTable, Set<String> liveTables) {
-    Pattern own = Pattern.compile(Pattern.quote(daemonTable) + "_[0-9a-f]{12}");
+    return orphansNamed(ruleset, daemonTable + "_", liveTables);
+  }
+
+  private static List<String> orphansNamed(JsonNode ruleset, String prefix, Set<String> liveTables) {
+    Pattern own = Pattern.compile(Pattern.quote(prefix) + "[0-9a-f]{12}");
     List<String> out = new ArrayList<>();
     for (JsonNode n : ruleset) {
       JsonNode t = n.path("table");

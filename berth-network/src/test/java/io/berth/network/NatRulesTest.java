@@ -35,6 +35,19 @@ class NatRulesTest {
   }
 
   @Test
+  void aClosedNetworkLetsInOnlyRepliesAndPublishedConnections() {
+    String s = NatRules.script("t", "ov-a", "10.0.9.0/24", List.of(), false, List.of("ov-*"), true);
+    int replies = s.indexOf("oifname \"ov-a\" iifname != \"ov-a\" ct state established,related accept");
+    int dnat = s.indexOf("oifname \"ov-a\" iifname != \"ov-a\" ct status dnat accept");
+    int drop = s.indexOf("oifname \"ov-a\" iifname != \"ov-a\" drop comment \"not routed into\"");
+    assertThat(replies).isPositive();
+    assertThat(dnat).isGreaterThan(replies);
+    assertThat(drop).isGreaterThan(dnat);
+    assertThat(NatRules.script("t", "br-a", "10.0.9.0/24", List.of(), false, List.of("br-*")))
+        .doesNotContain("not routed into");
+  }
+
+  @Test
   void internalNetworksHaveNoOutboundNatAndNoForwardingOffTheBridge() {
     String s = NatRules.script("t", "br-i", "172.19.0.0/16", List.of(), true, List.of("br-*"));
     assertThat(s).doesNotContain("outbound")

@@ -126,6 +126,11 @@ public final class RouteSocket implements AutoCloseable {
    * AlreadyExistsException} when {@code name} exists, or {@code peerName} in the namespace.
    */
   public void addBridgedVeth(String name, String bridge, String peerName, String peerMac, Path netns) {
+    addBridgedVeth(name, bridge, peerName, peerMac, netns, 0);
+  }
+
+  /** As above with both ends' MTU {@code mtu} (0: the kernel's default). */
+  public void addBridgedVeth(String name, String bridge, String peerName, String peerMac, Path netns, int mtu) {
     checkName(name);
     checkName(peerName);
     int master = linkIndex(bridge).orElseThrow(() -> new UnavailableException(
@@ -133,7 +138,7 @@ public final class RouteSocket implements AutoCloseable {
     int nsFd = NetNamespaces.openFd(netns);
     try {
       String nsName = netns.getFileName().toString();
-      checkAll(exchange(List.of(RtRequests.addVeth(name, master, peerName, mac(peerMac), nsFd, nsName),
+      checkAll(exchange(List.of(RtRequests.addVeth(name, master, peerName, mac(peerMac), nsFd, nsName, mtu),
           RtRequests.hairpin(name))));
     } finally {
       Libc.close(nsFd);

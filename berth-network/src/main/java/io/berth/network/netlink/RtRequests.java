@@ -74,14 +74,29 @@ final class RtRequests {
    * is joined), so it is set up from inside the namespace.
    */
   static NlRequest addVeth(String name, int master, String peerName, byte[] peerMac, int peerNsFd, String nsName) {
+    return addVeth(name, master, peerName, peerMac, peerNsFd, nsName, 0);
+  }
+
+  /**
+   * As above with both ends' MTU set to {@code mtu} (0: the kernel's default), for links into a
+   * bridge whose other port carries less (a VXLAN device: 50 bytes of encapsulation).
+   */
+  static NlRequest addVeth(String name, int master, String peerName, byte[] peerMac, int peerNsFd, String nsName,
+      int mtu) {
     NlRequest r = new NlRequest(RTM_NEWLINK, NlRequest.NLM_F_CREATE | NlRequest.NLM_F_EXCL,
         "adding veth " + name + " (peer " + peerName + " in " + nsName + ")")
         .ifinfo(0, IFF_UP, IFF_UP).string(IFLA_IFNAME, name).u32(IFLA_MASTER, master);
+    if (mtu > 0) {
+      r.u32(IFLA_MTU, mtu);
+    }
     int info = r.begin(IFLA_LINKINFO);
     r.string(IFLA_INFO_KIND, "veth");
     int data = r.begin(IFLA_INFO_DATA);
     int peer = r.begin(VETH_INFO_PEER);
     r.ifinfo(0, 0, 0).string(IFLA_IFNAME, peerName).attr(IFLA_ADDRESS, peerMac).u32(IFLA_NET_NS_FD, peerNsFd);
+    if (mtu > 0) {
+      r.u32(IFLA_MTU, mtu);
+    }
     return r.end(peer).end(data).end(info);
   }
 
