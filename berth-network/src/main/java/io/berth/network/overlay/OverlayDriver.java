@@ -74,8 +74,9 @@ public final class OverlayDriver implements NetworkDriver {
         throw new InvalidArgumentException("overlay network " + spec.name() + ": unsupported option " + key);
       }
     }
-    if (spec.id() == null || !spec.id().matches("[0-9a-f]{12,}")) {
-      throw new InvalidArgumentException("invalid network id " + spec.id() + " (at least 12 hex digits)");
+    if (spec.id() == null || !spec.id().matches("[0-9a-z]{12,}")) {
+      // swarm network ids are base 36 (swarmkit's), local ones hex
+      throw new InvalidArgumentException("invalid network id " + spec.id() + " (at least 12 lower-case letters or digits)");
     }
     String vniText = spec.option(VNI);
     if (vniText == null) {

@@ -24,6 +24,15 @@ final class RoundRobin {
     return sb.append(" }").toString();
   }
 
+  /** {@code dnat ip to numgen inc mod N map { 0 : a, 1 : b }}: the backend's address, the port kept. */
+  static String dnatAnyPort(List<String> backends) {
+    StringBuilder sb = new StringBuilder("dnat ip to numgen inc mod ").append(backends.size()).append(" map { ");
+    for (int i = 0; i < backends.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(i).append(" : ").append(backends.get(i));
+    }
+    return sb.append(" }").toString();
+  }
+
   /**
    * The selection algorithms a balancer honours: round robin only. Least connections needs the
    * number of live connections per backend at the moment of choosing; nftables can count

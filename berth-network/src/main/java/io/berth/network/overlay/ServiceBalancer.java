@@ -74,6 +74,9 @@ public final class ServiceBalancer {
       }
       vips.add(vip);
       s.backends().forEach(b -> RoundRobin.address(b, "backend of " + vip));
+      if (s.ports().isEmpty() && !s.backends().isEmpty()) {
+        nat.append("    ip daddr ").append(vip).append(' ').append(RoundRobin.dnatAnyPort(s.backends())).append('\n');
+      }
       for (ServicePort p : s.ports()) {
         String where = "virtual IP " + vip;
         RoundRobin.checkProtocol(p.protocol(), where);

@@ -24,6 +24,13 @@ class RuleTextTest {
   }
 
   @Test
+  void aVirtualIpWithoutPortsBalancesEveryPortToTheSamePort() {
+    String s = ServiceBalancer.script(List.of(new VirtualService("10.0.1.2", List.of(), List.of("10.0.1.3", "10.0.1.4"))));
+    assertThat(s).contains("ip daddr 10.0.1.2 dnat ip to numgen inc mod 2 map { 0 : 10.0.1.3, 1 : 10.0.1.4 }\n")
+        .doesNotContain("dport");
+  }
+
+  @Test
   void aVirtualIpWithoutBackendsHasNoDnatButIsStillRefused() {
     String s = ServiceBalancer.script(List.of(new VirtualService("10.0.0.100", WEB, List.of()),
         new VirtualService("10.0.0.101", WEB, List.of("10.0.0.5"))));
