@@ -66,6 +66,7 @@ public final class DispatcherSession implements AutoCloseable {
   private final Supplier<NodeDescription> description;
   private final Consumer<List<Task>> assignments;
   private volatile Consumer<io.berth.cluster.model.NodeRole> roleListener = role -> { };
+  private volatile Consumer<io.berth.cluster.network.NetworkView> networkListener = view -> { };
   private final Clock clock;
   private final CertificateRenewal renewal;
   private final LogPublisher logs;
@@ -117,13 +118,20 @@ public final class DispatcherSession implements AutoCloseable {
     return this;
   }
 
-  /** The managers as last told by the swarm. */
   /**
    * Told the role the cluster gives this node with every assignment set (the same role again
    * most of the time), so a promoted or demoted node can change what it runs.
    */
   public void onRole(Consumer<io.berth.cluster.model.NodeRole> listener) {
     roleListener = listener;
+  }
+
+  /**
+   * Told the node's network view with every assignment set, before the tasks: a task's overlay
+   * must exist on the node before its container joins it.
+   */
+  public void onNetworks(Consumer<io.berth.cluster.network.NetworkView> listener) {
+    networkListener = listener;
   }
 
   /** The cluster's Raft group, to start a promoted manager's member in (a manager's certificate is needed). */
@@ -286,11 +294,18 @@ public final class DispatcherSession implements AutoCloseable {
     renewal.follow(a.tls());
     List<Task> tasks = a.tasks();
     io.berth.cluster.model.NodeRole role = a.role();
+    io.berth.cluster.network.NetworkView networks = a.networks();
     logs.serve(a.logSubscriptions(), tasks.stream().map(Task::id).collect(java.util.stream.Collectors.toSet()));
     delivery.execute(() -> {
       try {
         if (role != null) {
           roleListener.accept(role);
+        }
+        try {
+          networkListener.accept(networks);
+        } catch (RuntimeException e) {
+          // the tasks still run: those whose network is missing fail with the reason
+          LOG.warn("the node's networks could not be brought in line: {}", e.getMessage(), e);
         }
         assignments.accept(tasks);
       } catch (RuntimeException e) {

@@ -78,8 +78,10 @@ public final class Messages {
       @JsonProperty("Role") NodeRole role,
       @JsonProperty("Tasks") List<Task> tasks,
       @JsonProperty("LogSubscriptions") List<LogSubscription> logSubscriptions,
-      @JsonProperty("TLS") TlsInfo tls) {
+      @JsonProperty("TLS") TlsInfo tls,
+      @JsonProperty("Networks") io.berth.cluster.network.NetworkView networks) {
     public Assignments {
+      networks = networks == null ? io.berth.cluster.network.NetworkView.EMPTY : networks;
       managers = managers == null ? List.of() : List.copyOf(managers);
       tasks = tasks == null ? List.of() : List.copyOf(tasks);
       logSubscriptions = logSubscriptions == null ? List.of() : List.copyOf(logSubscriptions);

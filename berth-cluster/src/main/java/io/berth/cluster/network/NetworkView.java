@@ -1,0 +1,104 @@
+package io.berth.cluster.network;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * What one node is told of the cluster's networks with its assignments: the overlays its tasks
+ * are on, with every remote endpoint (to program forwarding, as swarmkit's network database
+ * gossips it) and the services reachable on each (for names and virtual IPs), and the routing
+ * mesh's published ports. Workers learn no more than this of the cluster. Level-triggered: each
+ * view is the whole truth for the node, and the node makes its kernel state match it.
+ *
+ * @param underlay this node's data-path address as the managers know it (its VXLAN source)
+ * @param ingressAddress this node's own address on the ingress network (CIDR), "" when none
+ */
+public record NetworkView(
+    @JsonProperty("Underlay") String underlay,
+    @JsonProperty("IngressAddress") String ingressAddress,
+    @JsonProperty("Networks") List<AttachedNetwork> networks,
+    @JsonProperty("Mesh") List<MeshEntry> mesh) {
+  public static final NetworkView EMPTY = new NetworkView("", "", List.of(), List.of());
+
+  public NetworkView {
+    underlay = underlay == null ? "" : underlay;
+    ingressAddress = ingressAddress == null ? "" : ingressAddress;
+    networks = networks == null ? List.of() : List.copyOf(networks);
+    mesh = mesh == null ? List.of() : List.copyOf(mesh);
+  }
+
+  /**
+   * An overlay as this node needs it.
+   *
+   * @param subnet CIDR
+   * @param gateway address without prefix
+   * @param peers the endpoints of this network on other nodes
+   * @param services the services with tasks or a VIP on this network
+   */
+  public record AttachedNetwork(
+      @JsonProperty("ID") String id,
+      @JsonProperty("Name") String name,
+      @JsonProperty("Subnet") String subnet,
+      @JsonProperty("Gateway") String gateway,
+      @JsonProperty("VNI") int vni,
+      @JsonProperty("Internal") boolean internal,
+      @JsonProperty("Encrypted") boolean encrypted,
+      @JsonProperty("Ingress") boolean ingress,
+      @JsonProperty("Peers") List<NetworkPeer> peers,
+      @JsonProperty("Services") List<ServiceRecord> services) {
+    public AttachedNetwork {
+      peers = peers == null ? List.of() : List.copyOf(peers);
+      services = services == null ? List.of() : List.copyOf(services);
+    }
+  }
+
+  /**
+   * An endpoint on another node: a task's address, or ({@code node}) that node's own ingress
+   * address, which the routing mesh sends from.
+   *
+   * @param ip address without prefix
+   * @param underlay the other node's data-path address
+   */
+  public record NetworkPeer(
+      @JsonProperty("IP") String ip,
+      @JsonProperty("Underlay") String underlay,
+      @JsonProperty("Node") boolean node) {}
+
+  /**
+   * A service as a container on the network resolves it.
+   *
+   * @param vip its virtual IP on this network (no prefix), "" in dnsrr mode
+   * @param tasks the addresses of its running tasks on this network
+   * @param aliases the other names the tasks answer to on this network
+   */
+  public record ServiceRecord(
+      @JsonProperty("Name") String name,
+      @JsonProperty("VIP") String vip,
+      @JsonProperty("Tasks") List<String> tasks,
+      @JsonProperty("Aliases") List<String> aliases) {
+    public ServiceRecord {
+      vip = vip == null ? "" : vip;
+      tasks = tasks == null ? List.of() : List.copyOf(tasks);
+      aliases = aliases == null ? List.of() : List.copyOf(aliases);
+    }
+  }
+
+  /** A service's ingress-mode published ports and where the mesh sends them. */
+  public record MeshEntry(
+      @JsonProperty("ServiceID") String serviceId,
+      @JsonProperty("Ports") List<MeshPort> ports,
+      @JsonProperty("Backends") List<MeshTarget> backends) {
+    public MeshEntry {
+      ports = ports == null ? List.of() : List.copyOf(ports);
+      backends = backends == null ? List.of() : List.copyOf(backends);
+    }
+  }
+
+  public record MeshPort(
+      @JsonProperty("Protocol") String protocol,
+      @JsonProperty("PublishedPort") int publishedPort,
+      @JsonProperty("TargetPort") int targetPort) {}
+
+  /** A running task's address on the ingress network; {@code local} when it runs on this node. */
+  public record MeshTarget(@JsonProperty("IP") String ip, @JsonProperty("Local") boolean local) {}
+}
