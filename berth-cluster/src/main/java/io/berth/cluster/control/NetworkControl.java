@@ -59,6 +59,24 @@ public final class NetworkControl {
     return ClusterState.decode(state.batch().create(n).apply().getFirst(), Network.class);
   }
 
+  /**
+   * Waits, at most {@code timeout}, until the allocator gave network {@code id} its subnet, so a
+   * {@code network create} followed by {@code inspect} shows it as Docker's does; the network as
+   * stored then (perhaps still unallocated: no leader loop ran in time).
+   */
+  public Network awaitAllocated(String id, java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long index = state.store().index();
+    while (true) {
+      Network n = state.network(id).orElseThrow(() -> new NotFoundException("network " + id + " not found"));
+      long left = deadline - System.nanoTime();
+      if (n.allocated() || left <= 0) {
+        return n;
+      }
+      index = state.store().awaitIndex(index, java.time.Duration.ofNanos(Math.min(left, 100_000_000L)));
+    }
+  }
+
   /** By full id, then name, then id prefix (Docker's order); NotFound "network X not found". */
   public Network inspect(String ref) {
     return Lookup.find("network", ref, state.networks(), Network::id, n -> n.spec().name().equals(ref));
