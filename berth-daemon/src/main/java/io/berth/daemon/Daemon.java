@@ -156,8 +156,8 @@ public final class Daemon implements AutoCloseable {
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
         logReader, config.dataRoot().resolve("tmp"), events), heap).register(router);
     new VolumeRoutes(volumeService).register(router);
-    new NetworkRoutes(new io.berth.daemon.network.NetworkManager(networkService, references, events), containers)
-        .register(router);
+    new NetworkRoutes(new io.berth.daemon.network.NetworkManager(networkService, references, events), containers,
+        swarm, clock).register(router);
 
     server = new HttpServer(router);
     swarmNode.recover();

@@ -125,6 +125,9 @@ public final class SwarmCommands {
     @Option(names = "--autolock", description = "Enable manager autolocking (requiring an unlock key to start a stopped manager)") boolean autolock;
     @Option(names = "--availability", paramLabel = "string", description = "Availability of the node (\"active\", \"pause\", \"drain\") (default \"active\")")
     String availability;
+    @Option(names = "--published-port-range", paramLabel = "start-end",
+        description = "Published ports the swarm gives ingress ports that ask for none (Berth; default 30000-32767)")
+    String publishedPortRange;
     @Mixin SwarmSpecFlags specFlags;
 
     Init(Cli cli) {
@@ -158,6 +161,9 @@ public final class SwarmCommands {
       ObjectNode b = SwarmRequests.init(nodeAddr(listenAddr), advertiseAddr, autolock,
           availability == null ? "" : availability(availability));
       specFlags.merge((ObjectNode) b.get("Spec"));
+      if (publishedPortRange != null) {
+        b.put("PublishedPortRange", publishedPortRange);
+      }
       return b;
     }
   }

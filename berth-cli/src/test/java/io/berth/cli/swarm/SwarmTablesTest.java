@@ -124,6 +124,17 @@ class SwarmTablesTest {
   }
 
   @Test
+  void swarmInitSendsBerthsPublishedPortRange() throws Exception {
+    daemon.on("POST", "/swarm/init", "\"nodeid1\"");
+    daemon.on("GET", "/nodes/nodeid1", "{\"ID\":\"nodeid1\",\"ManagerStatus\":{\"Addr\":\"10.0.0.1:2377\"}}");
+    daemon.on("GET", "/swarm", "{\"JoinTokens\":{\"Worker\":\"SWMTKN-1-w\",\"Manager\":\"SWMTKN-1-m\"}}");
+    assertThat(berth("swarm", "init", "--advertise-addr", "10.0.0.1", "--published-port-range", "20000-20999"))
+        .as(err.toString()).isZero();
+    assertThat(ServiceCreateTest.JSON.readTree(daemon.only("POST", "/swarm/init").body()).path("PublishedPortRange")
+        .asText()).isEqualTo("20000-20999");
+  }
+
+  @Test
   void swarmInitAndJoinSendDockersRequests() throws Exception {
     daemon.on("POST", "/swarm/init", "\"nodeid1\"");
     daemon.on("GET", "/nodes/nodeid1", "{\"ID\":\"nodeid1\",\"ManagerStatus\":{\"Addr\":\"10.0.0.1:2377\"}}");

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * The user's writes of services ({@code docker service create/update/rm}) and their reads, with
  * swarmkit's validation and texts: names unique (ignoring case) and DNS-safe, resources at least
  * a thousandth of a CPU and 4 MiB, no duplicate mount points or published ports, updates only from
- * the version read, no renames or mode changes. The registry credentials of
+ * the version read, no renames or mode changes; networks named must be cluster networks (stored
+ * by id) and published ports free swarm-wide ({@link ServiceNetworks}, {@link PortConflicts}).
+ * The allocator's endpoint is kept across updates. The registry credentials of
  * {@code --with-registry-auth} go into the task template's pull options, kept across updates that
  * send none, as Docker does.
  */
@@ -42,8 +44,10 @@ public final class ServiceControl {
   }
 
   /** {@code registryAuth}: the client's X-Registry-Auth, or null/empty without {@code --with-registry-auth}. */
-  public Service create(ServiceSpec spec, String registryAuth) {
-    validate(spec);
+  public Service create(ServiceSpec asked, String registryAuth) {
+    validate(asked);
+    ServiceSpec spec = ServiceNetworks.resolve(asked, new NetworkControl(state, clock));
+    PortConflicts.check(spec, null, state.services());
     String lower = spec.name().toLowerCase(Locale.ROOT);
     for (Service s : state.services()) {
       if (s.spec().name().toLowerCase(Locale.ROOT).equals(lower)) {
@@ -77,18 +81,22 @@ public final class ServiceControl {
    * replaces the pull credentials when given; otherwise they come from the current spec
    * ({@code registryAuthFrom} "spec" or empty); "previous-spec" needs a rollback Berth does not keep.
    */
-  public Service update(String ref, long version, ServiceSpec spec, String registryAuth, String registryAuthFrom) {
+  public Service update(String ref, long version, ServiceSpec asked, String registryAuth, String registryAuthFrom) {
     Service current = inspect(ref);
     if (current.version().index() != version) {
       throw RpcErrors.outOfSequence();
     }
-    if (!current.spec().name().equals(spec.name())) {
+    if (!current.spec().name().equals(asked.name())) {
       throw RpcErrors.unimplemented("renaming services is not supported");
     }
-    if (current.spec().mode().kind() != spec.mode().kind()) {
+    if (current.spec().mode().kind() != asked.mode().kind()) {
       throw RpcErrors.unimplemented("service mode change is not allowed");
     }
-    validate(spec);
+    validate(asked);
+    ServiceSpec spec = ServiceNetworks.resolve(asked, new NetworkControl(state, clock));
+    if (!spec.endpointSpec().equals(current.spec().endpointSpec())) {
+      PortConflicts.check(spec, current.id(), state.services());
+    }
     String auth = blankToNull(registryAuth);
     if (auth == null) {
       String from = registryAuthFrom == null ? "" : registryAuthFrom;
@@ -100,7 +108,7 @@ public final class ServiceControl {
       }
     }
     Service next = new Service(current.id(), new Version(version), current.createdAt(), clock.instant(),
-        withAuth(spec, auth));
+        withAuth(spec, auth), current.endpoint());
     return ClusterState.decode(state.batch().update(next).apply().getFirst(), Service.class);
   }
 
@@ -172,8 +180,7 @@ public final class ServiceControl {
   private static ServiceSpec withAuth(ServiceSpec spec, String auth) {
     TaskSpec t = spec.taskTemplate();
     ContainerSpec c = t.containerSpec().withPullOptions(auth == null ? null : new ContainerSpec.PullOptions(auth));
-    TaskSpec task = new TaskSpec(c, t.resources(), t.restartPolicy(), t.placement(), t.forceUpdate());
-    return new ServiceSpec(spec.name(), spec.labels(), task, spec.mode(), spec.endpointSpec());
+    return new ServiceSpec(spec.name(), spec.labels(), t.withContainerSpec(c), spec.mode(), spec.endpointSpec());
   }
 
   private static String blankToNull(String s) {

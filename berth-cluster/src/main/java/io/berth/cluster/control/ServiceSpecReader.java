@@ -9,8 +9,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cluster.control.FieldRules.Rule;
-import io.berth.cluster.model.PortConfig;
-import io.berth.cluster.model.PublishMode;
 import io.berth.cluster.model.ServiceSpec;
 import io.berth.errdefs.BerthException;
 import io.berth.errdefs.InvalidArgumentException;
@@ -33,7 +31,10 @@ public final class ServiceSpecReader {
       Map.entry("Mode", HONOURED),
       Map.entry("UpdateConfig", DEFAULT_ONLY),
       Map.entry("RollbackConfig", DEFAULT_ONLY),
-      Map.entry("Networks", DEFAULT_ONLY),
+      Map.entry("Networks", OBJECTS),
+      Map.entry("Networks[].Target", HONOURED),
+      Map.entry("Networks[].Aliases", HONOURED),
+      Map.entry("Networks[].DriverOpts", DEFAULT_ONLY),
       Map.entry("EndpointSpec", OBJECT),
       Map.entry("EndpointSpec.Mode", HONOURED),
       Map.entry("EndpointSpec.Ports", HONOURED),
@@ -52,7 +53,10 @@ public final class ServiceSpecReader {
       Map.entry("TaskTemplate.Resources.Reservations.GenericResources", DEFAULT_ONLY),
       Map.entry("TaskTemplate.RestartPolicy", HONOURED),
       Map.entry("TaskTemplate.Placement", HONOURED),
-      Map.entry("TaskTemplate.Networks", DEFAULT_ONLY),
+      Map.entry("TaskTemplate.Networks", OBJECTS),
+      Map.entry("TaskTemplate.Networks[].Target", HONOURED),
+      Map.entry("TaskTemplate.Networks[].Aliases", HONOURED),
+      Map.entry("TaskTemplate.Networks[].DriverOpts", DEFAULT_ONLY),
       Map.entry("TaskTemplate.LogDriver", DEFAULT_ONLY),
       Map.entry("TaskTemplate.ForceUpdate", HONOURED),
       Map.entry("TaskTemplate.Runtime", DEFAULT_ONLY),
@@ -96,8 +100,8 @@ public final class ServiceSpecReader {
   private static final Map<String, String> HINTS = Map.ofEntries(
       Map.entry("UpdateConfig", "--update-* flags; Berth replaces tasks with its own defaults"),
       Map.entry("RollbackConfig", "--rollback-* flags"),
-      Map.entry("Networks", "--network: there are no overlay networks yet"),
-      Map.entry("TaskTemplate.Networks", "--network: there are no overlay networks yet"),
+      Map.entry("Networks[].DriverOpts", "driver-opt of --network"),
+      Map.entry("TaskTemplate.Networks[].DriverOpts", "driver-opt of --network"),
       Map.entry("TaskTemplate.LogDriver", "--log-driver/--log-opt"),
       Map.entry("TaskTemplate.Resources.Limits.Pids", "--limit-pids"),
       Map.entry("TaskTemplate.Resources.Reservations.GenericResources", "--generic-resource"),
@@ -146,9 +150,26 @@ public final class ServiceSpecReader {
       tree.put("Name", nameIfEmpty.get());
     }
     modeDefaults(tree);
-    ServiceSpec spec = decode(tree);
-    checkEndpoint(spec);
-    return spec;
+    moveNetworks(tree);
+    return decode(tree);
+  }
+
+  /**
+   * The deprecated top-level {@code Networks} go into {@code TaskTemplate.Networks}, as dockerd
+   * does since API 1.44 (old clients and compose files still send them there); both at once is
+   * ambiguous and refused.
+   */
+  private static void moveNetworks(ObjectNode tree) {
+    JsonNode old = tree.remove("Networks");
+    if (old == null || !old.isArray() || old.isEmpty()) {
+      return;
+    }
+    ObjectNode template = (ObjectNode) tree.path("TaskTemplate");
+    if (template.path("Networks").isArray() && !template.path("Networks").isEmpty()) {
+      throw new InvalidArgumentException("service spec: Networks and TaskTemplate.Networks are both set; "
+          + "give the networks in TaskTemplate.Networks only (Networks is deprecated)");
+    }
+    template.set("Networks", old);
   }
 
   /** Docker's defaults for the pointers the CLI leaves out: one replica; a job runs MaxConcurrent 1, as many completions. */
@@ -165,22 +186,6 @@ public final class ServiceSpecReader {
       }
       if (job.path("TotalCompletions").isNull() || job.path("TotalCompletions").isMissingNode()) {
         job.put("TotalCompletions", job.path("MaxConcurrent").asLong());
-      }
-    }
-  }
-
-  /** Berth has no routing mesh and no virtual IPs' load balancing beyond the default mode: host-mode ports only. */
-  private static void checkEndpoint(ServiceSpec spec) {
-    if (spec.endpointSpec().mode().equals("dnsrr")) {
-      throw new InvalidArgumentException("service spec: EndpointSpec.Mode dnsrr is not supported by Berth yet "
-          + "(--endpoint-mode)");
-    }
-    for (PortConfig p : spec.endpointSpec().ports()) {
-      if (p.publishMode() != PublishMode.HOST) {
-        throw new InvalidArgumentException("service spec: port " + p.publishedPort() + ":" + p.targetPort()
-            + " is published in ingress mode, which needs the routing mesh Berth does not have yet; "
-            + "publish with mode=host (--publish mode=host,published=" + p.publishedPort() + ",target="
-            + p.targetPort() + ")");
       }
     }
   }

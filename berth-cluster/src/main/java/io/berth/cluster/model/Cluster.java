@@ -3,11 +3,15 @@ package io.berth.cluster.model;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.errdefs.InvalidArgumentException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The swarm itself (Docker's ClusterInfo, {@code GET /swarm} adds the join tokens): its id, the
  * user's spec, the trust root nodes pin and the issuer they should hold certificates from. There is one, written by {@code swarm init} and
  * {@code swarm update}; the CA's keys live beside it in the store, never in this object.
+ * {@code swarm init} also fixes where the allocator takes network subnets from
+ * ({@code DefaultAddrPool} in blocks of {@code SubnetSize}, Docker's 10.0.0.0/8 in /24s) and
+ * Berth's {@code PublishedPortRange}.
  */
 public record Cluster(
     @JsonProperty("ID") String id,
@@ -16,7 +20,13 @@ public record Cluster(
     @JsonProperty("UpdatedAt") @WireTime Instant updatedAt,
     @JsonProperty("Spec") SwarmSpec spec,
     @JsonProperty("TLSInfo") TlsInfo tlsInfo,
-    @JsonProperty("RootRotationInProgress") boolean rootRotationInProgress) {
+    @JsonProperty("RootRotationInProgress") boolean rootRotationInProgress,
+    @JsonProperty("DefaultAddrPool") List<String> defaultAddrPool,
+    @JsonProperty("SubnetSize") int subnetSize,
+    @JsonProperty("PublishedPortRange") PortRange publishedPortRange) {
+  public static final List<String> DEFAULT_ADDR_POOL = List.of("10.0.0.0/8");
+  public static final int DEFAULT_SUBNET_SIZE = 24;
+
   public Cluster {
     if (id == null || id.isEmpty()) {
       throw new InvalidArgumentException("a cluster needs an ID");
@@ -24,14 +34,25 @@ public record Cluster(
     version = version == null ? Version.ZERO : version;
     spec = spec == null ? SwarmSpec.defaults() : spec;
     tlsInfo = tlsInfo == null ? TlsInfo.NONE : tlsInfo;
+    defaultAddrPool = defaultAddrPool == null || defaultAddrPool.isEmpty() ? DEFAULT_ADDR_POOL : List.copyOf(defaultAddrPool);
+    subnetSize = subnetSize == 0 ? DEFAULT_SUBNET_SIZE : subnetSize;
+    publishedPortRange = publishedPortRange == null ? PortRange.DEFAULT : publishedPortRange;
+  }
+
+  /** A cluster with Docker's address pool and Berth's default port range. */
+  public Cluster(String id, Version version, Instant createdAt, Instant updatedAt, SwarmSpec spec, TlsInfo tlsInfo,
+      boolean rootRotationInProgress) {
+    this(id, version, createdAt, updatedAt, spec, tlsInfo, rootRotationInProgress, null, 0, null);
   }
 
   public Cluster withSpec(SwarmSpec value, Instant at) {
-    return new Cluster(id, version, createdAt, at, value, tlsInfo, rootRotationInProgress);
+    return new Cluster(id, version, createdAt, at, value, tlsInfo, rootRotationInProgress, defaultAddrPool, subnetSize,
+        publishedPortRange);
   }
 
   /** The swarm's root and desired issuer, and whether a root rotation is under way (the CA's writes). */
   public Cluster withTls(TlsInfo value, boolean rotating, Instant at) {
-    return new Cluster(id, version, createdAt, at, spec, value, rotating);
+    return new Cluster(id, version, createdAt, at, spec, value, rotating, defaultAddrPool, subnetSize,
+        publishedPortRange);
   }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * One instance of a service on one node (Docker's Task object). Each field has one writer:
  * the orchestrator makes the task (spec, service, slot) and writes {@link #desiredState}, the
- * scheduler {@link #nodeId}, the agent {@link #status}.
+ * scheduler {@link #nodeId}, the agent {@link #status}; the allocator {@link #networksAttachments} and the
+ * allocated {@link #endpoint}, as it moves the task from new to pending.
  */
 public record Task(
     @JsonProperty("ID") String id,
@@ -22,22 +23,14 @@ public record Task(
     @JsonProperty("Status") TaskStatus status,
     @JsonProperty("DesiredState") TaskState desiredState,
     @JsonProperty("Endpoint") Endpoint endpoint,
-    @JsonProperty("ServiceAnnotations") ServiceAnnotations serviceAnnotations) {
+    @JsonProperty("ServiceAnnotations") ServiceAnnotations serviceAnnotations,
+    @JsonProperty("NetworksAttachments") List<NetworkAttachment> networksAttachments) {
   /**
    * The service's name, copied into the task when the orchestrator makes it (swarmkit's
    * ServiceAnnotations), so a node names the task's container {@code <service>.<slot>.<task id>}
    * as Docker does without reading the service, which a worker never sees.
    */
   public record ServiceAnnotations(@JsonProperty("Name") String name) {}
-
-  /** The ports the task publishes, copied from its service when the task is made. */
-  public record Endpoint(@JsonProperty("Ports") List<PortConfig> ports) {
-    public static final Endpoint NONE = new Endpoint(null);
-
-    public Endpoint {
-      ports = ports == null ? List.of() : List.copyOf(ports);
-    }
-  }
 
   public Task {
     if (id == null || id.isEmpty()) {
@@ -51,6 +44,15 @@ public record Task(
     status = status == null ? new TaskStatus(null, null, null, null) : status;
     desiredState = desiredState == null ? TaskState.RUNNING : desiredState;
     endpoint = endpoint == null ? Endpoint.NONE : endpoint;
+    networksAttachments = networksAttachments == null ? List.of() : List.copyOf(networksAttachments);
+  }
+
+  /** A task with its service's name and no network attachments yet (the orchestrator's make). */
+  public Task(String id, Version version, Instant createdAt, Instant updatedAt, TaskSpec spec, String serviceId,
+      long slot, String nodeId, TaskStatus status, TaskState desiredState, Endpoint endpoint,
+      ServiceAnnotations serviceAnnotations) {
+    this(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status, desiredState, endpoint,
+        serviceAnnotations, null);
   }
 
   /** A task without its service's name (see {@link ServiceAnnotations}). */
@@ -67,32 +69,32 @@ public record Task(
   /** The task carrying its service's name (the orchestrator's write, when it makes the task). */
   public Task withServiceName(String name) {
     return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status, desiredState, endpoint,
-        new ServiceAnnotations(name));
+        new ServiceAnnotations(name), networksAttachments);
   }
 
   /** The task placed on {@code node}: the scheduler's one write besides the status it moves to assigned. */
   public Task assignedTo(String node, Instant at) {
     return new Task(id, version, createdAt, at, spec, serviceId, slot, node,
         status.moveTo(TaskState.ASSIGNED, "scheduler assigned task to node", null, at), desiredState, endpoint,
-        serviceAnnotations);
+        serviceAnnotations, networksAttachments);
   }
 
   /** A task made for one node (a global service's) confirmed there by the scheduler. */
   public Task confirmedOnNode(Instant at) {
     return new Task(id, version, createdAt, at, spec, serviceId, slot, nodeId,
         status.moveTo(TaskState.ASSIGNED, "scheduler confirmed task can run on preassigned node", null, at),
-        desiredState, endpoint, serviceAnnotations);
+        desiredState, endpoint, serviceAnnotations, networksAttachments);
   }
 
   /** The task made for one node (a global service's): the orchestrator names the node, the scheduler confirms it. */
   public Task withNode(String node) {
     return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, node, status, desiredState, endpoint,
-        serviceAnnotations);
+        serviceAnnotations, networksAttachments);
   }
 
   public Task withStatus(TaskStatus value) {
     return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, value, desiredState, endpoint,
-        serviceAnnotations);
+        serviceAnnotations, networksAttachments);
   }
 
   /**
@@ -103,12 +105,29 @@ public record Task(
   public Task withDesiredState(TaskState next) {
     TaskState moved = desiredState == TaskState.COMPLETE && next == TaskState.SHUTDOWN ? next : desiredState.moveTo(next);
     return new Task(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status, moved, endpoint,
-        serviceAnnotations);
+        serviceAnnotations, networksAttachments);
   }
 
   /** The task as written by its orchestrator at {@code at} (the time a restart delay counts from). */
   public Task touchedAt(Instant at) {
     return new Task(id, version, createdAt, at, spec, serviceId, slot, nodeId, status, desiredState, endpoint,
-        serviceAnnotations);
+        serviceAnnotations, networksAttachments);
+  }
+
+  /**
+   * The allocator's write: the task's addresses on its networks and its service's allocated
+   * endpoint, and the move from new to pending that hands it to the scheduler.
+   */
+  public Task allocated(List<NetworkAttachment> attachments, Endpoint allocatedEndpoint, Instant at) {
+    return new Task(id, version, createdAt, at, spec, serviceId, slot, nodeId,
+        status.moveTo(TaskState.PENDING, "pending task scheduling", null, at), desiredState, allocatedEndpoint,
+        serviceAnnotations, attachments);
+  }
+
+  /** The allocator's write for a task it cannot allocate yet: it stays new, the reason in its status. */
+  public Task notAllocated(List<NetworkAttachment> attachments, String reason, Instant at) {
+    return new Task(id, version, createdAt, at, spec, serviceId, slot, nodeId,
+        status.moveTo(TaskState.NEW, status.message(), reason, at), desiredState, endpoint, serviceAnnotations,
+        attachments);
   }
 }

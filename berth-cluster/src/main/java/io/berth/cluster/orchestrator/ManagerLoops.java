@@ -1,5 +1,6 @@
 package io.berth.cluster.orchestrator;
 
+import io.berth.cluster.allocator.AllocationPass;
 import io.berth.cluster.scheduler.Scheduler;
 import io.berth.cluster.state.ClusterState;
 import io.berth.errdefs.FailedPreconditionException;
@@ -8,13 +9,20 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The loops only the Raft leader runs: orchestration ({@link Orchestration}), scheduling
+ * The loops only the Raft leader runs: allocation ({@link AllocationPass}), orchestration ({@link Orchestration}), scheduling
  * ({@link SchedulingPass}) and the task reaper ({@link TaskReaper}), each on its own thread
  * ({@link PassLoop}). They keep nothing between passes but hints, so they may be started on any
  * state: the daemon starts them when this manager becomes leader and closes them when it stops
  * being leader; writes a deposed leader still makes are refused by the store (stale versions).
  */
 public final class ManagerLoops implements AutoCloseable {
+  /**
+   * Whether berthd's task executor attaches tasks to overlay networks. Until the overlay data path
+   * is wired in, tasks on cluster networks (theirs or ingress) are allocated but kept new with a
+   * message rather than run without the networks they asked for (decision 0037).
+   */
+  public static final boolean OVERLAY_DATA_PATH_WIRED = false;
+
   /** How often passes run when nothing changes (restart delays, heartbeats gone quiet). */
   public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(1);
 
@@ -29,7 +37,9 @@ public final class ManagerLoops implements AutoCloseable {
   /** @param period the longest a loop sleeps without a store change */
   public ManagerLoops(ClusterState state, Clock clock, Duration period) {
     SchedulingPass scheduling = new SchedulingPass(Scheduler.standard(clock));
+    AllocationPass allocation = new AllocationPass(clock, OVERLAY_DATA_PATH_WIRED);
     this.loops = List.of(
+        new PassLoop("allocator", state, clock, period, allocation::pass),
         new PassLoop("orchestrator", state, clock, period, snap -> Orchestration.pass(snap, clock.instant())),
         new PassLoop("scheduler", state, clock, period, scheduling::pass),
         new PassLoop("task-reaper", state, clock, period, TaskReaper::pass));

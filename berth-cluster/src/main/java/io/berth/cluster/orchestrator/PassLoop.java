@@ -1,5 +1,6 @@
 package io.berth.cluster.orchestrator;
 
+import io.berth.cluster.state.Plan;
 import io.berth.cluster.state.ClusterState;
 import io.berth.cluster.state.Snapshot;
 import io.berth.errdefs.AlreadyExistsException;

@@ -1,5 +1,6 @@
 package io.berth.cluster.orchestrator;
 
+import io.berth.cluster.state.Plan;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.Service;
 import io.berth.cluster.model.ServiceMode;

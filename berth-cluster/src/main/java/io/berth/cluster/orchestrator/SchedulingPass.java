@@ -1,5 +1,6 @@
 package io.berth.cluster.orchestrator;
 
+import io.berth.cluster.state.Plan;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskState;
 import io.berth.cluster.scheduler.Decisions;

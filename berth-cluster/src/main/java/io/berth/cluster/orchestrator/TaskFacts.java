@@ -37,9 +37,12 @@ final class TaskFacts {
     return t.status().state().isTerminal();
   }
 
-  /** Made from the service as it is now: same template and published ports. Older tasks are outdated. */
+  /**
+   * Made from the service as it is now: same template and endpoint spec (the one the task was made
+   * from, not the ports the allocator filled in since). Older tasks are outdated.
+   */
   static boolean current(Task t, Service s) {
-    return t.spec().equals(s.spec().taskTemplate()) && t.endpoint().ports().equals(s.spec().endpointSpec().ports());
+    return t.spec().equals(s.spec().taskTemplate()) && t.endpoint().spec().equals(s.spec().endpointSpec());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.berth.cluster.orchestrator;
 
+import io.berth.cluster.model.Endpoint;
 import io.berth.cluster.model.Service;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskState;
@@ -14,20 +15,20 @@ import java.time.Instant;
  * except for a global service's task, which names its node for the scheduler to confirm.
  */
 final class TaskMaker {
-  /** The message a task waits with until the scheduler places it (swarmkit's words). */
-  static final String PENDING_MESSAGE = "pending task scheduling";
+  /** The message a new task waits with until the allocator hands it on (swarmkit's words). */
+  static final String NEW_MESSAGE = "created";
 
   private TaskMaker() {}
 
   /**
-   * A new task of {@code service}. It starts in status pending: swarmkit's allocator moves a new
-   * task from new to pending once its networks are allocated; Berth has no allocator yet, so the
-   * orchestrator hands the task straight to the scheduler.
+   * A new task of {@code service}, in status new as swarmkit makes it: the allocator gives it its
+   * network addresses and its service's allocated endpoint and moves it to pending, where the
+   * scheduler takes it.
    */
   static Task make(Service service, long slot, String nodeId, TaskState desired, Instant now) {
     return new Task(Ids.newId(), null, now, now, service.spec().taskTemplate(), service.id(), slot, nodeId,
-        new TaskStatus(now, TaskState.PENDING, PENDING_MESSAGE, null), desired,
-        new Task.Endpoint(service.spec().endpointSpec().ports()),
+        new TaskStatus(now, TaskState.NEW, NEW_MESSAGE, null), desired,
+        Endpoint.of(service.spec().endpointSpec()),
         new Task.ServiceAnnotations(service.spec().name()));
   }
 

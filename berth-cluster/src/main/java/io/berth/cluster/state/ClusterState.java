@@ -2,6 +2,7 @@ package io.berth.cluster.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cluster.model.Cluster;
+import io.berth.cluster.model.Network;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.Service;
 import io.berth.cluster.model.Task;
@@ -17,7 +18,7 @@ import java.util.Optional;
 
 /**
  * The cluster store seen as Docker's objects: every loop, route and RPC reads and writes nodes,
- * services, tasks and the swarm through here, so the store's layout (one kind per object type,
+ * services, tasks, networks and the swarm through here, so the store's layout (one kind per object type,
  * keyed by id, values as the Engine API's JSON) is decided in one place. An object read back
  * carries the store's version, which is what an update names to be applied.
  */
@@ -26,6 +27,7 @@ public final class ClusterState {
   public static final String NODES = "nodes";
   public static final String SERVICES = "services";
   public static final String TASKS = "tasks";
+  public static final String NETWORKS = "networks";
   public static final String CLUSTER = "cluster";
   /** The CA's state ({@link io.berth.cluster.ca.CaState} as JSON) and the join tokens: managers only. */
   public static final String CA = "ca";
@@ -74,6 +76,14 @@ public final class ClusterState {
     return tasks().stream().filter(t -> nodeId.equals(t.nodeId())).toList();
   }
 
+  public Optional<Network> network(String id) {
+    return store.get(NETWORKS, id).map(o -> decode(o, Network.class));
+  }
+
+  public List<Network> networks() {
+    return all(NETWORKS, Network.class);
+  }
+
   public Optional<Cluster> cluster() {
     return store.get(CLUSTER, THE).map(o -> decode(o, Cluster.class));
   }
@@ -86,7 +96,7 @@ public final class ClusterState {
   /** Everything at about one index, for a loop's pass (see {@link Snapshot}). */
   public Snapshot snapshot() {
     long index = store.index();
-    return new Snapshot(index, cluster(), nodes(), services(), tasks());
+    return new Snapshot(index, cluster(), nodes(), services(), tasks(), networks());
   }
 
   /** A batch of writes applied as one; {@link #apply} returns the objects as stored. */
@@ -125,6 +135,16 @@ public final class ClusterState {
 
     public Batch update(Task t) {
       writes.add(new Write.Update(TASKS, t.id(), t.version().index(), Json.bytes(t)));
+      return this;
+    }
+
+    public Batch create(Network n) {
+      writes.add(new Write.Create(NETWORKS, n.id(), Json.bytes(n)));
+      return this;
+    }
+
+    public Batch update(Network n) {
+      writes.add(new Write.Update(NETWORKS, n.id(), n.version().index(), Json.bytes(n)));
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.berth.cluster.state;
 
 import io.berth.cluster.model.Cluster;
+import io.berth.cluster.model.Network;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.Service;
 import io.berth.cluster.model.Task;
@@ -13,8 +14,9 @@ import java.util.Optional;
  * each write a loop makes names the versions it read, so acting on such a view costs a retry.
  */
 public record Snapshot(long index, Optional<Cluster> cluster, List<Node> nodes, List<Service> services,
-    List<Task> tasks) {
+    List<Task> tasks, List<Network> networks) {
   public Snapshot {
+    networks = List.copyOf(networks);
     nodes = List.copyOf(nodes);
     services = List.copyOf(services);
     tasks = List.copyOf(tasks);

@@ -1,5 +1,6 @@
 package io.berth.cluster.bench;
 
+import io.berth.cluster.model.Endpoint;
 import io.berth.cluster.model.ContainerSpec;
 import io.berth.cluster.model.EngineDescription;
 import io.berth.cluster.model.Node;
@@ -81,7 +82,7 @@ public final class SchedulerSimulation {
         for (int k = 0; k < perService && made < tasks; k++, made++) {
           batch.add(new Task("t" + made, null, null, null, spec, "svc" + s, k + 1, null,
               new TaskStatus(null, TaskState.PENDING, "pending task scheduling", null), TaskState.RUNNING,
-              new Task.Endpoint(ports)));
+              Endpoint.ofPorts(ports)));
         }
       }
       long start = System.nanoTime();

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.cluster.model.NetworkAttachmentConfig;
 import io.berth.cluster.model.PublishMode;
 import io.berth.cluster.model.RestartCondition;
 import io.berth.cluster.model.ServiceMode;
 import io.berth.cluster.model.ServiceSpec;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.Json;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,8 +94,8 @@ class ServiceSpecReaderTest {
     refused(PLAIN.replace("\"DNSConfig\":{}", "\"DNSConfig\":{\"Nameservers\":[\"1.1.1.1\"]}"),
         "TaskTemplate.ContainerSpec.DNSConfig", "--dns");
     refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"TTY\":true"), "TaskTemplate.ContainerSpec.TTY", "--tty");
-    refused(PLAIN.replace("\"ForceUpdate\":0", "\"ForceUpdate\":0,\"Networks\":[{\"Target\":\"n1\"}]"),
-        "TaskTemplate.Networks", "--network");
+    refused(PLAIN.replace("\"ForceUpdate\":0", "\"ForceUpdate\":0,\"Networks\":[{\"Target\":\"n1\","
+        + "\"DriverOpts\":{\"a\":\"b\"}}]"), "TaskTemplate.Networks[].DriverOpts", "driver-opt");
     refused(PLAIN.replace("\"EndpointSpec\"", "\"UpdateConfig\":{\"Parallelism\":2},\"EndpointSpec\""),
         "UpdateConfig", "--update");
     refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Mounts\":[{\"Type\":\"tmpfs\",\"Target\":\"/t\","
@@ -101,12 +103,30 @@ class ServiceSpecReaderTest {
   }
 
   @Test
-  void refusesUnknownFieldsAndTheRoutingMesh() {
+  void refusesUnknownFields() {
     refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Bogus\":1"), "unknown field TaskTemplate.ContainerSpec.Bogus");
-    // docker service create -p 8080:80 (ingress, the CLI's default mode)
-    refused(PLAIN.replace("{\"Mode\":\"vip\"}", "{\"Mode\":\"vip\",\"Ports\":[{\"Protocol\":\"tcp\",\"TargetPort\":80,"
-        + "\"PublishedPort\":8080,\"PublishMode\":\"ingress\"}]}"), "ingress mode", "mode=host,published=8080,target=80");
-    refused(PLAIN.replace("{\"Mode\":\"vip\"}", "{\"Mode\":\"dnsrr\"}"), "dnsrr", "--endpoint-mode");
+  }
+
+  @Test
+  void readsTheRoutingMeshDnsrrAndNetworks() {
+    // docker service create -p 8080:80 (ingress, the CLI's default mode) --endpoint-mode dnsrr is the control's to refuse
+    ServiceSpec spec = ServiceSpecReader.read(json(PLAIN.replace("{\"Mode\":\"vip\"}",
+        "{\"Mode\":\"dnsrr\",\"Ports\":[{\"Protocol\":\"tcp\",\"TargetPort\":80,\"PublishedPort\":8080,"
+            + "\"PublishMode\":\"ingress\"}]}").replace("\"ForceUpdate\":0",
+        "\"ForceUpdate\":0,\"Networks\":[{\"Target\":\"n1\",\"Aliases\":[\"web\"]}]")), () -> "x");
+    assertThat(spec.endpointSpec().mode()).isEqualTo("dnsrr");
+    assertThat(spec.endpointSpec().ports().getFirst().publishMode()).isEqualTo(PublishMode.INGRESS);
+    assertThat(spec.taskTemplate().networks()).containsExactly(
+        new NetworkAttachmentConfig("n1", List.of("web"), null));
+  }
+
+  @Test
+  void movesTheDeprecatedTopLevelNetworksIntoTheTaskTemplate() {
+    ServiceSpec spec = ServiceSpecReader.read(json(PLAIN.replace("\"EndpointSpec\"",
+        "\"Networks\":[{\"Target\":\"n2\"}],\"EndpointSpec\"")), () -> "x");
+    assertThat(spec.taskTemplate().networks()).extracting(NetworkAttachmentConfig::target).containsExactly("n2");
+    refused(PLAIN.replace("\"EndpointSpec\"", "\"Networks\":[{\"Target\":\"n2\"}],\"EndpointSpec\"")
+        .replace("\"ForceUpdate\":0", "\"ForceUpdate\":0,\"Networks\":[{\"Target\":\"n1\"}]"), "both set");
   }
 
   @Test

@@ -85,7 +85,7 @@ class WireJsonTest {
     Task t = new Task("t1", null, null, null, TaskSpec.of(ContainerSpec.of("busybox")), "svc1", 2, "node1",
         new TaskStatus(Instant.EPOCH, TaskState.PENDING, "pending task scheduling",
             "no suitable node (insufficient resources on 1 node)"), TaskState.RUNNING,
-        new Task.Endpoint(List.of(new PortConfig(null, null, 80, 8080, PublishMode.HOST))));
+        Endpoint.ofPorts(List.of(new PortConfig(null, null, 80, 8080, PublishMode.HOST))));
     JsonNode tj = tree(t);
     assertThat(tj.at("/ServiceID").asText()).isEqualTo("svc1");
     assertThat(tj.at("/NodeID").asText()).isEqualTo("node1");

@@ -1,5 +1,6 @@
 package io.berth.cluster.orchestrator;
 
+import io.berth.cluster.state.Plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.cluster.model.NodeAvailability;
@@ -28,9 +29,11 @@ class GlobalOrchestratorTest {
     c.orchestrate();
     assertThat(c.tasks()).extracting(Task::nodeId).containsExactlyInAnyOrder("n1", "n2", "n3");
     assertThat(c.tasks()).allSatisfy(t -> {
-      assertThat(t.status().state()).isEqualTo(TaskState.PENDING);
+      assertThat(t.status().state()).as("made new, for the allocator").isEqualTo(TaskState.NEW);
       assertThat(t.slot()).isZero();
     });
+    c.allocate();
+    assertThat(c.tasks()).extracting(t -> t.status().state()).containsOnly(TaskState.PENDING);
     c.schedule();
     assertThat(c.tasks()).extracting(t -> t.status().message())
         .containsOnly("scheduler confirmed task can run on preassigned node");

@@ -1,5 +1,6 @@
 package io.berth.cluster.orchestrator;
 
+import io.berth.cluster.state.Plan;
 import static io.berth.cluster.orchestrator.TestCluster.restart;
 import static io.berth.cluster.orchestrator.TestCluster.template;
 import static org.assertj.core.api.Assertions.assertThat;

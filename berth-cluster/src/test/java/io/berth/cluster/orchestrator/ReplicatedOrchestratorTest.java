@@ -1,5 +1,6 @@
 package io.berth.cluster.orchestrator;
 
+import io.berth.cluster.state.Plan;
 import static io.berth.cluster.orchestrator.TestCluster.restart;
 import static io.berth.cluster.orchestrator.TestCluster.template;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +34,7 @@ class ReplicatedOrchestratorTest {
     List<Task> tasks = c.tasks();
     assertThat(tasks).extracting(Task::slot).containsExactly(1L, 2L, 3L);
     assertThat(tasks).allSatisfy(t -> {
-      assertThat(t.status().state()).isEqualTo(TaskState.PENDING);
+      assertThat(t.status().state()).as("made new, for the allocator").isEqualTo(TaskState.NEW);
       assertThat(t.desiredState()).isEqualTo(TaskState.RUNNING);
       assertThat(t.nodeId()).isEmpty();
       assertThat(t.serviceId()).isEqualTo("web");
@@ -227,6 +228,10 @@ class ReplicatedOrchestratorTest {
     assertThat(c.orchestrate().isEmpty()).isTrue();
     assertThat(c.tasks()).extracting(Task::slot).doesNotHaveDuplicates().hasSize(450);
 
+    for (int i = 0; i < 5 && !c.allocate().isEmpty(); i++) {
+      // the allocator hands the new tasks on a bounded batch at a time
+    }
+    assertThat(c.tasks()).extracting(t -> t.status().state()).containsOnly(TaskState.PENDING);
     assertThat(c.schedule().updates()).hasSize(Plan.MAX_WRITES);
     c.schedule();
     c.schedule();

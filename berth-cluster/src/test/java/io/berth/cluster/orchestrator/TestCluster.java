@@ -1,6 +1,8 @@
 package io.berth.cluster.orchestrator;
 
+import io.berth.cluster.state.Plan;
 import io.berth.cluster.testing.ManualClock;
+import io.berth.cluster.allocator.AllocationPass;
 import io.berth.cluster.model.ContainerSpec;
 import io.berth.cluster.model.EngineDescription;
 import io.berth.cluster.model.Node;
@@ -43,6 +45,7 @@ final class TestCluster {
   final ManualClock clock = new ManualClock(START);
   final ClusterState state = new ClusterState(new MemoryClusterStore());
   private final SchedulingPass scheduling = new SchedulingPass(Scheduler.standard(clock));
+  private final AllocationPass allocation = new AllocationPass(clock, true);
 
   Node addNode(String id) {
     return addNode(id, Map.of());
@@ -111,7 +114,16 @@ final class TestCluster {
     return p;
   }
 
+  /** One allocator pass (new tasks to pending), applied. */
+  Plan allocate() {
+    Plan p = allocation.pass(state.snapshot());
+    p.apply(state);
+    return p;
+  }
+
+  /** The allocator's pass, then the scheduler's: the scheduler's plan. */
   Plan schedule() {
+    allocate();
     Plan p = scheduling.pass(state.snapshot());
     p.apply(state);
     return p;

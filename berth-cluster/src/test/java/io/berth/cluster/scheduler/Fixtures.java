@@ -1,5 +1,6 @@
 package io.berth.cluster.scheduler;
 
+import io.berth.cluster.model.Endpoint;
 import io.berth.cluster.model.ContainerSpec;
 import io.berth.cluster.model.EngineDescription;
 import io.berth.cluster.model.Node;
@@ -67,7 +68,7 @@ final class Fixtures {
   static Task pending(String id, String service, TaskSpec spec, List<PortConfig> ports) {
     return new Task(id, null, null, null, spec, service, 0, null,
         new TaskStatus(null, TaskState.PENDING, "pending task scheduling", null), TaskState.RUNNING,
-        new Task.Endpoint(ports));
+        Endpoint.ofPorts(ports));
   }
 
   static Task running(String id, String service, TaskSpec spec, String node) {
@@ -80,6 +81,6 @@ final class Fixtures {
   }
 
   static TaskGroup group(TaskSpec spec) {
-    return new TaskGroup("svc", spec, Task.Endpoint.NONE);
+    return new TaskGroup("svc", spec, Endpoint.NONE);
   }
 }

@@ -1,5 +1,6 @@
 package io.berth.cluster.scheduler;
 
+import io.berth.cluster.model.Endpoint;
 import static io.berth.cluster.scheduler.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class HostPortFilterTest {
   private static TaskGroup publishing(PortConfig... ports) {
-    return new TaskGroup("svc", spec(), new Task.Endpoint(List.of(ports)));
+    return new TaskGroup("svc", spec(), Endpoint.ofPorts(List.of(ports)));
   }
 
   @Test

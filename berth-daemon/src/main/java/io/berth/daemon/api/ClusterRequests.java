@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cluster.control.Filters;
 import io.berth.cluster.control.SwarmSpecReader;
+import io.berth.cluster.model.Cluster;
 import io.berth.cluster.model.NodeAvailability;
 import io.berth.cluster.model.NodeRole;
 import io.berth.cluster.model.NodeSpec;
+import io.berth.cluster.model.PortRange;
 import io.berth.cluster.model.SwarmSpec;
 import io.berth.daemon.swarm.InitRequest;
 import io.berth.daemon.swarm.JoinRequest;
@@ -21,19 +23,24 @@ import java.util.Set;
 /**
  * Reads the cluster endpoints' request bodies and query parameters (Docker's SwarmInitRequest,
  * SwarmJoinRequest, NodeSpec, {@code version}, {@code filters}) into typed values, refusing
- * unknown fields and, by name, the settings Berth does not honour (overlay data path, address
- * pools: there is no overlay network yet).
+ * unknown fields and, by name, the settings Berth does not honour (the overlay data path's address
+ * and port).
  */
 final class ClusterRequests {
   private static final Set<String> INIT_FIELDS = Set.of("ListenAddr", "AdvertiseAddr", "DataPathAddr", "DataPathPort",
-      "ForceNewCluster", "Spec", "AutoLockManagers", "Availability", "DefaultAddrPool", "SubnetSize");
+      "ForceNewCluster", "Spec", "AutoLockManagers", "Availability", "DefaultAddrPool", "SubnetSize",
+      "PublishedPortRange");
   private static final Set<String> JOIN_FIELDS = Set.of("ListenAddr", "AdvertiseAddr", "DataPathAddr", "RemoteAddrs",
       "JoinToken", "Availability");
   private static final Set<String> NODE_FIELDS = Set.of("Name", "Labels", "Role", "Availability");
 
   private ClusterRequests() {}
 
-  /** {@code docker swarm init}: the CLI always sends DataPathPort 0, DefaultAddrPool [] and SubnetSize 24. */
+  /**
+   * {@code docker swarm init}: the CLI always sends DataPathPort 0, DefaultAddrPool [] and SubnetSize
+   * 24. {@code PublishedPortRange} ({@code "START-END"}) is Berth's own field, sent by
+   * {@code berth swarm init --published-port-range}.
+   */
   static InitRequest init(ObjectNode body) {
     known("swarm init", body, INIT_FIELDS);
     if (!text(body, "DataPathAddr").isEmpty()) {
@@ -42,22 +49,29 @@ final class ClusterRequests {
     if (body.path("DataPathPort").asInt(0) != 0) {
       throw notYet("swarm init", "DataPathPort (--data-path-port)");
     }
-    if (!body.path("DefaultAddrPool").isMissingNode() && !body.path("DefaultAddrPool").isNull()
-        && !body.path("DefaultAddrPool").isEmpty()) {
-      throw notYet("swarm init", "DefaultAddrPool (--default-addr-pool)");
+    List<String> pools = new ArrayList<>();
+    JsonNode poolNode = body.path("DefaultAddrPool");
+    if (!poolNode.isMissingNode() && !poolNode.isNull() && !poolNode.isArray()) {
+      throw new InvalidArgumentException("swarm init: DefaultAddrPool must be a list of CIDR blocks, got " + poolNode);
     }
-    int subnet = body.path("SubnetSize").asInt(0);
-    if (subnet != 0 && subnet != 24) {
-      throw notYet("swarm init", "SubnetSize (--default-addr-pool-mask-length)");
+    poolNode.forEach(n -> pools.add(n.asText()));
+    JsonNode subnetNode = body.path("SubnetSize");
+    if (!subnetNode.isMissingNode() && !subnetNode.isNull() && !subnetNode.canConvertToInt()) {
+      throw new InvalidArgumentException("swarm init: SubnetSize must be a number, got " + subnetNode);
     }
+    int subnet = subnetNode.asInt(0);
+    io.berth.cluster.allocator.SubnetPool.of(pools.isEmpty() ? Cluster.DEFAULT_ADDR_POOL : pools,
+        subnet == 0 ? Cluster.DEFAULT_SUBNET_SIZE : subnet);
+    String range = text(body, "PublishedPortRange");
     SwarmSpec spec = SwarmSpecReader.read(body.path("Spec"), SwarmSpec.defaults()).spec();
     boolean autolock = body.path("AutoLockManagers").asBoolean(false) || spec.encryptionConfig().autoLockManagers();
     if (autolock != spec.encryptionConfig().autoLockManagers()) {
       spec = new SwarmSpec(spec.name(), spec.labels(), spec.orchestration(), spec.dispatcher(), spec.caConfig(),
           new SwarmSpec.EncryptionConfig(true));
     }
-    return new InitRequest(text(body, "ListenAddr"), text(body, "AdvertiseAddr"), "", 0, List.of(), subnet,
-        body.path("ForceNewCluster").asBoolean(false), spec, autolock, availability(body));
+    return new InitRequest(text(body, "ListenAddr"), text(body, "AdvertiseAddr"), "", 0, pools, subnet,
+        body.path("ForceNewCluster").asBoolean(false), spec, autolock, availability(body),
+        range.isEmpty() ? null : PortRange.parse(range));
   }
 
   /** {@code docker swarm join --token T HOST:PORT}. */
@@ -142,8 +156,8 @@ final class ClusterRequests {
   }
 
   private static InvalidArgumentException notYet(String what, String field) {
-    return new InvalidArgumentException(what + ": " + field + " is not supported by Berth yet (there are no overlay "
-        + "networks); leave it unset");
+    return new InvalidArgumentException(what + ": " + field + " is not supported by Berth yet (the overlay data "
+        + "path uses its defaults); leave it unset");
   }
 
   private static String text(ObjectNode body, String field) {

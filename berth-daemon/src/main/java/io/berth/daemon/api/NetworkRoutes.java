@@ -9,34 +9,43 @@ import io.berth.daemon.network.NetworkMembers;
 import io.berth.daemon.network.NetworkRecord;
 import io.berth.daemon.network.NetworkService;
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.errdefs.NotFoundException;
+import io.berth.cluster.model.NetworkSpec;
+import io.berth.daemon.swarm.SwarmMembership;
+import java.time.Clock;
+import java.util.Optional;
 import io.berth.http.HttpRequest;
 import io.berth.http.HttpResponse;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The Engine API's {@code /networks} endpoints: list, inspect, create, remove, prune, and
- * connect/disconnect of containers, for the bridge driver.
+ * connect/disconnect of containers, for the bridge driver; on a swarm manager the swarm's overlay
+ * networks too ({@link ClusterNetworks}): listed and inspected beside the node's own, created with
+ * {@code -d overlay}, removed by name or id.
  */
 public final class NetworkRoutes {
   private final NetworkManager networks;
   private final ContainerService containers;
+  private final ClusterNetworks cluster;
 
-  public NetworkRoutes(NetworkManager networks, ContainerService containers) {
+  public NetworkRoutes(NetworkManager networks, ContainerService containers, Optional<SwarmMembership> swarm,
+      Clock clock) {
     this.networks = networks;
     this.containers = containers;
+    this.cluster = new ClusterNetworks(swarm, clock);
   }
 
   public void register(Router r) {
     r.add("GET", "/networks", this::list);
-    r.add("GET", "/networks/{id}", (q, s) -> Json.send(s, 200, view(networks.find(q.param("id")))));
+    r.add("GET", "/networks/{id}", (q, s) -> Json.send(s, 200, inspect(q.param("id"))));
     r.add("POST", "/networks/create", this::create);
     r.add("POST", "/networks/prune", this::prune);
     r.add("DELETE", "/networks/{id}", (q, s) -> {
-      networks.remove(q.param("id"));
+      remove(q.param("id"));
       s.send(204, null, new byte[0]);
     });
     r.add("POST", "/networks/{id}/connect", (q, s) -> {
@@ -59,8 +68,36 @@ public final class NetworkRoutes {
     return c;
   }
 
+  /** The node's own network {@code ref} names, else the swarm's (Docker looks locally first too). */
+  private ObjectNode inspect(String ref) {
+    try {
+      return view(networks.find(ref));
+    } catch (NotFoundException e) {
+      return cluster.find(ref).map(ClusterNetworkJson::view).orElseThrow(() -> e);
+    }
+  }
+
+  private void remove(String ref) {
+    try {
+      networks.find(ref);
+    } catch (NotFoundException e) {
+      cluster.remove(cluster.find(ref).orElseThrow(() -> e));
+      return;
+    }
+    networks.remove(ref);
+  }
+
   private void create(HttpRequest q, HttpResponse s) throws IOException {
     ObjectNode body = Json.body(q);
+    if (body.path("Driver").asText("").equals(NetworkSpec.OVERLAY)) {
+      try {
+        Json.send(s, 201, Json.object().put("Id", cluster.create(ClusterNetworkJson.spec(body)).id()).put("Warning", ""));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new io.berth.errdefs.UnavailableException("network create interrupted");
+      }
+      return;
+    }
     JsonNode ipam = body.path("IPAM");
     if (!ipam.path("Driver").asText("default").equals("default") && !ipam.path("Driver").asText().isEmpty()) {
       throw new InvalidArgumentException("IPAM driver " + ipam.path("Driver").asText() + " is not supported (default)");
@@ -83,7 +120,8 @@ public final class NetworkRoutes {
         body.path("Name").asText(""), body.path("Driver").asText("bridge"),
         text(c, "Subnet"), text(c, "Gateway"), text(c, "IPRange"),
         body.path("Internal").asBoolean(false), body.path("Attachable").asBoolean(false),
-        strings(body.path("Labels"), "Labels"), strings(body.path("Options"), "Options")));
+        ClusterNetworkJson.strings(body.path("Labels"), "Labels"),
+        ClusterNetworkJson.strings(body.path("Options"), "Options")));
     ObjectNode out = Json.object();
     out.put("Id", r.id());
     out.put("Warning", "");
@@ -95,23 +133,14 @@ public final class NetworkRoutes {
     return v.isEmpty() ? null : v;
   }
 
-  private static Map<String, String> strings(JsonNode n, String what) {
-    Map<String, String> out = new HashMap<>();
-    if (n.isMissingNode() || n.isNull()) {
-      return out;
-    }
-    if (!n.isObject()) {
-      throw new InvalidArgumentException(what + " must be an object of strings");
-    }
-    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-    return out;
-  }
-
   private void list(HttpRequest q, HttpResponse s) {
     ArrayNode out = Json.array();
-    for (NetworkRecord r : networks.list(ContainerRoutes.filtersJson(q.query("filters")))) {
-      out.add(view(r));
+    JsonNode filters = ContainerRoutes.filtersJson(q.query("filters"));
+    List<NetworkRecord> local = networks.list(filters);
+    if (ClusterNetworkFilters.keepsLocal(filters)) {
+      local.forEach(r -> out.add(view(r)));
     }
+    cluster.list().stream().filter(ClusterNetworkFilters.of(filters)).forEach(n -> out.add(ClusterNetworkJson.view(n)));
     Json.send(s, 200, out);
   }
 

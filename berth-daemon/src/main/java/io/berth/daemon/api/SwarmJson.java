@@ -57,11 +57,17 @@ final class SwarmJson {
     return io.berth.oci.Json.MAPPER.valueToTree(value);
   }
 
-  /** A service as Docker shows it: the registry credentials of its pull options never leave the managers. */
+  /**
+   * A service as Docker shows it: its endpoint as the allocator wrote it (published ports filled in,
+   * virtual IPs), or only the spec before; the registry credentials of its pull options never
+   * leave the managers.
+   */
   static ObjectNode service(Service svc) {
     ObjectNode o = model(svc);
     stripPullOptions(o.path("Spec").path("TaskTemplate").path("ContainerSpec"));
-    o.putObject("Endpoint").set("Spec", o.path("Spec").path("EndpointSpec").deepCopy());
+    if (!o.path("Endpoint").isObject()) {
+      o.putObject("Endpoint").set("Spec", o.path("Spec").path("EndpointSpec").deepCopy());
+    }
     return o;
   }
 

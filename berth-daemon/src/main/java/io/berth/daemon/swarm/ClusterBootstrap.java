@@ -11,6 +11,9 @@ import io.berth.cluster.ca.tls.ClusterTls;
 import io.berth.cluster.ca.tls.NodeCredentials;
 import io.berth.cluster.model.Cluster;
 import io.berth.cluster.model.ManagerStatus;
+import io.berth.cluster.model.Network;
+import io.berth.cluster.model.NetworkSpec;
+import io.berth.cluster.model.PortRange;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.NodeAvailability;
 import io.berth.cluster.model.NodeDescription;
@@ -27,11 +30,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code swarm init}: a new cluster with this node as its only manager — a fresh root CA and join
  * tokens, this node's key and manager certificate on disk, a one-member Raft group, and the first
- * objects (the swarm, the CA, this node) written once this member leads. If any step fails,
+ * objects (the swarm, the CA, this node, the ingress network) written once this member leads. If any step fails,
  * everything made so far is undone, so a failed init leaves a node that is not in a swarm.
  */
 final class ClusterBootstrap {
@@ -39,10 +43,27 @@ final class ClusterBootstrap {
   record Started(SwarmFiles.LocalState local, ManagerRuntime manager, NodeCredentials credentials,
       UnlockKey unlockKey) {}
 
+  /** Where the cluster's networks take subnets and its ingress ports published numbers ({@code swarm init}'s choice). */
+  record Networking(List<String> defaultAddrPool, int subnetSize, PortRange publishedPortRange) {}
+
   private ClusterBootstrap() {}
 
+  static Networking networking(InitRequest r) {
+    return new Networking(r.defaultAddrPool(), r.subnetSize(), r.publishedPortRange());
+  }
+
+  /**
+   * The ingress network as Docker makes it at init: overlay, {@code Ingress: true}, labelled
+   * internal to the swarm; the allocator gives it the pool's first block (10.0.0.0/24).
+   */
+  static Network ingress(Instant now) {
+    return new Network(Ids.newId(), null, now, now, new NetworkSpec("ingress",
+        Map.of("com.docker.swarm.internal", "true"), null, false, false, true, null, null), null, null);
+  }
+
   static Started init(SwarmFiles files, HostPort listen, HostPort advertise, SwarmSpec spec,
-      NodeAvailability availability, NodeDescription description, Clock clock) throws InterruptedException {
+      NodeAvailability availability, NodeDescription description, Networking networking, Clock clock)
+      throws InterruptedException {
     SecureRandom random = new SecureRandom();
     String clusterId = Ids.newId();
     ClusterCa ca = ClusterCa.create(clusterId, clock)
@@ -66,7 +87,9 @@ final class ClusterBootstrap {
           description, new NodeStatus(NodeState.READY, "", advertise.host()))
           .withManagerStatus(new ManagerStatus(true, ManagerStatus.Reachability.REACHABLE, advertise.toString()));
       manager.state().batch()
-          .create(new Cluster(clusterId, null, now, now, spec, io.berth.cluster.ca.rotation.TlsInfos.ofCluster(ca), false))
+          .create(new Cluster(clusterId, null, now, now, spec, io.berth.cluster.ca.rotation.TlsInfos.ofCluster(ca), false,
+              networking.defaultAddrPool(), networking.subnetSize(), networking.publishedPortRange()))
+          .create(ingress(now))
           .create(StoredCa.of(ca.state(), tokens))
           .create(self)
           .apply();

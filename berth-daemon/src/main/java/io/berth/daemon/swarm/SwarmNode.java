@@ -152,7 +152,7 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
       ClusterBootstrap.Started started;
       try {
         started = ClusterBootstrap.init(files, listen, advertise, spec, request.availability(),
-            description.get(), clock);
+            description.get(), ClusterBootstrap.networking(request), clock);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new io.berth.errdefs.UnavailableException("swarm init interrupted");

@@ -1,6 +1,7 @@
 package io.berth.daemon.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.cluster.model.Cluster;
 import io.berth.cluster.model.Node;
@@ -241,7 +242,66 @@ class ClusterRoutesTest {
   }
 
   /** Request bodies recorded from docker CLI 28.2.2. */
+  @Test
+  void swarmInitTakesTheAddressPoolAndBerthsPortRange() {
+    Router r = router(Optional.of(member));
+    assertThat(call(r, "POST", "/swarm/init", CliBodies.SWARM_INIT_POOL)).startsWith("HTTP/1.1 200");
+    assertThat(member.init.defaultAddrPool()).containsExactly("10.40.0.0/16");
+    assertThat(member.init.subnetSize()).isEqualTo(26);
+    assertThat(member.init.publishedPortRange()).isNull();
+    assertThat(call(r, "POST", "/swarm/init", CliBodies.SWARM_INIT_POOL.replace("\"SubnetSize\":26",
+        "\"SubnetSize\":26,\"PublishedPortRange\":\"20000-20099\""))).startsWith("HTTP/1.1 200");
+    assertThat(member.init.publishedPortRange()).hasToString("20000-20099");
+    assertThat(call(r, "POST", "/swarm/init", CliBodies.SWARM_INIT_POOL.replace("10.40.0.0/16", "10.40.0.0/27")))
+        .startsWith("HTTP/1.1 400").contains("invalid subnet size 26 for address pool 10.40.0.0/27");
+  }
+
+  @Test
+  void overlayNetworksAndServicesOnThemAsTheCliSendsThem() throws Exception {
+    ClusterNetworks networks = new ClusterNetworks(Optional.of(member), Clock.systemUTC(), java.time.Duration.ZERO);
+    networks.create(new io.berth.cluster.model.NetworkSpec("ingress", null, null, false, false, true, null, null));
+    var front = networks.create(ClusterNetworkJson.spec((com.fasterxml.jackson.databind.node.ObjectNode)
+        Json.MAPPER.readTree(CliBodies.NETWORK_CREATE)));
+    assertThat(front.spec().encrypted()).isTrue();
+    assertThat(front.spec().ipamOptions().configs().getFirst().range()).isEqualTo("10.31.0.128/25");
+    assertThat(ClusterNetworkJson.view(front).path("Scope").asText()).isEqualTo("swarm");
+
+    Router r = router(Optional.of(member));
+    String body = CliBodies.SERVICE_CREATE_NETWORK.replace("0n6sl7et4j86x5ujnw9g9fc33", front.id());
+    assertThat(call(r, "POST", "/services/create", body)).startsWith("HTTP/1.1 201");
+    assertThat(state.services().getFirst().spec().taskTemplate().networks().getFirst().aliases()).containsExactly("www");
+    assertThat(call(r, "POST", "/services/create", body.replace("\"Name\":\"web\"", "\"Name\":\"web2\"")))
+        .startsWith("HTTP/1.1 400").contains("port '8081' is already in use by service 'web' (");
+
+    member.manager = false;
+    assertThatThrownBy(() -> networks.create(new io.berth.cluster.model.NetworkSpec("w", null, null, false, false,
+        false, null, null))).isInstanceOf(io.berth.errdefs.ForbiddenException.class)
+        .hasMessage("Cannot create a multi-host network from a worker node. Please create the network from a manager node.");
+  }
+
   static final class CliBodies {
+    /** {@code docker swarm init --advertise-addr 127.0.0.1 --default-addr-pool 10.40.0.0/16 --default-addr-pool-mask-length 26} */
+    static final String SWARM_INIT_POOL = """
+        {"ListenAddr":"127.0.0.1:23771","AdvertiseAddr":"127.0.0.1","DataPathAddr":"","DataPathPort":0,\
+        "ForceNewCluster":false,"Spec":{"Labels":null,"Orchestration":{},"Raft":{"ElectionTick":0,"HeartbeatTick":0},\
+        "Dispatcher":{},"CAConfig":{},"TaskDefaults":{},"EncryptionConfig":{"AutoLockManagers":false}},\
+        "AutoLockManagers":false,"Availability":"","DefaultAddrPool":["10.40.0.0/16"],"SubnetSize":26}""";
+    /** {@code docker network create -d overlay --attachable --subnet 10.31.0.0/24 --gateway 10.31.0.254 --ip-range 10.31.0.128/25 --opt encrypted front} */
+    static final String NETWORK_CREATE = """
+        {"Driver":"overlay","Scope":"","IPAM":{"Driver":"default","Options":{},"Config":[{"Subnet":"10.31.0.0/24",\
+        "IPRange":"10.31.0.128/25","Gateway":"10.31.0.254"}]},"Internal":false,"Attachable":true,"Ingress":false,\
+        "ConfigOnly":false,"ConfigFrom":null,"Options":{"encrypted":""},"Labels":{},"Name":"front"}""";
+    /**
+     * {@code docker service create --name web --network name=front,alias=www -p 8081:80 -p 80
+     * -p mode=host,target=80,published=8082 --endpoint-mode vip it/busybox:1 sleep 1d} (the CLI resolved front to its id)
+     */
+    static final String SERVICE_CREATE_NETWORK = """
+        {"Name":"web","Labels":{},"TaskTemplate":{"ContainerSpec":{"Image":"it/busybox:1","Args":["sleep","1d"],\
+        "Init":false,"DNSConfig":{}},"Resources":{"Limits":{},"Reservations":{}},"Placement":{},\
+        "Networks":[{"Target":"0n6sl7et4j86x5ujnw9g9fc33","Aliases":["www"]}],"ForceUpdate":0},\
+        "Mode":{"Replicated":{}},"EndpointSpec":{"Mode":"vip","Ports":[{"Protocol":"tcp","TargetPort":80,\
+        "PublishedPort":8081,"PublishMode":"ingress"},{"Protocol":"tcp","TargetPort":80,"PublishMode":"ingress"},\
+        {"Protocol":"tcp","TargetPort":80,"PublishedPort":8082,"PublishMode":"host"}]}}""";
     /** {@code docker service create --name web --replicas 2 busybox:1 sleep 1d} */
     static final String SERVICE_CREATE = """
         {"Name":"web","Labels":{},"TaskTemplate":{"ContainerSpec":{"Image":"busybox:1","Args":["sleep","1d"],\

@@ -1,7 +1,9 @@
-package io.berth.cluster.orchestrator;
+package io.berth.cluster.state;
 
+import io.berth.cluster.model.Network;
+import io.berth.cluster.model.Node;
+import io.berth.cluster.model.Service;
 import io.berth.cluster.model.Task;
-import io.berth.cluster.state.ClusterState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +18,8 @@ import java.util.Set;
  * nothing: a pass that raced another writer is refused whole and the next pass starts again
  * from what is stored). Tests read the decisions here instead of the store. Several rules of one
  * pass may touch the same task: {@link #latest} gives the version already planned, so the
- * second rule builds on the first and the batch carries one update per task.
+ * second rule builds on the first and the batch carries one update per task. Besides tasks, a plan
+ * carries the allocator's writes of services, nodes and networks (their allocated fields).
  */
 public final class Plan {
   /**
@@ -30,6 +33,9 @@ public final class Plan {
   private final List<Task> creates = new ArrayList<>();
   private final Map<String, Task> updates = new LinkedHashMap<>();
   private final Set<String> deletes = new LinkedHashSet<>();
+  private final Map<String, Service> services = new LinkedHashMap<>();
+  private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final Map<String, Network> networks = new LinkedHashMap<>();
   private Instant wakeAt;
 
   public void create(Task t) {
@@ -43,6 +49,43 @@ public final class Plan {
 
   public void delete(Task t) {
     deletes.add(t.id());
+  }
+
+  /** The allocator's write of a service's endpoint ({@code s} read from the store, carrying its version). */
+  public void update(Service s) {
+    services.put(s.id(), s);
+  }
+
+  /** The allocator's write of a node's attachments. */
+  public void update(Node n) {
+    nodes.put(n.id(), n);
+  }
+
+  /** The allocator's write of a network's allocation. */
+  public void update(Network n) {
+    networks.put(n.id(), n);
+  }
+
+  /** {@code s} as this plan will write it (the stored one when nothing is planned for it yet). */
+  public Service latest(Service s) {
+    return services.getOrDefault(s.id(), s);
+  }
+
+  /** {@code n} as this plan will write it (the stored one when nothing is planned for it yet). */
+  public Network latest(Network n) {
+    return networks.getOrDefault(n.id(), n);
+  }
+
+  public List<Service> serviceUpdates() {
+    return List.copyOf(services.values());
+  }
+
+  public List<Node> nodeUpdates() {
+    return List.copyOf(nodes.values());
+  }
+
+  public List<Network> networkUpdates() {
+    return List.copyOf(networks.values());
   }
 
   /** {@code t} as this plan will write it (the stored one when nothing is planned for it yet). */
@@ -77,7 +120,7 @@ public final class Plan {
   }
 
   public int size() {
-    return creates.size() + updates.size() + deletes.size();
+    return creates.size() + updates.size() + deletes.size() + services.size() + nodes.size() + networks.size();
   }
 
   /** True once the plan holds {@link #MAX_WRITES}: the rest waits for the next pass. */
@@ -86,12 +129,15 @@ public final class Plan {
   }
 
   public boolean isEmpty() {
-    return creates.isEmpty() && updates.isEmpty() && deletes.isEmpty();
+    return size() == 0;
   }
 
   /** Writes the plan as one batch; a stale version anywhere refuses all of it (Conflict). */
   public void apply(ClusterState state) {
     ClusterState.Batch batch = state.batch();
+    networks.values().forEach(batch::update);
+    nodes.values().forEach(batch::update);
+    services.values().forEach(batch::update);
     creates.forEach(batch::create);
     updates.values().forEach(batch::update);
     deletes.forEach(id -> batch.delete(ClusterState.TASKS, id));
@@ -100,6 +146,9 @@ public final class Plan {
 
   @Override
   public String toString() {
-    return "Plan[create " + creates.size() + ", update " + updates.size() + ", delete " + deletes.size() + "]";
+    return "Plan[create " + creates.size() + ", update " + updates.size() + ", delete " + deletes.size()
+        + (services.isEmpty() ? "" : ", services " + services.size())
+        + (nodes.isEmpty() ? "" : ", nodes " + nodes.size())
+        + (networks.isEmpty() ? "" : ", networks " + networks.size()) + "]";
   }
 }

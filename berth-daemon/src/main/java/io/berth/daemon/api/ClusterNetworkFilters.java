@@ -1,0 +1,55 @@
+package io.berth.daemon.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.cluster.model.Network;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * {@code GET /networks}' filters applied to the swarm's networks, with the semantics the node's
+ * own networks get ({@code io.berth.daemon.network.NetworkFilters}, which has refused unknown
+ * filters already): {@code name} part of the name, {@code id} a prefix, {@code driver} exactly,
+ * {@code type} custom, {@code scope} swarm, every {@code label}; {@code dangling} is about
+ * containers attached on this node, of which a swarm network has none here.
+ */
+final class ClusterNetworkFilters {
+  private ClusterNetworkFilters() {}
+
+  static Predicate<Network> of(JsonNode filters) {
+    List<String> names = values(filters, "name");
+    List<String> ids = values(filters, "id");
+    List<String> drivers = values(filters, "driver");
+    List<String> types = values(filters, "type");
+    List<String> scopes = values(filters, "scope");
+    List<String> labels = values(filters, "label");
+    return n -> (names.isEmpty() || names.stream().anyMatch(x -> n.spec().name().contains(x)))
+        && (ids.isEmpty() || ids.stream().anyMatch(n.id()::startsWith))
+        && (drivers.isEmpty() || drivers.contains(n.spec().driverConfiguration().name()))
+        && (types.isEmpty() || types.contains("custom"))
+        && (scopes.isEmpty() || scopes.contains("swarm"))
+        && labels.stream().allMatch(l -> {
+          int eq = l.indexOf('=');
+          String k = eq < 0 ? l : l.substring(0, eq);
+          String v = n.spec().labels().get(k);
+          return v != null && (eq < 0 || v.equals(l.substring(eq + 1)));
+        });
+  }
+
+  /** Whether a {@code scope} filter leaves the node's own (local) networks in. */
+  static boolean keepsLocal(JsonNode filters) {
+    List<String> scopes = values(filters, "scope");
+    return scopes.isEmpty() || scopes.contains("local");
+  }
+
+  private static List<String> values(JsonNode filters, String key) {
+    JsonNode v = filters.path(key);
+    List<String> out = new ArrayList<>();
+    if (v.isArray()) {
+      v.forEach(x -> out.add(x.asText()));
+    } else if (v.isObject()) {
+      v.fieldNames().forEachRemaining(out::add);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,97 @@
+package io.berth.it;
+
+import static io.berth.it.TestDaemon.IMAGE;
+import static io.berth.it.TestDaemon.check;
+import static io.berth.it.TestDaemon.docker;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The swarm's networks and the allocator through the real docker CLI on a one-node swarm:
+ * {@code network create -d overlay/ls/inspect/rm}, services on a network with published ports
+ * (one given by the swarm, shown by {@code service ls}), a port in use refused, tasks given
+ * addresses, ports freed by {@code service rm}.
+ */
+class SwarmNetworksIT {
+  private static final int SLOT_NUMBER = TestDaemon.SLOT.isEmpty() ? 0 : Integer.parseInt(TestDaemon.SLOT.substring(2));
+  private static final String LISTEN = "127.0.0.1:" + (24500 + 2 * SLOT_NUMBER);
+  private static final String PORT = Integer.toString(18080 + SLOT_NUMBER);
+
+  @BeforeAll
+  static void start() throws Exception {
+    TestDaemon.ensure();
+    docker("swarm", "leave", "--force"); // a swarm left by an earlier run that died
+  }
+
+  @AfterAll
+  static void stop() {
+    docker("swarm", "leave", "--force");
+  }
+
+  @Test
+  void overlayNetworksServicesAndTheirAllocationsThroughTheDockerCli() throws Exception {
+    check(docker("swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", LISTEN), "swarm init");
+    assertThat(docker("network", "ls", "--filter", "scope=swarm", "--format", "{{.Name}} {{.Driver}} {{.Scope}}")
+        .out().trim()).isEqualTo("ingress overlay swarm");
+    awaitOut(() -> docker("network", "inspect", "ingress", "--format", "{{.Ingress}} {{json .IPAM.Config}}"),
+        s -> s.equals("true [{\"Subnet\":\"10.0.0.0/24\",\"Gateway\":\"10.0.0.1\"}]"), "ingress allocated");
+
+    check(docker("network", "create", "-d", "overlay", "--attachable", "--subnet", "10.231.0.0/24", "--opt",
+        "encrypted", "front"), "network create");
+    assertThat(docker("network", "inspect", "front", "--format",
+        "{{.Scope}} {{.Driver}} {{.Attachable}} {{json .IPAM.Config}} {{index .Options \"encrypted\"}}|"
+            + "{{index .Options \"com.docker.network.driver.overlay.vxlanid_list\"}}").out().trim())
+        .isEqualTo("swarm overlay true [{\"Subnet\":\"10.231.0.0/24\",\"Gateway\":\"10.231.0.1\"}] |4098");
+    assertThat(docker("network", "create", "-d", "overlay", "--subnet", "10.231.0.128/25", "clash").err())
+        .contains("Pool overlaps with other one on this address space");
+    assertThat(docker("network", "create", "-d", "overlay", "--opt", "com.docker.network.driver.mtu=1400", "mtu").err())
+        .contains("overlay network option \"com.docker.network.driver.mtu\" is not supported by Berth");
+
+    check(docker("service", "create", "-d", "--name", "web", "--network", "name=front,alias=www", "-p", PORT + ":80",
+        "-p", "80", IMAGE, "sleep", "1d"), "service create");
+    awaitOut(() -> docker("service", "ls", "--filter", "name=web", "--format", "{{.Ports}}"),
+        s -> s.matches("\\*:" + PORT + "->80/tcp, \\*:30000->80/tcp"), "published ports in service ls");
+    assertThat(docker("service", "inspect", "web", "--format",
+        "{{range .Endpoint.Ports}}{{.PublishedPort}} {{end}}{{len .Endpoint.VirtualIPs}}").out().trim())
+        .isEqualTo(PORT + " 30000 2");
+    assertThat(docker("service", "create", "-d", "--name", "web2", "-p", PORT + ":81", IMAGE, "sleep", "1d").err())
+        .contains("port '" + PORT + "' is already in use by service 'web' (").contains(") as an ingress port");
+
+    awaitOut(() -> docker("service", "ps", "web", "-q", "--no-trunc"), s -> !s.isEmpty(), "a task");
+    String task = docker("service", "ps", "web", "-q", "--no-trunc").out().trim();
+    awaitOut(() -> docker("inspect", task, "--format",
+        "{{range .NetworksAttachments}}{{.Network.Spec.Name}}={{index .Addresses 0}} {{end}}"),
+        s -> s.matches("front=10\\.231\\.0\\.\\d+/24 ingress=10\\.0\\.0\\.\\d+/24"), "the task's addresses");
+    assertThat(docker("service", "ps", "web", "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}").out())
+        .as("not run without its networks").contains("New").contains("overlay networks are not wired to the data path yet");
+
+    assertThat(docker("network", "rm", "front").err()).contains("is in use by service");
+    check(docker("service", "rm", "web"), "service rm");
+    check(docker("service", "create", "-d", "--name", "again", "-p", PORT + ":80", "-p", "80", IMAGE, "sleep", "1d"),
+        "a service takes the freed ports");
+    awaitOut(() -> docker("service", "inspect", "again", "--format", "{{range .Endpoint.Ports}}{{.PublishedPort}} {{end}}"),
+        s -> s.equals(PORT + " 30000"), "the freed ports taken again");
+    check(docker("service", "rm", "again"), "service rm again");
+    check(docker("network", "rm", "front"), "network rm");
+    assertThat(docker("network", "ls", "--filter", "scope=swarm", "--format", "{{.Name}}").out().trim()).isEqualTo("ingress");
+    check(docker("swarm", "leave", "--force"), "swarm leave");
+  }
+
+  /** Repeats {@code probe} until its output passes, at most 60 s, so a slow machine is not a failure. */
+  private static void awaitOut(java.util.function.Supplier<Exec.Result> probe, Predicate<String> ok, String what)
+      throws InterruptedException {
+    Exec.Result last = null;
+    for (int i = 0; i < 120; i++) {
+      last = probe.get();
+      if (last.exit() == 0 && ok.test(last.out().trim())) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("waiting for " + what + ": last answer\n" + (last == null ? "" : last.all()));
+  }
+}
