@@ -90,10 +90,14 @@ public final class Daemon implements AutoCloseable {
         "runc", "conmon", config.execRoot().resolve("runc"), config.cgroupParent(),
         config.execRoot().resolve("exits"), config.execRoot().resolve("sockets")));
     Sandboxes sandboxes = new Sandboxes(config.bridge());
+    PortLedger portLedger = new PortLedger(); // one host port is one driver's, whichever
     NetworkDriver bridges = new BridgeDriver(config.execRoot().resolve("network"), sandboxes, config.bridge(),
-        config.nftTable(), new PortLedger());
+        config.nftTable(), portLedger);
+    // swarm overlays: each network's spec names this node's data-path address (no default here)
+    NetworkDriver overlays = new io.berth.network.overlay.OverlayDriver(config.execRoot().resolve("network"),
+        sandboxes, config.nftTable(), config.bridge(), portLedger, null);
     io.berth.daemon.network.NetworkService networkService = new io.berth.daemon.network.NetworkService(
-        stores.metadata(), sandboxes, java.util.List.of(bridges), config.bridge(), config.bip());
+        stores.metadata(), sandboxes, java.util.List.of(bridges, overlays), config.bridge(), config.bip());
     networkService.init();
     io.berth.daemon.container.ContainerNetworks containerNetworks =
         new io.berth.daemon.container.ContainerNetworks(networkService);
@@ -108,8 +112,12 @@ public final class Daemon implements AutoCloseable {
         config.logDefaults(), new io.berth.runtime.log.LogRotator(logLocks), paths);
     ContainerService containers = new ContainerService(containerRecords, stores.images(), stores.snapshotter(),
         runtime, containerNetworks, volumes, paths, logging, events, clock);
-    containerNetworks.dns(new io.berth.daemon.container.ContainerDns(containerRecords, networkService,
-        Path.of("/etc/resolv.conf")));
+    io.berth.daemon.container.ContainerDns containerDns = new io.berth.daemon.container.ContainerDns(
+        containerRecords, networkService, Path.of("/etc/resolv.conf"));
+    io.berth.daemon.overlay.NodeOverlays nodeOverlays = new io.berth.daemon.overlay.NodeOverlays(networkService,
+        containerRecords, config.nftTable() + "_mesh");
+    containerDns.serviceNames(nodeOverlays::lookup);
+    containerNetworks.dns(new io.berth.daemon.overlay.OverlaySandboxes(containerDns, nodeOverlays));
     ContainerStreams streams = new ContainerStreams(containers, runtime, paths, logging, logReader, events);
     ContainerViews views = new ContainerViews(clock, containerNetworks);
     containers.recover();
@@ -139,7 +147,7 @@ public final class Daemon implements AutoCloseable {
         nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService, nodeId);
     swarmNode = io.berth.daemon.swarm.SwarmNode.create(config.dataRoot(), clock,
         io.berth.daemon.swarm.NodeDescriptions.of(info.memTotal(), DaemonInfo.DOCKER_API_RELEASE, java.util.Map.of()),
-        config.bridge(), taskExecutors, events::publish);
+        config.bridge(), taskExecutors, events::publish, nodeOverlays);
     java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.of(swarmNode);
     java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.of(swarmNode.serviceLogs());
     new io.berth.daemon.api.SwarmRoutes(swarm).register(router);

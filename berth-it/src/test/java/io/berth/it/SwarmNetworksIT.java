@@ -66,8 +66,13 @@ class SwarmNetworksIT {
     awaitOut(() -> docker("inspect", task, "--format",
         "{{range .NetworksAttachments}}{{.Network.Spec.Name}}={{index .Addresses 0}} {{end}}"),
         s -> s.matches("front=10\\.231\\.0\\.\\d+/24 ingress=10\\.0\\.0\\.\\d+/24"), "the task's addresses");
-    assertThat(docker("service", "ps", "web", "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}").out())
-        .as("not run without its networks").contains("New").contains("overlay networks are not wired to the data path yet");
+    awaitOut(() -> docker("service", "ps", "web", "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}"),
+        s -> s.startsWith("Running"), "the task running on its networks");
+    String container = docker("ps", "-q", "--filter", "label=com.docker.swarm.task.id=" + task).out().trim();
+    assertThat(docker("exec", container, "ip", "-o", "-4", "addr", "show").out())
+        .as("the task's interfaces carry the allocated addresses").contains("10.231.0.").contains("10.0.0.");
+    assertThat(docker("network", "ls", "--filter", "name=front", "--format", "{{.Name}} {{.Scope}}").out().trim())
+        .as("listed once, as the swarm's").isEqualTo("front swarm");
 
     assertThat(docker("network", "rm", "front").err()).contains("is in use by service");
     check(docker("service", "rm", "web"), "service rm");

@@ -15,15 +15,9 @@ import java.util.Map;
  */
 public final class AllocationPass {
   private final Clock clock;
-  private final boolean overlayWired;
 
-  /**
-   * @param overlayWired whether this swarm's nodes attach tasks to overlay networks; while not,
-   *     tasks on networks wait in state new (decision 0037)
-   */
-  public AllocationPass(Clock clock, boolean overlayWired) {
+  public AllocationPass(Clock clock) {
     this.clock = clock;
-    this.overlayWired = overlayWired;
   }
 
   public Plan pass(Snapshot snap) {
@@ -35,7 +29,7 @@ public final class AllocationPass {
     EndpointAllocation.pass(snap.services(), a, plan);
     Map<String, Service> services = new HashMap<>();
     snap.services().forEach(s -> services.put(s.id(), s));
-    TaskAllocation.pass(snap.tasks(), services, a, overlayWired, plan, now);
+    TaskAllocation.pass(snap.tasks(), services, a, plan, now);
     return plan;
   }
 }

@@ -22,19 +22,16 @@ import java.util.Optional;
  * joins (its spec's, and ingress when its service publishes through the mesh; an address it
  * already holds is kept), its service's allocated endpoint, and moves from new to pending. A task
  * that cannot be allocated stays new with the reason in its status ({@code Err}, written only when
- * it changes). While the overlay data path is not wired into berthd, a task on any network stays
- * new too, holding its addresses, saying so: it must not run without the networks it asked for.
+ * it changes).
  */
 final class TaskAllocation {
-  /** Why a task on an overlay network is not handed to the scheduler (see {@link AllocationPass}). */
-  static final String NOT_WIRED = "overlay networks are not wired to the data path yet";
   private static final Comparator<Task> ORDER = Comparator
       .comparing((Task t) -> t.createdAt() == null ? Instant.EPOCH : t.createdAt())
       .thenComparing(Task::id);
 
   private TaskAllocation() {}
 
-  static void pass(List<Task> tasks, Map<String, Service> services, Allocations a, boolean overlayWired, Plan plan,
+  static void pass(List<Task> tasks, Map<String, Service> services, Allocations a, Plan plan,
       Instant now) {
     for (Task t : tasks.stream().filter(TaskAllocation::waiting).sorted(ORDER).toList()) {
       if (plan.full()) {
@@ -59,11 +56,7 @@ final class TaskAllocation {
       }
       try {
         List<NetworkAttachment> attachments = attachments(t, ids, a);
-        if (!attachments.isEmpty() && !overlayWired) {
-          wait(t, attachments, NOT_WIRED, plan, now);
-        } else {
-          plan.update(t.allocated(attachments, endpoint, now));
-        }
+        plan.update(t.allocated(attachments, endpoint, now));
       } catch (BerthException e) {
         wait(t, t.networksAttachments(), e.getMessage(), plan, now);
       }

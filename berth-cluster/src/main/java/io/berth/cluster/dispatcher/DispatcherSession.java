@@ -67,6 +67,7 @@ public final class DispatcherSession implements AutoCloseable {
   private final Consumer<List<Task>> assignments;
   private volatile Consumer<io.berth.cluster.model.NodeRole> roleListener = role -> { };
   private volatile Consumer<io.berth.cluster.network.NetworkView> networkListener = view -> { };
+  private volatile io.berth.cluster.network.NetworkView lastNetworks;
   private final Clock clock;
   private final CertificateRenewal renewal;
   private final LogPublisher logs;
@@ -132,6 +133,10 @@ public final class DispatcherSession implements AutoCloseable {
    */
   public void onNetworks(Consumer<io.berth.cluster.network.NetworkView> listener) {
     networkListener = listener;
+    io.berth.cluster.network.NetworkView last = lastNetworks;
+    if (last != null) {
+      delivery.execute(() -> listener.accept(last)); // a view that came before the listener
+    }
   }
 
   /** The cluster's Raft group, to start a promoted manager's member in (a manager's certificate is needed). */
@@ -295,6 +300,7 @@ public final class DispatcherSession implements AutoCloseable {
     List<Task> tasks = a.tasks();
     io.berth.cluster.model.NodeRole role = a.role();
     io.berth.cluster.network.NetworkView networks = a.networks();
+    lastNetworks = networks;
     logs.serve(a.logSubscriptions(), tasks.stream().map(Task::id).collect(java.util.stream.Collectors.toSet()));
     delivery.execute(() -> {
       try {

@@ -86,7 +86,8 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     }
     sessions.add(s);
     long index = state.store().index();
-    send(s, index, roleOf(nodeId), tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()), tls());
+    send(s, index, roleOf(nodeId), tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()), tls(),
+        io.berth.cluster.network.NetworkViews.of(state.snapshot()).forNode(nodeId));
   }
 
   @Override
@@ -99,10 +100,12 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   public void refresh(Collection<String> nodeIds) {
     long index = state.store().index();
     Map<String, List<Task>> byNode = null;
+    io.berth.cluster.network.NetworkViews views = null;
     for (Session s : sessions) {
       if (nodeIds.contains(s.nodeId)) {
         byNode = byNode != null ? byNode : tasksByNode(state.tasks());
-        send(s, index, roleOf(s.nodeId), byNode.getOrDefault(s.nodeId, List.of()), tls());
+        views = views != null ? views : io.berth.cluster.network.NetworkViews.of(state.snapshot());
+        send(s, index, roleOf(s.nodeId), byNode.getOrDefault(s.nodeId, List.of()), tls(), views.forNode(s.nodeId));
       }
     }
   }
@@ -161,10 +164,11 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     Map<String, Node> members = state.nodes().stream().collect(Collectors.toMap(Node::id, n -> n));
     Map<String, List<Task>> byNode = tasksByNode(state.tasks());
     TlsInfo tls = tls();
+    io.berth.cluster.network.NetworkViews views = io.berth.cluster.network.NetworkViews.of(state.snapshot());
     for (Session s : sessions) {
       Node member = members.get(s.nodeId);
       if (member != null) {
-        send(s, index, member.spec().role(), byNode.getOrDefault(s.nodeId, List.of()), tls);
+        send(s, index, member.spec().role(), byNode.getOrDefault(s.nodeId, List.of()), tls, views.forNode(s.nodeId));
       } else {
         end(s, Status.NOT_FOUND.withDescription("node " + s.nodeId + " was removed from the swarm")
             .asRuntimeException());
@@ -181,9 +185,10 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     return state.ca().map(c -> TlsInfos.forNodes(ClusterCa.restore(c.caState(), Clock.systemUTC()))).orElse(null);
   }
 
-  private void send(Session s, long index, NodeRole role, List<Task> tasks, TlsInfo tls) {
+  private void send(Session s, long index, NodeRole role, List<Task> tasks, TlsInfo tls,
+      io.berth.cluster.network.NetworkView networks) {
     Assignments next = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), role, tasks,
-        logSubscriptions.apply(s.nodeId), tls);
+        logSubscriptions.apply(s.nodeId), tls, networks);
     synchronized (s) {
       if (s.done || index < s.sentIndex || next.equals(s.lastSent)) {
         return;

@@ -16,13 +16,6 @@ import java.util.List;
  * being leader; writes a deposed leader still makes are refused by the store (stale versions).
  */
 public final class ManagerLoops implements AutoCloseable {
-  /**
-   * Whether berthd's task executor attaches tasks to overlay networks. Until the overlay data path
-   * is wired in, tasks on cluster networks (theirs or ingress) are allocated but kept new with a
-   * message rather than run without the networks they asked for (decision 0037).
-   */
-  public static final boolean OVERLAY_DATA_PATH_WIRED = false;
-
   /** How often passes run when nothing changes (restart delays, heartbeats gone quiet). */
   public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(1);
 
@@ -37,7 +30,7 @@ public final class ManagerLoops implements AutoCloseable {
   /** @param period the longest a loop sleeps without a store change */
   public ManagerLoops(ClusterState state, Clock clock, Duration period) {
     SchedulingPass scheduling = new SchedulingPass(Scheduler.standard(clock));
-    AllocationPass allocation = new AllocationPass(clock, OVERLAY_DATA_PATH_WIRED);
+    AllocationPass allocation = new AllocationPass(clock);
     this.loops = List.of(
         new PassLoop("allocator", state, clock, period, allocation::pass),
         new PassLoop("orchestrator", state, clock, period, snap -> Orchestration.pass(snap, clock.instant())),

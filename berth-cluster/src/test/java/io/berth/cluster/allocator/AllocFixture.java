@@ -38,7 +38,6 @@ final class AllocFixture {
   final ClusterState state = new ClusterState(new MemoryClusterStore());
   final NetworkControl networks = new NetworkControl(state, clock);
   final ServiceControl services = new ServiceControl(state, clock);
-  boolean overlayWired = true;
 
   /** The ingress network as {@code swarm init} makes it. */
   Network ingress() {
@@ -85,7 +84,7 @@ final class AllocFixture {
 
   /** One pass, applied. */
   Plan allocate() {
-    Plan p = new AllocationPass(clock, overlayWired).pass(state.snapshot());
+    Plan p = new AllocationPass(clock).pass(state.snapshot());
     p.apply(state);
     return p;
   }

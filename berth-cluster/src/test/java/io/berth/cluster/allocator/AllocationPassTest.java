@@ -64,23 +64,6 @@ class AllocationPassTest {
   }
 
   @Test
-  void whileTheDataPathIsNotWiredTasksOnNetworksHoldTheirAddressesButStayNew() {
-    f.overlayWired = false;
-    f.ingress();
-    f.overlay("front");
-    f.settle();
-    Service onNet = f.service("net", List.of("front"));
-    Service plain = f.service("plain", List.of(), hostPort(80, 8080));
-    f.orchestrate();
-    f.settle();
-    Task waiting = f.tasksOf(onNet).getFirst();
-    assertThat(waiting.status().state()).isEqualTo(TaskState.NEW);
-    assertThat(waiting.status().err()).isEqualTo(TaskAllocation.NOT_WIRED);
-    assertThat(waiting.networksAttachments()).hasSize(1);
-    assertThat(f.tasksOf(plain).getFirst().status().state()).as("no network: runs as before").isEqualTo(TaskState.PENDING);
-  }
-
-  @Test
   void aPortTheSwarmGaveIsKeptAcrossUpdatesAndFreedWhenDroppedOrRemoved() {
     f.ingress();
     Service a = f.service("a", List.of(), ingressPort(80, 0));

@@ -45,7 +45,7 @@ final class TestCluster {
   final ManualClock clock = new ManualClock(START);
   final ClusterState state = new ClusterState(new MemoryClusterStore());
   private final SchedulingPass scheduling = new SchedulingPass(Scheduler.standard(clock));
-  private final AllocationPass allocation = new AllocationPass(clock, true);
+  private final AllocationPass allocation = new AllocationPass(clock);
 
   Node addNode(String id) {
     return addNode(id, Map.of());

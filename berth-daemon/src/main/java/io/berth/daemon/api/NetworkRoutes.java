@@ -71,7 +71,12 @@ public final class NetworkRoutes {
   /** The node's own network {@code ref} names, else the swarm's (Docker looks locally first too). */
   private ObjectNode inspect(String ref) {
     try {
-      return view(networks.find(ref));
+      NetworkRecord local = networks.find(ref);
+      if (local.driver().equals(NetworkService.OVERLAY)) {
+        // this node's copy of a swarm overlay: a manager shows the swarm's object
+        return cluster.find(local.id()).map(ClusterNetworkJson::view).orElseGet(() -> view(local));
+      }
+      return view(local);
     } catch (NotFoundException e) {
       return cluster.find(ref).map(ClusterNetworkJson::view).orElseThrow(() -> e);
     }
@@ -79,7 +84,12 @@ public final class NetworkRoutes {
 
   private void remove(String ref) {
     try {
-      networks.find(ref);
+      NetworkRecord local = networks.find(ref);
+      if (local.driver().equals(NetworkService.OVERLAY)) {
+        cluster.remove(cluster.find(local.id()).orElseThrow(() -> new io.berth.errdefs.ForbiddenException(
+            "network " + local.name() + " is a swarm network: remove it on a manager")));
+        return;
+      }
     } catch (NotFoundException e) {
       cluster.remove(cluster.find(ref).orElseThrow(() -> e));
       return;
@@ -137,10 +147,14 @@ public final class NetworkRoutes {
     ArrayNode out = Json.array();
     JsonNode filters = ContainerRoutes.filtersJson(q.query("filters"));
     List<NetworkRecord> local = networks.list(filters);
+    var swarm = cluster.list();
+    java.util.Set<String> swarmIds = new java.util.HashSet<>();
+    swarm.forEach(n -> swarmIds.add(n.id()));
     if (ClusterNetworkFilters.keepsLocal(filters)) {
-      local.forEach(r -> out.add(view(r)));
+      // a manager lists the swarm's overlays once, as the swarm's; a worker its copies
+      local.stream().filter(r -> !swarmIds.contains(r.id())).forEach(r -> out.add(view(r)));
     }
-    cluster.list().stream().filter(ClusterNetworkFilters.of(filters)).forEach(n -> out.add(ClusterNetworkJson.view(n)));
+    swarm.stream().filter(ClusterNetworkFilters.of(filters)).forEach(n -> out.add(ClusterNetworkJson.view(n)));
     Json.send(s, 200, out);
   }
 

@@ -32,11 +32,24 @@ public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
   private final ContainerRepository repo;
   private final NetworkService networks;
   private final EmbeddedDns server;
+  private volatile ServiceNames services = (networkIds, name) -> List.of();
+
+  /** Swarm service names ({@code NAME}, {@code tasks.NAME}) on the swarm networks of a container. */
+  @FunctionalInterface
+  public interface ServiceNames {
+    /** Addresses (dotted quads) of {@code name} on those networks; empty when it names no service there. */
+    List<String> lookup(java.util.Set<String> networkIds, String name);
+  }
 
   public ContainerDns(ContainerRepository repo, NetworkService networks, Path hostResolvConf) {
     this.repo = repo;
     this.networks = networks;
     this.server = new EmbeddedDns(this, hostResolvConf);
+  }
+
+  /** Where swarm service names come from on this node (set once the swarm's networks are wired). */
+  public void serviceNames(ServiceNames names) {
+    this.services = names;
   }
 
   @Override
@@ -99,6 +112,16 @@ public final class ContainerDns implements NameResolver, ContainerNetworks.Dns {
       return Optional.empty();
     }
     List<Inet4Address> found = new ArrayList<>();
+    java.util.Set<String> networkIds = new java.util.HashSet<>();
+    if (self.networks != null) {
+      self.networks.values().forEach(a -> networkIds.add(a.networkId()));
+    }
+    for (String ip : services.lookup(networkIds, name)) {
+      found.add((Inet4Address) InetAddress.ofLiteral(ip));
+    }
+    if (!found.isEmpty()) {
+      return Optional.of(found);
+    }
     for (String net : userNetworks(self)) {
       String wanted = linkTarget(self.networks.get(net), name);
       for (Container c : repo.all()) {

@@ -70,7 +70,9 @@ public final class NetworkManager {
     var select = NetworkFilters.prune(filters);
     List<String> removed = new ArrayList<>();
     for (NetworkRecord r : networks.list()) {
-      if (r.userDefined() && select.test(r) && members.attached(r).isEmpty()) {
+      // a swarm overlay's copy is the node's to keep or drop as its tasks need it
+      if (r.userDefined() && !r.driver().equals(NetworkService.OVERLAY) && select.test(r)
+          && members.attached(r).isEmpty()) {
         remove(r);
         removed.add(r.name());
       }

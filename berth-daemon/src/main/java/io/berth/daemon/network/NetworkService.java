@@ -37,6 +37,8 @@ public final class NetworkService {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
   private final MetadataStore meta;
   private final Sandboxes sandboxes;
+  /** The driver of swarm overlays: their records come from the swarm, never from a user's create. */
+  public static final String OVERLAY = "overlay";
   private final Map<String, NetworkDriver> drivers = new LinkedHashMap<>();
   private final String nsTag;
   private final Map<String, NetworkRecord> records = new LinkedHashMap<>();
@@ -123,6 +125,10 @@ public final class NetworkService {
       throw new InvalidArgumentException("network driver \"" + driverName
           + "\" is not supported on a single node (bridge is; overlay comes with the cluster)");
     }
+    if (driverName.equals(OVERLAY)) {
+      throw new io.berth.errdefs.ForbiddenException("overlay networks are made by the swarm's managers "
+          + "(docker network create -d overlay on a manager), not by one engine");
+    }
     if (q.options() != null && q.options().containsKey(NetworkSpec.DEFAULT_BRIDGE)) {
       throw new InvalidArgumentException("option " + NetworkSpec.DEFAULT_BRIDGE + " belongs to the built-in bridge network");
     }
@@ -174,6 +180,50 @@ public final class NetworkService {
     records.put(r.id(), r);
     networks.put(r.id(), n);
     return r;
+  }
+
+  /**
+   * The local copy of a swarm overlay this node's tasks need, made when missing (kept in the
+   * metadata store like any network, so a restarted daemon adopts its kernel state). The swarm
+   * allocated it; only a clash with this engine's own networks (a name, an overlapping subnet:
+   * both live in this host's routing table) is refused.
+   */
+  public synchronized Network ensureOverlay(String id, String name, String subnet, String gateway, boolean internal,
+      Map<String, String> options) {
+    NetworkRecord known = records.get(id);
+    if (known != null) {
+      return network(known);
+    }
+    for (NetworkRecord r : records.values()) {
+      if (r.name().equals(name)) {
+        throw new ConflictException("swarm network " + name + " clashes with this engine's network of the same name");
+      }
+      if (r.subnet() != null && SubnetPool.Cidr.parse(r.subnet()).overlaps(SubnetPool.Cidr.parse(subnet))) {
+        throw new ConflictException("swarm network " + name + " (" + subnet + ") overlaps this engine's network "
+            + r.name() + " (" + r.subnet() + ")");
+      }
+    }
+    NetworkDriver driver = drivers.get(OVERLAY);
+    if (driver == null) {
+      throw new InvalidArgumentException("this engine has no overlay driver");
+    }
+    NetworkRecord r = new NetworkRecord(id, name, OVERLAY, Instant.now().toString(), subnet, gateway, null, internal,
+        false, Map.of(), Map.copyOf(options));
+    Network n = driver.create(r.spec());
+    try {
+      meta.put(BUCKET, id, RecordJson.MAPPER.writeValueAsBytes(r));
+    } catch (IOException | RuntimeException e) {
+      n.delete();
+      throw e instanceof RuntimeException re ? re : new UncheckedIOException((IOException) e);
+    }
+    records.put(id, r);
+    networks.put(id, n);
+    return n;
+  }
+
+  /** This engine's copies of swarm overlays. */
+  public synchronized List<NetworkRecord> overlays() {
+    return records.values().stream().filter(r -> r.driver().equals(OVERLAY)).toList();
   }
 
   /** By full id, then exact name, then unique id prefix (Docker's order). */

@@ -41,14 +41,16 @@ final class NodeWork implements SwarmRoles {
   private final SwarmFiles files;
   private final Clock clock;
   private final ClusterEvents.Sink events;
+  private final Consumer<io.berth.cluster.network.NetworkView> networks;
   private final AtomicReference<Agent> currentAgent = new AtomicReference<>();
   private final AtomicReference<DispatcherSession> currentSession = new AtomicReference<>();
   private volatile Consumer<NodeRole> roleListener = role -> { };
 
   /** {@code executors}: the task executor for this node's id (known only once it is a member). */
   NodeWork(Function<String, TaskExecutor> executors, Supplier<NodeDescription> description, SwarmFiles files,
-      Clock clock, ClusterEvents.Sink events) {
+      Clock clock, ClusterEvents.Sink events, Consumer<io.berth.cluster.network.NetworkView> networks) {
     this.events = events;
+    this.networks = networks;
     this.executors = executors;
     this.description = description;
     this.files = files;
@@ -105,6 +107,7 @@ final class NodeWork implements SwarmRoles {
       started.add(session.get());
       DispatcherSession mine = session.get();
       mine.onRole(role -> roleListener.accept(role));
+      mine.onNetworks(networks);
       currentSession.set(mine);
       return () -> {
         currentAgent.compareAndSet(agent, null);
@@ -165,6 +168,11 @@ final class NodeWork implements SwarmRoles {
       } catch (RuntimeException e) {
         LOG.warn("removing task container {} at swarm leave: {}", c.containerId(), e.getMessage());
       }
+    }
+    try {
+      networks.accept(io.berth.cluster.network.NetworkView.EMPTY); // the swarm's overlays and mesh go too
+    } catch (RuntimeException e) {
+      LOG.warn("removing the swarm's networks at swarm leave: {}", e.getMessage());
     }
   }
 

@@ -45,13 +45,14 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
    * @param ownBridge berthd's bridge, never an address to advertise
    * @param executors the task executor for this node's swarm id
    * @param events where a manager tells of node and service changes ({@code docker events})
+   * @param networks what makes this node's overlays match the network view the managers send
    */
   public static SwarmNode create(java.nio.file.Path dataRoot, Clock clock, Supplier<NodeDescription> description,
       String ownBridge, java.util.function.Function<String, io.berth.cluster.agent.TaskExecutor> executors,
-      ClusterEvents.Sink events) {
+      ClusterEvents.Sink events, java.util.function.Consumer<io.berth.cluster.network.NetworkView> networks) {
     SwarmFiles files = new SwarmFiles(dataRoot);
     return new SwarmNode(files, clock, description, ownBridge,
-        new NodeWork(executors, description, files, clock, events));
+        new NodeWork(executors, description, files, clock, events, networks));
   }
 
   SwarmNode(SwarmFiles files, Clock clock, Supplier<NodeDescription> description, String ownBridge,

@@ -19,15 +19,20 @@ import java.util.Map;
  * replacing the image's entrypoint and Args its cmd; env, hostname, dir and user; the limits
  * (memory, NanoCPUs) and the memory reservation; bind, volume and tmpfs mounts; the health
  * check (Docker's HealthConfig, as a container's Config carries it); no restart
- * policy (the orchestrator replaces a task whose container exits) and the engine's default
- * network (overlay networks come later).
+ * policy (the orchestrator replaces a task whose container exits); on the task's swarm networks
+ * (this node's copies of them, made from the network view before the task comes) at the
+ * addresses the allocator gave, answering to the service's name and the spec's aliases there, the
+ * first network the primary one; a task on no network is on the engine's default bridge.
  *
  * <p>The container service creates from the Engine API's create body, which is also the record
  * it keeps; {@link #createBody} is the one place that body is written for a task, so the rest
  * of the executor deals in tasks and container ids only.
  */
 record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec container,
-    ResourceRequirements resources) {
+    ResourceRequirements resources, List<Membership> networks) {
+  /** One swarm network of the task: its id, the task's address there (no prefix), its aliases. */
+  record Membership(String networkId, String address, List<String> aliases) {}
+
   static final String LABEL_PREFIX = "com.docker.swarm.";
   /** The label every task container carries, naming its task: how the agent finds them. */
   static final String TASK_ID = LABEL_PREFIX + "task.id";
@@ -44,7 +49,26 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     labels.put(LABEL_PREFIX + "node.id", nodeId);
     labels.put(LABEL_PREFIX + "service.id", task.serviceId() == null ? "" : task.serviceId());
     labels.put(LABEL_PREFIX + "service.name", service == null ? "" : service);
-    return new TaskContainerSpec(name, Map.copyOf(labels), spec, task.spec().resources());
+    return new TaskContainerSpec(name, Map.copyOf(labels), spec, task.spec().resources(), memberships(task, service));
+  }
+
+  private static List<Membership> memberships(Task task, String service) {
+    List<Membership> out = new java.util.ArrayList<>();
+    for (var a : task.networksAttachments()) {
+      if (a.network() == null || a.addresses().isEmpty()) {
+        continue;
+      }
+      String id = a.network().id();
+      List<String> aliases = new java.util.ArrayList<>();
+      if (!a.network().spec().ingress()) {
+        aliases.add(service); // the service's name resolves on its networks, never on ingress
+        task.spec().networks().stream().filter(c -> c.target().equals(id)).forEach(c -> aliases.addAll(c.aliases()));
+      }
+      String address = a.addresses().getFirst();
+      int slash = address.indexOf('/');
+      out.add(new Membership(id, slash < 0 ? address : address.substring(0, slash), List.copyOf(aliases)));
+    }
+    return out;
   }
 
   /** The create body of the task's container (Engine API shape, as the container service takes it). */
@@ -74,6 +98,15 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     labels.forEach(labelsNode::put);
     ObjectNode hc = body.putObject("HostConfig");
     hc.putObject("RestartPolicy").put("Name", "no");
+    if (!networks.isEmpty()) {
+      hc.put("NetworkMode", networks.getFirst().networkId());
+      ObjectNode endpoints = body.putObject("NetworkingConfig").putObject("EndpointsConfig");
+      for (Membership m : networks) {
+        ObjectNode ep = endpoints.putObject(m.networkId());
+        ep.putObject("IPAMConfig").put("IPv4Address", m.address());
+        strings(ep.putArray("Aliases"), m.aliases());
+      }
+    }
     if (resources.limits() != null) {
       if (resources.limits().memoryBytes() > 0) {
         hc.put("Memory", resources.limits().memoryBytes());

@@ -1,0 +1,195 @@
+package io.berth.daemon.overlay;
+
+import io.berth.cluster.network.NetworkView;
+import io.berth.cluster.network.NetworkView.AttachedNetwork;
+import io.berth.cluster.network.NetworkView.ServiceRecord;
+import io.berth.daemon.container.Container;
+import io.berth.daemon.container.ContainerRepository;
+import io.berth.daemon.network.NetworkRecord;
+import io.berth.daemon.network.NetworkService;
+import io.berth.network.Endpoint;
+import io.berth.network.overlay.MeshBackend;
+import io.berth.network.overlay.MeshPort;
+import io.berth.network.overlay.MeshService;
+import io.berth.network.overlay.OverlayDriver;
+import io.berth.network.overlay.OverlayNetwork;
+import io.berth.network.overlay.OverlayPeer;
+import io.berth.network.overlay.RoutingMesh;
+import io.berth.network.overlay.ServiceBalancer;
+import io.berth.network.overlay.VirtualService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes this node's kernel state match the network view the managers send with its assignments
+ * (level-triggered, the whole view each time): a local copy of each swarm overlay its tasks are
+ * on, with every remote endpoint programmed; the routing mesh's published ports; each local
+ * container's service VIPs, balanced in its own namespace; and overlays no task needs any more
+ * removed. Encrypted overlays are not carried yet: they are left out, so their tasks fail
+ * naming the missing network rather than run in clear.
+ */
+public final class NodeOverlays implements Consumer<NetworkView> {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeOverlays.class);
+
+  private final NetworkService networks;
+  private final ContainerRepository containers;
+  private final String meshTable;
+  private final ServiceBalancer balancer = new ServiceBalancer();
+  private volatile NetworkView view = NetworkView.EMPTY;
+  private RoutingMesh mesh;
+  private String meshNetwork;
+
+  /** @param meshTable the nftables table of the routing mesh (after the daemon's own table) */
+  public NodeOverlays(NetworkService networks, ContainerRepository containers, String meshTable) {
+    this.networks = networks;
+    this.containers = containers;
+    this.meshTable = meshTable;
+  }
+
+  @Override
+  public synchronized void accept(NetworkView next) {
+    OverlayNetwork ingress = null;
+    for (AttachedNetwork n : next.networks()) {
+      if (n.encrypted()) {
+        LOG.warn("swarm network {} is encrypted: encrypted overlays are not carried by this node yet", n.name());
+        continue;
+      }
+      try {
+        OverlayNetwork o = (OverlayNetwork) networks.ensureOverlay(n.id(), n.name(), n.subnet(), n.gateway(),
+            n.internal(), Map.of(OverlayDriver.VNI, Integer.toString(n.vni()), OverlayDriver.UNDERLAY, next.underlay()));
+        o.peers(n.peers().stream().map(p -> p.node() ? OverlayPeer.node(p.ip(), p.underlay())
+            : OverlayPeer.endpoint(p.ip(), p.underlay())).toList());
+        if (n.ingress()) {
+          ingress = o;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("swarm network {} could not be set up on this node: {}", n.name(), e.getMessage());
+      }
+    }
+    view = next;
+    routeMesh(next, ingress);
+    containers.all().stream().filter(c -> c.state.running()).forEach(this::balanceQuietly);
+    prune(next);
+  }
+
+  /** The published ports of the mesh, on the ingress overlay, or none. */
+  private void routeMesh(NetworkView next, OverlayNetwork ingress) {
+    if (ingress == null || next.mesh().isEmpty() || next.ingressAddress().isEmpty()) {
+      if (mesh != null) {
+        mesh.delete();
+        mesh = null;
+        meshNetwork = null;
+      }
+      return;
+    }
+    if (mesh == null || !ingress.bridgeName().equals(meshNetwork)) {
+      mesh = new RoutingMesh(ingress, meshTable);
+      meshNetwork = ingress.bridgeName();
+    }
+    List<MeshService> services = next.mesh().stream().map(m -> new MeshService(m.serviceId(),
+        m.ports().stream().map(p -> new MeshPort(p.protocol(), p.publishedPort(), p.targetPort())).toList(),
+        m.backends().stream().map(b -> new MeshBackend(b.ip(), b.local())).toList())).toList();
+    try {
+      mesh.apply(bare(next.ingressAddress()), services);
+    } catch (RuntimeException e) {
+      LOG.warn("routing mesh not applied: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Sets the VIPs of the services on {@code c}'s swarm networks in its namespace (when its
+   * network comes up, and on every view); nothing for a container on no swarm network.
+   */
+  public void balance(Container c) {
+    List<VirtualService> vips = new ArrayList<>();
+    String netns = null;
+    NetworkView v = view;
+    for (AttachedNetwork n : v.networks()) {
+      Endpoint ep = endpoint(c, n.id());
+      if (ep == null) {
+        continue;
+      }
+      netns = ep.netnsPath();
+      for (ServiceRecord s : n.services()) {
+        if (!s.vip().isEmpty()) {
+          vips.add(new VirtualService(s.vip(), List.of(), s.tasks()));
+        }
+      }
+    }
+    if (netns != null) {
+      balancer.apply(netns, vips);
+    }
+  }
+
+  private void balanceQuietly(Container c) {
+    try {
+      balance(c);
+    } catch (RuntimeException e) {
+      LOG.warn("service VIPs of container {} not applied: {}", c.name, e.getMessage());
+    }
+  }
+
+  private Endpoint endpoint(Container c, String networkId) {
+    if (c.networks == null || c.networks.values().stream().noneMatch(a -> a.networkId().equals(networkId))) {
+      return null;
+    }
+    try {
+      return networks.network(networks.find(networkId)).endpoint(c.id).orElse(null);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Removes this node's copies of overlays that are out of the view and hold no container. */
+  private void prune(NetworkView next) {
+    Set<String> wanted = next.networks().stream().map(AttachedNetwork::id).collect(Collectors.toSet());
+    for (NetworkRecord r : networks.overlays()) {
+      if (wanted.contains(r.id()) || inUse(r.id())) {
+        continue;
+      }
+      try {
+        networks.remove(r);
+      } catch (RuntimeException e) {
+        LOG.warn("swarm network {} not removed from this node: {}", r.name(), e.getMessage());
+      }
+    }
+  }
+
+  private boolean inUse(String networkId) {
+    return containers.all().stream().anyMatch(c -> c.networks != null
+        && c.networks.values().stream().anyMatch(a -> a.networkId().equals(networkId)));
+  }
+
+  /**
+   * The addresses {@code name} resolves to on the swarm networks {@code networkIds}: a service's
+   * VIP (its tasks in dnsrr mode), {@code tasks.NAME} its tasks, an alias its tasks; empty when
+   * the name is no service of those networks.
+   */
+  public List<String> lookup(Set<String> networkIds, String name) {
+    List<String> out = new ArrayList<>();
+    for (AttachedNetwork n : view.networks()) {
+      if (!networkIds.contains(n.id())) {
+        continue;
+      }
+      for (ServiceRecord s : n.services()) {
+        String svc = s.name().toLowerCase(java.util.Locale.ROOT);
+        if (name.equals(svc)) {
+          out.addAll(s.vip().isEmpty() ? s.tasks() : List.of(s.vip()));
+        } else if (name.equals("tasks." + svc) || s.aliases().stream().anyMatch(a -> a.equalsIgnoreCase(name))) {
+          out.addAll(s.tasks());
+        }
+      }
+    }
+    return out.stream().distinct().toList();
+  }
+
+  private static String bare(String cidr) {
+    int slash = cidr.indexOf('/');
+    return slash < 0 ? cidr : cidr.substring(0, slash);
+  }}
