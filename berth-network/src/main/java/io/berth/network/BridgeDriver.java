@@ -78,17 +78,7 @@ public final class BridgeDriver implements NetworkDriver {
   @Override
   public Network create(NetworkSpec spec) {
     LinuxBridgeNetwork n = open(spec); // validates gateway, ip-range, bridge name
-    try {
-      n.init();
-      return n;
-    } catch (RuntimeException e) {
-      try {
-        n.delete();
-      } catch (RuntimeException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
-    }
+    return KernelSetup.initOrDelete(n, n::init);
   }
 
   /**

@@ -2,7 +2,7 @@ package io.berth.daemon.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cluster.model.Network;
-import java.util.ArrayList;
+import io.berth.daemon.network.NetworkFilters;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -17,39 +17,23 @@ final class ClusterNetworkFilters {
   private ClusterNetworkFilters() {}
 
   static Predicate<Network> of(JsonNode filters) {
-    List<String> names = values(filters, "name");
-    List<String> ids = values(filters, "id");
-    List<String> drivers = values(filters, "driver");
-    List<String> types = values(filters, "type");
-    List<String> scopes = values(filters, "scope");
-    List<String> labels = values(filters, "label");
+    List<String> names = NetworkFilters.values(filters, "name");
+    List<String> ids = NetworkFilters.values(filters, "id");
+    List<String> drivers = NetworkFilters.values(filters, "driver");
+    List<String> types = NetworkFilters.values(filters, "type");
+    List<String> scopes = NetworkFilters.values(filters, "scope");
+    List<String> labels = NetworkFilters.values(filters, "label");
     return n -> (names.isEmpty() || names.stream().anyMatch(x -> n.spec().name().contains(x)))
         && (ids.isEmpty() || ids.stream().anyMatch(n.id()::startsWith))
         && (drivers.isEmpty() || drivers.contains(n.spec().driverConfiguration().name()))
         && (types.isEmpty() || types.contains("custom"))
         && (scopes.isEmpty() || scopes.contains("swarm"))
-        && labels.stream().allMatch(l -> {
-          int eq = l.indexOf('=');
-          String k = eq < 0 ? l : l.substring(0, eq);
-          String v = n.spec().labels().get(k);
-          return v != null && (eq < 0 || v.equals(l.substring(eq + 1)));
-        });
+        && NetworkFilters.labelsMatch(n.spec().labels(), labels);
   }
 
   /** Whether a {@code scope} filter leaves the node's own (local) networks in. */
   static boolean keepsLocal(JsonNode filters) {
-    List<String> scopes = values(filters, "scope");
+    List<String> scopes = NetworkFilters.values(filters, "scope");
     return scopes.isEmpty() || scopes.contains("local");
-  }
-
-  private static List<String> values(JsonNode filters, String key) {
-    JsonNode v = filters.path(key);
-    List<String> out = new ArrayList<>();
-    if (v.isArray()) {
-      v.forEach(x -> out.add(x.asText()));
-    } else if (v.isObject()) {
-      v.fieldNames().forEachRemaining(out::add);
-    }
-    return out;
   }
 }

@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  * ({@code key} or {@code key=value}), {@code dangling} selects user-defined networks no
  * container is attached to. Unknown filters are refused.
  */
-final class NetworkFilters {
+public final class NetworkFilters {
   private static final Set<String> LIST = Set.of("name", "id", "label", "driver", "type", "scope", "dangling");
 
   private NetworkFilters() {}
@@ -38,17 +38,17 @@ final class NetworkFilters {
         && (types.isEmpty() || types.contains(r.userDefined() ? "custom" : "builtin"))
         && (dangling.isEmpty()
             || (r.userDefined() && unused.test(r)) == (dangling.contains("true") || dangling.contains("1")))
-        && labelsMatch(r, labels);
+        && labelsMatch(r.labels(), labels);
   }
 
   /** Which networks a prune considers (the caller still skips those in use): by {@code label}. */
   static Predicate<NetworkRecord> prune(JsonNode filters) {
     List<String> labels = values(filters, "label");
-    return r -> labelsMatch(r, labels);
+    return r -> labelsMatch(r.labels(), labels);
   }
 
   /** Docker sends filter values as a list or as a map of value to true. */
-  private static List<String> values(JsonNode filters, String key) {
+  public static List<String> values(JsonNode filters, String key) {
     JsonNode v = filters.path(key);
     List<String> out = new ArrayList<>();
     if (v.isArray()) {
@@ -59,11 +59,12 @@ final class NetworkFilters {
     return out;
   }
 
-  private static boolean labelsMatch(NetworkRecord r, List<String> labels) {
-    for (String l : labels) {
+  /** Every {@code key} or {@code key=value} of {@code wanted} is in {@code labels}. */
+  public static boolean labelsMatch(java.util.Map<String, String> labels, List<String> wanted) {
+    for (String l : wanted) {
       int eq = l.indexOf('=');
       String k = eq < 0 ? l : l.substring(0, eq);
-      if (!r.labels().containsKey(k) || (eq >= 0 && !r.labels().get(k).equals(l.substring(eq + 1)))) {
+      if (!labels.containsKey(k) || (eq >= 0 && !labels.get(k).equals(l.substring(eq + 1)))) {
         return false;
       }
     }

@@ -1,6 +1,7 @@
 package io.berth.network.overlay;
 
 import io.berth.errdefs.InvalidArgumentException;
+import io.berth.network.KernelSetup;
 import io.berth.network.LinuxBridgeNetwork;
 import io.berth.network.Network;
 import io.berth.network.NetworkDriver;
@@ -131,17 +132,7 @@ public final class OverlayDriver implements NetworkDriver {
   @Override
   public OverlayNetwork create(NetworkSpec spec) {
     OverlayNetwork n = open(spec);
-    try {
-      n.init();
-      return n;
-    } catch (RuntimeException e) {
-      try {
-        n.delete();
-      } catch (RuntimeException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
-    }
+    return KernelSetup.initOrDelete(n, n::init);
   }
 
   /**
