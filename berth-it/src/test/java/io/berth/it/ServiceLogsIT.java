@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class ServiceLogsIT {
   static final String LAB = "logs";
   private static final Pattern PREFIXED =
-      Pattern.compile("^web\\.([123])\\.([a-z0-9]{12})@(node[123]) +\\| (hello|bye) from (\\S+)$");
+      Pattern.compile("^web\\.([1-4])\\.([a-z0-9]{12})@(node[123]) +\\| (hello|bye) from (\\S+)$");
   private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z");
 
   @BeforeAll
@@ -143,6 +143,17 @@ class ServiceLogsIT {
         }
       }
       assertThat(got).as("followed lines").hasSize(6).allSatisfy(l -> assertThat(l).matches(PREFIXED));
+      // a task made while following joins the stream, as with Docker
+      check(docker(leader, "service", "scale", "-d", "web=4"), "service scale web=4");
+      String fourth = null;
+      long later = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (fourth == null && System.nanoTime() < later) {
+        String l = followed.poll(1, TimeUnit.SECONDS);
+        if (l != null && l.startsWith("web.4.")) {
+          fourth = l;
+        }
+      }
+      assertThat(fourth).as("a line of web.4, made after the follow began").isNotNull().matches(PREFIXED);
       for (Map.Entry<String, Long> p : pid.entrySet()) {
         assertThat(await(() -> String.valueOf(openTaskLogs(p.getValue())), n -> !n.equals("0")))
             .as("%s follows its task's log", p.getKey()).isNotEqualTo("0");

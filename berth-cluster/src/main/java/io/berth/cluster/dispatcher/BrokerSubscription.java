@@ -6,7 +6,6 @@ import io.berth.cluster.dispatcher.Messages.LogSubscription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,14 +18,15 @@ import java.util.concurrent.TimeUnit;
  * asked for, which nodes have not finished, why some logs cannot come (swarmkit's "node X is not
  * available", "task X has not been scheduled"), and a bounded queue of published batches between
  * the nodes and the subscriber. A full queue holds the publishing node's call (backpressure down
- * to its log reader) rather than growing.
+ * to its log reader) rather than growing. A followed subscription takes in the tasks made after
+ * it opened ({@link #addTasks}), as {@code docker service logs -f} shows a replaced task's lines.
  */
 final class BrokerSubscription {
   static final int QUEUE_BATCHES = 64;
 
   final String id;
   final LogOptions options;
-  private final Map<String, Set<String>> tasksByNode;
+  private final Map<String, Set<String>> tasksByNode; // replaced values only, under this object's lock
   private final Set<String> waiting;
   private final List<String> problems = new ArrayList<>();
   private final BlockingQueue<List<LogLine>> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
@@ -37,14 +37,36 @@ final class BrokerSubscription {
   BrokerSubscription(String id, LogOptions options, Map<String, List<String>> tasksByNode, List<String> unscheduled) {
     this.id = id;
     this.options = options;
-    this.tasksByNode = new LinkedHashMap<>();
+    this.tasksByNode = new java.util.concurrent.ConcurrentHashMap<>();
     tasksByNode.forEach((node, tasks) -> this.tasksByNode.put(node, Set.copyOf(tasks)));
     this.waiting = new HashSet<>(tasksByNode.keySet());
     unscheduled.forEach(t -> problems.add("task " + t + " has not been scheduled"));
   }
 
   Set<String> nodes() {
-    return tasksByNode.keySet();
+    return Set.copyOf(tasksByNode.keySet());
+  }
+
+  /**
+   * Takes in tasks placed since the subscription opened (following only); the nodes whose share
+   * changed, to be told, are returned. A node already done is asked again for its new tasks.
+   */
+  synchronized Set<String> addTasks(Map<String, List<String>> byNode) {
+    Set<String> changed = new HashSet<>();
+    if (closed || !options.follow()) {
+      return changed;
+    }
+    byNode.forEach((node, tasks) -> {
+      Set<String> known = tasksByNode.getOrDefault(node, Set.of());
+      if (!known.containsAll(tasks)) {
+        Set<String> all = new HashSet<>(known);
+        all.addAll(tasks);
+        tasksByNode.put(node, Set.copyOf(all));
+        waiting.add(node);
+        changed.add(node);
+      }
+    });
+    return changed;
   }
 
   /** Whether {@code nodeId} was asked for lines and has not finished. */

@@ -51,6 +51,8 @@ final class LogBroker {
   private final ClusterState state;
   private final Sessions sessions;
   private final Map<String, BrokerSubscription> subscriptions = new ConcurrentHashMap<>();
+  /** What each open subscription asked for, so a followed one can take in new tasks. */
+  private final Map<String, SubscribeLogsCall> calls = new ConcurrentHashMap<>();
 
   LogBroker(ClusterState state, Sessions sessions) {
     this.state = state;
@@ -65,10 +67,7 @@ final class LogBroker {
     if (call.serviceId() == null || call.serviceId().isEmpty() || call.options() == null) {
       throw new InvalidArgumentException("a log subscription names a service and its options");
     }
-    List<Task> tasks = state.tasks().stream()
-        .filter(t -> t.serviceId().equals(call.serviceId()))
-        .filter(t -> call.taskId() == null || call.taskId().isEmpty() || t.id().equals(call.taskId()))
-        .toList();
+    List<Task> tasks = tasksOf(call);
     if (tasks.isEmpty() && call.taskId() != null && !call.taskId().isEmpty()) {
       throw new NotFoundException("task " + call.taskId() + " of service " + call.serviceId() + " not found");
     }
@@ -85,8 +84,34 @@ final class LogBroker {
         unscheduled);
     checkNodes(sub);
     subscriptions.put(sub.id, sub);
+    calls.put(sub.id, call);
     sessions.refresh(sub.nodes());
     return sub;
+  }
+
+  private List<Task> tasksOf(SubscribeLogsCall call) {
+    return state.tasks().stream()
+        .filter(t -> t.serviceId().equals(call.serviceId()))
+        .filter(t -> call.taskId() == null || call.taskId().isEmpty() || t.id().equals(call.taskId()))
+        .toList();
+  }
+
+  /** A followed subscription's tasks placed since it opened join it, and their nodes are told. */
+  void follow(BrokerSubscription sub) {
+    SubscribeLogsCall call = calls.get(sub.id);
+    if (call == null || !sub.options.follow()) {
+      return;
+    }
+    Map<String, List<String>> byNode = new LinkedHashMap<>();
+    for (Task t : tasksOf(call)) {
+      if (!t.nodeId().isEmpty()) {
+        byNode.computeIfAbsent(t.nodeId(), n -> new ArrayList<>()).add(t.id());
+      }
+    }
+    var changed = sub.addTasks(byNode);
+    if (!changed.isEmpty()) {
+      sessions.refresh(changed);
+    }
   }
 
   /**
@@ -97,7 +122,12 @@ final class LogBroker {
    */
   boolean drain(BrokerSubscription sub, Predicate<LogFeed> feed) throws InterruptedException {
     try {
+      long lastFollow = System.nanoTime();
       while (!sub.closed()) {
+        if (System.nanoTime() - lastFollow > CHECK.toNanos()) {
+          follow(sub); // also while lines keep coming: a busy log must not hide a new task
+          lastFollow = System.nanoTime();
+        }
         List<LogLine> lines = sub.poll(CHECK);
         if (lines != null) {
           if (!feed.test(new LogFeed(lines, null))) {
@@ -158,6 +188,7 @@ final class LogBroker {
   /** Ends a subscription (its subscriber left or it finished) and tells its nodes. */
   void close(BrokerSubscription sub) {
     sub.close();
+    calls.remove(sub.id);
     if (subscriptions.remove(sub.id) != null) {
       sessions.refresh(sub.nodes());
     }

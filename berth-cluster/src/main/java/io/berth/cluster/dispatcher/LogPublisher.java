@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -26,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * names that are assigned to this node (never another's), one reader per task, into a bounded
  * queue, and one sender publishes batches to the manager. A subscription missing from the next
  * message, or answered "closed", stops its readers. One that finished is not started again while
- * the session still lists it.
+ * the session still lists it, except that a followed one listing new tasks (the leader adds the
+ * tasks made since it opened) reads those too; a followed task whose container is not made yet
+ * is waited for, a bounded while.
  */
 final class LogPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogPublisher.class);
@@ -35,6 +36,8 @@ final class LogPublisher implements AutoCloseable {
   static final int BATCH_BYTES = 1 << 20;
   /** How long a sender waits for more lines before sending what it has. */
   static final long LINGER_MS = 100;
+  /** How long a followed task's reader waits for its container to exist (an image may be pulled first). */
+  static final long CONTAINER_WAIT_MS = 120_000;
 
   private final TaskLogSource source;
   private final Function<PublishLogsCall, PublishLogsReply> publish;
@@ -55,7 +58,16 @@ final class LogPublisher implements AutoCloseable {
     Set<String> listed = new HashSet<>();
     for (LogSubscription s : subscriptions) {
       listed.add(s.id());
-      runs.computeIfAbsent(s.id(), id -> new Run(s, s.taskIds().stream().filter(assigned::contains).toList()).start());
+      List<String> mine = s.taskIds().stream().filter(assigned::contains).toList();
+      Run run = runs.get(s.id());
+      if (run == null) {
+        runs.put(s.id(), new Run(s, mine).start());
+      } else if (s.options().follow()) {
+        List<String> fresh = mine.stream().filter(t -> !run.tasks.contains(t)).toList();
+        if (!fresh.isEmpty() && !run.add(fresh)) {
+          runs.put(s.id(), new Run(s, fresh).start()); // the earlier run ended with its containers
+        }
+      }
     }
     runs.entrySet().removeIf(e -> {
       if (listed.contains(e.getKey())) {
@@ -80,38 +92,69 @@ final class LogPublisher implements AutoCloseable {
   /** One subscription served here: a reader per task, one sender. */
   private final class Run {
     final LogSubscription sub;
-    final List<String> tasks;
+    final Set<String> tasks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final BlockingQueue<LogLine> queue = new ArrayBlockingQueue<>(QUEUE_LINES);
-    final CountDownLatch readers;
-    final List<Thread> threads = new ArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
+    final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile boolean stopped;
     volatile boolean ended;
 
+    private final List<String> initial;
+
     Run(LogSubscription sub, List<String> tasks) {
       this.sub = sub;
-      this.tasks = tasks;
-      this.readers = new CountDownLatch(tasks.size());
+      this.initial = List.copyOf(tasks);
     }
 
     Run start() {
-      for (String task : tasks) {
-        threads.add(Thread.ofVirtual().name("log-reader-" + task).start(() -> read(task)));
-      }
+      add(initial);
       threads.add(Thread.ofVirtual().name("log-sender-" + sub.id()).start(this::send));
       return this;
     }
 
+    /** Starts readers for {@code more} tasks; false when the run has ended (its sender is gone). */
+    synchronized boolean add(List<String> more) {
+      if (ended) {
+        return false;
+      }
+      for (String task : more) {
+        if (tasks.add(task)) {
+          readers.incrementAndGet();
+          threads.add(Thread.ofVirtual().name("log-reader-" + task).start(() -> read(task)));
+        }
+      }
+      return true;
+    }
+
+    /** The sender's way out: ends the run when nothing reads and nothing waits, atomically with {@link #add}. */
+    synchronized boolean finishIfIdle() {
+      if (readers.get() == 0 && queue.isEmpty()) {
+        ended = true;
+      }
+      return ended;
+    }
+
     private void read(String task) {
       try {
-        source.read(task, sub.options().query(), this::put);
+        long deadline = System.nanoTime() + CONTAINER_WAIT_MS * 1_000_000L;
+        while (true) {
+          try {
+            source.read(task, sub.options().query(), this::put);
+            return;
+          } catch (NotFoundException e) {
+            if (!sub.options().follow() || stopped || System.nanoTime() > deadline) {
+              LOG.debug("log subscription {}: {}", sub.id(), e.getMessage()); // no container here (any more)
+              return;
+            }
+            Thread.sleep(500); // a followed task placed here whose container is still being made
+          }
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } catch (NotFoundException e) {
-        LOG.debug("log subscription {}: {}", sub.id(), e.getMessage()); // no container here (any more)
       } catch (RuntimeException e) {
         LOG.warn("log subscription {}: reading the log of task {}: {}", sub.id(), task, e.getMessage());
       } finally {
-        readers.countDown();
+        readers.decrementAndGet();
       }
     }
 
@@ -135,7 +178,7 @@ final class LogPublisher implements AutoCloseable {
         while (!stopped) {
           List<LogLine> batch = new ArrayList<>();
           LogLine first = queue.poll(LINGER_MS, TimeUnit.MILLISECONDS);
-          boolean readersDone = readers.getCount() == 0;
+          boolean readersDone = readers.get() == 0;
           if (first != null) {
             batch.add(first);
             int bytes = first.data().length;
@@ -148,7 +191,7 @@ final class LogPublisher implements AutoCloseable {
           if ((!batch.isEmpty() || done) && publish.apply(new PublishLogsCall(sub.id(), batch, done)).closed()) {
             return;
           }
-          if (done || (readersDone && queue.isEmpty())) {
+          if (done || (readersDone && finishIfIdle())) {
             return;
           }
         }

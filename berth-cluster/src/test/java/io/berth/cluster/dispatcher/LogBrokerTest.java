@@ -157,6 +157,33 @@ class LogBrokerTest {
   }
 
   @Test
+  void aFollowedSubscriptionTakesInTasksPlacedAfterItOpened() throws Exception {
+    BrokerSubscription sub = broker.open(new SubscribeLogsCall("web", null, new LogOptions(-1, 0, 0, true)));
+    broker.publish("n2", new PublishLogsCall(sub.id, List.of(), true)); // n2 sent what it had
+    refreshed.clear();
+    state.batch().create(task("t4", "web", "n2")).create(task("t5", "web", "")).create(task("x", "db", "n1")).apply();
+
+    broker.follow(sub);
+
+    assertThat(refreshed).singleElement().asList().containsExactly("n2");
+    assertThat(broker.forNode("n2")).singleElement().extracting(LogSubscription::taskIds).asList()
+        .containsExactlyInAnyOrder("t2", "t4");
+    broker.publish("n2", new PublishLogsCall(sub.id, List.of(line("t4", "new")), false));
+    assertThat(sub.poll(java.time.Duration.ofSeconds(5))).singleElement()
+        .satisfies(l -> assertThat(l.taskId()).isEqualTo("t4"));
+    refreshed.clear();
+    broker.follow(sub);
+    assertThat(refreshed).as("nothing new: nobody told again").isEmpty();
+
+    BrokerSubscription once = broker.open(new SubscribeLogsCall("web", null, ALL));
+    state.batch().create(task("t6", "web", "n1")).apply();
+    broker.follow(once);
+    assertThat(broker.forNode("n1")).filteredOn(s -> s.id().equals(once.id)).singleElement()
+        .extracting(LogSubscription::taskIds).asList().as("not following: the tasks of the moment only")
+        .doesNotContain("t6");
+  }
+
+  @Test
   void aFollowedSubscriptionDoesNotEndWhenTheNodesHaveSentWhatTheyHad() throws Exception {
     BrokerSubscription sub = broker.open(new SubscribeLogsCall("web", null, new LogOptions(-1, 0, 0, true)));
     broker.publish("n1", new PublishLogsCall(sub.id, List.of(line("t1", "a")), true));

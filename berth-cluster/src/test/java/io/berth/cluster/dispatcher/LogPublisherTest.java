@@ -64,6 +64,42 @@ class LogPublisherTest {
   }
 
   @Test
+  void aFollowedSubscriptionReadsTheTasksAddedToItEvenAfterItsFirstTasksEnded() throws Exception {
+    publisher = new LogPublisher(hello, call -> {
+      sent.add(call);
+      return new PublishLogsReply(false);
+    });
+    LogOptions follow = new LogOptions(-1, 0, 0, true);
+    publisher.serve(List.of(new LogSubscription("s1", List.of("first"), follow)), Set.of("first"));
+    assertThat(next().lines()).singleElement().satisfies(l -> assertThat(l.taskId()).isEqualTo("first"));
+
+    publisher.serve(List.of(new LogSubscription("s1", List.of("first", "second"), follow)), Set.of("first", "second"));
+
+    PublishLogsCall more = next();
+    assertThat(more.lines()).singleElement().satisfies(l -> assertThat(l.taskId()).isEqualTo("second"));
+    assertThat(more.done()).as("a followed subscription never says done").isFalse();
+    assertThat(read).containsExactlyInAnyOrder("first", "second");
+  }
+
+  @Test
+  void aFollowedTaskWhoseContainerIsNotMadeYetIsWaitedFor() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+    publisher = new LogPublisher((task, q, sink) -> {
+      if (tries.incrementAndGet() < 3) {
+        throw new io.berth.errdefs.NotFoundException("no container of task " + task);
+      }
+      hello.read(task, q, sink);
+    }, call -> {
+      sent.add(call);
+      return new PublishLogsReply(false);
+    });
+    publisher.serve(List.of(new LogSubscription("s1", List.of("late"), new LogOptions(-1, 0, 0, true))), Set.of("late"));
+
+    assertThat(next().lines()).singleElement().satisfies(l -> assertThat(l.taskId()).isEqualTo("late"));
+    assertThat(tries.get()).isEqualTo(3);
+  }
+
+  @Test
   void aSubscriptionMissingFromTheSessionStopsItsReaders() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);

@@ -29,7 +29,7 @@ import java.util.Map;
  * of the executor deals in tasks and container ids only.
  */
 record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec container,
-    ResourceRequirements resources, List<Membership> networks) {
+    ResourceRequirements resources, List<Membership> networks, List<io.berth.cluster.model.PortConfig> hostPorts) {
   /** One swarm network of the task: its id, the task's address there (no prefix), its aliases. */
   record Membership(String networkId, String address, List<String> aliases) {}
 
@@ -49,7 +49,9 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     labels.put(LABEL_PREFIX + "node.id", nodeId);
     labels.put(LABEL_PREFIX + "service.id", task.serviceId() == null ? "" : task.serviceId());
     labels.put(LABEL_PREFIX + "service.name", service == null ? "" : service);
-    return new TaskContainerSpec(name, Map.copyOf(labels), spec, task.spec().resources(), memberships(task, service));
+    return new TaskContainerSpec(name, Map.copyOf(labels), spec, task.spec().resources(), memberships(task, service),
+        task.endpoint().ports().stream()
+            .filter(p -> p.publishMode() == io.berth.cluster.model.PublishMode.HOST).toList());
   }
 
   private static List<Membership> memberships(Task task, String service) {
@@ -98,6 +100,17 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     labels.forEach(labelsNode::put);
     ObjectNode hc = body.putObject("HostConfig");
     hc.putObject("RestartPolicy").put("Name", "no");
+    if (!hostPorts.isEmpty()) {
+      // mode=host: published on this node's addresses only (0: an ephemeral port, as Docker)
+      ObjectNode bindings = hc.putObject("PortBindings");
+      ObjectNode exposed = body.putObject("ExposedPorts");
+      for (var p : hostPorts) {
+        String key = p.targetPort() + "/" + p.protocol().wire();
+        exposed.putObject(key);
+        ArrayNode list = bindings.has(key) ? (ArrayNode) bindings.get(key) : bindings.putArray(key);
+        list.addObject().put("HostIp", "").put("HostPort", p.publishedPort() > 0 ? Integer.toString(p.publishedPort()) : "");
+      }
+    }
     if (!networks.isEmpty()) {
       hc.put("NetworkMode", networks.getFirst().networkId());
       ObjectNode endpoints = body.putObject("NetworkingConfig").putObject("EndpointsConfig");

@@ -67,6 +67,40 @@ class TaskContainerSpecTest {
   }
 
   @Test
+  void swarmNetworksAtTheirAddressesWithTheServiceNameAndHostModePorts() {
+    var front = network("net1", "front", false);
+    var ingress = network("net0", "ingress", true);
+    Task t = new Task("task1", null, null, null, TaskSpec.of(ContainerSpec.of("busybox"))
+        .withNetworks(List.of(new io.berth.cluster.model.NetworkAttachmentConfig("net1", List.of("www"), null))),
+        "svc1", 1, "node1", null, null, null).withServiceName("web")
+        .allocated(List.of(new io.berth.cluster.model.NetworkAttachment(front, List.of("10.0.1.3/24")),
+            new io.berth.cluster.model.NetworkAttachment(ingress, List.of("10.0.0.3/24"))),
+            io.berth.cluster.model.Endpoint.ofPorts(List.of(
+                new io.berth.cluster.model.PortConfig(null, io.berth.cluster.model.PortProtocol.TCP, 80, 8081,
+                    io.berth.cluster.model.PublishMode.HOST),
+                new io.berth.cluster.model.PortConfig(null, io.berth.cluster.model.PortProtocol.UDP, 53, 0,
+                    io.berth.cluster.model.PublishMode.HOST),
+                new io.berth.cluster.model.PortConfig(null, io.berth.cluster.model.PortProtocol.TCP, 81, 30000,
+                    io.berth.cluster.model.PublishMode.INGRESS))), java.time.Instant.EPOCH);
+    ObjectNode body = TaskContainerSpec.of(t, "node1").createBody();
+    assertThat(body.at("/HostConfig/NetworkMode").asText()).as("the first network is the primary").isEqualTo("net1");
+    assertThat(body.at("/NetworkingConfig/EndpointsConfig").toString()).isEqualTo(
+        "{\"net1\":{\"IPAMConfig\":{\"IPv4Address\":\"10.0.1.3\"},\"Aliases\":[\"web\",\"www\"]},"
+            + "\"net0\":{\"IPAMConfig\":{\"IPv4Address\":\"10.0.0.3\"},\"Aliases\":[]}}");
+    assertThat(body.at("/HostConfig/PortBindings").toString()).as("host mode only: the mesh publishes ingress ports")
+        .isEqualTo("{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8081\"}],\"53/udp\":[{\"HostIp\":\"\",\"HostPort\":\"\"}]}");
+
+    JsonNode plain = body(ContainerSpec.of("busybox"));
+    assertThat(plain.has("NetworkingConfig") || plain.at("/HostConfig").has("NetworkMode")
+        || plain.at("/HostConfig").has("PortBindings")).as("no network: the engine's default bridge").isFalse();
+  }
+
+  private static io.berth.cluster.model.Network network(String id, String name, boolean ingress) {
+    return new io.berth.cluster.model.Network(id, null, null, null, new io.berth.cluster.model.NetworkSpec(name, null,
+        null, false, false, ingress, null, null), null, null);
+  }
+
+  @Test
   void limitsMountsAndNoRestartPolicy() {
     ContainerSpec spec = new ContainerSpec("busybox", null, null, null, null, null, null, null,
         List.of(new Mount("bind", "/srv", "/data", true), new Mount("volume", "cache", "/cache", false)));
