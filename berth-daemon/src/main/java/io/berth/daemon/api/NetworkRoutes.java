@@ -170,7 +170,8 @@ public final class NetworkRoutes {
     o.put("Name", r.name());
     o.put("Id", r.id());
     o.put("Created", r.created());
-    o.put("Scope", "local");
+    boolean swarm = r.driver().equals(NetworkService.OVERLAY); // a worker's copy of a swarm overlay
+    o.put("Scope", swarm ? "swarm" : "local");
     o.put("Driver", r.driver());
     o.put("EnableIPv4", true);
     o.put("EnableIPv6", false);
@@ -186,7 +187,7 @@ public final class NetworkRoutes {
     }
     o.put("Internal", r.internal());
     o.put("Attachable", r.attachable());
-    o.put("Ingress", false);
+    o.put("Ingress", swarm && r.name().equals("ingress"));
     o.putObject("ConfigFrom").put("Network", "");
     o.put("ConfigOnly", false);
     ObjectNode cs = o.putObject("Containers");
@@ -197,7 +198,12 @@ public final class NetworkRoutes {
           .put("IPv4Address", ep.ip() + "/" + ep.prefixLength()).put("IPv6Address", "");
     }
     ObjectNode opts = o.putObject("Options");
-    r.options().forEach(opts::put);
+    // the data-path address is this node's business, not the network's (Docker shows only the VNI)
+    r.options().forEach((k, v) -> {
+      if (!k.equals(io.berth.network.overlay.OverlayDriver.UNDERLAY)) {
+        opts.put(k, v);
+      }
+    });
     ObjectNode labels = o.putObject("Labels");
     r.labels().forEach(labels::put);
     return o;
