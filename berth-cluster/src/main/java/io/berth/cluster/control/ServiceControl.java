@@ -7,6 +7,7 @@ import io.berth.cluster.model.Resources;
 import io.berth.cluster.model.Service;
 import io.berth.cluster.model.ServiceSpec;
 import io.berth.cluster.model.TaskSpec;
+import io.berth.cluster.model.UpdateStatus;
 import io.berth.cluster.model.Version;
 import io.berth.cluster.state.ClusterState;
 import io.berth.cluster.state.Ids;
@@ -102,13 +103,39 @@ public final class ServiceControl {
       String from = registryAuthFrom == null ? "" : registryAuthFrom;
       switch (from) {
         case "", "spec" -> auth = current.spec().taskTemplate().containerSpec().registryAuth();
-        case "previous-spec" -> throw new InvalidArgumentException(
-            "registryAuthFrom=previous-spec: Berth keeps no previous spec of a service (rollback is not supported yet)");
+        case "previous-spec" -> auth = current.previousSpec() == null ? null
+            : current.previousSpec().taskTemplate().containerSpec().registryAuth();
         default -> throw new InvalidArgumentException("unsupported registryAuthFrom value");
       }
     }
-    Service next = new Service(current.id(), new Version(version), current.createdAt(), clock.instant(),
-        withAuth(spec, auth), current.endpoint());
+    ServiceSpec nextSpec = withAuth(spec, auth);
+    Instant now = clock.instant();
+    boolean tasksChange = !nextSpec.taskTemplate().equals(current.spec().taskTemplate());
+    // a new task spec starts a rolling update from the spec before it (swarmkit's PreviousSpec)
+    Service next = new Service(current.id(), new Version(version), current.createdAt(), now, nextSpec,
+        current.endpoint(),
+        tasksChange ? new UpdateStatus(UpdateStatus.UPDATING, now, null, "update in progress") : current.updateStatus(),
+        tasksChange ? current.spec() : current.previousSpec());
+    return ClusterState.decode(state.batch().update(next).apply().getFirst(), Service.class);
+  }
+
+  /**
+   * {@code docker service rollback} ({@code service update --rollback}): the service goes back to
+   * its previous spec, rolled out with its rollback settings; the spec it leaves becomes the
+   * previous one.
+   */
+  public Service rollback(String ref, long version) {
+    Service current = inspect(ref);
+    if (current.version().index() != version) {
+      throw RpcErrors.outOfSequence();
+    }
+    if (current.previousSpec() == null) {
+      throw RpcErrors.failedPrecondition("service " + current.id() + " does not have a previous spec");
+    }
+    Instant now = clock.instant();
+    Service next = new Service(current.id(), new Version(version), current.createdAt(), now, current.previousSpec(),
+        current.endpoint(), new UpdateStatus(UpdateStatus.ROLLBACK_STARTED, now, null, "manually requested rollback"),
+        current.spec());
     return ClusterState.decode(state.batch().update(next).apply().getFirst(), Service.class);
   }
 
@@ -141,6 +168,11 @@ public final class ServiceControl {
     }
     if (name.length() > 63) {
       throw RpcErrors.invalidArgument("name must be 63 characters or fewer");
+    }
+    if (spec.mode().global() != null && (spec.update().startFirst() || spec.rollback().startFirst())) {
+      // a node runs one task of a global service; two at once during an update is not done yet
+      throw new InvalidArgumentException("update order start-first is not supported by Berth for global services yet"
+          + " (--update-order/--rollback-order stop-first)");
     }
     TaskSpec task = spec.taskTemplate();
     String image = task.containerSpec().image();
@@ -180,7 +212,7 @@ public final class ServiceControl {
   private static ServiceSpec withAuth(ServiceSpec spec, String auth) {
     TaskSpec t = spec.taskTemplate();
     ContainerSpec c = t.containerSpec().withPullOptions(auth == null ? null : new ContainerSpec.PullOptions(auth));
-    return new ServiceSpec(spec.name(), spec.labels(), t.withContainerSpec(c), spec.mode(), spec.endpointSpec());
+    return spec.withTaskTemplate(t.withContainerSpec(c));
   }
 
   private static String blankToNull(String s) {

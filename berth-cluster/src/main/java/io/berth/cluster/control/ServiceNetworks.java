@@ -43,8 +43,7 @@ final class ServiceNetworks {
         && networks.list().stream().noneMatch(n -> n.spec().ingress())) {
       throw RpcErrors.failedPrecondition("service needs ingress network, but no ingress network is present");
     }
-    return new ServiceSpec(spec.name(), spec.labels(), spec.taskTemplate().withNetworks(resolved), spec.mode(),
-        spec.endpointSpec());
+    return spec.withTaskTemplate(spec.taskTemplate().withNetworks(resolved));
   }
 
   private static void checkEndpoint(ServiceSpec spec) {

@@ -10,7 +10,29 @@ public record ServiceSpec(
     @JsonProperty("Labels") Map<String, String> labels,
     @JsonProperty("TaskTemplate") TaskSpec taskTemplate,
     @JsonProperty("Mode") ServiceMode mode,
-    @JsonProperty("EndpointSpec") EndpointSpec endpointSpec) {
+    @JsonProperty("EndpointSpec") EndpointSpec endpointSpec,
+    @JsonProperty("UpdateConfig") UpdateConfig updateConfig,
+    @JsonProperty("RollbackConfig") UpdateConfig rollbackConfig) {
+  /** A spec without update or rollback settings (swarmkit's defaults apply). */
+  public ServiceSpec(String name, Map<String, String> labels, TaskSpec taskTemplate, ServiceMode mode,
+      EndpointSpec endpointSpec) {
+    this(name, labels, taskTemplate, mode, endpointSpec, null, null);
+  }
+
+  public ServiceSpec withTaskTemplate(TaskSpec value) {
+    return new ServiceSpec(name, labels, value, mode, endpointSpec, updateConfig, rollbackConfig);
+  }
+
+  /** The update settings in force: the spec's, else swarmkit's defaults. */
+  public UpdateConfig update() {
+    return updateConfig == null ? UpdateConfig.DEFAULT : updateConfig;
+  }
+
+  /** The rollback settings in force: the spec's, else swarmkit's defaults. */
+  public UpdateConfig rollback() {
+    return rollbackConfig == null ? UpdateConfig.DEFAULT : rollbackConfig;
+  }
+
   public ServiceSpec {
     if (name == null || name.isEmpty()) {
       throw new InvalidArgumentException("a service needs a Name");

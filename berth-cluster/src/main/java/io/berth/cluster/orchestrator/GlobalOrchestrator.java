@@ -82,7 +82,7 @@ final class GlobalOrchestrator {
       }
     }
     if (!job && plan.creates().size() == createdBefore) {
-      Updates.replaceOneOutdated(service, runnable, now, plan);
+      Updates.roll(service, runnable, tasks, now, plan);
     }
   }
 

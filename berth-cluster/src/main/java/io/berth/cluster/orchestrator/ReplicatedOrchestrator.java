@@ -20,9 +20,8 @@ import java.util.TreeMap;
  * scaling down removes the emptiest slots first (no task meant to run, then not yet running),
  * then those on the nodes holding most of the service, then the highest numbers, and their
  * tasks are desired "remove" so the reaper deletes them once stopped (swarmkit's behaviour: a
- * scaled-away slot leaves no history). A task made from an older spec is replaced one slot at a
- * time, once every task of the current spec is running (Docker's default rolling update:
- * parallelism 1, stop first).
+ * scaled-away slot leaves no history). Tasks made from an older spec are replaced per the
+ * service's update settings ({@link Updates}).
  */
 final class ReplicatedOrchestrator {
   private ReplicatedOrchestrator() {}
@@ -83,8 +82,7 @@ final class ReplicatedOrchestrator {
     if (plan.creates().size() > createdBefore) {
       return; // new tasks of the current spec are on their way: they are the update's one at a time
     }
-    Updates.replaceOneOutdated(service, slots.stream().map(SlotStates::runnable).filter(t -> t != null).toList(),
-        now, plan);
+    Updates.roll(service, slots.stream().map(SlotStates::runnable).filter(t -> t != null).toList(), tasks, now, plan);
   }
 
   /** Slots to remove first come first: the emptiest, then on the busiest node, then the highest number. */

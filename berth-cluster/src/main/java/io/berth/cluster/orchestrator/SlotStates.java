@@ -30,13 +30,36 @@ record SlotStates(long slot, List<Task> tasks, Task runnable, Restarts.Verdict v
   }
 
   /**
+   * In a start-first update, the slot's new task while it is on its way beside the old one still
+   * running; null otherwise (then the keeper rule applies: once both run, the newer stays).
+   */
+  private static Task startFirst(Service service, List<Task> wanted) {
+    if (wanted.size() != 2 || !Updates.config(service).startFirst()) {
+      return null;
+    }
+    Task fresh = wanted.stream().filter(t -> TaskFacts.current(t, service)).findFirst().orElse(null);
+    Task old = wanted.stream().filter(t -> !TaskFacts.current(t, service)).findFirst().orElse(null);
+    if (fresh == null || old == null || old.status().state() != TaskState.RUNNING || TaskFacts.ended(fresh)
+        || fresh.status().state() == TaskState.RUNNING) {
+      return null;
+    }
+    return fresh;
+  }
+
+  /**
    * The slot's state after retiring what cannot run; retirements go into {@code plan}.
    *
    * @param tasks the slot's tasks that are not removed
    */
   static SlotStates of(Service service, long slot, List<Task> tasks, NodeView nodes, Instant now, Plan plan) {
     List<Task> wanted = tasks.stream().filter(TaskFacts::wanted).toList();
-    Task keep = TaskFacts.keeper(wanted);
+    Task starting = startFirst(service, wanted);
+    if (starting != null) {
+      return new SlotStates(slot, tasks, starting, null); // both run until the new one does
+    }
+    // a running task of the current spec wins (the end of a start-first replacement), else the keeper rule
+    Task keep = wanted.stream().filter(t -> TaskFacts.current(t, service) && t.status().state() == TaskState.RUNNING)
+        .findFirst().orElseGet(() -> TaskFacts.keeper(wanted));
     for (Task t : wanted) {
       if (t != keep) {
         plan.update(TaskMaker.desire(plan.latest(t), TaskState.SHUTDOWN, now));

@@ -70,11 +70,16 @@ public final class ServiceRoutes {
   private void update(HttpRequest q, HttpResponse s) throws IOException {
     long version = ClusterRequests.version(q.query("version"), "service");
     String rollback = q.query("rollback");
-    if (rollback != null && !rollback.isEmpty()) {
-      throw new InvalidArgumentException("service update: rollback is not supported by Berth yet "
-          + "(it keeps no previous spec); update the service to the spec you want instead");
-    }
     ServiceControl services = access.services();
+    if (rollback != null && !rollback.isEmpty()) {
+      if (!rollback.equals("previous")) {
+        throw new InvalidArgumentException("service update: invalid rollback value '" + rollback + "' (previous)");
+      }
+      // docker service rollback: the body is the current spec; the service goes back to its previous one
+      services.rollback(q.param("id"), version);
+      Json.send(s, 200, Json.object());
+      return;
+    }
     Service before = services.inspect(q.param("id"));
     ServiceSpec spec = ServiceSpecReader.read(Json.body(q), () -> before.spec().name());
     services.update(before.id(), version, spec, q.header("X-Registry-Auth"), q.query("registryAuthFrom"));
