@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * source-address rules, host-mode ports, isolation between overlays and of internal ones, and a
  * worker's berthd killed and started again keeping its data path. Client traffic comes from a
  * task container on node1 (busybox nc/nslookup) and from the host (curl to the nodes'
- * addresses). Every wait is bounded; nothing measures time.
+ * addresses). Every wait is bounded; nothing measures time. UDP through the mesh is left to
+ * berth-network's kernel test: the image's busybox {@code nc} has no UDP mode.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwarmOverlayIT {
@@ -212,6 +213,19 @@ class SwarmOverlayIT {
     await("node2's mesh spread over both tasks after the restart",
         () -> OverlayProbe.curl(LAB.addresses.get("node2"), MESH_PORT, "/", N), r -> Set.copyOf(r).equals(webs.keySet()));
     assertThat(PROBE.container("node2", "web")).isEqualTo(web2);
+
+    // the restarted node follows changes again: names, VIPs in its containers, its mesh
+    LAB.out(M, "service", "scale", "--detach", "hc=3", "web=3");
+    await("hc and web at three", () -> PROBE.hostnames("hc").size() + PROBE.hostnames("web").size(), n -> n == 6);
+    Set<String> hcs = PROBE.hostnames("hc").keySet();
+    Set<String> webs3 = PROBE.hostnames("web").keySet();
+    String back2 = PROBE.container("node2", "back");
+    await("tasks.hc on the restarted node", () -> PROBE.lookup("node2", back2, "tasks.hc"),
+        r -> r.equals(PROBE.taskAddresses(M, "hc", front)));
+    await("the hc VIP from the restarted node over three tasks", () -> PROBE.gets("node2", back2, "hc", "/", 3 * 3),
+        r -> Set.copyOf(r).equals(hcs));
+    await("node2's mesh over three tasks", () -> OverlayProbe.curl(LAB.addresses.get("node2"), MESH_PORT, "/", 3 * 3),
+        r -> Set.copyOf(r).equals(webs3));
   }
 
   /** "CLIENT HOSTNAME" of N requests through the mesh port at {@code address} (httpd shows IPv4 clients as ::ffff:A). */
