@@ -180,6 +180,9 @@ class SwarmOverlayIT {
     assertThat(PROBE.connects("node1", client, backs.getFirst(), 80)).as("a task of its own overlay").isTrue();
     assertThat(PROBE.connects("node1", client, iso, 80)).as("another overlay's task, another node").isFalse();
     assertThat(PROBE.connects("node2", back2, iso, 80)).as("another overlay's task, same node").isFalse();
+    String isoTask = PROBE.container("node2", "iso");
+    assertThat(PROBE.lookup("node2", isoTask, "back")).as("no name of another overlay's service").isEmpty();
+    assertThat(PROBE.lookup("node2", isoTask, "tasks.back")).isEmpty();
 
     String closed = LAB.out(M, "network", "inspect", "--format", "{{.Id}}", "closed").strip();
     String sealed2 = PROBE.container("node2", "sealed");
@@ -226,6 +229,20 @@ class SwarmOverlayIT {
         r -> Set.copyOf(r).equals(hcs));
     await("node2's mesh over three tasks", () -> OverlayProbe.curl(LAB.addresses.get("node2"), MESH_PORT, "/", 3 * 3),
         r -> Set.copyOf(r).equals(webs3));
+  }
+
+  @Test
+  @Order(8)
+  void aRemovedServicesNameGoesAndAMeshPortWithoutTasksRefuses() throws Exception {
+    String client = PROBE.container("node1", "client");
+    String vip = PROBE.vip(M, "hc", front);
+    LAB.out(M, "service", "rm", "hc");
+    await("hc's name gone", () -> PROBE.lookup("node1", client, "hc") + " " + PROBE.lookup("node1", client, "tasks.hc"),
+        r -> r.equals("[] []"));
+    assertThat(PROBE.connects("node1", client, vip, 80)).as("the removed service's VIP").isFalse();
+    LAB.out(M, "service", "scale", "--detach", "web=0");
+    await("the mesh port refused once web has no task", () -> Exec.run(Map.of(), null, 30, Exec.list("curl", "-sS",
+        "--max-time", "3", "http://" + LAB.addresses.get("node1") + ":" + MESH_PORT + "/")).exit(), code -> code == 7);
   }
 
   /** "CLIENT HOSTNAME" of N requests through the mesh port at {@code address} (httpd shows IPv4 clients as ::ffff:A). */
