@@ -167,9 +167,10 @@ public final class NodeOverlays implements Consumer<NetworkView> {
   }
 
   /**
-   * The addresses {@code name} resolves to on the swarm networks {@code networkIds}: a service's
-   * VIP (its tasks in dnsrr mode), {@code tasks.NAME} its tasks, an alias its tasks; empty when
-   * the name is no service of those networks.
+   * The addresses {@code name} resolves to on the swarm networks {@code networkIds}, as Docker
+   * answers them: a service's name or one of its aliases on the network is its VIP (its tasks in
+   * dnsrr mode), {@code tasks.NAME} and {@code tasks.ALIAS} its tasks; empty when the name is no
+   * service of those networks.
    */
   public List<String> lookup(Set<String> networkIds, String name) {
     List<String> out = new ArrayList<>();
@@ -178,10 +179,11 @@ public final class NodeOverlays implements Consumer<NetworkView> {
         continue;
       }
       for (ServiceRecord s : n.services()) {
-        String svc = s.name().toLowerCase(java.util.Locale.ROOT);
-        if (name.equals(svc)) {
+        List<String> names = new ArrayList<>(s.aliases());
+        names.add(s.name());
+        if (names.stream().anyMatch(x -> x.equalsIgnoreCase(name))) {
           out.addAll(s.vip().isEmpty() ? s.tasks() : List.of(s.vip()));
-        } else if (name.equals("tasks." + svc) || s.aliases().stream().anyMatch(a -> a.equalsIgnoreCase(name))) {
+        } else if (names.stream().anyMatch(x -> ("tasks." + x).equalsIgnoreCase(name))) {
           out.addAll(s.tasks());
         }
       }

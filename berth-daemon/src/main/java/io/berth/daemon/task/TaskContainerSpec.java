@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cluster.model.ContainerSpec;
 import io.berth.cluster.model.Mount;
+import io.berth.cluster.model.PortConfig;
+import io.berth.cluster.model.PublishMode;
 import io.berth.cluster.model.ResourceRequirements;
 import io.berth.cluster.model.Task;
 import io.berth.daemon.records.RecordJson;
@@ -22,14 +24,15 @@ import java.util.Map;
  * policy (the orchestrator replaces a task whose container exits); on the task's swarm networks
  * (this node's copies of them, made from the network view before the task comes) at the
  * addresses the allocator gave, answering to the service's name and the spec's aliases there, the
- * first network the primary one; a task on no network is on the engine's default bridge.
+ * first network the primary one; a task on no network is on the engine's default bridge; its
+ * service's {@code mode=host} ports published on this node (the routing mesh carries the others).
  *
  * <p>The container service creates from the Engine API's create body, which is also the record
  * it keeps; {@link #createBody} is the one place that body is written for a task, so the rest
  * of the executor deals in tasks and container ids only.
  */
 record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec container,
-    ResourceRequirements resources, List<Membership> networks, List<io.berth.cluster.model.PortConfig> hostPorts) {
+    ResourceRequirements resources, List<Membership> networks, List<PortConfig> hostPorts) {
   /** One swarm network of the task: its id, the task's address there (no prefix), its aliases. */
   record Membership(String networkId, String address, List<String> aliases) {}
 
@@ -49,9 +52,10 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     labels.put(LABEL_PREFIX + "node.id", nodeId);
     labels.put(LABEL_PREFIX + "service.id", task.serviceId() == null ? "" : task.serviceId());
     labels.put(LABEL_PREFIX + "service.name", service == null ? "" : service);
+    List<PortConfig> hostPorts = task.endpoint() == null ? List.of() : task.endpoint().ports().stream()
+        .filter(p -> p.publishMode() == PublishMode.HOST).toList();
     return new TaskContainerSpec(name, Map.copyOf(labels), spec, task.spec().resources(), memberships(task, service),
-        task.endpoint().ports().stream()
-            .filter(p -> p.publishMode() == io.berth.cluster.model.PublishMode.HOST).toList());
+        hostPorts);
   }
 
   private static List<Membership> memberships(Task task, String service) {
@@ -100,17 +104,6 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     labels.forEach(labelsNode::put);
     ObjectNode hc = body.putObject("HostConfig");
     hc.putObject("RestartPolicy").put("Name", "no");
-    if (!hostPorts.isEmpty()) {
-      // mode=host: published on this node's addresses only (0: an ephemeral port, as Docker)
-      ObjectNode bindings = hc.putObject("PortBindings");
-      ObjectNode exposed = body.putObject("ExposedPorts");
-      for (var p : hostPorts) {
-        String key = p.targetPort() + "/" + p.protocol().wire();
-        exposed.putObject(key);
-        ArrayNode list = bindings.has(key) ? (ArrayNode) bindings.get(key) : bindings.putArray(key);
-        list.addObject().put("HostIp", "").put("HostPort", p.publishedPort() > 0 ? Integer.toString(p.publishedPort()) : "");
-      }
-    }
     if (!networks.isEmpty()) {
       hc.put("NetworkMode", networks.getFirst().networkId());
       ObjectNode endpoints = body.putObject("NetworkingConfig").putObject("EndpointsConfig");
@@ -118,6 +111,17 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
         ObjectNode ep = endpoints.putObject(m.networkId());
         ep.putObject("IPAMConfig").put("IPv4Address", m.address());
         strings(ep.putArray("Aliases"), m.aliases());
+      }
+    }
+    if (!hostPorts.isEmpty()) {
+      ObjectNode exposed = body.putObject("ExposedPorts");
+      ObjectNode bindings = hc.putObject("PortBindings");
+      for (PortConfig p : hostPorts) {
+        String key = p.targetPort() + "/" + p.protocol().wire();
+        exposed.putObject(key);
+        ArrayNode to = bindings.has(key) ? (ArrayNode) bindings.get(key) : bindings.putArray(key);
+        // published 0: a free port of this node, as docker run -p 80 picks one
+        to.addObject().put("HostPort", p.publishedPort() == 0 ? "" : Integer.toString(p.publishedPort()));
       }
     }
     if (resources.limits() != null) {

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cluster.model.ContainerSpec;
+import io.berth.cluster.model.Endpoint;
 import io.berth.cluster.model.Mount;
+import io.berth.cluster.model.PortConfig;
+import io.berth.cluster.model.PortProtocol;
+import io.berth.cluster.model.PublishMode;
 import io.berth.cluster.model.ResourceRequirements;
 import io.berth.cluster.model.Resources;
 import io.berth.cluster.model.Task;
@@ -88,7 +92,7 @@ class TaskContainerSpecTest {
         "{\"net1\":{\"IPAMConfig\":{\"IPv4Address\":\"10.0.1.3\"},\"Aliases\":[\"web\",\"www\"]},"
             + "\"net0\":{\"IPAMConfig\":{\"IPv4Address\":\"10.0.0.3\"},\"Aliases\":[]}}");
     assertThat(body.at("/HostConfig/PortBindings").toString()).as("host mode only: the mesh publishes ingress ports")
-        .isEqualTo("{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8081\"}],\"53/udp\":[{\"HostIp\":\"\",\"HostPort\":\"\"}]}");
+        .isEqualTo("{\"80/tcp\":[{\"HostPort\":\"8081\"}],\"53/udp\":[{\"HostPort\":\"\"}]}");
 
     JsonNode plain = body(ContainerSpec.of("busybox"));
     assertThat(plain.has("NetworkingConfig") || plain.at("/HostConfig").has("NetworkMode")
@@ -121,6 +125,20 @@ class TaskContainerSpecTest {
     JsonNode none = TaskContainerSpec.of(task(ContainerSpec.of("busybox"), null, 1), "node1").createBody()
         .get("HostConfig");
     assertThat(none.has("Memory") || none.has("NanoCpus") || none.has("MemoryReservation")).isFalse();
+  }
+
+  @Test
+  void hostModePortsArePublishedOnTheNodeAndIngressOnesLeftToTheMesh() {
+    Task t = new Task("task1", null, null, null, TaskSpec.of(ContainerSpec.of("busybox")), "svc1", 1, "node1", null,
+        null, Endpoint.ofPorts(List.of(
+            new PortConfig(null, null, 80, 28611, PublishMode.HOST),
+            new PortConfig(null, PortProtocol.UDP, 53, 0, PublishMode.HOST),
+            new PortConfig(null, null, 81, 8080, PublishMode.INGRESS))));
+    ObjectNode body = TaskContainerSpec.of(t, "node1").createBody();
+    assertThat(body.get("ExposedPorts").toString()).isEqualTo("{\"80/tcp\":{},\"53/udp\":{}}");
+    assertThat(body.at("/HostConfig/PortBindings").toString())
+        .isEqualTo("{\"80/tcp\":[{\"HostPort\":\"28611\"}],\"53/udp\":[{\"HostPort\":\"\"}]}");
+    assertThat(body(ContainerSpec.of("busybox")).has("ExposedPorts")).isFalse();
   }
 
   private static JsonNode body(ContainerSpec spec) {
