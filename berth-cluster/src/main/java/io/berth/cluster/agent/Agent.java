@@ -102,7 +102,8 @@ public final class Agent implements AutoCloseable {
 
   /** The node's whole assignment set, replacing the last one (tasks missing from it are removed here). */
   public void assigned(List<Task> tasks) {
-    List<Task> copy = List.copyOf(tasks);
+    // an attachment task is a plain container's address: the engine, not the agent, runs that container
+    List<Task> copy = tasks.stream().filter(t -> !t.isAttachment()).toList();
     inbox.add(() -> onAssigned(copy));
   }
 

@@ -37,6 +37,10 @@ final class TaskAllocation {
       if (plan.full()) {
         return;
       }
+      if (t.isAttachment()) {
+        AttachmentAllocation.allocate(t, a, plan, now);
+        continue;
+      }
       Service s = services.get(t.serviceId());
       if (s == null) {
         continue; // its service is gone: the orchestrator removes it
@@ -68,7 +72,7 @@ final class TaskAllocation {
     return t.status().state() == TaskState.NEW && t.desiredState().compareTo(TaskState.COMPLETE) <= 0;
   }
 
-  private static List<NetworkAttachment> attachments(Task t, List<String> ids, Allocations a) {
+  static List<NetworkAttachment> attachments(Task t, List<String> ids, Allocations a) {
     List<NetworkAttachment> out = new ArrayList<>();
     List<String> taken = new ArrayList<>();
     try {
@@ -99,7 +103,7 @@ final class TaskAllocation {
     }
   }
 
-  private static void wait(Task t, List<NetworkAttachment> attachments, String reason, Plan plan, Instant now) {
+  static void wait(Task t, List<NetworkAttachment> attachments, String reason, Plan plan, Instant now) {
     if (!Objects.equals(t.status().err(), reason) || !attachments.equals(t.networksAttachments())) {
       plan.update(t.notAllocated(attachments, reason, now));
     }

@@ -59,6 +59,7 @@ public final class TaskQueries {
     });
     boolean upToDate = filters.get(UP_TO_DATE).contains("true") || filters.get(UP_TO_DATE).contains("1");
     return state.tasks().stream()
+        .filter(t -> !t.isAttachment()) // a plain container's attachment is no task to list (Docker's too)
         .filter(t -> serviceIds.isEmpty() || serviceIds.contains(t.serviceId()))
         .filter(t -> nodeIds.isEmpty() || nodeIds.contains(t.nodeId()))
         .filter(t -> filters.any("id", t.id()::startsWith))

@@ -56,6 +56,12 @@ final class DispatcherMethods {
           .setResponseMarshaller(new JsonMarshaller<>(LogFeed.class))
           .build();
 
+  /** A node putting one of its plain containers on an attachable swarm network (any node, on the leader). */
+  static final MethodDescriptor<Messages.AttachNetworkCall, Messages.AttachNetworkReply> ATTACH_NETWORK =
+      unary("AttachNetwork", Messages.AttachNetworkCall.class, Messages.AttachNetworkReply.class);
+  static final MethodDescriptor<Messages.DetachNetworkCall, Empty> DETACH_NETWORK =
+      unary("DetachNetwork", Messages.DetachNetworkCall.class, Empty.class);
+
   /** Methods a caller may use without a node certificate. */
   static final Set<String> OPEN = Set.of(ROOT_CA.getFullMethodName(), JOIN.getFullMethodName());
 

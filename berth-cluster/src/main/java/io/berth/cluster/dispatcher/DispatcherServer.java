@@ -51,6 +51,7 @@ public final class DispatcherServer implements AutoCloseable {
   private final LogBroker logs;
   private final LogFeedStream logFeeds;
   private final RotationReconciler rotation;
+  private final NetworkAttacher attachments;
   private Server server;
 
   /**
@@ -75,6 +76,7 @@ public final class DispatcherServer implements AutoCloseable {
     this.logFeeds = new LogFeedStream(logs);
     this.statusUpdates = new TaskStatusUpdates(state);
     this.rotation = new RotationReconciler(state, leadership::isLeader, clock);
+    this.attachments = new NetworkAttacher(state, clock);
   }
 
   public synchronized DispatcherServer start() {
@@ -141,6 +143,20 @@ public final class DispatcherServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new UnavailableException("the manager is shutting down");
           }
+        }, true))
+        .addMethod(DispatcherMethods.ATTACH_NETWORK, unary(q -> {
+          Caller c = Caller.current();
+          requireNode(c.nodeId());
+          try {
+            return attachments.attach(c.nodeId(), q);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("the manager is shutting down");
+          }
+        }, true))
+        .addMethod(DispatcherMethods.DETACH_NETWORK, unary(q -> {
+          attachments.detach(Caller.current().nodeId(), q);
+          return new Empty();
         }, true))
         .addMethod(DispatcherMethods.SUBSCRIBE_LOGS, ServerCalls.asyncServerStreamingCall((q, out) -> {
           try {

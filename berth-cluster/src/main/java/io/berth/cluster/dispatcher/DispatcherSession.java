@@ -167,6 +167,20 @@ public final class DispatcherSession implements AutoCloseable {
     unary(DispatcherMethods.UPDATE_TASK_STATUS, new StatusUpdate(updates), "reporting task status");
   }
 
+  /**
+   * Puts this node's container on an attachable swarm network through the managers: its
+   * address and the network as this node needs it (see {@link NetworkAttacher}).
+   */
+  public Messages.AttachNetworkReply attachNetwork(Messages.AttachNetworkCall call) {
+    return unary(DispatcherMethods.ATTACH_NETWORK, call, "attaching to network " + call.network());
+  }
+
+  /** Takes this node's container off a swarm network it was attached to (frees its address). */
+  public void detachNetwork(String containerId, String networkId) {
+    unary(DispatcherMethods.DETACH_NETWORK, new Messages.DetachNetworkCall(containerId, networkId),
+        "detaching container " + containerId + " from network " + networkId);
+  }
+
   /** Renews this node's certificate now (normally {@link CertificateRenewal} does at its time). */
   public NodeCredentials.Material renewNow() {
     return renewal.renewNow();

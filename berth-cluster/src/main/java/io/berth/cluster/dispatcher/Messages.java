@@ -191,4 +191,33 @@ public final class Messages {
   public record RenewReply(
       @JsonProperty("Certificate") String certificatePem,
       @JsonProperty("RootCA") String trustRootsPem) {}
+
+  /**
+   * A node asking to put its container {@code containerId} on the attachable swarm network
+   * {@code network} (a name, id or id prefix): the aliases are the names the container answers
+   * to there (its name first).
+   */
+  public record AttachNetworkCall(
+      @JsonProperty("Network") String network,
+      @JsonProperty("ContainerID") String containerId,
+      @JsonProperty("Aliases") List<String> aliases) {
+    public AttachNetworkCall {
+      aliases = aliases == null ? List.of() : List.copyOf(aliases);
+    }
+  }
+
+  /**
+   * The container's attachment: its task, its address ({@code 10.0.1.3/24}) and the network as
+   * this node needs it (its view's entry, peers included), so the node sets it up at once.
+   */
+  public record AttachNetworkReply(
+      @JsonProperty("TaskID") String taskId,
+      @JsonProperty("Address") String address,
+      @JsonProperty("Underlay") String underlay,
+      @JsonProperty("Network") io.berth.cluster.network.NetworkView.AttachedNetwork network) {}
+
+  /** A node taking its container off a swarm network it was attached to (by the network's id). */
+  public record DetachNetworkCall(
+      @JsonProperty("ContainerID") String containerId,
+      @JsonProperty("NetworkID") String networkId) {}
 }

@@ -61,6 +61,16 @@ public record Task(
     this(id, version, createdAt, updatedAt, spec, serviceId, slot, nodeId, status, desiredState, endpoint, null);
   }
 
+  /**
+   * A network attachment (a plain container's address on a swarm network, see
+   * {@link NetworkAttachmentSpec}): no service's, already on its node, left alone by the
+   * orchestrators, the scheduler and the agent.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isAttachment() {
+    return spec.networkAttachmentSpec() != null;
+  }
+
   /** The service's name as the orchestrator copied it, or null when it did not. */
   public String serviceName() {
     return serviceAnnotations == null ? null : serviceAnnotations.name();

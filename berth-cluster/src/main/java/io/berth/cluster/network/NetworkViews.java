@@ -129,6 +129,7 @@ public final class NetworkViews {
           .flatMap(c -> c.aliases().stream()).distinct().toList();
       out.add(new ServiceRecord(s.spec().name(), vip, tasks, aliases));
     }
+    out.addAll(AttachmentNames.on(n.id(), live));
     return out;
   }
 

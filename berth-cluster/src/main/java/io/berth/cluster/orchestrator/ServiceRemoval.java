@@ -24,7 +24,7 @@ final class ServiceRemoval {
       if (plan.full()) {
         return;
       }
-      if (!ids.contains(t.serviceId()) && !TaskFacts.removed(t)) {
+      if (!ids.contains(t.serviceId()) && !TaskFacts.removed(t) && !t.isAttachment()) { // its node detaches it
         plan.update(TaskMaker.desire(plan.latest(t), TaskState.REMOVE, now));
       }
     }

@@ -42,7 +42,7 @@ public final class NodeSet {
     NodeSet set = new NodeSet(infos);
     for (Task t : tasks) {
       NodeInfo on = set.byId.get(t.nodeId());
-      if (on != null && NodeInfo.isActive(t)) {
+      if (on != null && NodeInfo.isActive(t) && !t.isAttachment()) { // an attachment holds an address, no resources
         on.add(t.serviceId(), t.spec().resources().reserved(), t.endpoint().ports());
       }
     }

@@ -50,7 +50,7 @@ public final class NetworkRoutes {
     });
     r.add("POST", "/networks/{id}/connect", (q, s) -> {
       ObjectNode body = Json.body(q);
-      containers.connections().connect(container(body), networks.find(q.param("id")), body.get("EndpointConfig"));
+      containers.connections().connect(container(body), q.param("id"), body.get("EndpointConfig"));
       s.send(200, null, new byte[0]);
     });
     r.add("POST", "/networks/{id}/disconnect", (q, s) -> {

@@ -21,13 +21,15 @@ public final class ContainerConnections {
   }
 
   /** Attaches at once when the container runs, else on its next start. */
-  public void connect(String ref, NetworkRecord network, JsonNode endpointConfig) {
+  /** {@code network}: the network's name or id (this engine's, or a swarm overlay's). */
+  public void connect(String ref, String network, JsonNode endpointConfig) {
     Container c = repo.get(ref);
+    NetworkRecord r;
     synchronized (c) {
-      networks.connect(c, network, endpointConfig, c.state.running());
+      r = networks.connect(c, network, endpointConfig, c.state.running());
       repo.save(c);
     }
-    emit(c, network, "connect");
+    emit(c, r, "connect");
   }
 
   public void disconnect(String ref, NetworkRecord network) {

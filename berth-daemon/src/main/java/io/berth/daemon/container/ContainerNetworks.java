@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class ContainerNetworks {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerNetworks.class);
   private final NetworkService networks;
+  private final SwarmMemberships swarm;
   private volatile Dns dns = Dns.NONE;
 
   /** The embedded DNS server's hooks (attach when the namespace is ready, detach before it goes). */
@@ -52,10 +53,16 @@ public final class ContainerNetworks {
 
   public ContainerNetworks(NetworkService networks) {
     this.networks = networks;
+    this.swarm = new SwarmMemberships(networks);
   }
 
   public void dns(Dns dns) {
     this.dns = dns;
+  }
+
+  /** How a plain container gets onto a swarm overlay (this node's session with the managers). */
+  public void swarm(SwarmMemberships.Attacher attacher) {
+    swarm.attacher(attacher);
   }
 
   public NetworkService service() {
@@ -82,13 +89,25 @@ public final class ContainerNetworks {
    * NetworkingConfig.EndpointsConfig entries, each checked to exist and to be usable. None for
    * a container that joins another's namespace ({@link JoinedNetwork}).
    */
-  LinkedHashMap<String, NetworkAttachment> plan(ObjectNode hostConfig, JsonNode request) {
+  LinkedHashMap<String, NetworkAttachment> plan(Container c, ObjectNode hostConfig, JsonNode request) {
+    LinkedHashMap<String, NetworkAttachment> out = new LinkedHashMap<>();
+    try {
+      return plan(c, hostConfig, request, out);
+    } catch (RuntimeException e) {
+      c.networks = out;
+      swarm.release(c); // the swarm addresses this plan took go back
+      c.networks = null;
+      throw e;
+    }
+  }
+
+  private LinkedHashMap<String, NetworkAttachment> plan(Container c, ObjectNode hostConfig, JsonNode request,
+      LinkedHashMap<String, NetworkAttachment> out) {
     // the request, before the typed model: this rewrites NetworkMode to the network's name
     String asked = hostConfig.path("NetworkMode").asText("default");
     String mode = asked.isEmpty() || asked.equals("default") ? NetworkRecord.BRIDGE : asked;
     JsonNode networkingConfig = request.get("NetworkingConfig");
     JsonNode endpoints = networkingConfig == null ? null : networkingConfig.path("EndpointsConfig");
-    LinkedHashMap<String, NetworkAttachment> out = new LinkedHashMap<>();
     if (JoinedNetwork.joins(mode)) {
       JoinedNetwork.check(mode, request, hostConfig);
       if (endpoints != null && endpoints.size() > 0) {
@@ -97,7 +116,8 @@ public final class ContainerNetworks {
       }
       return out;
     }
-    NetworkRecord primary = networks.find(mode);
+    Member first = member(c, mode, endpoints == null ? null : endpointConfig(endpoints, asked, mode));
+    NetworkRecord primary = first.record();
     if (!primary.hasEndpoints()) {
       if (endpoints != null && endpoints.size() > 1) {
         throw new InvalidArgumentException("container cannot be connected to host or none network and others");
@@ -106,24 +126,61 @@ public final class ContainerNetworks {
       return out;
     }
     hostConfig.put("NetworkMode", primary.name().equals(NetworkRecord.BRIDGE) ? "bridge" : primary.name());
-    out.put(primary.name(), attachment(primary, endpointConfig(endpoints, asked, mode, primary)));
+    out.put(primary.name(), first.swarm() != null ? first.swarm()
+        : attachment(primary, endpointConfig(endpoints, asked, mode, primary)));
     if (endpoints != null) {
       for (var it = endpoints.fields(); it.hasNext(); ) {
         var e = it.next();
         if (e.getKey().equals(asked) || e.getKey().equals("default")) {
           continue; // the docker CLI names the primary network as it was given
         }
-        NetworkRecord r = networks.find(e.getKey());
+        Member m = member(c, e.getKey(), e.getValue());
+        NetworkRecord r = m.record();
         if (out.containsKey(r.name())) {
+          if (m.swarm() != null) {
+            swarm.detach(c, r.id());
+          }
           continue;
         }
         if (!r.hasEndpoints()) {
           throw new InvalidArgumentException("container cannot be connected to host or none network and others");
         }
-        out.put(r.name(), attachment(r, e.getValue()));
+        out.put(r.name(), m.swarm() != null ? m.swarm() : attachment(r, e.getValue()));
       }
     }
     return out;
+  }
+
+  /** A network {@code ref} names, and {@code c}'s membership when the swarm made it (else null). */
+  private record Member(NetworkRecord record, NetworkAttachment swarm) {}
+
+  /**
+   * The network {@code ref} names: this engine's own, or, for a plain container on a swarm
+   * overlay (a copy here or not), the membership the managers allocated ({@link SwarmMemberships}).
+   */
+  private Member member(Container c, String ref, JsonNode cfg) {
+    NetworkRecord local = null;
+    NotFoundException missing = null;
+    try {
+      local = networks.find(ref);
+    } catch (NotFoundException e) {
+      missing = e;
+    }
+    if (swarm.applies(c, local)) {
+      var a = swarm.attach(c, local == null ? ref : local.id(), cfg, ContainerNetworks::attachment);
+      if (a.isPresent()) {
+        return new Member(networks.find(a.get().networkId()), a.get());
+      }
+    }
+    if (local == null) {
+      throw missing;
+    }
+    return new Member(local, null);
+  }
+
+  /** The endpoint config of the primary network by the names the client may give it. */
+  private static JsonNode endpointConfig(JsonNode endpoints, String asked, String mode) {
+    return endpoints.has(asked) ? endpoints.get(asked) : endpoints.get(mode);
   }
 
   private static JsonNode endpointConfig(JsonNode endpoints, String asked, String mode, NetworkRecord r) {
@@ -307,12 +364,26 @@ public final class ContainerNetworks {
    * that to the network it was created on, then connects it again with its aliases): its
    * network mode stays what create set, as in Docker, so it can be connected again.
    */
-  void connect(Container c, NetworkRecord r, JsonNode endpointConfig, boolean running) {
+  NetworkRecord connect(Container c, String ref, JsonNode endpointConfig, boolean running) {
     if (!bridged(c)) {
       throw new InvalidArgumentException(mode(c) instanceof NetworkSpec.Mode.None
           ? "container cannot be connected to multiple networks with one of the networks in private (none) mode"
           : "container sharing network namespace with another container or host cannot be connected to any other network");
     }
+    Member m = member(c, ref, endpointConfig);
+    try {
+      connect(c, m.record(), m.swarm() != null ? m.swarm() : null, endpointConfig, running);
+      return m.record();
+    } catch (RuntimeException e) {
+      if (m.swarm() != null) {
+        swarm.detach(c, m.record().id());
+      }
+      throw e;
+    }
+  }
+
+  private void connect(Container c, NetworkRecord r, NetworkAttachment swarmMember, JsonNode endpointConfig,
+      boolean running) {
     if (r.name().equals(NetworkRecord.HOST)) {
       throw new InvalidArgumentException("cannot connect container to host network - container must be created in host network mode");
     }
@@ -324,7 +395,7 @@ public final class ContainerNetworks {
     if (of(c).containsKey(r.name())) {
       throw new ForbiddenException("endpoint with name " + c.name + " already exists in network " + r.name());
     }
-    NetworkAttachment a = attachment(r, endpointConfig);
+    NetworkAttachment a = swarmMember != null ? swarmMember : attachment(r, endpointConfig);
     Endpoint ep = null;
     if (running) {
       int index = 0;
@@ -360,5 +431,13 @@ public final class ContainerNetworks {
     // the network mode stays as create set it (Docker's does): a container left with no
     // network runs with loopback only, and can be connected again
     c.networks.remove(r.name());
+    if (swarm.attached(c, a)) {
+      swarm.detach(c, a.networkId());
+    }
+  }
+
+  /** Gives back the swarm addresses of {@code c} (it is removed, or its create failed). */
+  void releaseSwarm(Container c) {
+    swarm.release(c);
   }
 }

@@ -88,6 +88,7 @@ final class ContainerRemoval {
       snapshotter.remove(c.id);
       repo.remove(c);
       c.removed = true;
+      networks.releaseSwarm(c); // its swarm addresses go back to the managers
       logging.forget(c);
       VolumeStore.deleteTreeQuietly(paths.dir(c.id));
       VolumeStore.deleteTreeQuietly(paths.state(c.id));

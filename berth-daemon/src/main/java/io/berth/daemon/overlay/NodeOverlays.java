@@ -44,6 +44,12 @@ public final class NodeOverlays implements Consumer<NetworkView> {
   private volatile NetworkView view = NetworkView.EMPTY;
   private RoutingMesh mesh;
   private String meshNetwork;
+  /**
+   * Networks set up for an attachment, by when they may be pruned: a view made before the
+   * attachment was allocated must not remove a copy whose container is still being created.
+   */
+  private final Map<String, Long> attaching = new java.util.HashMap<>();
+  private static final long ATTACH_GRACE_NANOS = 60_000_000_000L;
 
   /** @param meshTable the nftables table of the routing mesh (after the daemon's own table) */
   public NodeOverlays(NetworkService networks, ContainerRepository containers, String meshTable) {
@@ -61,10 +67,7 @@ public final class NodeOverlays implements Consumer<NetworkView> {
         continue;
       }
       try {
-        OverlayNetwork o = (OverlayNetwork) networks.ensureOverlay(n.id(), n.name(), n.subnet(), n.gateway(),
-            n.internal(), Map.of(OverlayDriver.VNI, Integer.toString(n.vni()), OverlayDriver.UNDERLAY, next.underlay()));
-        o.peers(n.peers().stream().map(p -> p.node() ? OverlayPeer.node(p.ip(), p.underlay())
-            : OverlayPeer.endpoint(p.ip(), p.underlay())).toList());
+        OverlayNetwork o = setUp(n, next.underlay());
         if (n.ingress()) {
           ingress = o;
         }
@@ -76,6 +79,28 @@ public final class NodeOverlays implements Consumer<NetworkView> {
     routeMesh(next, ingress);
     containers.all().stream().filter(c -> c.state.running()).forEach(this::balanceQuietly);
     prune(next);
+  }
+
+  /** This node's copy of {@code n}, made when missing, with its peers programmed. */
+  private OverlayNetwork setUp(AttachedNetwork n, String underlay) {
+    OverlayNetwork o = (OverlayNetwork) networks.ensureOverlay(n.id(), n.name(), n.subnet(), n.gateway(),
+        n.internal(), Map.of(OverlayDriver.VNI, Integer.toString(n.vni()), OverlayDriver.UNDERLAY, underlay));
+    o.peers(n.peers().stream().map(p -> p.node() ? OverlayPeer.node(p.ip(), p.underlay())
+        : OverlayPeer.endpoint(p.ip(), p.underlay())).toList());
+    return o;
+  }
+
+  /**
+   * Sets up {@code n} on this node now, from the managers' answer to an attachment: a plain
+   * container joins it before the next view (which carries it from then on) arrives.
+   */
+  public synchronized void ensure(AttachedNetwork n, String underlay) {
+    if (n.encrypted()) {
+      throw new io.berth.errdefs.NotImplementedException("swarm network " + n.name()
+          + " is encrypted: encrypted overlays are not carried by this node yet");
+    }
+    setUp(n, underlay);
+    attaching.put(n.id(), System.nanoTime() + ATTACH_GRACE_NANOS);
   }
 
   /** The published ports of the mesh, on the ingress overlay, or none. */
@@ -149,8 +174,10 @@ public final class NodeOverlays implements Consumer<NetworkView> {
   /** Removes this node's copies of overlays that are out of the view and hold no container. */
   private void prune(NetworkView next) {
     Set<String> wanted = next.networks().stream().map(AttachedNetwork::id).collect(Collectors.toSet());
+    long now = System.nanoTime();
+    attaching.entrySet().removeIf(e -> wanted.contains(e.getKey()) || e.getValue() - now < 0);
     for (NetworkRecord r : networks.overlays()) {
-      if (wanted.contains(r.id()) || inUse(r.id())) {
+      if (wanted.contains(r.id()) || inUse(r.id()) || attaching.containsKey(r.id())) {
         continue;
       }
       try {

@@ -281,6 +281,15 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
   }
 
   /** {@code docker service logs} through this node's membership of the moment (managers only). */
+  /** This node's session with the managers, while it is in a swarm. */
+  public Optional<io.berth.cluster.dispatcher.DispatcherSession> session() {
+    try {
+      return Optional.of(roles.session());
+    } catch (io.berth.errdefs.UnavailableException e) {
+      return Optional.empty();
+    }
+  }
+
   public ServiceLogs serviceLogs() {
     return new ClusterServiceLogs(() -> membership, clock);
   }

@@ -1,0 +1,126 @@
+package io.berth.it;
+
+import static io.berth.it.TestDaemon.check;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An attachable overlay takes {@code docker run --network} containers on any node of a three
+ * node {@code berth lab}, through the stock docker CLI: containers on two workers reach each
+ * other by address and by name, a non-attachable overlay is refused with Docker's text, and
+ * {@code docker rm -f} gives the address back (the next container gets it, and the network can
+ * be removed once its containers are gone).
+ */
+class AttachableOverlayIT {
+  static final String LAB = "attach";
+
+  @BeforeAll
+  static void clean() throws Exception {
+    LabTests.clean(LAB);
+  }
+
+  @AfterAll
+  static void down() {
+    LabTests.down(LAB);
+  }
+
+  @Test
+  void plainContainersOnTwoWorkersShareAnAttachableOverlay() throws Exception {
+    check(LabIT.labNamed(LAB, "up", "--nodes", "3"), "lab up");
+    Map<String, String> host = new HashMap<>();
+    Exec.Result ls = LabIT.labNamed(LAB, "ls", "--format", "{{.Name}} {{.DockerHost}}");
+    check(ls, "lab ls");
+    ls.out().strip().lines().map(l -> l.split(" ")).forEach(f -> host.put(f[0], f[1]));
+    String manager = host.get("node1");
+    String node2 = host.get("node2");
+    String node3 = host.get("node3");
+    assertThat(LabTests.await(() -> docker(manager, "node", "ls", "--format", "{{.Status}}").out(),
+        "Ready\nReady\nReady\n", Duration.ofSeconds(90))).isEqualTo("Ready\nReady\nReady\n");
+
+    String image = LabIT.labNamed(LAB, "registry").out().strip() + "/attach/busybox:1";
+    Path tar = TestDaemon.BASE.resolve("lab-busybox.tar");
+    if (!Files.exists(tar)) {
+      check(Exec.run(Map.of(), null, 120, List.of(Exec.repoRoot().resolve("scripts/mkimage-busybox.sh").toString(),
+          tar.toString())), "mkimage");
+    }
+    check(docker(manager, "import", "-c", "CMD [\"/bin/sh\"]", tar.toString(), image), "import");
+    check(docker(manager, "push", image), "push");
+    check(docker(node2, "pull", image), "pull on node2");
+    check(docker(node3, "pull", image), "pull on node3");
+
+    check(docker(manager, "network", "create", "-d", "overlay", "--attachable", "net"), "attachable overlay");
+    check(docker(manager, "network", "create", "-d", "overlay", "plain"), "plain overlay");
+
+    // a non-attachable overlay (and ingress) refuses a plain container, with Docker's text, leaving nothing
+    Exec.Result refused = docker(node2, "run", "-d", "--network", "plain", "--name", "pp", image, "sleep", "600");
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.err()).contains("Could not attach to network plain: rpc error: code = PermissionDenied"
+        + " desc = network plain not manually attachable");
+    assertThat(docker(node2, "ps", "-aq", "--filter", "name=pp").out().strip()).isEmpty();
+    assertThat(docker(node2, "run", "-d", "--network", "ingress", image, "sleep", "600").err())
+        .contains("network ingress not manually attachable");
+    assertThat(docker(node2, "run", "-d", "--network", "nosuch", image, "sleep", "600").err())
+        .contains("network nosuch not found");
+
+    // two workers, one container each on the attachable overlay
+    check(docker(node2, "run", "-d", "--network", "net", "--name", "alpha", image, "sleep", "600"), "run a on node2");
+    check(docker(node3, "run", "-d", "--network", "net", "--name", "bravo", image, "sleep", "600"), "run b on node3");
+    String ipA = address(node2, "alpha");
+    String ipB = address(node3, "bravo");
+    assertThat(ipA).matches("10\\.0\\.\\d+\\.\\d+").isNotEqualTo(ipB);
+    assertThat(docker(node2, "exec", "alpha", "ip", "-o", "-4", "addr", "show", "eth0").out()).contains(ipA + "/");
+
+    // they reach each other by address, and by name, across the nodes
+    assertThat(await(() -> ping(node3, "bravo", ipA), "ok")).as("b on node3 pings a's address").isEqualTo("ok");
+    assertThat(await(() -> ping(node2, "alpha", ipB), "ok")).as("a on node2 pings b's address").isEqualTo("ok");
+    assertThat(await(() -> ping(node3, "bravo", "alpha"), "ok")).as("b resolves a's name").isEqualTo("ok");
+    assertThat(await(() -> ping(node2, "alpha", "bravo"), "ok")).as("a resolves b's name").isEqualTo("ok");
+
+    // the network is in use by the attachments; rm -f frees a's address, taken by the next container
+    assertThat(docker(manager, "network", "rm", "net").err()).contains("is in use by task");
+    check(docker(node2, "rm", "-f", "alpha"), "rm -f a");
+    check(docker(node3, "run", "-d", "--network", "net", "--name", "charlie", image, "sleep", "600"), "run c on node3");
+    assertThat(address(node3, "charlie")).as("a's address given back and handed out again").isEqualTo(ipA);
+
+    // network connect / disconnect of a container made elsewhere
+    check(docker(node2, "run", "-d", "--name", "delta", image, "sleep", "600"), "run d on node2's bridge");
+    check(docker(node2, "network", "connect", "net", "delta"), "network connect");
+    String ipD = address(node2, "delta");
+    assertThat(await(() -> ping(node3, "bravo", ipD), "ok")).as("b pings the connected d").isEqualTo("ok");
+    check(docker(node2, "network", "disconnect", "net", "delta"), "network disconnect");
+
+    check(docker(node3, "rm", "-f", "bravo", "charlie"), "rm -f b c");
+    assertThat(LabTests.await(() -> String.valueOf(docker(manager, "network", "rm", "net").exit()), "0",
+        Duration.ofSeconds(30))).as("no attachment left: the network is removed").isEqualTo("0");
+    check(LabIT.labNamed(LAB, "down"), "lab down");
+  }
+
+  private static String address(String dockerHost, String container) {
+    Exec.Result r = docker(dockerHost, "inspect", container, "--format",
+        "{{(index .NetworkSettings.Networks \"net\").IPAddress}}");
+    check(r, "inspect " + container);
+    return r.out().strip();
+  }
+
+  private static String ping(String dockerHost, String from, String to) {
+    return docker(dockerHost, "exec", from, "ping", "-c", "1", "-W", "2", to).exit() == 0 ? "ok" : "no";
+  }
+
+  private static String await(Supplier<String> read, String expected) throws InterruptedException {
+    return LabTests.await(read, expected, Duration.ofSeconds(60));
+  }
+
+  private static Exec.Result docker(String dockerHost, String... args) {
+    return LabIT.docker(dockerHost, args);
+  }
+}
