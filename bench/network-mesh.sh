@@ -134,16 +134,19 @@ done
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "==> Docker swarm mode on this host: a published port" >&2
+# what curl says about URL $1: the HTTP status and curl's own error, if any
+probe() { local c; c=$(curl -sS -m 5 -o /dev/null -w '%{http_code}' "$1" 2>"$W/curl.err" || true); echo "$c $(head -1 "$W/curl.err")"; }
 start_docker_swarm
 d "$DSOCK" service create -d -q --name web -p 18090:8080 "$IMAGE" sh -c "$HTTPD" >/dev/null
-wait_replicas "$DSOCK" web 180 1
-dc=$(d "$DSOCK" ps -q --filter label=com.docker.swarm.service.name=web | head -1)
+docker_state="running"
+wait_replicas "$DSOCK" web 180 1 || docker_state="not running after 180 s"
+dc=$(d "$DSOCK" ps -q --filter label=com.docker.swarm.service.name=web | head -1 || true)
 HOSTIP=$(ip -o route get 198.51.100.1 | sed -n 's/.* src \([0-9.]*\).*/\1/p')
-docker_inside=$(d "$DSOCK" exec "$dc" wget -q -O - http://127.0.0.1:8080/ 2>&1 | wc -c)
-docker_lo=$(curl -sS -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:18090/ 2>&1 || true)
-docker_host=$(curl -sS -m 5 -o /dev/null -w '%{http_code}' "http://$HOSTIP:18090/" 2>&1 || true)
+docker_inside=$( (d "$DSOCK" exec "$dc" wget -q -O - http://127.0.0.1:8080/ 2>/dev/null || true) | wc -c)
+docker_lo=$(probe http://127.0.0.1:18090/)
+docker_host=$(probe "http://$HOSTIP:18090/")
 docker_log=$(grep -m1 'ipvs' "$W/dockerd.log" | sed 's/^time="[^"]*" //' || true)
-docker_ver=$(d "$DSOCK" version --format '{{.Server.Version}}')
+docker_ver=$(d "$DSOCK" version --format '{{.Server.Version}}' || echo '?')
 stop_docker_swarm
 
 # --- figures -----------------------------------------------------------------------------------
@@ -222,7 +225,7 @@ section="$W/part.md"
   echo
   echo "**Docker swarm's routing mesh on this host:** Debian's dockerd $docker_ver, private, single-node swarm"
   echo "(\`swarm init --advertise-addr 127.0.0.1\`), \`docker service create -p 18090:8080\` of the same"
-  echo "httpd: the task runs and answers inside its container ($docker_inside bytes from"
+  echo "httpd: the task is $docker_state and answers inside its container ($docker_inside bytes from"
   echo "\`wget http://127.0.0.1:8080/\` in it), but the published port does not answer: \`curl"
   echo "127.0.0.1:18090\` → \`$docker_lo\`; \`curl $HOSTIP:18090\` → \`$docker_host\`. This kernel has no"
   echo "IPVS (\`CONFIG_IP_VS\` is not set), which Docker's mesh and VIPs are built on; dockerd logs:"
