@@ -65,7 +65,7 @@ bench_stop_dockerd() {
   local t r
   for t in nat filter; do
     iptables-save -t $t 2>/dev/null | grep -E -- "-[io] $DBRIDGE( |$)" | grep '^-A ' | sed 's/^-A /-D /' \
-      | while read -r r; do eval "iptables -t $t $r" 2>/dev/null || true; done
+      | while read -r r; do eval "iptables -t $t $r" 2>/dev/null || true; done || true
   done
 }
 
