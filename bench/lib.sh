@@ -27,6 +27,11 @@ rss_kb() { local t=0 p; for p in "$@"; do [ -r /proc/$p/status ] && t=$((t + $(a
 stats() { sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.9+0.5)]; printf "%.1f %.1f", m/1e6, p/1e6}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
+# Runs a wrk command ("$@") and prints its "Requests/sec" and average latency (ms): "rps lat".
+bench_wrk() {
+  "$@" 2>&1 | awk '/Requests\/sec/ {rps=$2} /^ +Latency/ {l=$2; if (l ~ /us$/) {sub(/us/,"",l); l/=1000} else if (l ~ /ms$/) {sub(/ms/,"",l)} else if (l ~ /s$/) {sub(/s/,"",l); l*=1000}; lat=l} END {printf "%d %.2f", rps, lat}'
+}
+
 # Starts Debian's dockerd on $DSOCK. $1: data root; the rest: more dockerd flags. A `--bip ADDR`
 # gives it a bridge of its own ($DBRIDGE, made here with that address) instead of the default
 # docker0: a dockerd already on the host owns docker0, and a second one would take it over and
@@ -51,10 +56,17 @@ bench_start_dockerd() {
   dpid=$!
 }
 
-# Stops the dockerd of bench_start_dockerd (waiting up to $1 s) and removes its bridge.
+# Stops the dockerd of bench_start_dockerd (waiting up to $1 s) and removes its bridge and the
+# iptables rules naming that bridge, which dockerd leaves behind for a bridge it did not create.
 bench_stop_dockerd() {
   bench_stop "$dpid" "${1:-30}"
-  [ -z "${DBRIDGE:-}" ] || ip link del "$DBRIDGE" 2>/dev/null || true
+  [ -n "${DBRIDGE:-}" ] || return 0
+  ip link del "$DBRIDGE" 2>/dev/null || true
+  local t r
+  for t in nat filter; do
+    iptables-save -t $t 2>/dev/null | grep -E -- "-[io] $DBRIDGE( |$)" | grep '^-A ' | sed 's/^-A /-D /' \
+      | while read -r r; do eval "iptables -t $t $r" 2>/dev/null || true; done || true
+  done
 }
 
 # Starts berthd on $BSOCK. $1: data root, $2: bridge name, $3: bridge address, $4: nft table,

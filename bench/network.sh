@@ -10,9 +10,11 @@
 #    docker-compose on dockerd.
 # Prints the figures and writes bench/results/network-<date>.md. Run as root; nothing is asserted.
 #   bench/network.sh [SECONDS] [RUNS]   (wrk seconds per figure, default 10; compose runs, default 3)
+#   bench/network.sh mesh [RUNS]        the swarm's mesh and VIPs across nodes: bench/network-mesh.sh
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
+if [ "${1:-}" = mesh ]; then shift; exec bash bench/network-mesh.sh "$@"; fi
 DUR=${1:-10}
 RUNS=${2:-3}
 W=/tmp/berth-bench-network
@@ -44,10 +46,6 @@ for h in "$DSOCK" "$BSOCK"; do
 done
 HOSTIP=$(ip -o route get 198.51.100.1 | sed -n 's/.* src \([0-9.]*\).*/\1/p')
 
-# wrk's "Requests/sec" and average latency (ms) -> "rps lat"
-wrk_run() {
-  "$@" 2>&1 | awk '/Requests\/sec/ {rps=$2} /^ +Latency/ {l=$2; if (l ~ /us$/) {sub(/us/,"",l); l/=1000} else if (l ~ /ms$/) {sub(/ms/,"",l)} else if (l ~ /s$/) {sub(/s/,"",l); l*=1000}; lat=l} END {printf "%d %.2f", rps, lat}'
-}
 WRK=(wrk -t2 -c32 -d"${DUR}s")
 # busybox httpd closes every connection: tens of thousands of TIME_WAIT sockets per run would
 # slow down whichever path runs next, so sockets in TIME_WAIT are reused (restored at exit)
@@ -78,11 +76,11 @@ for e in docker berth; do
   # container -> container by name: wrk in the client's network namespace, resolving with its resolv.conf
   nsenter -t "$cli_pid" -n sysctl -qw net.ipv4.tcp_tw_reuse=1
   # the floor first, then the paths through the engine
-  R[${e}_direct]=$(wrk_run "${WRK[@]}" "http://$srv_ip:8080/")
-  R[${e}_c2c]=$(wrk_run nsenter -t "$cli_pid" -n unshare -m sh -c \
+  R[${e}_direct]=$(bench_wrk "${WRK[@]}" "http://$srv_ip:8080/")
+  R[${e}_c2c]=$(bench_wrk nsenter -t "$cli_pid" -n unshare -m sh -c \
     "mount --bind '$resolv' /etc/resolv.conf && exec ${WRK[*]} http://srv:8080/")
-  R[${e}_lo]=$(wrk_run "${WRK[@]}" "http://127.0.0.1:$port/")
-  R[${e}_hostip]=$(wrk_run "${WRK[@]}" "http://$HOSTIP:$port/")
+  R[${e}_lo]=$(bench_wrk "${WRK[@]}" "http://127.0.0.1:$port/")
+  R[${e}_hostip]=$(bench_wrk "${WRK[@]}" "http://$HOSTIP:$port/")
   d rm -f srv srv2 cli >/dev/null
   d network rm benchnet >/dev/null
 done
@@ -117,6 +115,9 @@ rps() { echo "${R[$1]}" | cut -d' ' -f1; }
 lat() { echo "${R[$1]}" | cut -d' ' -f2; }
 med() { echo "${R[$1]}" | cut -d' ' -f1; }
 out=bench/results/network-$(date +%F).md
+# the day's swarm section (bench/network.sh mesh) is kept below this one
+swarm_part=""
+[ -f "$out" ] && swarm_part=$(awk '/^## Swarm: routing mesh/ {keep = 1} keep' "$out")
 {
   echo "# Network benchmark — $(date +%F)"
   echo
@@ -147,5 +148,7 @@ out=bench/results/network-$(date +%F).md
   echo "| down | ${R[berth_down]} | ${R[docker_down]} | $(ratio "$(med berth_down)" "$(med docker_down)")x |"
   echo
   echo "Berth commit: $(bench_commit)."
-} > "$out"
+  [ -z "$swarm_part" ] || printf '\n%s\n' "$swarm_part"
+} > "$out.new"
+mv "$out.new" "$out"
 cat "$out"

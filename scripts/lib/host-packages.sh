@@ -1,8 +1,8 @@
 # Installs the host packages Berth needs (Debian/Ubuntu, as root) when any is missing.
 # With "test", also the peers the end-to-end suite drives: Debian's docker.io (dockerd),
 # docker-registry (the CNCF distribution registry) and docker-compose (python compose 1.29, a
-# client of berthd and the peer of `berth compose`). With "bench", those and the load generator
-# the benchmarks drive (wrk).
+# client of berthd and the peer of `berth compose`). With "bench", those and the load generators
+# the benchmarks drive (wrk, iperf3).
 berth_host_packages() {
   local need=() p
   command -v runc >/dev/null || need+=(runc)
@@ -26,6 +26,7 @@ berth_host_packages() {
   fi
   if [ "${1:-}" = bench ]; then
     command -v wrk >/dev/null || need+=(wrk)
+    command -v iperf3 >/dev/null || need+=(iperf3)
   fi
   if [ ${#need[@]} -gt 0 ]; then
     echo "==> installing host packages: ${need[*]}"
