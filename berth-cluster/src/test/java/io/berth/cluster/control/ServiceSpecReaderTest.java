@@ -96,8 +96,9 @@ class ServiceSpecReaderTest {
     refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"TTY\":true"), "TaskTemplate.ContainerSpec.TTY", "--tty");
     refused(PLAIN.replace("\"ForceUpdate\":0", "\"ForceUpdate\":0,\"Networks\":[{\"Target\":\"n1\","
         + "\"DriverOpts\":{\"a\":\"b\"}}]"), "TaskTemplate.Networks[].DriverOpts", "driver-opt");
-    refused(PLAIN.replace("\"EndpointSpec\"", "\"UpdateConfig\":{\"Parallelism\":2},\"EndpointSpec\""),
-        "UpdateConfig", "--update");
+    refused(PLAIN.replace("\"EndpointSpec\"", "\"UpdateConfig\":{\"Parallelism\":2,\"Order\":\"sideways\"},"
+        + "\"EndpointSpec\""), "invalid order 'sideways'");
+    refused(PLAIN.replace("\"EndpointSpec\"", "\"UpdateConfig\":{\"Colour\":1},\"EndpointSpec\""), "UpdateConfig.Colour");
     refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Mounts\":[{\"Type\":\"tmpfs\",\"Target\":\"/t\","
         + "\"TmpfsOptions\":{\"SizeBytes\":1024}}]"), "Mounts[].TmpfsOptions", "tmpfs-size");
   }
@@ -168,6 +169,21 @@ class ServiceSpecReaderTest {
     assertThat(spec.taskTemplate().containerSpec().env()).containsExactly("A=1");
     assertThat(spec.taskTemplate().placement().platforms().getFirst().os()).isEqualTo("linux");
     assertThat(spec.taskTemplate().forceUpdate()).isEqualTo(1);
+  }
+
+  @Test
+  void readsTheUpdateAndRollbackSettings() { // what the CLI sends for --update-* / --rollback-* flags
+    ServiceSpec spec = ServiceSpecReader.read(json(PLAIN.replace("\"EndpointSpec\"",
+        "\"UpdateConfig\":{\"Parallelism\":2,\"Delay\":1000000000,\"FailureAction\":\"rollback\","
+            + "\"Monitor\":5000000000,\"MaxFailureRatio\":0.25,\"Order\":\"start-first\"},"
+            + "\"RollbackConfig\":{\"Parallelism\":0,\"FailureAction\":\"continue\",\"Order\":\"stop-first\"},"
+            + "\"EndpointSpec\"")), () -> "x");
+    assertThat(spec.update()).isEqualTo(new io.berth.cluster.model.UpdateConfig(2, 1_000_000_000L, "rollback",
+        5_000_000_000L, 0.25, "start-first"));
+    assertThat(spec.rollback().parallelism()).isZero();
+    assertThat(spec.rollback().failureAction()).isEqualTo("continue");
+    assertThat(ServiceSpecReader.read(json(PLAIN), () -> "x").update()).as("none given: swarmkit's defaults")
+        .isEqualTo(io.berth.cluster.model.UpdateConfig.DEFAULT);
   }
 
   private static void refused(String body, String... texts) {
