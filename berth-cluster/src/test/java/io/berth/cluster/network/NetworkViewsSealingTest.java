@@ -95,6 +95,15 @@ class NetworkViewsSealingTest {
   }
 
   @Test
+  void anOverlayInTheTunnelPoolIsRefusedAtCreate() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> networks.create(new NetworkSpec("in-tunnels", null,
+        new Driver("overlay", null), false, false, false, new io.berth.cluster.model.IpamOptions(null,
+        List.of(new io.berth.cluster.model.IpamConfig("100.64.8.0/24", null, null))), null)))
+        .isInstanceOf(io.berth.errdefs.InvalidArgumentException.class)
+        .hasMessageContaining("overlaps 100.64.0.0/16, the tunnel addresses of encrypted overlays");
+  }
+
+  @Test
   void noSealingBeforeTheLeaderMadeKeysSoTheNodeLeavesTheNetworkOut() {
     service("a", "sec", "n1");
     assertThat(NetworkViews.of(state).forNode("n1").sealing()).isNull();
