@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 
 /**
  * The leader's duty over {@link OverlayEncryption}: a first key as soon as there is a leader, a
- * new key every rotation period (12 hours by default, as swarmkit) with the oldest beyond
+ * new key every rotation period (the cluster's {@code NetworkKeyRotation}, 12 hours by default as
+ * swarmkit's; the constructor's period when no cluster object is stored) with the oldest beyond
  * {@link OverlayEncryption#KEEP} dropped, and a tunnel address for every node (kept while the
  * node is in the store, freed when it is removed). Level-triggered ({@link StoreWatch}): each pass
  * decides from the stored object, the node list and the clock alone, so a new leader carries on
@@ -52,7 +53,8 @@ public final class OverlayKeyRotation implements AutoCloseable {
   /** One pass: writes the object when it should change; true if it wrote. */
   boolean pass() {
     Optional<OverlayEncryption> stored = OverlayEncryption.read(state);
-    OverlayEncryption next = next(stored.orElse(null), state.nodes(), clock.instant(), period, random);
+    Duration every = state.cluster().map(io.berth.cluster.model.Cluster::networkKeyRotationPeriod).orElse(period);
+    OverlayEncryption next = next(stored.orElse(null), state.nodes(), clock.instant(), every, random);
     if (next == null) {
       return false;
     }

@@ -111,6 +111,22 @@ class OverlayKeyRotationTest {
   }
 
   @Test
+  void theClustersNetworkKeyRotationSetsThePeriod() {
+    state.batch().create(new io.berth.cluster.model.Cluster("c1", null, clock.instant(), clock.instant(), null, null,
+        false, null, 0, null, Duration.ofMinutes(1).toNanos())).apply();
+    node("n1");
+    duty.pass();
+    clock.advance(Duration.ofSeconds(59));
+    assertThat(duty.pass()).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(duty.pass()).as("a minute, not the constructor's 12 hours").isTrue();
+    assertThat(stored().keys()).extracting(OverlayKey::id).containsExactly(1, 2);
+    assertThatThrownBy(() -> new io.berth.cluster.model.Cluster("c1", null, clock.instant(), clock.instant(), null,
+        null, false, null, 0, null, 5)).isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("NetworkKeyRotation must be at least 1s");
+  }
+
+  @Test
   void aPeriodUnderASecondIsRefused() {
     assertThatThrownBy(() -> new OverlayKeyRotation(state, clock, Duration.ofMillis(10)))
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("at least 1s");
