@@ -135,7 +135,7 @@ class SwarmEncryptedOverlayIT {
     static Capture start(String bridge, String a, String b, Path file) throws IOException, InterruptedException {
       Files.deleteIfExists(file);
       Path err = file.resolveSibling(file.getFileName() + ".err");
-      Process p = new ProcessBuilder("tcpdump", "-i", bridge, "-n", "-U", "-s", "0", "-w", file.toString(),
+      Process p = new ProcessBuilder("tcpdump", "-i", bridge, "-n", "-U", "--immediate-mode", "-s", "0", "-w", file.toString(),
           "host " + a + " and host " + b).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start();
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -152,7 +152,8 @@ class SwarmEncryptedOverlayIT {
 
     /** Stops the capture (SIGTERM: tcpdump writes out what it holds) and returns the file's bytes. */
     byte[] stop() throws IOException, InterruptedException {
-      Thread.sleep(500); // the last datagrams of the transfer reach the capture
+      // the last datagrams reach the capture (immediate mode: tcpdump reads each as it comes, not per block)
+      Thread.sleep(1000);
       process.destroy();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly();
