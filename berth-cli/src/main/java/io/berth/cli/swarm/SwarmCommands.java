@@ -128,6 +128,9 @@ public final class SwarmCommands {
     @Option(names = "--published-port-range", paramLabel = "start-end",
         description = "Published ports the swarm gives ingress ports that ask for none (Berth; default 30000-32767)")
     String publishedPortRange;
+    @Option(names = "--network-key-rotation", paramLabel = "duration",
+        description = "How often the managers add a key for encrypted overlays (Berth; ns|us|ms|s|m|h, default 12h)")
+    String networkKeyRotation;
     @Mixin SwarmSpecFlags specFlags;
 
     Init(Cli cli) {
@@ -163,6 +166,9 @@ public final class SwarmCommands {
       specFlags.merge((ObjectNode) b.get("Spec"));
       if (publishedPortRange != null) {
         b.put("PublishedPortRange", publishedPortRange);
+      }
+      if (networkKeyRotation != null) {
+        b.put("NetworkKeyRotation", io.berth.cli.format.Durations.nanos(networkKeyRotation, "--network-key-rotation"));
       }
       return b;
     }

@@ -95,6 +95,7 @@ final class Allocations {
   /** The subnets in use or asked for by networks other than {@code except}: what a pool block must not overlap. */
   List<Cidr> subnetsInUse(String except) {
     List<Cidr> out = new ArrayList<>(allocatedSubnets.values());
+    out.add(TunnelPool.POOL); // the nodes' tunnel addresses (encrypted overlays) are no overlay's
     for (Network n : networks.values()) {
       if (!n.id().equals(except) && !allocatedSubnets.containsKey(n.id())) {
         for (IpamConfig c : n.spec().ipamOptions().configs()) {

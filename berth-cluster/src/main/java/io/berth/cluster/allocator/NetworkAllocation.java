@@ -51,6 +51,7 @@ final class NetworkAllocation {
       return AddressSpace.Block.of(new IpamConfig(subnet.toString(), null, null)).config();
     }
     AddressSpace.Block block = AddressSpace.Block.of(asked.getFirst());
+    TunnelPool.refuseOverlap(block.subnet());
     for (var e : a.allocatedSubnets.entrySet()) {
       if (e.getValue().overlaps(block.subnet())) {
         throw Overlap.of(block.subnet(), a.networks.get(e.getKey()), e.getValue().toString());

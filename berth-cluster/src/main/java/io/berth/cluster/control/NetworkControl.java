@@ -3,6 +3,7 @@ package io.berth.cluster.control;
 import io.berth.cluster.allocator.AddressSpace;
 import io.berth.cluster.allocator.Cidr;
 import io.berth.cluster.allocator.Overlap;
+import io.berth.cluster.allocator.TunnelPool;
 import io.berth.cluster.model.IpamConfig;
 import io.berth.cluster.model.Network;
 import io.berth.cluster.model.NetworkAttachmentConfig;
@@ -177,6 +178,7 @@ public final class NetworkControl {
         continue;
       }
       Cidr mine = Cidr.parse(c.subnet());
+      TunnelPool.refuseOverlap(mine);
       for (Network other : all) {
         List<IpamConfig> theirs = other.allocated() ? other.ipamOptions().configs() : other.spec().ipamOptions().configs();
         for (IpamConfig t : theirs) {

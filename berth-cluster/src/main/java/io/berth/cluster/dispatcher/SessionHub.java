@@ -38,7 +38,8 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   private static final Logger LOG = LoggerFactory.getLogger(SessionHub.class);
   private static final Duration WAIT = Duration.ofSeconds(1);
   private static final Set<String> WATCHED =
-      Set.of(ClusterState.TASKS, ClusterState.NODES, ClusterState.CLUSTER, ClusterState.CA);
+      Set.of(ClusterState.TASKS, ClusterState.NODES, ClusterState.CLUSTER, ClusterState.CA,
+          io.berth.cluster.network.OverlayEncryption.KIND);
 
   /** One node's open stream and the last message it was sent (guarded by itself). */
   private static final class Session {
@@ -87,7 +88,7 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     sessions.add(s);
     long index = state.store().index();
     send(s, index, roleOf(nodeId), tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()), tls(),
-        io.berth.cluster.network.NetworkViews.of(state.snapshot()).forNode(nodeId));
+        io.berth.cluster.network.NetworkViews.of(state).forNode(nodeId));
   }
 
   @Override
@@ -104,7 +105,7 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     for (Session s : sessions) {
       if (nodeIds.contains(s.nodeId)) {
         byNode = byNode != null ? byNode : tasksByNode(state.tasks());
-        views = views != null ? views : io.berth.cluster.network.NetworkViews.of(state.snapshot());
+        views = views != null ? views : io.berth.cluster.network.NetworkViews.of(state);
         send(s, index, roleOf(s.nodeId), byNode.getOrDefault(s.nodeId, List.of()), tls(), views.forNode(s.nodeId));
       }
     }
@@ -164,7 +165,7 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     Map<String, Node> members = state.nodes().stream().collect(Collectors.toMap(Node::id, n -> n));
     Map<String, List<Task>> byNode = tasksByNode(state.tasks());
     TlsInfo tls = tls();
-    io.berth.cluster.network.NetworkViews views = io.berth.cluster.network.NetworkViews.of(state.snapshot());
+    io.berth.cluster.network.NetworkViews views = io.berth.cluster.network.NetworkViews.of(state);
     for (Session s : sessions) {
       Node member = members.get(s.nodeId);
       if (member != null) {

@@ -12,12 +12,15 @@ import java.util.List;
  *
  * @param underlay this node's data-path address as the managers know it (its VXLAN source)
  * @param ingressAddress this node's own address on the ingress network (CIDR), "" when none
+ * @param sealing what the node's sealed underlay needs (encrypted overlays), null when the node
+ *     is on no encrypted overlay: keys go only to nodes that carry one
  */
 public record NetworkView(
     @JsonProperty("Underlay") String underlay,
     @JsonProperty("IngressAddress") String ingressAddress,
     @JsonProperty("Networks") List<AttachedNetwork> networks,
-    @JsonProperty("Mesh") List<MeshEntry> mesh) {
+    @JsonProperty("Mesh") List<MeshEntry> mesh,
+    @JsonProperty("Sealing") Sealing sealing) {
   public static final NetworkView EMPTY = new NetworkView("", "", List.of(), List.of());
 
   public NetworkView {
@@ -25,6 +28,51 @@ public record NetworkView(
     ingressAddress = ingressAddress == null ? "" : ingressAddress;
     networks = networks == null ? List.of() : List.copyOf(networks);
     mesh = mesh == null ? List.of() : List.copyOf(mesh);
+  }
+
+  /** A view without encrypted overlays. */
+  public NetworkView(String underlay, String ingressAddress, List<AttachedNetwork> networks, List<MeshEntry> mesh) {
+    this(underlay, ingressAddress, networks, mesh, null);
+  }
+
+  /**
+   * The node's sealed underlay (decision 0039): its own tunnel address, the other nodes it shares
+   * an encrypted overlay with, and the managers' keys with the one that seals now.
+   *
+   * @param tunnelAddress this node's tunnel address with the pool's prefix ({@code 100.64.0.2/16})
+   */
+  public record Sealing(
+      @JsonProperty("TunnelAddress") String tunnelAddress,
+      @JsonProperty("Peers") List<SealedPeer> peers,
+      @JsonProperty("Keys") List<SealingKey> keys,
+      @JsonProperty("PrimaryKey") int primaryKey) {
+    public Sealing {
+      peers = peers == null ? List.of() : List.copyOf(peers);
+      keys = keys == null ? List.of() : List.copyOf(keys);
+    }
+  }
+
+  /** Another node's tunnel address (bare) and its data-path address, where its seal listens. */
+  public record SealedPeer(
+      @JsonProperty("TunnelAddress") String tunnelAddress,
+      @JsonProperty("Underlay") String underlay) {}
+
+  /** One of the managers' keys as a node gets it; compared by value, never printed. */
+  public record SealingKey(@JsonProperty("ID") int id, @JsonProperty("Secret") byte[] secret) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof SealingKey k && k.id == id && java.util.Arrays.equals(k.secret, secret);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * id + java.util.Arrays.hashCode(secret);
+    }
+
+    @Override
+    public String toString() {
+      return "SealingKey[id=" + id + "]";
+    }
   }
 
   /**

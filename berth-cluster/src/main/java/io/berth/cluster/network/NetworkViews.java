@@ -38,11 +38,13 @@ public final class NetworkViews {
   private final List<Task> live = new ArrayList<>();
   private final List<MeshService> meshed = new ArrayList<>();
   private final Network ingress;
+  private final OverlayEncryption encryption;
 
   private record MeshService(Service service, List<MeshPort> ports) {}
 
-  private NetworkViews(Snapshot snap) {
+  private NetworkViews(Snapshot snap, OverlayEncryption encryption) {
     this.snap = snap;
+    this.encryption = encryption;
     snap.networks().stream().filter(Network::allocated).forEach(n -> networks.put(n.id(), n));
     snap.nodes().forEach(n -> nodes.put(n.id(), n));
     snap.tasks().stream().filter(NetworkViews::live).forEach(live::add);
@@ -58,7 +60,17 @@ public final class NetworkViews {
   }
 
   public static NetworkViews of(Snapshot snap) {
-    return new NetworkViews(snap);
+    return new NetworkViews(snap, null);
+  }
+
+  /** Views with the sealed underlay's keys and tunnel addresses for nodes on encrypted overlays. */
+  public static NetworkViews of(Snapshot snap, OverlayEncryption encryption) {
+    return new NetworkViews(snap, encryption);
+  }
+
+  /** Views from the store as it is now, keys included (the dispatcher's). */
+  public static NetworkViews of(io.berth.cluster.state.ClusterState state) {
+    return of(state.snapshot(), OverlayEncryption.read(state).orElse(null));
   }
 
   /** The view of {@code nodeId}; {@link NetworkView#EMPTY} for a node the store does not hold. */
@@ -87,7 +99,10 @@ public final class NetworkViews {
         out.add(attached(n, nodeId));
       }
     }
-    return new NetworkView(underlay(self), ingressAddress, out, mesh);
+    Set<String> encrypted = out.stream().filter(AttachedNetwork::encrypted).map(AttachedNetwork::id)
+        .collect(java.util.stream.Collectors.toSet());
+    return new NetworkView(underlay(self), ingressAddress, out, mesh,
+        Sealings.forNode(nodeId, encrypted, live, nodes, encryption));
   }
 
   private AttachedNetwork attached(Network n, String nodeId) {

@@ -29,7 +29,7 @@ import java.util.Set;
 final class ClusterRequests {
   private static final Set<String> INIT_FIELDS = Set.of("ListenAddr", "AdvertiseAddr", "DataPathAddr", "DataPathPort",
       "ForceNewCluster", "Spec", "AutoLockManagers", "Availability", "DefaultAddrPool", "SubnetSize",
-      "PublishedPortRange");
+      "PublishedPortRange", "NetworkKeyRotation");
   private static final Set<String> JOIN_FIELDS = Set.of("ListenAddr", "AdvertiseAddr", "DataPathAddr", "RemoteAddrs",
       "JoinToken", "Availability");
   private static final Set<String> NODE_FIELDS = Set.of("Name", "Labels", "Role", "Availability");
@@ -39,7 +39,8 @@ final class ClusterRequests {
   /**
    * {@code docker swarm init}: the CLI always sends DataPathPort 0, DefaultAddrPool [] and SubnetSize
    * 24. {@code PublishedPortRange} ({@code "START-END"}) is Berth's own field, sent by
-   * {@code berth swarm init --published-port-range}.
+   * {@code berth swarm init --published-port-range}; so is {@code NetworkKeyRotation} (nanoseconds,
+   * at least a second), sent by {@code berth swarm init --network-key-rotation}.
    */
   static InitRequest init(ObjectNode body) {
     known("swarm init", body, INIT_FIELDS);
@@ -71,7 +72,20 @@ final class ClusterRequests {
     }
     return new InitRequest(text(body, "ListenAddr"), text(body, "AdvertiseAddr"), "", 0, pools, subnet,
         body.path("ForceNewCluster").asBoolean(false), spec, autolock, availability(body),
-        range.isEmpty() ? null : PortRange.parse(range));
+        range.isEmpty() ? null : PortRange.parse(range), keyRotation(body));
+  }
+
+  /** Berth's {@code NetworkKeyRotation}: a whole number of nanoseconds, 0 or absent for 12 hours, else at least 1s. */
+  private static long keyRotation(ObjectNode body) {
+    JsonNode n = body.path("NetworkKeyRotation");
+    if (n.isMissingNode() || n.isNull()) {
+      return 0;
+    }
+    if (!n.canConvertToLong() || n.asLong() < 0 || n.asLong() > 0 && n.asLong() < 1_000_000_000L) {
+      throw new InvalidArgumentException("swarm init: NetworkKeyRotation must be a duration in nanoseconds of at least"
+          + " 1s (1000000000), got " + n);
+    }
+    return n.asLong();
   }
 
   /** {@code docker swarm join --token T HOST:PORT}. */

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * (level-triggered, the whole view each time): a local copy of each swarm overlay its tasks are
  * on, with every remote endpoint programmed; the routing mesh's published ports; each local
  * container's service VIPs, balanced in its own namespace; and overlays no task needs any more
- * removed. Encrypted overlays are not carried yet: they are left out, so their tasks fail
- * naming the missing network rather than run in clear.
+ * removed. Encrypted overlays cross this node's sealed underlay ({@link SealedNetworks}); one
+ * that cannot (no keys yet, no seal) is left out, so its tasks fail naming the missing network
+ * rather than run in clear.
  */
 public final class NodeOverlays implements Consumer<NetworkView> {
   private static final Logger LOG = LoggerFactory.getLogger(NodeOverlays.class);
@@ -50,24 +51,42 @@ public final class NodeOverlays implements Consumer<NetworkView> {
    */
   private final Map<String, Long> attaching = new java.util.HashMap<>();
   private static final long ATTACH_GRACE_NANOS = 60_000_000_000L;
+  private final SealedNetworks sealed;
 
   /** @param meshTable the nftables table of the routing mesh (after the daemon's own table) */
   public NodeOverlays(NetworkService networks, ContainerRepository containers, String meshTable) {
+    this(networks, containers, meshTable, "seal-" + meshTable);
+  }
+
+  /** @param sealTun the name of the sealed underlay's tun (encrypted overlays), unique among this namespace's links */
+  public NodeOverlays(NetworkService networks, ContainerRepository containers, String meshTable, String sealTun) {
     this.networks = networks;
     this.containers = containers;
     this.meshTable = meshTable;
+    this.sealed = new SealedNetworks(sealTun.length() > 15 ? sealTun.substring(0, 15) : sealTun,
+        io.berth.network.seal.SealSpec.DEFAULT_PORT);
   }
 
   @Override
   public synchronized void accept(NetworkView next) {
     OverlayNetwork ingress = null;
+    var carrier = sealed.apply(next);
     for (AttachedNetwork n : next.networks()) {
-      if (n.encrypted()) {
-        LOG.warn("swarm network {} is encrypted: encrypted overlays are not carried by this node yet", n.name());
+      if (n.encrypted() && carrier.isEmpty()) {
+        LOG.warn("swarm network {} is encrypted and this node has no sealed underlay for it (yet): left out", n.name());
         continue;
       }
       try {
-        OverlayNetwork o = setUp(n, next.underlay());
+        OverlayNetwork o;
+        if (n.encrypted()) {
+          // over the sealed underlay: the vxlan device binds to this node's tunnel address
+          Map<String, String> options = carrier.get().options(n.vni());
+          SealedNetworks.dropStale(networks, n.id(), options);
+          o = (OverlayNetwork) networks.ensureOverlay(n.id(), n.name(), n.subnet(), n.gateway(), n.internal(), options);
+          o.peers(n.peers().stream().flatMap(p -> carrier.get().peer(p).stream()).toList());
+        } else {
+          o = setUp(n, next.underlay());
+        }
         if (n.ingress()) {
           ingress = o;
         }
@@ -79,6 +98,7 @@ public final class NodeOverlays implements Consumer<NetworkView> {
     routeMesh(next, ingress);
     containers.all().stream().filter(c -> c.state.running()).forEach(this::balanceQuietly);
     prune(next);
+    sealed.release(next);
   }
 
   /** This node's copy of {@code n}, made when missing, with its peers programmed. */

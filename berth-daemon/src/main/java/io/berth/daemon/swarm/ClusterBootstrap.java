@@ -44,12 +44,13 @@ final class ClusterBootstrap {
       UnlockKey unlockKey) {}
 
   /** Where the cluster's networks take subnets and its ingress ports published numbers ({@code swarm init}'s choice). */
-  record Networking(List<String> defaultAddrPool, int subnetSize, PortRange publishedPortRange) {}
+  record Networking(List<String> defaultAddrPool, int subnetSize, PortRange publishedPortRange,
+      long networkKeyRotation) {}
 
   private ClusterBootstrap() {}
 
   static Networking networking(InitRequest r) {
-    return new Networking(r.defaultAddrPool(), r.subnetSize(), r.publishedPortRange());
+    return new Networking(r.defaultAddrPool(), r.subnetSize(), r.publishedPortRange(), r.networkKeyRotation());
   }
 
   /**
@@ -88,7 +89,8 @@ final class ClusterBootstrap {
           .withManagerStatus(new ManagerStatus(true, ManagerStatus.Reachability.REACHABLE, advertise.toString()));
       manager.state().batch()
           .create(new Cluster(clusterId, null, now, now, spec, io.berth.cluster.ca.rotation.TlsInfos.ofCluster(ca), false,
-              networking.defaultAddrPool(), networking.subnetSize(), networking.publishedPortRange()))
+              networking.defaultAddrPool(), networking.subnetSize(), networking.publishedPortRange(),
+              networking.networkKeyRotation()))
           .create(ingress(now))
           .create(StoredCa.of(ca.state(), tokens))
           .create(self)

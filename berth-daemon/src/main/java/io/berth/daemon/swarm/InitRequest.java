@@ -18,6 +18,7 @@ import java.util.List;
  *     empty for Docker's 10.0.0.0/8
  * @param subnetSize the size of those subnets ({@code --default-addr-pool-mask-length}), 0 for 24
  * @param publishedPortRange Berth's {@code PublishedPortRange} (null: Docker's 30000-32767)
+ * @param networkKeyRotation Berth's {@code NetworkKeyRotation} in nanoseconds (0: 12 hours)
  * @param forceNewCluster {@code --force-new-cluster}: a one-manager swarm from this manager's state
  * @param spec the swarm's settings, defaults filled in
  * @param autoLockManagers {@code --autolock}
@@ -34,7 +35,8 @@ public record InitRequest(
     SwarmSpec spec,
     boolean autoLockManagers,
     NodeAvailability availability,
-    PortRange publishedPortRange) {
+    PortRange publishedPortRange,
+    long networkKeyRotation) {
   public static final String DEFAULT_LISTEN_ADDR = "0.0.0.0:2377";
 
   public InitRequest {

@@ -75,7 +75,10 @@ final class NodeWork implements SwarmRoles {
           ManagerLoops loops = new ManagerLoops(manager.state(), clock);
           loops.start();
           ManagerMarks marks = new ManagerMarks(manager.state(), manager.store(), local.nodeId()).start();
+          io.berth.cluster.network.OverlayKeyRotation overlayKeys = new io.berth.cluster.network.OverlayKeyRotation(
+              manager.state(), clock, io.berth.cluster.network.OverlayKeyRotation.DEFAULT_PERIOD).start();
           return () -> {
+            overlayKeys.close();
             marks.close();
             loops.close();
           };

@@ -252,6 +252,13 @@ class ClusterRoutesTest {
     assertThat(call(r, "POST", "/swarm/init", CliBodies.SWARM_INIT_POOL.replace("\"SubnetSize\":26",
         "\"SubnetSize\":26,\"PublishedPortRange\":\"20000-20099\""))).startsWith("HTTP/1.1 200");
     assertThat(member.init.publishedPortRange()).hasToString("20000-20099");
+    assertThat(member.init.networkKeyRotation()).isZero();
+    assertThat(call(r, "POST", "/swarm/init", CliBodies.SWARM_INIT_POOL.replace("\"SubnetSize\":26",
+        "\"SubnetSize\":26,\"NetworkKeyRotation\":60000000000"))).startsWith("HTTP/1.1 200");
+    assertThat(member.init.networkKeyRotation()).isEqualTo(60_000_000_000L);
+    assertThat(call(r, "POST", "/swarm/init", CliBodies.SWARM_INIT_POOL.replace("\"SubnetSize\":26",
+        "\"SubnetSize\":26,\"NetworkKeyRotation\":5"))).startsWith("HTTP/1.1 400")
+        .contains("NetworkKeyRotation must be a duration in nanoseconds of at least 1s");
     assertThat(call(r, "POST", "/swarm/init", CliBodies.SWARM_INIT_POOL.replace("10.40.0.0/16", "10.40.0.0/27")))
         .startsWith("HTTP/1.1 400").contains("invalid subnet size 26 for address pool 10.40.0.0/27");
   }

@@ -9,11 +9,11 @@ import io.berth.network.IpCommand;
  * bytes to every frame, so the overlay carries the underlay's MTU minus 50, or frames at full
  * size would be dropped at the VXLAN device.
  */
-final class Underlay {
+public final class Underlay {
   private Underlay() {}
 
   /** The MTU of the link holding {@code address}; refused when no link of this node holds it. */
-  static int mtu(String address) {
+  public static int mtu(String address) {
     for (JsonNode link : IpCommand.json("ip", "-4", "addr", "show")) {
       for (JsonNode a : link.path("addr_info")) {
         if (address.equals(a.path("local").asText())) {
