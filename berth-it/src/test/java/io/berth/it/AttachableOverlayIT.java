@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -37,10 +36,7 @@ class AttachableOverlayIT {
   @Test
   void plainContainersOnTwoWorkersShareAnAttachableOverlay() throws Exception {
     check(LabIT.labNamed(LAB, "up", "--nodes", "3"), "lab up");
-    Map<String, String> host = new HashMap<>();
-    Exec.Result ls = LabIT.labNamed(LAB, "ls", "--format", "{{.Name}} {{.DockerHost}}");
-    check(ls, "lab ls");
-    ls.out().strip().lines().map(l -> l.split(" ")).forEach(f -> host.put(f[0], f[1]));
+    Map<String, String> host = LabTests.hosts(LAB);
     String manager = host.get("node1");
     String node2 = host.get("node2");
     String node3 = host.get("node3");

@@ -27,6 +27,15 @@ final class LabTests {
     }
   }
 
+  /** Each node's DOCKER_HOST by node name, as {@code lab ls} lists them. */
+  static java.util.Map<String, String> hosts(String lab) {
+    Exec.Result ls = LabIT.labNamed(lab, "ls", "--format", "{{.Name}} {{.DockerHost}}");
+    check(ls, "lab ls");
+    java.util.Map<String, String> host = new java.util.HashMap<>();
+    ls.out().strip().lines().map(l -> l.split(" ")).forEach(f -> host.put(f[0], f[1]));
+    return host;
+  }
+
   /** After a class: the lab gone, whatever the test left. */
   static void down(String lab) {
     if (exists(lab)) {

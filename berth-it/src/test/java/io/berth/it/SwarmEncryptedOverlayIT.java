@@ -4,7 +4,6 @@ import static io.berth.it.TestDaemon.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +68,7 @@ class SwarmEncryptedOverlayIT {
     byte[] sealedWire = sealed.stop();
     assertThat(Capture.count(sealed.file, "udp port 4790")).as("sealed datagrams between the nodes").isPositive();
     assertThat(Capture.count(sealed.file, "udp port 4789")).as("VXLAN in clear between the nodes").isZero();
-    assertThat(contains(sealedWire, sealedMarker)).as("the marker on the wire of the encrypted overlay").isFalse();
+    assertThat(Bytes.contains(sealedWire, sealedMarker)).as("the marker on the wire of the encrypted overlay").isFalse();
 
     // plain: the same transfer shows the marker inside VXLAN
     String plainMarker = "PLAIN-" + Long.toHexString(System.nanoTime()) + "-MARKER";
@@ -77,7 +76,7 @@ class SwarmEncryptedOverlayIT {
     sendUntilArrived(tx, "rx-plain", plainMarker);
     byte[] plainWire = plain.stop();
     assertThat(Capture.count(plain.file, "udp port 4789")).as("VXLAN of the plain overlay").isPositive();
-    assertThat(contains(plainWire, plainMarker)).as("the marker on the wire of the plain overlay").isTrue();
+    assertThat(Bytes.contains(plainWire, plainMarker)).as("the marker on the wire of the plain overlay").isTrue();
 
     // a node that leaves its last encrypted overlay closes its seal (no task on sec on node2 any more)
     lab.out("node1", "service", "rm", "rx-sec");
@@ -114,20 +113,6 @@ class SwarmEncryptedOverlayIT {
     Matcher m = Pattern.compile("\"(blab\\d+)\"").matcher(state);
     assertThat(m.find()).as("the lab bridge in " + state).isTrue();
     return m.group(1);
-  }
-
-  static boolean contains(byte[] haystack, String needle) {
-    byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
-    outer:
-    for (int i = 0; i + n.length <= haystack.length; i++) {
-      for (int j = 0; j < n.length; j++) {
-        if (haystack[i + j] != n[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   /** tcpdump on the lab bridge of the datagrams between two nodes, written to a file. */

@@ -4,7 +4,6 @@ import static io.berth.it.TestDaemon.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -34,10 +33,7 @@ class SwarmRolesIT {
   @Test
   void aPromotedWorkerManagesAndADemotedLeaderHandsOverTheLead() throws Exception {
     check(LabIT.labNamed(LAB, "up", "--nodes", "3"), "lab up");
-    Map<String, String> host = new HashMap<>();
-    Exec.Result ls = LabIT.labNamed(LAB, "ls", "--format", "{{.Name}} {{.DockerHost}}");
-    check(ls, "lab ls");
-    ls.out().strip().lines().forEach(l -> host.put(l.split(" ")[0], l.split(" ")[1]));
+    Map<String, String> host = LabTests.hosts(LAB);
     String node1 = host.get("node1");
     String node2 = host.get("node2");
     assertThat(LabIT.docker(node2, "node", "ls").err()).contains(WORKER_TEXT);

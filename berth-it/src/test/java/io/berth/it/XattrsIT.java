@@ -43,7 +43,7 @@ class XattrsIT {
     Path tar = DIR.resolve("capbox.tar");
     HostRootfs.run("tar", "--xattrs", "--xattrs-include=*", "--numeric-owner", "-C", rootfs.toString(), "-cf",
         tar.toString(), ".");
-    assertThat(contains(Files.readAllBytes(tar), "SCHILY.xattr.security.capability")).as("GNU tar wrote it").isTrue();
+    assertThat(Bytes.contains(Files.readAllBytes(tar), "SCHILY.xattr.security.capability")).as("GNU tar wrote it").isTrue();
     check(docker("import", "-c", "CMD [\"/bin/sh\"]", tar.toString(), IMAGE), "docker import");
   }
 
@@ -82,7 +82,7 @@ class XattrsIT {
     JsonNode layers = manifest.get(0).get("Layers");
     assertThat(layers).hasSize(2);
     Path top = saved.resolve(layers.get(1).asText());
-    assertThat(contains(Files.readAllBytes(top), "SCHILY.xattr.security.capability"))
+    assertThat(Bytes.contains(Files.readAllBytes(top), "SCHILY.xattr.security.capability"))
         .as("the committed layer's PAX header").isTrue();
     // and GNU tar, an independent reader, restores the capability from it
     Path out = DIR.resolve("from-saved-layer");
@@ -146,19 +146,5 @@ class XattrsIT {
     } finally {
       docker("rmi", "-f", "it/odd-xattr:1");
     }
-  }
-
-  private static boolean contains(byte[] haystack, String needle) {
-    byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
-    outer:
-    for (int i = 0; i + n.length <= haystack.length; i++) {
-      for (int j = 0; j < n.length; j++) {
-        if (haystack[i + j] != n[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 }
