@@ -38,8 +38,9 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   private static final Logger LOG = LoggerFactory.getLogger(SessionHub.class);
   private static final Duration WAIT = Duration.ofSeconds(1);
   private static final Set<String> WATCHED =
-      Set.of(ClusterState.TASKS, ClusterState.NODES, ClusterState.CLUSTER, ClusterState.CA,
-          io.berth.cluster.network.OverlayEncryption.KIND);
+      // services and networks too: a node's network view (VIPs, names, the mesh) is made from them
+      Set.of(ClusterState.TASKS, ClusterState.NODES, ClusterState.CLUSTER, ClusterState.CA, ClusterState.SERVICES,
+          ClusterState.NETWORKS, io.berth.cluster.network.OverlayEncryption.KIND);
 
   /** One node's open stream and the last message it was sent (guarded by itself). */
   private static final class Session {
