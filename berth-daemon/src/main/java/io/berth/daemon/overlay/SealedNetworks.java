@@ -63,8 +63,9 @@ final class SealedNetworks implements AutoCloseable {
         close();
       }
       if (seal == null) {
+        // an IP datagram holds at most 65535 bytes whatever the link (loopback's MTU is 65536)
         seal = SealedUnderlay.open(new SealSpec(tunName, s.tunnelAddress(), new InetSocketAddress(listen, port),
-            Underlay.mtu(listen)));
+            Math.min(Underlay.mtu(listen), 65535)));
         sealedAt = s.tunnelAddress() + " " + listen;
       }
       List<SealPeer> nextPeers = s.peers().stream()
