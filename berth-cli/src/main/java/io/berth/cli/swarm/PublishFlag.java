@@ -155,8 +155,13 @@ final class PublishFlag {
 
   private static boolean same(JsonNode p, JsonNode r) {
     return p.path("TargetPort").asLong() == r.path("TargetPort").asLong()
-        && p.path("Protocol").asText("tcp").replaceFirst("^$", "tcp").equals(r.path("Protocol").asText("tcp").replaceFirst("^$", "tcp"))
-        && p.path("PublishMode").asText("ingress").replaceFirst("^$", "ingress")
-            .equals(r.path("PublishMode").asText("ingress").replaceFirst("^$", "ingress"));
+        && field(p, "Protocol", "tcp").equals(field(r, "Protocol", "tcp"))
+        && field(p, "PublishMode", "ingress").equals(field(r, "PublishMode", "ingress"));
+  }
+
+  /** A port's field, an absent or empty one read as its default (docker's equalProtocol, equalPublishMode). */
+  private static String field(JsonNode p, String name, String dflt) {
+    String v = p.path(name).asText("");
+    return v.isEmpty() ? dflt : v;
   }
 }
