@@ -20,6 +20,7 @@ class SwarmNetworksIT {
   private static final int SLOT_NUMBER = TestDaemon.SLOT.isEmpty() ? 0 : Integer.parseInt(TestDaemon.SLOT.substring(2));
   private static final String LISTEN = "127.0.0.1:" + (24500 + 2 * SLOT_NUMBER);
   private static final String PORT = Integer.toString(18080 + SLOT_NUMBER);
+  private static final String BERTH_PORT = Integer.toString(18570 + SLOT_NUMBER);
 
   @BeforeAll
   static void start() throws Exception {
@@ -83,6 +84,39 @@ class SwarmNetworksIT {
     check(docker("service", "rm", "again"), "service rm again");
     check(docker("network", "rm", "front"), "network rm");
     assertThat(docker("network", "ls", "--filter", "scope=swarm", "--format", "{{.Name}}").out().trim()).isEqualTo("ingress");
+    check(docker("swarm", "leave", "--force"), "swarm leave");
+  }
+
+  /**
+   * The same through berth's own CLI: {@code berth service create -p --network --update-order},
+   * the settings as {@code service inspect} shows them, the port in {@code service ls}, then
+   * {@code service update --env-add} and {@code service rollback} back to the previous spec.
+   */
+  @Test
+  void theBerthCliPublishesAttachesAndRollsBack() throws Exception {
+    docker("swarm", "leave", "--force");
+    check(docker("swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", LISTEN), "swarm init");
+    check(TestDaemon.berth("network", "create", "-d", "overlay", "back"), "berth network create");
+    check(TestDaemon.berth("service", "create", "-d", "--name", "bweb", "-p", BERTH_PORT + ":8080", "--network", "name=back,alias=api",
+        "--update-order", "start-first", "--update-parallelism", "2", IMAGE, "sleep", "1d"), "berth service create");
+    assertThat(TestDaemon.berth("service", "inspect", "bweb", "--format",
+        "{{range .Spec.EndpointSpec.Ports}}{{.PublishMode}} {{.PublishedPort}}:{{.TargetPort}}/{{.Protocol}}{{end}}|"
+            + "{{range .Spec.TaskTemplate.Networks}}{{.Aliases}}{{end}}|{{.Spec.UpdateConfig.Order}} {{.Spec.UpdateConfig.Parallelism}}")
+        .out().trim()).isEqualTo("ingress " + BERTH_PORT + ":8080/tcp|[api]|start-first 2");
+    String backId = docker("network", "inspect", "back", "--format", "{{.Id}}").out().trim();
+    assertThat(TestDaemon.berth("service", "inspect", "bweb", "--format", "{{range .Spec.TaskTemplate.Networks}}{{.Target}}{{end}}")
+        .out().trim()).as("attached by id, as docker's CLI sends it").isEqualTo(backId);
+    awaitOut(() -> TestDaemon.berth("service", "ls", "--filter", "name=bweb", "--format", "{{.Ports}}"),
+        s -> s.equals("*:" + BERTH_PORT + "->8080/tcp"), "the published port in berth service ls");
+
+    check(TestDaemon.berth("service", "update", "-d", "--env-add", "V=2", "bweb"), "berth service update");
+    check(TestDaemon.berth("service", "rollback", "-d", "bweb"), "berth service rollback");
+    awaitOut(() -> TestDaemon.berth("service", "inspect", "bweb", "--format",
+        "{{json .Spec.TaskTemplate.ContainerSpec.Env}} {{json .PreviousSpec.TaskTemplate.ContainerSpec.Env}}"),
+        s -> !s.startsWith("[\"V=2\"]") && s.endsWith("[\"V=2\"]"), "the spec rolled back to the one before the update");
+    assertThat(TestDaemon.berth("service", "rollback", "-d", "nosuch").err()).contains("nosuch");
+    check(TestDaemon.berth("service", "rm", "bweb"), "service rm");
+    check(docker("network", "rm", "back"), "network rm");
     check(docker("swarm", "leave", "--force"), "swarm leave");
   }
 

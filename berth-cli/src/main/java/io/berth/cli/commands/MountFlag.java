@@ -130,7 +130,7 @@ public final class MountFlag {
   }
 
   /** One CSV record, as Go's encoding/csv reads it: commas separate, double quotes group. */
-  static List<String> csv(String line) {
+  public static List<String> csv(String line) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean quoted = false;

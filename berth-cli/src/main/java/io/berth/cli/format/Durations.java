@@ -19,6 +19,9 @@ public final class Durations {
   }
 
   public static long nanos(String s, String flag) {
+    if (s.equals("0")) {
+      return 0; // Go's one unitless duration
+    }
     if (!s.matches("(\\d+(\\.\\d+)?(ns|us|ms|s|m|h))+")) {
       throw new IllegalArgumentException("invalid argument \"" + s + "\" for \"" + flag
           + "\" flag: time: invalid duration \"" + s + "\"");

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code service create|ls|ps|inspect|logs|scale|update|rm}, as docker's. */
+/** {@code service create|ls|ps|inspect|logs|scale|update|rollback|rm}, as docker's. */
 public final class ServiceCommands {
   private ServiceCommands() {}
 
@@ -37,6 +37,7 @@ public final class ServiceCommands {
     Base.add(group, "logs", new ServiceLogs(cli));
     Base.add(group, "scale", new Scale(cli));
     Base.add(group, "update", new ServiceUpdate(cli));
+    Base.add(group, "rollback", new ServiceRollback(cli));
     Base.add(group, "rm", new Rm(cli), "remove");
     group.getSubcommands().get("create").setStopAtPositional(true);
     root.addSubcommand("service", group);

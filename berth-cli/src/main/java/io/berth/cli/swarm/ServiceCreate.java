@@ -37,6 +37,9 @@ final class ServiceCreate extends Base {
   @Option(names = "--mount", paramLabel = "mount", description = "Attach a filesystem mount to the service") List<String> mounts = new ArrayList<>();
   @Option(names = "--constraint", paramLabel = "list", description = "Placement constraints") List<String> constraints = new ArrayList<>();
   @Option(names = "--placement-pref", paramLabel = "pref", description = "Add a placement preference") List<String> prefs = new ArrayList<>();
+  @Option(names = "--network", paramLabel = "network", description = "Network attachments") List<String> networks = new ArrayList<>();
+  @Option(names = {"-p", "--publish"}, paramLabel = "port", description = "Publish a port as a node port") List<String> publish = new ArrayList<>();
+  @Mixin UpdateFlags rolling;
   @Parameters(index = "0", paramLabel = "IMAGE") String image;
   @Parameters(index = "1..*", paramLabel = "COMMAND") List<String> args = new ArrayList<>();
 
@@ -67,6 +70,7 @@ final class ServiceCreate extends Base {
 
   /** The ServiceSpec of the flags, as docker's {@code ToService} builds it (the image not yet pinned). */
   ObjectNode spec() throws java.io.IOException {
+    List<ObjectNode> ports = PublishFlag.parseAll(publish, "--publish"); // flag errors before any request, as docker's
     ObjectNode s = obj();
     if (name != null && !name.isEmpty()) {
       s.put("Name", name);
@@ -114,8 +118,22 @@ final class ServiceCreate extends Base {
       placement.put("MaxReplicas", maxReplicas);
     }
     template.put("ForceUpdate", 0);
+    ArrayNode nets = NetworkFlag.create(api(), networks);
+    if (nets != null) {
+      template.set("Networks", nets);
+    }
     s.set("Mode", mode(maxReplicas));
-    s.putObject("EndpointSpec").put("Mode", "vip");
+    if (s.get("Mode").has("ReplicatedJob") || s.get("Mode").has("GlobalJob")) {
+      if (rolling.updateChanged() || rolling.rollbackChanged()) {
+        throw new IllegalArgumentException("update and rollback configuration is not supported for jobs");
+      }
+    }
+    rolling.apply(s);
+    ObjectNode endpoint = s.putObject("EndpointSpec");
+    endpoint.put("Mode", options.endpointMode == null ? "vip" : options.endpointMode.toLowerCase(java.util.Locale.ROOT));
+    if (!ports.isEmpty()) {
+      endpoint.putArray("Ports").addAll(ports);
+    }
     return s;
   }
 

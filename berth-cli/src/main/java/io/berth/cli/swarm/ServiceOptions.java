@@ -49,6 +49,7 @@ final class ServiceOptions {
       description = "Start period for the container to initialize before counting retries towards unstable (ms|s|m|h)") String healthStartPeriod;
   @Option(names = "--health-start-interval", paramLabel = "duration",
       description = "Time between running the check during the start period (ms|s|m|h)") String healthStartInterval;
+  @Option(names = "--endpoint-mode", paramLabel = "string", description = "Endpoint mode (vip or dnsrr) (default \"vip\")") String endpointMode;
   @Option(names = "--no-healthcheck", description = "Disable any container-specified HEALTHCHECK") boolean noHealthcheck;
 
   /** Docker's restart policy defaults (swarmkit's): condition any, 5 s delay, no attempt limit. */

@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code service update}: docker's read-modify-write of the spec: the service as it is
@@ -43,6 +45,13 @@ final class ServiceUpdate extends Base {
   @Option(names = "--mount-rm", paramLabel = "list", description = "Remove a mount by its target path") List<String> mountRm = new ArrayList<>();
   @Option(names = "--placement-pref-add", paramLabel = "pref", description = "Add a placement preference") List<String> prefAdd = new ArrayList<>();
   @Option(names = "--placement-pref-rm", paramLabel = "pref", description = "Remove a placement preference") List<String> prefRm = new ArrayList<>();
+  @Option(names = "--network-add", paramLabel = "network", description = "Add a network") List<String> networkAdd = new ArrayList<>();
+  @Option(names = "--network-rm", paramLabel = "list", description = "Remove a network") List<String> networkRm = new ArrayList<>();
+  @Option(names = "--publish-add", paramLabel = "port", description = "Add or update a published port") List<String> publishAdd = new ArrayList<>();
+  @Option(names = "--publish-rm", paramLabel = "port", description = "Remove a published port by its target port") List<String> publishRm = new ArrayList<>();
+  @Option(names = "--rollback", description = "Rollback to previous specification") boolean rollback;
+  @Mixin UpdateFlags rolling;
+  @Spec CommandSpec command;
   @Parameters(index = "0", paramLabel = "SERVICE") String service;
 
   ServiceUpdate(Cli cli) {
@@ -51,12 +60,32 @@ final class ServiceUpdate extends Base {
 
   @Override
   public Integer call() throws Exception {
+    // flag errors before any request, as docker's
+    List<ObjectNode> portsAdded = PublishFlag.parseAll(publishAdd, "--publish-add");
+    List<ObjectNode> portsRemoved = PublishFlag.parseAll(publishRm, "--publish-rm");
+    networkAdd.forEach(v -> NetworkFlag.parse(v, "--network-add"));
+    if (rollback && command.commandLine().getParseResult().matchedOptions().stream()
+        .anyMatch(o -> !List.of("--rollback", "--detach", "--quiet").contains(o.longestName()))) {
+      throw new IllegalArgumentException("other flags may not be combined with --rollback");
+    }
     JsonNode current;
     try (ApiClient.Response r = api().get("/services/" + enc(service) + "?insertDefaults=false")) {
       current = r.json();
     }
     ObjectNode spec = ((ObjectNode) current.path("Spec")).deepCopy();
     apply(spec);
+    if (!networkAdd.isEmpty() || !networkRm.isEmpty()) {
+      NetworkFlag.update(api(), spec, networkAdd, networkRm);
+    }
+    if (!portsAdded.isEmpty() || !portsRemoved.isEmpty()) {
+      ObjectNode endpoint = spec.withObjectProperty("EndpointSpec");
+      JsonNode ports = PublishFlag.merge(endpoint.path("Ports"), portsAdded, portsRemoved);
+      if (ports == null) {
+        endpoint.remove("Ports");
+      } else {
+        endpoint.set("Ports", ports);
+      }
+    }
     String img = spec.path("TaskTemplate").path("ContainerSpec").path("Image").asText();
     Map<String, String> auth = options.withRegistryAuth ? ImageCommands.registryAuth(cli, img) : Map.of();
     String warning = null;
@@ -66,7 +95,7 @@ final class ServiceUpdate extends Base {
         ((ObjectNode) spec.path("TaskTemplate").path("ContainerSpec")).put("Image", Images.tagged(image));
       }
     }
-    String q = (options.withRegistryAuth ? "" : "registryAuthFrom=spec&") + "version=" + current.path("Version").path("Index").asLong();
+    String q = (options.withRegistryAuth ? "" : "registryAuthFrom=spec&") + (rollback ? "rollback=previous&" : "") + "version=" + current.path("Version").path("Index").asLong();
     JsonNode r;
     try (ApiClient.Response resp = api().post("/services/" + current.path("ID").asText() + "/update?" + q, spec, auth)) {
       r = resp.json();
@@ -139,6 +168,10 @@ final class ServiceUpdate extends Base {
       } else {
         throw new IllegalArgumentException("replicas can only be used with replicated or replicated-job mode");
       }
+    }
+    rolling.apply(spec);
+    if (options.endpointMode != null) {
+      spec.withObjectProperty("EndpointSpec").put("Mode", options.endpointMode);
     }
     if (force) {
       template.put("ForceUpdate", template.path("ForceUpdate").asLong() + 1);

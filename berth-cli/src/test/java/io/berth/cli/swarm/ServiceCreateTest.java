@@ -126,8 +126,8 @@ class ServiceCreateTest {
     assertThat(berth("service", "create", "--mode", "sometimes", "busybox")).isEqualTo(1);
     assertThat(err.toString()).contains("unknown mode: sometimes, only replicated and global supported");
     err.reset();
-    assertThat(berth("service", "create", "--publish", "80:80", "busybox")).isEqualTo(125);
-    assertThat(err.toString()).contains("Unknown option: '--publish'");
+    assertThat(berth("service", "create", "--secret", "s", "busybox")).isEqualTo(125);
+    assertThat(err.toString()).contains("Unknown option: '--secret'");
     err.reset();
     assertThat(berth("service", "create", "--placement-pref", "pack=x", "busybox")).isEqualTo(1);
     assertThat(err.toString()).contains("unsupported placement preference pack (only spread is supported)");
