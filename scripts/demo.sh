@@ -89,8 +89,8 @@ echo "==> the image goes to the lab's registry ($reg); each node pulls it from t
 bin/berth save demo/hello:1 | BERTH_HOST=$node1 bin/berth load >/dev/null
 BERTH_HOST=$node1 bin/berth tag demo/hello:1 "$reg/demo/hello:1"
 BERTH_HOST=$node1 bin/berth push "$reg/demo/hello:1" | tail -1
-echo "==> service create --name hello --replicas 6 (on node1, the manager)"
-BERTH_HOST=$node1 bin/berth service create --name hello --replicas 6 "$reg/demo/hello:1" >/dev/null
+echo "==> service create --name hello --replicas 6 -p 28100:8080 (on node1, the manager)"
+BERTH_HOST=$node1 bin/berth service create --name hello --replicas 6 -p 28100:8080 "$reg/demo/hello:1" >/dev/null
 BERTH_HOST=$node1 bin/berth node ls
 echo "==> service ps hello: its tasks spread over the nodes"
 if command -v docker >/dev/null; then
@@ -98,6 +98,13 @@ if command -v docker >/dev/null; then
 else
   BERTH_HOST=$node1 bin/berth service ps hello
 fi
+echo "==> the routing mesh: port 28100 answers on every node's address"
+for addr in $(bin/berth lab ls --name demo --format '{{.Address}}'); do
+  answer=""
+  for _ in $(seq 1 50); do answer=$(curl -sf -m 2 "http://$addr:28100/hello") && break; sleep 0.2; done
+  echo "    http://$addr:28100/hello -> ${answer:-no answer}"
+  [ -n "$answer" ] || { echo "the mesh did not answer on $addr" >&2; exit 1; }
+done
 bin/berth lab down --name demo >/dev/null
 
 if [ "$started" = 1 ]; then
@@ -106,3 +113,4 @@ fi
 echo "==> demo finished: Berth ran a container that answered on a published port, built an image"
 echo "    from a Dockerfile, moved it through its own registry, ran a compose project whose"
 echo "    services found each other by name, and spread a replicated service over a 3-node swarm"
+echo "    whose published port answers on every node"
