@@ -79,22 +79,7 @@ class RollingUpdateIT {
     awaitAnswers("v1", PORT);
 
     Load load = new Load(List.copyOf(LAB.addresses.values()), PORT);
-    List<Thread> clients = new ArrayList<>();
-    for (int i = 0; i < Load.CLIENTS; i++) {
-      clients.add(Thread.ofPlatform().name("roll-load-" + i).start(load));
-    }
-    await("the load running", () -> load.sent.get(), n -> n >= 20);
-    Exec.Result update = LAB.docker(M, "service", "update", "--image", repo + ":v2", "web");
-    int before = load.sent.get();
-    await("some requests after the update", () -> load.sent.get(), n -> n >= before + 10);
-    load.stop.set(true);
-    for (Thread t : clients) {
-      t.join(30_000);
-    }
-    System.out.println("requests through the mesh during the update: " + load.sent.get() + ", failed: " + load.failures);
-    if (!load.failures.isEmpty()) {
-      System.out.println("tasks (id node created status-time state desired):\n" + timeline("web"));
-    }
+    Exec.Result update = load.during(() -> LAB.docker(M, "service", "update", "--image", repo + ":v2", "web"));
 
     assertThat(update.exit()).as("service update (follows the rollout): " + update.all()).isZero();
     assertThat(update.out()).contains("Service web converged");
@@ -138,14 +123,16 @@ class RollingUpdateIT {
   @Test
   @Order(3)
   void rollbackSwapsToThePreviousSpecAndBack() throws Exception {
-    Exec.Result back = LAB.docker(M, "service", "rollback", "web");
+    Load load = new Load(List.copyOf(LAB.addresses.values()), PORT);
+    Exec.Result back = load.during(() -> LAB.docker(M, "service", "rollback", "web"));
     assertThat(back.exit()).as("service rollback: " + back.all()).isZero();
+    assertThat(load.failures).as("failed requests of " + load.sent.get() + " during a stop-first rollback").isEmpty();
     assertThat(back.out()).contains("Service web converged");
-    assertThat(state("web")).isEqualTo("rollback_completed");
+    assertThat(rolledBack("web")).isEqualTo("rollback_completed");
     awaitAnswers("v1", PORT);
     Exec.Result again = LAB.docker(M, "service", "rollback", "web");
     assertThat(again.exit()).as("second service rollback: " + again.all()).isZero();
-    assertThat(state("web")).isEqualTo("rollback_completed");
+    assertThat(rolledBack("web")).isEqualTo("rollback_completed");
     awaitAnswers("v2", PORT);
   }
 
@@ -163,7 +150,7 @@ class RollingUpdateIT {
 
     Exec.Result back = LAB.docker(M, "service", "rollback", "web");
     assertThat(back.exit()).as("rollback of the paused update: " + back.all()).isZero();
-    assertThat(state("web")).isEqualTo("rollback_completed");
+    assertThat(rolledBack("web")).isEqualTo("rollback_completed");
     awaitAnswers("v2", PORT);
   }
 
@@ -174,9 +161,7 @@ class RollingUpdateIT {
     assertThat(update.exit()).as("an update rolled back: " + update.all()).isZero();
     assertThat(update.out()).as("the CLI shows why it rolls back")
         .contains("rollback: update rolled back due to failure or early termination of task ");
-    // the CLI returns once the tasks ran for its monitor; the rollback completes on its own clock
-    assertThat(await("the rollback completed", () -> state("web"), s -> !s.equals("rollback_started")))
-        .isEqualTo("rollback_completed");
+    assertThat(rolledBack("web")).isEqualTo("rollback_completed");
     assertThat(LAB.out(M, "service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", "web"))
         .startsWith(repo + ":v2");
     assertThat(answers(PORT, 9)).containsOnly("v2");
@@ -247,6 +232,11 @@ class RollingUpdateIT {
     return LAB.out(M, args.toArray(String[]::new));
   }
 
+  /** The rollback's end state: the CLI returns once the tasks ran for its monitor, the rollback completes on its own clock. */
+  private static String rolledBack(String service) throws InterruptedException {
+    return await(service + "'s rollback ended", () -> state(service), s -> !s.equals("rollback_started"));
+  }
+
   private static String state(String service) {
     return LAB.out(M, "service", "inspect", "--format", "{{.UpdateStatus.State}}", service).strip();
   }
@@ -301,6 +291,31 @@ class RollingUpdateIT {
     Load(List<String> nodes, int port) {
       this.nodes = nodes;
       this.port = port;
+    }
+
+    /** Runs {@code command} under this load, which starts before it and ends some requests after it. */
+    Exec.Result during(java.util.function.Supplier<Exec.Result> command) throws InterruptedException {
+      List<Thread> clients = new ArrayList<>();
+      for (int i = 0; i < CLIENTS; i++) {
+        clients.add(Thread.ofPlatform().name("roll-load-" + i).start(this));
+      }
+      Exec.Result r;
+      try {
+        await("the load running", sent::get, n -> n >= 20);
+        r = command.get();
+        int before = sent.get();
+        await("some requests after the command", sent::get, n -> n >= before + 10);
+      } finally {
+        stop.set(true);
+        for (Thread t : clients) {
+          t.join(30_000);
+        }
+      }
+      System.out.println("requests through the mesh: " + sent.get() + ", failed: " + failures);
+      if (!failures.isEmpty()) {
+        System.out.println("tasks (id node created status-time state desired updated):\n" + timeline("web"));
+      }
+      return r;
     }
 
     @Override
