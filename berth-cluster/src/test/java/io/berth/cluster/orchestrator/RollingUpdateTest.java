@@ -171,4 +171,20 @@ class RollingUpdateTest {
     assertThat(status().state()).isEqualTo(UpdateStatus.ROLLBACK_COMPLETED);
     assertThat(status().message()).isEqualTo("rollback completed");
   }
+
+  @Test
+  void aStopFirstRollbackRefillsTheFailedSlotAtOnce() {
+    running(2);
+    c.advance(60);
+    update(new UpdateConfig(1, 0, UpdateConfig.ROLLBACK, 0, 0, UpdateConfig.STOP_FIRST));
+    Task fresh = c.orchestrate().creates().getFirst();
+    c.schedule();
+    c.report(fresh.id(), TaskState.FAILED);
+    c.orchestrate();
+    assertThat(status().state()).isEqualTo(UpdateStatus.ROLLBACK_STARTED);
+
+    assertThat(c.orchestrate().creates()).as("not the restart delay after slot 1's old task stopped").singleElement()
+        .satisfies(t -> assertThat(t.slot()).isEqualTo(fresh.slot()))
+        .satisfies(t -> assertThat(t.spec().forceUpdate()).isZero());
+  }
 }
