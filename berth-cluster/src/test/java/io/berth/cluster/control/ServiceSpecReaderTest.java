@@ -96,8 +96,6 @@ class ServiceSpecReaderTest {
     refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"TTY\":true"), "TaskTemplate.ContainerSpec.TTY", "--tty");
     refused(PLAIN.replace("\"ForceUpdate\":0", "\"ForceUpdate\":0,\"Networks\":[{\"Target\":\"n1\","
         + "\"DriverOpts\":{\"a\":\"b\"}}]"), "TaskTemplate.Networks[].DriverOpts", "driver-opt");
-    refused(PLAIN.replace("\"EndpointSpec\"", "\"UpdateConfig\":{\"Parallelism\":2},\"EndpointSpec\""),
-        "UpdateConfig", "--update");
     refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Mounts\":[{\"Type\":\"tmpfs\",\"Target\":\"/t\","
         + "\"TmpfsOptions\":{\"SizeBytes\":1024}}]"), "Mounts[].TmpfsOptions", "tmpfs-size");
   }
