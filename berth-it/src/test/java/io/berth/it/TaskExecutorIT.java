@@ -147,7 +147,8 @@ class TaskExecutorIT {
     agent = new Agent(executor, updates -> updates.forEach((id, s) -> {
       latest.put(id, s);
       reported.add(id + " " + s.state().wire());
-    }), Clock.systemUTC(), new Agent.Settings(2, 3, Duration.ofMillis(100), Duration.ofMillis(100)));
+    }), Clock.systemUTC(), new Agent.Settings(2, 3, Duration.ofMillis(100), Duration.ofMillis(100),
+        Duration.ZERO));
     agent.start();
     return agent;
   }

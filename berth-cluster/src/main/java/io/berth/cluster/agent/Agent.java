@@ -48,14 +48,22 @@ public final class Agent implements AutoCloseable {
    * The default runs many steps at once, as swarmkit runs each task's on its own: steps mostly
    * wait (a stop sits out the task's grace period, a pull on its registry), and with four a node
    * of 17 tasks took 50 s to remove them, each stop waiting out `sleep`'s 10 s grace in turn.
+   * {@code leaveRotation}: how long a task on a network waits between its desired shutdown and
+   * its container's stop. The managers drop it from every node's names, VIPs and mesh at that
+   * same desired shutdown, but each node applies that view on its own time; a container stopped
+   * before some node did would take that node's new connections into a void (a client's connect
+   * times out). Docker waits the same way (its "gossip converge delay", 2 s).
    */
-  public record Settings(int workers, int maxAttempts, Duration retryDelay, Duration tick) {
-    public static final Settings DEFAULT = new Settings(32, 3, Duration.ofSeconds(2), Duration.ofSeconds(1));
+  public record Settings(int workers, int maxAttempts, Duration retryDelay, Duration tick, Duration leaveRotation) {
+    public static final Settings DEFAULT = new Settings(32, 3, Duration.ofSeconds(2), Duration.ofSeconds(1),
+        Duration.ofSeconds(2));
 
     public Settings {
-      if (workers < 1 || maxAttempts < 1 || retryDelay.isNegative() || tick.isNegative() || tick.isZero()) {
+      if (workers < 1 || maxAttempts < 1 || retryDelay.isNegative() || tick.isNegative() || tick.isZero()
+          || leaveRotation.isNegative()) {
         throw new io.berth.errdefs.InvalidArgumentException("invalid agent settings " + workers + " workers, "
-            + maxAttempts + " attempts, retry delay " + retryDelay + ", tick " + tick);
+            + maxAttempts + " attempts, retry delay " + retryDelay + ", tick " + tick + ", leave rotation "
+            + leaveRotation);
       }
     }
   }
@@ -277,7 +285,11 @@ public final class Agent implements AutoCloseable {
           write(run, TaskState.SHUTDOWN, "shutdown", null);
         } else {
           TaskContainer c = run.container;
-          submit(run, () -> steps.stop(c, run.grace()), stopped -> {
+          Duration leave = run.task.networksAttachments().isEmpty() ? Duration.ZERO : settings.leaveRotation();
+          submit(run, () -> {
+            Thread.sleep(leave); // out of every node's rotation before it stops answering
+            return steps.stop(c, run.grace());
+          }, stopped -> {
             run.container = stopped;
             write(run, TaskState.SHUTDOWN, "shutdown", null);
           }, TaskState.SHUTDOWN);

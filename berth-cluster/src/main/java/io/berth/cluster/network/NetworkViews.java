@@ -27,9 +27,11 @@ import java.util.Set;
  * send with the node's assignments. A node gets the overlays of the tasks placed on it, and the
  * ingress network whenever some service publishes through the mesh (the mesh answers on every
  * node, also where no task runs). Peers are the live tasks' addresses on other nodes (placed and
- * not yet ended: a starting task must be reachable the moment it runs) and, on ingress, the
- * other nodes' own ingress addresses. Names and VIP backends list running tasks only: a task
- * with a health check runs only once healthy, so one that fails it leaves the rotation.
+ * not yet ended: a starting task must be reachable the moment it runs, and one on its way out
+ * until its container stopped, for the connections the mesh or a VIP gave it just before it
+ * left their rotation) and, on ingress, the other nodes' own ingress addresses. Names, VIP and
+ * mesh backends list running tasks meant to run only: a task with a health check runs only once
+ * healthy, so one that fails it leaves the rotation, as does one told to shut down.
  */
 public final class NetworkViews {
   private final Snapshot snap;
@@ -149,14 +151,14 @@ public final class NetworkViews {
   }
 
   private List<Task> running(String serviceId) {
-    return live.stream().filter(t -> serviceId.equals(t.serviceId()) && t.status().state() == TaskState.RUNNING).toList();
+    return live.stream().filter(t -> serviceId.equals(t.serviceId()) && t.desiredState() == TaskState.RUNNING
+        && t.status().state() == TaskState.RUNNING).toList();
   }
 
-  /** Placed on a node, meant to run, and not ended. */
+  /** Placed on a node and not ended, whatever it is meant to do next. */
   private static boolean live(Task t) {
     TaskState s = t.status().state();
-    return !t.nodeId().isEmpty() && t.desiredState() == TaskState.RUNNING
-        && s.compareTo(TaskState.ASSIGNED) >= 0 && s.compareTo(TaskState.RUNNING) <= 0;
+    return !t.nodeId().isEmpty() && s.compareTo(TaskState.ASSIGNED) >= 0 && s.compareTo(TaskState.RUNNING) <= 0;
   }
 
   private static String address(List<NetworkAttachment> attachments, String networkId) {

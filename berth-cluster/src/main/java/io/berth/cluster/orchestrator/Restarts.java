@@ -54,6 +54,13 @@ final class Restarts {
       return Verdict.NOW;
     }
     Task last = current.getLast();
+    Instant lastMade = last.createdAt() == null ? Instant.EPOCH : last.createdAt();
+    if (history.stream().anyMatch(t -> !TaskFacts.current(t, service) && t.createdAt() != null
+        && t.createdAt().isAfter(lastMade))) {
+      // the slot last ran another spec (a rollback's failed new task): refilled at once, as
+      // swarmkit's updater does, not a restart delay after an older task of this spec stopped
+      return Verdict.NOW;
+    }
     TaskState ended = last.status().state();
     boolean selfEnded = ended == TaskState.COMPLETE || ended == TaskState.FAILED || ended == TaskState.REJECTED;
     if (freshUnlessFailed && !selfEnded) {

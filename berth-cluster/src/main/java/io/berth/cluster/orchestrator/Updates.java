@@ -125,10 +125,16 @@ final class Updates {
             + task)));
   }
 
-  /** Every task runs the new spec: done once the last one has run for Monitor. */
+  /**
+   * Every task runs the new spec: done once the last one has run for Monitor, and Monitor after
+   * the update began (a rollback whose old tasks still run has nothing to start, yet is watched
+   * as swarmkit watches it, so clients see it under way).
+   */
   private static void complete(Service service, UpdateStatus status, UpdateConfig cfg, Instant lastStart, Instant now,
       Plan plan) {
-    Instant settled = lastStart == null ? now : lastStart.plusNanos(cfg.monitorNanos());
+    Instant from = lastStart == null || (status.startedAt() != null && status.startedAt().isAfter(lastStart))
+        ? status.startedAt() : lastStart;
+    Instant settled = from == null ? now : from.plusNanos(cfg.monitorNanos());
     if (settled.isAfter(now)) {
       plan.wakeAt(settled);
       return;

@@ -3,6 +3,9 @@ package io.berth.cluster.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.cluster.model.ContainerSpec;
+import io.berth.cluster.model.Network;
+import io.berth.cluster.model.NetworkAttachment;
+import io.berth.cluster.model.NetworkSpec;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskSpec;
 import io.berth.cluster.model.TaskState;
@@ -40,7 +43,7 @@ class AgentTest {
 
   private Agent start(int workers) {
     agent = new Agent(engine, updates -> updates.forEach((id, s) -> reports.add(Map.entry(id, s))), CLOCK,
-        new Agent.Settings(workers, 3, Duration.ZERO, Duration.ofMillis(20)));
+        new Agent.Settings(workers, 3, Duration.ZERO, Duration.ofMillis(20), Duration.ZERO));
     agent.start();
     return agent;
   }
@@ -137,6 +140,28 @@ class AgentTest {
     assertThat(agent.awaitIdle()).isTrue();
     assertThat(engine.calls).contains("stop c-t1 7s").doesNotContain("remove c-t1");
     assertThat(states("t1")).endsWith("running", "shutdown"); // the stop's exit is not reported as a failure
+  }
+
+  @Test
+  void aTaskOnANetworkLeavesEveryNodesRotationBeforeItsContainerStops() throws Exception {
+    engine.images.add("busybox");
+    agent = new Agent(engine, updates -> updates.forEach((id, st) -> reports.add(Map.entry(id, st))), CLOCK,
+        new Agent.Settings(2, 3, Duration.ZERO, Duration.ofMillis(20), Duration.ofHours(1)));
+    agent.start();
+    agent.assigned(List.of(running("web"), running("plain")));
+    untilState("web", TaskState.RUNNING);
+    untilState("plain", TaskState.RUNNING);
+
+    Network front = new Network("n1", null, null, null,
+        new NetworkSpec("front", null, null, false, false, false, null, null), null, null);
+    Task web = new Task("web", null, null, null, TaskSpec.of(ContainerSpec.of("busybox")), "svc", 1, "node1", null,
+        TaskState.SHUTDOWN, null, null, List.of(new NetworkAttachment(front, List.of("10.0.1.5/24"))));
+    agent.assigned(List.of(web, task("plain", "busybox", TaskState.SHUTDOWN, TaskState.RUNNING)));
+    untilState("plain", TaskState.SHUTDOWN);
+    assertThat(engine.calls).as("a task on no network stops at once").contains("stop c-plain");
+    assertThat(agent.awaitIdle()).as("the networked task still waits").isFalse();
+    assertThat(engine.calls).as("still in some node's rotation: not stopped yet").noneMatch(c -> c.startsWith("stop c-web"));
+    assertThat(last("web").state()).isEqualTo(TaskState.RUNNING);
   }
 
   @Test
@@ -319,7 +344,7 @@ class AgentTest {
         throw new IllegalStateException("no session");
       }
       updates.forEach((id, s) -> reports.add(Map.entry(id, s)));
-    }, CLOCK, new Agent.Settings(2, 3, Duration.ZERO, Duration.ofMillis(20)));
+    }, CLOCK, new Agent.Settings(2, 3, Duration.ZERO, Duration.ofMillis(20), Duration.ZERO));
     agent.start();
     agent.assigned(List.of(running("t1")));
     untilState("t1", TaskState.RUNNING);
@@ -333,7 +358,7 @@ class AgentTest {
     agent = new Agent(engine, updates -> {
       sizes.add(updates.size());
       updates.forEach((id, s) -> reports.add(Map.entry(id, s)));
-    }, CLOCK, new Agent.Settings(4, 3, Duration.ZERO, Duration.ofMillis(20)));
+    }, CLOCK, new Agent.Settings(4, 3, Duration.ZERO, Duration.ofMillis(20), Duration.ZERO));
     agent.start();
     List<Task> tasks = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -383,7 +408,7 @@ class AgentTest {
         throw new io.berth.errdefs.ConflictException("task bad: state cannot move");
       }
       updates.forEach((id, s) -> reports.add(Map.entry(id, s)));
-    }, CLOCK, new Agent.Settings(2, 3, Duration.ZERO, Duration.ofMillis(20)));
+    }, CLOCK, new Agent.Settings(2, 3, Duration.ZERO, Duration.ofMillis(20), Duration.ZERO));
     agent.start();
     agent.assigned(List.of(running("bad"), running("good")));
     untilState("good", TaskState.RUNNING);

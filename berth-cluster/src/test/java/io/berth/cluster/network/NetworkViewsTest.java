@@ -119,6 +119,29 @@ class NetworkViewsTest {
         .containsExactly(new MeshTarget(ip(tasks.getFirst(), ingress), true));
   }
 
+  @Test
+  void aTaskToldToShutDownLeavesTheRotationButStaysReachableUntilItEnded() {
+    Service web = services.create(new ServiceSpec("web", null, TaskSpec.of(ContainerSpec.of("it/busybox:1")),
+        ServiceMode.ofReplicated(2), new EndpointSpec(null, List.of(new PortConfig(null, null, 80, 8080, PublishMode.INGRESS)))),
+        null);
+    settle();
+    List<Task> tasks = run(web, "node1", "node2");
+    state.batch().update(stored(tasks.get(1)).withDesiredState(TaskState.SHUTDOWN)).apply();
+
+    NetworkView node3 = NetworkViews.of(state.snapshot()).forNode("node3");
+    assertThat(node3.mesh().getFirst().backends()).as("out of the mesh")
+        .containsExactly(new MeshTarget(ip(tasks.getFirst(), ingress), false));
+    assertThat(network(node3, "ingress").peers()).as("still reachable for the connections it has")
+        .contains(new NetworkPeer(ip(tasks.get(1), ingress), "192.168.9.2", false));
+    assertThat(NetworkViews.of(state.snapshot()).forNode("node2").networks()).as("its node keeps its network")
+        .anyMatch(n -> n.name().equals("ingress"));
+
+    state.batch().update(stored(tasks.get(1)).withStatus(new TaskStatus(clock.instant(), TaskState.SHUTDOWN, "", null)))
+        .apply();
+    assertThat(network(NetworkViews.of(state.snapshot()).forNode("node3"), "ingress").peers()).as("gone once stopped")
+        .doesNotContain(new NetworkPeer(ip(tasks.get(1), ingress), "192.168.9.2", false));
+  }
+
   private Service service(String name, int replicas, String mode, List<String> aliases) {
     TaskSpec template = TaskSpec.of(ContainerSpec.of("it/busybox:1"))
         .withNetworks(List.of(new NetworkAttachmentConfig("front", aliases, null)));

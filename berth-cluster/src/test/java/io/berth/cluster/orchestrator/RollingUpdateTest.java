@@ -150,4 +150,41 @@ class RollingUpdateTest {
     assertThat(c.tasks().stream().filter(TaskFacts::wanted).map(t -> t.spec().forceUpdate()).toList())
         .containsOnly(0L).hasSize(2);
   }
+
+  @Test
+  void aRollbackWithNothingToStartStillWatchesForTheMonitor() {
+    running(2);
+    c.advance(60); // the old tasks have run long past any monitor
+    update(new UpdateConfig(1, 0, UpdateConfig.ROLLBACK, 5 * S, 0, UpdateConfig.START_FIRST));
+    Task fresh = c.orchestrate().creates().getFirst();
+    c.schedule();
+    c.report(fresh.id(), TaskState.FAILED);
+    c.orchestrate();
+    assertThat(status().state()).as("start-first: the old tasks still run").isEqualTo(UpdateStatus.ROLLBACK_STARTED);
+    c.orchestrate();
+    assertThat(status().state()).as("watched for the rollback's monitor first").isEqualTo(UpdateStatus.ROLLBACK_STARTED);
+    c.advance(4);
+    c.orchestrate();
+    assertThat(status().state()).as("the previous spec's rollback monitor: 5 s").isEqualTo(UpdateStatus.ROLLBACK_STARTED);
+    c.advance(1);
+    c.orchestrate();
+    assertThat(status().state()).isEqualTo(UpdateStatus.ROLLBACK_COMPLETED);
+    assertThat(status().message()).isEqualTo("rollback completed");
+  }
+
+  @Test
+  void aStopFirstRollbackRefillsTheFailedSlotAtOnce() {
+    running(2);
+    c.advance(60);
+    update(new UpdateConfig(1, 0, UpdateConfig.ROLLBACK, 0, 0, UpdateConfig.STOP_FIRST));
+    Task fresh = c.orchestrate().creates().getFirst();
+    c.schedule();
+    c.report(fresh.id(), TaskState.FAILED);
+    c.orchestrate();
+    assertThat(status().state()).isEqualTo(UpdateStatus.ROLLBACK_STARTED);
+
+    assertThat(c.orchestrate().creates()).as("not the restart delay after slot 1's old task stopped").singleElement()
+        .satisfies(t -> assertThat(t.slot()).isEqualTo(fresh.slot()))
+        .satisfies(t -> assertThat(t.spec().forceUpdate()).isZero());
+  }
 }
