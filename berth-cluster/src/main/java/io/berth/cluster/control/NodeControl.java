@@ -58,14 +58,15 @@ public final class NodeControl {
   /** {@code docker node update}: the whole new spec from the version read. */
   public Node update(String ref, long version, NodeSpec spec) {
     Node current = inspect(ref);
-    if (current.version().index() != version) {
-      throw RpcErrors.outOfSequence();
-    }
+    // swarmkit refuses a demotion of the last manager before it looks at the version
     if (current.spec().role() == NodeRole.MANAGER && spec.role() == NodeRole.WORKER) {
       long managers = state.nodes().stream().filter(n -> n.spec().role() == NodeRole.MANAGER).count();
       if (managers <= 1) {
         throw RpcErrors.failedPrecondition("attempting to demote the last manager of the swarm");
       }
+    }
+    if (current.version().index() != version) {
+      throw RpcErrors.outOfSequence();
     }
     // the version read is the current one (checked above), so the store refuses a write that came between
     Node next = current.withSpec(spec);

@@ -102,6 +102,15 @@ final class ClusterStateMachine extends BaseStateMachine {
     }
   }
 
+  /**
+   * The only read-only query: the index this member has applied, which a follower's read barrier
+   * ({@link RaftClusterStore#sync}) asks of the leader. Its content is ignored.
+   */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    return CompletableFuture.completedFuture(Message.valueOf(Long.toString(state.index())));
+  }
+
   @Override
   public void notifyTermIndexUpdated(long term, long index) {
     synchronized (state) {

@@ -53,6 +53,15 @@ public interface ClusterStore extends AutoCloseable {
    */
   long index();
 
+  /**
+   * A read barrier: returns once this member has applied everything the leader had applied when
+   * asked, so that reads which follow see every write acknowledged before the call, whichever
+   * manager made it (Docker answers every control read from the leader). Best effort: with no
+   * leader reachable within {@code timeout} it returns at once and reads stay this member's own.
+   * A store with one copy has nothing to wait for.
+   */
+  default void sync(Duration timeout) {}
+
   /** The changes after {@code afterIndex} this member has applied (see {@link ChangeBatch}). */
   ChangeBatch changesSince(long afterIndex);
 

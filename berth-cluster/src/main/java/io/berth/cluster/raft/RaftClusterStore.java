@@ -8,6 +8,7 @@ import io.berth.errdefs.UnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -155,6 +156,25 @@ public final class RaftClusterStore extends LocalReads {
       return new UnavailableException("cluster store write failed: " + ErrorText.of(sme), sme);
     }
     return new UnavailableException(NO_LEADER, cause);
+  }
+
+  @Override
+  public void sync(Duration timeout) {
+    if (isLeader() || leader().isEmpty()) {
+      return;
+    }
+    try {
+      RaftClientReply reply = client().async().sendReadOnly(Message.EMPTY)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (reply.isSuccess()) {
+        long leaderIndex = Long.parseLong(reply.getMessage().getContent().toStringUtf8());
+        state.awaitIndex(leaderIndex - 1, timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+      // no leader in time: this member's own reads are the best answer there is
+    }
   }
 
   /** The members as this one knows them (a follower learns a change when it is replicated). */

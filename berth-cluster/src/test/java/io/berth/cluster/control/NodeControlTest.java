@@ -58,6 +58,10 @@ class NodeControlTest {
         new NodeSpec(null, null, NodeRole.WORKER, null)))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessage("rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm");
+    // from a stale version too: the node's own writers may have moved it since the CLI read it
+    assertThatThrownBy(() -> nodes.update("alpha", n.version().index() - 1,
+        new NodeSpec(null, null, NodeRole.WORKER, null)))
+        .hasMessageContaining("attempting to demote the last manager of the swarm");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.berth.daemon.swarm;
 
 import io.berth.cluster.state.ClusterState;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -46,15 +47,22 @@ public interface SwarmMembership {
   /** The cluster state when this node is an active manager; empty otherwise (not in a swarm, a worker, locked). */
   Optional<ClusterState> managerState();
 
+  /** How long a request waits for this manager to catch up with the leader before it reads. */
+  Duration READ_BARRIER = Duration.ofSeconds(2);
+
   /**
    * The cluster state, or the 503 Docker answers in this node's state: the "init or join" text when
    * not in a swarm, the worker text on a worker, the locked text when locked.
    */
   default ClusterState requireManager() {
-    return managerState().orElseThrow(() -> switch (info().localNodeState()) {
+    ClusterState state = managerState().orElseThrow(() -> switch (info().localNodeState()) {
       case INACTIVE, PENDING, ERROR -> SwarmUnavailableException.notInSwarm();
       case LOCKED -> SwarmUnavailableException.locked();
       case ACTIVE -> SwarmUnavailableException.notManager();
     });
+    // a request answered here sees every write acknowledged before it, on whichever manager,
+    // as Docker's (answered by the leader) do
+    state.store().sync(READ_BARRIER);
+    return state;
   }
 }
