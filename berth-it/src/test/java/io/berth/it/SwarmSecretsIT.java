@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * them as files on a tmpfs at {@code /run/secrets/<target>} and at the config's target with the
  * owner, group and mode asked for; neither can be removed while the service uses it; a rotation
  * with {@code --secret-rm/--secret-add}; the files go with the containers; the daemon's disk never
- * holds the secret's plaintext; {@code docker events} tells of creates and removals.
+ * holds the secret's plaintext; {@code docker events} tells of creates and removals; a killed and
+ * restarted daemon keeps the files of running tasks in memory and opens secrets again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwarmSecretsIT {
@@ -189,6 +190,34 @@ class SwarmSecretsIT {
         + " /proc/mounts").out().strip(), "0"::equals);
     assertThat(docker("secret", "rm", "db_password_v2").out().strip()).isEqualTo("db_password_v2");
     assertThat(docker("config", "rm", "app.conf").out().strip()).isEqualTo("app.conf");
+  }
+
+  @Test
+  @Order(4)
+  void aKilledAndRestartedManagerKeepsTheFilesInMemoryAndOpensSecretsAgain() throws Exception {
+    check(dockerIn(PLAIN.getBytes(StandardCharsets.UTF_8), "secret", "create", "before_restart", "-"), "create");
+    check(docker("service", "create", "-d", "--name", "sec-web", "--secret", "before_restart", TestDaemon.IMAGE,
+        "sleep", "1000"), "service create");
+    String container = runningContainer("sec-web");
+    assertThat(exec(container, "cat", "/run/secrets/before_restart")).isEqualTo(PLAIN);
+
+    TestDaemon.kill9();
+    TestDaemon.start();
+    // the task's container lived on with its tmpfs, and nothing of the secret went to disk meanwhile
+    assertThat(exec(container, "cat", "/run/secrets/before_restart")).isEqualTo(PLAIN);
+    assertThat(filesContaining(TestDaemon.BASE.resolve("data"), PLAIN)).isEmpty();
+    // the manager read its secrets key again: a secret made now opens for a new task
+    await("the manager back", () -> docker("secret", "ls", "-q").exit(), rc -> rc == 0);
+    check(dockerIn(ROTATED.getBytes(StandardCharsets.UTF_8), "secret", "create", "after_restart", "-"), "create after");
+    check(docker("service", "update", "-d", "--secret-add", "after_restart", "sec-web"), "secret-add");
+    await("a task with the secret made after the restart", () -> {
+      String c = docker("ps", "-q", "--filter", "label=com.docker.swarm.service.name=sec-web").out().strip();
+      return c.isEmpty() || c.contains("\n") ? "" : exec(c, "cat", "/run/secrets/after_restart");
+    }, ROTATED::equals);
+    check(docker("service", "rm", "sec-web"), "service rm");
+    await("the task containers removed", () -> docker("ps", "-aq", "--filter",
+        "label=com.docker.swarm.service.name=sec-web").out(), String::isEmpty);
+    check(docker("secret", "rm", "before_restart", "after_restart"), "secret rm");
   }
 
   private static String runningContainer(String service) throws InterruptedException {
