@@ -3,7 +3,6 @@ package io.berth.cluster.control;
 import io.berth.cluster.ca.keys.SecretsKey;
 import io.berth.cluster.model.Payload;
 import io.berth.cluster.model.PayloadSpec;
-import io.berth.cluster.model.Service;
 import io.berth.cluster.model.Version;
 import io.berth.cluster.state.ClusterState;
 import io.berth.cluster.state.Ids;
@@ -154,10 +153,5 @@ public final class PayloadControl {
     if (kind.sealed() && new String(data, StandardCharsets.ISO_8859_1).isBlank()) {
       throw RpcErrors.invalidArgument("secret data must contain non white space bytes");
     }
-  }
-
-  /** Services that name the payload, for callers outside this package (events, tests). */
-  public List<Service> users(String id) {
-    return PayloadReferences.usersOf(kind, id, state.services());
   }
 }

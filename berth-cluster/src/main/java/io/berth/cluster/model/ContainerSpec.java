@@ -1,5 +1,6 @@
 package io.berth.cluster.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.ContainerConfig.HealthConfig;
@@ -28,8 +29,8 @@ public record ContainerSpec(
     @JsonProperty("StopGracePeriod") Long stopGracePeriod,
     @JsonProperty("PullOptions") PullOptions pullOptions,
     @JsonProperty("Healthcheck") HealthConfig healthcheck,
-    @JsonProperty("Secrets") List<SecretReference> secrets,
-    @JsonProperty("Configs") List<ConfigReference> configs) {
+    @JsonProperty("Secrets") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SecretReference> secrets,
+    @JsonProperty("Configs") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ConfigReference> configs) {
   /**
    * How a node pulls the image: {@code RegistryAuth} is the client's {@code X-Registry-Auth}
    * header as given at {@code service create --with-registry-auth} (base64url JSON).
