@@ -143,6 +143,9 @@ class SwarmSecretsIT {
     String container = runningContainer("sec-web");
     assertThat(exec(container, "cat", "/run/secrets/db")).isEqualTo(PLAIN);
     assertThat(exec(container, "stat", "-c", "%u %g %a", "/run/secrets/db")).isEqualTo("1000 1001 400\n");
+    // the owner and mode are the file's own: uid 1000 reads it, another uid does not
+    assertThat(docker("exec", "-u", "1000:1001", container, "cat", "/run/secrets/db").out()).isEqualTo(PLAIN);
+    assertThat(docker("exec", "-u", "2000", container, "cat", "/run/secrets/db").exit()).isNotZero();
     assertThat(exec(container, "cat", "/etc/ssl/db.pem")).isEqualTo(PLAIN);
     assertThat(exec(container, "stat", "-c", "%u %g %a", "/etc/ssl/db.pem")).isEqualTo("0 0 444\n");
     assertThat(exec(container, "cat", "/etc/app.conf")).isEqualTo(CONFIG);
