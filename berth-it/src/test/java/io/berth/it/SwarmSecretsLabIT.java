@@ -18,7 +18,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Secrets reach only the node that runs a task naming them, on a three-node {@code berth lab}
- * (node1 the manager, node2 and node3 workers): a service pinned to node2 reads its secret and
+ * (node1 and node2 managers, node2 joined as one and so handed the secrets key, node3 a worker):
+ * a service pinned to node2 reads its secret and
  * config there; node3 never held the payload, which a heap dump of its berthd shows (the same dump
  * of node2's berthd finds it, so the search can see it), and has no task tmpfs mounted. Then node3,
  * promoted, is handed the secrets key with its place in the Raft group (a secret it creates opens
@@ -35,7 +36,7 @@ class SwarmSecretsLabIT {
   @BeforeAll
   static void up() throws Exception {
     LAB.clean();
-    LAB.up(3, 1);
+    LAB.up(3, 2);
   }
 
   @AfterAll
@@ -47,6 +48,10 @@ class SwarmSecretsLabIT {
   @Order(1)
   void onlyTheNodeRunningTheTaskEverHoldsTheSecret() throws Exception {
     String image = LAB.pushBusybox(M, "sec/busybox:1");
+    Path certs = LabIT.ROOT.resolve("sec");
+    assertThat(certs.resolve("node1/data/swarm/certificates/swarm-secrets.key")).exists();
+    assertThat(certs.resolve("node2/data/swarm/certificates/swarm-secrets.key")).as("a manager that joined").exists();
+    assertThat(certs.resolve("node3/data/swarm/certificates/swarm-secrets.key")).as("a worker").doesNotExist();
     await("three ready nodes", () -> LAB.nodes(M), n -> n.lines().filter(l -> l.contains(" Ready")).count() == 3);
     check(Exec.run(Map.of("DOCKER_HOST", LAB.hosts.get(M)), PLAIN.getBytes(StandardCharsets.UTF_8), 60,
         Exec.list("/usr/local/bin/docker", "secret", "create", "lab_pw", "-")), "secret create");
