@@ -143,11 +143,13 @@ public final class Daemon implements AutoCloseable {
     ImageService imageService = new ImageService(stores.images(), containers, events, stores.contentStore(),
         config.dataRoot().resolve("tmp"), new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
         new io.berth.daemon.build.Intermediates(stores.metadata())::contains, committer);
+    io.berth.cluster.dispatcher.ReceivedPayloads taskPayloads = new io.berth.cluster.dispatcher.ReceivedPayloads();
     java.util.function.Function<String, io.berth.cluster.agent.TaskExecutor> taskExecutors =
-        nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService, nodeId);
+        nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService, nodeId,
+            config.execRoot().resolve("task-files"), taskPayloads);
     swarmNode = io.berth.daemon.swarm.SwarmNode.create(config.dataRoot(), clock,
         io.berth.daemon.swarm.NodeDescriptions.of(info.memTotal(), DaemonInfo.DOCKER_API_RELEASE, java.util.Map.of()),
-        config.bridge(), taskExecutors, events::publish, nodeOverlays);
+        config.bridge(), taskExecutors, events::publish, nodeOverlays, taskPayloads);
     containerNetworks.swarm(new io.berth.daemon.overlay.SwarmAttacher(swarmNode::session, nodeOverlays));
     java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.of(swarmNode);
     java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.of(swarmNode.serviceLogs());
@@ -156,6 +158,7 @@ public final class Daemon implements AutoCloseable {
     new io.berth.daemon.api.ServiceRoutes(swarm, clock).register(router);
     new io.berth.daemon.api.ServiceLogRoutes(swarm, serviceLogs, clock).register(router);
     new io.berth.daemon.api.TaskRoutes(swarm, clock).register(router);
+    new io.berth.daemon.api.PayloadRoutes(swarm, clock).register(router);
     new SystemRoutes(info, containers, views,
         new io.berth.daemon.system.EngineUsage(containers, imageService, volumeService), events, swarm).register(router);
     new ImageRoutes(imageService, heap).register(router);

@@ -38,6 +38,8 @@ final class ServiceCreate extends Base {
   @Option(names = "--constraint", paramLabel = "list", description = "Placement constraints") List<String> constraints = new ArrayList<>();
   @Option(names = "--placement-pref", paramLabel = "pref", description = "Add a placement preference") List<String> prefs = new ArrayList<>();
   @Option(names = "--network", paramLabel = "network", description = "Network attachments") List<String> networks = new ArrayList<>();
+  @Option(names = "--secret", paramLabel = "secret", description = "Specify secrets to expose to the service") List<String> secrets = new ArrayList<>();
+  @Option(names = "--config", paramLabel = "config", description = "Specify configurations to expose to the service") List<String> configs = new ArrayList<>();
   @Option(names = {"-p", "--publish"}, paramLabel = "port", description = "Publish a port as a node port") List<String> publish = new ArrayList<>();
   @Mixin UpdateFlags rolling;
   @Parameters(index = "0", paramLabel = "IMAGE") String image;
@@ -79,6 +81,8 @@ final class ServiceCreate extends Base {
     ObjectNode template = s.putObject("TaskTemplate");
     ObjectNode cs = template.putObject("ContainerSpec");
     cs.put("Image", image);
+    payloads(cs, PayloadFlag.Kind.SECRET, secrets, "--secret");
+    payloads(cs, PayloadFlag.Kind.CONFIG, configs, "--config");
     if (!containerLabels.isEmpty()) {
       cs.set("Labels", keyValues(containerLabels));
     }
@@ -201,6 +205,13 @@ final class ServiceCreate extends Base {
   }
 
   /** {@code k=v} strings as a map object; a bare {@code k} has the empty value, as docker's ConvertKVStringsToMap. */
+  private void payloads(ObjectNode cs, PayloadFlag.Kind kind, List<String> values, String flag) throws java.io.IOException {
+    if (!values.isEmpty()) {
+      List<ObjectNode> refs = values.stream().map(v -> PayloadFlag.parse(kind, v, flag)).toList();
+      cs.set(kind.field, PayloadFlag.resolve(api(), kind, refs));
+    }
+  }
+
   static ObjectNode keyValues(List<String> kvs) {
     Map<String, String> m = new LinkedHashMap<>();
     for (String kv : kvs) {

@@ -49,6 +49,10 @@ final class ServiceUpdate extends Base {
   @Option(names = "--network-rm", paramLabel = "list", description = "Remove a network") List<String> networkRm = new ArrayList<>();
   @Option(names = "--publish-add", paramLabel = "port", description = "Add or update a published port") List<String> publishAdd = new ArrayList<>();
   @Option(names = "--publish-rm", paramLabel = "port", description = "Remove a published port by its target port") List<String> publishRm = new ArrayList<>();
+  @Option(names = "--secret-add", paramLabel = "secret", description = "Add or update a secret on a service") List<String> secretAdd = new ArrayList<>();
+  @Option(names = "--secret-rm", paramLabel = "list", description = "Remove a secret") List<String> secretRm = new ArrayList<>();
+  @Option(names = "--config-add", paramLabel = "config", description = "Add or update a config file on a service") List<String> configAdd = new ArrayList<>();
+  @Option(names = "--config-rm", paramLabel = "list", description = "Remove a configuration file") List<String> configRm = new ArrayList<>();
   @Option(names = "--rollback", description = "Rollback to previous specification") boolean rollback;
   @Mixin UpdateFlags rolling;
   @Spec CommandSpec command;
@@ -76,6 +80,12 @@ final class ServiceUpdate extends Base {
     apply(spec);
     if (!networkAdd.isEmpty() || !networkRm.isEmpty()) {
       NetworkFlag.update(api(), spec, networkAdd, networkRm);
+    }
+    if (!secretAdd.isEmpty() || !secretRm.isEmpty()) {
+      PayloadFlag.update(api(), PayloadFlag.Kind.SECRET, containerSpec(spec), secretAdd, secretRm, "--secret-add");
+    }
+    if (!configAdd.isEmpty() || !configRm.isEmpty()) {
+      PayloadFlag.update(api(), PayloadFlag.Kind.CONFIG, containerSpec(spec), configAdd, configRm, "--config-add");
     }
     if (!portsAdded.isEmpty() || !portsRemoved.isEmpty()) {
       ObjectNode endpoint = spec.withObjectProperty("EndpointSpec");
@@ -207,6 +217,10 @@ final class ServiceUpdate extends Base {
     if (options.maxReplicas != null) {
       p.put("MaxReplicas", ServiceOptions.uint(options.maxReplicas, "--replicas-max-per-node"));
     }
+  }
+
+  private static ObjectNode containerSpec(ObjectNode spec) {
+    return spec.withObjectProperty("TaskTemplate").withObjectProperty("ContainerSpec");
   }
 
   private static void setList(ObjectNode o, String field, List<String> values) {

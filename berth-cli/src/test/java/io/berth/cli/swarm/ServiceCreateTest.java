@@ -126,8 +126,8 @@ class ServiceCreateTest {
     assertThat(berth("service", "create", "--mode", "sometimes", "busybox")).isEqualTo(1);
     assertThat(err.toString()).contains("unknown mode: sometimes, only replicated and global supported");
     err.reset();
-    assertThat(berth("service", "create", "--secret", "s", "busybox")).isEqualTo(125);
-    assertThat(err.toString()).contains("Unknown option: '--secret'");
+    assertThat(berth("service", "create", "--tty", "busybox")).isEqualTo(125);
+    assertThat(err.toString()).contains("Unknown option: '--tty'");
     err.reset();
     assertThat(berth("service", "create", "--placement-pref", "pack=x", "busybox")).isEqualTo(1);
     assertThat(err.toString()).contains("unsupported placement preference pack (only spread is supported)");
@@ -184,5 +184,38 @@ class ServiceCreateTest {
     List<String> bad = new ArrayList<>(List.of("service", "scale", "web"));
     assertThat(berth(bad.toArray(String[]::new))).isEqualTo(1);
     assertThat(err.toString()).contains("Invalid scale specifier 'web'");
+  }
+
+  @Test
+  void secretsAndConfigsAreSentByIdAndNameAsDockerDoes() throws Exception {
+    daemon.on("GET", "/secrets", "[{\"ID\":\"sec1\",\"Spec\":{\"Name\":\"pw\"}}]");
+    daemon.on("GET", "/configs", "[{\"ID\":\"cfg1\",\"Spec\":{\"Name\":\"app.conf\"}}]");
+    assertThat(berth("service", "create", "-d", "--no-resolve-image", "--name", "web",
+        "--secret", "source=pw,target=db,uid=1000,gid=1001,mode=0400", "--config", "app.conf", "app:1"))
+        .as(err.toString()).isZero();
+    JsonNode cs = JSON.readTree(daemon.only("POST", "/services/create").body()).path("TaskTemplate").path("ContainerSpec");
+    assertThat(cs.path("Secrets")).isEqualTo(json(
+        "[{'File':{'Name':'db','UID':'1000','GID':'1001','Mode':256},'SecretName':'pw','SecretID':'sec1'}]"));
+    assertThat(cs.path("Configs")).isEqualTo(json(
+        "[{'File':{'Name':'app.conf','UID':'0','GID':'0','Mode':292},'ConfigName':'app.conf','ConfigID':'cfg1'}]"));
+    assertThat(daemon.only("GET", "/secrets").query()).contains("filters=");
+
+    assertThat(berth("service", "create", "-d", "--no-resolve-image", "--secret", "nosuch", "app:1")).isNotZero();
+    assertThat(err.toString()).contains("secret not found: nosuch");
+  }
+
+  @Test
+  void secretRmAndAddRotateOnTheSpecRead() throws Exception {
+    daemon.on("GET", "/services/web", """
+        {"ID":"svc1","Version":{"Index":9},"Spec":{"Name":"web","TaskTemplate":{"ContainerSpec":{"Image":"app:1",
+         "Secrets":[{"File":{"Name":"db","UID":"0","GID":"0","Mode":292},"SecretID":"old1","SecretName":"pw"}]}},
+         "Mode":{"Replicated":{"Replicas":1}}}}""");
+    daemon.on("GET", "/secrets", "[{\"ID\":\"new1\",\"Spec\":{\"Name\":\"pw2\"}}]");
+    daemon.on("POST", "/services/svc1/update", "{}");
+    assertThat(berth("service", "update", "-d", "--secret-rm", "pw", "--secret-add", "source=pw2,target=db", "web"))
+        .as(err.toString()).isZero();
+    JsonNode body = JSON.readTree(daemon.only("POST", "/services/svc1/update").body());
+    assertThat(body.path("TaskTemplate").path("ContainerSpec").path("Secrets")).isEqualTo(json(
+        "[{'File':{'Name':'db','UID':'0','GID':'0','Mode':292},'SecretName':'pw2','SecretID':'new1'}]"));
   }
 }

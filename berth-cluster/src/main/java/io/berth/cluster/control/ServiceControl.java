@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * swarmkit's validation and texts: names unique (ignoring case) and DNS-safe, resources at least
  * a thousandth of a CPU and 4 MiB, no duplicate mount points or published ports, updates only from
  * the version read, no renames or mode changes; networks named must be cluster networks (stored
- * by id) and published ports free swarm-wide ({@link ServiceNetworks}, {@link PortConflicts}).
+ * by id) and published ports free swarm-wide ({@link ServiceNetworks}, {@link PortConflicts}),
+ * secrets and configs named must exist ({@link PayloadReferences}).
  * The allocator's endpoint is kept across updates. The registry credentials of
  * {@code --with-registry-auth} go into the task template's pull options, kept across updates that
  * send none, as Docker does.
@@ -47,6 +48,7 @@ public final class ServiceControl {
   /** {@code registryAuth}: the client's X-Registry-Auth, or null/empty without {@code --with-registry-auth}. */
   public Service create(ServiceSpec asked, String registryAuth) {
     validate(asked);
+    PayloadReferences.check(asked.taskTemplate().containerSpec(), state);
     ServiceSpec spec = ServiceNetworks.resolve(asked, new NetworkControl(state, clock));
     PortConflicts.check(spec, null, state.services());
     String lower = spec.name().toLowerCase(Locale.ROOT);
@@ -94,6 +96,7 @@ public final class ServiceControl {
       throw RpcErrors.unimplemented("service mode change is not allowed");
     }
     validate(asked);
+    PayloadReferences.check(asked.taskTemplate().containerSpec(), state);
     ServiceSpec spec = ServiceNetworks.resolve(asked, new NetworkControl(state, clock));
     if (!spec.endpointSpec().equals(current.spec().endpointSpec())) {
       PortConflicts.check(spec, current.id(), state.services());

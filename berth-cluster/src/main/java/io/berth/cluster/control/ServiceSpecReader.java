@@ -100,8 +100,23 @@ public final class ServiceSpecReader {
       Map.entry(CS + ".Healthcheck", HONOURED),
       Map.entry(CS + ".Hosts", DEFAULT_ONLY),
       Map.entry(CS + ".DNSConfig", DEFAULT_ONLY),
-      Map.entry(CS + ".Secrets", DEFAULT_ONLY),
-      Map.entry(CS + ".Configs", DEFAULT_ONLY),
+      Map.entry(CS + ".Secrets", OBJECTS),
+      Map.entry(CS + ".Secrets[].File", OBJECT),
+      Map.entry(CS + ".Secrets[].File.Name", HONOURED),
+      Map.entry(CS + ".Secrets[].File.UID", HONOURED),
+      Map.entry(CS + ".Secrets[].File.GID", HONOURED),
+      Map.entry(CS + ".Secrets[].File.Mode", HONOURED),
+      Map.entry(CS + ".Secrets[].SecretID", HONOURED),
+      Map.entry(CS + ".Secrets[].SecretName", HONOURED),
+      Map.entry(CS + ".Configs", OBJECTS),
+      Map.entry(CS + ".Configs[].File", OBJECT),
+      Map.entry(CS + ".Configs[].File.Name", HONOURED),
+      Map.entry(CS + ".Configs[].File.UID", HONOURED),
+      Map.entry(CS + ".Configs[].File.GID", HONOURED),
+      Map.entry(CS + ".Configs[].File.Mode", HONOURED),
+      Map.entry(CS + ".Configs[].Runtime", HONOURED), // refused by noRuntimeConfigs: {} is a target too
+      Map.entry(CS + ".Configs[].ConfigID", HONOURED),
+      Map.entry(CS + ".Configs[].ConfigName", HONOURED),
       Map.entry(CS + ".Isolation", DEFAULT_ONLY),
       Map.entry(CS + ".Init", DEFAULT_ONLY),
       Map.entry(CS + ".Sysctls", DEFAULT_ONLY),
@@ -121,8 +136,6 @@ public final class ServiceSpecReader {
       Map.entry(CS + ".StopSignal", "--stop-signal"),
       Map.entry(CS + ".Hosts", "--host"),
       Map.entry(CS + ".DNSConfig", "--dns/--dns-search/--dns-option"),
-      Map.entry(CS + ".Secrets", "--secret"),
-      Map.entry(CS + ".Configs", "--config"),
       Map.entry(CS + ".Isolation", "--isolation"),
       Map.entry(CS + ".Init", "--init"),
       Map.entry(CS + ".Sysctls", "--sysctl"),
@@ -152,6 +165,7 @@ public final class ServiceSpecReader {
       ((ObjectNode) tree.path("TaskTemplate").path("ContainerSpec")).remove("Isolation");
     }
     FIELDS.check(tree);
+    noRuntimeConfigs(tree);
     if (!tree.path("TaskTemplate").path("ContainerSpec").isObject()) {
       throw new InvalidArgumentException("service spec: TaskTemplate.ContainerSpec is required "
           + "(plugin and network attachment tasks are not supported)");
@@ -162,6 +176,20 @@ public final class ServiceSpecReader {
     modeDefaults(tree);
     moveNetworks(tree);
     return decode(tree);
+  }
+
+  /**
+   * A config whose target is {@code Runtime} (even {@code {}}) is a Windows credential spec,
+   * which Berth does not honour: refused by name, never read as a file target.
+   */
+  private static void noRuntimeConfigs(ObjectNode tree) {
+    for (JsonNode c : tree.path("TaskTemplate").path("ContainerSpec").path("Configs")) {
+      JsonNode runtime = c.path("Runtime");
+      if (!runtime.isMissingNode() && !runtime.isNull()) {
+        throw new InvalidArgumentException("service spec: " + CS + ".Configs[].Runtime (config " + c.path("ConfigName")
+            + " as a credential spec) is not supported by Berth; give the config a File target");
+      }
+    }
   }
 
   /**

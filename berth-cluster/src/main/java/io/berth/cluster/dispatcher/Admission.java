@@ -90,13 +90,17 @@ final class Admission {
         Managers.addresses(state), raft);
   }
 
-  /** Adds the calling manager, whose Raft member now runs, to the group. */
-  void joinRaft(Caller caller, String raftAddr) {
+  /**
+   * Adds the calling manager, whose Raft member now runs, to the group, and hands it the
+   * cluster's secrets key: the caller is a manager by the store and by its certificate.
+   */
+  Messages.JoinRaftReply joinRaft(Caller caller, String raftAddr) {
     if (membership == null) {
       throw new FailedPreconditionException("this manager cannot add managers (no Raft membership)");
     }
     requireManager(caller);
     membership.add(new RaftMember(caller.nodeId(), raftAddr));
+    return new Messages.JoinRaftReply(state.secretsKey().map(io.berth.cluster.ca.keys.SecretsKey::bytes).orElse(null));
   }
 
   /** The Raft group's id and members, for a promoted manager to start its member with. */

@@ -99,17 +99,19 @@ public final class DispatcherClient {
 
   /**
    * Asks a manager to add this (just joined) manager's Raft member, already started with the
-   * group {@link Joined#raft} named, at {@code raftAddr}; returns once the group took it.
+   * group {@link Joined#raft} named, at {@code raftAddr}; returns once the group took it, with the
+   * cluster's secrets key (empty when the managers hold none).
    */
-  public static void joinRaft(List<String> managers, NodeCredentials credentials, String raftAddr, Clock clock) {
+  public static Optional<io.berth.cluster.ca.keys.SecretsKey> joinRaft(List<String> managers,
+      NodeCredentials credentials, String raftAddr, Clock clock) {
     UnavailableException last = null;
     for (String manager : managers) {
       try {
-        call(manager, new NodeKeyManager(credentials),
+        Messages.JoinRaftReply reply = call(manager, new NodeKeyManager(credentials),
             new ClusterTls(credentials, clock).trustManager(Set.of(NodeRole.MANAGER)),
             DispatcherMethods.JOIN_RAFT, new JoinRaftCall(raftAddr), "adding this manager to the Raft group via "
                 + manager);
-        return;
+        return Optional.ofNullable(reply.secretsKey()).map(io.berth.cluster.ca.keys.SecretsKey::of);
       } catch (UnavailableException e) {
         last = e;
       }

@@ -32,7 +32,8 @@ final class DispatcherMethods {
 
   static final MethodDescriptor<Empty, RootCa> ROOT_CA = unary("RootCA", Empty.class, RootCa.class);
   static final MethodDescriptor<JoinCall, JoinReply> JOIN = unary("Join", JoinCall.class, JoinReply.class);
-  static final MethodDescriptor<JoinRaftCall, Empty> JOIN_RAFT = unary("JoinRaft", JoinRaftCall.class, Empty.class);
+  static final MethodDescriptor<JoinRaftCall, Messages.JoinRaftReply> JOIN_RAFT =
+      unary("JoinRaft", JoinRaftCall.class, Messages.JoinRaftReply.class);
   static final MethodDescriptor<Empty, RaftGroup> RAFT_GROUP = unary("RaftGroup", Empty.class, RaftGroup.class);
   static final MethodDescriptor<SessionCall, Assignments> SESSION = MethodDescriptor.<SessionCall, Assignments>newBuilder()
       .setType(MethodType.SERVER_STREAMING)

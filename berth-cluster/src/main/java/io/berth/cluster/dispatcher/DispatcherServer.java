@@ -120,10 +120,7 @@ public final class DispatcherServer implements AutoCloseable {
           heartbeats.expect(reply.nodeId());
           return reply;
         }, false)))
-        .addMethod(DispatcherMethods.JOIN_RAFT, unary(q -> {
-          admission.joinRaft(Caller.current(), q.raftAddr());
-          return new Empty();
-        }, false))
+        .addMethod(DispatcherMethods.JOIN_RAFT, unary(q -> admission.joinRaft(Caller.current(), q.raftAddr()), false))
         .addMethod(DispatcherMethods.RAFT_GROUP, unary((Empty q) -> admission.raftGroup(Caller.current()), false))
         .addMethod(DispatcherMethods.RENEW, unary(q -> admission.renew(Caller.current(), q.csr()), false))
         .addMethod(DispatcherMethods.HEARTBEAT, unary((Empty q) -> {

@@ -68,6 +68,7 @@ public final class DispatcherSession implements AutoCloseable {
   private volatile Consumer<io.berth.cluster.model.NodeRole> roleListener = role -> { };
   private volatile Consumer<io.berth.cluster.network.NetworkView> networkListener = view -> { };
   private volatile io.berth.cluster.network.NetworkView lastNetworks;
+  private volatile ReceivedPayloads payloads = new ReceivedPayloads();
   private final Clock clock;
   private final CertificateRenewal renewal;
   private final LogPublisher logs;
@@ -137,6 +138,18 @@ public final class DispatcherSession implements AutoCloseable {
     if (last != null) {
       delivery.execute(() -> listener.accept(last)); // a view that came before the listener
     }
+  }
+
+  /**
+   * Where the secrets and configs of each assignment set go, replaced before the set's tasks reach
+   * the agent (the task executor reads them from there when it makes a container).
+   */
+  public void payloadsInto(ReceivedPayloads target) {
+    // on the delivery thread, so a set that came before is carried over and none is split
+    delivery.execute(() -> {
+      target.takeFrom(payloads);
+      payloads = target;
+    });
   }
 
   /** The cluster's Raft group, to start a promoted manager's member in (a manager's certificate is needed). */
@@ -327,6 +340,7 @@ public final class DispatcherSession implements AutoCloseable {
           // the tasks still run: those whose network is missing fail with the reason
           LOG.warn("the node's networks could not be brought in line: {}", e.getMessage(), e);
         }
+        payloads.replace(a.secrets(), a.configs());
         assignments.accept(tasks);
       } catch (RuntimeException e) {
         LOG.warn("the node's assignment consumer failed: {}", e.getMessage(), e);

@@ -61,6 +61,18 @@ public final class Messages {
   /** A new manager, its Raft member started, asking to be added to the group. */
   public record JoinRaftCall(@JsonProperty("RaftAddr") String raftAddr) {}
 
+  /**
+   * The answer to a manager the group took: the cluster's secrets key (decision 0040), which
+   * only a manager is given and only over the managers' mutual TLS; null when the answering
+   * manager holds none (a swarm made before secrets existed).
+   */
+  public record JoinRaftReply(@JsonProperty("SecretsKey") byte[] secretsKey) {
+    @Override
+    public String toString() {
+      return "JoinRaftReply[secretsKey=" + (secretsKey == null ? "none" : "(hidden)") + "]";
+    }
+  }
+
   /** A node opening its session: what it says about its machine now. */
   public record SessionCall(@JsonProperty("Description") NodeDescription description) {}
 
@@ -70,7 +82,9 @@ public final class Messages {
    * changes what it runs), the whole set of tasks assigned to it and the log subscriptions it
    * serves now (level-triggered: a subscription missing from the next message has ended), and the
    * TLS material the node should hold: the roots to trust now and the issuer its certificate
-   * should come from (a node whose certificate has another issuer renews at once: a root rotation).
+   * should come from (a node whose certificate has another issuer renews at once: a root rotation),
+   * and the secrets and configs, in clear, that its assigned tasks name ({@link NodePayloads}:
+   * those only, so a node never holds another node's secrets).
    */
   public record Assignments(
       @JsonProperty("HeartbeatPeriod") long heartbeatPeriodNanos,
@@ -79,12 +93,48 @@ public final class Messages {
       @JsonProperty("Tasks") List<Task> tasks,
       @JsonProperty("LogSubscriptions") List<LogSubscription> logSubscriptions,
       @JsonProperty("TLS") TlsInfo tls,
-      @JsonProperty("Networks") io.berth.cluster.network.NetworkView networks) {
+      @JsonProperty("Networks") io.berth.cluster.network.NetworkView networks,
+      @JsonProperty("Secrets") List<TaskPayload> secrets,
+      @JsonProperty("Configs") List<TaskPayload> configs) {
     public Assignments {
       networks = networks == null ? io.berth.cluster.network.NetworkView.EMPTY : networks;
+      secrets = secrets == null ? List.of() : List.copyOf(secrets);
+      configs = configs == null ? List.of() : List.copyOf(configs);
       managers = managers == null ? List.of() : List.copyOf(managers);
       tasks = tasks == null ? List.of() : List.copyOf(tasks);
       logSubscriptions = logSubscriptions == null ? List.of() : List.copyOf(logSubscriptions);
+    }
+  }
+
+  /**
+   * A secret's or config's payload as a node receives it for its tasks: id, name and the data in
+   * clear (the session is mutual TLS). Compared by content, so an unchanged set is not sent again;
+   * never printed.
+   */
+  public record TaskPayload(@JsonProperty("ID") String id, @JsonProperty("Name") String name,
+      @JsonProperty("Data") byte[] data) {
+    public TaskPayload {
+      data = data == null ? new byte[0] : data.clone();
+    }
+
+    @Override
+    public byte[] data() {
+      return data.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TaskPayload p && p.id.equals(id) && p.name.equals(name) && java.util.Arrays.equals(p.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+      return id.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "TaskPayload[id=" + id + ", name=" + name + "]";
     }
   }
 

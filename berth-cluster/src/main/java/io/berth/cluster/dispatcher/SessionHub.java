@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * when tasks, nodes or the swarm change it works out every session's assignment set again and
  * sends those that differ, so a node learns of a new task without polling and never sees another
  * node's. Messages are whole sets (level-triggered): a node that missed one loses nothing. They
- * also carry the TLS material nodes should hold, so a root rotation reaches every node at once.
+ * also carry the TLS material nodes should hold, so a root rotation reaches every node at once,
+ * and the secrets and configs the node's tasks need ({@link NodePayloads}).
  */
 final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   private static final Logger LOG = LoggerFactory.getLogger(SessionHub.class);
@@ -40,7 +41,8 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   private static final Set<String> WATCHED =
       // services and networks too: a node's network view (VIPs, names, the mesh) is made from them
       Set.of(ClusterState.TASKS, ClusterState.NODES, ClusterState.CLUSTER, ClusterState.CA, ClusterState.SERVICES,
-          ClusterState.NETWORKS, io.berth.cluster.network.OverlayEncryption.KIND);
+          ClusterState.NETWORKS, io.berth.cluster.network.OverlayEncryption.KIND, ClusterState.SECRETS,
+          ClusterState.CONFIGS);
 
   /** One node's open stream and the last message it was sent (guarded by itself). */
   private static final class Session {
@@ -89,7 +91,7 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     sessions.add(s);
     long index = state.store().index();
     send(s, index, roleOf(nodeId), tasksByNode(state.tasks()).getOrDefault(nodeId, List.of()), tls(),
-        io.berth.cluster.network.NetworkViews.of(state).forNode(nodeId));
+        io.berth.cluster.network.NetworkViews.of(state).forNode(nodeId), NodePayloads.of(state));
   }
 
   @Override
@@ -103,11 +105,14 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     long index = state.store().index();
     Map<String, List<Task>> byNode = null;
     io.berth.cluster.network.NetworkViews views = null;
+    NodePayloads payloads = null;
     for (Session s : sessions) {
       if (nodeIds.contains(s.nodeId)) {
         byNode = byNode != null ? byNode : tasksByNode(state.tasks());
         views = views != null ? views : io.berth.cluster.network.NetworkViews.of(state);
-        send(s, index, roleOf(s.nodeId), byNode.getOrDefault(s.nodeId, List.of()), tls(), views.forNode(s.nodeId));
+        payloads = payloads != null ? payloads : NodePayloads.of(state);
+        send(s, index, roleOf(s.nodeId), byNode.getOrDefault(s.nodeId, List.of()), tls(), views.forNode(s.nodeId),
+            payloads);
       }
     }
   }
@@ -167,10 +172,12 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     Map<String, List<Task>> byNode = tasksByNode(state.tasks());
     TlsInfo tls = tls();
     io.berth.cluster.network.NetworkViews views = io.berth.cluster.network.NetworkViews.of(state);
+    NodePayloads payloads = NodePayloads.of(state);
     for (Session s : sessions) {
       Node member = members.get(s.nodeId);
       if (member != null) {
-        send(s, index, member.spec().role(), byNode.getOrDefault(s.nodeId, List.of()), tls, views.forNode(s.nodeId));
+        send(s, index, member.spec().role(), byNode.getOrDefault(s.nodeId, List.of()), tls, views.forNode(s.nodeId),
+            payloads);
       } else {
         end(s, Status.NOT_FOUND.withDescription("node " + s.nodeId + " was removed from the swarm")
             .asRuntimeException());
@@ -188,9 +195,9 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   }
 
   private void send(Session s, long index, NodeRole role, List<Task> tasks, TlsInfo tls,
-      io.berth.cluster.network.NetworkView networks) {
+      io.berth.cluster.network.NetworkView networks, NodePayloads payloads) {
     Assignments next = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), role, tasks,
-        logSubscriptions.apply(s.nodeId), tls, networks);
+        logSubscriptions.apply(s.nodeId), tls, networks, payloads.secretsFor(tasks), payloads.configsFor(tasks));
     synchronized (s) {
       if (s.done || index < s.sentIndex || next.equals(s.lastSent)) {
         return;

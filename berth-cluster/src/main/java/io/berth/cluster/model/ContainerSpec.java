@@ -1,5 +1,6 @@
 package io.berth.cluster.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.errdefs.InvalidArgumentException;
 import io.berth.oci.ContainerConfig.HealthConfig;
@@ -12,7 +13,8 @@ import java.util.Map;
  * engine's default) and the registry credentials its nodes pull the image with ({@code PullOptions},
  * swarmkit's field: kept in the store for the agents, never shown by the Engine API, as Docker),
  * and the health check its container runs ({@code Healthcheck}, Docker's HealthConfig: a task
- * with one counts as running only once healthy, and fails when it turns unhealthy).
+ * with one counts as running only once healthy, and fails when it turns unhealthy), and the
+ * secrets and configs its container gets as files ({@code Secrets}, {@code Configs}).
  */
 public record ContainerSpec(
     @JsonProperty("Image") String image,
@@ -26,7 +28,9 @@ public record ContainerSpec(
     @JsonProperty("Mounts") List<Mount> mounts,
     @JsonProperty("StopGracePeriod") Long stopGracePeriod,
     @JsonProperty("PullOptions") PullOptions pullOptions,
-    @JsonProperty("Healthcheck") HealthConfig healthcheck) {
+    @JsonProperty("Healthcheck") HealthConfig healthcheck,
+    @JsonProperty("Secrets") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SecretReference> secrets,
+    @JsonProperty("Configs") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ConfigReference> configs) {
   /**
    * How a node pulls the image: {@code RegistryAuth} is the client's {@code X-Registry-Auth}
    * header as given at {@code service create --with-registry-auth} (base64url JSON).
@@ -42,6 +46,8 @@ public record ContainerSpec(
     args = args == null ? List.of() : List.copyOf(args);
     env = env == null ? List.of() : List.copyOf(env);
     mounts = mounts == null ? List.of() : List.copyOf(mounts);
+    secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    configs = configs == null ? List.of() : List.copyOf(configs);
     if (stopGracePeriod != null && stopGracePeriod < 0) {
       throw new InvalidArgumentException("StopGracePeriod must not be negative: " + stopGracePeriod);
     }
@@ -50,14 +56,23 @@ public record ContainerSpec(
   /** A spec without a stop grace period, pull options or health check. */
   public ContainerSpec(String image, Map<String, String> labels, List<String> command, List<String> args,
       String hostname, List<String> env, String dir, String user, List<Mount> mounts) {
-    this(image, labels, command, args, hostname, env, dir, user, mounts, null, null, null);
+    this(image, labels, command, args, hostname, env, dir, user, mounts, null, null, null, null, null);
+  }
+
+  /** A spec without secrets or configs. */
+  public ContainerSpec(String image, Map<String, String> labels, List<String> command, List<String> args,
+      String hostname, List<String> env, String dir, String user, List<Mount> mounts, Long stopGracePeriod,
+      PullOptions pullOptions, HealthConfig healthcheck) {
+    this(image, labels, command, args, hostname, env, dir, user, mounts, stopGracePeriod, pullOptions, healthcheck,
+        null, null);
   }
 
   /** A spec without a health check. */
   public ContainerSpec(String image, Map<String, String> labels, List<String> command, List<String> args,
       String hostname, List<String> env, String dir, String user, List<Mount> mounts, Long stopGracePeriod,
       PullOptions pullOptions) {
-    this(image, labels, command, args, hostname, env, dir, user, mounts, stopGracePeriod, pullOptions, null);
+    this(image, labels, command, args, hostname, env, dir, user, mounts, stopGracePeriod, pullOptions, null, null,
+        null);
   }
 
   /** The registry auth the nodes pull with, or null without one. */
@@ -67,17 +82,17 @@ public record ContainerSpec(
 
   public ContainerSpec withPullOptions(PullOptions value) {
     return new ContainerSpec(image, labels, command, args, hostname, env, dir, user, mounts, stopGracePeriod, value,
-        healthcheck);
+        healthcheck, secrets, configs);
   }
 
   public ContainerSpec withStopGracePeriod(Long nanos) {
     return new ContainerSpec(image, labels, command, args, hostname, env, dir, user, mounts, nanos, pullOptions,
-        healthcheck);
+        healthcheck, secrets, configs);
   }
 
   public ContainerSpec withHealthcheck(HealthConfig value) {
     return new ContainerSpec(image, labels, command, args, hostname, env, dir, user, mounts, stopGracePeriod,
-        pullOptions, value);
+        pullOptions, value, secrets, configs);
   }
 
   public static ContainerSpec of(String image) {

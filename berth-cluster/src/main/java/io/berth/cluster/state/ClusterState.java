@@ -2,7 +2,9 @@ package io.berth.cluster.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cluster.model.Cluster;
+import io.berth.cluster.ca.keys.SecretsKey;
 import io.berth.cluster.model.Network;
+import io.berth.cluster.model.Payload;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.Service;
 import io.berth.cluster.model.Task;
@@ -15,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The cluster store seen as Docker's objects: every loop, route and RPC reads and writes nodes,
@@ -31,13 +34,29 @@ public final class ClusterState {
   public static final String CLUSTER = "cluster";
   /** The CA's state ({@link io.berth.cluster.ca.CaState} as JSON) and the join tokens: managers only. */
   public static final String CA = "ca";
+  /** Secrets (payloads sealed under the managers' secrets key) and configs: {@link Payload}s. */
+  public static final String SECRETS = "secrets";
+  public static final String CONFIGS = "configs";
   /** The key of the one cluster object and of the one CA object. */
   public static final String THE = "default";
 
   private final ClusterStore store;
+  private final AtomicReference<SecretsKey> secretsKey = new AtomicReference<>();
 
   public ClusterState(ClusterStore store) {
     this.store = store;
+  }
+
+  /**
+   * The secrets key this manager holds (decision 0040), kept beside the store and never in it:
+   * empty on a manager that has not been given one (a swarm made before secrets existed).
+   */
+  public Optional<SecretsKey> secretsKey() {
+    return Optional.ofNullable(secretsKey.get());
+  }
+
+  public void useSecretsKey(SecretsKey key) {
+    secretsKey.set(key);
   }
 
   public ClusterStore store() {
@@ -86,6 +105,15 @@ public final class ClusterState {
 
   public Optional<Cluster> cluster() {
     return store.get(CLUSTER, THE).map(o -> decode(o, Cluster.class));
+  }
+
+  /** A secret or config ({@code kind} {@link #SECRETS} or {@link #CONFIGS}), as stored. */
+  public Optional<Payload> payload(String kind, String id) {
+    return store.get(kind, id).map(o -> decode(o, Payload.class));
+  }
+
+  public List<Payload> payloads(String kind) {
+    return all(kind, Payload.class);
   }
 
   /** The CA's state and the join tokens (managers only; {@link StoredCa}). */
@@ -165,6 +193,16 @@ public final class ClusterState {
 
     public Batch update(StoredCa ca) {
       writes.add(new Write.Update(CA, THE, ca.version().index(), Json.bytes(ca)));
+      return this;
+    }
+
+    public Batch create(String kind, Payload p) {
+      writes.add(new Write.Create(kind, p.id(), Json.bytes(p)));
+      return this;
+    }
+
+    public Batch update(String kind, Payload p) {
+      writes.add(new Write.Update(kind, p.id(), p.version().index(), Json.bytes(p)));
       return this;
     }
 

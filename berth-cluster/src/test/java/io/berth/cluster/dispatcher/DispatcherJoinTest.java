@@ -60,7 +60,11 @@ class DispatcherJoinTest {
         .isEqualTo(new ManagerStatus(false, ManagerStatus.Reachability.REACHABLE, "127.0.0.1:4377"));
     assertThat(f.raftAdded).isEmpty();
 
-    DispatcherClient.joinRaft(f.managers(), new NodeCredentials(joined.material()), "127.0.0.1:4378", f.clock);
+    io.berth.cluster.ca.keys.SecretsKey key = io.berth.cluster.ca.keys.SecretsKey.generate();
+    f.state.useSecretsKey(key);
+    // the group took it, and it was handed the secrets key (over the managers' mutual TLS only)
+    assertThat(DispatcherClient.joinRaft(f.managers(), new NodeCredentials(joined.material()), "127.0.0.1:4378",
+        f.clock)).contains(key);
     assertThat(f.raftAdded).containsExactly(new RaftMember(joined.nodeId(), "127.0.0.1:4378"));
   }
 

@@ -34,7 +34,7 @@ import java.util.Map;
 
 /**
  * {@code swarm init}: a new cluster with this node as its only manager — a fresh root CA and join
- * tokens, this node's key and manager certificate on disk, a one-member Raft group, and the first
+ * tokens, this node's key and manager certificate on disk, the cluster's secrets key beside them, a one-member Raft group, and the first
  * objects (the swarm, the CA, this node, the ingress network) written once this member leads. If any step fails,
  * everything made so far is undone, so a failed init leaves a node that is not in a swarm.
  */
@@ -77,10 +77,13 @@ final class ClusterBootstrap {
     ManagerRuntime manager = null;
     try {
       files.keys().write(keys.getPrivate(), cert, ca.trustedRoots(), unlockKey);
+      io.berth.cluster.ca.keys.SecretsKey secretsKey = io.berth.cluster.ca.keys.SecretsKey.generate();
+      files.keys().writeSecretsKey(secretsKey, unlockKey); // beside the node key, never in the store (0040)
       NodeCredentials credentials = new NodeCredentials(
           new NodeCredentials.Material(keys.getPrivate(), cert, ca.trustedRoots(), clusterId));
       manager = ManagerRuntime.start(files, nodeId, clusterId, advertise.toString(), List.of(),
           new ClusterTls(credentials, clock));
+      manager.state().useSecretsKey(secretsKey);
       manager.awaitLeadership(Duration.ofSeconds(30));
       Instant now = clock.instant();
       Node self = new Node(nodeId, null, now, now,

@@ -2,6 +2,7 @@ package io.berth.daemon.swarm;
 
 import io.berth.cluster.model.ManagerStatus;
 import io.berth.cluster.model.Node;
+import io.berth.cluster.model.Payload;
 import io.berth.cluster.model.Service;
 import io.berth.cluster.model.Version;
 import io.berth.cluster.state.ClusterState;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Docker's node and service events ({@code docker events} on any manager), read from the
+ * Docker's node, service, secret and config events ({@code docker events} on any manager), read from the
  * replicated store rather than from the API call that made the change, as dockerd reads
  * swarmkit's watch: so every manager tells of every change, whoever made it, including the ones
  * no API call makes (a node joining, going down, a new leader). Each pass compares the store
@@ -34,6 +35,8 @@ public final class ClusterEvents implements AutoCloseable {
   private final Sink sink;
   private Map<String, Node> nodes;
   private Map<String, Service> services;
+  private Map<String, Payload> secrets;
+  private Map<String, Payload> configs;
   private StoreWatch watch;
 
   ClusterEvents(ClusterState state, Sink sink) {
@@ -44,6 +47,8 @@ public final class ClusterEvents implements AutoCloseable {
   ClusterEvents start() {
     nodes = byId(state.nodes(), Node::id);
     services = byId(state.services(), Service::id);
+    secrets = byId(state.payloads(ClusterState.SECRETS), Payload::id);
+    configs = byId(state.payloads(ClusterState.CONFIGS), Payload::id);
     watch = StoreWatch.start(state, PERIOD, "swarm events", this::pass);
     return this;
   }
@@ -56,6 +61,12 @@ public final class ClusterEvents implements AutoCloseable {
     diff("service", services, nowServices, Service::version, s -> s.spec().name(), ClusterEvents::serviceChanges);
     nodes = nowNodes;
     services = nowServices;
+    Map<String, Payload> nowSecrets = byId(state.payloads(ClusterState.SECRETS), Payload::id);
+    Map<String, Payload> nowConfigs = byId(state.payloads(ClusterState.CONFIGS), Payload::id);
+    diff("secret", secrets, nowSecrets, Payload::version, p -> p.spec().name(), (a, b, attrs) -> { });
+    diff("config", configs, nowConfigs, Payload::version, p -> p.spec().name(), (a, b, attrs) -> { });
+    secrets = nowSecrets;
+    configs = nowConfigs;
   }
 
   private <T> void diff(String type, Map<String, T> before, Map<String, T> after, Function<T, Version> version,

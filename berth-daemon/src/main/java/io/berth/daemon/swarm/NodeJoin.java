@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * {@code swarm join}: admitted by a manager with the token (the manager's CA pinned by the
  * token's digest), this node stores its key and certificate; a manager also starts its Raft
- * member with the group's members and asks the group to add it. Anything that fails undoes what
+ * member with the group's members and asks the group to add it, which hands it the secrets key. Anything that fails undoes what
  * was made, so a failed join leaves a node that is not in a swarm.
  */
 final class NodeJoin {
@@ -48,7 +48,9 @@ final class NodeJoin {
             .map(p -> new RaftMember(p.id(), p.addr())).toList();
         manager = ManagerRuntime.start(files, joined.nodeId(), joined.clusterId(), advertise.toString(), peers,
             new ClusterTls(credentials, clock));
-        DispatcherClient.joinRaft(managers, credentials, ManagerRuntime.raftAddress(advertise.toString()), clock);
+        ManagerRuntime started = manager;
+        DispatcherClient.joinRaft(managers, credentials, ManagerRuntime.raftAddress(advertise.toString()), clock)
+            .ifPresent(k -> SecretsKeys.keep(files, started, k));
       }
       files.write(local);
       return Membership.active(local, credentials, manager, roles.start(local, credentials, manager, null));

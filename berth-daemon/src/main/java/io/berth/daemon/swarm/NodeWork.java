@@ -42,13 +42,16 @@ final class NodeWork implements SwarmRoles {
   private final Clock clock;
   private final ClusterEvents.Sink events;
   private final Consumer<io.berth.cluster.network.NetworkView> networks;
+  private final io.berth.cluster.dispatcher.ReceivedPayloads payloads;
   private final AtomicReference<Agent> currentAgent = new AtomicReference<>();
   private final AtomicReference<DispatcherSession> currentSession = new AtomicReference<>();
   private volatile Consumer<NodeRole> roleListener = role -> { };
 
   /** {@code executors}: the task executor for this node's id (known only once it is a member). */
   NodeWork(Function<String, TaskExecutor> executors, Supplier<NodeDescription> description, SwarmFiles files,
-      Clock clock, ClusterEvents.Sink events, Consumer<io.berth.cluster.network.NetworkView> networks) {
+      Clock clock, ClusterEvents.Sink events, Consumer<io.berth.cluster.network.NetworkView> networks,
+      io.berth.cluster.dispatcher.ReceivedPayloads payloads) {
+    this.payloads = payloads;
     this.events = events;
     this.networks = networks;
     this.executors = executors;
@@ -111,6 +114,7 @@ final class NodeWork implements SwarmRoles {
       DispatcherSession mine = session.get();
       mine.onRole(role -> roleListener.accept(role));
       mine.onNetworks(networks);
+      mine.payloadsInto(payloads);
       currentSession.set(mine);
       return () -> {
         currentAgent.compareAndSet(agent, null);
@@ -172,6 +176,7 @@ final class NodeWork implements SwarmRoles {
         LOG.warn("removing task container {} at swarm leave: {}", c.containerId(), e.getMessage());
       }
     }
+    payloads.clear();
     try {
       networks.accept(io.berth.cluster.network.NetworkView.EMPTY); // the swarm's overlays and mesh go too
     } catch (RuntimeException e) {

@@ -40,7 +40,8 @@ final class RoleChange {
     ManagerRuntime manager = ManagerRuntime.start(files, m.local().nodeId(), m.local().clusterId(),
         m.local().advertiseAddr(), peers, new ClusterTls(m.credentials(), clock));
     try {
-      DispatcherClient.joinRaft(managers, m.credentials(), ManagerRuntime.raftAddress(m.local().advertiseAddr()), clock);
+      DispatcherClient.joinRaft(managers, m.credentials(), ManagerRuntime.raftAddress(m.local().advertiseAddr()), clock)
+          .ifPresent(k -> SecretsKeys.keep(files, manager, k));
     } catch (RuntimeException e) {
       manager.close();
       deleteRaftLog(files);
@@ -69,6 +70,7 @@ final class RoleChange {
       m.manager().close();
     }
     deleteRaftLog(files);
+    files.keys().deleteSecretsKey(); // a worker holds no store and no key to it
     SwarmFiles.LocalState local = m.local().withRole(NodeRole.WORKER)
         .withManagers(managers.isEmpty() ? m.local().managers() : managers);
     files.write(local);

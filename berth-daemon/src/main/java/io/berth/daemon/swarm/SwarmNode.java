@@ -46,13 +46,15 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
    * @param executors the task executor for this node's swarm id
    * @param events where a manager tells of node and service changes ({@code docker events})
    * @param networks what makes this node's overlays match the network view the managers send
+   * @param payloads where the secrets and configs the managers send for this node's tasks are kept
    */
   public static SwarmNode create(java.nio.file.Path dataRoot, Clock clock, Supplier<NodeDescription> description,
       String ownBridge, java.util.function.Function<String, io.berth.cluster.agent.TaskExecutor> executors,
-      ClusterEvents.Sink events, java.util.function.Consumer<io.berth.cluster.network.NetworkView> networks) {
+      ClusterEvents.Sink events, java.util.function.Consumer<io.berth.cluster.network.NetworkView> networks,
+      io.berth.cluster.dispatcher.ReceivedPayloads payloads) {
     SwarmFiles files = new SwarmFiles(dataRoot);
     return new SwarmNode(files, clock, description, ownBridge,
-        new NodeWork(executors, description, files, clock, events, networks));
+        new NodeWork(executors, description, files, clock, events, networks, payloads));
   }
 
   SwarmNode(SwarmFiles files, Clock clock, Supplier<NodeDescription> description, String ownBridge,
@@ -127,6 +129,7 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
       if (local.role() == NodeRole.MANAGER) {
         manager = ManagerRuntime.start(files, local.nodeId(), local.clusterId(), local.advertiseAddr(),
             List.of(), new ClusterTls(credentials, clock));
+        files.keys().readSecretsKey(unlockKey).ifPresent(manager.state()::useSecretsKey);
       }
       membership = Membership.active(local, credentials, manager,
           roles.start(local, credentials, manager, unlockKey));

@@ -5,6 +5,7 @@ import io.berth.cluster.agent.TaskContainer;
 import io.berth.cluster.agent.TaskExecutor;
 import io.berth.cluster.agent.TaskLogEntry;
 import io.berth.cluster.agent.TaskLogQuery;
+import io.berth.cluster.dispatcher.ReceivedPayloads;
 import io.berth.cluster.model.ContainerSpec;
 import io.berth.cluster.model.Task;
 import io.berth.daemon.container.Container;
@@ -34,15 +35,28 @@ public final class ContainerTaskExecutor implements TaskExecutor {
   private final ImageService images;
   private final String nodeId;
   private final TaskHealth health;
+  private final TaskFiles files;
 
-  /** {@code nodeId}: this node's swarm id (the CN of its certificate), in names and labels. */
+  /** An executor for tasks without secrets or configs (their files would go under the temp directory). */
   public ContainerTaskExecutor(ContainerService containers, ContainerStreams streams, ImageService images,
       String nodeId) {
+    this(containers, streams, images, nodeId, java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+        "berth-task-files"), new ReceivedPayloads());
+  }
+
+  /**
+   * {@code nodeId}: this node's swarm id (the CN of its certificate), in names and labels;
+   * {@code filesRoot}: where tasks' secret and config tmpfs mounts go; {@code payloads}: the
+   * secrets and configs the managers sent this node.
+   */
+  public ContainerTaskExecutor(ContainerService containers, ContainerStreams streams, ImageService images,
+      String nodeId, java.nio.file.Path filesRoot, ReceivedPayloads payloads) {
     this.containers = containers;
     this.streams = streams;
     this.images = images;
     this.nodeId = nodeId;
     this.health = new TaskHealth(containers);
+    this.files = new TaskFiles(filesRoot, payloads);
   }
 
   @Override
@@ -51,6 +65,8 @@ public final class ContainerTaskExecutor implements TaskExecutor {
         .filter(c -> c.labels().containsKey(TaskContainerSpec.TASK_ID)).toList();
     // adopted after a restart: an unhealthy turn still stops them
     found.stream().filter(c -> c.state.running() && c.state.health != null).forEach(c -> health.watch(c.id));
+    files.releaseAllBut(found.stream().map(c -> c.labels().get(TaskContainerSpec.TASK_ID))
+        .collect(java.util.stream.Collectors.toSet()));
     return found.stream().map(ContainerTaskExecutor::view).toList();
   }
 
@@ -79,8 +95,13 @@ public final class ContainerTaskExecutor implements TaskExecutor {
 
   @Override
   public TaskContainer create(Task task) {
-    TaskContainerSpec spec = TaskContainerSpec.of(task, nodeId);
-    return view(containers.create(spec.name(), spec.createBody()));
+    TaskContainerSpec spec = TaskContainerSpec.of(task, nodeId).withFiles(files.prepare(task));
+    try {
+      return view(containers.create(spec.name(), spec.createBody()));
+    } catch (RuntimeException e) {
+      files.release(task.id());
+      throw e;
+    }
   }
 
   @Override
@@ -112,8 +133,12 @@ public final class ContainerTaskExecutor implements TaskExecutor {
 
   @Override
   public void remove(String containerId) {
+    String taskId = containers.get(containerId).labels().get(TaskContainerSpec.TASK_ID);
     containers.remove(containerId, true, true); // anonymous volumes go with a task's container, as in Docker
     health.forget(containerId);
+    if (taskId != null) {
+      files.release(taskId); // the secrets and configs go with it
+    }
   }
 
   @Override

@@ -19,7 +19,8 @@ import java.util.Map;
  * service's task, which has no slot); the spec's labels overridden by Docker's
  * {@code com.docker.swarm.*} ones (how a restarted engine finds its task containers); Command
  * replacing the image's entrypoint and Args its cmd; env, hostname, dir and user; the limits
- * (memory, NanoCPUs) and the memory reservation; bind, volume and tmpfs mounts; the health
+ * (memory, NanoCPUs) and the memory reservation; bind, volume and tmpfs mounts; its secrets and
+ * configs as read-only files ({@link TaskFiles}); the health
  * check (Docker's HealthConfig, as a container's Config carries it); no restart
  * policy (the orchestrator replaces a task whose container exits); on the task's swarm networks
  * (this node's copies of them, made from the network view before the task comes) at the
@@ -32,7 +33,8 @@ import java.util.Map;
  * of the executor deals in tasks and container ids only.
  */
 record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec container,
-    ResourceRequirements resources, List<Membership> networks, List<PortConfig> hostPorts) {
+    ResourceRequirements resources, List<Membership> networks, List<PortConfig> hostPorts,
+    List<TaskFiles.Placed> files) {
   /** One swarm network of the task: its id, the task's address there (no prefix), its aliases. */
   record Membership(String networkId, String address, List<String> aliases) {}
 
@@ -55,7 +57,12 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     List<PortConfig> hostPorts = task.endpoint() == null ? List.of() : task.endpoint().ports().stream()
         .filter(p -> p.publishMode() == PublishMode.HOST).toList();
     return new TaskContainerSpec(name, Map.copyOf(labels), spec, task.spec().resources(), memberships(task, service),
-        hostPorts);
+        hostPorts, List.of());
+  }
+
+  /** The spec with the task's secret and config files ({@link TaskFiles}), bind-mounted read-only. */
+  TaskContainerSpec withFiles(List<TaskFiles.Placed> value) {
+    return new TaskContainerSpec(name, labels, container, resources, networks, hostPorts, List.copyOf(value));
   }
 
   private static List<Membership> memberships(Task task, String service) {
@@ -146,6 +153,9 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
       }
       mount.put("Target", m.target());
       mount.put("ReadOnly", m.readOnly());
+    }
+    for (TaskFiles.Placed f : files) {
+      mounts.addObject().put("Type", "bind").put("Source", f.hostPath()).put("Target", f.target()).put("ReadOnly", true);
     }
     return body;
   }

@@ -35,6 +35,25 @@ class ClusterEventsTest {
       (type, action, id, attrs) -> seen.add(type + " " + action + " " + id + " " + attrs));
 
   @Test
+  void secretsAndConfigsTellTheirCreateLabelUpdateAndRemoval() {
+    state.useSecretsKey(io.berth.cluster.ca.keys.SecretsKey.generate());
+    var secrets = new io.berth.cluster.control.PayloadControl(state, io.berth.cluster.control.PayloadKind.SECRET,
+        java.time.Clock.fixed(AT, java.time.ZoneOffset.UTC));
+    var configs = new io.berth.cluster.control.PayloadControl(state, io.berth.cluster.control.PayloadKind.CONFIG,
+        java.time.Clock.fixed(AT, java.time.ZoneOffset.UTC));
+    events.start().close();
+    var pw = secrets.create(new io.berth.cluster.model.PayloadSpec("pw", java.util.Map.of(), new byte[] {1}, null, null));
+    var conf = configs.create(new io.berth.cluster.model.PayloadSpec("app.conf", null, new byte[] {2}, null, null));
+    events.pass();
+    secrets.update("pw", pw.version().index(), new io.berth.cluster.model.PayloadSpec("pw",
+        java.util.Map.of("a", "b"), null, null, null));
+    configs.remove("app.conf");
+    events.pass();
+    assertThat(seen).containsExactly("secret create " + pw.id() + " {name=pw}", "config create " + conf.id()
+        + " {name=app.conf}", "secret update " + pw.id() + " {name=pw}", "config remove " + conf.id() + " {name=app.conf}");
+  }
+
+  @Test
   void objectsPresentAtStartAreNotNewsButEveryLaterChangeIs() {
     state.batch().create(node("n1", "alpha", NodeState.READY, null)).apply();
     events.start().close(); // seeds what it found; the watch thread is not needed here

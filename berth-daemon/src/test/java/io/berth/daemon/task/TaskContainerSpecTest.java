@@ -141,6 +141,24 @@ class TaskContainerSpecTest {
     assertThat(body(ContainerSpec.of("busybox")).has("ExposedPorts")).isFalse();
   }
 
+  @Test
+  void secretAndConfigFilesAreReadOnlyBindsAtDockersTargets() {
+    ObjectNode body = TaskContainerSpec.of(task(ContainerSpec.of("busybox"), null, 1), "node1")
+        .withFiles(List.of(new TaskFiles.Placed("/run/berth/task-files/task1/secret-0", TaskFiles.secretTarget("x")),
+            new TaskFiles.Placed("/run/berth/task-files/task1/config-1", TaskFiles.configTarget("app.conf"))))
+        .createBody();
+    assertThat(body.path("HostConfig").path("Mounts").toString()).isEqualTo("[{\"Type\":\"bind\",\"Source\":"
+        + "\"/run/berth/task-files/task1/secret-0\",\"Target\":\"/run/secrets/x\",\"ReadOnly\":true},"
+        + "{\"Type\":\"bind\",\"Source\":\"/run/berth/task-files/task1/config-1\",\"Target\":\"/app.conf\","
+        + "\"ReadOnly\":true}]");
+    // absolute targets are taken as they are (Docker 1.47 on Linux)
+    assertThat(TaskFiles.secretTarget("/etc/ssl/key.pem")).isEqualTo("/etc/ssl/key.pem");
+    assertThat(TaskFiles.configTarget("/etc/app.conf")).isEqualTo("/etc/app.conf");
+    assertThat(TaskFiles.permissions(0400)).containsExactly(java.nio.file.attribute.PosixFilePermission.OWNER_READ);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(TaskFiles.permissions(0754)))
+        .isEqualTo("rwxr-xr--");
+  }
+
   private static JsonNode body(ContainerSpec spec) {
     return TaskContainerSpec.of(task(spec, null, 1), "node1").createBody();
   }

@@ -89,10 +89,39 @@ public final class NodeKeyStore {
   /**
    * Re-encrypts the key under {@code next} (null turns autolock off): {@code swarm update
    * --autolock} and {@code swarm unlock-key --rotate}. {@code current} must open it if it is locked.
+   * A manager's secrets key follows the node key.
    */
   public void relock(UnlockKey current, UnlockKey next) {
     Stored s = read(current);
+    java.util.Optional<SecretsKey> secrets = readSecretsKey(current);
     writeText(KEY, next == null ? Pem.privateKey(s.key()) : KeyEncryption.encrypt(s.key(), next));
+    secrets.ifPresent(k -> writeSecretsKey(k, next));
+  }
+
+  /**
+   * Stores a manager's copy of the cluster's secrets key (decision 0040), under {@code unlockKey}
+   * when it is not null, as the node key.
+   */
+  public void writeSecretsKey(SecretsKey key, UnlockKey unlockKey) {
+    writeText(SecretsKeyFile.NAME, SecretsKeyFile.render(key, unlockKey));
+  }
+
+  /** This manager's secrets key, if it holds one; locked like the node key. */
+  public java.util.Optional<SecretsKey> readSecretsKey(UnlockKey unlockKey) {
+    if (!Files.exists(dir.resolve(SecretsKeyFile.NAME))) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(SecretsKeyFile.parse(readText(SecretsKeyFile.NAME), unlockKey,
+        dir.resolve(SecretsKeyFile.NAME).toString()));
+  }
+
+  /** Drops the secrets key (a demoted manager holds none, as it holds no store). */
+  public void deleteSecretsKey() {
+    try {
+      Files.deleteIfExists(dir.resolve(SecretsKeyFile.NAME));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + dir.resolve(SecretsKeyFile.NAME), e);
+    }
   }
 
   private void requireMatch(PrivateKey key, NodeCertificate cert) {

@@ -58,6 +58,11 @@ public final class UnlockKey {
     return Base64.getEncoder().withoutPadding().encodeToString(key).toCharArray();
   }
 
+  /** The key's 32 bytes, to seal the secrets key file with ({@link SecretsKeyFile}). */
+  byte[] bytes() {
+    return key.clone();
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof UnlockKey other && MessageDigest.isEqual(key, other.key);
