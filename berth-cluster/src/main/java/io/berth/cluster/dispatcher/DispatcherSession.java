@@ -38,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -73,6 +74,9 @@ public final class DispatcherSession implements AutoCloseable {
   private final CertificateRenewal renewal;
   private final LogPublisher logs;
   private final ExecutorService delivery;
+  /** The newest assignment set the delivery thread has not taken yet. */
+  private final AtomicReference<Assignments> pending = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread loop;
   private final Duration firstBackoff;
@@ -325,27 +329,44 @@ public final class DispatcherSession implements AutoCloseable {
     }
     renewal.follow(a.tls());
     List<Task> tasks = a.tasks();
-    io.berth.cluster.model.NodeRole role = a.role();
-    io.berth.cluster.network.NetworkView networks = a.networks();
-    lastNetworks = networks;
+    lastNetworks = a.networks();
     logs.serve(a.logSubscriptions(), tasks.stream().map(Task::id).collect(java.util.stream.Collectors.toSet()));
-    delivery.execute(() -> {
-      try {
-        if (role != null) {
-          roleListener.accept(role);
-        }
-        try {
-          networkListener.accept(networks);
-        } catch (RuntimeException e) {
-          // the tasks still run: those whose network is missing fail with the reason
-          LOG.warn("the node's networks could not be brought in line: {}", e.getMessage(), e);
-        }
-        payloads.replace(a.secrets(), a.configs());
-        assignments.accept(tasks);
-      } catch (RuntimeException e) {
-        LOG.warn("the node's assignment consumer failed: {}", e.getMessage(), e);
+    // Sets are whole (level-triggered), so one still waiting for the delivery thread is replaced
+    // by this newer one rather than queued behind it: bringing the networks in line forks nft and
+    // ip, and while a rolling update moves many tasks the sets would come faster than they are
+    // applied, each new task waiting behind every older set (seconds, on a busy node).
+    if (pending.getAndSet(a) == null) {
+      delivery.execute(this::deliverLatest);
+    }
+    received.incrementAndGet();
+  }
+
+  /** How many assignment sets this session received (delivered or replaced by a newer one). */
+  long setsReceived() {
+    return received.get();
+  }
+
+  /** Hands the newest set received to the node: role, networks, payloads, then the tasks. */
+  private void deliverLatest() {
+    Assignments a = pending.getAndSet(null);
+    if (a == null) {
+      return;
+    }
+    try {
+      if (a.role() != null) {
+        roleListener.accept(a.role());
       }
-    });
+      try {
+        networkListener.accept(a.networks());
+      } catch (RuntimeException e) {
+        // the tasks still run: those whose network is missing fail with the reason
+        LOG.warn("the node's networks could not be brought in line: {}", e.getMessage(), e);
+      }
+      payloads.replace(a.secrets(), a.configs());
+      assignments.accept(a.tasks());
+    } catch (RuntimeException e) {
+      LOG.warn("the node's assignment consumer failed: {}", e.getMessage(), e);
+    }
   }
 
   private synchronized String nextManager() {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -100,6 +101,41 @@ class DispatcherSessionTest {
       f.state.batch().delete(io.berth.cluster.state.ClusterState.TASKS, "a1").apply();
       assertThat(ids(next(seenByA, l -> l.size() != 2))).containsExactly("a2");
       assertThat(f.state.node(idA).orElseThrow().status().state()).isEqualTo(NodeState.READY);
+    }
+  }
+
+  @Test
+  void aNodeBusyWithItsNetworksGetsTheNewestSetNextNotEverySetInBetween() throws Exception {
+    NodeCredentials a = joinWorker();
+    String idA = a.current().certificate().identity().nodeId();
+    f.state.batch().create(task("a1", idA)).apply();
+    BlockingQueue<List<Task>> seen = new LinkedBlockingQueue<>();
+    CountDownLatch busy = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (DispatcherSession s = DispatcherClient.connect(f.managers(), a, () -> desc, seen::add, m -> {}, f.clock)) {
+      s.onNetworks(view -> {
+        busy.countDown();
+        try {
+          release.await(WAIT.toSeconds(), TimeUnit.SECONDS); // a node slow to program its networks
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertThat(busy.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      long before = s.setsReceived();
+      for (int i = 2; i <= 6; i++) {
+        long had = s.setsReceived();
+        f.state.batch().create(task("a" + i, idA)).apply();
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (s.setsReceived() == had && System.nanoTime() < until) {
+          Thread.sleep(5); // each write its own set
+        }
+      }
+      assertThat(s.setsReceived()).as("sets received while busy").isGreaterThanOrEqualTo(before + 5);
+      release.countDown();
+      // the set being delivered when the node got busy (one or none), then at once the newest
+      List<Task> got = next(seen, l -> l.size() > 1);
+      assertThat(ids(got)).containsExactly("a1", "a2", "a3", "a4", "a5", "a6");
     }
   }
 
