@@ -5,6 +5,7 @@ import io.berth.cluster.model.Mount;
 import io.berth.cluster.model.PortConfig;
 import io.berth.cluster.model.Resources;
 import io.berth.cluster.model.Service;
+import io.berth.cluster.model.ServiceDependencies;
 import io.berth.cluster.model.ServiceSpec;
 import io.berth.cluster.model.TaskSpec;
 import io.berth.cluster.model.UpdateStatus;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
  * by id) and published ports free swarm-wide ({@link ServiceNetworks}, {@link PortConflicts}).
  * The allocator's endpoint is kept across updates. The registry credentials of
  * {@code --with-registry-auth} go into the task template's pull options, kept across updates that
- * send none, as Docker does.
+ * send none, as Docker does. An update that changes nothing writes nothing (swarmkit would bump the
+ * version): {@code stack deploy} sends every service of the file again.
  */
 public final class ServiceControl {
   /** swarmkit's isValidDNSName. */
@@ -109,6 +111,11 @@ public final class ServiceControl {
       }
     }
     ServiceSpec nextSpec = withAuth(spec, auth);
+    if (nextSpec.equals(current.spec())) {
+      // nothing asked changes (a stack redeploy sends every service again): no write, so the
+      // service keeps its version, update status and previous spec
+      return current;
+    }
     Instant now = clock.instant();
     boolean tasksChange = !nextSpec.taskTemplate().equals(current.spec().taskTemplate());
     // a new task spec starts a rolling update from the spec before it (swarmkit's PreviousSpec)
@@ -174,6 +181,7 @@ public final class ServiceControl {
       throw new InvalidArgumentException("update order start-first is not supported by Berth for global services yet"
           + " (--update-order/--rollback-order stop-first)");
     }
+    ServiceDependencies.of(spec.labels()).checkFor(name);
     TaskSpec task = spec.taskTemplate();
     String image = task.containerSpec().image();
     try {

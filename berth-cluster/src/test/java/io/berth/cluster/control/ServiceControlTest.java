@@ -112,4 +112,23 @@ class ServiceControlTest {
     assertThat(state.services()).isEmpty();
     assertThatThrownBy(() -> control.remove("web")).isInstanceOf(NotFoundException.class);
   }
+
+  @Test
+  void anUpdateThatChangesNothingWritesNothing() {
+    Service web = control.create(spec("web"), null);
+    Service same = control.update("web", web.version().index(), spec("web"), null, null);
+    assertThat(same.version()).isEqualTo(web.version());
+    assertThat(state.service(web.id()).orElseThrow().version()).isEqualTo(web.version());
+    assertThat(same.previousSpec()).isNull();
+  }
+
+  @Test
+  void refusesAMalformedOrSelfDependency() {
+    for (String v : List.of("db:healthy", "web")) {
+      ServiceSpec s = ServiceSpecReader.read(json(PLAIN.replace("\"Labels\":{}",
+          "\"Labels\":{\"io.berth.stack.depends-on\":\"" + v + "\"}")), () -> "x");
+      assertThatThrownBy(() -> control.create(s, null)).as(v).isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("io.berth.stack.depends-on");
+    }
+  }
 }

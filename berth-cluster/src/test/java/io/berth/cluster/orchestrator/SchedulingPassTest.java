@@ -44,4 +44,51 @@ class SchedulingPassTest {
     assertThat(c.schedule().isEmpty()).isTrue();
     assertThat(c.tasks().getFirst().nodeId()).isEmpty();
   }
+
+  @Test
+  void aDependentServiceWaitsPendingUntilItsDependencyRunsAndAgainAfterItFails() {
+    c.addNode("n1");
+    c.createService("db", ServiceMode.ofReplicated(1));
+    c.createService("web", ServiceMode.ofReplicated(2), TestCluster.template(io.berth.cluster.model.RestartPolicy.DEFAULT),
+        java.util.Map.of(io.berth.cluster.model.ServiceDependencies.LABEL, "svc-db:service_healthy"));
+    c.orchestrate();
+    c.schedule();
+    Task db = c.tasks().stream().filter(t -> t.serviceId().equals("db")).findFirst().orElseThrow();
+    assertThat(db.status().state()).isEqualTo(TaskState.ASSIGNED);
+    assertThat(webTasks()).allSatisfy(t -> {
+      assertThat(t.status().state()).isEqualTo(TaskState.PENDING);
+      assertThat(t.status().err()).isEqualTo("waiting for dependency svc-db (service_healthy)");
+    });
+    assertThat(c.schedule().isEmpty()).as("the reason is not written again").isTrue();
+
+    c.report(db.id(), TaskState.STARTING); // started, not yet healthy: not enough for service_healthy
+    c.schedule();
+    assertThat(webTasks()).allSatisfy(t -> assertThat(t.status().state()).isEqualTo(TaskState.PENDING));
+
+    c.report(db.id(), TaskState.RUNNING);
+    c.schedule();
+    assertThat(webTasks()).allSatisfy(t -> assertThat(t.status().state()).isEqualTo(TaskState.ASSIGNED));
+  }
+
+  @Test
+  void serviceStartedIsTheDefaultAndAMissingDependencyIsNamed() {
+    c.addNode("n1");
+    c.createService("web", ServiceMode.ofReplicated(1), TestCluster.template(io.berth.cluster.model.RestartPolicy.DEFAULT),
+        java.util.Map.of(io.berth.cluster.model.ServiceDependencies.LABEL, "svc-db"));
+    c.orchestrate();
+    c.schedule();
+    assertThat(webTasks().getFirst().status().err()).isEqualTo("waiting for dependency svc-db (service_started): no such service");
+
+    c.createService("db", ServiceMode.ofReplicated(1));
+    c.orchestrate();
+    c.schedule();
+    Task db = c.tasks().stream().filter(t -> t.serviceId().equals("db")).findFirst().orElseThrow();
+    c.report(db.id(), TaskState.STARTING);
+    c.schedule();
+    assertThat(webTasks().getFirst().status().state()).isEqualTo(TaskState.ASSIGNED);
+  }
+
+  private java.util.List<Task> webTasks() {
+    return c.tasks().stream().filter(t -> t.serviceId().equals("web")).toList();
+  }
 }
