@@ -275,18 +275,29 @@ final class StackServiceSpec {
   private static ObjectNode updateConfig(JsonNode u, String at) {
     ObjectNode o = F.objectNode();
     o.put("Parallelism", u.path("parallelism").asLong(1));
-    o.put("Delay", u.has("delay") ? Units.nanos(u.get("delay").asText(), at + ".delay") : 0);
-    o.put("FailureAction", u.path("failure_action").asText(""));
-    o.put("Monitor", u.has("monitor") ? Units.nanos(u.get("monitor").asText(), at + ".monitor") : 0);
+    // docker's omitempty: what the file leaves out is not sent (the daemon's defaults apply)
+    if (u.has("delay")) {
+      o.put("Delay", Units.nanos(u.get("delay").asText(), at + ".delay"));
+    }
+    if (u.has("failure_action")) {
+      o.put("FailureAction", u.get("failure_action").asText());
+    }
+    if (u.has("monitor")) {
+      o.put("Monitor", Units.nanos(u.get("monitor").asText(), at + ".monitor"));
+    }
     o.put("MaxFailureRatio", u.path("max_failure_ratio").asDouble(0));
-    o.put("Order", u.path("order").asText(""));
+    if (u.has("order")) {
+      o.put("Order", u.get("order").asText());
+    }
     return o;
   }
 
   /** Published ports by published number, as docker sorts them; the mode ingress unless {@code mode: host}. */
   private static ObjectNode endpoint(JsonNode s, String at) {
     ObjectNode e = F.objectNode();
-    e.put("Mode", s.path("deploy").path("endpoint_mode").asText("").toLowerCase(Locale.ROOT));
+    if (s.path("deploy").has("endpoint_mode")) {
+      e.put("Mode", s.path("deploy").get("endpoint_mode").asText().toLowerCase(Locale.ROOT));
+    }
     List<ObjectNode> ports = new ArrayList<>();
     int i = 0;
     for (JsonNode port : s.path("ports")) {

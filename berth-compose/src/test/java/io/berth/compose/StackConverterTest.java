@@ -123,8 +123,8 @@ class StackConverterTest {
     assertThat(t.get("Networks").toString()).isEqualTo("[{\"Target\":\"stk_front\",\"Aliases\":[\"www\",\"web\"]}]");
     assertThat(web.get("Mode").toString()).isEqualTo("{\"Replicated\":{\"Replicas\":2}}");
     assertThat(web.get("UpdateConfig").toString()).isEqualTo("{\"Parallelism\":1,\"Delay\":1000000000,"
-        + "\"FailureAction\":\"rollback\",\"Monitor\":0,\"MaxFailureRatio\":0.0,\"Order\":\"start-first\"}");
-    assertThat(web.get("EndpointSpec").toString()).isEqualTo("{\"Mode\":\"\",\"Ports\":["
+        + "\"FailureAction\":\"rollback\",\"MaxFailureRatio\":0.0,\"Order\":\"start-first\"}");
+    assertThat(web.get("EndpointSpec").toString()).isEqualTo("{\"Ports\":["
         + "{\"Protocol\":\"tcp\",\"TargetPort\":9090,\"PublishedPort\":9090,\"PublishMode\":\"host\"},"
         + "{\"Protocol\":\"tcp\",\"TargetPort\":80,\"PublishedPort\":18080,\"PublishMode\":\"ingress\"}]}");
 
