@@ -201,6 +201,37 @@ class StackDeployIT {
     removeNetworks("dep_default");
   }
 
+  /** The docker CLI's service flags for the same fields reach the task's container too. */
+  @Test
+  void dockerServiceCreateEngineOptionsReachTheTaskContainer() throws Exception {
+    check(docker("service", "create", "-d", "--name", "opts", "--tty", "--init", "--read-only", "--stop-signal", "SIGUSR1",
+        "--dns", "10.0.0.2", "--dns-search", "example.org", "--dns-option", "ndots:2", "--host", "db.example:10.0.0.9",
+        "--group", "audio", "--cap-add", "NET_ADMIN", "--cap-drop", "MKNOD", "--ulimit", "nofile=1024:2048",
+        "--sysctl", "net.core.somaxconn=512", "--oom-score-adj", "100",
+        "--mount", "type=volume,src=optsvol,dst=/data,volume-label=made=by-service,volume-nocopy",
+        "--mount", "type=tmpfs,dst=/scratch,tmpfs-size=1m,tmpfs-mode=0700",
+        "--mount", "type=bind,src=/tmp,dst=/hosttmp,bind-propagation=rprivate",
+        IMAGE, "sleep", "1d"), "service create with engine options");
+    awaitOut(() -> docker("service", "ps", "opts", "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}"),
+        out -> out.startsWith("Running"), "opts running");
+    String c = docker("ps", "-q", "--filter", "label=com.docker.swarm.service.name=opts").out().trim();
+    assertThat(docker("inspect", c, "--format", "{{.Config.Tty}} {{.HostConfig.Init}} {{.HostConfig.ReadonlyRootfs}} "
+        + "{{.Config.StopSignal}} {{json .HostConfig.Dns}} {{json .HostConfig.DnsSearch}} {{json .HostConfig.DnsOptions}} "
+        + "{{json .HostConfig.ExtraHosts}} {{json .HostConfig.GroupAdd}} {{json .HostConfig.CapAdd}} {{json .HostConfig.CapDrop}} "
+        + "{{json .HostConfig.Sysctls}} {{.HostConfig.OomScoreAdj}}").out().trim())
+        .isEqualTo("true true true SIGUSR1 [\"10.0.0.2\"] [\"example.org\"] [\"ndots:2\"] [\"db.example:10.0.0.9\"] "
+            + "[\"audio\"] [\"CAP_NET_ADMIN\"] [\"CAP_MKNOD\"] {\"net.core.somaxconn\":\"512\"} 100");
+    assertThat(docker("exec", c, "sh", "-c", "ulimit -n; cat /proc/sys/net/core/somaxconn").out().trim().lines())
+        .containsExactly("1024", "512");
+    assertThat(docker("exec", c, "grep", " /scratch ", "/proc/mounts").out()).contains("tmpfs").contains("size=1024k")
+        .contains("mode=700");
+    assertThat(docker("inspect", c, "--format", "{{range .HostConfig.Mounts}}{{if .BindOptions}}{{.BindOptions.Propagation}}"
+        + "{{end}}{{end}}").out().trim()).isEqualTo("rprivate");
+    assertThat(docker("volume", "inspect", "optsvol", "--format", "{{json .Labels}}").out().trim())
+        .isEqualTo("{\"made\":\"by-service\"}");
+    check(docker("service", "rm", "opts"), "service rm opts");
+  }
+
   /**
    * Compose {@code secrets:} and {@code configs:} reach the task as files, and {@code stack rm}
    * (docker's and berth's, which list the stack's secrets and configs too) removes the lot.
