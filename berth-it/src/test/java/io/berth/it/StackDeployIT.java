@@ -206,7 +206,7 @@ class StackDeployIT {
   void dockerServiceCreateEngineOptionsReachTheTaskContainer() throws Exception {
     check(docker("service", "create", "-d", "--name", "opts", "--tty", "--init", "--read-only", "--stop-signal", "SIGUSR1",
         "--dns", "10.0.0.2", "--dns-search", "example.org", "--dns-option", "ndots:2", "--host", "db.example:10.0.0.9",
-        "--group", "audio", "--cap-add", "NET_ADMIN", "--cap-drop", "MKNOD", "--ulimit", "nofile=1024:2048",
+        "--group", "1234", "--cap-add", "NET_ADMIN", "--cap-drop", "MKNOD", "--ulimit", "nofile=1024:2048",
         "--sysctl", "net.core.somaxconn=512", "--oom-score-adj", "100",
         "--mount", "type=volume,src=optsvol,dst=/data,volume-label=made=by-service,volume-nocopy",
         "--mount", "type=tmpfs,dst=/scratch,tmpfs-size=1m,tmpfs-mode=0700",
@@ -220,7 +220,7 @@ class StackDeployIT {
         + "{{json .HostConfig.ExtraHosts}} {{json .HostConfig.GroupAdd}} {{json .HostConfig.CapAdd}} {{json .HostConfig.CapDrop}} "
         + "{{json .HostConfig.Sysctls}} {{.HostConfig.OomScoreAdj}}").out().trim())
         .isEqualTo("true true true SIGUSR1 [\"10.0.0.2\"] [\"example.org\"] [\"ndots:2\"] [\"db.example:10.0.0.9\"] "
-            + "[\"audio\"] [\"CAP_NET_ADMIN\"] [\"CAP_MKNOD\"] {\"net.core.somaxconn\":\"512\"} 100");
+            + "[\"1234\"] [\"CAP_NET_ADMIN\"] [\"CAP_MKNOD\"] {\"net.core.somaxconn\":\"512\"} 100");
     assertThat(docker("exec", c, "sh", "-c", "ulimit -n; cat /proc/sys/net/core/somaxconn").out().trim().lines())
         .containsExactly("1024", "512");
     assertThat(docker("exec", c, "grep", " /scratch ", "/proc/mounts").out()).contains("tmpfs").contains("size=1024k")
