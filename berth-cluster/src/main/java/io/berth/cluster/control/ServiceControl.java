@@ -110,7 +110,7 @@ public final class ServiceControl {
         default -> throw new InvalidArgumentException("unsupported registryAuthFrom value");
       }
     }
-    ServiceSpec nextSpec = withAuth(spec, auth);
+    ServiceSpec nextSpec = keepImagePlatforms(withAuth(spec, auth), current.spec());
     if (nextSpec.equals(current.spec())) {
       // nothing asked changes (a stack redeploy sends every service again): no write, so the
       // service keeps its version, update status and previous spec
@@ -215,6 +215,24 @@ public final class ServiceControl {
     if (r.memoryBytes() != 0 && r.memoryBytes() < 4L * 1024 * 1024) {
       throw RpcErrors.invalidArgument("invalid memory value " + r.memoryBytes() + ": Must be at least 4MiB");
     }
+  }
+
+  /**
+   * The platforms the client recorded for the image (from the registry, when it pinned the digest)
+   * describe that image: an update naming the same image without them keeps them. docker's
+   * {@code stack deploy --resolve-image never|changed} sends the pinned image back without the
+   * platforms it resolved; taken as written, every redeploy would replace every task.
+   */
+  private static ServiceSpec keepImagePlatforms(ServiceSpec asked, ServiceSpec current) {
+    TaskSpec t = asked.taskTemplate();
+    List<io.berth.cluster.model.Platform> had = current.taskTemplate().placement().platforms();
+    if (!t.placement().platforms().isEmpty() || had.isEmpty()
+        || !t.containerSpec().image().equals(current.taskTemplate().containerSpec().image())) {
+      return asked;
+    }
+    var p = t.placement();
+    return asked.withTaskTemplate(t.withPlacement(new io.berth.cluster.model.Placement(p.constraints(), p.preferences(),
+        p.maxReplicas(), had)));
   }
 
   private static ServiceSpec withAuth(ServiceSpec spec, String auth) {
