@@ -68,6 +68,25 @@ class SchedulingPassTest {
     c.report(db.id(), TaskState.RUNNING);
     c.schedule();
     assertThat(webTasks()).allSatisfy(t -> assertThat(t.status().state()).isEqualTo(TaskState.ASSIGNED));
+
+    // the dependency fails and a web task too: web's replacement waits again until db runs
+    c.report(db.id(), TaskState.FAILED);
+    Task web1 = webTasks().getFirst();
+    c.report(web1.id(), TaskState.FAILED);
+    c.orchestrate();
+    c.advance(10); // past the restart delay
+    c.orchestrate();
+    c.schedule();
+    Task replacement = webTasks().stream().filter(t -> t.slot() == web1.slot() && !t.id().equals(web1.id()))
+        .findFirst().orElseThrow();
+    assertThat(replacement.status().state()).isEqualTo(TaskState.PENDING);
+    assertThat(replacement.status().err()).isEqualTo("waiting for dependency svc-db (service_healthy)");
+    Task db2 = c.tasks().stream().filter(t -> t.serviceId().equals("db") && !t.id().equals(db.id())).findFirst()
+        .orElseThrow();
+    c.report(db2.id(), TaskState.RUNNING);
+    c.schedule();
+    assertThat(c.tasks().stream().filter(t -> t.id().equals(replacement.id())).findFirst().orElseThrow().status().state())
+        .isEqualTo(TaskState.ASSIGNED);
   }
 
   @Test
