@@ -62,6 +62,9 @@ final class StackDeploy extends Base {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("Specify a Compose file (with --compose-file)");
     }
+    if (files.contains(Path.of("-"))) {
+      throw new IllegalArgumentException("reading a compose file from stdin (-c -) is not supported by berth yet; give a file");
+    }
     StackCommands.validateName(stack);
     Project project = ProjectLoader.load(new ProjectLoader.Options(files, stack, List.of(), null,
         Path.of(System.getProperty("user.dir")), Map.copyOf(cli.env)));

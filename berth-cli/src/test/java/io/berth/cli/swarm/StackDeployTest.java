@@ -96,6 +96,8 @@ class StackDeployTest {
   void refusesABadResolveImageBeforeAnyRequest() {
     assertThat(berth("stack", "deploy", "--resolve-image", "sometimes", "-c", file.toString(), "stk")).isNotZero();
     assertThat(err.toString()).contains("Invalid option sometimes for flag --resolve-image");
+    assertThat(berth("stack", "deploy", "-c", "-", "stk")).isNotZero();
+    assertThat(err.toString()).contains("reading a compose file from stdin (-c -) is not supported by berth yet");
     assertThat(daemon.requests).isEmpty();
   }
 }
