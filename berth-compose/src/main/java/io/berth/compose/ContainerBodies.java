@@ -319,7 +319,7 @@ public final class ContainerBodies {
     return ep;
   }
 
-  private static ObjectNode healthcheck(JsonNode h, String at) {
+  static ObjectNode healthcheck(JsonNode h, String at) {
     ObjectNode o = F.objectNode();
     if (h.path("disable").asBoolean(false)) {
       o.putArray("Test").add("NONE");

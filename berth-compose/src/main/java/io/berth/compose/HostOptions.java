@@ -21,27 +21,10 @@ final class HostOptions {
       l.path("options").fields().forEachRemaining(e -> cfg.put(e.getKey(), e.getValue().asText()));
     }
     if (s.has("ulimits")) {
-      ArrayNode u = hc.putArray("Ulimits");
-      s.get("ulimits").fields().forEachRemaining(e -> {
-        ObjectNode o = u.addObject().put("Name", e.getKey());
-        if (e.getValue().isObject()) {
-          o.put("Soft", e.getValue().path("soft").asLong()).put("Hard", e.getValue().path("hard").asLong());
-        } else {
-          o.put("Soft", e.getValue().asLong()).put("Hard", e.getValue().asLong());
-        }
-      });
+      hc.set("Ulimits", ulimits(s.get("ulimits")));
     }
     if (s.has("sysctls")) {
-      ObjectNode out = hc.putObject("Sysctls");
-      JsonNode v = s.get("sysctls");
-      if (v.isArray()) {
-        for (JsonNode kv : v) {
-          String[] p = kv.asText().split("=", 2);
-          out.put(p[0], p.length == 2 ? p[1] : "");
-        }
-      } else {
-        v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-      }
+      hc.set("Sysctls", sysctls(s.get("sysctls")));
     }
     list(s, "security_opt", hc, "SecurityOpt");
     list(s, "dns_search", hc, "DnsSearch");
@@ -72,6 +55,38 @@ final class HostOptions {
             .put("CgroupPermissions", p.length > 2 ? p[2] : "rwm");
       }
     }
+  }
+
+  /** Compose's {@code ulimits} (a number for both limits, or soft/hard) as the engine's Ulimits, by name. */
+  static ArrayNode ulimits(JsonNode ulimits) {
+    ArrayNode u = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    java.util.List<String> names = new java.util.ArrayList<>();
+    ulimits.fieldNames().forEachRemaining(names::add);
+    java.util.Collections.sort(names);
+    for (String name : names) {
+      JsonNode v = ulimits.get(name);
+      ObjectNode o = u.addObject().put("Name", name);
+      if (v.isObject()) {
+        o.put("Soft", v.path("soft").asLong()).put("Hard", v.path("hard").asLong());
+      } else {
+        o.put("Soft", v.asLong()).put("Hard", v.asLong());
+      }
+    }
+    return u;
+  }
+
+  /** Compose's {@code sysctls} (a list of k=v or a mapping) as a mapping. */
+  static ObjectNode sysctls(JsonNode v) {
+    ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    if (v.isArray()) {
+      for (JsonNode kv : v) {
+        String[] p = kv.asText().split("=", 2);
+        out.put(p[0], p.length == 2 ? p[1] : "");
+      }
+    } else {
+      v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    }
+    return out;
   }
 
   private static void text(JsonNode s, String from, ObjectNode to, String field) {

@@ -211,6 +211,19 @@ public final class ProjectLoader {
     ObjectNode volumes = model.putObject("volumes");
     doc.path("networks").fields().forEachRemaining(e -> networks.set(e.getKey(), resource(e.getKey(), e.getValue(), name)));
     doc.path("volumes").fields().forEachRemaining(e -> volumes.set(e.getKey(), resource(e.getKey(), e.getValue(), name)));
+    for (String kind : List.of("secrets", "configs")) {
+      // swarm objects (stack deploy): named as the rest, a file made absolute against the project directory
+      if (doc.get(kind) instanceof ObjectNode defs) {
+        ObjectNode out = model.putObject(kind);
+        defs.fields().forEachRemaining(e -> {
+          ObjectNode o = resource(e.getKey(), e.getValue(), name);
+          if (o.has("file")) {
+            o.put("file", dir.resolve(o.get("file").asText()).normalize().toString());
+          }
+          out.set(e.getKey(), o);
+        });
+      }
+    }
     services.fields().forEachRemaining(e -> {
       String at = "services." + e.getKey();
       ObjectNode deps = (ObjectNode) e.getValue().path("depends_on");

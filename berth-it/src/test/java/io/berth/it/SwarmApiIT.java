@@ -114,8 +114,8 @@ class SwarmApiIT {
     assertThat(docker("service", "inspect", "web").out()).doesNotContain("PullOptions");
     assertThat(docker("service", "create", "--name", "web", SVC_IMAGE).err())
         .contains("name conflicts with an existing object");
-    assertThat(docker("service", "create", "--detach", "--name", "tty", "--tty", SVC_IMAGE).err())
-        .contains("TaskTemplate.ContainerSpec.TTY is not supported by Berth yet (--tty)");
+    assertThat(docker("service", "create", "--detach", "--name", "pids", "--limit-pids", "10", SVC_IMAGE).err())
+        .contains("TaskTemplate.Resources.Limits.Pids is not supported by Berth yet (--limit-pids");
     // an ingress port is allocated (SwarmNetworksIT) and its task runs on the ingress overlay
     check(docker("service", "create", "--detach", "--name", "mesh", "-p", "8080:80", SVC_IMAGE, "sleep", "1d"),
         "mesh service");

@@ -5,6 +5,7 @@ import io.berth.cluster.model.Mount;
 import io.berth.cluster.model.PortConfig;
 import io.berth.cluster.model.Resources;
 import io.berth.cluster.model.Service;
+import io.berth.cluster.model.ServiceDependencies;
 import io.berth.cluster.model.ServiceSpec;
 import io.berth.cluster.model.TaskSpec;
 import io.berth.cluster.model.UpdateStatus;
@@ -30,7 +31,8 @@ import java.util.regex.Pattern;
  * secrets and configs named must exist ({@link PayloadReferences}).
  * The allocator's endpoint is kept across updates. The registry credentials of
  * {@code --with-registry-auth} go into the task template's pull options, kept across updates that
- * send none, as Docker does.
+ * send none, as Docker does. An update that changes nothing writes nothing (swarmkit would bump the
+ * version): {@code stack deploy} sends every service of the file again.
  */
 public final class ServiceControl {
   /** swarmkit's isValidDNSName. */
@@ -111,7 +113,12 @@ public final class ServiceControl {
         default -> throw new InvalidArgumentException("unsupported registryAuthFrom value");
       }
     }
-    ServiceSpec nextSpec = withAuth(spec, auth);
+    ServiceSpec nextSpec = keepImagePlatforms(withAuth(spec, auth), current.spec());
+    if (nextSpec.equals(current.spec())) {
+      // nothing asked changes (a stack redeploy sends every service again): no write, so the
+      // service keeps its version, update status and previous spec
+      return current;
+    }
     Instant now = clock.instant();
     boolean tasksChange = !nextSpec.taskTemplate().equals(current.spec().taskTemplate());
     // a new task spec starts a rolling update from the spec before it (swarmkit's PreviousSpec)
@@ -177,6 +184,7 @@ public final class ServiceControl {
       throw new InvalidArgumentException("update order start-first is not supported by Berth for global services yet"
           + " (--update-order/--rollback-order stop-first)");
     }
+    ServiceDependencies.of(spec.labels()).checkFor(name);
     TaskSpec task = spec.taskTemplate();
     String image = task.containerSpec().image();
     try {
@@ -210,6 +218,24 @@ public final class ServiceControl {
     if (r.memoryBytes() != 0 && r.memoryBytes() < 4L * 1024 * 1024) {
       throw RpcErrors.invalidArgument("invalid memory value " + r.memoryBytes() + ": Must be at least 4MiB");
     }
+  }
+
+  /**
+   * The platforms the client recorded for the image (from the registry, when it pinned the digest)
+   * describe that image: an update naming the same image without them keeps them. docker's
+   * {@code stack deploy --resolve-image never|changed} sends the pinned image back without the
+   * platforms it resolved; taken as written, every redeploy would replace every task.
+   */
+  private static ServiceSpec keepImagePlatforms(ServiceSpec asked, ServiceSpec current) {
+    TaskSpec t = asked.taskTemplate();
+    List<io.berth.cluster.model.Platform> had = current.taskTemplate().placement().platforms();
+    if (!t.placement().platforms().isEmpty() || had.isEmpty()
+        || !t.containerSpec().image().equals(current.taskTemplate().containerSpec().image())) {
+      return asked;
+    }
+    var p = t.placement();
+    return asked.withTaskTemplate(t.withPlacement(new io.berth.cluster.model.Placement(p.constraints(), p.preferences(),
+        p.maxReplicas(), had)));
   }
 
   private static ServiceSpec withAuth(ServiceSpec spec, String auth) {

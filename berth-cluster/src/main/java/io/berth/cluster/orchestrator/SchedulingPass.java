@@ -7,10 +7,13 @@ import io.berth.cluster.scheduler.Decisions;
 import io.berth.cluster.scheduler.NodeSet;
 import io.berth.cluster.scheduler.Scheduler;
 import io.berth.cluster.state.Snapshot;
+import io.berth.cluster.model.TaskStatus;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,7 +23,8 @@ import java.util.Set;
  * are written as one plan. An explanation is rewritten only when it changed, so a cluster that
  * cannot place a task does not write on every pass. Nodes that are down, paused or drained are
  * in the set, refused by the scheduler's ready filter: Docker counts them in its explanation
- * ("1 node not available for new tasks").
+ * ("1 node not available for new tasks"). Tasks whose service waits for another
+ * ({@link DependencyGate}) are not offered to the scheduler; they stay pending with the reason.
  */
 public final class SchedulingPass {
   private static final Comparator<Task> ORDER = Comparator
@@ -36,10 +40,21 @@ public final class SchedulingPass {
 
   public Plan pass(Snapshot snap) {
     Plan plan = new Plan();
-    List<Task> pending = snap.tasks().stream()
+    List<Task> ready = snap.tasks().stream()
         .filter(t -> t.status().state() == TaskState.PENDING && TaskFacts.wanted(t))
         .sorted(ORDER)
         .toList();
+    DependencyGate gate = new DependencyGate(snap);
+    List<Task> pending = new ArrayList<>();
+    for (Task t : ready) {
+      Optional<String> wait = gate.waitReason(t);
+      if (wait.isEmpty()) {
+        pending.add(t);
+      } else if (!wait.get().equals(t.status().err()) && !plan.full()) {
+        TaskStatus st = t.status();
+        plan.update(t.withStatus(new TaskStatus(st.timestamp(), st.state(), st.message(), wait.get())));
+      }
+    }
     if (pending.isEmpty()) {
       return plan;
     }

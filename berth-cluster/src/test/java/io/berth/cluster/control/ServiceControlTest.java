@@ -112,4 +112,35 @@ class ServiceControlTest {
     assertThat(state.services()).isEmpty();
     assertThatThrownBy(() -> control.remove("web")).isInstanceOf(NotFoundException.class);
   }
+
+  @Test
+  void anUpdateThatChangesNothingWritesNothing() {
+    Service web = control.create(spec("web"), null);
+    Service same = control.update("web", web.version().index(), spec("web"), null, null);
+    assertThat(same.version()).isEqualTo(web.version());
+    assertThat(state.service(web.id()).orElseThrow().version()).isEqualTo(web.version());
+    assertThat(same.previousSpec()).isNull();
+  }
+
+  @Test
+  void refusesAMalformedOrSelfDependency() {
+    for (String v : List.of("db:healthy", "web")) {
+      ServiceSpec s = ServiceSpecReader.read(json(PLAIN.replace("\"Labels\":{}",
+          "\"Labels\":{\"io.berth.stack.depends-on\":\"" + v + "\"}")), () -> "x");
+      assertThatThrownBy(() -> control.create(s, null)).as(v).isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("io.berth.stack.depends-on");
+    }
+  }
+
+  @Test
+  void anUpdateOfTheSameImageWithoutItsPlatformsKeepsThem() {
+    String pinned = PLAIN.replace("\"Placement\":{}", "\"Placement\":{\"Platforms\":[{\"Architecture\":\"amd64\",\"OS\":\"linux\"}]}");
+    Service web = control.create(ServiceSpecReader.read(json(pinned), () -> "x"), null);
+    // what docker stack deploy --resolve-image never sends back: the pinned image, no platforms
+    Service same = control.update("web", web.version().index(), spec("web"), null, null);
+    assertThat(same.version()).isEqualTo(web.version());
+    Service other = control.update("web", web.version().index(), ServiceSpecReader.read(json(PLAIN.replace("busybox:1",
+        "busybox:2")), () -> "x"), null, null);
+    assertThat(other.spec().taskTemplate().placement().platforms()).as("another image: as sent").isEmpty();
+  }
 }

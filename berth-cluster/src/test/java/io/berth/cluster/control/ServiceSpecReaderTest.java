@@ -90,17 +90,52 @@ class ServiceSpecReaderTest {
 
   @Test
   void refusesByNameWhatBerthDoesNotHonour() {
-    refused(PLAIN.replace("\"Init\":false", "\"Init\":true"), "TaskTemplate.ContainerSpec.Init", "--init");
-    refused(PLAIN.replace("\"DNSConfig\":{}", "\"DNSConfig\":{\"Nameservers\":[\"1.1.1.1\"]}"),
-        "TaskTemplate.ContainerSpec.DNSConfig", "--dns");
-    refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"TTY\":true"), "TaskTemplate.ContainerSpec.TTY", "--tty");
+    refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Privileges\":{\"CredentialSpec\":{\"File\":\"x\"}}"),
+        "TaskTemplate.ContainerSpec.Privileges", "credential_spec");
     refused(PLAIN.replace("\"ForceUpdate\":0", "\"ForceUpdate\":0,\"Networks\":[{\"Target\":\"n1\","
         + "\"DriverOpts\":{\"a\":\"b\"}}]"), "TaskTemplate.Networks[].DriverOpts", "driver-opt");
+    refused(PLAIN.replace("\"ForceUpdate\":0", "\"ForceUpdate\":0,\"LogDriver\":{\"Name\":\"syslog\"}"),
+        "TaskTemplate.LogDriver", "compose logging");
     refused(PLAIN.replace("\"EndpointSpec\"", "\"UpdateConfig\":{\"Parallelism\":2,\"Order\":\"sideways\"},"
         + "\"EndpointSpec\""), "invalid order 'sideways'");
     refused(PLAIN.replace("\"EndpointSpec\"", "\"UpdateConfig\":{\"Colour\":1},\"EndpointSpec\""), "UpdateConfig.Colour");
     refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Mounts\":[{\"Type\":\"tmpfs\",\"Target\":\"/t\","
-        + "\"TmpfsOptions\":{\"SizeBytes\":1024}}]"), "Mounts[].TmpfsOptions", "tmpfs-size");
+        + "\"TmpfsOptions\":{\"Options\":[[\"noexec\"]]}}]"), "Mounts[].TmpfsOptions.Options");
+    refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Mounts\":[{\"Type\":\"volume\",\"Source\":\"v\","
+        + "\"Target\":\"/t\",\"VolumeOptions\":{\"DriverConfig\":{\"Name\":\"nfs\"}}}]"), "volume driver \"nfs\"");
+    refused(PLAIN.replace("\"Init\":false", "\"Init\":false,\"Hosts\":[\"db.example\"]"), "ContainerSpec.Hosts");
+  }
+
+  /** What {@code docker stack deploy} (CLI v28) sends for a service using most of a compose file's keys. */
+  static final String STACK = """
+      {"Name":"stk_web","Labels":{"com.docker.stack.image":"it/web:1","com.docker.stack.namespace":"stk"},      "TaskTemplate":{"ContainerSpec":{"Image":"it/web:1","Labels":{"com.docker.stack.namespace":"stk"},      "Command":["sh","-c"],"Args":["httpd -f"],"Hostname":"web1","Env":["A=1"],"Dir":"/srv","User":"nobody",      "Mounts":[{"Type":"volume","Source":"stk_data","Target":"/data","VolumeOptions":{"NoCopy":true,      "Labels":{"com.docker.stack.namespace":"stk"}}},{"Type":"bind","Source":"/srv","Target":"/srv",      "BindOptions":{"Propagation":"rslave"}},{"Type":"tmpfs","Target":"/tmp","TmpfsOptions":{"SizeBytes":1048576}}],      "StopGracePeriod":3000000000,"StopSignal":"SIGINT","TTY":true,"OpenStdin":true,"ReadOnly":true,      "Privileges":{"CredentialSpec":null,"SELinuxContext":null,"NoNewPrivileges":false},"Init":true,      "Hosts":["10.0.0.9 db.example"],"DNSConfig":{"Nameservers":["10.0.0.2"],"Search":["example"]},      "Healthcheck":{"Test":["CMD-SHELL","true"],"Interval":1000000000,"Retries":3},      "Sysctls":{"net.core.somaxconn":"1024"},"CapabilityAdd":["CAP_NET_ADMIN"],"CapabilityDrop":["CAP_MKNOD"],      "Ulimits":[{"Name":"nofile","Hard":2048,"Soft":1024}],"OomScoreAdj":100,"Isolation":""},      "Resources":{"Limits":{"NanoCPUs":500000000,"MemoryBytes":67108864,"Pids":0},      "Reservations":{"NanoCPUs":0,"MemoryBytes":33554432}},"RestartPolicy":{"Condition":"on-failure","MaxAttempts":3},      "Placement":{"Constraints":["node.role==manager"],"Preferences":[{"Spread":{"SpreadDescriptor":"node.labels.az"}}],      "MaxReplicas":2},"Networks":[{"Target":"stk_front","Aliases":["www","web"]}],"ForceUpdate":0},      "Mode":{"Replicated":{"Replicas":2}},      "UpdateConfig":{"Parallelism":1,"Delay":1000000000,"FailureAction":"rollback","Monitor":0,"MaxFailureRatio":0,"Order":"start-first"},      "EndpointSpec":{"Mode":"vip","Ports":[{"Protocol":"tcp","TargetPort":80,"PublishedPort":18080,"PublishMode":"ingress"}]}}""";
+
+  @Test
+  void readsWhatStackDeploySendsAndKeepsEveryField() {
+    ServiceSpec spec = ServiceSpecReader.read(json(STACK), () -> "x");
+    var c = spec.taskTemplate().containerSpec();
+    assertThat(c.tty()).isTrue();
+    assertThat(c.openStdin()).isTrue();
+    assertThat(c.readOnly()).isTrue();
+    assertThat(c.init()).isTrue();
+    assertThat(c.stopSignal()).isEqualTo("SIGINT");
+    assertThat(c.extraHosts()).containsExactly("db.example:10.0.0.9");
+    assertThat(c.dnsConfig().nameservers()).containsExactly("10.0.0.2");
+    assertThat(c.dnsConfig().search()).containsExactly("example");
+    assertThat(c.sysctls()).containsEntry("net.core.somaxconn", "1024");
+    assertThat(c.capabilityAdd()).containsExactly("CAP_NET_ADMIN");
+    assertThat(c.capabilityDrop()).containsExactly("CAP_MKNOD");
+    assertThat(c.ulimits()).containsExactly(new io.berth.cluster.model.ContainerSpec.Ulimit("nofile", 1024, 2048));
+    assertThat(c.oomScoreAdj()).isEqualTo(100);
+    assertThat(c.mounts().get(0).volumeOptions().labels()).containsEntry("com.docker.stack.namespace", "stk");
+    assertThat(c.mounts().get(0).volumeOptions().noCopy()).isTrue();
+    assertThat(c.mounts().get(1).bindOptions().propagation()).isEqualTo("rslave");
+    assertThat(c.mounts().get(2).tmpfsOptions().sizeBytes()).isEqualTo(1048576);
+    assertThat(spec.taskTemplate().placement().maxReplicas()).isEqualTo(2);
+    // what inspect shows reads back to the same spec (the CLI's next update sends it)
+    assertThat(ServiceSpecReader.read(Json.MAPPER.valueToTree(spec), () -> "x")).isEqualTo(spec);
+    // an empty DNSConfig or options object equals none: a redeploy of the same file changes nothing
+    assertThat(ServiceSpecReader.read(json(PLAIN), () -> "x").taskTemplate().containerSpec().dnsConfig()).isNull();
   }
 
   @Test

@@ -44,4 +44,70 @@ class SchedulingPassTest {
     assertThat(c.schedule().isEmpty()).isTrue();
     assertThat(c.tasks().getFirst().nodeId()).isEmpty();
   }
+
+  @Test
+  void aDependentServiceWaitsPendingUntilItsDependencyRunsAndAgainAfterItFails() {
+    c.addNode("n1");
+    c.createService("db", ServiceMode.ofReplicated(1));
+    c.createService("web", ServiceMode.ofReplicated(2), TestCluster.template(io.berth.cluster.model.RestartPolicy.DEFAULT),
+        java.util.Map.of(io.berth.cluster.model.ServiceDependencies.LABEL, "svc-db:service_healthy"));
+    c.orchestrate();
+    c.schedule();
+    Task db = c.tasks().stream().filter(t -> t.serviceId().equals("db")).findFirst().orElseThrow();
+    assertThat(db.status().state()).isEqualTo(TaskState.ASSIGNED);
+    assertThat(webTasks()).allSatisfy(t -> {
+      assertThat(t.status().state()).isEqualTo(TaskState.PENDING);
+      assertThat(t.status().err()).isEqualTo("waiting for dependency svc-db (service_healthy)");
+    });
+    assertThat(c.schedule().isEmpty()).as("the reason is not written again").isTrue();
+
+    c.report(db.id(), TaskState.STARTING); // started, not yet healthy: not enough for service_healthy
+    c.schedule();
+    assertThat(webTasks()).allSatisfy(t -> assertThat(t.status().state()).isEqualTo(TaskState.PENDING));
+
+    c.report(db.id(), TaskState.RUNNING);
+    c.schedule();
+    assertThat(webTasks()).allSatisfy(t -> assertThat(t.status().state()).isEqualTo(TaskState.ASSIGNED));
+
+    // the dependency fails and a web task too: web's replacement waits again until db runs
+    c.report(db.id(), TaskState.FAILED);
+    Task web1 = webTasks().getFirst();
+    c.report(web1.id(), TaskState.FAILED);
+    c.orchestrate();
+    c.advance(10); // past the restart delay
+    c.orchestrate();
+    c.schedule();
+    Task replacement = webTasks().stream().filter(t -> t.slot() == web1.slot() && !t.id().equals(web1.id()))
+        .findFirst().orElseThrow();
+    assertThat(replacement.status().state()).isEqualTo(TaskState.PENDING);
+    assertThat(replacement.status().err()).isEqualTo("waiting for dependency svc-db (service_healthy)");
+    Task db2 = c.tasks().stream().filter(t -> t.serviceId().equals("db") && !t.id().equals(db.id())).findFirst()
+        .orElseThrow();
+    c.report(db2.id(), TaskState.RUNNING);
+    c.schedule();
+    assertThat(c.tasks().stream().filter(t -> t.id().equals(replacement.id())).findFirst().orElseThrow().status().state())
+        .isEqualTo(TaskState.ASSIGNED);
+  }
+
+  @Test
+  void serviceStartedIsTheDefaultAndAMissingDependencyIsNamed() {
+    c.addNode("n1");
+    c.createService("web", ServiceMode.ofReplicated(1), TestCluster.template(io.berth.cluster.model.RestartPolicy.DEFAULT),
+        java.util.Map.of(io.berth.cluster.model.ServiceDependencies.LABEL, "svc-db"));
+    c.orchestrate();
+    c.schedule();
+    assertThat(webTasks().getFirst().status().err()).isEqualTo("waiting for dependency svc-db (service_started): no such service");
+
+    c.createService("db", ServiceMode.ofReplicated(1));
+    c.orchestrate();
+    c.schedule();
+    Task db = c.tasks().stream().filter(t -> t.serviceId().equals("db")).findFirst().orElseThrow();
+    c.report(db.id(), TaskState.STARTING);
+    c.schedule();
+    assertThat(webTasks().getFirst().status().state()).isEqualTo(TaskState.ASSIGNED);
+  }
+
+  private java.util.List<Task> webTasks() {
+    return c.tasks().stream().filter(t -> t.serviceId().equals("web")).toList();
+  }
 }

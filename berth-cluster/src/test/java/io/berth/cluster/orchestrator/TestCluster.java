@@ -83,8 +83,13 @@ final class TestCluster {
   }
 
   Service createService(String id, ServiceMode mode, TaskSpec template) {
+    return createService(id, mode, template, null);
+  }
+
+  /** A service named {@code svc-ID} with {@code labels} on its spec. */
+  Service createService(String id, ServiceMode mode, TaskSpec template, Map<String, String> labels) {
     Service s = new Service(id, null, clock.instant(), clock.instant(),
-        new ServiceSpec("svc-" + id, null, template, mode, null));
+        new ServiceSpec("svc-" + id, labels, template, mode, null));
     state.batch().create(s).apply();
     return state.service(id).orElseThrow();
   }

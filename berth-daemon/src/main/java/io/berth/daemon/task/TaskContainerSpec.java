@@ -19,8 +19,9 @@ import java.util.Map;
  * service's task, which has no slot); the spec's labels overridden by Docker's
  * {@code com.docker.swarm.*} ones (how a restarted engine finds its task containers); Command
  * replacing the image's entrypoint and Args its cmd; env, hostname, dir and user; the limits
- * (memory, NanoCPUs) and the memory reservation; bind, volume and tmpfs mounts; its secrets and
- * configs as read-only files ({@link TaskFiles}); the health
+ * (memory, NanoCPUs) and the memory reservation; bind, volume and tmpfs mounts with their options;
+ * TTY, stdin, stop signal, read-only root, init, hosts entries, DNS, groups, capabilities, sysctls,
+ * ulimits and OOM score; its secrets and configs as read-only files ({@link TaskFiles}); the health
  * check (Docker's HealthConfig, as a container's Config carries it); no restart
  * policy (the orchestrator replaces a task whose container exits); on the task's swarm networks
  * (this node's copies of them, made from the network view before the task comes) at the
@@ -107,6 +108,15 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     if (container.healthcheck() != null) {
       body.set("Healthcheck", RecordJson.MAPPER.valueToTree(container.healthcheck()));
     }
+    if (container.tty()) {
+      body.put("Tty", true);
+    }
+    if (container.openStdin()) {
+      body.put("OpenStdin", true);
+    }
+    if (container.stopSignal() != null) {
+      body.put("StopSignal", container.stopSignal());
+    }
     ObjectNode labelsNode = body.putObject("Labels");
     labels.forEach(labelsNode::put);
     ObjectNode hc = body.putObject("HostConfig");
@@ -142,6 +152,7 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     if (resources.reserved().memoryBytes() > 0) {
       hc.put("MemoryReservation", resources.reserved().memoryBytes());
     }
+    engineOptions(hc);
     ArrayNode mounts = hc.putArray("Mounts");
     for (Mount m : container.mounts()) {
       ObjectNode mount = mounts.addObject();
@@ -153,11 +164,61 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
       }
       mount.put("Target", m.target());
       mount.put("ReadOnly", m.readOnly());
+      // the options as the Engine API spells them: the create applies them (a stack's volume gets its labels)
+      if (m.bindOptions() != null) {
+        mount.set("BindOptions", RecordJson.MAPPER.valueToTree(m.bindOptions()));
+      }
+      if (m.volumeOptions() != null) {
+        mount.set("VolumeOptions", RecordJson.MAPPER.valueToTree(m.volumeOptions()));
+      }
+      if (m.tmpfsOptions() != null) {
+        mount.set("TmpfsOptions", RecordJson.MAPPER.valueToTree(m.tmpfsOptions()));
+      }
     }
     for (TaskFiles.Placed f : files) {
       mounts.addObject().put("Type", "bind").put("Source", f.hostPath()).put("Target", f.target()).put("ReadOnly", true);
     }
     return body;
+  }
+
+  /** The spec's engine options as a container's HostConfig carries them (Docker's executor does the same). */
+  private void engineOptions(ObjectNode hc) {
+    if (container.readOnly()) {
+      hc.put("ReadonlyRootfs", true);
+    }
+    if (container.init() != null) {
+      hc.put("Init", container.init());
+    }
+    if (!container.hosts().isEmpty()) {
+      strings(hc.putArray("ExtraHosts"), container.extraHosts());
+    }
+    if (container.dnsConfig() != null) {
+      strings(hc.putArray("Dns"), container.dnsConfig().nameservers());
+      strings(hc.putArray("DnsSearch"), container.dnsConfig().search());
+      strings(hc.putArray("DnsOptions"), container.dnsConfig().options());
+    }
+    if (!container.groups().isEmpty()) {
+      strings(hc.putArray("GroupAdd"), container.groups());
+    }
+    if (!container.capabilityAdd().isEmpty()) {
+      strings(hc.putArray("CapAdd"), container.capabilityAdd());
+    }
+    if (!container.capabilityDrop().isEmpty()) {
+      strings(hc.putArray("CapDrop"), container.capabilityDrop());
+    }
+    if (!container.sysctls().isEmpty()) {
+      ObjectNode sysctls = hc.putObject("Sysctls");
+      container.sysctls().forEach(sysctls::put);
+    }
+    if (!container.ulimits().isEmpty()) {
+      ArrayNode ulimits = hc.putArray("Ulimits");
+      for (ContainerSpec.Ulimit u : container.ulimits()) {
+        ulimits.addObject().put("Name", u.name()).put("Soft", u.soft()).put("Hard", u.hard());
+      }
+    }
+    if (container.oomScoreAdj() != 0) {
+      hc.put("OomScoreAdj", container.oomScoreAdj());
+    }
   }
 
   private static void strings(ArrayNode array, List<String> values) {

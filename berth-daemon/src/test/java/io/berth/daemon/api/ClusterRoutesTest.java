@@ -167,9 +167,10 @@ class ClusterRoutesTest {
   @Test
   void refusesWhatBerthDoesNotHonourByName() {
     Router r = router(Optional.of(member));
-    String tty = CliBodies.SERVICE_CREATE.replace("\"Init\":false", "\"Init\":false,\"TTY\":true");
-    assertThat(call(r, "POST", "/services/create", tty)).startsWith("HTTP/1.1 400")
-        .contains("TaskTemplate.ContainerSpec.TTY is not supported by Berth yet (--tty)");
+    String cred = CliBodies.SERVICE_CREATE.replace("\"Init\":false",
+        "\"Init\":false,\"Privileges\":{\"CredentialSpec\":{\"File\":\"spec.json\"}}");
+    assertThat(call(r, "POST", "/services/create", cred)).startsWith("HTTP/1.1 400")
+        .contains("TaskTemplate.ContainerSpec.Privileges is not supported by Berth yet (--credential-spec");
     assertThat(state.services()).isEmpty();
     assertThat(call(r, "GET", "/services?filters=%7B%22colour%22%3A%5B%22red%22%5D%7D", ""))
         .startsWith("HTTP/1.1 400").contains("invalid filter 'colour'");

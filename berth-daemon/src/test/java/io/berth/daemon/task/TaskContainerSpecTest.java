@@ -159,6 +159,47 @@ class TaskContainerSpecTest {
         .isEqualTo("rwxr-xr--");
   }
 
+  /** What a compose file sets through {@code docker stack deploy} reaches the container as {@code docker run} would set it. */
+  @Test
+  void theEngineOptionsAndMountOptionsOfTheSpecReachTheContainer() {
+    ContainerSpec spec = new ContainerSpec("busybox", null, null, null, null, null, null, null,
+        List.of(new Mount("volume", "stk_data", "/data", false, null,
+                new Mount.VolumeOptions(true, Map.of("com.docker.stack.namespace", "stk"), null, null), null),
+            new Mount("bind", "/srv", "/srv", true, new Mount.BindOptions("rslave", false, false), null, null),
+            new Mount("tmpfs", null, "/tmp", false, null, null, new Mount.TmpfsOptions(1 << 20, 0700))),
+        null, null, null, true, true, true, "SIGINT", true, List.of("10.0.0.9 db.example db"),
+        new ContainerSpec.DnsConfig(List.of("10.0.0.2"), List.of("example"), List.of("ndots:2")), List.of("audio"),
+        List.of("CAP_NET_ADMIN"), List.of("CAP_MKNOD"), Map.of("net.core.somaxconn", "1024"),
+        List.of(new ContainerSpec.Ulimit("nofile", 1024, 2048)), 100);
+    JsonNode body = body(spec);
+    assertThat(body.get("Tty").asBoolean()).isTrue();
+    assertThat(body.get("OpenStdin").asBoolean()).isTrue();
+    assertThat(body.get("StopSignal").asText()).isEqualTo("SIGINT");
+    JsonNode hc = body.get("HostConfig");
+    assertThat(hc.get("ReadonlyRootfs").asBoolean()).isTrue();
+    assertThat(hc.get("Init").asBoolean()).isTrue();
+    assertThat(hc.get("ExtraHosts").toString()).isEqualTo("[\"db.example:10.0.0.9\",\"db:10.0.0.9\"]");
+    assertThat(hc.get("Dns").toString()).isEqualTo("[\"10.0.0.2\"]");
+    assertThat(hc.get("DnsSearch").toString()).isEqualTo("[\"example\"]");
+    assertThat(hc.get("DnsOptions").toString()).isEqualTo("[\"ndots:2\"]");
+    assertThat(hc.get("GroupAdd").toString()).isEqualTo("[\"audio\"]");
+    assertThat(hc.get("CapAdd").toString()).isEqualTo("[\"CAP_NET_ADMIN\"]");
+    assertThat(hc.get("CapDrop").toString()).isEqualTo("[\"CAP_MKNOD\"]");
+    assertThat(hc.get("Sysctls").toString()).isEqualTo("{\"net.core.somaxconn\":\"1024\"}");
+    assertThat(hc.get("Ulimits").toString()).isEqualTo("[{\"Name\":\"nofile\",\"Soft\":1024,\"Hard\":2048}]");
+    assertThat(hc.get("OomScoreAdj").asLong()).isEqualTo(100);
+    assertThat(hc.get("Mounts").toString()).isEqualTo("[{\"Type\":\"volume\",\"Source\":\"stk_data\",\"Target\":\"/data\","
+        + "\"ReadOnly\":false,\"VolumeOptions\":{\"NoCopy\":true,\"Labels\":{\"com.docker.stack.namespace\":\"stk\"}}},"
+        + "{\"Type\":\"bind\",\"Source\":\"/srv\",\"Target\":\"/srv\",\"ReadOnly\":true,"
+        + "\"BindOptions\":{\"Propagation\":\"rslave\"}},"
+        + "{\"Type\":\"tmpfs\",\"Target\":\"/tmp\",\"ReadOnly\":false,\"TmpfsOptions\":{\"SizeBytes\":1048576,\"Mode\":448}}]");
+
+    JsonNode plain = body(ContainerSpec.of("busybox"));
+    assertThat(plain.has("Tty") || plain.has("StopSignal")).isFalse();
+    assertThat(plain.get("HostConfig").has("ExtraHosts") || plain.get("HostConfig").has("Dns")
+        || plain.get("HostConfig").has("Init") || plain.get("HostConfig").has("ReadonlyRootfs")).isFalse();
+  }
+
   private static JsonNode body(ContainerSpec spec) {
     return TaskContainerSpec.of(task(spec, null, 1), "node1").createBody();
   }
