@@ -3,12 +3,15 @@
 # defaults, builds a small busybox image, runs it with a published port and shows it answering
 # through both the berth CLI and the stock docker CLI; then builds an image from a Dockerfile and
 # pushes and pulls it through `berth registry serve`; last, brings up examples/compose-shop with
-# `berth compose` and asks its gateway, which calls the other services by name. Run as root.
+# `berth compose` and asks its gateway, which calls the other services by name; then, on a 3-node
+# `berth lab`, a replicated service through the routing mesh and examples/stack-shop as a stack,
+# rolled to a new product version under a steady client. Run as root.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
 . scripts/lib/java.sh
 . scripts/lib/host-packages.sh
+. scripts/lib/demo-shop.sh
 berth_host_packages
 berth_find_java
 echo "==> building with $JAVA_HOME"
@@ -105,6 +108,8 @@ for addr in $(bin/berth lab ls --name demo --format '{{.Address}}'); do
   echo "    http://$addr:28100/hello -> ${answer:-no answer}"
   [ -n "$answer" ] || { echo "the mesh did not answer on $addr" >&2; exit 1; }
 done
+BERTH_HOST=$node1 bin/berth service rm hello >/dev/null
+demo_stack_shop "$node1" "$reg" demo
 bin/berth lab down --name demo >/dev/null
 
 if [ "$started" = 1 ]; then
@@ -112,5 +117,6 @@ if [ "$started" = 1 ]; then
 fi
 echo "==> demo finished: Berth ran a container that answered on a published port, built an image"
 echo "    from a Dockerfile, moved it through its own registry, ran a compose project whose"
-echo "    services found each other by name, and spread a replicated service over a 3-node swarm"
-echo "    whose published port answers on every node"
+echo "    services found each other by name, spread a replicated service over a 3-node swarm"
+echo "    whose published port answers on every node, and deployed the shop as a stack there,"
+echo "    then rolled one of its services to a new version with no failed request"
