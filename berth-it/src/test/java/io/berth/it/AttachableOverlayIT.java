@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
  * node {@code berth lab}, through the stock docker CLI: containers on two workers reach each
  * other by address and by name, a non-attachable overlay is refused with Docker's text, and
  * {@code docker rm -f} gives the address back (the next container gets it, and the network can
- * be removed once its containers are gone).
+ * be removed once its containers are gone), and so does the removal of a node gone for good
+ * ({@code node rm --force} of a killed node: the managers reap its containers' attachments).
  */
 class AttachableOverlayIT {
-  static final String LAB = "attach";
+  static final String LAB = LabTests.name("attach");
 
   @BeforeAll
   static void clean() throws Exception {
@@ -95,7 +96,19 @@ class AttachableOverlayIT {
     assertThat(await(() -> ping(node3, "bravo", ipD), "ok")).as("b pings the connected d").isEqualTo("ok");
     check(docker(node2, "network", "disconnect", "net", "delta"), "network disconnect");
 
-    check(docker(node3, "rm", "-f", "bravo", "charlie"), "rm -f b c");
+    // node3 gone for good (berthd killed, node rm --force): its containers' addresses (b, c) are freed
+    check(LabIT.labNamed(LAB, "kill", "node3"), "lab kill node3");
+    check(docker(manager, "node", "rm", "--force", "node3"), "node rm --force node3");
+    String freed = "";
+    for (int i = 0; i < 30 && !freed.equals(ipA) && !freed.equals(ipB); i++) {
+      docker(node2, "rm", "-f", "echo");
+      check(docker(node2, "run", "-d", "--network", "net", "--name", "echo", image, "sleep", "600"), "run e on node2");
+      freed = address(node2, "echo");
+      Thread.sleep(1000);
+    }
+    assertThat(freed).as("the lowest address, one of the removed node's, handed out again").isIn(ipA, ipB);
+
+    check(docker(node2, "rm", "-f", "echo"), "rm -f e");
     assertThat(LabTests.await(() -> String.valueOf(docker(manager, "network", "rm", "net").exit()), "0",
         Duration.ofSeconds(30))).as("no attachment left: the network is removed").isEqualTo("0");
     check(LabIT.labNamed(LAB, "down"), "lab down");
