@@ -147,7 +147,8 @@ public final class Daemon implements AutoCloseable {
         nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService, nodeId);
     swarmNode = io.berth.daemon.swarm.SwarmNode.create(config.dataRoot(), clock,
         io.berth.daemon.swarm.NodeDescriptions.of(info.memTotal(), DaemonInfo.DOCKER_API_RELEASE, java.util.Map.of()),
-        config.bridge(), taskExecutors, events::publish, nodeOverlays);
+        config.bridge(), taskExecutors,
+        (type, action, id, attrs) -> events.publish(type, action, id, attrs, "swarm"), nodeOverlays);
     containerNetworks.swarm(new io.berth.daemon.overlay.SwarmAttacher(swarmNode::session, nodeOverlays));
     java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.of(swarmNode);
     java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.of(swarmNode.serviceLogs());

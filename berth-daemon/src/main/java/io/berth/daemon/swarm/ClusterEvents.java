@@ -1,6 +1,7 @@
 package io.berth.daemon.swarm;
 
 import io.berth.cluster.model.ManagerStatus;
+import io.berth.cluster.model.Network;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.Service;
 import io.berth.cluster.model.Version;
@@ -14,7 +15,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Docker's node and service events ({@code docker events} on any manager), read from the
+ * Docker's node, service and network events ({@code docker events} on any manager, scope
+ * {@code swarm}; a network's only attribute is its name, as dockerd's), read from the
  * replicated store rather than from the API call that made the change, as dockerd reads
  * swarmkit's watch: so every manager tells of every change, whoever made it, including the ones
  * no API call makes (a node joining, going down, a new leader). Each pass compares the store
@@ -34,6 +36,7 @@ public final class ClusterEvents implements AutoCloseable {
   private final Sink sink;
   private Map<String, Node> nodes;
   private Map<String, Service> services;
+  private Map<String, Network> networks;
   private StoreWatch watch;
 
   ClusterEvents(ClusterState state, Sink sink) {
@@ -44,6 +47,7 @@ public final class ClusterEvents implements AutoCloseable {
   ClusterEvents start() {
     nodes = byId(state.nodes(), Node::id);
     services = byId(state.services(), Service::id);
+    networks = byId(state.networks(), Network::id);
     watch = StoreWatch.start(state, PERIOD, "swarm events", this::pass);
     return this;
   }
@@ -52,10 +56,13 @@ public final class ClusterEvents implements AutoCloseable {
   synchronized void pass() {
     Map<String, Node> nowNodes = byId(state.nodes(), Node::id);
     Map<String, Service> nowServices = byId(state.services(), Service::id);
+    Map<String, Network> nowNetworks = byId(state.networks(), Network::id);
     diff("node", nodes, nowNodes, Node::version, ClusterEvents::nodeName, ClusterEvents::nodeChanges);
     diff("service", services, nowServices, Service::version, s -> s.spec().name(), ClusterEvents::serviceChanges);
+    diff("network", networks, nowNetworks, Network::version, n -> n.spec().name(), (was, now, attrs) -> {});
     nodes = nowNodes;
     services = nowServices;
+    networks = nowNetworks;
   }
 
   private <T> void diff(String type, Map<String, T> before, Map<String, T> after, Function<T, Version> version,
