@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * {@code docker rm -f} gives the address back (the next container gets it, and the network can
  * be removed once its containers are gone), and so does the removal of a node gone for good
  * ({@code node rm --force} of a killed node: the managers reap its containers' attachments).
+ * {@code docker events} on the manager tells of the swarm networks made and removed.
  */
 class AttachableOverlayIT {
   static final String LAB = LabTests.name("attach");
@@ -36,6 +37,7 @@ class AttachableOverlayIT {
 
   @Test
   void plainContainersOnTwoWorkersShareAnAttachableOverlay() throws Exception {
+    java.time.Instant t0 = java.time.Instant.now();
     check(LabIT.labNamed(LAB, "up", "--nodes", "3"), "lab up");
     Map<String, String> host = LabTests.hosts(LAB);
     String manager = host.get("node1");
@@ -111,6 +113,14 @@ class AttachableOverlayIT {
     check(docker(node2, "rm", "-f", "echo"), "rm -f e");
     assertThat(LabTests.await(() -> String.valueOf(docker(manager, "network", "rm", "net").exit()), "0",
         Duration.ofSeconds(30))).as("no attachment left: the network is removed").isEqualTo("0");
+
+    // the swarm networks' lives as docker events tells them on the manager: scope swarm, by name
+    Supplier<String> events = () -> docker(manager, "events", "--since", Long.toString(t0.getEpochSecond()), "--until",
+        Long.toString(java.time.Instant.now().getEpochSecond() + 1), "--filter", "type=network", "--format", "{{.Action}} {{.Actor.Attributes.name}} {{.Scope}}").out();
+    assertThat(LabTests.await(() -> events.get().contains("remove net swarm") ? "seen" : events.get(), "seen",
+        Duration.ofSeconds(30))).isEqualTo("seen");
+    assertThat(events.get()).contains("create net swarm", "create plain swarm", "remove net swarm")
+        .doesNotContain("net local");
     check(LabIT.labNamed(LAB, "down"), "lab down");
   }
 
