@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * {@code docker rm -f} gives the address back (the next container gets it, and the network can
  * be removed once its containers are gone), and so does the removal of a node gone for good
  * ({@code node rm --force} of a killed node: the managers reap its containers' attachments).
- * {@code docker events} on the manager tells of the swarm networks made and removed.
+ * A container removed while its node was cut off from the managers has its address given back
+ * by the node once it is back. {@code docker events} on the manager tells of the swarm networks
+ * made and removed.
  */
 class AttachableOverlayIT {
   static final String LAB = LabTests.name("attach");
@@ -97,6 +99,23 @@ class AttachableOverlayIT {
     String ipD = address(node2, "delta");
     assertThat(await(() -> ping(node3, "bravo", ipD), "ok")).as("b pings the connected d").isEqualTo("ok");
     check(docker(node2, "network", "disconnect", "net", "delta"), "network disconnect");
+
+    // a container removed while its node is cut off from the managers (its detach fails): once
+    // back, the node's sweep gives the address back (after its grace period), the next container gets it
+    check(docker(node2, "run", "-d", "--network", "net", "--name", "foxtrot", image, "sleep", "600"), "run f on node2");
+    String ipF = address(node2, "foxtrot");
+    check(LabIT.labNamed(LAB, "disconnect", "node2"), "lab disconnect node2");
+    check(docker(node2, "rm", "-f", "foxtrot"), "rm -f f while node2 is cut off");
+    check(LabIT.labNamed(LAB, "connect", "node2"), "lab connect node2");
+    String again = "";
+    for (int i = 0; i < 60 && !again.equals(ipF); i++) {
+      docker(node3, "rm", "-f", "golf");
+      check(docker(node3, "run", "-d", "--network", "net", "--name", "golf", image, "sleep", "600"), "run g on node3");
+      again = address(node3, "golf");
+      Thread.sleep(3000);
+    }
+    assertThat(again).as("f's address given back by node2's sweep and handed out again").isEqualTo(ipF);
+    check(docker(node3, "rm", "-f", "golf"), "rm -f g");
 
     // node3 gone for good (berthd killed, node rm --force): its containers' addresses (b, c) are freed
     check(LabIT.labNamed(LAB, "kill", "node3"), "lab kill node3");
