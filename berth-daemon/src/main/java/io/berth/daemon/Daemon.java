@@ -147,10 +147,18 @@ public final class Daemon implements AutoCloseable {
     java.util.function.Function<String, io.berth.cluster.agent.TaskExecutor> taskExecutors =
         nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService, nodeId,
             config.execRoot().resolve("task-files"), taskPayloads);
+    // the node's session is known once swarmNode is made: the attacher asks for it on each call
+    io.berth.daemon.overlay.SwarmAttacher attacher = new io.berth.daemon.overlay.SwarmAttacher(
+        () -> swarmNode.session(), nodeOverlays);
+    io.berth.daemon.overlay.AttachmentSweep sweep = new io.berth.daemon.overlay.AttachmentSweep(
+        id -> containerRecords.all().stream().anyMatch(c -> c.id.equals(id)), attacher::detach,
+        io.berth.daemon.overlay.AttachmentSweep.GRACE);
     swarmNode = io.berth.daemon.swarm.SwarmNode.create(config.dataRoot(), clock,
         io.berth.daemon.swarm.NodeDescriptions.of(info.memTotal(), DaemonInfo.DOCKER_API_RELEASE, java.util.Map.of()),
-        config.bridge(), taskExecutors, events::publish, nodeOverlays, taskPayloads);
-    containerNetworks.swarm(new io.berth.daemon.overlay.SwarmAttacher(swarmNode::session, nodeOverlays));
+        config.bridge(), taskExecutors,
+        (type, action, id, attrs) -> events.publish(type, action, id, attrs, "swarm"), nodeOverlays, taskPayloads,
+        sweep);
+    containerNetworks.swarm(attacher);
     java.util.Optional<io.berth.daemon.swarm.SwarmMembership> swarm = java.util.Optional.of(swarmNode);
     java.util.Optional<io.berth.daemon.swarm.ServiceLogs> serviceLogs = java.util.Optional.of(swarmNode.serviceLogs());
     new io.berth.daemon.api.SwarmRoutes(swarm).register(router);

@@ -18,10 +18,14 @@ import org.junit.jupiter.api.Test;
  * node {@code berth lab}, through the stock docker CLI: containers on two workers reach each
  * other by address and by name, a non-attachable overlay is refused with Docker's text, and
  * {@code docker rm -f} gives the address back (the next container gets it, and the network can
- * be removed once its containers are gone).
+ * be removed once its containers are gone), and so does the removal of a node gone for good
+ * ({@code node rm --force} of a killed node: the managers reap its containers' attachments).
+ * A container removed while the managers were out of reach has its address given back by its
+ * node once they are back. {@code docker events} on the manager tells of the swarm networks
+ * made and removed.
  */
 class AttachableOverlayIT {
-  static final String LAB = "attach";
+  static final String LAB = LabTests.name("attach");
 
   @BeforeAll
   static void clean() throws Exception {
@@ -35,6 +39,7 @@ class AttachableOverlayIT {
 
   @Test
   void plainContainersOnTwoWorkersShareAnAttachableOverlay() throws Exception {
+    java.time.Instant t0 = java.time.Instant.now();
     check(LabIT.labNamed(LAB, "up", "--nodes", "3"), "lab up");
     Map<String, String> host = LabTests.hosts(LAB);
     String manager = host.get("node1");
@@ -56,6 +61,8 @@ class AttachableOverlayIT {
 
     check(docker(manager, "network", "create", "-d", "overlay", "--attachable", "net"), "attachable overlay");
     check(docker(manager, "network", "create", "-d", "overlay", "plain"), "plain overlay");
+    // the swarm networks' lives as docker events tells them on the manager: scope swarm, by name
+    assertThat(awaitEvent(manager, t0, "create plain swarm")).contains("create net swarm").doesNotContain("net local");
 
     // a non-attachable overlay (and ingress) refuses a plain container, with Docker's text, leaving nothing
     Exec.Result refused = docker(node2, "run", "-d", "--network", "plain", "--name", "pp", image, "sleep", "600");
@@ -95,9 +102,45 @@ class AttachableOverlayIT {
     assertThat(await(() -> ping(node3, "bravo", ipD), "ok")).as("b pings the connected d").isEqualTo("ok");
     check(docker(node2, "network", "disconnect", "net", "delta"), "network disconnect");
 
-    check(docker(node3, "rm", "-f", "bravo", "charlie"), "rm -f b c");
+    // a container removed while the managers are out of reach (the manager's berthd killed: its
+    // detach fails): once they are back, node2's sweep gives the address back (after its grace
+    // period) and the next container gets it
+    check(docker(node2, "run", "-d", "--network", "net", "--name", "foxtrot", image, "sleep", "600"), "run f on node2");
+    String ipF = address(node2, "foxtrot");
+    check(LabIT.labNamed(LAB, "kill", "node1"), "lab kill node1");
+    check(docker(node2, "rm", "-f", "foxtrot"), "rm -f f while the manager is down");
+    check(LabIT.labNamed(LAB, "start", "node1"), "lab start node1");
+    assertThat(LabTests.await(() -> docker(manager, "node", "ls", "--format", "{{.Status}}").out(),
+        "Ready\nReady\nReady\n", Duration.ofSeconds(120))).isEqualTo("Ready\nReady\nReady\n");
+    String again = "";
+    for (int i = 0; i < 60 && !again.equals(ipF); i++) {
+      docker(node3, "rm", "-f", "golf");
+      // node3's session may still be finding the restarted manager: a refused attach is tried again
+      again = docker(node3, "run", "-d", "--network", "net", "--name", "golf", image, "sleep", "600").exit() == 0
+          ? address(node3, "golf") : "";
+      Thread.sleep(3000);
+    }
+    assertThat(again).as("f's address given back by node2's sweep and handed out again").isEqualTo(ipF);
+    check(docker(node3, "rm", "-f", "golf"), "rm -f g");
+
+    // node3 gone for good (berthd killed, node rm --force): its containers' addresses (b, c) are freed
+    check(LabIT.labNamed(LAB, "kill", "node3"), "lab kill node3");
+    check(docker(manager, "node", "rm", "--force", "node3"), "node rm --force node3");
+    String freed = "";
+    for (int i = 0; i < 30 && !freed.equals(ipA) && !freed.equals(ipB); i++) {
+      docker(node2, "rm", "-f", "echo");
+      check(docker(node2, "run", "-d", "--network", "net", "--name", "echo", image, "sleep", "600"), "run e on node2");
+      freed = address(node2, "echo");
+      Thread.sleep(1000);
+    }
+    assertThat(freed).as("the lowest address, one of the removed node's, handed out again").isIn(ipA, ipB);
+
+    check(docker(node2, "rm", "-f", "echo"), "rm -f e");
     assertThat(LabTests.await(() -> String.valueOf(docker(manager, "network", "rm", "net").exit()), "0",
         Duration.ofSeconds(30))).as("no attachment left: the network is removed").isEqualTo("0");
+
+    // (the manager's restart above dropped the events it kept: only the removal is still there)
+    assertThat(awaitEvent(manager, t0, "remove net swarm")).doesNotContain("net local");
     check(LabIT.labNamed(LAB, "down"), "lab down");
   }
 
@@ -106,6 +149,20 @@ class AttachableOverlayIT {
         "{{(index .NetworkSettings.Networks \"net\").IPAddress}}");
     check(r, "inspect " + container);
     return r.out().strip();
+  }
+
+  /** The manager's network events since {@code t0} ("ACTION NAME SCOPE" lines) once they include {@code line}. */
+  private static String awaitEvent(String manager, java.time.Instant t0, String line) throws InterruptedException {
+    Supplier<String> events = () -> docker(manager, "events", "--since", Long.toString(t0.getEpochSecond()), "--until",
+        Long.toString(java.time.Instant.now().getEpochSecond() + 1), "--filter", "type=network", "--format",
+        "{{.Action}} {{.Actor.Attributes.name}} {{.Scope}}").out();
+    String seen = events.get();
+    for (int i = 0; i < 30 && !seen.contains(line); i++) {
+      Thread.sleep(500);
+      seen = events.get();
+    }
+    assertThat(seen).as("network events of the manager").contains(line);
+    return seen;
   }
 
   private static String ping(String dockerHost, String from, String to) {

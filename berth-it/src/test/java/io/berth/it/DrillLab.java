@@ -29,7 +29,7 @@ final class DrillLab {
   final Map<String, String> addresses = new LinkedHashMap<>();
 
   DrillLab(String name) {
-    this.name = name;
+    this.name = LabTests.name(name);
   }
 
   /** Removes a lab of this name left by an earlier run. */

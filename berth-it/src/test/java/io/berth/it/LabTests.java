@@ -15,6 +15,16 @@ import java.util.function.Supplier;
 final class LabTests {
   private LabTests() {}
 
+  /**
+   * The lab a test class uses: {@code BERTH_IT_LAB} when set, so that two checkouts running the
+   * same class on one machine (lab namespaces are named by lab, not by slot) do not collide;
+   * else the class's own name.
+   */
+  static String name(String own) {
+    String given = System.getenv("BERTH_IT_LAB");
+    return given == null || given.isBlank() ? own : given;
+  }
+
   static boolean exists(String lab) {
     return Files.exists(LabIT.ROOT.resolve(lab).resolve("lab.json"));
   }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * capture can see it when it is there.
  */
 class SwarmEncryptedOverlayIT {
-  private static final String LAB = "seal";
+  private static final String LAB = LabTests.name("seal");
   private static final DrillLab lab = new DrillLab(LAB);
 
   @BeforeAll
@@ -78,9 +78,56 @@ class SwarmEncryptedOverlayIT {
     assertThat(Capture.count(plain.file, "udp port 4789")).as("VXLAN of the plain overlay").isPositive();
     assertThat(Bytes.contains(plainWire, plainMarker)).as("the marker on the wire of the plain overlay").isTrue();
 
+    // key rotation (berth swarm update --network-key-rotation 1s): traffic between the tasks keeps
+    // flowing while the primary key moves on at least twice on both nodes
+    int before = primaryKey("node2");
+    DrillLab.ok(berth("node1", "swarm", "update", "--network-key-rotation", "1s"), "swarm update --network-key-rotation");
+    for (int i = 0; i < 60 && Math.min(primaryKey("node1"), primaryKey("node2")) < before + 2; i++) {
+      sendUntilArrived(tx, container("node2", "rx-sec"), "rx-sec", "ROTATING-" + i + "-" + Long.toHexString(System.nanoTime()));
+    }
+    assertThat(Math.min(primaryKey("node1"), primaryKey("node2"))).as("both nodes seal with a key two rotations on")
+        .isGreaterThanOrEqualTo(before + 2);
+    DrillLab.ok(berth("node1", "swarm", "update", "--network-key-rotation", "12h"), "swarm update back to 12h");
+    sendUntilArrived(tx, container("node2", "rx-sec"), "rx-sec", "ROTATED-" + Long.toHexString(System.nanoTime()));
+
     // a node that leaves its last encrypted overlay closes its seal (no task on sec on node2 any more)
     lab.out("node1", "service", "rm", "rx-sec");
     DrillLab.await("node2's seal closed", () -> links("node2"), l -> !l.contains("seal-"));
+
+    // plain containers (docker run --network) on an encrypted attachable overlay: sealed as tasks are
+    lab.out("node1", "network", "create", "-d", "overlay", "--opt", "encrypted", "--attachable", "asec");
+    lab.out("node2", "run", "-d", "--name", "arx", "--network", "asec", image,
+        "sh", "-c", "while true; do nc -l -p 7000 >> /tmp/got; done");
+    lab.out("node1", "run", "-d", "--name", "atx", "--network", "asec", image, "sleep", "3600");
+    assertThat(links("node2")).as("node2's seal open again for its plain container").contains("seal-");
+    String attachedMarker = "ATTACHED-" + Long.toHexString(System.nanoTime()) + "-MARKER";
+    Capture attached = Capture.start(bridge(), node1, node2, TestDaemon.BASE.resolve("seal-asec.pcap"));
+    sendUntilArrived("atx", "arx", "arx", attachedMarker);
+    byte[] attachedWire = attached.stop();
+    assertThat(Capture.count(attached.file, "udp port 4790")).as("sealed datagrams between the containers").isPositive();
+    assertThat(Capture.count(attached.file, "udp port 4789")).as("VXLAN in clear").isZero();
+    assertThat(Bytes.contains(attachedWire, attachedMarker)).as("the marker on the wire").isFalse();
+  }
+
+  /** The key id node's seal last said it seals with (its berthd log), 0 before any. */
+  private static int primaryKey(String node) {
+    try {
+      Matcher m = Pattern.compile("\\(sealing with (\\d+)\\)").matcher(
+          Files.readString(LabIT.ROOT.resolve(LAB).resolve(node).resolve("berthd.log")));
+      int last = 0;
+      while (m.find()) {
+        last = Integer.parseInt(m.group(1));
+      }
+      return last;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** berth's own CLI against a lab node. */
+  private static Exec.Result berth(String node, String... args) {
+    return Exec.run(java.util.Map.of("BERTH_HOST", lab.hosts.get(node), "DOCKER_HOST", lab.hosts.get(node)), null, 120,
+        Exec.list(Exec.repoRoot().resolve("bin/berth").toString(), args));
   }
 
   /** The id of the one task container of {@code service} on {@code node}. */
@@ -94,9 +141,13 @@ class SwarmEncryptedOverlayIT {
    * container on node2 got it (names and forwarding settle a moment after the tasks run).
    */
   private static void sendUntilArrived(String tx, String service, String marker) throws InterruptedException {
-    String rx = container("node2", service);
-    DrillLab.await(marker + " at " + service, () -> {
-      lab.docker("node1", "exec", tx, "sh", "-c", "echo " + marker + " | timeout 3 nc " + service + " 7000");
+    sendUntilArrived(tx, container("node2", service), service, marker);
+  }
+
+  /** As above, to container {@code rx} on node2 by the name {@code target}. */
+  private static void sendUntilArrived(String tx, String rx, String target, String marker) throws InterruptedException {
+    DrillLab.await(marker + " at " + target, () -> {
+      lab.docker("node1", "exec", tx, "sh", "-c", "echo " + marker + " | timeout 3 nc " + target + " 7000");
       return lab.docker("node2", "exec", rx, "cat", "/tmp/got").out();
     }, got -> got.contains(marker));
   }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * source-address rules, host-mode ports, isolation between overlays and of internal ones, and a
  * worker's berthd killed and started again keeping its data path. Client traffic comes from a
  * task container on node1 (busybox nc/nslookup) and from the host (curl to the nodes'
- * addresses). Every wait is bounded; nothing measures time. UDP through the mesh is left to
- * berth-network's kernel test: the image's busybox {@code nc} has no UDP mode.
+ * addresses). Every wait is bounded; nothing measures time. UDP through the mesh and VIPs is
+ * {@link SwarmUdpMeshIT}'s.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwarmOverlayIT {

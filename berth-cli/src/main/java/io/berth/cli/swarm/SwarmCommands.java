@@ -256,6 +256,9 @@ public final class SwarmCommands {
   static final class Update extends Base {
     @Option(names = "--autolock", arity = "0..1", paramLabel = "true|false", description = "Change manager autolocking setting (true|false)")
     Boolean autolock;
+    @Option(names = "--network-key-rotation", paramLabel = "duration",
+        description = "How often the managers add a key for encrypted overlays (Berth; ns|us|ms|s|m|h)")
+    String networkKeyRotation;
     @Mixin SwarmSpecFlags specFlags;
     @CommandLine.Spec CommandLine.Model.CommandSpec self;
 
@@ -265,7 +268,7 @@ public final class SwarmCommands {
 
     @Override
     public Integer call() throws Exception {
-      if (autolock == null && !specFlags.any()) {
+      if (autolock == null && networkKeyRotation == null && !specFlags.any()) {
         self.commandLine().usage(cli.out);
         return 0;
       }
@@ -275,6 +278,9 @@ public final class SwarmCommands {
       specFlags.merge(spec);
       if (autolock != null) {
         spec.withObjectProperty("EncryptionConfig").put("AutoLockManagers", autolock);
+      }
+      if (networkKeyRotation != null) {
+        spec.put("NetworkKeyRotation", io.berth.cli.format.Durations.nanos(networkKeyRotation, "--network-key-rotation"));
       }
       update(api(), sw, spec, false, false, false);
       cli.out.println("Swarm updated.");

@@ -71,6 +71,12 @@ public record Cluster(
         publishedPortRange, networkKeyRotation);
   }
 
+  /** Berth's {@code swarm update --network-key-rotation}: the new period in nanoseconds (0: 12 hours). */
+  public Cluster withNetworkKeyRotation(long nanos, Instant at) {
+    return new Cluster(id, version, createdAt, at, spec, tlsInfo, rootRotationInProgress, defaultAddrPool, subnetSize,
+        publishedPortRange, nanos);
+  }
+
   /** The swarm's root and desired issuer, and whether a root rotation is under way (the CA's writes). */
   public Cluster withTls(TlsInfo value, boolean rotating, Instant at) {
     return new Cluster(id, version, createdAt, at, spec, value, rotating, defaultAddrPool, subnetSize,

@@ -25,7 +25,10 @@ import java.util.Map;
  *   <li>history beyond {@code TaskHistoryRetentionLimit} tasks per slot (per node for a global
  *       service or job), oldest status first, never a task still meant to run and not finished.
  *       A slot whose restart policy counts attempts keeps {@code MaxAttempts + 1} tasks at least,
- *       since that count is read from the stored history (see {@link Restarts}).
+ *       since that count is read from the stored history (see {@link Restarts});
+ *   <li>a plain container's network attachment (no service) whose node is gone: orphaned when
+ *       the node was removed, or its node no longer in the store. No agent will detach it, and
+ *       it holds an address until deleted (swarmkit reaps serviceless orphaned tasks at once).
  * </ul>
  */
 public final class TaskReaper {
@@ -45,6 +48,12 @@ public final class TaskReaper {
     for (Task t : snap.tasks()) {
       if (plan.full()) {
         return plan;
+      }
+      if (t.isAttachment()) {
+        if (t.status().state() == TaskState.ORPHANED || !nodes.containsKey(t.nodeId())) {
+          plan.delete(t);
+        }
+        continue;
       }
       if (TaskFacts.removed(t)) {
         if (stopped(t, nodes.get(t.nodeId()))) {

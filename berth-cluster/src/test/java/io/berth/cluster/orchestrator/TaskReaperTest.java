@@ -83,4 +83,35 @@ class TaskReaperTest {
     assertThat(c.tasks()).hasSize(3);
     assertThat(c.tasks(TaskState.RUNNING)).as("max attempts reached, though the limit is 1").isEmpty();
   }
+
+  @Test
+  void aRemovedNodesNetworkAttachmentsAreDeleted() {
+    c.addNode("n1");
+    c.addNode("n2");
+    c.addNode("n3");
+    Task kept = attachment("a1", "n1");
+    Task onRemoved = attachment("a2", "n2");
+    Task onVanished = attachment("a3", "n3");
+    assertThat(c.reap().isEmpty()).as("attachments of live nodes stay").isTrue();
+
+    c.setNodeState("n2", io.berth.cluster.model.NodeState.DOWN);
+    new io.berth.cluster.control.NodeControl(c.state, c.clock).remove("n2", false);
+    assertThat(c.state.task(onRemoved.id()).orElseThrow().status().state()).isEqualTo(TaskState.ORPHANED);
+    c.state.batch().delete(io.berth.cluster.state.ClusterState.NODES, "n3").apply();
+
+    assertThat(c.reap().deletes()).containsExactlyInAnyOrder(onRemoved.id(), onVanished.id());
+    assertThat(c.tasks()).extracting(Task::id).containsExactly(kept.id());
+  }
+
+  /** A plain container's attachment on {@code node}, as the dispatcher makes it and the allocator assigns it. */
+  private Task attachment(String id, String node) {
+    var now = c.clock.instant();
+    Task t = new Task(id, io.berth.cluster.model.Version.ZERO, now, now,
+        io.berth.cluster.model.TaskSpec.attachment("c-" + id,
+            new io.berth.cluster.model.NetworkAttachmentConfig("net1", java.util.List.of(), null)),
+        "", 0, node, new io.berth.cluster.model.TaskStatus(now, TaskState.ASSIGNED, "network attachment allocated", null),
+        TaskState.RUNNING, null);
+    c.state.batch().create(t).apply();
+    return c.state.task(id).orElseThrow();
+  }
 }

@@ -77,12 +77,27 @@ final class ClusterRequests {
 
   /** Berth's {@code NetworkKeyRotation}: a whole number of nanoseconds, 0 or absent for 12 hours, else at least 1s. */
   private static long keyRotation(ObjectNode body) {
+    return keyRotation(body, "swarm init", 0);
+  }
+
+  /**
+   * {@code swarm update}'s spec body may carry Berth's {@code NetworkKeyRotation} beside Docker's
+   * fields ({@code berth swarm update --network-key-rotation}): taken out of {@code spec} and
+   * returned, -1 when absent (the period stays as it is).
+   */
+  static long updateKeyRotation(ObjectNode spec) {
+    long value = keyRotation(spec, "swarm update", -1);
+    spec.remove("NetworkKeyRotation");
+    return value;
+  }
+
+  private static long keyRotation(ObjectNode body, String what, long absent) {
     JsonNode n = body.path("NetworkKeyRotation");
     if (n.isMissingNode() || n.isNull()) {
-      return 0;
+      return absent;
     }
     if (!n.canConvertToLong() || n.asLong() < 0 || n.asLong() > 0 && n.asLong() < 1_000_000_000L) {
-      throw new InvalidArgumentException("swarm init: NetworkKeyRotation must be a duration in nanoseconds of at least"
+      throw new InvalidArgumentException(what + ": NetworkKeyRotation must be a duration in nanoseconds of at least"
           + " 1s (1000000000), got " + n);
     }
     return n.asLong();

@@ -60,10 +60,11 @@ public final class SwarmRoutes {
   private void update(HttpRequest q, HttpResponse s) throws IOException {
     long version = ClusterRequests.version(q.query("version"), "swarm");
     ObjectNode body = Json.body(q);
+    long keyRotation = body == null ? -1 : ClusterRequests.updateKeyRotation(body);
     SwarmMembership m = membership();
     SwarmSpecReader.Read read = SwarmSpecReader.read(body, m.inspect().cluster().spec());
     m.update(new SwarmUpdate(version, read.spec(), q.flag("rotateWorkerToken"), q.flag("rotateManagerToken"),
-        q.flag("rotateManagerUnlockKey"), read.forceRotate() > 0));
+        q.flag("rotateManagerUnlockKey"), read.forceRotate() > 0, keyRotation));
     s.send(200, null, new byte[0]);
   }
 

@@ -26,8 +26,16 @@ public final class EventBus {
     this.clock = clock;
   }
 
-  /** Publishes {@code type}/{@code action} about {@code id} with attributes (name, image...). */
+  /** Publishes {@code type}/{@code action} about {@code id} with attributes (name, image...), an event of this engine. */
   public void publish(String type, String action, String id, Map<String, String> attributes) {
+    publish(type, action, id, attributes, "local");
+  }
+
+  /**
+   * Publishes an event of {@code scope}: {@code local} for this engine's objects, {@code swarm}
+   * for the cluster's (nodes, services, swarm networks), as Docker tells them apart.
+   */
+  public void publish(String type, String action, String id, Map<String, String> attributes, String scope) {
     Instant now = clock.instant();
     ObjectNode e = RecordJson.object();
     if (type.equals("container") || type.equals("image")) {
@@ -44,8 +52,7 @@ public final class EventBus {
     actor.put("ID", id);
     ObjectNode attrs = actor.putObject("Attributes");
     attributes.forEach(attrs::put);
-    // the swarm's objects are events of the cluster, not of this engine (Docker's scope "swarm")
-    e.put("scope", type.equals("service") || type.equals("node") ? "swarm" : "local");
+    e.put("scope", scope);
     e.put("time", now.getEpochSecond());
     e.put("timeNano", now.getEpochSecond() * 1_000_000_000L + now.getNano());
     synchronized (recent) {

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * on, with every remote endpoint programmed; the routing mesh's published ports; each local
  * container's service VIPs, balanced in its own namespace; and overlays no task needs any more
  * removed. Encrypted overlays cross this node's sealed underlay ({@link SealedNetworks}); one
- * that cannot (no keys yet, no seal) is left out, so its tasks fail naming the missing network
- * rather than run in clear.
+ * that cannot (no keys yet, no seal) is left out, so its tasks (and plain containers attaching
+ * to it) fail naming the missing network rather than run in clear.
  */
 public final class NodeOverlays implements Consumer<NetworkView> {
   private static final Logger LOG = LoggerFactory.getLogger(NodeOverlays.class);
@@ -51,7 +51,11 @@ public final class NodeOverlays implements Consumer<NetworkView> {
    */
   private final Map<String, Long> attaching = new java.util.HashMap<>();
   private static final long ATTACH_GRACE_NANOS = 60_000_000_000L;
+  /** How long a plain container's attachment waits for the view that lays an encrypted overlay over the seal. */
+  static final long SEALED_WAIT_NANOS = 15_000_000_000L;
   private final SealedNetworks sealed;
+  /** The encrypted overlays the last view set up over this node's seal. */
+  private Set<String> sealedUp = Set.of();
 
   /** @param meshTable the nftables table of the routing mesh (after the daemon's own table) */
   public NodeOverlays(NetworkService networks, ContainerRepository containers, String meshTable) {
@@ -70,6 +74,7 @@ public final class NodeOverlays implements Consumer<NetworkView> {
   @Override
   public synchronized void accept(NetworkView next) {
     OverlayNetwork ingress = null;
+    Set<String> sealedNow = new java.util.HashSet<>();
     var carrier = sealed.apply(next);
     for (AttachedNetwork n : next.networks()) {
       if (n.encrypted() && carrier.isEmpty()) {
@@ -84,6 +89,7 @@ public final class NodeOverlays implements Consumer<NetworkView> {
           SealedNetworks.dropStale(networks, n.id(), options);
           o = (OverlayNetwork) networks.ensureOverlay(n.id(), n.name(), n.subnet(), n.gateway(), n.internal(), options);
           o.peers(n.peers().stream().flatMap(p -> carrier.get().peer(p).stream()).toList());
+          sealedNow.add(n.id());
         } else {
           o = setUp(n, next.underlay());
         }
@@ -99,6 +105,8 @@ public final class NodeOverlays implements Consumer<NetworkView> {
     containers.all().stream().filter(c -> c.state.running()).forEach(this::balanceQuietly);
     prune(next);
     sealed.release(next);
+    sealedUp = sealedNow;
+    notifyAll(); // an attachment may be waiting for its encrypted overlay (see ensure)
   }
 
   /** This node's copy of {@code n}, made when missing, with its peers programmed. */
@@ -112,15 +120,36 @@ public final class NodeOverlays implements Consumer<NetworkView> {
 
   /**
    * Sets up {@code n} on this node now, from the managers' answer to an attachment: a plain
-   * container joins it before the next view (which carries it from then on) arrives.
+   * container joins it before the next view (which carries it from then on) arrives. An
+   * encrypted overlay needs this node's seal, keys and peers, which only a view brings: the
+   * attachment made, the managers send this node a view with the network and its sealing, and
+   * this waits (bounded) until that view has laid the network over the seal.
    */
   public synchronized void ensure(AttachedNetwork n, String underlay) {
     if (n.encrypted()) {
-      throw new io.berth.errdefs.NotImplementedException("swarm network " + n.name()
-          + " is encrypted: encrypted overlays are not carried by this node yet");
+      awaitSealed(n);
+    } else {
+      setUp(n, underlay);
     }
-    setUp(n, underlay);
     attaching.put(n.id(), System.nanoTime() + ATTACH_GRACE_NANOS);
+  }
+
+  private void awaitSealed(AttachedNetwork n) {
+    long deadline = System.nanoTime() + SEALED_WAIT_NANOS;
+    while (!sealedUp.contains(n.id())) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new io.berth.errdefs.UnavailableException("swarm network " + n.name() + " is encrypted and was not"
+            + " laid over this node's sealed underlay within " + SEALED_WAIT_NANOS / 1_000_000_000L
+            + "s (no keys or tunnel address from the managers yet)");
+      }
+      try {
+        wait(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new io.berth.errdefs.UnavailableException("interrupted waiting for encrypted swarm network " + n.name());
+      }
+    }
   }
 
   /** The published ports of the mesh, on the ingress overlay, or none. */

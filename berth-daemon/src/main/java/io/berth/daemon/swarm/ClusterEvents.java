@@ -1,6 +1,7 @@
 package io.berth.daemon.swarm;
 
 import io.berth.cluster.model.ManagerStatus;
+import io.berth.cluster.model.Network;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.Payload;
 import io.berth.cluster.model.Service;
@@ -15,7 +16,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Docker's node, service, secret and config events ({@code docker events} on any manager), read from the
+ * Docker's node, service, network, secret and config events ({@code docker events} on any manager,
+ * scope {@code swarm}; a network's only attribute is its name, as dockerd's), read from the
  * replicated store rather than from the API call that made the change, as dockerd reads
  * swarmkit's watch: so every manager tells of every change, whoever made it, including the ones
  * no API call makes (a node joining, going down, a new leader). Each pass compares the store
@@ -37,6 +39,7 @@ public final class ClusterEvents implements AutoCloseable {
   private Map<String, Service> services;
   private Map<String, Payload> secrets;
   private Map<String, Payload> configs;
+  private Map<String, Network> networks;
   private StoreWatch watch;
 
   ClusterEvents(ClusterState state, Sink sink) {
@@ -49,6 +52,7 @@ public final class ClusterEvents implements AutoCloseable {
     services = byId(state.services(), Service::id);
     secrets = byId(state.payloads(ClusterState.SECRETS), Payload::id);
     configs = byId(state.payloads(ClusterState.CONFIGS), Payload::id);
+    networks = byId(state.networks(), Network::id);
     watch = StoreWatch.start(state, PERIOD, "swarm events", this::pass);
     return this;
   }
@@ -57,8 +61,10 @@ public final class ClusterEvents implements AutoCloseable {
   synchronized void pass() {
     Map<String, Node> nowNodes = byId(state.nodes(), Node::id);
     Map<String, Service> nowServices = byId(state.services(), Service::id);
+    Map<String, Network> nowNetworks = byId(state.networks(), Network::id);
     diff("node", nodes, nowNodes, Node::version, ClusterEvents::nodeName, ClusterEvents::nodeChanges);
     diff("service", services, nowServices, Service::version, s -> s.spec().name(), ClusterEvents::serviceChanges);
+    diff("network", networks, nowNetworks, Network::version, n -> n.spec().name(), (was, now, attrs) -> {});
     nodes = nowNodes;
     services = nowServices;
     Map<String, Payload> nowSecrets = byId(state.payloads(ClusterState.SECRETS), Payload::id);
@@ -67,6 +73,7 @@ public final class ClusterEvents implements AutoCloseable {
     diff("config", configs, nowConfigs, Payload::version, p -> p.spec().name(), (a, b, attrs) -> { });
     secrets = nowSecrets;
     configs = nowConfigs;
+    networks = nowNetworks;
   }
 
   private <T> void diff(String type, Map<String, T> before, Map<String, T> after, Function<T, Version> version,

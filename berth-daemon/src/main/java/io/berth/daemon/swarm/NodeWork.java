@@ -43,6 +43,7 @@ final class NodeWork implements SwarmRoles {
   private final ClusterEvents.Sink events;
   private final Consumer<io.berth.cluster.network.NetworkView> networks;
   private final io.berth.cluster.dispatcher.ReceivedPayloads payloads;
+  private final Consumer<java.util.List<io.berth.cluster.model.Task>> assignments;
   private final AtomicReference<Agent> currentAgent = new AtomicReference<>();
   private final AtomicReference<DispatcherSession> currentSession = new AtomicReference<>();
   private volatile Consumer<NodeRole> roleListener = role -> { };
@@ -50,10 +51,12 @@ final class NodeWork implements SwarmRoles {
   /** {@code executors}: the task executor for this node's id (known only once it is a member). */
   NodeWork(Function<String, TaskExecutor> executors, Supplier<NodeDescription> description, SwarmFiles files,
       Clock clock, ClusterEvents.Sink events, Consumer<io.berth.cluster.network.NetworkView> networks,
-      io.berth.cluster.dispatcher.ReceivedPayloads payloads) {
+      io.berth.cluster.dispatcher.ReceivedPayloads payloads,
+      Consumer<java.util.List<io.berth.cluster.model.Task>> assignments) {
     this.payloads = payloads;
     this.events = events;
     this.networks = networks;
+    this.assignments = assignments;
     this.executors = executors;
     this.description = description;
     this.files = files;
@@ -104,6 +107,7 @@ final class NodeWork implements SwarmRoles {
       AtomicReference<SwarmFiles.LocalState> saved = new AtomicReference<>(local);
       session.set(DispatcherClient.connect(local.managers(), credentials, description, tasks -> {
         agent.assigned(tasks);
+        assignments.accept(tasks);
         rememberManagers(saved, session.get());
       }, agent::logs,
           material -> {

@@ -47,14 +47,16 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
    * @param events where a manager tells of node and service changes ({@code docker events})
    * @param networks what makes this node's overlays match the network view the managers send
    * @param payloads where the secrets and configs the managers send for this node's tasks are kept
+   * @param assignments told each whole assignment set (the node's attachment tasks among them)
    */
   public static SwarmNode create(java.nio.file.Path dataRoot, Clock clock, Supplier<NodeDescription> description,
       String ownBridge, java.util.function.Function<String, io.berth.cluster.agent.TaskExecutor> executors,
       ClusterEvents.Sink events, java.util.function.Consumer<io.berth.cluster.network.NetworkView> networks,
-      io.berth.cluster.dispatcher.ReceivedPayloads payloads) {
+      io.berth.cluster.dispatcher.ReceivedPayloads payloads,
+      java.util.function.Consumer<java.util.List<io.berth.cluster.model.Task>> assignments) {
     SwarmFiles files = new SwarmFiles(dataRoot);
     return new SwarmNode(files, clock, description, ownBridge,
-        new NodeWork(executors, description, files, clock, events, networks, payloads));
+        new NodeWork(executors, description, files, clock, events, networks, payloads, assignments));
   }
 
   SwarmNode(SwarmFiles files, Clock clock, Supplier<NodeDescription> description, String ownBridge,

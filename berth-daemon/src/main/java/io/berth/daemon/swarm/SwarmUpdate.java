@@ -8,6 +8,8 @@ import io.berth.cluster.model.SwarmSpec;
  *
  * @param rotateRootCa {@code docker swarm ca --rotate}: the CLI increments the spec's
  *     {@code CAConfig.ForceRotate}; the route turns a value other than the stored one into this flag
+ * @param networkKeyRotation Berth's {@code NetworkKeyRotation} in nanoseconds ({@code berth swarm
+ *     update --network-key-rotation}; 0: 12 hours), or -1 to keep the current one (the docker CLI never sends it)
  */
 public record SwarmUpdate(
     long version,
@@ -15,10 +17,17 @@ public record SwarmUpdate(
     boolean rotateWorkerToken,
     boolean rotateManagerToken,
     boolean rotateUnlockKey,
-    boolean rotateRootCa) {
+    boolean rotateRootCa,
+    long networkKeyRotation) {
   public SwarmUpdate {
     if (spec == null) {
       throw new IllegalArgumentException("a swarm update needs a spec");
     }
+  }
+
+  /** An update that keeps the overlay key rotation period. */
+  public SwarmUpdate(long version, SwarmSpec spec, boolean rotateWorkerToken, boolean rotateManagerToken,
+      boolean rotateUnlockKey, boolean rotateRootCa) {
+    this(version, spec, rotateWorkerToken, rotateManagerToken, rotateUnlockKey, rotateRootCa, -1);
   }
 }

@@ -17,7 +17,7 @@ import java.time.Duration;
 
 /**
  * {@code docker swarm update} and what rides on it: join token rotation, the node certificate
- * lifetime, {@code swarm ca --rotate} (a root rotation starts; the leader finishes it once every
+ * lifetime, the overlay key rotation period (Berth's), {@code swarm ca --rotate} (a root rotation starts; the leader finishes it once every
  * node has renewed), {@code --autolock} on and off and {@code unlock-key --rotate} (the managers
  * re-encrypt their keys as the store says). Everything is written in one batch, and only if the
  * swarm is still at the version the caller read, so an update and its rotations succeed or fail
@@ -38,6 +38,9 @@ final class SwarmUpdates {
         "the swarm's CA is missing from the store"));
     SwarmSpec spec = update.spec();
     Cluster next = cluster.withSpec(spec, clock.instant());
+    if (update.networkKeyRotation() >= 0) {
+      next = next.withNetworkKeyRotation(update.networkKeyRotation(), clock.instant());
+    }
     StoredCa nextCa = withCertExpiry(ca, spec, clock);
     if (update.rotateWorkerToken()) {
       nextCa = nextCa.withJoinTokens(nextCa.joinTokens().rotate(NodeRole.WORKER, RANDOM));

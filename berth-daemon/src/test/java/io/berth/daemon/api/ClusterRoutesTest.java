@@ -209,6 +209,13 @@ class ClusterRoutesTest {
     assertThat(u.rotateWorkerToken()).isTrue();
     assertThat(u.rotateManagerToken()).isFalse();
     assertThat(u.rotateRootCa()).isTrue();
+    assertThat(u.networkKeyRotation()).as("the docker CLI's update keeps the key rotation period").isEqualTo(-1);
+    // berth swarm update --network-key-rotation 2s: Berth's field beside the spec's
+    String withRotation = CliBodies.SWARM_CA_ROTATE.replaceFirst("\\{", "{\"NetworkKeyRotation\":2000000000,");
+    assertThat(call(r, "POST", "/swarm/update?version=6", withRotation)).startsWith("HTTP/1.1 200");
+    assertThat(member.updates.getLast().networkKeyRotation()).isEqualTo(2_000_000_000L);
+    assertThat(call(r, "POST", "/swarm/update?version=6", withRotation.replace("2000000000", "5")))
+        .startsWith("HTTP/1.1 400").contains("swarm update: NetworkKeyRotation must be a duration in nanoseconds");
     assertThat(call(r, "GET", "/swarm/unlockkey", "")).contains("{\"UnlockKey\":\"SWMKEY-1-k\"}");
   }
 

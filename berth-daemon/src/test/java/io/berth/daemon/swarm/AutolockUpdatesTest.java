@@ -63,6 +63,18 @@ class AutolockUpdatesTest {
     SwarmUpdates.apply(state, new SwarmUpdate(c.version().index(), next, false, false, rotateKey, false), CLOCK);
   }
 
+  @org.junit.jupiter.api.Test
+  void anUpdateSetsOrKeepsTheOverlayKeyRotationPeriod() {
+    init();
+    Cluster c = state.cluster().orElseThrow();
+    SwarmUpdates.apply(state, new SwarmUpdate(c.version().index(), c.spec(), false, false, false, false,
+        2_000_000_000L), CLOCK);
+    assertThat(state.cluster().orElseThrow().networkKeyRotationPeriod()).isEqualTo(java.time.Duration.ofSeconds(2));
+    update(false, false);
+    assertThat(state.cluster().orElseThrow().networkKeyRotationPeriod()).as("an update without it keeps it")
+        .isEqualTo(java.time.Duration.ofSeconds(2));
+  }
+
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
     long until = System.nanoTime() + 20_000_000_000L;
     while (!condition.getAsBoolean()) {

@@ -3,7 +3,10 @@ package io.berth.daemon.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.cluster.model.ContainerSpec;
+import io.berth.cluster.model.IpamConfig;
 import io.berth.cluster.model.ManagerStatus;
+import io.berth.cluster.model.Network;
+import io.berth.cluster.model.NetworkSpec;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.NodeAvailability;
 import io.berth.cluster.model.NodeDescription;
@@ -101,6 +104,25 @@ class ClusterEventsTest {
     assertThat(seen).containsExactly("service create s1 {name=web}",
         "service update s1 {name=web, image.old=it/busybox:1, image.new=it/busybox:2, replicas.old=2, replicas.new=3}",
         "service remove s1 {name=web}");
+  }
+
+  @Test
+  void swarmNetworksTellCreateUpdateAndRemoveByName() {
+    state.batch().create(new Network("old", null, AT, AT, netSpec("ingress"), null, null)).apply();
+    events.start().close();
+    state.batch().create(new Network("n1", null, AT, AT, netSpec("front"), null, null)).apply();
+    events.pass();
+    Network n1 = state.network("n1").orElseThrow();
+    state.batch().update(n1.withAllocation(4097, new IpamConfig("10.0.1.0/24", null, "10.0.1.1"), AT)).apply();
+    events.pass();
+    state.batch().delete(ClusterState.NETWORKS, "n1").apply();
+    events.pass();
+    assertThat(seen).as("ingress was there before; the allocator's write is the update").containsExactly(
+        "network create n1 {name=front}", "network update n1 {name=front}", "network remove n1 {name=front}");
+  }
+
+  private static NetworkSpec netSpec(String name) {
+    return new NetworkSpec(name, null, null, false, false, name.equals("ingress"), null, null);
   }
 
   private static Node node(String id, String hostname, NodeState s, ManagerStatus manager) {

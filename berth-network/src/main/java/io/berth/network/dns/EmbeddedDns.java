@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Docker's embedded DNS server for user-defined networks: every attached container gets UDP and
- * TCP sockets on 127.0.0.11:53 inside its own network namespace, answered here from what the
+ * TCP sockets on 127.0.0.11 inside its own network namespace, reached at port 53 through a NAT
+ * redirect there (so port 53 stays the container's own), answered here from what the
  * daemon knows ({@link NameResolver}): container names, aliases and service names of the
  * networks it shares, in random order when several containers answer to one name. Other names go
  * to the host's resolvers. Because each container has its own sockets, the server always knows
@@ -50,7 +51,10 @@ public final class EmbeddedDns implements AutoCloseable {
     this.upstreams = upstreams;
   }
 
-  /** Opens and serves 127.0.0.11:53 inside the container's namespace; idempotent. */
+  /**
+   * Serves 127.0.0.11:53 inside the container's namespace (sockets on ephemeral ports of
+   * 127.0.0.11 there, {@link DnsRedirect}); idempotent.
+   */
   public void attach(String containerId, Path netnsPath) throws IOException {
     attach(containerId, netnsPath, List.of());
   }
@@ -68,13 +72,25 @@ public final class EmbeddedDns implements AutoCloseable {
       if (!servers.isEmpty()) {
         own.put(containerId, new Upstreams(servers));
       }
-      NamespaceSockets.Pair p = NamespaceSockets.open(netnsPath, ADDRESS);
+      NamespaceSockets.Pair p = NamespaceSockets.open(netnsPath, new InetSocketAddress(ADDRESS.getAddress(), 0));
+      try {
+        DnsRedirect.apply(netnsPath, port(p.udp().getLocalAddress()), port(p.tcp().getLocalAddress()));
+      } catch (RuntimeException e) {
+        p.close();
+        own.remove(containerId);
+        throw new IOException("redirecting " + ADDRESS + " in " + netnsPath + " to the embedded DNS server: "
+            + e.getMessage(), e);
+      }
       attached.put(containerId, p);
       Thread.ofVirtual().name("dns-udp-" + containerId.substring(0, Math.min(12, containerId.length())))
           .start(() -> serveUdp(containerId, p));
       Thread.ofVirtual().name("dns-tcp-" + containerId.substring(0, Math.min(12, containerId.length())))
           .start(() -> serveTcp(containerId, p));
     }
+  }
+
+  private static int port(java.net.SocketAddress bound) {
+    return ((InetSocketAddress) bound).getPort();
   }
 
   /** Closes the container's sockets (before its namespace goes away); idempotent. */

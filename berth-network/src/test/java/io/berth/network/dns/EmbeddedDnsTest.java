@@ -112,6 +112,17 @@ class EmbeddedDnsTest {
   }
 
   @Test
+  void port53StaysTheContainersOwnWhileNamesStillResolve() throws Exception {
+    dns.attach("c1", Path.of("/run/netns", ns));
+    // a DNS server of the container's own on 0.0.0.0:53, UDP and TCP, as Docker allows
+    try (NamespaceSockets.Pair own = NamespaceSockets.open(Path.of("/run/netns", ns),
+        new java.net.InetSocketAddress(InetAddress.ofLiteral("0.0.0.0"), 53))) {
+      assertThat(own.udp().isOpen() && own.tcp().isOpen()).isTrue();
+      assertThat(nslookup("web")).as("127.0.0.11:53 still reaches the embedded server").contains("10.200.0.5");
+    }
+  }
+
+  @Test
   void answersLocalNamesRoundRobinForwardsOthersAndStopsOnDetach() throws Exception {
     dns.attach("c1", Path.of("/run/netns", ns));
     assertThat(nslookup("web")).contains("10.200.0.5");
