@@ -26,15 +26,15 @@ final class HostOptions {
     if (s.has("sysctls")) {
       hc.set("Sysctls", sysctls(s.get("sysctls")));
     }
-    list(s, "security_opt", hc, "SecurityOpt");
-    list(s, "dns_search", hc, "DnsSearch");
-    list(s, "dns_opt", hc, "DnsOptions");
-    list(s, "group_add", hc, "GroupAdd");
-    text(s, "pid", hc, "PidMode");
-    text(s, "ipc", hc, "IpcMode");
-    text(s, "cgroup_parent", hc, "CgroupParent");
-    text(s, "userns_mode", hc, "UsernsMode");
-    text(s, "runtime", hc, "Runtime");
+    BodyFields.list(s, "security_opt", hc, "SecurityOpt");
+    BodyFields.list(s, "dns_search", hc, "DnsSearch");
+    BodyFields.list(s, "dns_opt", hc, "DnsOptions");
+    BodyFields.list(s, "group_add", hc, "GroupAdd");
+    BodyFields.text(s, "pid", hc, "PidMode");
+    BodyFields.text(s, "ipc", hc, "IpcMode");
+    BodyFields.text(s, "cgroup_parent", hc, "CgroupParent");
+    BodyFields.text(s, "userns_mode", hc, "UsernsMode");
+    BodyFields.text(s, "runtime", hc, "Runtime");
     if (s.has("oom_score_adj")) {
       hc.put("OomScoreAdj", s.get("oom_score_adj").asInt());
     }
@@ -87,18 +87,5 @@ final class HostOptions {
       v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
     }
     return out;
-  }
-
-  private static void text(JsonNode s, String from, ObjectNode to, String field) {
-    if (s.has(from)) {
-      to.put(field, s.get(from).asText());
-    }
-  }
-
-  private static void list(JsonNode s, String from, ObjectNode to, String field) {
-    if (s.has(from)) {
-      ArrayNode a = to.putArray(field);
-      Normalizer.list(s.get(from)).forEach(x -> a.add(x.asText()));
-    }
   }
 }

@@ -120,18 +120,18 @@ final class StackServiceSpec {
     if (s.has("command")) {
       c.set("Args", s.get("command").deepCopy());
     }
-    text(s, "hostname", c, "Hostname");
+    BodyFields.text(s, "hostname", c, "Hostname");
     List<String> env = new ArrayList<>();
     s.path("environment").fields().forEachRemaining(e -> env.add(e.getKey() + "=" + e.getValue().asText()));
     env.sort(null);
     strings(c.putArray("Env"), env);
-    text(s, "working_dir", c, "Dir");
-    text(s, "user", c, "User");
+    BodyFields.text(s, "working_dir", c, "Dir");
+    BodyFields.text(s, "user", c, "User");
     c.set("Mounts", StackMounts.of(p, s, at, ns));
     if (s.has("stop_grace_period")) {
       c.put("StopGracePeriod", Units.nanos(s.get("stop_grace_period").asText(), at + ".stop_grace_period"));
     }
-    text(s, "stop_signal", c, "StopSignal");
+    BodyFields.text(s, "stop_signal", c, "StopSignal");
     c.put("TTY", s.path("tty").asBoolean(false));
     c.put("OpenStdin", s.path("stdin_open").asBoolean(false));
     c.put("ReadOnly", s.path("read_only").asBoolean(false));
@@ -150,19 +150,19 @@ final class StackServiceSpec {
     }
     if (s.has("dns") || s.has("dns_search") || s.has("dns_opt")) {
       ObjectNode dns = c.putObject("DNSConfig");
-      list(s, "dns", dns, "Nameservers");
-      list(s, "dns_search", dns, "Search");
-      list(s, "dns_opt", dns, "Options");
+      BodyFields.list(s, "dns", dns, "Nameservers");
+      BodyFields.list(s, "dns_search", dns, "Search");
+      BodyFields.list(s, "dns_opt", dns, "Options");
     }
     if (s.has("healthcheck")) {
       c.set("Healthcheck", ContainerBodies.healthcheck(s.get("healthcheck"), at + ".healthcheck"));
     }
-    list(s, "group_add", c, "Groups");
+    BodyFields.list(s, "group_add", c, "Groups");
     if (s.has("sysctls")) {
       c.set("Sysctls", HostOptions.sysctls(s.get("sysctls")));
     }
-    list(s, "cap_add", c, "CapabilityAdd");
-    list(s, "cap_drop", c, "CapabilityDrop");
+    BodyFields.list(s, "cap_add", c, "CapabilityAdd");
+    BodyFields.list(s, "cap_drop", c, "CapabilityDrop");
     if (s.has("ulimits")) {
       c.set("Ulimits", HostOptions.ulimits(s.get("ulimits")));
     }
@@ -321,19 +321,6 @@ final class StackServiceSpec {
     ArrayNode arr = e.putArray("Ports");
     ports.forEach(arr::add);
     return e;
-  }
-
-  private static void text(JsonNode s, String from, ObjectNode to, String field) {
-    if (s.has(from)) {
-      to.put(field, s.get(from).asText());
-    }
-  }
-
-  private static void list(JsonNode s, String from, ObjectNode to, String field) {
-    if (s.has(from)) {
-      ArrayNode a = to.putArray(field);
-      Normalizer.list(s.get(from)).forEach(x -> a.add(x.asText()));
-    }
   }
 
   private static void strings(ArrayNode into, List<String> values) {
