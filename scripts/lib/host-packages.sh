@@ -1,7 +1,7 @@
 # Installs the host packages Berth needs (Debian/Ubuntu, as root) when any is missing.
 # With "test", also the peers the end-to-end suite drives: Debian's docker.io (dockerd),
-# docker-registry (the CNCF distribution registry) and docker-compose (python compose 1.29, a
-# client of berthd and the peer of `berth compose`). With "bench", those and the load generators
+# docker-registry (the CNCF distribution registry), docker-compose (python compose 1.29, a
+# client of berthd and the peer of `berth compose`) and gcc with a static libc (a test's tool). With "bench", those and the load generators
 # the benchmarks drive (wrk, iperf3).
 berth_host_packages() {
   local need=() p
@@ -23,6 +23,9 @@ berth_host_packages() {
     command -v dockerd >/dev/null || need+=(docker.io)
     command -v docker-registry >/dev/null || need+=(docker-registry)
     command -v docker-compose >/dev/null || need+=(docker-compose)
+    # SwarmUdpMeshIT builds a static UDP echo server for its busybox image (busybox has no nc -u)
+    command -v gcc >/dev/null || need+=(gcc)
+    [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -f /usr/lib/aarch64-linux-gnu/libc.a ] || need+=(libc6-dev)
   fi
   if [ "${1:-}" = bench ]; then
     command -v wrk >/dev/null || need+=(wrk)
