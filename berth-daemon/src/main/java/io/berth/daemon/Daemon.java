@@ -144,9 +144,11 @@ public final class Daemon implements AutoCloseable {
         config.dataRoot().resolve("tmp"), new io.berth.distribution.LayerIndex(stores.metadata()), registryAccess,
         new io.berth.daemon.build.Intermediates(stores.metadata())::contains, committer);
     io.berth.cluster.dispatcher.ReceivedPayloads taskPayloads = new io.berth.cluster.dispatcher.ReceivedPayloads();
+    java.util.function.Supplier<io.berth.cluster.model.NodeDescription> description =
+        io.berth.daemon.swarm.NodeDescriptions.of(info.memTotal(), DaemonInfo.DOCKER_API_RELEASE, java.util.Map.of());
     java.util.function.Function<String, io.berth.cluster.agent.TaskExecutor> taskExecutors =
         nodeId -> new io.berth.daemon.task.ContainerTaskExecutor(containers, streams, imageService, nodeId,
-            config.execRoot().resolve("task-files"), taskPayloads);
+            config.execRoot().resolve("task-files"), taskPayloads, description);
     // the node's session is known once swarmNode is made: the attacher asks for it on each call
     io.berth.daemon.overlay.SwarmAttacher attacher = new io.berth.daemon.overlay.SwarmAttacher(
         () -> swarmNode.session(), nodeOverlays);
@@ -154,8 +156,7 @@ public final class Daemon implements AutoCloseable {
         id -> containerRecords.all().stream().anyMatch(c -> c.id.equals(id)), attacher::detach,
         io.berth.daemon.overlay.AttachmentSweep.GRACE);
     swarmNode = io.berth.daemon.swarm.SwarmNode.create(config.dataRoot(), clock,
-        io.berth.daemon.swarm.NodeDescriptions.of(info.memTotal(), DaemonInfo.DOCKER_API_RELEASE, java.util.Map.of()),
-        config.bridge(), taskExecutors,
+        description, config.bridge(), taskExecutors,
         (type, action, id, attrs) -> events.publish(type, action, id, attrs, "swarm"), nodeOverlays, taskPayloads,
         sweep);
     containerNetworks.swarm(attacher);

@@ -231,6 +231,24 @@ class StackDeployIT {
     check(docker("service", "rm", "opts"), "service rm opts");
   }
 
+  /** Docker's service templates are expanded on the node: hostname, env and mounts per task. */
+  @Test
+  void serviceTemplatesExpandPerTask() throws Exception {
+    String host = docker("info", "--format", "{{.Name}}").out().trim();
+    check(docker("service", "create", "-d", "--name", "tmpl", "--label", "tier=front",
+        "--hostname", "{{.Node.Hostname}}-{{.Task.Slot}}",
+        "--env", "WHO={{.Service.Name}}/{{.Task.Name}}", "--env", "TIER={{index .Service.Labels \"tier\"}}",
+        "--mount", "type=volume,src=tmpl-{{.Task.Slot}},dst=/data", IMAGE, "sleep", "1d"), "service create with templates");
+    awaitOut(() -> docker("service", "ps", "tmpl", "--no-trunc", "--format", "{{.CurrentState}} {{.Error}}"),
+        out -> out.startsWith("Running"), "tmpl running");
+    String c = docker("ps", "-q", "--filter", "label=com.docker.swarm.service.name=tmpl").out().trim();
+    String name = docker("inspect", c, "--format", "{{index .Config.Labels \"com.docker.swarm.task.name\"}}").out().trim();
+    assertThat(docker("exec", c, "sh", "-c", "hostname; echo $WHO; echo $TIER").out().trim().lines())
+        .containsExactly(host + "-1", "tmpl/" + name, "front");
+    assertThat(docker("inspect", c, "--format", "{{range .Mounts}}{{.Name}}{{end}}").out().trim()).isEqualTo("tmpl-1");
+    check(docker("service", "rm", "tmpl"), "service rm tmpl");
+  }
+
   /**
    * Compose {@code secrets:} and {@code configs:} reach the task as files, and {@code stack rm}
    * (docker's and berth's, which list the stack's secrets and configs too) removes the lot.

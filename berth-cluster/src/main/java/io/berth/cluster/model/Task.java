@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.errdefs.InvalidArgumentException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One instance of a service on one node (Docker's Task object). Each field has one writer:
@@ -26,11 +27,22 @@ public record Task(
     @JsonProperty("ServiceAnnotations") ServiceAnnotations serviceAnnotations,
     @JsonProperty("NetworksAttachments") List<NetworkAttachment> networksAttachments) {
   /**
-   * The service's name, copied into the task when the orchestrator makes it (swarmkit's
+   * The service's name and labels, copied into the task when the orchestrator makes it (swarmkit's
    * ServiceAnnotations), so a node names the task's container {@code <service>.<slot>.<task id>}
-   * as Docker does without reading the service, which a worker never sees.
+   * and expands its templates ({@code {{.Service.Labels}}}) as Docker does without reading the
+   * service, which a worker never sees.
    */
-  public record ServiceAnnotations(@JsonProperty("Name") String name) {}
+  public record ServiceAnnotations(@JsonProperty("Name") String name,
+      @JsonProperty("Labels") @com.fasterxml.jackson.annotation.JsonInclude(
+          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) Map<String, String> labels) {
+    public ServiceAnnotations {
+      labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    public ServiceAnnotations(String name) {
+      this(name, null);
+    }
+  }
 
   public Task {
     if (id == null || id.isEmpty()) {

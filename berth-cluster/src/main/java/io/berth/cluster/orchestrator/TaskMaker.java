@@ -29,7 +29,7 @@ final class TaskMaker {
     return new Task(Ids.newId(), null, now, now, service.spec().taskTemplate(), service.id(), slot, nodeId,
         new TaskStatus(now, TaskState.NEW, NEW_MESSAGE, null), desired,
         Endpoint.of(service.spec().endpointSpec()),
-        new Task.ServiceAnnotations(service.spec().name()));
+        new Task.ServiceAnnotations(service.spec().name(), service.spec().labels()));
   }
 
   /** {@code t} with its desired state moved on, written now (a restart delay counts from here). */

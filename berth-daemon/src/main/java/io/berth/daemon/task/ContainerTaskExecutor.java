@@ -36,21 +36,26 @@ public final class ContainerTaskExecutor implements TaskExecutor {
   private final String nodeId;
   private final TaskHealth health;
   private final TaskFiles files;
+  /** This node as it describes itself to the managers: what {@code {{.Node.Hostname}}} and kin expand to. */
+  private final java.util.function.Supplier<io.berth.cluster.model.NodeDescription> node;
 
   /** An executor for tasks without secrets or configs (their files would go under the temp directory). */
   public ContainerTaskExecutor(ContainerService containers, ContainerStreams streams, ImageService images,
       String nodeId) {
     this(containers, streams, images, nodeId, java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
-        "berth-task-files"), new ReceivedPayloads());
+        "berth-task-files"), new ReceivedPayloads(), () -> null);
   }
 
   /**
    * {@code nodeId}: this node's swarm id (the CN of its certificate), in names and labels;
    * {@code filesRoot}: where tasks' secret and config tmpfs mounts go; {@code payloads}: the
-   * secrets and configs the managers sent this node.
+   * secrets and configs the managers sent this node; {@code node}: this node's description, for
+   * the service templates ({@link TaskTemplates}).
    */
   public ContainerTaskExecutor(ContainerService containers, ContainerStreams streams, ImageService images,
-      String nodeId, java.nio.file.Path filesRoot, ReceivedPayloads payloads) {
+      String nodeId, java.nio.file.Path filesRoot, ReceivedPayloads payloads,
+      java.util.function.Supplier<io.berth.cluster.model.NodeDescription> node) {
+    this.node = node;
     this.containers = containers;
     this.streams = streams;
     this.images = images;
@@ -95,7 +100,7 @@ public final class ContainerTaskExecutor implements TaskExecutor {
 
   @Override
   public TaskContainer create(Task task) {
-    TaskContainerSpec spec = TaskContainerSpec.of(task, nodeId).withFiles(files.prepare(task));
+    TaskContainerSpec spec = TaskContainerSpec.of(task, nodeId, node.get()).withFiles(files.prepare(task));
     try {
       return view(containers.create(spec.name(), spec.createBody()));
     } catch (RuntimeException e) {

@@ -44,10 +44,16 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
   static final String TASK_ID = LABEL_PREFIX + "task.id";
 
   static TaskContainerSpec of(Task task, String nodeId) {
+    return of(task, nodeId, null);
+  }
+
+  /** The task's container on the node {@code nodeId} that {@code node} describes (its templates expanded). */
+  static TaskContainerSpec of(Task task, String nodeId, io.berth.cluster.model.NodeDescription node) {
     String service = task.serviceName() != null && !task.serviceName().isEmpty()
         ? task.serviceName() : task.serviceId(); // a task made without its service's name still gets a unique one
     String name = service + "." + (task.slot() > 0 ? Long.toString(task.slot()) : nodeId) + "." + task.id();
-    ContainerSpec spec = task.spec().containerSpec();
+    TaskTemplates templates = TaskTemplates.of(task, name, nodeId, node);
+    ContainerSpec spec = templates.expand(task.spec().containerSpec());
     Map<String, String> labels = new LinkedHashMap<>(spec.labels());
     labels.put(LABEL_PREFIX + "task", "");
     labels.put(TASK_ID, task.id());
@@ -57,8 +63,8 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     labels.put(LABEL_PREFIX + "service.name", service == null ? "" : service);
     List<PortConfig> hostPorts = task.endpoint() == null ? List.of() : task.endpoint().ports().stream()
         .filter(p -> p.publishMode() == PublishMode.HOST).toList();
-    return new TaskContainerSpec(name, Map.copyOf(labels), spec, task.spec().resources(), memberships(task, service),
-        hostPorts, List.of());
+    return new TaskContainerSpec(name, Map.copyOf(labels), spec, task.spec().resources(),
+        memberships(task, service, templates), hostPorts, List.of());
   }
 
   /** The spec with the task's secret and config files ({@link TaskFiles}), bind-mounted read-only. */
@@ -66,7 +72,7 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
     return new TaskContainerSpec(name, labels, container, resources, networks, hostPorts, List.copyOf(value));
   }
 
-  private static List<Membership> memberships(Task task, String service) {
+  private static List<Membership> memberships(Task task, String service, TaskTemplates templates) {
     List<Membership> out = new java.util.ArrayList<>();
     for (var a : task.networksAttachments()) {
       if (a.network() == null || a.addresses().isEmpty()) {
@@ -76,7 +82,8 @@ record TaskContainerSpec(String name, Map<String, String> labels, ContainerSpec 
       List<String> aliases = new java.util.ArrayList<>();
       if (!a.network().spec().ingress()) {
         aliases.add(service); // the service's name resolves on its networks, never on ingress
-        task.spec().networks().stream().filter(c -> c.target().equals(id)).forEach(c -> aliases.addAll(c.aliases()));
+        task.spec().networks().stream().filter(c -> c.target().equals(id))
+            .forEach(c -> c.aliases().forEach(alias -> aliases.add(templates.expand(alias, "network alias"))));
       }
       String address = a.addresses().getFirst();
       int slash = address.indexOf('/');
