@@ -47,6 +47,12 @@ public final class BuildRoutes {
     if (q.query("remote") != null && !q.query("remote").isEmpty()) {
       throw new InvalidArgumentException("building from a remote context is not supported; send the context as a tar");
     }
+    String pull = q.query("pull");
+    if (pull != null && !pull.isEmpty() && !pull.equals("0") && !pull.equalsIgnoreCase("false")) {
+      // berthd's builder takes bases from its image store only: refuse rather than build from a stale one
+      throw new InvalidArgumentException("--pull is not supported: berthd builds from the base images in its "
+          + "store; pull them first (docker pull IMAGE)");
+    }
     String platform = q.query("platform");
     if (platform != null && !platform.isEmpty() && !platform.equals("linux/amd64") && !platform.equals("linux")) {
       throw new InvalidArgumentException("only linux/amd64 images can be built here, not " + platform);
