@@ -190,27 +190,34 @@ SHOP=examples/stack-shop
 # the shop's images on the lab's node1, FROM the lab's busybox, pushed where both engines pull
 shop_images() {
   local d
+  d "$M" pull -q "$IMAGE" >/dev/null # berthd's builder takes its bases from the store, never pulls them
   for d in config-server registry service gateway; do
     d "$M" build -q -t "$REG/shop/$d:1" --build-arg BASE_IMAGE="$IMAGE" "$SHOP/$d" >/dev/null
     d "$M" push -q "$REG/shop/$d:1" >/dev/null
   done
 }
-# The shop's file as the docker CLI takes it: its compose v3 schema knows only the short
-# depends_on (a list), and Docker's stack ignores depends_on anyway, so the blocks are dropped;
-# the config and secret files by absolute path, as the file is read from $W.
-docker_shop_file() {
-  python3 - "$root/$SHOP" >"$W/shop-docker.yaml" <<'PY'
+# The shop's file for one node: without its placement (product asks for at most 2 replicas per
+# node); for the docker CLI also without depends_on (its compose v3 schema knows only the short
+# list form, and Docker's stack ignores depends_on anyway). The config and secret files by
+# absolute path, as the copies are read from $W.
+shop_files() {
+  python3 - "$root/$SHOP" "$W" <<'PY'
 import sys
-base = sys.argv[1]
-skip = False
-for line in open(base + "/compose.yaml"):
-    if line.startswith("    depends_on:"):
-        skip = True
-        continue
-    if skip and (line.startswith("      ") or not line.strip()):
-        continue
-    skip = False
-    print(line.replace("file: ./", "file: " + base + "/"), end="")
+base, out = sys.argv[1], sys.argv[2]
+def copy(drop):
+    lines, skip = [], None
+    for line in open(base + "/compose.yaml"):
+        indent = len(line) - len(line.lstrip())
+        if skip is not None and (indent > skip or not line.strip()):
+            continue
+        skip = None
+        if line.strip().rstrip(":") in drop and line.rstrip().endswith(":"):
+            skip = indent
+            continue
+        lines.append(line.replace("file: ./", "file: " + base + "/"))
+    return "".join(lines)
+open(out + "/shop-berth.yaml", "w").write(copy({"placement"}))
+open(out + "/shop-docker.yaml", "w").write(copy({"placement", "depends_on"}))
 PY
 }
 # $1 socket, $2 client ("docker" or "berth"): one deploy until every service runs -> ms
@@ -218,11 +225,11 @@ timed_deploy() {
   local t0 i left
   t0=$(now)
   if [ "$2" = berth ]; then
-    REGISTRY=$REG BERTH_HOST=$1 timeout 120 bin/berth stack deploy -c "$SHOP/compose.yaml" shop >/dev/null
+    REGISTRY=$REG BERTH_HOST=$1 timeout 120 bin/berth stack deploy -c "$W/shop-berth.yaml" shop >/dev/null
   else
     REGISTRY=$REG d "$1" stack deploy -c "$W/shop-docker.yaml" shop >/dev/null 2>&1
   fi
-  for i in $(seq 1 3000); do
+  for i in $(seq 1 1500); do
     left=$(d "$1" stack services shop --format '{{.Replicas}}' 2>/dev/null | awk -F'[/ ]' '$1 != $2' | wc -l)
     [ "$(d "$1" stack services shop -q 2>/dev/null | wc -l)" = 6 ] && [ "$left" = 0 ] && break
     sleep 0.2
@@ -238,7 +245,7 @@ timed_deploy() {
 bench_deploy() {
   echo "==> stack deploy of $SHOP, $RUNS runs per engine" >&2
   shop_images
-  docker_shop_file
+  shop_files
   : >"$W/deploy.berth"; : >"$W/deploy.docker"; : >"$W/deploy.berthcli"
   local r e
   for r in $(seq 1 "$RUNS"); do
