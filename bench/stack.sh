@@ -269,7 +269,7 @@ bench_deploy() {
     echo "The shop's six services (config server with a swarm config, registry, product ×3, order ×2 with a"
     echo "secret, customer ×2, gateway ×2 published through the mesh; four of them with health checks"
     echo "every second) on a one-node \`berth lab\` (Berth commit $(bench_commit)) and on Debian's dockerd"
-    echo "in single-node swarm mode, images from the lab's registry (pulled once before the first run)."
+    echo "in single-node swarm mode, images from the lab's registry (each engine's first run pulls them)."
     echo "Each run: \`stack deploy\` until \`stack services\` shows every service's replicas running, then"
     echo "\`stack rm\` until no container is left; the engines take turns. \`berth stack deploy\` honours"
     echo "depends_on (product, order, customer and registry start once the config server is healthy;"
