@@ -364,14 +364,7 @@ heading() {
   bench_machine
   echo "JDK $("$JAVA" -version 2>&1 | head -1 | cut -d'"' -f2)."
   for s in scheduler converge raft failover; do
-    if [ -f "$W/part.$s" ]; then
-      echo
-      cat "$W/part.$s"
-    elif [ -f "$out" ] && grep -qx "$(heading $s)" "$out"; then
-      # a section of an earlier run of the day, kept as it was
-      echo
-      awk -v h="$(heading $s)" '/^## / { keep = ($0 == h) } keep' "$out" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
-    fi
+    bench_section "$s" "$(heading $s)" "$out"
   done
 } >"$W/result.md"
 mv "$W/result.md" "$out"

@@ -116,6 +116,18 @@ bench_commit() {
   fi
 }
 
+# Prints a section of a result file after a blank line: this run's ($W/part.$1) or, when this run
+# did not make it, the one headed $2 in the day's earlier result $3, kept as it was.
+bench_section() {
+  if [ -f "$W/part.$1" ]; then
+    echo
+    cat "$W/part.$1"
+  elif [ -f "$3" ] && grep -qx "$2" "$3"; then
+    echo
+    awk -v h="$2" '/^## / { keep = ($0 == h) } keep' "$3" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+  fi
+}
+
 # "Machine: ..." and "Versions: ..." lines of a result file.
 bench_machine() {
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r)."

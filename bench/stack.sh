@@ -294,13 +294,7 @@ heading() { case $1 in update) echo "## Rolling update of $REPLICAS replicas, pa
   echo
   echo "\`bench/stack.sh\`; see bench/README.md."
   for s in update deploy; do
-    if [ -f "$W/part.$s" ]; then
-      echo
-      cat "$W/part.$s"
-    elif [ -f "$out" ] && grep -qx "$(heading $s)" "$out"; then
-      echo
-      awk -v h="$(heading $s)" '/^## / { keep = ($0 == h) } keep' "$out" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
-    fi
+    bench_section "$s" "$(heading $s)" "$out"
   done
 } >"$W/result.md"
 mv "$W/result.md" "$out"
