@@ -77,6 +77,11 @@ final class DispatcherFixture implements AutoCloseable {
         new InetSocketAddress("127.0.0.1", 0)).start();
   }
 
+  /** A worker joined with the fixture's worker token, describing itself as {@code desc}. */
+  NodeCredentials joinWorker(io.berth.cluster.model.NodeDescription desc) {
+    return new NodeCredentials(DispatcherClient.join(managers(), tokens.worker().render(), desc, null, clock).material());
+  }
+
   List<String> managers() {
     return List.of("127.0.0.1:" + server.port());
   }

@@ -42,11 +42,6 @@ class DispatcherSessionTest {
     f.close();
   }
 
-  private NodeCredentials joinWorker() {
-    return new NodeCredentials(
-        DispatcherClient.join(f.managers(), f.tokens.worker().render(), desc, null, f.clock).material());
-  }
-
   private Task task(String id, String node) {
     Instant at = f.clock.instant();
     return new Task(id, null, at, at, TaskSpec.of(ContainerSpec.of("busybox:1")), "svc", 1, node,
@@ -84,8 +79,8 @@ class DispatcherSessionTest {
 
   @Test
   void aWorkerSeesOnlyItsOwnTasksAndANewAssignmentArrivesOnItsOwn() throws Exception {
-    NodeCredentials a = joinWorker();
-    NodeCredentials b = joinWorker();
+    NodeCredentials a = f.joinWorker(desc);
+    NodeCredentials b = f.joinWorker(desc);
     String idA = a.current().certificate().identity().nodeId();
     String idB = b.current().certificate().identity().nodeId();
     Task pendingOnA = task("pendingA", idA).withStatus(new TaskStatus(null, TaskState.PENDING, "", null));
@@ -106,7 +101,7 @@ class DispatcherSessionTest {
 
   @Test
   void aNodeBusyWithItsNetworksGetsTheNewestSetNextNotEverySetInBetween() throws Exception {
-    NodeCredentials a = joinWorker();
+    NodeCredentials a = f.joinWorker(desc);
     String idA = a.current().certificate().identity().nodeId();
     f.state.batch().create(task("a1", idA)).apply();
     BlockingQueue<List<Task>> seen = new LinkedBlockingQueue<>();
@@ -164,7 +159,7 @@ class DispatcherSessionTest {
 
   @Test
   void aFollowerSendsTheNodeToTheLeader() throws Exception {
-    NodeCredentials a = joinWorker();
+    NodeCredentials a = f.joinWorker(desc);
     try (DispatcherServer followerServer = followerOfTheLeader(a)) {
       String followerAddr = "127.0.0.1:" + followerServer.port();
       BlockingQueue<List<Task>> seen = new LinkedBlockingQueue<>();
@@ -183,7 +178,7 @@ class DispatcherSessionTest {
    */
   @Test
   void aRedirectToTheLeaderIsNotAFailureToBackOffFrom() throws Exception {
-    NodeCredentials a = joinWorker();
+    NodeCredentials a = f.joinWorker(desc);
     try (DispatcherServer followerServer = followerOfTheLeader(a)) {
       BlockingQueue<List<Task>> seen = new LinkedBlockingQueue<>();
       Duration hour = Duration.ofHours(1);
@@ -197,7 +192,7 @@ class DispatcherSessionTest {
 
   @Test
   void whenItsManagerGoesAwayTheNodeMovesToAnother() throws Exception {
-    NodeCredentials a = joinWorker();
+    NodeCredentials a = f.joinWorker(desc);
     String idA = a.current().certificate().identity().nodeId();
     f.state.batch().create(task("a1", idA)).apply();
     try (DispatcherServer second = f.another(Leadership.ALWAYS)) {
@@ -221,8 +216,8 @@ class DispatcherSessionTest {
 
   @Test
   void aNodeReportsItsOwnTasksOnlyAndOnlyForward() throws Exception {
-    NodeCredentials a = joinWorker();
-    NodeCredentials b = joinWorker();
+    NodeCredentials a = f.joinWorker(desc);
+    NodeCredentials b = f.joinWorker(desc);
     String idA = a.current().certificate().identity().nodeId();
     String idB = b.current().certificate().identity().nodeId();
     f.state.batch().create(task("a1", idA)).create(task("b1", idB)).apply();
@@ -249,7 +244,7 @@ class DispatcherSessionTest {
 
   @Test
   void aNodeThatMissesItsHeartbeatsIsDownAndReadyWhenItReturns() throws Exception {
-    NodeCredentials a = joinWorker();
+    NodeCredentials a = f.joinWorker(desc);
     String idA = a.current().certificate().identity().nodeId();
     BlockingQueue<List<Task>> seen = new LinkedBlockingQueue<>();
     try (DispatcherSession s = DispatcherClient.connect(f.managers(), a, () -> desc, seen::add, m -> {}, f.clock)) {
@@ -271,7 +266,7 @@ class DispatcherSessionTest {
 
   @Test
   void renewalGivesANewCertificateForTheSameIdInTheRoleTheStoreSays() throws Exception {
-    NodeCredentials a = joinWorker();
+    NodeCredentials a = f.joinWorker(desc);
     NodeCredentials.Material before = a.current();
     String idA = before.certificate().identity().nodeId();
     BlockingQueue<NodeCredentials.Material> stored = new LinkedBlockingQueue<>();

@@ -45,11 +45,6 @@ class SecretDeliveryTest {
     f.close();
   }
 
-  private NodeCredentials joinWorker() {
-    return new NodeCredentials(
-        DispatcherClient.join(f.managers(), f.tokens.worker().render(), desc, null, f.clock).material());
-  }
-
   private Task task(String id, String node, ContainerSpec spec, TaskState state) {
     Instant at = f.clock.instant();
     return new Task(id, null, at, at, TaskSpec.of(spec), "svc", 1, node,
@@ -77,8 +72,8 @@ class SecretDeliveryTest {
         "hunter2".getBytes(StandardCharsets.UTF_8), null, null));
     Payload conf = new PayloadControl(f.state, PayloadKind.CONFIG, f.clock).create(new PayloadSpec("app.conf",
         Map.of(), "port=80".getBytes(StandardCharsets.UTF_8), null, null));
-    NodeCredentials a = joinWorker();
-    NodeCredentials b = joinWorker();
+    NodeCredentials a = f.joinWorker(desc);
+    NodeCredentials b = f.joinWorker(desc);
     String idA = a.current().certificate().identity().nodeId();
     String idB = b.current().certificate().identity().nodeId();
     ContainerSpec withSecret = new ContainerSpec("busybox:1", null, null, null, null, null, null, null, null, null,
