@@ -40,7 +40,7 @@ final class StackServiceSpec {
     spec.put("Name", ns + "_" + service);
     ObjectNode labels = StackConverter.labels(deploy.path("labels"), ns);
     labels.put(StackConverter.IMAGE_LABEL, s.path("image").asText());
-    String deps = dependsOn(s, ns);
+    String deps = dependsOn(s, ns, at);
     if (!deps.isEmpty()) {
       labels.put(DEPENDS_ON, deps);
     }
@@ -102,10 +102,15 @@ final class StackServiceSpec {
   }
 
   /** {@code depends_on} as the label's value: scoped names and conditions, sorted. */
-  private static String dependsOn(JsonNode s, String ns) {
+  private static String dependsOn(JsonNode s, String ns, String at) {
     List<String> out = new ArrayList<>();
-    s.path("depends_on").fields().forEachRemaining(e -> out.add(ns + "_" + e.getKey() + ":"
-        + e.getValue().path("condition").asText("service_started")));
+    s.path("depends_on").fields().forEachRemaining(e -> {
+      if (e.getValue().path("restart").asBoolean(false)) {
+        // compose restarts the dependent when the dependency is recreated; the managers do not
+        throw new ComposeException(at + ".depends_on." + e.getKey() + ".restart is not supported by Berth's stacks");
+      }
+      out.add(ns + "_" + e.getKey() + ":" + e.getValue().path("condition").asText("service_started"));
+    });
     out.sort(null);
     return String.join(",", out);
   }

@@ -160,6 +160,9 @@ class StackConverterTest {
         .hasMessageContaining("replicas can only be used with replicated or replicated-job mode");
     assertThatThrownBy(() -> convert("services:\n  web: {image: x, networks: {n: {ipv4_address: 10.0.0.5}}}\nnetworks: {n: {}}\n"))
         .hasMessageContaining("services.web.networks.n.ipv4_address");
+    assertThatThrownBy(() -> convert("services:\n  web: {image: x, depends_on: {db: {condition: service_started, restart: true}}}\n"
+        + "  db: {image: y}\n"))
+        .hasMessageContaining("services.web.depends_on.db.restart is not supported");
   }
 
   @Test
