@@ -227,7 +227,10 @@ class SwarmDrillsIT {
         .contains("rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm");
     Exec.Result foreign = tlsTo("node1", "node5");
     assertThat(foreign.exit()).as(foreign.all()).isNotZero();
-    assertThat(foreign.err()).contains("bad certificate");
+    // TLS 1.3 checks the client's certificate after the client finished its handshake: curl reads
+    // the server's alert, or finds the connection the server closed after sending it (a race)
+    assertThat(foreign.err()).containsAnyOf("bad certificate", "Transport endpoint is not connected",
+        "Connection reset by peer");
     Exec.Result own = tlsTo("node1", "node4");
     assertThat(own.exit()).as(own.all()).isZero();
     LAB.out("node5", "swarm", "leave", "--force");
