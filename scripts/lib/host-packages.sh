@@ -1,7 +1,8 @@
 # Installs the host packages Berth needs (Debian/Ubuntu, as root) when any is missing.
 # With "test", also the peers the end-to-end suite drives: Debian's docker.io (dockerd),
 # docker-registry (the CNCF distribution registry), docker-compose (python compose 1.29, a
-# client of berthd and the peer of `berth compose`) and gcc with a static libc (a test's tool). With "bench", those and the load generators
+# client of berthd and the peer of `berth compose`), gcc with a static libc (a test's tool),
+# chromium with its driver (dashboard tests) and prometheus (metrics test). With "bench", those and the load generators
 # the benchmarks drive (wrk, iperf3).
 berth_host_packages() {
   local need=() p
@@ -26,6 +27,11 @@ berth_host_packages() {
     # SwarmUdpMeshIT builds a static UDP echo server for its busybox image (busybox has no nc -u)
     command -v gcc >/dev/null || need+=(gcc)
     [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -f /usr/lib/aarch64-linux-gnu/libc.a ] || need+=(libc6-dev)
+    # the dashboard's browser tests (Selenium drives Debian's chromium) and the metrics test
+    # (Debian's prometheus scrapes berthd)
+    command -v chromium >/dev/null || need+=(chromium)
+    command -v chromedriver >/dev/null || need+=(chromium-driver)
+    command -v prometheus >/dev/null || need+=(prometheus)
   fi
   if [ "${1:-}" = bench ]; then
     command -v wrk >/dev/null || need+=(wrk)
