@@ -49,14 +49,14 @@ public final class Agent implements AutoCloseable {
    * wait (a stop sits out the task's grace period, a pull on its registry), and with four a node
    * of 17 tasks took 50 s to remove them, each stop waiting out `sleep`'s 10 s grace in turn.
    * {@code leaveRotation}: how long a task on a network waits between its desired shutdown and
-   * its container's stop. The managers drop it from every node's names, VIPs and mesh at that
-   * same desired shutdown, but each node applies that view on its own time; a container stopped
-   * before some node did would take that node's new connections into a void (a client's connect
-   * times out). Docker waits the same way (its "gossip converge delay", 2 s).
+   * its container's stop, for the connections some node's rules gave it just before they dropped
+   * it to finish. The leader tells a node of the desired shutdown only once every node has
+   * acknowledged rules without the task (the dispatcher's RotationGate), so this is a short
+   * settle, not Docker's blind 2 s "gossip converge delay".
    */
   public record Settings(int workers, int maxAttempts, Duration retryDelay, Duration tick, Duration leaveRotation) {
     public static final Settings DEFAULT = new Settings(32, 3, Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Duration.ofSeconds(2));
+        Duration.ofMillis(500));
 
     public Settings {
       if (workers < 1 || maxAttempts < 1 || retryDelay.isNegative() || tick.isNegative() || tick.isZero()

@@ -44,6 +44,9 @@ final class DispatcherMethods {
   static final MethodDescriptor<Empty, HeartbeatReply> HEARTBEAT = unary("Heartbeat", Empty.class, HeartbeatReply.class);
   static final MethodDescriptor<StatusUpdate, Empty> UPDATE_TASK_STATUS =
       unary("UpdateTaskStatus", StatusUpdate.class, Empty.class);
+  /** A node saying which assignment set's networks its rules now follow (to the leader). */
+  static final MethodDescriptor<Messages.NetworksApplied, Empty> NETWORKS_APPLIED =
+      unary("NetworksApplied", Messages.NetworksApplied.class, Empty.class);
   static final MethodDescriptor<RenewCall, RenewReply> RENEW = unary("RenewCertificate", RenewCall.class, RenewReply.class);
   /** A node sending lines of a log subscription its session carried (to the leader). */
   static final MethodDescriptor<PublishLogsCall, PublishLogsReply> PUBLISH_LOGS =

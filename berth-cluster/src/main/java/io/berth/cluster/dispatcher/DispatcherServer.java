@@ -133,6 +133,10 @@ public final class DispatcherServer implements AutoCloseable {
           statusUpdates.apply(Caller.current().nodeId(), q.updates());
           return new Empty();
         }, true))
+        .addMethod(DispatcherMethods.NETWORKS_APPLIED, unary(q -> {
+          sessions.networksApplied(Caller.current().nodeId(), q.seq());
+          return new Empty();
+        }, true))
         .addMethod(DispatcherMethods.PUBLISH_LOGS, unary(q -> {
           try {
             return logs.publish(Caller.current().nodeId(), q);

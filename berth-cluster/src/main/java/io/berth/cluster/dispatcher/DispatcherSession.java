@@ -358,6 +358,7 @@ public final class DispatcherSession implements AutoCloseable {
       }
       try {
         networkListener.accept(a.networks());
+        acknowledge(a.seq());
       } catch (RuntimeException e) {
         // the tasks still run: those whose network is missing fail with the reason
         LOG.warn("the node's networks could not be brought in line: {}", e.getMessage(), e);
@@ -366,6 +367,23 @@ public final class DispatcherSession implements AutoCloseable {
       assignments.accept(a.tasks());
     } catch (RuntimeException e) {
       LOG.warn("the node's assignment consumer failed: {}", e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Tells the leader this node's rules follow set {@code seq} now, off the delivery thread (the
+   * tasks need not wait for the reply); a lost acknowledgement only makes the leader hold a
+   * leaving task a little longer.
+   */
+  private void acknowledge(long seq) {
+    if (seq > 0) {
+      Thread.ofVirtual().name("networks-applied").start(() -> {
+        try {
+          unary(DispatcherMethods.NETWORKS_APPLIED, new Messages.NetworksApplied(seq), "acknowledging networks");
+        } catch (RuntimeException e) {
+          LOG.debug("networks of set {} applied, not acknowledged: {}", seq, e.getMessage());
+        }
+      });
     }
   }
 

@@ -84,7 +84,8 @@ public final class Messages {
    * TLS material the node should hold: the roots to trust now and the issuer its certificate
    * should come from (a node whose certificate has another issuer renews at once: a root rotation),
    * and the secrets and configs, in clear, that its assigned tasks name ({@link NodePayloads}:
-   * those only, so a node never holds another node's secrets).
+   * those only, so a node never holds another node's secrets). {@code seq} numbers the sets of a
+   * session, for the node's {@link NetworksApplied}.
    */
   public record Assignments(
       @JsonProperty("HeartbeatPeriod") long heartbeatPeriodNanos,
@@ -95,7 +96,8 @@ public final class Messages {
       @JsonProperty("TLS") TlsInfo tls,
       @JsonProperty("Networks") io.berth.cluster.network.NetworkView networks,
       @JsonProperty("Secrets") List<TaskPayload> secrets,
-      @JsonProperty("Configs") List<TaskPayload> configs) {
+      @JsonProperty("Configs") List<TaskPayload> configs,
+      @JsonProperty("Seq") long seq) {
     public Assignments {
       networks = networks == null ? io.berth.cluster.network.NetworkView.EMPTY : networks;
       secrets = secrets == null ? List.of() : List.copyOf(secrets);
@@ -104,7 +106,19 @@ public final class Messages {
       tasks = tasks == null ? List.of() : List.copyOf(tasks);
       logSubscriptions = logSubscriptions == null ? List.of() : List.copyOf(logSubscriptions);
     }
+
+    /** The same set numbered {@code n} in its session (the number the node acknowledges). */
+    Assignments numbered(long n) {
+      return new Assignments(heartbeatPeriodNanos, managers, role, tasks, logSubscriptions, tls, networks, secrets,
+          configs, n);
+    }
   }
+
+  /**
+   * A node telling the leader it brought its networks in line with the assignment set numbered
+   * {@code seq} (its rules name only what that set put in rotation): see {@link RotationGate}.
+   */
+  public record NetworksApplied(@JsonProperty("Seq") long seq) {}
 
   /**
    * A secret's or config's payload as a node receives it for its tasks: id, name and the data in

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * sends those that differ, so a node learns of a new task without polling and never sees another
  * node's. Messages are whole sets (level-triggered): a node that missed one loses nothing. They
  * also carry the TLS material nodes should hold, so a root rotation reaches every node at once,
- * and the secrets and configs the node's tasks need ({@link NodePayloads}).
+ * and the secrets and configs the node's tasks need ({@link NodePayloads}). A task on its way out
+ * is shown to its node as still running until every node took it out of its rules
+ * ({@link RotationGate}).
  */
 final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   private static final Logger LOG = LoggerFactory.getLogger(SessionHub.class);
@@ -48,6 +50,9 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   private static final class Session {
     final String nodeId;
     final ServerCallStreamObserver<Assignments> out;
+    /** The set last made for the node, before the gate (un-numbered). */
+    Assignments lastMade;
+    /** The set last sent, after the gate (un-numbered, to compare). */
     Assignments lastSent;
     long sentIndex = -1;
     boolean done;
@@ -62,6 +67,10 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   private final Heartbeats heartbeats;
   private final Function<String, List<LogSubscription>> logSubscriptions;
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  /** Guarded by itself; taken inside a session's lock, never the other way round. */
+  private final RotationGate gate = new RotationGate(Clock.systemUTC());
+  /** Numbers every set sent, unique across sessions so a late acknowledgement cannot match a newer session's set. */
+  private final java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
   private final Thread watcher;
   private volatile boolean closed;
 
@@ -80,7 +89,7 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   /** Registers {@code nodeId}'s stream and sends its assignments at once. */
   void open(String nodeId, ServerCallStreamObserver<Assignments> out) {
     Session s = new Session(nodeId, out);
-    out.setOnCancelHandler(() -> sessions.remove(s));
+    out.setOnCancelHandler(() -> removed(s));
     // a node has one session: an older one (a connection the node gave up on) ends here
     for (Session old : sessions) {
       if (old.nodeId.equals(nodeId)) {
@@ -121,6 +130,40 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     return sessions.size();
   }
 
+  /**
+   * {@code nodeId} applied the networks of set {@code n}: the tasks that no node's rules name any
+   * more are let go (their nodes are sent their desired state at once).
+   */
+  void networksApplied(String nodeId, long n) {
+    boolean known;
+    synchronized (gate) {
+      known = gate.applied(nodeId, n);
+    }
+    if (known) {
+      regate();
+    }
+  }
+
+  /** Sends again every set whose gated tasks changed (acknowledgements came, or a hold ran out). */
+  private void regate() {
+    for (Session s : sessions) {
+      synchronized (s) {
+        if (s.lastMade != null) {
+          deliver(s, s.lastMade);
+        }
+      }
+    }
+  }
+
+  private void removed(Session s) {
+    sessions.remove(s);
+    if (!connected(s.nodeId)) {
+      synchronized (gate) {
+        gate.forget(s.nodeId); // its rules no longer count
+      }
+    }
+  }
+
   /** Ends every open session with {@code why} (this manager stopped leading, or is closing). */
   void closeAll(StatusRuntimeException why) {
     for (Session s : sessions) {
@@ -139,7 +182,7 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
         }
       }
     }
-    sessions.remove(s);
+    removed(s);
   }
 
   private void watch() {
@@ -149,6 +192,13 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
         long now = state.store().awaitIndex(last, WAIT);
         if (now <= last || sessions.isEmpty()) {
           last = Math.max(last, now);
+          boolean holding;
+          synchronized (gate) {
+            holding = gate.holding();
+          }
+          if (holding) {
+            regate(); // a hold may have run out
+          }
           continue;
         }
         ChangeBatch batch = state.store().changesSince(last);
@@ -183,6 +233,10 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
             .asRuntimeException());
       }
     }
+    Set<String> placed = byNode.values().stream().flatMap(List::stream).map(Task::id).collect(Collectors.toSet());
+    synchronized (gate) {
+      gate.retain(placed);
+    }
   }
 
   private NodeRole roleOf(String nodeId) {
@@ -196,21 +250,41 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
 
   private void send(Session s, long index, NodeRole role, List<Task> tasks, TlsInfo tls,
       io.berth.cluster.network.NetworkView networks, NodePayloads payloads) {
-    Assignments next = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), role, tasks,
-        logSubscriptions.apply(s.nodeId), tls, networks, payloads.secretsFor(tasks), payloads.configsFor(tasks));
+    Assignments made = new Assignments(heartbeats.period().toNanos(), Managers.addresses(state), role, tasks,
+        logSubscriptions.apply(s.nodeId), tls, networks, payloads.secretsFor(tasks), payloads.configsFor(tasks), 0);
     synchronized (s) {
-      if (s.done || index < s.sentIndex || next.equals(s.lastSent)) {
+      if (s.done || index < s.sentIndex) {
         return;
       }
-      try {
-        s.out.onNext(next);
-        s.lastSent = next;
-        s.sentIndex = index;
-      } catch (RuntimeException e) {
-        s.done = true;
-        sessions.remove(s);
-        LOG.debug("session of {} ended: {}", s.nodeId, e.getMessage());
+      s.lastMade = made;
+      s.sentIndex = index;
+      deliver(s, made);
+    }
+  }
+
+  /** Sends {@code made} through the gate unless the node has it already; under {@code s}'s lock. */
+  private void deliver(Session s, Assignments made) {
+    if (s.done) {
+      return;
+    }
+    Assignments next;
+    long n = seq.incrementAndGet();
+    synchronized (gate) {
+      Set<String> open = sessions.stream().filter(o -> !o.done).map(o -> o.nodeId).collect(Collectors.toSet());
+      next = new Assignments(made.heartbeatPeriodNanos(), made.managers(), made.role(), gate.gate(made.tasks(), open),
+          made.logSubscriptions(), made.tls(), made.networks(), made.secrets(), made.configs(), 0);
+      if (next.equals(s.lastSent)) {
+        return;
       }
+      gate.sent(s.nodeId, n, next.networks());
+    }
+    try {
+      s.out.onNext(next.numbered(n));
+      s.lastSent = next;
+    } catch (RuntimeException e) {
+      s.done = true;
+      removed(s);
+      LOG.debug("session of {} ended: {}", s.nodeId, e.getMessage());
     }
   }
 
