@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * for nodes of unknown state): its session must first notice the old leader is gone and find
  * this one, so an election does not mark healthy nodes down and move their tasks. A node another
  * manager admitted gets the normal grace when the leader first sees it; when this manager stops
- * leading the deadlines are dropped and {@code onLostLeadership} runs.
+ * leading the deadlines are dropped and {@code onLostLeadership} runs. The tasks of a node down
+ * for a day are orphaned ({@link OrphanedTasks}).
  */
 final class Heartbeats implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
@@ -41,6 +42,7 @@ final class Heartbeats implements AutoCloseable {
   private final Clock clock;
   private final NodeStatusWriter writer;
   private final Runnable onLostLeadership;
+  private final OrphanedTasks orphans;
   private final Map<String, Instant> deadlines = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "dispatcher-heartbeats");
@@ -57,6 +59,7 @@ final class Heartbeats implements AutoCloseable {
     this.clock = clock;
     this.writer = new NodeStatusWriter(state, clock);
     this.onLostLeadership = onLostLeadership;
+    this.orphans = new OrphanedTasks(state, clock, OrphanedTasks.AFTER);
   }
 
   void start() {
@@ -114,6 +117,7 @@ final class Heartbeats implements AutoCloseable {
       if (active) {
         active = false;
         deadlines.clear();
+        orphans.reset();
         onLostLeadership.run();
       }
       return;
@@ -134,6 +138,7 @@ final class Heartbeats implements AutoCloseable {
         writer.write(e.getKey(), NodeState.DOWN, DOWN_MESSAGE, null, null);
       }
     }
+    orphans.check(state.nodes());
   }
 
   @Override
