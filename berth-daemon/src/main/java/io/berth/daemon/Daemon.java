@@ -175,7 +175,7 @@ public final class Daemon implements AutoCloseable {
     new AuthRoutes(registryAccess).register(router);
     new io.berth.daemon.api.CommitRoutes(imageService).register(router);
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
-        logReader, config.dataRoot().resolve("tmp"), events), heap).register(router);
+        logReader, config.dataRoot().resolve("tmp"), events), imageService, heap).register(router);
     new VolumeRoutes(volumeService).register(router);
     new NetworkRoutes(new io.berth.daemon.network.NetworkManager(networkService, references, events), containers,
         swarm, clock).register(router);

@@ -45,6 +45,50 @@ public record Credentials(String username, String password, String identityToken
     return new Credentials(text(n, "username"), text(n, "password"), text(n, "identitytoken"));
   }
 
+  /**
+   * The credentials for {@code registry} (a host[:port], Docker Hub's as {@code docker.io}) in an
+   * {@code X-Registry-Config} header: what {@code docker build} sends, base64url JSON of every
+   * registry the user logged in to, keyed by server address ({@code localhost:5000},
+   * {@code https://index.docker.io/v1/}); none when absent or not listed.
+   */
+  public static Credentials fromConfigHeader(String header, String registry) {
+    if (header == null || header.isBlank()) {
+      return NONE;
+    }
+    byte[] json;
+    try {
+      json = Base64.getUrlDecoder().decode(header.strip().replace('+', '-').replace('/', '_').replace("=", ""));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException("X-Registry-Config is not base64: " + e.getMessage());
+    }
+    if (json.length == 0) {
+      return NONE;
+    }
+    JsonNode all = Json.read(json, JsonNode.class, "X-Registry-Config");
+    if (!all.isObject()) {
+      throw new InvalidArgumentException("X-Registry-Config must be a JSON object of registries");
+    }
+    for (var it = all.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (host(e.getKey()).equals(host(registry)) && e.getValue().isObject()) {
+        JsonNode n = e.getValue();
+        return new Credentials(text(n, "username"), text(n, "password"), text(n, "identitytoken"));
+      }
+    }
+    return NONE;
+  }
+
+  /** A server address as a host[:port]: scheme and path dropped, Docker Hub's names made one. */
+  private static String host(String address) {
+    String h = address.replaceFirst("^[a-zA-Z]+://", "");
+    int slash = h.indexOf('/');
+    h = slash < 0 ? h : h.substring(0, slash);
+    return switch (h) {
+      case "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com" -> "docker.io";
+      default -> h;
+    };
+  }
+
   private static String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();

@@ -108,13 +108,6 @@ class BuildIT {
   }
 
   @Test
-  void pullIsRefusedByNameNotIgnored() {
-    Exec.Result r = dockerBuild("build", "--pull", "-t", "it/pulled:1", DIR.resolve("ctx").toString());
-    assertThat(r.exit()).isNotZero();
-    assertThat(r.err()).contains("--pull is not supported");
-  }
-
-  @Test
   void targetStopsAtTheNamedStage() {
     Exec.Result r = dockerBuild("build", "--target", "build", "-t", "it/stage:1", DIR.resolve("ctx").toString());
     check(r, "build --target");

@@ -115,6 +115,54 @@ class RegistryAuthIT {
     check(docker(config, null, "rmi", image), "rmi");
   }
 
+  /** {@code docker build} (classic builder) as a user logged in to {@code config}'s registries. */
+  private static Exec.Result dockerBuild(String config, String... args) {
+    Map<String, String> env = env(config);
+    env.put("DOCKER_BUILDKIT", "0");
+    return Exec.run(env, null, 180, Exec.list("/usr/local/bin/docker", args));
+  }
+
+  /**
+   * A base image only in a registry that needs a login: {@code docker build} pulls it with the
+   * credentials the CLI sends ({@code X-Registry-Config}), as dockerd's classic builder; without
+   * them the build fails naming the image; {@code --pull} takes a newer base even when one is stored.
+   */
+  @Test
+  void dockerBuildPullsAMissingBaseWithTheUsersCredentials() throws Exception {
+    String config = "build-config";
+    Files.createDirectories(DIR.resolve(config));
+    Files.createDirectories(DIR.resolve("nologin-config"));
+    String base = basicReg + "/team/base:1";
+    check(docker(config, "s3cret\n".getBytes(), "login", "-u", "alice", "--password-stdin", basicReg), "login");
+    check(docker(config, null, "tag", IMAGE, base), "tag");
+    check(docker(config, null, "push", base), "push the base");
+    check(docker(config, null, "rmi", base), "untag the base");
+    Path ctx = Files.createDirectories(DIR.resolve("build-ctx"));
+    Files.writeString(ctx.resolve("Dockerfile"), "FROM " + base + "\nRUN echo built > /built.txt\n");
+
+    Exec.Result r = dockerBuild("nologin-config", "build", "-t", "it/frombase:1", ctx.toString());
+    assertThat(r.exit()).as("no credentials for the base's registry: " + r.all()).isNotZero();
+    assertThat(r.all()).contains("pull access denied for " + basicReg + "/team/base");
+
+    r = dockerBuild(config, "build", "-t", "it/frombase:1", ctx.toString());
+    check(r, "docker build FROM a base in the registry");
+    assertThat(r.out()).contains("1: Pulling from team/base").contains("Status: Downloaded newer image for " + base);
+    assertThat(docker(config, null, "run", "--rm", "it/frombase:1", "cat", "/built.txt").out()).isEqualTo("built\n");
+    assertThat(docker(config, null, "image", "inspect", "--format", "{{.Id}}", base).exit()).as("the base is stored").isZero();
+
+    // a newer base in the registry; the stored one is the old: --pull takes the newer
+    Path v2 = Files.createDirectories(DIR.resolve("base-v2"));
+    Files.writeString(v2.resolve("Dockerfile"), "FROM " + IMAGE + "\nRUN echo v2 > /version\n");
+    check(dockerBuild(config, "build", "-t", base, v2.toString()), "build base v2");
+    check(docker(config, null, "push", base), "push base v2");
+    check(docker(config, null, "tag", IMAGE, base), "the stored base is the old one again");
+    Files.writeString(ctx.resolve("Dockerfile"), "FROM " + base + "\nRUN cat /version\n");
+    r = dockerBuild(config, "build", "--pull", "-t", "it/frombase:2", ctx.toString());
+    check(r, "docker build --pull");
+    assertThat(r.out()).contains("Status: Downloaded newer image for " + base).contains("v2");
+    check(docker(config, null, "rmi", "it/frombase:1", "it/frombase:2", base), "rmi");
+  }
+
   @Test
   void berthRegistryWithBasicAuth() {
     dockerLoginPushPull(basicReg, "basic-config");

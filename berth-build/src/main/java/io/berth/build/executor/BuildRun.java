@@ -176,8 +176,7 @@ final class BuildRun {
       try {
         s.from(backend.images().resolve(image));
       } catch (NotFoundException e) {
-        throw new NotFoundException("pull access denied for " + image + ": the image is not in this daemon's store "
-            + "(pull it from a registry first, or build it)", e);
+        throw new NotFoundException("pull access denied for " + image + ": " + e.getMessage(), e);
       }
     }
   }

@@ -30,11 +30,14 @@ import org.slf4j.LoggerFactory;
 public final class BuildRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(BuildRoutes.class);
   private final DockerfileBuilder builder;
+  private final io.berth.daemon.image.ImageService images;
   private final HeapReturn heap;
 
-  public BuildRoutes(DockerfileBuilder builder, HeapReturn heap) {
+  /** {@code images}: where missing bases are pulled from their registries. */
+  public BuildRoutes(DockerfileBuilder builder, io.berth.daemon.image.ImageService images, HeapReturn heap) {
     this.heap = heap;
     this.builder = builder;
+    this.images = images;
   }
 
   public void register(Router r) {
@@ -48,11 +51,9 @@ public final class BuildRoutes {
       throw new InvalidArgumentException("building from a remote context is not supported; send the context as a tar");
     }
     String pull = q.query("pull");
-    if (pull != null && !pull.isEmpty() && !pull.equals("0") && !pull.equalsIgnoreCase("false")) {
-      // berthd's builder takes bases from its image store only: refuse rather than build from a stale one
-      throw new InvalidArgumentException("--pull is not supported: berthd builds from the base images in its "
-          + "store; pull them first (docker pull IMAGE)");
-    }
+    boolean always = pull != null && !pull.isEmpty() && !pull.equals("0") && !pull.equalsIgnoreCase("false");
+    String registryConfig = q.header("x-registry-config");
+    io.berth.distribution.Credentials.fromConfigHeader(registryConfig, "docker.io"); // a bad header fails here
     String platform = q.query("platform");
     if (platform != null && !platform.isEmpty() && !platform.equals("linux/amd64") && !platform.equals("linux")) {
       throw new InvalidArgumentException("only linux/amd64 images can be built here, not " + platform);
@@ -74,11 +75,13 @@ public final class BuildRoutes {
       BuildRequest req = new BuildRequest(context.dir(), q.query("dockerfile"), args,
           q.query("target"), q.flag("nocache"), labels, tags, network);
       try {
-        BuildImage img = builder.build(req, text -> {
+        java.util.function.Consumer<String> stream = text -> {
           if (!quiet) {
             write(out, Json.object().put("stream", text));
           }
-        });
+        };
+        BuildImage img = builder.build(req, stream, new io.berth.daemon.build.BasePulls(images, always,
+            registry -> io.berth.distribution.Credentials.fromConfigHeader(registryConfig, registry), stream));
         ObjectNode aux = Json.object();
         aux.putObject("aux").put("ID", img.id().toString());
         write(out, aux);

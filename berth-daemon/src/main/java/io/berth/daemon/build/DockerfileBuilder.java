@@ -89,9 +89,15 @@ public final class DockerfileBuilder {
 
   /** Builds {@code req} (its context unpacked by {@link #unpack}), streaming steps' output to {@code out}. */
   public BuildImage build(BuildRequest req, Consumer<String> out) {
+    return build(req, out, null);
+  }
+
+  /** As {@link #build(BuildRequest, Consumer)}, pulling missing bases as {@code pulls} says (null: never). */
+  public BuildImage build(BuildRequest req, Consumer<String> out, BasePulls pulls) {
     BuildImage img;
     try (ImageStore.Lease lease = images.lease()) {
-      img = executor.build(req, out);
+      img = pulls == null ? executor.build(req, out)
+          : ScopedValue.where(StoreBuildImages.PULLS, pulls).call(() -> executor.build(req, out));
     }
     events.publish("image", "build", img.id().toString(), Map.of());
     return img;

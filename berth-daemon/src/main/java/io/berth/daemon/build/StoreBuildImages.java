@@ -11,11 +11,14 @@ import io.berth.store.image.ImageStore;
 import java.nio.file.Path;
 
 /**
- * The builder's images in the daemon's image store: bases are looked up there (never pulled, as
- * the classic builder of a daemon without registry access), layers go to the content store, and
- * each step's config is registered as an image.
+ * The builder's images in the daemon's image store: bases are looked up there and, when missing
+ * (or always, with {@code --pull}), pulled as the build's {@link BasePulls} says; layers go to
+ * the content store, and each step's config is registered as an image.
  */
 final class StoreBuildImages implements BuildImages {
+  /** The pulls of the build running on this thread; unbound: bases come from the store only. */
+  static final ScopedValue<BasePulls> PULLS = ScopedValue.newInstance();
+
   private final ImageStore images;
   private final ImageCommitter committer;
 
@@ -30,7 +33,23 @@ final class StoreBuildImages implements BuildImages {
 
   @Override
   public BuildImage resolve(String reference) {
-    return of(images.resolve(reference));
+    BasePulls pulls = PULLS.isBound() ? PULLS.get() : null;
+    if (pulls != null && pulls.always() && !isId(reference)) {
+      return of(pulls.pull(reference));
+    }
+    try {
+      return of(images.resolve(reference));
+    } catch (io.berth.errdefs.NotFoundException e) {
+      if (pulls == null || isId(reference)) {
+        throw e;
+      }
+      return of(pulls.pull(reference));
+    }
+  }
+
+  /** An image id (full or {@code sha256:} prefixed) is never pulled: no registry knows it by that name. */
+  private static boolean isId(String reference) {
+    return reference.startsWith("sha256:") || reference.matches("[0-9a-f]{64}");
   }
 
   @Override
