@@ -29,19 +29,10 @@ public record Credentials(String username, String password, String identityToken
 
   /** Decodes {@code X-Registry-Auth} (absent, empty or "{}" mean no credentials). */
   public static Credentials fromHeader(String header) {
-    if (header == null || header.isBlank()) {
+    JsonNode n = decode(header, "X-Registry-Auth");
+    if (n == null) {
       return NONE;
     }
-    byte[] json;
-    try {
-      json = Base64.getUrlDecoder().decode(header.strip().replace('+', '-').replace('/', '_').replace("=", ""));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidArgumentException("X-Registry-Auth is not base64: " + e.getMessage());
-    }
-    if (json.length == 0) {
-      return NONE;
-    }
-    JsonNode n = Json.read(json, JsonNode.class, "X-Registry-Auth");
     return new Credentials(text(n, "username"), text(n, "password"), text(n, "identitytoken"));
   }
 
@@ -52,19 +43,10 @@ public record Credentials(String username, String password, String identityToken
    * {@code https://index.docker.io/v1/}); none when absent or not listed.
    */
   public static Credentials fromConfigHeader(String header, String registry) {
-    if (header == null || header.isBlank()) {
+    JsonNode all = decode(header, "X-Registry-Config");
+    if (all == null) {
       return NONE;
     }
-    byte[] json;
-    try {
-      json = Base64.getUrlDecoder().decode(header.strip().replace('+', '-').replace('/', '_').replace("=", ""));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidArgumentException("X-Registry-Config is not base64: " + e.getMessage());
-    }
-    if (json.length == 0) {
-      return NONE;
-    }
-    JsonNode all = Json.read(json, JsonNode.class, "X-Registry-Config");
     if (!all.isObject()) {
       throw new InvalidArgumentException("X-Registry-Config must be a JSON object of registries");
     }
@@ -76,6 +58,20 @@ public record Credentials(String username, String password, String identityToken
       }
     }
     return NONE;
+  }
+
+  /** The JSON a credentials header carries (base64url, padded or not), null when absent or empty. */
+  private static JsonNode decode(String header, String name) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    byte[] json;
+    try {
+      json = Base64.getUrlDecoder().decode(header.strip().replace('+', '-').replace('/', '_').replace("=", ""));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException(name + " is not base64: " + e.getMessage());
+    }
+    return json.length == 0 ? null : Json.read(json, JsonNode.class, name);
   }
 
   /** A server address as a host[:port]: scheme and path dropped, Docker Hub's names made one. */

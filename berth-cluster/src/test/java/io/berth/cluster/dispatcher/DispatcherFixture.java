@@ -72,6 +72,21 @@ final class DispatcherFixture implements AutoCloseable {
   }
 
   /** Another manager's dispatcher over the same store, leading or not as {@code leadership} says. */
+  /** The first assignment set {@code q} receives that is {@code wanted}, within {@code wait}. */
+  static java.util.List<io.berth.cluster.model.Task> awaitSet(
+      java.util.concurrent.BlockingQueue<java.util.List<io.berth.cluster.model.Task>> q,
+      java.util.function.Predicate<java.util.List<io.berth.cluster.model.Task>> wanted, Duration wait)
+      throws InterruptedException {
+    long until = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < until) {
+      var got = q.poll(until - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      if (got != null && wanted.test(got)) {
+        return got;
+      }
+    }
+    throw new AssertionError("no assignment set as wanted within " + wait);
+  }
+
   DispatcherServer another(Leadership leadership) {
     return new DispatcherServer(state, credentials(ca, "manager2", NodeRole.MANAGER), leadership, null, clock,
         new InetSocketAddress("127.0.0.1", 0)).start();

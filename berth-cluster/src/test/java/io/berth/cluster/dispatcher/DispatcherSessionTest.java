@@ -49,14 +49,7 @@ class DispatcherSessionTest {
   }
 
   private static List<Task> next(BlockingQueue<List<Task>> q, Predicate<List<Task>> wanted) throws InterruptedException {
-    long until = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < until) {
-      List<Task> got = q.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (got != null && wanted.test(got)) {
-        return got;
-      }
-    }
-    throw new AssertionError("no assignment set as wanted within " + WAIT);
+    return DispatcherFixture.awaitSet(q, wanted, WAIT);
   }
 
   private Node awaitNode(String id, Predicate<Node> wanted) throws InterruptedException {

@@ -106,14 +106,7 @@ class LeavingTaskSessionTest {
 
   private static void awaitSet(BlockingQueue<List<Task>> q, java.util.function.Predicate<List<Task>> wanted)
       throws InterruptedException {
-    long until = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < until) {
-      List<Task> got = q.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (got != null && wanted.test(got)) {
-        return;
-      }
-    }
-    throw new AssertionError("no assignment set as wanted within " + WAIT);
+    DispatcherFixture.awaitSet(q, wanted, WAIT);
   }
 
   private static void await(CountDownLatch latch) {
