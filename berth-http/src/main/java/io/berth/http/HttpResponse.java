@@ -22,6 +22,7 @@ public final class HttpResponse {
   private boolean committed;
   private boolean hijacked;
   private boolean closeAfter;
+  private int status;
 
   /** {@code onHijack} lifts the connection's read limits: a hijacked stream may be silent for hours. */
   HttpResponse(OutputStream out, InputStream rawIn, boolean head, Runnable onHijack) {
@@ -68,6 +69,11 @@ public final class HttpResponse {
 
   public boolean committed() {
     return committed;
+  }
+
+  /** The status sent (101 for an upgraded hijack), or 0 while nothing is: for request metrics. */
+  public int status() {
+    return status;
   }
 
   boolean hijacked() {
@@ -158,6 +164,7 @@ public final class HttpResponse {
     committed = true;
     hijacked = true;
     closeAfter = true;
+    status = upgrade ? 101 : 200;
     onHijack.run();
     StringBuilder sb = new StringBuilder();
     if (upgrade) {
@@ -183,6 +190,7 @@ public final class HttpResponse {
   public record Hijacked(InputStream in, OutputStream out) {}
 
   private StringBuilder statusLine(int status) {
+    this.status = status;
     StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(status).append(' ')
         .append(reason(status)).append("\r\n");
     sb.append("Server: Berth/0.1.0 (linux)\r\n");

@@ -26,5 +26,9 @@ public interface RuntimeResources {
       long systemCpuNanos,
       int onlineCpus,
       long pids,
-      long pidsLimit) {}
+      long pidsLimit,
+      long netRxBytes,
+      long netTxBytes,
+      long blockReadBytes,
+      long blockWriteBytes) {}
 }
