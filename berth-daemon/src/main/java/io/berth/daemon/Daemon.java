@@ -224,7 +224,7 @@ public final class Daemon implements AutoCloseable {
     registry = io.berth.registry.RegistryServer.start(new io.berth.registry.RegistryConfig(host,
         Integer.parseInt(addr.substring(colon + 1)), config.registryStorage(), tls ? config.tlsCert() : null,
         tls ? config.tlsKey() : null, null, false, io.berth.registry.RegistryConfig.DEFAULT_MAX_MANIFEST),
-        io.berth.registry.auth.Authorizer.OPEN, java.util.Map.of());
+        io.berth.registry.auth.Authorizer.OPEN, java.util.Map.of(), metrics == null ? null : metrics.registry());
     LOG.info("registry listening on {}://{} (storage {})", tls ? "https" : "http", addr, config.registryStorage());
   }
 

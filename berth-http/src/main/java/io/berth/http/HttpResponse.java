@@ -23,6 +23,7 @@ public final class HttpResponse {
   private boolean hijacked;
   private boolean closeAfter;
   private int status;
+  private long bodyBytes;
 
   /** {@code onHijack} lifts the connection's read limits: a hijacked stream may be silent for hours. */
   HttpResponse(OutputStream out, InputStream rawIn, boolean head, Runnable onHijack) {
@@ -76,6 +77,11 @@ public final class HttpResponse {
     return status;
   }
 
+  /** Body bytes written by {@link #send} and {@link #fixed} (so {@link #sendFile}) so far: for metrics. */
+  public long bodyBytes() {
+    return bodyBytes;
+  }
+
   boolean hijacked() {
     return hijacked;
   }
@@ -97,6 +103,7 @@ public final class HttpResponse {
       out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
       if (!head) {
         out.write(body);
+        bodyBytes += body.length;
       }
       out.flush();
     } catch (IOException e) {
@@ -129,6 +136,7 @@ public final class HttpResponse {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
         out.write(b, off, len);
+        bodyBytes += len;
       }
 
       @Override

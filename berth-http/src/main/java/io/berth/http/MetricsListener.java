@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  * metrics library.
  */
 public final class MetricsListener implements AutoCloseable {
+  /** Prometheus' text exposition format 0.0.4, what Micrometer's Prometheus registry writes. */
+  public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
   private final HttpServer http;
   private final ServerSocket socket;
 

@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class DaemonMetrics {
   /** Prometheus' text exposition format 0.0.4, what {@link #scrape()} writes. */
-  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  public static final String CONTENT_TYPE = io.berth.http.MetricsListener.PROMETHEUS_TEXT;
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
