@@ -190,6 +190,7 @@ public final class Daemon implements AutoCloseable {
       io.berth.daemon.metrics.ContainerMeters.bind(metrics.registry(), containers);
       io.berth.daemon.metrics.ContainerUsageMeters.bind(metrics, containers, streams);
       io.berth.daemon.metrics.ImageMeters.bind(metrics.registry(), imageService, builder);
+      io.berth.daemon.metrics.ClusterMeters.bind(metrics, swarmNode);
     }
     server = new HttpServer(router);
     swarmNode.recover();
