@@ -203,7 +203,7 @@ public final class Daemon implements AutoCloseable {
     if (metrics != null) {
       metricsListener = io.berth.http.MetricsListener.start(config.metricsAddr(), "--metrics-addr", metrics::scrape,
           io.berth.daemon.metrics.DaemonMetrics.CONTENT_TYPE);
-      LOG.info("metrics listening on http://{}/metrics", config.metricsAddr());
+      LOG.info("metrics listening on {} (port {}), at /metrics", config.metricsAddr(), metricsListener.port());
     }
     // every directory the daemon needs exists now: shut those a new root got and an old one had open
     RootPermissions.secure(config.dataRoot());

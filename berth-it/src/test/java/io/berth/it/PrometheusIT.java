@@ -196,6 +196,19 @@ class PrometheusIT {
     assertThat(status("http://" + metricsAddr + "/v1.47/containers/json")).isEqualTo(404);
   }
 
+  @Test
+  void aBadMetricsAddressStopsBerthdNamingTheFlag() throws Exception {
+    Path d = DIR.resolve("bad");
+    Exec.sh("mkdir -p " + d);
+    Exec.Result r = Exec.run(Map.of(), null, 60, List.of(Exec.repoRoot().resolve("bin/berthd").toString(),
+        "-H", "unix://" + d + "/b.sock", "--data-root", d + "/data", "--exec-root", d + "/exec",
+        "--config-file", DIR + "/none.json", "--bridge", "bitmx" + N, "--nft-table", TABLE + "x",
+        "--metrics-addr", "127.0.0.1"));
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("invalid --metrics-addr 127.0.0.1: expected HOST:PORT");
+    assertThat(Exec.sh("ip link show bitmx" + N).exit()).as("nothing set up on the host").isNotZero();
+  }
+
   /** The single value of {@code promql}, once it satisfies {@code wanted} (bounded wait); else the last seen. */
   private static double scalar(String promql, DoublePredicate wanted) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();

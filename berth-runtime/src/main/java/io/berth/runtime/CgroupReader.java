@@ -29,6 +29,14 @@ final class CgroupReader {
   }
 
   ContainerRuntime.Stats stats(String id) {
+    return stats(id, true);
+  }
+
+  /**
+   * {@code full}: also the page cache (memory.stat), the pids limit and the host's CPU time, which
+   * {@code docker stats} shows; metrics leave them out (0, -1), a third fewer reads per container.
+   */
+  ContainerRuntime.Stats stats(String id, boolean full) {
     long memUsage;
     long memLimit;
     long cache;
@@ -41,29 +49,29 @@ final class CgroupReader {
       Path d = v2dir(id);
       memUsage = num(d.resolve("memory.current"));
       memLimit = num(d.resolve("memory.max"));
-      cache = field(d.resolve("memory.stat"), "file");
+      cache = full ? field(d.resolve("memory.stat"), "file") : 0;
       cpu = field(d.resolve("cpu.stat"), "usage_usec") * 1000;
       pids = num(d.resolve("pids.current"));
-      pidsMax = num(d.resolve("pids.max"));
+      pidsMax = full ? num(d.resolve("pids.max")) : -1;
       block = ioStatV2(d.resolve("io.stat"));
       procs = d.resolve("cgroup.procs");
     } else {
       memUsage = num(v1("memory", id).resolve("memory.usage_in_bytes"));
       memLimit = num(v1("memory", id).resolve("memory.limit_in_bytes"));
-      cache = field(v1("memory", id).resolve("memory.stat"), "total_inactive_file");
+      cache = full ? field(v1("memory", id).resolve("memory.stat"), "total_inactive_file") : 0;
       cpu = num(v1("cpuacct", id).resolve("cpuacct.usage"));
       pids = num(v1("pids", id).resolve("pids.current"));
-      pidsMax = num(v1("pids", id).resolve("pids.max"));
+      pidsMax = full ? num(v1("pids", id).resolve("pids.max")) : -1;
       block = ioStatV1(v1("blkio", id).resolve("blkio.throttle.io_service_bytes"));
       procs = v1("pids", id).resolve("cgroup.procs");
     }
     long[] net = network(procs);
-    long hostMem = hostMemory();
+    long hostMem = HostMemory.TOTAL;
     if (memLimit <= 0 || memLimit > hostMem) {
       memLimit = hostMem;
     }
     return new ContainerRuntime.Stats(Math.max(0, memUsage), memLimit, Math.max(0, cache), Math.max(0, cpu),
-        systemCpuNanos(), Runtime.getRuntime().availableProcessors(), Math.max(0, pids), pidsMax,
+        full ? systemCpuNanos() : 0, Runtime.getRuntime().availableProcessors(), Math.max(0, pids), pidsMax,
         net[0], net[1], block[0], block[1]);
   }
 
@@ -138,6 +146,11 @@ final class CgroupReader {
     return field(f, "oom_kill") > 0;
   }
 
+  /** The host's memory, read once: MemTotal does not change while berthd runs. */
+  private static final class HostMemory {
+    static final long TOTAL = hostMemory();
+  }
+
   private static long hostMemory() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
@@ -178,9 +191,8 @@ final class CgroupReader {
   private static long field(Path p, String name) {
     try {
       for (String line : Files.readAllLines(p)) {
-        String[] kv = line.trim().split("\\s+");
-        if (kv.length == 2 && kv[0].equals(name)) {
-          return Long.parseLong(kv[1]);
+        if (line.startsWith(name) && line.length() > name.length() && line.charAt(name.length()) == ' ') {
+          return Long.parseLong(line.substring(name.length() + 1).trim());
         }
       }
     } catch (IOException | NumberFormatException e) {

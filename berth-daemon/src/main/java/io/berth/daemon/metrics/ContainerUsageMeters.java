@@ -20,7 +20,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * Per-container CPU, memory, network and block I/O, labelled {@code id}, {@code name} and
  * {@code image}, for running containers only. Read at scrape time from the same source as
- * {@code docker stats} ({@link ContainerStreams#stats}): one reading per container per scrape,
+ * {@code docker stats} ({@link ContainerStreams#usage}): one reading per container per scrape,
  * which every series of that container then shows. A container that stops loses its series at
  * the next scrape.
  */
@@ -53,7 +53,7 @@ public final class ContainerUsageMeters {
       }
       Optional<ContainerRuntime.Stats> st;
       try {
-        st = streams.stats(c);
+        st = streams.usage(c);
       } catch (RuntimeException stoppedMeanwhile) {
         continue;
       }
