@@ -125,6 +125,14 @@ class PrometheusIT {
       check(docker("rmi", reg + "/it/bb:1"), "rmi");
       check(docker("pull", reg + "/it/bb:1"), "pull from " + reg);
     }
+    // builds: one that works, one whose COPY names a file the context lacks
+    Path ctx = DIR.resolve("ctx");
+    Files.createDirectories(ctx);
+    Files.writeString(ctx.resolve("f"), "x");
+    Files.writeString(ctx.resolve("Dockerfile"), "FROM " + TestDaemon.IMAGE + "\nCOPY f /f\nLABEL built=yes\n");
+    check(build("-t", "it/built:1", ctx.toString()), "docker build");
+    Files.writeString(ctx.resolve("Dockerfile.bad"), "FROM " + TestDaemon.IMAGE + "\nCOPY missing /m\n");
+    assertThat(build("-f", ctx.resolve("Dockerfile.bad").toString(), ctx.toString()).exit()).isNotZero();
     // swarm mode: one manager, a service of two tasks
     int swarmPort = freePortPair();
     check(docker("swarm", "init", "--advertise-addr", "127.0.0.1:" + swarmPort, "--listen-addr",
@@ -160,6 +168,9 @@ class PrometheusIT {
     assertThat(scalar("berth_image_pulls_total{result=\"success\"}", v -> v == 2)).isEqualTo(2);
     long layer = Long.parseLong(docker("image", "inspect", "-f", "{{.Size}}", TestDaemon.IMAGE).out().strip());
     assertThat(scalar("berth_image_push_bytes_total", v -> v > 0)).isGreaterThan(0).isLessThanOrEqualTo(2.0 * layer);
+
+    assertThat(scalar("berth_builds_total{result=\"success\"}", v -> v == 1)).isEqualTo(1);
+    assertThat(scalar("berth_builds_total{result=\"failure\"}", v -> v == 1)).isEqualTo(1);
 
     // the registries: berthd's own in its /metrics, the standalone one on its own listener
     assertThat(scalar("berth_registry_requests_total{job=\"berthd\",operation=\"manifest_put\",status=\"201\"}",
@@ -253,6 +264,13 @@ class PrometheusIT {
     List<String> cmd = new ArrayList<>(List.of("docker"));
     cmd.addAll(List.of(args));
     return Exec.run(Map.of("DOCKER_HOST", SOCK), null, 120, cmd);
+  }
+
+  /** {@code docker build} with the classic builder, which berthd serves. */
+  private static Exec.Result build(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("docker", "build"));
+    cmd.addAll(List.of(args));
+    return Exec.run(Map.of("DOCKER_HOST", SOCK, "DOCKER_BUILDKIT", "0"), null, 120, cmd);
   }
 
   private static Process spawn(Path log, String... cmd) throws IOException {
