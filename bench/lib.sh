@@ -70,10 +70,11 @@ bench_stop_dockerd() {
 }
 
 # Starts berthd on $BSOCK. $1: data root, $2: bridge name, $3: bridge address, $4: nft table,
-# $5: cgroup parent. BERTHD names another launcher (e.g. one with other JVM flags) for experiments.
+# $5: cgroup parent; the rest: more berthd flags. BERTHD names another launcher (e.g. one with
+# other JVM flags) for experiments.
 bench_start_berthd() {
   "${BERTHD:-bin/berthd}" -H "$BSOCK" --data-root "$1" --exec-root "$W/bexec" --config-file /nonexistent \
-    --bridge "$2" --bip "$3" --nft-table "$4" --cgroup-parent "$5" >"$W/berthd.log" 2>&1 &
+    --bridge "$2" --bip "$3" --nft-table "$4" --cgroup-parent "$5" "${@:6}" >"$W/berthd.log" 2>&1 &
   bpid=$!
 }
 

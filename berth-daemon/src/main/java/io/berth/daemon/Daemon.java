@@ -54,6 +54,8 @@ public final class Daemon implements AutoCloseable {
   private HttpServer server;
   private io.berth.registry.RegistryServer registry;
   private io.berth.daemon.swarm.SwarmNode swarmNode;
+  private io.berth.daemon.metrics.DaemonMetrics metrics;
+  private io.berth.http.MetricsListener metricsListener;
   private Pidfile pidfile;
   private RootLock dataLock;
   private RootLock execLock;
@@ -174,12 +176,22 @@ public final class Daemon implements AutoCloseable {
     new io.berth.daemon.api.DistributionRoutes(imageService).register(router);
     new AuthRoutes(registryAccess).register(router);
     new io.berth.daemon.api.CommitRoutes(imageService).register(router);
-    new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
-        logReader, config.dataRoot().resolve("tmp"), events), imageService, heap).register(router);
+    io.berth.daemon.build.DockerfileBuilder builder = io.berth.daemon.build.DockerfileBuilder.create(stores,
+        containers, committer, logReader, config.dataRoot().resolve("tmp"), events);
+    new io.berth.daemon.api.BuildRoutes(builder, imageService, heap).register(router);
     new VolumeRoutes(volumeService).register(router);
     new NetworkRoutes(new io.berth.daemon.network.NetworkManager(networkService, references, events), containers,
         swarm, clock).register(router);
 
+    if (config.metricsAddr() != null) {
+      metrics = new io.berth.daemon.metrics.DaemonMetrics();
+      io.berth.daemon.metrics.ApiMeters api = new io.berth.daemon.metrics.ApiMeters(metrics.registry());
+      router.observe(api::answered);
+      io.berth.daemon.metrics.ContainerMeters.bind(metrics.registry(), containers);
+      io.berth.daemon.metrics.ContainerUsageMeters.bind(metrics, containers, streams);
+      io.berth.daemon.metrics.ImageMeters.bind(metrics.registry(), imageService, builder);
+      io.berth.daemon.metrics.ClusterMeters.bind(metrics, swarmNode);
+    }
     server = new HttpServer(router);
     swarmNode.recover();
     for (String host : config.hosts()) {
@@ -187,6 +199,11 @@ public final class Daemon implements AutoCloseable {
     }
     if (config.registryAddr() != null) {
       startRegistry();
+    }
+    if (metrics != null) {
+      metricsListener = io.berth.http.MetricsListener.start(config.metricsAddr(), "--metrics-addr", metrics::scrape,
+          io.berth.daemon.metrics.DaemonMetrics.CONTENT_TYPE);
+      LOG.info("metrics listening on {} (port {}), at /metrics", config.metricsAddr(), metricsListener.port());
     }
     // every directory the daemon needs exists now: shut those a new root got and an old one had open
     RootPermissions.secure(config.dataRoot());
@@ -208,7 +225,7 @@ public final class Daemon implements AutoCloseable {
     registry = io.berth.registry.RegistryServer.start(new io.berth.registry.RegistryConfig(host,
         Integer.parseInt(addr.substring(colon + 1)), config.registryStorage(), tls ? config.tlsCert() : null,
         tls ? config.tlsKey() : null, null, false, io.berth.registry.RegistryConfig.DEFAULT_MAX_MANIFEST),
-        io.berth.registry.auth.Authorizer.OPEN, java.util.Map.of());
+        io.berth.registry.auth.Authorizer.OPEN, java.util.Map.of(), metrics == null ? null : metrics.registry());
     LOG.info("registry listening on {}://{} (storage {})", tls ? "https" : "http", addr, config.registryStorage());
   }
 
@@ -260,6 +277,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (registry != null) {
       registry.close();
+    }
+    if (metricsListener != null) {
+      metricsListener.close();
     }
     // only sockets this daemon bound: another daemon's must never go with a daemon that failed to start
     for (Path socket : boundSockets) {

@@ -36,12 +36,14 @@ public record DaemonConfig(
     List<String> insecureRegistries,
     int maxConcurrentDownloads,
     int maxConcurrentUploads,
-    LogOptions logDefaults) {
+    LogOptions logDefaults,
+    String metricsAddr) {
 
   private static final Set<String> KEYS = Set.of("hosts", "data-root", "exec-root", "pidfile",
       "bridge", "bip", "nft-table", "tlsverify", "tlscacert", "tlscert", "tlskey", "tls",
       "cgroup-parent", "debug", "log-level", "live-restore", "registry-addr", "registry-storage",
-      "insecure-registries", "max-concurrent-downloads", "max-concurrent-uploads", "log-driver", "log-opts");
+      "insecure-registries", "max-concurrent-downloads", "max-concurrent-uploads", "log-driver", "log-opts",
+      "metrics-addr");
 
   public static final String DEFAULT_SOCKET = "unix:///run/berth/berth.sock";
 
@@ -103,9 +105,15 @@ public record DaemonConfig(
         io.berth.distribution.RegistryAccess.DEFAULT_DOWNLOADS);
     int uploads = concurrency(f.maxConcurrentUploads, file, "max-concurrent-uploads",
         io.berth.distribution.RegistryAccess.DEFAULT_UPLOADS);
+    // Prometheus metrics on a listener of their own: off unless an address is given (dockerd's name)
+    String metricsAddr = f.metricsAddr != null ? f.metricsAddr : file.path("metrics-addr").asText(null);
+    if (metricsAddr != null) {
+      io.berth.http.MetricsListener.parse(metricsAddr,
+          f.metricsAddr != null ? "--metrics-addr" : "metrics-addr (in " + f.configFile + ")");
+    }
     return new DaemonConfig(hosts, dataRoot, execRoot, pidfile, bridge, bip, table,
         f.insecureTcp, verify, ca, cert, key, cgroupParent, registryAddr, registryStorage, List.copyOf(insecure),
-        downloads, uploads, logDefaults(f, file));
+        downloads, uploads, logDefaults(f, file), metricsAddr);
   }
 
   /**
@@ -183,5 +191,6 @@ public record DaemonConfig(
     public Integer maxConcurrentUploads;
     public String logDriver;
     public Map<String, String> logOpts = new TreeMap<>();
+    public String metricsAddr;
   }
 }

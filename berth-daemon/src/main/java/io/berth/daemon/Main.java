@@ -81,6 +81,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--log-opt", description = "Default log driver option KEY=VALUE (e.g. max-size=10m); repeatable")
   java.util.Map<String, String> logOpts = new java.util.TreeMap<>();
 
+  @Option(names = "--metrics-addr", description = "Serve Prometheus metrics at /metrics on HOST:PORT, a listener "
+      + "of its own (off by default)")
+  String metricsAddr;
+
   @Override
   public Integer call() throws Exception {
     DaemonConfig.Flags f = new DaemonConfig.Flags();
@@ -105,6 +109,7 @@ public final class Main implements Callable<Integer> {
     f.maxConcurrentUploads = maxConcurrentUploads;
     f.logDriver = logDriver;
     f.logOpts = logOpts;
+    f.metricsAddr = metricsAddr;
     Daemon daemon = new Daemon(DaemonConfig.resolve(f));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -64,4 +64,18 @@ class DaemonConfigTest {
     f.logDriver = "none";
     assertThat(DaemonConfig.resolve(f).logDefaults().driver().readable()).isFalse();
   }
+
+  @Test
+  void metricsAddrIsOffByDefaultAndCheckedByName() throws Exception {
+    assertThat(resolve("{}", null).metricsAddr()).isNull();
+    assertThat(resolve("{\"metrics-addr\": \"127.0.0.1:9323\"}", null).metricsAddr()).isEqualTo("127.0.0.1:9323");
+    assertThatThrownBy(() -> resolve("{\"metrics-addr\": \"127.0.0.1\"}", null))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("invalid metrics-addr (in ")
+        .hasMessageContaining("expected HOST:PORT");
+    DaemonConfig.Flags f = new DaemonConfig.Flags();
+    f.configFile = dir.resolve("none.json");
+    f.metricsAddr = "127.0.0.1:99999";
+    assertThatThrownBy(() -> DaemonConfig.resolve(f)).isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("invalid --metrics-addr 127.0.0.1:99999: the port must be a number from 0 to 65535");
+  }
 }

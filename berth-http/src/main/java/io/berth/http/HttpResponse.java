@@ -22,6 +22,8 @@ public final class HttpResponse {
   private boolean committed;
   private boolean hijacked;
   private boolean closeAfter;
+  private int status;
+  private long bodyBytes;
 
   /** {@code onHijack} lifts the connection's read limits: a hijacked stream may be silent for hours. */
   HttpResponse(OutputStream out, InputStream rawIn, boolean head, Runnable onHijack) {
@@ -70,6 +72,16 @@ public final class HttpResponse {
     return committed;
   }
 
+  /** The status sent (101 for an upgraded hijack), or 0 while nothing is: for request metrics. */
+  public int status() {
+    return status;
+  }
+
+  /** Body bytes written by {@link #send} and {@link #fixed} (so {@link #sendFile}) so far: for metrics. */
+  public long bodyBytes() {
+    return bodyBytes;
+  }
+
   boolean hijacked() {
     return hijacked;
   }
@@ -91,6 +103,7 @@ public final class HttpResponse {
       out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
       if (!head) {
         out.write(body);
+        bodyBytes += body.length;
       }
       out.flush();
     } catch (IOException e) {
@@ -123,6 +136,7 @@ public final class HttpResponse {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
         out.write(b, off, len);
+        bodyBytes += len;
       }
 
       @Override
@@ -158,6 +172,7 @@ public final class HttpResponse {
     committed = true;
     hijacked = true;
     closeAfter = true;
+    status = upgrade ? 101 : 200;
     onHijack.run();
     StringBuilder sb = new StringBuilder();
     if (upgrade) {
@@ -183,6 +198,7 @@ public final class HttpResponse {
   public record Hijacked(InputStream in, OutputStream out) {}
 
   private StringBuilder statusLine(int status) {
+    this.status = status;
     StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(status).append(' ')
         .append(reason(status)).append("\r\n");
     sb.append("Server: Berth/0.1.0 (linux)\r\n");

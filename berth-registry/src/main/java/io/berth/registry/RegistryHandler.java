@@ -28,9 +28,17 @@ public final class RegistryHandler implements HttpHandler {
   private final Map<String, HttpHandler> extra;
   private final BlobRoutes blobs;
   private final ManifestRoutes manifests;
+  private final RegistryMetrics metrics;
 
   public RegistryHandler(RegistryStorage storage, Authorizer authorizer, Map<String, HttpHandler> extra,
       long maxManifestBytes) {
+    this(storage, authorizer, extra, maxManifestBytes, null);
+  }
+
+  /** {@code metrics}: where requests are counted, or null. */
+  public RegistryHandler(RegistryStorage storage, Authorizer authorizer, Map<String, HttpHandler> extra,
+      long maxManifestBytes, RegistryMetrics metrics) {
+    this.metrics = metrics;
     this.authorizer = authorizer;
     this.extra = Map.copyOf(extra);
     this.blobs = new BlobRoutes(storage, new Uploads(storage));
@@ -39,6 +47,18 @@ public final class RegistryHandler implements HttpHandler {
 
   @Override
   public void handle(HttpRequest q, HttpResponse s) throws Exception {
+    if (metrics == null) {
+      serve(q, s);
+      return;
+    }
+    try {
+      serve(q, s);
+    } finally {
+      metrics.answered(RegistryOperation.of(q.method(), q.path(), q.query("mount") != null), s.status(), s.bodyBytes());
+    }
+  }
+
+  private void serve(HttpRequest q, HttpResponse s) throws Exception {
     String path = q.path();
     HttpHandler other = extra.get(path);
     if (other != null) {

@@ -27,8 +27,16 @@ public final class RegistryServer implements AutoCloseable {
 
   public static RegistryServer start(RegistryConfig config, Authorizer authorizer, Map<String, HttpHandler> extra)
       throws IOException {
+    return start(config, authorizer, extra, null);
+  }
+
+  /** {@code meters}: where the registry's series go (berthd's registry, or the serve command's), or null. */
+  public static RegistryServer start(RegistryConfig config, Authorizer authorizer, Map<String, HttpHandler> extra,
+      io.micrometer.core.instrument.MeterRegistry meters) throws IOException {
     RegistryStorage storage = new RegistryStorage(config.storage());
-    HttpServer http = new HttpServer(new RegistryHandler(storage, authorizer, extra, config.maxManifestBytes()));
+    RegistryMetrics metrics = meters == null ? null : new RegistryMetrics(meters, storage.uploads());
+    HttpServer http = new HttpServer(new RegistryHandler(storage, authorizer, extra, config.maxManifestBytes(),
+        metrics));
     ServerSocket socket;
     if (config.tls()) {
       socket = TlsContexts.server(config.tlsCert(), config.tlsKey(), null).getServerSocketFactory()

@@ -387,6 +387,11 @@ public final class RuncRuntime implements ContainerRuntime {
   }
 
   @Override
+  public Stats usage(String id) {
+    return cgroups.stats(id, false);
+  }
+
+  @Override
   public ExecSession exec(String id, ExecSpec spec, Path stateDir) {
     return RuncExec.start(runc, MAPPER, specs, id, spec, stateDir);
   }

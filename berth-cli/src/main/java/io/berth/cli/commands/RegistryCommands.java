@@ -2,11 +2,14 @@ package io.berth.cli.commands;
 
 import io.berth.cli.session.Cli;
 import io.berth.cli.session.DaemonFree;
+import io.berth.http.MetricsListener;
 import io.berth.registry.GarbageCollector;
 import io.berth.registry.RegistryConfig;
 import io.berth.registry.RegistryServer;
 import io.berth.registry.RegistryStorage;
 import io.berth.registry.auth.Authorizers;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +65,10 @@ public final class RegistryCommands {
     @Option(names = "--access", description = "JSON file of per-repository rules [{account, repository, actions}]")
     Path access;
 
+    @Option(names = "--metrics-addr", description = "Also serve Prometheus metrics at /metrics on HOST:PORT, a listener "
+        + "of its own (off by default)")
+    String metricsAddr;
+
     Serve(Cli cli) {
       super(cli);
     }
@@ -87,12 +94,21 @@ public final class RegistryCommands {
       if (access != null && htpasswd == null) {
         throw new IllegalArgumentException("--access needs --htpasswd: rules name the users who log in");
       }
+      if (metricsAddr != null) {
+        MetricsListener.parse(metricsAddr, "--metrics-addr");
+      }
       RegistryConfig config = new RegistryConfig(host, port, storage, tlsCert, tlsKey, htpasswd, auth.equals("token"),
           RegistryConfig.DEFAULT_MAX_MANIFEST, access);
       Authorizers.Auth auth = Authorizers.from(config.auth());
       CountDownLatch stop = new CountDownLatch(1);
-      try (RegistryServer server = RegistryServer.start(config, auth.authorizer(), auth.routes())) {
+      PrometheusMeterRegistry meters = metricsAddr == null ? null : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      try (RegistryServer server = RegistryServer.start(config, auth.authorizer(), auth.routes(), meters);
+          MetricsListener metrics = meters == null ? null
+              : MetricsListener.start(metricsAddr, "--metrics-addr", meters::scrape, MetricsListener.PROMETHEUS_TEXT)) {
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        if (metrics != null) {
+          cli.err.println("berth registry metrics at http://" + metricsAddr + "/metrics");
+        }
         cli.err.println("berth registry listening on " + (config.tls() ? "https://" : "http://") + host + ":"
             + server.port() + ", storage " + storage.toAbsolutePath()
             + (htpasswd == null ? "" : ", " + (config.tokenAuth() ? "token" : "basic") + " auth from " + htpasswd));

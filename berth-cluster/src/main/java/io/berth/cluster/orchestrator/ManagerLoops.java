@@ -29,13 +29,18 @@ public final class ManagerLoops implements AutoCloseable {
 
   /** @param period the longest a loop sleeps without a store change */
   public ManagerLoops(ClusterState state, Clock clock, Duration period) {
-    SchedulingPass scheduling = new SchedulingPass(Scheduler.standard(clock));
+    this(state, clock, period, new io.berth.cluster.metrics.ClusterTallies());
+  }
+
+  /** {@code tallies}: where the passes' times and the scheduler's outcomes are counted (metrics). */
+  public ManagerLoops(ClusterState state, Clock clock, Duration period, io.berth.cluster.metrics.ClusterTallies tallies) {
+    SchedulingPass scheduling = new SchedulingPass(Scheduler.standard(clock), clock, tallies);
     AllocationPass allocation = new AllocationPass(clock);
     this.loops = List.of(
-        new PassLoop("allocator", state, clock, period, allocation::pass),
-        new PassLoop("orchestrator", state, clock, period, snap -> Orchestration.pass(snap, clock.instant())),
-        new PassLoop("scheduler", state, clock, period, scheduling::pass),
-        new PassLoop("task-reaper", state, clock, period, TaskReaper::pass));
+        new PassLoop("allocator", state, clock, period, allocation::pass, tallies),
+        new PassLoop("orchestrator", state, clock, period, snap -> Orchestration.pass(snap, clock.instant()), tallies),
+        new PassLoop("scheduler", state, clock, period, scheduling::pass, tallies),
+        new PassLoop("task-reaper", state, clock, period, TaskReaper::pass, tallies));
   }
 
   /** Starts the loops; once only (a new term of leadership builds new loops). */

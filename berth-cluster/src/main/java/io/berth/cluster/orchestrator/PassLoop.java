@@ -30,10 +30,13 @@ final class PassLoop {
   private final Clock clock;
   private final Duration period;
   private final Function<Snapshot, Plan> pass;
+  private final io.berth.cluster.metrics.ClusterTallies tallies;
   private volatile boolean running;
   private Thread thread;
 
-  PassLoop(String name, ClusterState state, Clock clock, Duration period, Function<Snapshot, Plan> pass) {
+  PassLoop(String name, ClusterState state, Clock clock, Duration period, Function<Snapshot, Plan> pass,
+      io.berth.cluster.metrics.ClusterTallies tallies) {
+    this.tallies = tallies;
     this.name = name;
     this.state = state;
     this.clock = clock;
@@ -61,6 +64,7 @@ final class PassLoop {
   private void run() {
     while (running) {
       try {
+        long began = System.nanoTime();
         Snapshot snap = state.snapshot();
         Plan plan = pass.apply(snap);
         if (!plan.isEmpty()) {
@@ -73,6 +77,7 @@ final class PassLoop {
             LOG.debug("{} pass at index {} lost a race, reading again: {}", name, snap.index(), e.getMessage());
           }
         }
+        tallies.pass(name, System.nanoTime() - began);
         state.store().awaitIndex(snap.index(), waitFor(plan));
       } catch (InterruptedException e) {
         return;

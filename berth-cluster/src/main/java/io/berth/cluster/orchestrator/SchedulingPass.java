@@ -33,9 +33,18 @@ public final class SchedulingPass {
       .thenComparing(TaskFacts.BY_CREATION);
 
   private final Scheduler scheduler;
+  private final java.time.Clock clock;
+  private final io.berth.cluster.metrics.ClusterTallies tallies;
 
   public SchedulingPass(Scheduler scheduler) {
+    this(scheduler, java.time.Clock.systemUTC(), new io.berth.cluster.metrics.ClusterTallies());
+  }
+
+  /** {@code tallies}: where placements (with how long tasks waited) and failures by reason are counted. */
+  public SchedulingPass(Scheduler scheduler, java.time.Clock clock, io.berth.cluster.metrics.ClusterTallies tallies) {
     this.scheduler = scheduler;
+    this.clock = clock;
+    this.tallies = tallies;
   }
 
   public Plan pass(Snapshot snap) {
@@ -59,6 +68,9 @@ public final class SchedulingPass {
       return plan;
     }
     Decisions d = scheduler.schedule(NodeSet.of(snap.nodes(), snap.tasks()), pending);
+    java.util.Map<String, java.time.Instant> pendingSince = new java.util.HashMap<>();
+    pending.forEach(t -> pendingSince.put(t.id(), t.status().timestamp()));
+    java.time.Instant now = clock.instant();
     // all are decided (so each placement counts on its node), at most a plan's worth written:
     // the rest is decided again by the next pass, which follows at once
     for (Task t : d.assigned()) {
@@ -66,6 +78,10 @@ public final class SchedulingPass {
         return plan;
       }
       plan.update(t);
+      java.time.Instant since = pendingSince.get(t.id());
+      if (since != null) {
+        tallies.scheduled(java.time.Duration.between(since, now).toNanos());
+      }
     }
     // the scheduler hands back the very task it was given when nothing about it changed
     Set<Task> unchanged = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -76,6 +92,8 @@ public final class SchedulingPass {
       }
       if (!unchanged.contains(t)) {
         plan.update(t);
+        // counted when the reason is new to the task, not on every pass that finds it still pending
+        tallies.unschedulable(io.berth.cluster.metrics.ClusterTallies.reasonOf(t.status().err()));
       }
     }
     return plan;

@@ -38,6 +38,7 @@ import org.apache.ratis.util.MD5FileUtil;
 final class ClusterStateMachine extends BaseStateMachine {
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final StoreState state;
+  private final java.util.concurrent.atomic.AtomicLong leaderChanges = new java.util.concurrent.atomic.AtomicLong();
 
   ClusterStateMachine(StoreState state) {
     this.state = state;
@@ -109,6 +110,19 @@ final class ClusterStateMachine extends BaseStateMachine {
   @Override
   public CompletableFuture<Message> query(Message request) {
     return CompletableFuture.completedFuture(Message.valueOf(Long.toString(state.index())));
+  }
+
+  /** Ratis tells every member when it learns of a new leader: counted for metrics. */
+  @Override
+  public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member,
+      org.apache.ratis.protocol.RaftPeerId newLeader) {
+    if (newLeader != null) {
+      leaderChanges.incrementAndGet();
+    }
+  }
+
+  long leaderChanges() {
+    return leaderChanges.get();
   }
 
   @Override

@@ -68,8 +68,12 @@ public final class RaftClusterStore extends LocalReads {
   private RaftClient client;
   private Set<RaftPeer> clientPeers = Set.of();
   private boolean closed;
+  private volatile io.berth.cluster.metrics.ClusterTallies tallies = new io.berth.cluster.metrics.ClusterTallies();
 
-  private RaftClusterStore(RaftStoreConfig config, StoreState state, RaftServer server) {
+  private final ClusterStateMachine machine;
+
+  private RaftClusterStore(RaftStoreConfig config, StoreState state, RaftServer server, ClusterStateMachine machine) {
+    this.machine = machine;
     this.config = config;
     this.groupId = RaftGroupId.valueOf(config.cluster());
     this.state = state;
@@ -81,6 +85,7 @@ public final class RaftClusterStore extends LocalReads {
     RaftGroupId groupId = RaftGroupId.valueOf(config.cluster());
     boolean stored = Files.isDirectory(config.storageDir().resolve(groupId.getUuid().toString()));
     StoreState state = new StoreState(HISTORY);
+    ClusterStateMachine machine = new ClusterStateMachine(state);
     RaftServer server = null;
     try {
       Files.createDirectories(config.storageDir());
@@ -89,11 +94,11 @@ public final class RaftClusterStore extends LocalReads {
           .setGroup(RaftGroup.valueOf(groupId, peers(config.peers())))
           .setProperties(RaftSettings.server(config))
           .setParameters(RaftSettings.parameters(config))
-          .setStateMachine(new ClusterStateMachine(state))
+          .setStateMachine(machine)
           .setOption(stored ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
           .build();
       server.start();
-      return new RaftClusterStore(config, state, server);
+      return new RaftClusterStore(config, state, server, machine);
     } catch (IOException | RuntimeException e) {
       closeQuietly(server);
       throw new UnavailableException("starting the cluster store of " + config.self().id()
@@ -113,12 +118,16 @@ public final class RaftClusterStore extends LocalReads {
     }
     Message command = Message.valueOf(ByteString.copyFrom(CommandCodec.encodeWrites(writes)));
     RaftClientReply reply;
+    long began = System.nanoTime();
     try {
       reply = client().async().send(command)
           .get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      tallies.committed(System.nanoTime() - began, reply.isSuccess());
     } catch (TimeoutException e) {
+      tallies.committed(System.nanoTime() - began, false);
       throw new UnavailableException(NO_LEADER, e);
     } catch (ExecutionException e) {
+      tallies.committed(System.nanoTime() - began, false);
       throw failure(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -193,6 +202,25 @@ public final class RaftClusterStore extends LocalReads {
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** Where this member counts its writes' commit times (the node's tallies, for metrics). */
+  public void observe(io.berth.cluster.metrics.ClusterTallies tallies) {
+    this.tallies = tallies;
+  }
+
+  /** The Raft term this member is in; 0 when it cannot tell. */
+  public long term() {
+    try {
+      return server.getDivision(groupId).getInfo().getCurrentTerm();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** How many times this member saw the group's leader change since it started. */
+  public long leaderChanges() {
+    return machine.leaderChanges();
   }
 
   public boolean isLeader() {

@@ -35,6 +35,21 @@ class SchedulingPassTest {
   }
 
   @Test
+  void placementsAndFailuresAreTalliedForMetricsOncePerNewReason() {
+    c.addNode("n1");
+    c.createService("web", ServiceMode.ofReplicated(2));
+    c.createService("db", ServiceMode.ofReplicated(1), TestCluster.constrained("node.labels.disk==ssd"));
+    c.orchestrate();
+    c.allocate(); // pending from now
+    c.advance(3); // the tasks wait 3 s before a scheduler pass comes
+    c.schedule();
+    c.schedule();
+    assertThat(c.tallies.scheduled().count()).isEqualTo(2);
+    assertThat(c.tallies.scheduled().seconds()).isEqualTo(6.0);
+    assertThat(c.tallies.unschedulable()).containsExactly(java.util.Map.entry("constraints", 1L));
+  }
+
+  @Test
   void tasksDesiredToStopAreNotPlaced() {
     c.addNode("n1");
     c.createService("web", ServiceMode.ofReplicated(1));

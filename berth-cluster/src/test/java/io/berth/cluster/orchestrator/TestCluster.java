@@ -44,7 +44,8 @@ final class TestCluster {
 
   final ManualClock clock = new ManualClock(START);
   final ClusterState state = new ClusterState(new MemoryClusterStore());
-  private final SchedulingPass scheduling = new SchedulingPass(Scheduler.standard(clock));
+  final io.berth.cluster.metrics.ClusterTallies tallies = new io.berth.cluster.metrics.ClusterTallies();
+  private final SchedulingPass scheduling = new SchedulingPass(Scheduler.standard(clock), clock, tallies);
   private final AllocationPass allocation = new AllocationPass(clock);
 
   Node addNode(String id) {

@@ -27,7 +27,24 @@ public final class Router implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
   private static final Pattern VERSIONED = Pattern.compile("^/v(\\d+)\\.(\\d+)(/.*)$");
 
+  /** The route template a request that matched none is counted under. */
+  public static final String NO_ROUTE = "other";
+
   private final List<Route> routes = new ArrayList<>();
+  private volatile RequestObserver observer = (method, template, status, nanos) -> { };
+
+  /**
+   * Hears of each answered request by its route TEMPLATE ({@code /containers/{id}/json}), never
+   * its raw path, so that metrics have one series per route and not one per container.
+   */
+  @FunctionalInterface
+  public interface RequestObserver {
+    void answered(String method, String template, int status, long nanos);
+  }
+
+  public void observe(RequestObserver observer) {
+    this.observer = observer;
+  }
 
   /** A handler of one route; path parameters are on the request. */
   @FunctionalInterface
@@ -35,7 +52,7 @@ public final class Router implements HttpHandler {
     void handle(HttpRequest request, HttpResponse response) throws Exception;
   }
 
-  private record Route(String method, Pattern pattern, List<String> names, RouteHandler handler) {}
+  private record Route(String method, String template, Pattern pattern, List<String> names, RouteHandler handler) {}
 
   public Router add(String method, String template, RouteHandler handler) {
     List<String> names = new ArrayList<>();
@@ -49,12 +66,23 @@ public final class Router implements HttpHandler {
       last = m.end();
     }
     re.append(Pattern.quote(template.substring(last))).append("/?$");
-    routes.add(new Route(method, Pattern.compile(re.toString()), names, handler));
+    routes.add(new Route(method, template, Pattern.compile(re.toString()), names, handler));
     return this;
   }
 
   @Override
   public void handle(HttpRequest request, HttpResponse response) {
+    long began = System.nanoTime();
+    String[] template = {NO_ROUTE};
+    try {
+      dispatch(request, response, template);
+    } finally {
+      // a client that went away before any answer is counted as status 0
+      observer.answered(request.method(), template[0], response.status(), System.nanoTime() - began);
+    }
+  }
+
+  private void dispatch(HttpRequest request, HttpResponse response, String[] template) {
     try {
       String path = request.path();
       Matcher v = VERSIONED.matcher(path);
@@ -90,6 +118,7 @@ public final class Router implements HttpHandler {
           params.put(r.names.get(i), m.group(i + 1));
         }
         request.bind(params, path);
+        template[0] = r.template;
         r.handler.handle(request, response);
         return;
       }

@@ -33,6 +33,7 @@ public final class DockerfileBuilder {
   private final DockerfileExecutor executor;
   private final Path scratch;
   private final EventBus events;
+  private volatile Outcomes outcomes = (ok, nanos) -> { };
 
   DockerfileBuilder(ImageStore images, DockerfileExecutor executor, Path scratch, EventBus events) {
     this.images = images;
@@ -95,11 +96,26 @@ public final class DockerfileBuilder {
   /** As {@link #build(BuildRequest, Consumer)}, pulling missing bases as {@code pulls} says (null: never). */
   public BuildImage build(BuildRequest req, Consumer<String> out, BasePulls pulls) {
     BuildImage img;
+    long began = System.nanoTime();
+    boolean ok = false;
     try (ImageStore.Lease lease = images.lease()) {
       img = pulls == null ? executor.build(req, out)
           : ScopedValue.where(StoreBuildImages.PULLS, pulls).call(() -> executor.build(req, out));
+      ok = true;
+    } finally {
+      outcomes.built(ok, System.nanoTime() - began);
     }
     events.publish("image", "build", img.id().toString(), Map.of());
     return img;
+  }
+
+  /** Hears how each build ended and how long it took (nanoseconds): metrics. */
+  @FunctionalInterface
+  public interface Outcomes {
+    void built(boolean ok, long nanos);
+  }
+
+  public void observe(Outcomes outcomes) {
+    this.outcomes = outcomes;
   }
 }

@@ -200,6 +200,14 @@ public final class ContainerStreams {
     return Optional.of(runtime.stats(c.id));
   }
 
+  /** The container's own usage (no page cache, no host CPU time): metrics; empty when it does not run. */
+  public Optional<ContainerRuntime.Stats> usage(Container c) {
+    if (!c.state.is(ContainerStatus.RUNNING, ContainerStatus.PAUSED)) {
+      return Optional.empty();
+    }
+    return Optional.of(runtime.usage(c.id));
+  }
+
   /** One reading of {@code docker stats}: when it was taken and what it measured. */
   public record StatsSample(Instant read, Optional<ContainerRuntime.Stats> stats) {}
 

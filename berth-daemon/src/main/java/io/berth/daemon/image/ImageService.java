@@ -45,6 +45,7 @@ public final class ImageService {
   private final RegistryAccess access;
   private final Predicate<String> intermediate;
   private final ImageCommitter committer;
+  private volatile TransferObserver transfers = TransferObserver.NONE;
 
   /**
    * {@code pushScratch}: where a push stages compressed layers; {@code intermediate}: whether an
@@ -201,8 +202,10 @@ public final class ImageService {
    * Pulls {@code ref} for {@code platform} (null: this host's) with the client's credentials,
    * storing what is missing; the image is named by the reference's tag (none for a digest).
    */
-  public PullResult pull(Reference ref, String platform, Credentials credentials, PullListener progress) {
+  public PullResult pull(Reference ref, String platform, Credentials credentials, PullListener listener) {
     Reference shown = ref.withDefaultTag();
+    TransferTally progress = new TransferTally(listener, "Download complete");
+    boolean ok = false;
     // the lease keeps what the pull finds stored ("Already exists") or stores until its image is recorded
     try (ImageStore.Lease lease = images.lease()) {
       Pulled p = new RegistryClient(content, layerIndex, access.with(credentials))
@@ -210,7 +213,10 @@ public final class ImageService {
       Image img = images.registerPulled(p.config(), p.layers(), shown.tag() != null ? shown.toString() : null);
       images.addRepoDigest(ref, p.manifestDigest(), img.id());
       events.publish("image", "pull", img.id().toString(), Map.of("name", shown.familiarString()));
+      ok = true;
       return new PullResult(img, p.manifestDigest());
+    } finally {
+      transfers.pulled(ok, progress.bytes());
     }
   }
 
@@ -247,12 +253,24 @@ public final class ImageService {
   }
 
   /** Pushes the layers the registry lacks, then the manifest; records the digest it got. */
-  public Pusher.Pushed push(PushTarget target, Credentials credentials, PullListener progress) {
-    Pusher.Pushed p = new Pusher(content, pushScratch, layerIndex, access.with(credentials))
-        .push(target.ref(), target.image(), target.compression(), progress);
-    images.addRepoDigest(target.ref(), p.digest(), target.image().id());
-    events.publish("image", "push", target.image().id().toString(), Map.of("name", target.ref().familiarString()));
-    return p;
+  public Pusher.Pushed push(PushTarget target, Credentials credentials, PullListener listener) {
+    TransferTally progress = new TransferTally(listener, "Pushed");
+    boolean ok = false;
+    try {
+      Pusher.Pushed p = new Pusher(content, pushScratch, layerIndex, access.with(credentials))
+          .push(target.ref(), target.image(), target.compression(), progress);
+      images.addRepoDigest(target.ref(), p.digest(), target.image().id());
+      events.publish("image", "push", target.image().id().toString(), Map.of("name", target.ref().familiarString()));
+      ok = true;
+      return p;
+    } finally {
+      transfers.pushed(ok, progress.bytes());
+    }
+  }
+
+  /** Who hears of each pull and push, with the layer bytes that moved: metrics. */
+  public void observeTransfers(TransferObserver transfers) {
+    this.transfers = transfers;
   }
 
   /** {@code docker load}: the images and tags of the archive. */

@@ -47,6 +47,7 @@ final class NodeWork implements SwarmRoles {
   private final AtomicReference<Agent> currentAgent = new AtomicReference<>();
   private final AtomicReference<DispatcherSession> currentSession = new AtomicReference<>();
   private volatile Consumer<NodeRole> roleListener = role -> { };
+  private final io.berth.cluster.metrics.ClusterTallies tallies = new io.berth.cluster.metrics.ClusterTallies();
 
   /** {@code executors}: the task executor for this node's id (known only once it is a member). */
   NodeWork(Function<String, TaskExecutor> executors, Supplier<NodeDescription> description, SwarmFiles files,
@@ -64,6 +65,11 @@ final class NodeWork implements SwarmRoles {
   }
 
   @Override
+  public io.berth.cluster.metrics.ClusterTallies tallies() {
+    return tallies;
+  }
+
+  @Override
   public AutoCloseable start(SwarmFiles.LocalState local, NodeCredentials credentials, ManagerRuntime manager,
       UnlockKey unlockKey) {
     List<AutoCloseable> started = new ArrayList<>();
@@ -73,12 +79,13 @@ final class NodeWork implements SwarmRoles {
     }
     try {
       if (manager != null) {
+        manager.store().observe(tallies);
         started.add(UnlockKeyFollower.start(manager.state(), keys));
         started.add(new ClusterEvents(manager.state(), events).start());
         started.add(new DispatcherServer(manager.state(), credentials, Leadership.of(manager.store()),
             membership(manager, local.clusterId()), clock, listen(local.listenAddr())).start());
         LeaderLoops leader = new LeaderLoops(manager.state(), manager.store()::isLeader, () -> {
-          ManagerLoops loops = new ManagerLoops(manager.state(), clock);
+          ManagerLoops loops = new ManagerLoops(manager.state(), clock, ManagerLoops.DEFAULT_PERIOD, tallies);
           loops.start();
           ManagerMarks marks = new ManagerMarks(manager.state(), manager.store(), local.nodeId()).start();
           io.berth.cluster.network.OverlayKeyRotation overlayKeys = new io.berth.cluster.network.OverlayKeyRotation(

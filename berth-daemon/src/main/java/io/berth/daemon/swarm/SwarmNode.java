@@ -285,6 +285,27 @@ public final class SwarmNode implements SwarmMembership, AutoCloseable {
     return raft.withPort(raft.port() - 1).toString();
   }
 
+  /** What metrics read at scrape time from a manager's replicated store. */
+  public record ManagerReadings(long raftTerm, long leaderChanges, boolean leader, List<Node> nodes,
+      List<io.berth.cluster.model.Task> tasks) {}
+
+  /** The store's figures on a manager of an active swarm; empty on a worker or outside a swarm. */
+  public Optional<ManagerReadings> managerReadings() {
+    Membership m = membership;
+    if (m.state() != LocalNodeState.ACTIVE || m.manager() == null) {
+      return Optional.empty();
+    }
+    var store = m.manager().store();
+    ClusterState state = m.manager().state();
+    return Optional.of(new ManagerReadings(store.term(), store.leaderChanges(), store.isLeader(), state.nodes(),
+        state.tasks()));
+  }
+
+  /** What this node's loops and store count (passes, placements, commits), for metrics. */
+  public io.berth.cluster.metrics.ClusterTallies tallies() {
+    return roles.tallies();
+  }
+
   /** {@code docker service logs} through this node's membership of the moment (managers only). */
   /** This node's session with the managers, while it is in a swarm. */
   public Optional<io.berth.cluster.dispatcher.DispatcherSession> session() {

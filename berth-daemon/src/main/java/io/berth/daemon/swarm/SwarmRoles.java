@@ -28,4 +28,9 @@ interface SwarmRoles {
 
   /** The running member's session with the managers (renewal, the Raft group, where managers are). */
   DispatcherSession session();
+
+  /** What the member's loops and store count for metrics, kept across memberships. */
+  default io.berth.cluster.metrics.ClusterTallies tallies() {
+    return new io.berth.cluster.metrics.ClusterTallies();
+  }
 }
