@@ -69,19 +69,34 @@ final class StaticAssets {
   }
 
   private Optional<Asset> load(String path) {
-    try (InputStream in = loader.getResourceAsStream(root + path)) {
-      if (in == null) {
-        return Optional.empty();
+    java.net.URL url = loader.getResource(root + path);
+    if (url == null) {
+      return Optional.empty();
+    }
+    try {
+      if (isDirectory(url)) {
+        return Optional.empty(); // a class loader hands out directories too (a listing, or nothing)
       }
-      byte[] bytes = in.readAllBytes();
+      byte[] bytes;
+      try (InputStream in = url.openStream()) {
+        bytes = in.readAllBytes();
+      }
       int dot = path.lastIndexOf('.');
       String type = TYPES.getOrDefault(dot < 0 ? "" : path.substring(dot + 1), "application/octet-stream");
       String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16) + "\"";
       return Optional.of(new Asset(bytes, type, etag, VERSIONED.matcher(path).matches()));
-    } catch (IOException e) {
+    } catch (IOException | java.net.URISyntaxException e) {
       return Optional.empty();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK has no SHA-256", e);
     }
+  }
+
+  private static boolean isDirectory(java.net.URL url) throws IOException, java.net.URISyntaxException {
+    return switch (url.getProtocol()) {
+      case "file" -> !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(url.toURI()));
+      case "jar" -> ((java.net.JarURLConnection) url.openConnection()).getJarEntry().isDirectory();
+      default -> false;
+    };
   }
 }
