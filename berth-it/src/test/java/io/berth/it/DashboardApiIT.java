@@ -41,6 +41,7 @@ class DashboardApiIT {
   private static final String TABLE = "berth_itdash" + SLOT;
   private static final int PORT = 27300 + SLOT;
   private static final String BASE = "http://127.0.0.1:" + PORT;
+  private static final String REGISTRY = "127.0.0.1:" + (27340 + SLOT);
   private static final String SWARM_LISTEN = "127.0.0.1:" + (27320 + 2 * SLOT);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -153,7 +154,31 @@ class DashboardApiIT {
     assertThat(c.path("Image").asText()).isEqualTo(TestDaemon.IMAGE);
     assertThat(find(state.path("images"), n -> n.path("Tags").toString().contains(TestDaemon.IMAGE))).isNotNull();
     assertThat(find(state.path("networks"), n -> n.path("Name").asText().equals("bridge"))).isNotNull();
-    assertThat(state.path("registry").isNull()).isTrue();
+    assertThat(state.path("registry").isArray()).as("the in-process registry's part").isTrue();
+  }
+
+  @Test
+  @Order(5)
+  void theStateListsTheInProcessRegistrysRepositoriesAndTags() throws Exception {
+    check(docker("tag", TestDaemon.IMAGE, REGISTRY + "/dash/img:1"), "docker tag");
+    check(docker("push", REGISTRY + "/dash/img:1"), "docker push");
+    JsonNode state = json(send("GET", "/api/state", bearer(writeToken), null));
+    JsonNode repo = find(state.path("registry"), r -> r.path("Repository").asText().equals("dash/img"));
+    assertThat(repo).as(state.path("registry").toString()).isNotNull();
+    assertThat(repo.path("Tags").toString()).isEqualTo("[\"1\"]");
+  }
+
+  @Test
+  @Order(5)
+  void theStatsStreamMeasuresRunningContainers() throws Exception {
+    String id = docker("inspect", "--format", "{{.Id}}", "dash-c1").out().trim();
+    try (SseReader sse = SseReader.open(bearer(writeToken), "/api/stats")) {
+      String line = sse.await(l -> l.startsWith("data: ") && l.contains(id), Duration.ofSeconds(30));
+      assertThat(line).as("a stats event with dash-c1").isNotNull();
+      JsonNode entry = find(JSON.readTree(line.substring("data: ".length())), n -> n.path("ID").asText().equals(id));
+      assertThat(entry.path("MemoryBytes").asLong()).isPositive();
+      assertThat(entry.has("CPUPercent")).isTrue();
+    }
   }
 
   @Test
@@ -311,6 +336,59 @@ class DashboardApiIT {
     assertThat(send("GET", "/api/session", bearer(writeToken), null).statusCode()).isEqualTo(200);
   }
 
+  /**
+   * A non-loopback address (this daemon's own bridge address) with TLS: the cookie is Secure, the
+   * page's origin https; and the tokens made before the restart still work after it.
+   */
+  @Test
+  @Order(10)
+  void onANonLoopbackAddressTheDashboardServesTlsAndTokensSurviveARestart() throws Exception {
+    String ip = "10.89." + (180 + SLOT) + ".1";
+    Exec.Result certs = Exec.sh("cd " + DIR + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout dash-key.pem"
+        + " -out dash.pem -days 2 -subj /CN=" + ip + " -addext subjectAltName=IP:" + ip + " 2>&1");
+    check(certs, "openssl");
+    daemon.destroy();
+    assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    daemon = new ProcessBuilder(berthd("--dashboard-addr", ip + ":" + PORT, "--dashboard-tlscert", DIR + "/dash.pem",
+        "--dashboard-tlskey", DIR + "/dash-key.pem")).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(DIR.resolve("berthd.log").toFile())).start();
+    for (int i = 0; i < 300 && docker("version").exit() != 0; i++) {
+      assertThat(daemon.isAlive()).as("berthd restarts: " + TestDaemon.tail(DIR.resolve("berthd.log"))).isTrue();
+      Thread.sleep(100);
+    }
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (var in = Files.newInputStream(DIR.resolve("dash.pem"))) {
+      trust.setCertificateEntry("dash", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    var ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl)
+        .connectTimeout(Duration.ofSeconds(10)).build();
+    String base = "https://" + ip + ":" + PORT;
+    HttpResponse<String> session = null;
+    for (int i = 0; i < 100 && session == null; i++) {
+      try {
+        session = https.send(HttpRequest.newBuilder(URI.create(base + "/api/session"))
+            .header("Authorization", "Bearer " + writeToken).build(), HttpResponse.BodyHandlers.ofString());
+      } catch (java.net.ConnectException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(session).as("the dashboard answers over TLS").isNotNull();
+    assertThat(session.statusCode()).as("a token from before the restart").isEqualTo(200);
+    HttpResponse<String> login = https.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("token=" + writeToken)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).isEqualTo(303);
+    assertThat(login.headers().firstValue("Set-Cookie").orElseThrow()).contains("; Secure");
+    // plain HTTP on the TLS port gets no answer a browser could use
+    assertThat(Exec.sh("curl -s -o /dev/null -w '%{http_code}' --max-time 10 http://" + ip + ":" + PORT
+        + "/api/session").out()).doesNotContain("200");
+  }
+
   // --- helpers ---
 
   static int port() {
@@ -321,7 +399,7 @@ class DashboardApiIT {
     List<String> cmd = new ArrayList<>(List.of(Exec.repoRoot().resolve("bin/berthd").toString(),
         "-H", "unix://" + SOCKET, "--data-root", DIR + "/data", "--exec-root", DIR + "/exec",
         "--config-file", DIR + "/none.json", "--bridge", BRIDGE, "--bip", "10.89." + (180 + SLOT) + ".1/24",
-        "--nft-table", TABLE, "--cgroup-parent", "berth-itdash" + SLOT));
+        "--nft-table", TABLE, "--cgroup-parent", "berth-itdash" + SLOT, "--registry-addr", REGISTRY));
     cmd.addAll(List.of(extra));
     return cmd;
   }
