@@ -89,8 +89,14 @@ final class LogFeed {
       } finally {
         done.set(true);
         keepAlive.interrupt();
-        keepAlive.join();
-        Thread.interrupted(); // the keep-alive may have interrupted this thread before it was stopped
+        while (keepAlive.isAlive()) {
+          try {
+            keepAlive.join();
+          } catch (InterruptedException lastWord) {
+            // the keep-alive's interrupt, sent before it saw the read end: waited out here
+          }
+        }
+        Thread.interrupted(); // and cleared, so the connection stays usable
       }
     } catch (IOException browserLeft) {
       // nothing to answer
