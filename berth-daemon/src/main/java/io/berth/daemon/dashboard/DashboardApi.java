@@ -22,7 +22,7 @@ final class DashboardApi {
     ServiceDetail detail = new ServiceDetail(cluster);
     LogFeed logs = new LogFeed(cluster, src.serviceLogs(), ping);
     StatsFeed stats = new StatsFeed(src.containers(), src.streams(), StatsFeed.PERIOD);
-    DashboardActions actions = new DashboardActions(cluster, src.swarm(), src.containers());
+    DashboardActions actions = new DashboardActions(cluster, src.swarm(), src.taskContainers());
     return new RouteTable()
         .add("GET", "/api/session", (q, s, a) -> {
           SwarmInfo info = src.swarm().info();
