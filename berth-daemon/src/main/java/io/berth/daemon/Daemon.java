@@ -56,6 +56,7 @@ public final class Daemon implements AutoCloseable {
   private io.berth.daemon.swarm.SwarmNode swarmNode;
   private io.berth.daemon.metrics.DaemonMetrics metrics;
   private io.berth.http.MetricsListener metricsListener;
+  private io.berth.daemon.dashboard.DashboardServer dashboard;
   private Pidfile pidfile;
   private RootLock dataLock;
   private RootLock execLock;
@@ -180,8 +181,12 @@ public final class Daemon implements AutoCloseable {
         containers, committer, logReader, config.dataRoot().resolve("tmp"), events);
     new io.berth.daemon.api.BuildRoutes(builder, imageService, heap).register(router);
     new VolumeRoutes(volumeService).register(router);
-    new NetworkRoutes(new io.berth.daemon.network.NetworkManager(networkService, references, events), containers,
-        swarm, clock).register(router);
+    io.berth.daemon.network.NetworkManager networkManager =
+        new io.berth.daemon.network.NetworkManager(networkService, references, events);
+    new NetworkRoutes(networkManager, containers, swarm, clock).register(router);
+    io.berth.daemon.dashboard.TokenStore dashboardTokens =
+        io.berth.daemon.dashboard.TokenStore.open(config.dataRoot().resolve("dashboard"), clock);
+    new io.berth.daemon.api.DashboardTokenRoutes(dashboardTokens).register(router);
 
     if (config.metricsAddr() != null) {
       metrics = new io.berth.daemon.metrics.DaemonMetrics();
@@ -204,6 +209,14 @@ public final class Daemon implements AutoCloseable {
       metricsListener = io.berth.http.MetricsListener.start(config.metricsAddr(), "--metrics-addr", metrics::scrape,
           io.berth.daemon.metrics.DaemonMetrics.CONTENT_TYPE);
       LOG.info("metrics listening on {} (port {}), at /metrics", config.metricsAddr(), metricsListener.port());
+    }
+    if (config.dashboard() != null) {
+      dashboard = io.berth.daemon.dashboard.DashboardServer.start(config.dashboard(), dashboardTokens,
+          new io.berth.daemon.dashboard.DashboardSources(clock, events, swarmNode, swarmNode.serviceLogs(), containers,
+              streams, views, imageService, volumeService, networkManager,
+              (nodeId, container) -> taskExecutors.apply(nodeId).remove(container),
+              () -> java.util.Optional.ofNullable(registry).map(r -> new io.berth.daemon.dashboard.StorageCatalog(
+                  r.storage()))));
     }
     // every directory the daemon needs exists now: shut those a new root got and an old one had open
     RootPermissions.secure(config.dataRoot());
@@ -274,6 +287,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (server != null) {
       server.close();
+    }
+    if (dashboard != null) {
+      dashboard.close();
     }
     if (registry != null) {
       registry.close();

@@ -85,6 +85,16 @@ public final class Main implements Callable<Integer> {
       + "of its own (off by default)")
   String metricsAddr;
 
+  @Option(names = "--dashboard-addr", description = "Serve the web dashboard on HOST:PORT (off by default; TLS needed "
+      + "unless loopback)")
+  String dashboardAddr;
+
+  @Option(names = "--dashboard-tlscert", description = "Dashboard's TLS certificate (PEM; default: --tlscert)")
+  Path dashboardTlsCert;
+
+  @Option(names = "--dashboard-tlskey", description = "Dashboard's TLS private key (PEM; default: --tlskey)")
+  Path dashboardTlsKey;
+
   @Override
   public Integer call() throws Exception {
     DaemonConfig.Flags f = new DaemonConfig.Flags();
@@ -110,6 +120,9 @@ public final class Main implements Callable<Integer> {
     f.logDriver = logDriver;
     f.logOpts = logOpts;
     f.metricsAddr = metricsAddr;
+    f.dashboardAddr = dashboardAddr;
+    f.dashboardTlsCert = dashboardTlsCert;
+    f.dashboardTlsKey = dashboardTlsKey;
     Daemon daemon = new Daemon(DaemonConfig.resolve(f));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
