@@ -206,6 +206,16 @@ public final class NodeOverlays implements Consumer<NetworkView> {
     }
   }
 
+  /** Stops counting connections in {@code c}'s namespace (its network is going down). */
+  public void unbalance(Container c) {
+    for (AttachedNetwork n : view.networks()) {
+      Endpoint ep = endpoint(c, n.id());
+      if (ep != null) {
+        balancing.forget(ep.netnsPath());
+      }
+    }
+  }
+
   private void balanceQuietly(Container c) {
     try {
       balance(c);

@@ -40,18 +40,24 @@ public final class LeastConnections {
   private Point<MeshService> mesh;
   private RoutingMesh meshRules;
   private String meshAddress;
+  private final boolean ticking;
   private Thread thread;
   /** Whether a failure to count was logged already (once: a missing tool would repeat it every tick). */
   private volatile boolean warned;
 
+  /** Re-evaluates on its own thread every {@link #INTERVAL}. */
   public LeastConnections(ServiceBalancer balancer) {
-    this(balancer, Conntrack::liveByReplySource);
+    this(balancer, Conntrack::liveByReplySource, true);
   }
 
-  /** @param counter live connections by backend address in a namespace (null: this one) */
-  LeastConnections(ServiceBalancer balancer, Function<Path, Map<String, Integer>> counter) {
+  /**
+   * @param counter live connections by backend address in a namespace (null: this one)
+   * @param ticking false: no thread, a test calls {@link #tick} itself
+   */
+  LeastConnections(ServiceBalancer balancer, Function<Path, Map<String, Integer>> counter, boolean ticking) {
     this.balancer = balancer;
     this.counter = counter;
+    this.ticking = ticking;
   }
 
   /** Sets the virtual services of the sandbox at {@code netns} and applies them now. */
@@ -64,6 +70,11 @@ public final class LeastConnections {
       sandboxes.put(netns, new Point<>(services, narrowed, counts));
       wake();
     }
+  }
+
+  /** The sandbox at {@code netns} is going away: nothing of it to watch (its rules go with it). */
+  public synchronized void forget(String netns) {
+    sandboxes.remove(netns);
   }
 
   /** Sets the routing mesh's services and applies them now through {@code rules}. */
@@ -102,7 +113,7 @@ public final class LeastConnections {
   }
 
   private void wake() {
-    if (thread == null) {
+    if (ticking && thread == null) {
       thread = Thread.ofPlatform().daemon().name("least-connections").start(this::run);
     }
   }
