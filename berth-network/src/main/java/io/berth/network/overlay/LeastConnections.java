@@ -80,9 +80,9 @@ public final class LeastConnections {
   /** Sets the routing mesh's services and applies them now through {@code rules}. */
   public synchronized void mesh(RoutingMesh rules, String ingressAddress, List<MeshService> services) {
     Map<String, Integer> counts = mesh == null || rules != meshRules ? Map.of() : mesh.counts();
+    mesh = null; // a tick must not re-apply the services this call replaces, even if it fails
     List<MeshService> narrowed = narrowMesh(services, counts);
     rules.apply(ingressAddress, narrowed);
-    mesh = null;
     meshRules = rules;
     meshAddress = ingressAddress;
     if (watched(services.stream().map(s -> s.balancing() == Balancing.LEAST_CONNECTIONS ? s.backends().size() : 0))) {
