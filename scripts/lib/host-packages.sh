@@ -10,6 +10,9 @@ berth_host_packages() {
   command -v conmon >/dev/null || need+=(conmon)
   command -v ip >/dev/null || need+=(iproute2)
   command -v nft >/dev/null || need+=(nftables)
+  # least-connections balancing (io.berth.lb=leastconn) counts each backend's live connections
+  # in conntrack's table with the conntrack tool (decision 0045)
+  command -v conntrack >/dev/null || need+=(conntrack)
   [ -x /bin/busybox ] || need+=(busybox-static)
   [ -x /usr/bin/tini-static ] || need+=(tini)
   command -v curl >/dev/null || need+=(curl)

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one host tool with an optional script on stdin. Only the tool wrappers ({@link IpCommand},
- * {@link Nft}) call it, so a failure always names the exact command and quotes the tool's own
- * error, and a reader can see in two files everything this module does to the host.
+ * {@link Nft}, {@link Conntrack}) call it, so a failure always names the exact command and quotes
+ * the tool's own error, and a reader can see in three files everything this module does to the host.
  */
 final class HostCommand {
   record Result(int exit, String out, String err) {}
@@ -46,6 +46,7 @@ final class HostCommand {
           + " (install the " + switch (cmd.getFirst()) {
             case "nft" -> "nftables";
             case "nsenter" -> "util-linux";
+            case "conntrack" -> "conntrack";
             default -> "iproute2";
           } + " package)");
     } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import io.berth.cluster.model.Mount;
 import io.berth.cluster.model.PortConfig;
 import io.berth.cluster.model.Resources;
 import io.berth.cluster.model.Service;
+import io.berth.cluster.model.ServiceBalancing;
 import io.berth.cluster.model.ServiceDependencies;
 import io.berth.cluster.model.ServiceSpec;
 import io.berth.cluster.model.TaskSpec;
@@ -185,6 +186,7 @@ public final class ServiceControl {
           + " (--update-order/--rollback-order stop-first)");
     }
     ServiceDependencies.of(spec.labels()).checkFor(name);
+    ServiceBalancing.of(spec.labels());
     TaskSpec task = spec.taskTemplate();
     String image = task.containerSpec().image();
     try {

@@ -118,27 +118,43 @@ public record NetworkView(
    * @param vip its virtual IP on this network (no prefix), "" in dnsrr mode
    * @param tasks the addresses of its running tasks on this network
    * @param aliases the other names the tasks answer to on this network
+   * @param balancing how the VIP picks a task ({@code roundrobin}, {@code leastconn}; "" read as
+   *     roundrobin)
    */
   public record ServiceRecord(
       @JsonProperty("Name") String name,
       @JsonProperty("VIP") String vip,
       @JsonProperty("Tasks") List<String> tasks,
-      @JsonProperty("Aliases") List<String> aliases) {
+      @JsonProperty("Aliases") List<String> aliases,
+      @JsonProperty("Balancing") String balancing) {
     public ServiceRecord {
       vip = vip == null ? "" : vip;
       tasks = tasks == null ? List.of() : List.copyOf(tasks);
       aliases = aliases == null ? List.of() : List.copyOf(aliases);
+      balancing = balancing == null ? "" : balancing;
+    }
+
+    /** A round-robin service. */
+    public ServiceRecord(String name, String vip, List<String> tasks, List<String> aliases) {
+      this(name, vip, tasks, aliases, "");
     }
   }
 
-  /** A service's ingress-mode published ports and where the mesh sends them. */
+  /** A service's ingress-mode published ports, where the mesh sends them and how it picks ({@code balancing}, as a VIP's). */
   public record MeshEntry(
       @JsonProperty("ServiceID") String serviceId,
       @JsonProperty("Ports") List<MeshPort> ports,
-      @JsonProperty("Backends") List<MeshTarget> backends) {
+      @JsonProperty("Backends") List<MeshTarget> backends,
+      @JsonProperty("Balancing") String balancing) {
     public MeshEntry {
       ports = ports == null ? List.of() : List.copyOf(ports);
       backends = backends == null ? List.of() : List.copyOf(backends);
+      balancing = balancing == null ? "" : balancing;
+    }
+
+    /** A round-robin mesh entry. */
+    public MeshEntry(String serviceId, List<MeshPort> ports, List<MeshTarget> backends) {
+      this(serviceId, ports, backends, "");
     }
   }
 

@@ -5,6 +5,7 @@ import io.berth.cluster.model.NetworkAttachment;
 import io.berth.cluster.model.Node;
 import io.berth.cluster.model.PublishMode;
 import io.berth.cluster.model.Service;
+import io.berth.cluster.model.ServiceBalancing;
 import io.berth.cluster.model.Task;
 import io.berth.cluster.model.TaskState;
 import io.berth.cluster.model.VirtualIp;
@@ -15,6 +16,7 @@ import io.berth.cluster.network.NetworkView.MeshTarget;
 import io.berth.cluster.network.NetworkView.NetworkPeer;
 import io.berth.cluster.network.NetworkView.ServiceRecord;
 import io.berth.cluster.state.Snapshot;
+import io.berth.network.overlay.Balancing;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -91,7 +93,7 @@ public final class NetworkViews {
       for (MeshService m : meshed) {
         mesh.add(new MeshEntry(m.service().id(), m.ports(), running(m.service().id()).stream()
             .map(t -> new MeshTarget(bare(address(t.networksAttachments(), ingress.id())), t.nodeId().equals(nodeId)))
-            .filter(b -> !b.ip().isEmpty()).toList()));
+            .filter(b -> !b.ip().isEmpty()).toList(), balancing(m.service())));
       }
     }
     List<AttachedNetwork> out = new ArrayList<>();
@@ -144,10 +146,16 @@ public final class NetworkViews {
       }
       List<String> aliases = s.spec().taskTemplate().networks().stream().filter(c -> c.target().equals(n.id()))
           .flatMap(c -> c.aliases().stream()).distinct().toList();
-      out.add(new ServiceRecord(s.spec().name(), vip, tasks, aliases));
+      out.add(new ServiceRecord(s.spec().name(), vip, tasks, aliases, balancing(s)));
     }
     out.addAll(AttachmentNames.on(n.id(), live));
     return out;
+  }
+
+  /** The service's algorithm as the view spells it: "" for round robin, so round-robin views stay as they were. */
+  private static String balancing(Service s) {
+    Balancing b = ServiceBalancing.orRoundRobin(s.spec().labels());
+    return b == Balancing.ROUND_ROBIN ? "" : b.wire();
   }
 
   private List<Task> running(String serviceId) {

@@ -1,6 +1,7 @@
 package io.berth.cluster.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.cluster.allocator.AllocationPass;
 import io.berth.cluster.control.NetworkControl;
@@ -140,6 +141,29 @@ class NetworkViewsTest {
         .apply();
     assertThat(network(NetworkViews.of(state.snapshot()).forNode("node3"), "ingress").peers()).as("gone once stopped")
         .doesNotContain(new NetworkPeer(ip(tasks.get(1), ingress), "192.168.9.2", false));
+  }
+
+  @Test
+  void theLeastConnectionsLabelReachesTheVipAndTheMeshAndABadValueIsRefusedAtCreate() {
+    TaskSpec template = TaskSpec.of(ContainerSpec.of("it/busybox:1"))
+        .withNetworks(List.of(new NetworkAttachmentConfig("front", List.of(), null)));
+    EndpointSpec published = new EndpointSpec(null, List.of(new PortConfig(null, null, 80, 8080, PublishMode.INGRESS)));
+    assertThatThrownBy(() -> services.create(new ServiceSpec("bad", java.util.Map.of("io.berth.lb", "source"), template,
+        ServiceMode.ofReplicated(1), published), null)).isInstanceOf(io.berth.errdefs.InvalidArgumentException.class)
+        .hasMessageContaining("label io.berth.lb: unknown load-balancing algorithm \"source\"");
+    assertThat(state.snapshot().services()).as("nothing half-created").isEmpty();
+
+    Service web = services.create(new ServiceSpec("web", java.util.Map.of("io.berth.lb", "leastconn"), template,
+        ServiceMode.ofReplicated(1), published), null);
+    settle();
+    run(web, "node1");
+    NetworkView node1 = NetworkViews.of(state.snapshot()).forNode("node1");
+    assertThat(network(node1, "front").services().getFirst().balancing()).isEqualTo("leastconn");
+    assertThat(node1.mesh().getFirst().balancing()).isEqualTo("leastconn");
+    Service plain = service("plain", 1, "vip", List.of());
+    run(plain, "node1");
+    assertThat(network(NetworkViews.of(state.snapshot()).forNode("node1"), "front").services())
+        .filteredOn(r -> r.name().equals("plain")).extracting(ServiceRecord::balancing).containsExactly("");
   }
 
   private Service service(String name, int replicas, String mode, List<String> aliases) {

@@ -8,6 +8,8 @@ import io.berth.daemon.container.ContainerRepository;
 import io.berth.daemon.network.NetworkRecord;
 import io.berth.daemon.network.NetworkService;
 import io.berth.network.Endpoint;
+import io.berth.network.overlay.Balancing;
+import io.berth.network.overlay.LeastConnections;
 import io.berth.network.overlay.MeshBackend;
 import io.berth.network.overlay.MeshPort;
 import io.berth.network.overlay.MeshService;
@@ -41,7 +43,8 @@ public final class NodeOverlays implements Consumer<NetworkView> {
   private final NetworkService networks;
   private final ContainerRepository containers;
   private final String meshTable;
-  private final ServiceBalancer balancer = new ServiceBalancer();
+  /** Applies VIPs and the mesh, narrowing least-connections services to their least-loaded tasks. */
+  private final LeastConnections balancing = new LeastConnections(new ServiceBalancer());
   private volatile NetworkView view = NetworkView.EMPTY;
   private RoutingMesh mesh;
   private String meshNetwork;
@@ -156,6 +159,7 @@ public final class NodeOverlays implements Consumer<NetworkView> {
   private void routeMesh(NetworkView next, OverlayNetwork ingress) {
     if (ingress == null || next.mesh().isEmpty() || next.ingressAddress().isEmpty()) {
       if (mesh != null) {
+        balancing.meshGone();
         mesh.delete();
         mesh = null;
         meshNetwork = null;
@@ -168,9 +172,10 @@ public final class NodeOverlays implements Consumer<NetworkView> {
     }
     List<MeshService> services = next.mesh().stream().map(m -> new MeshService(m.serviceId(),
         m.ports().stream().map(p -> new MeshPort(p.protocol(), p.publishedPort(), p.targetPort())).toList(),
-        m.backends().stream().map(b -> new MeshBackend(b.ip(), b.local())).toList())).toList();
+        m.backends().stream().map(b -> new MeshBackend(b.ip(), b.local())).toList(),
+        algorithm(m.balancing()))).toList();
     try {
-      mesh.apply(bare(next.ingressAddress()), services);
+      balancing.mesh(mesh, bare(next.ingressAddress()), services);
     } catch (RuntimeException e) {
       LOG.warn("routing mesh not applied: {}", e.getMessage());
     }
@@ -192,12 +197,22 @@ public final class NodeOverlays implements Consumer<NetworkView> {
       netns = ep.netnsPath();
       for (ServiceRecord s : n.services()) {
         if (!s.vip().isEmpty()) {
-          vips.add(new VirtualService(s.vip(), List.of(), s.tasks()));
+          vips.add(new VirtualService(s.vip(), List.of(), s.tasks(), algorithm(s.balancing())));
         }
       }
     }
     if (netns != null) {
-      balancer.apply(netns, vips);
+      balancing.sandbox(netns, vips);
+    }
+  }
+
+  /** Stops counting connections in {@code c}'s namespace (its network is going down). */
+  public void unbalance(Container c) {
+    for (AttachedNetwork n : view.networks()) {
+      Endpoint ep = endpoint(c, n.id());
+      if (ep != null) {
+        balancing.forget(ep.netnsPath());
+      }
     }
   }
 
@@ -265,6 +280,16 @@ public final class NodeOverlays implements Consumer<NetworkView> {
       }
     }
     return out.stream().distinct().toList();
+  }
+
+  /** The view's algorithm; one this node does not know (a newer manager's) balances round robin. */
+  private static Balancing algorithm(String name) {
+    try {
+      return Balancing.parse(name);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: balanced round robin on this node", e.getMessage());
+      return Balancing.ROUND_ROBIN;
+    }
   }
 
   private static String bare(String cidr) {

@@ -9,8 +9,9 @@ import java.util.List;
  * connection's backend is picked by its first packet's DNAT: {@code numgen inc mod N} counts
  * new connections and a map turns the count into backend address and port, all in one
  * expression, so a replaced rule set changes the choice atomically. Conntrack keeps an existing
- * connection on its backend whatever the rules become. nftables has no least-connections
- * selection (IPVS's {@code lc}); {@link #algorithm} refuses it by name.
+ * connection on its backend whatever the rules become. Least connections is the same rule over
+ * fewer backends ({@link LeastConnections} narrows the list), since nftables cannot pick the
+ * smallest of a count itself.
  */
 final class RoundRobin {
   private RoundRobin() {}
@@ -31,22 +32,6 @@ final class RoundRobin {
       sb.append(i == 0 ? "" : ", ").append(i).append(" : ").append(backends.get(i));
     }
     return sb.append(" }").toString();
-  }
-
-  /**
-   * The selection algorithms a balancer honours: round robin only. Least connections needs the
-   * number of live connections per backend at the moment of choosing; nftables can count
-   * ({@code ct count}) but only to cap a set element, not to pick the smallest, so it is refused
-   * rather than approximated.
-   */
-  static void algorithm(String name) {
-    switch (name == null ? "" : name) {
-      case "", "rr", "roundrobin", "round-robin" -> { }
-      case "lc", "leastconn", "least-connections" -> throw new InvalidArgumentException("load-balancing algorithm "
-          + name + " is not supported: nftables has no least-connections selection and this kernel has no IPVS;"
-          + " use round-robin");
-      default -> throw new InvalidArgumentException("unknown load-balancing algorithm " + name + " (round-robin)");
-    }
   }
 
   static void checkProtocol(String protocol, String where) {

@@ -19,6 +19,8 @@ import java.util.Set;
  * </ul>
  * The sandbox's whole set lives in one table, {@value #TABLE}, replaced by one {@code nft -f}
  * run inside the namespace, so a change is atomic and running connections keep their backend.
+ * Each service's rule is round robin over the backends it is given; for a least-connections
+ * service {@link LeastConnections} gives it only the least-loaded ones.
  * Packets to a VIP that no rule rewrote (a service without backends, a port it does not
  * publish) are refused (TCP reset, ICMP unreachable) in a filter chain after the NAT, instead of
  * vanishing into ARP timeouts.
@@ -26,19 +28,6 @@ import java.util.Set;
 public final class ServiceBalancer {
   /** The table in each sandbox: the namespace is the container's, so a fixed name is ours alone. */
   public static final String TABLE = "berth_services";
-
-  /** A round-robin balancer (the only algorithm nftables can honour). */
-  public ServiceBalancer() {
-    this("round-robin");
-  }
-
-  /**
-   * @param algorithm round-robin (also rr); leastconn is refused by name: nftables has no
-   *     least-connections selection
-   */
-  public ServiceBalancer(String algorithm) {
-    RoundRobin.algorithm(algorithm);
-  }
 
   /**
    * Replaces the sandbox's virtual services with {@code services} (empty: none) in one

@@ -212,6 +212,44 @@ class OverlayDataPathTest {
   }
 
   @Test
+  void leastConnectionsSendsNewConnectionsToTheBackendWithFewerLiveOnesCountedInTheClientsConntrack() {
+    String a = "10.215." + nodes.r;
+    Cluster c = cluster(spec(4201, a), new int[] {1, 2, 3}, new String[] {a + ".11", a + ".22", a + ".33"}, Map.of());
+    Endpoint client = c.endpoints().get(0);
+    traffic.tcpServer(ns(c.endpoints().get(1)), 8080, "s2");
+    traffic.tcpServer(ns(c.endpoints().get(2)), 8080, "s3");
+    String vip = a + ".100";
+    String s2 = "s2 " + client.ip();
+    String s3 = "s3 " + client.ip();
+    LeastConnections lc = new LeastConnections(new ServiceBalancer(), io.berth.network.Conntrack::liveByReplySource,
+        false);
+    lc.sandbox(client.netnsPath(), List.of(new VirtualService(vip, List.of(new ServicePort("tcp", 80, 8080)),
+        List.of(c.endpoints().get(1).ip(), c.endpoints().get(2).ip()), Balancing.LEAST_CONNECTIONS)));
+
+    // three held connections, round robin before any count: two on one backend, one on the other
+    List<Traffic.Conversation> held = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      held.add(traffic.connect(ns(client), vip, 80));
+    }
+    long onS2 = held.stream().filter(h -> h.greeting.equals(s2)).count();
+    assertThat(onS2).isIn(1L, 2L);
+    String busy = onS2 == 2 ? s2 : s3;
+    String idle = busy.equals(s2) ? s3 : s2;
+    lc.tick();
+    assertThat(tally(4, () -> Traffic.ask(ns(client), vip, 80))).as("all to the one with fewer").isEqualTo(Map.of(idle, 4));
+
+    // the busy one's connections closed: now it has fewer, and takes the new ones
+    held.stream().filter(h -> h.greeting.equals(busy)).forEach(Traffic.Conversation::close);
+    lc.tick();
+    assertThat(tally(4, () -> Traffic.ask(ns(client), vip, 80))).isEqualTo(Map.of(busy, 4));
+
+    // all closed: a tie, round robin over both again
+    held.forEach(Traffic.Conversation::close);
+    lc.tick();
+    assertThat(tally(4, () -> Traffic.ask(ns(client), vip, 80))).isEqualTo(Map.of(s2, 2, s3, 2));
+  }
+
+  @Test
   void routingMeshAnswersOnEveryNodeAndKeepsTheClientForLocalTasks() {
     String g = "10.217." + nodes.r;
     Map<Integer, String> ingressAddresses = Map.of(1, g + ".201", 2, g + ".202", 3, g + ".203");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.errdefs.InvalidArgumentException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The nftables scripts of the balancers, as text: no root needed. */
@@ -56,12 +57,46 @@ class RuleTextTest {
   }
 
   @Test
-  void leastConnectionsIsRefusedByNameAndRoundRobinAccepted() {
-    assertThatThrownBy(() -> new ServiceBalancer("leastconn")).isInstanceOf(InvalidArgumentException.class)
-        .hasMessageContaining("leastconn is not supported: nftables has no least-connections selection");
-    assertThatThrownBy(() -> new ServiceBalancer("wrr")).hasMessageContaining("unknown load-balancing algorithm wrr");
-    new ServiceBalancer("rr");
-    new ServiceBalancer();
+  void algorithmsAreNamedAsHaproxyAndOthersRefusedByName() {
+    assertThat(Balancing.parse("leastconn")).isEqualTo(Balancing.LEAST_CONNECTIONS);
+    assertThat(Balancing.parse("roundrobin")).isEqualTo(Balancing.ROUND_ROBIN);
+    assertThat(Balancing.parse("")).isEqualTo(Balancing.ROUND_ROBIN);
+    assertThatThrownBy(() -> Balancing.parse("wrr")).isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("unknown load-balancing algorithm \"wrr\" (roundrobin or leastconn)");
+  }
+
+  @Test
+  void aLeastConnectionsVipIsRoundRobinOverItsLeastLoadedTasksOnly() {
+    VirtualService lc = new VirtualService("10.0.0.100", List.of(), List.of("10.0.0.2", "10.0.0.3", "10.0.0.4"),
+        Balancing.LEAST_CONNECTIONS);
+    VirtualService rr = new VirtualService("10.0.0.101", List.of(), List.of("10.0.0.5", "10.0.0.6"));
+    Map<String, Integer> counts = Map.of("10.0.0.2", 3, "10.0.0.3", 1, "10.0.0.4", 1, "10.0.0.5", 9);
+    String s = ServiceBalancer.script(LeastConnections.narrowVips(List.of(lc, rr), counts));
+    assertThat(s).contains("ip daddr 10.0.0.100 dnat ip to numgen inc mod 2 map { 0 : 10.0.0.3, 1 : 10.0.0.4 }")
+        .as("round robin services keep all their tasks whatever the counts")
+        .contains("ip daddr 10.0.0.101 dnat ip to numgen inc mod 2 map { 0 : 10.0.0.5, 1 : 10.0.0.6 }");
+    assertThat(ServiceBalancer.script(LeastConnections.narrowVips(List.of(lc), Map.of("10.0.0.3", 1, "10.0.0.4", 2))))
+        .contains("ip daddr 10.0.0.100 dnat ip to numgen inc mod 1 map { 0 : 10.0.0.2 }");
+  }
+
+  @Test
+  void aLeastConnectionsMeshPortGoesToItsLeastLoadedTasksAndSnatsOnlyTowardsThose() {
+    MeshService web = new MeshService("web", List.of(new MeshPort("tcp", 8080, 80)),
+        List.of(new MeshBackend("10.255.0.5", true), new MeshBackend("10.255.0.6", false),
+            new MeshBackend("10.255.0.7", false)), Balancing.LEAST_CONNECTIONS);
+    String s = RoutingMesh.script("berth_mesh", "ov-ingress", "10.255.0.201",
+        LeastConnections.narrowMesh(List.of(web), Map.of("10.255.0.5", 2, "10.255.0.6", 2, "10.255.0.7", 1)));
+    assertThat(s).contains("tcp dport 8080 dnat ip to numgen inc mod 1 map { 0 : 10.255.0.7 . 80 } comment \"mesh:web\"")
+        .contains("ip daddr 10.255.0.7 snat ip to 10.255.0.201");
+  }
+
+  @Test
+  void theLeastLoadedAreAllTiesInOrderAndAnUncountedTaskHasNone() {
+    List<String> b = List.of("a", "b", "c");
+    assertThat(LeastLoaded.of(b, x -> x, Map.of())).containsExactly("a", "b", "c");
+    assertThat(LeastLoaded.of(b, x -> x, Map.of("a", 2, "b", 1, "c", 1))).containsExactly("b", "c");
+    assertThat(LeastLoaded.of(b, x -> x, Map.of("a", 2, "b", 1))).containsExactly("c");
+    assertThat(LeastLoaded.of(List.<String>of(), x -> x, Map.of("a", 1))).isEmpty();
   }
 
   @Test

@@ -140,6 +140,15 @@ final class Traffic implements Closeable {
       }
     }
 
+    /** Closes the connection (the server then closes its side). */
+    void close() {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closed anyway
+      }
+    }
+
     /** Sends a line and returns the echo, or {@code ERROR ...}. */
     String say(String line) {
       try {
