@@ -75,10 +75,14 @@ public final class RegistryTransport {
     for (int attempt = 0; ; attempt++) {
       String token = tokens.get(scope);
       HttpRequest.Builder b = request.copy();
+      // whether THIS request carried the credentials: uploads run in parallel, and another one may
+      // have learnt of the Basic challenge while this one was on its way without them
+      boolean sentBasic = false;
       if (token != null) {
         b.setHeader("Authorization", "Bearer " + token);
       } else if (basic && credentials.basic() != null) {
         b.setHeader("Authorization", credentials.basic());
+        sentBasic = true;
       }
       HttpRequest req = b.build();
       HttpResponse<T> r;
@@ -96,8 +100,8 @@ public final class RegistryTransport {
       discard(r);
       String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
       if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-        if (credentials.basic() == null || basic) {
-          return resend(request, body); // nothing (more) to try: the caller reports the 401
+        if (credentials.basic() == null || sentBasic) {
+          return resend(b, body); // nothing (more) to try: the caller reports the 401
         }
         basic = true;
         continue;
