@@ -1,0 +1,58 @@
+// Calls to the dashboard's JSON API. A 401 means the session ended (logged out, token revoked):
+// the page goes back to the login form. Errors carry the server's own message.
+
+let csrf = '';
+
+/** Remembers the session's CSRF token, sent with every write as X-Berth-Csrf. */
+export function useCsrf(token) {
+  csrf = token || '';
+}
+
+export function toLogin() {
+  location.assign('/login');
+}
+
+async function failure(r, what) {
+  let text = '';
+  try {
+    text = await r.text();
+    const body = JSON.parse(text);
+    if (body && body.message) return new Error(body.message);
+  } catch (e) {
+    // not JSON: the status line and any text say what happened
+  }
+  return new Error(`${what}: ${r.status} ${r.statusText}${text ? ' ' + text.slice(0, 200) : ''}`);
+}
+
+export async function getJSON(path) {
+  const r = await fetch(path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  if (r.status === 401) {
+    toLogin();
+    throw new Error('the session ended');
+  }
+  if (!r.ok) throw await failure(r, 'GET ' + path);
+  return r.json();
+}
+
+/** A write (POST or DELETE) with the CSRF header; resolves to the parsed body or null. */
+export async function send(method, path, body) {
+  const headers = { 'X-Berth-Csrf': csrf, Accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const r = await fetch(path, init);
+  if (r.status === 401) {
+    toLogin();
+    throw new Error('the session ended');
+  }
+  if (!r.ok) throw await failure(r, method + ' ' + path);
+  const text = await r.text();
+  return text ? JSON.parse(text) : null;
+}
+
+export async function logout() {
+  await fetch('/logout', { method: 'POST', headers: { 'X-Berth-Csrf': csrf }, credentials: 'same-origin' });
+  toLogin();
+}
