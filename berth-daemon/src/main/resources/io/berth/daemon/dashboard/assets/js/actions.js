@@ -77,6 +77,7 @@ export function rollbackButton(svc) {
 }
 
 export function availabilityButton(node) {
+  if (!node.ID) return null;
   const drain = node.Availability !== 'drain';
   const to = drain ? 'drain' : 'active';
   return button(drain ? 'Drain' : 'Activate', drain ? 'warn' : '', () => ask({

@@ -6,6 +6,7 @@ import { h, render } from './lib.js';
 import { store, subscribe, start, changed } from './store.js';
 import { logout } from './api.js';
 import { dialogView } from './actions.js';
+import { assignHues } from './ui.js';
 import { mapView } from './views/map.js';
 import { servicesView } from './views/services.js';
 import { ServicePage } from './views/service.js';
@@ -52,6 +53,7 @@ function view(r, s) {
 function App() {
   const session = store.session;
   const s = store.state;
+  if (s) assignHues((s.services || []).map((x) => x.Name));
   const swarm = s ? s.swarm : session && session.swarm;
   const items = (swarm ? SWARM : ENGINE).filter(([n]) => n !== 'registry' || (s && s.registry));
   let r = route();

@@ -36,14 +36,41 @@ export function ago(ts) {
   return Math.round(s / 86400) + ' d ago';
 }
 
-/** A stable hue for a service (by its name), so its boxes keep their colour across renders. */
-export function hue(name) {
+/** A hash of a service's name: where its colour starts in the palette. */
+function hash(name) {
   let x = 2166136261;
   for (let i = 0; i < (name || '').length; i++) {
     x ^= name.charCodeAt(i);
     x = Math.imul(x, 16777619);
   }
-  return ((x >>> 0) % 360);
+  x ^= x >>> 13;
+  return Math.imul(x, 0x5bd1e995) >>> 0;
+}
+
+/** Twelve hues ordered so that neighbours differ a lot: a collision's next slot is far from it. */
+const PALETTE = [210, 30, 130, 330, 265, 55, 180, 0, 100, 290, 160, 240];
+const SLOTS = PALETTE.length;
+let hues = new Map();
+
+/**
+ * Gives each service a hue of its own while there are at most twelve: a service
+ * starts at its name's hash and takes the next free slot, names taken in order, so a service keeps
+ * its colour across renders and pages as long as the set of services does not change.
+ */
+export function assignHues(names) {
+  const taken = new Set();
+  const next = new Map();
+  for (const name of [...names].sort()) {
+    let slot = hash(name) % SLOTS;
+    for (let i = 0; i < SLOTS && taken.has(slot); i++) slot = (slot + 1) % SLOTS;
+    taken.add(slot);
+    next.set(name, PALETTE[slot] + (taken.size > SLOTS ? 15 : 0));
+  }
+  hues = next;
+}
+
+export function hue(name) {
+  return hues.has(name) ? hues.get(name) : hash(name) % 360;
 }
 
 export function serviceStyle(name) {

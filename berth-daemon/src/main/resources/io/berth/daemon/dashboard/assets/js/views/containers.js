@@ -9,7 +9,9 @@ const SAMPLES = 30;
 function sparkline(values, max, label) {
   if (!values || values.length < 2) return h('span', { class: 'muted' }, '…');
   const top = Math.max(max || 0, ...values, 1e-9);
-  const pts = values.map((v, i) => (i * 100) / (SAMPLES - 1) + ',' + (28 - (26 * v) / top).toFixed(1)).join(' ');
+  // the newest sample at the right edge, older ones leftwards, one step per sample
+  const skip = SAMPLES - values.length;
+  const pts = values.map((v, i) => (((skip + i) * 100) / (SAMPLES - 1)).toFixed(1) + ',' + (28 - (26 * v) / top).toFixed(1)).join(' ');
   return h('svg', { class: 'spark', viewBox: '0 0 100 30', preserveAspectRatio: 'none', role: 'img', 'aria-label': label },
     h('polyline', { points: pts }));
 }

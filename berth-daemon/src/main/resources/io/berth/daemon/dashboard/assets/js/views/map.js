@@ -11,9 +11,10 @@ export function liveTasks(tasks) {
   return (tasks || []).filter((t) => t.DesiredState === 'running' || t.DesiredState === 'ready');
 }
 
-export function taskName(task, svc) {
+/** As {@code service ps} names a task: NAME.SLOT, or NAME.NODE for a global service's. */
+export function taskName(task, svc, hostname) {
   const name = svc ? svc.Name : short(task.ServiceID);
-  return task.Slot ? name + '.' + task.Slot : name + '.' + short(task.NodeID);
+  return task.Slot ? name + '.' + task.Slot : name + '.' + (hostname || short(task.NodeID));
 }
 
 function meter(label, used, total, fmt) {
@@ -23,7 +24,7 @@ function meter(label, used, total, fmt) {
     h('span', { class: 'meter-bar' }, h('span', { class: 'meter-fill', style: { width: pct + '%' } })));
 }
 
-function box(task, svc) {
+function box(task, svc, hostname) {
   const name = svc ? svc.Name : short(task.ServiceID);
   const state = String(task.State || '').toLowerCase();
   return h('a', {
@@ -36,7 +37,7 @@ function box(task, svc) {
     'data-service': name,
     'data-state': state,
   },
-  h('span', { class: 'task-name' }, taskName(task, svc)),
+  h('span', { class: 'task-name' }, taskName(task, svc, hostname)),
   h('span', { class: 'task-state' }, state),
   h('span', { class: 'task-id' }, short(task.ID)));
 }
@@ -58,7 +59,7 @@ function column(node, tasks, services) {
     meter('Mem', node.ReservedMemoryBytes, node.MemoryBytes, bytes),
     labels(node.Labels),
     availabilityButton(node)),
-  h('div', { class: 'tasks' }, tasks.map((t) => box(t, services.get(t.ServiceID)))),
+  h('div', { class: 'tasks' }, tasks.map((t) => box(t, services.get(t.ServiceID), node.Hostname))),
   h('footer', { class: 'node-count' }, tasks.length + (tasks.length === 1 ? ' task' : ' tasks')));
 }
 
