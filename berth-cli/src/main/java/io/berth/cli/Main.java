@@ -173,6 +173,7 @@ public final class Main implements Runnable, RootCommand {
     io.berth.cli.swarm.PayloadCommands.register(cl, cli);
     io.berth.cli.swarm.ServiceCommands.register(cl, cli);
     io.berth.cli.swarm.StackCommands.register(cl, cli);
+    io.berth.cli.commands.DashboardCommands.register(cl, cli);
     // the container's command follows the image: flags after it belong to the command, as in docker
     for (String name : new String[] {"run", "create", "exec"}) {
       Optional.ofNullable(cl.getSubcommands().get(name)).ifPresent(c -> c.setStopAtPositional(true));

@@ -54,6 +54,7 @@ public final class Daemon implements AutoCloseable {
   private HttpServer server;
   private io.berth.registry.RegistryServer registry;
   private io.berth.daemon.swarm.SwarmNode swarmNode;
+  private io.berth.daemon.dashboard.DashboardServer dashboard;
   private Pidfile pidfile;
   private RootLock dataLock;
   private RootLock execLock;
@@ -177,8 +178,12 @@ public final class Daemon implements AutoCloseable {
     new io.berth.daemon.api.BuildRoutes(io.berth.daemon.build.DockerfileBuilder.create(stores, containers, committer,
         logReader, config.dataRoot().resolve("tmp"), events), heap).register(router);
     new VolumeRoutes(volumeService).register(router);
-    new NetworkRoutes(new io.berth.daemon.network.NetworkManager(networkService, references, events), containers,
-        swarm, clock).register(router);
+    io.berth.daemon.network.NetworkManager networkManager =
+        new io.berth.daemon.network.NetworkManager(networkService, references, events);
+    new NetworkRoutes(networkManager, containers, swarm, clock).register(router);
+    io.berth.daemon.dashboard.TokenStore dashboardTokens =
+        io.berth.daemon.dashboard.TokenStore.open(config.dataRoot().resolve("dashboard"), clock);
+    new io.berth.daemon.api.DashboardTokenRoutes(dashboardTokens).register(router);
 
     server = new HttpServer(router);
     swarmNode.recover();
@@ -187,6 +192,13 @@ public final class Daemon implements AutoCloseable {
     }
     if (config.registryAddr() != null) {
       startRegistry();
+    }
+    if (config.dashboard() != null) {
+      dashboard = io.berth.daemon.dashboard.DashboardServer.start(config.dashboard(), dashboardTokens,
+          new io.berth.daemon.dashboard.DashboardSources(clock, events, swarmNode, swarmNode.serviceLogs(), containers,
+              streams, views, imageService, volumeService, networkManager,
+              () -> java.util.Optional.ofNullable(registry).map(r -> new io.berth.daemon.dashboard.StorageCatalog(
+                  r.storage()))));
     }
     // every directory the daemon needs exists now: shut those a new root got and an old one had open
     RootPermissions.secure(config.dataRoot());
@@ -257,6 +269,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (server != null) {
       server.close();
+    }
+    if (dashboard != null) {
+      dashboard.close();
     }
     if (registry != null) {
       registry.close();

@@ -36,12 +36,14 @@ public record DaemonConfig(
     List<String> insecureRegistries,
     int maxConcurrentDownloads,
     int maxConcurrentUploads,
-    LogOptions logDefaults) {
+    LogOptions logDefaults,
+    io.berth.daemon.dashboard.DashboardSettings dashboard) {
 
   private static final Set<String> KEYS = Set.of("hosts", "data-root", "exec-root", "pidfile",
       "bridge", "bip", "nft-table", "tlsverify", "tlscacert", "tlscert", "tlskey", "tls",
       "cgroup-parent", "debug", "log-level", "live-restore", "registry-addr", "registry-storage",
-      "insecure-registries", "max-concurrent-downloads", "max-concurrent-uploads", "log-driver", "log-opts");
+      "insecure-registries", "max-concurrent-downloads", "max-concurrent-uploads", "log-driver", "log-opts",
+      "dashboard-addr", "dashboard-tlscert", "dashboard-tlskey");
 
   public static final String DEFAULT_SOCKET = "unix:///run/berth/berth.sock";
 
@@ -105,7 +107,7 @@ public record DaemonConfig(
         io.berth.distribution.RegistryAccess.DEFAULT_UPLOADS);
     return new DaemonConfig(hosts, dataRoot, execRoot, pidfile, bridge, bip, table,
         f.insecureTcp, verify, ca, cert, key, cgroupParent, registryAddr, registryStorage, List.copyOf(insecure),
-        downloads, uploads, logDefaults(f, file));
+        downloads, uploads, logDefaults(f, file), dashboard(f, file, cert, key));
   }
 
   /**
@@ -136,6 +138,14 @@ public record DaemonConfig(
       throw new InvalidArgumentException("invalid default log configuration (log-driver " + driver
           + ", log-opts " + opts + "): " + e.getMessage());
     }
+  }
+
+  /** The dashboard's listener (issue 17), off unless an address is given; refused early when it would be unsafe. */
+  private static io.berth.daemon.dashboard.DashboardSettings dashboard(Flags f, JsonNode file, Path cert, Path key) {
+    String addr = f.dashboardAddr != null ? f.dashboardAddr : file.path("dashboard-addr").asText(null);
+    Path dashCert = f.dashboardTlsCert != null ? f.dashboardTlsCert : optPath(file, "dashboard-tlscert");
+    Path dashKey = f.dashboardTlsKey != null ? f.dashboardTlsKey : optPath(file, "dashboard-tlskey");
+    return io.berth.daemon.dashboard.DashboardSettings.resolve(addr, dashCert, dashKey, cert, key);
   }
 
   private static int concurrency(Integer flag, JsonNode file, String key, int dflt) {
@@ -183,5 +193,8 @@ public record DaemonConfig(
     public Integer maxConcurrentUploads;
     public String logDriver;
     public Map<String, String> logOpts = new TreeMap<>();
+    public String dashboardAddr;
+    public Path dashboardTlsCert;
+    public Path dashboardTlsKey;
   }
 }

@@ -81,6 +81,16 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--log-opt", description = "Default log driver option KEY=VALUE (e.g. max-size=10m); repeatable")
   java.util.Map<String, String> logOpts = new java.util.TreeMap<>();
 
+  @Option(names = "--dashboard-addr", description = "Serve the web dashboard on HOST:PORT (off by default; TLS needed "
+      + "unless loopback)")
+  String dashboardAddr;
+
+  @Option(names = "--dashboard-tlscert", description = "Dashboard's TLS certificate (PEM; default: --tlscert)")
+  Path dashboardTlsCert;
+
+  @Option(names = "--dashboard-tlskey", description = "Dashboard's TLS private key (PEM; default: --tlskey)")
+  Path dashboardTlsKey;
+
   @Override
   public Integer call() throws Exception {
     DaemonConfig.Flags f = new DaemonConfig.Flags();
@@ -105,6 +115,9 @@ public final class Main implements Callable<Integer> {
     f.maxConcurrentUploads = maxConcurrentUploads;
     f.logDriver = logDriver;
     f.logOpts = logOpts;
+    f.dashboardAddr = dashboardAddr;
+    f.dashboardTlsCert = dashboardTlsCert;
+    f.dashboardTlsKey = dashboardTlsKey;
     Daemon daemon = new Daemon(DaemonConfig.resolve(f));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -207,6 +207,7 @@ public final class HttpResponse {
       case 403 -> "Forbidden";
       case 202 -> "Accepted";
       case 206 -> "Partial Content";
+      case 303 -> "See Other";
       case 307 -> "Temporary Redirect";
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
