@@ -31,6 +31,15 @@ export class LogLines extends Component {
         this.setState({ lines: lines.slice(), error: '' });
       });
     });
+    this.source.addEventListener('warning', (e) => {
+      let v;
+      try {
+        v = JSON.parse(e.data);
+      } catch (err) {
+        v = { message: e.data };
+      }
+      this.setState({ warning: v.message || String(e.data) });
+    });
     this.source.onerror = () => this.setState({ error: 'log stream interrupted; reconnecting…' });
     this.source.onopen = () => this.state.error && this.setState({ error: '' });
   }
@@ -49,6 +58,7 @@ export class LogLines extends Component {
   render() {
     return h('div', { class: 'logs' },
       this.state.error ? h('p', { class: 'muted' }, this.state.error) : null,
+      this.state.warning ? h('p', { class: 'error' }, this.state.warning) : null,
       h('div', { class: 'log', 'data-view': 'logs', onScroll: (e) => {
         const el = e.currentTarget;
         this.follow = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;

@@ -18,9 +18,10 @@ export function updateStatus(svc) {
 }
 
 export function replicas(svc) {
-  const want = svc.Mode === 'global' ? 'global' : svc.Replicas ?? 0;
-  const full = svc.Mode === 'global' || svc.Running >= (svc.Replicas ?? 0);
-  return h('span', { class: 'replicas' + (full ? '' : ' short'), 'data-replicas': svc.Running + '/' + want }, svc.Running + ' / ' + want);
+  const want = svc.Desired ?? svc.Replicas ?? 0;
+  const full = svc.Running >= want;
+  return h('span', { class: 'replicas' + (full ? '' : ' short'), 'data-replicas': svc.Running + '/' + want },
+    svc.Running + ' / ' + want + (svc.Mode === 'global' ? ' (global)' : ''));
 }
 
 export function servicesView(state) {
