@@ -134,7 +134,9 @@ class DashboardBrowserIT {
     WebElement field = browser.driver.findElement(By.name("token"));
     field.sendKeys("not-a-token");
     field.submit();
-    assertThat(browser.driver.findElement(By.cssSelector("[role=alert]")).getText()).contains("not valid");
+    assertThat(DrillLab.await("the login form's refusal", () -> browser.strings(
+        "return [...document.querySelectorAll('main.login [role=alert]')].map(e => e.textContent)"), l -> !l.isEmpty()).get(0))
+        .contains("not valid");
     browser.screenshot("login-refused");
 
     logIn(token(M, false));

@@ -37,7 +37,9 @@ export async function getJSON(path) {
 /** A write (POST or DELETE) with the CSRF header; resolves to the parsed body or null. */
 export async function send(method, path, body) {
   const headers = { 'X-Berth-Csrf': csrf, Accept: 'application/json' };
-  const init = { method, headers, credentials: 'same-origin' };
+  // the page's Referrer-Policy may be no-referrer, under which a browser sends "Origin: null" with a
+  // POST; same-origin lets it send the real origin, which the server checks against cross-site writes
+  const init = { method, headers, credentials: 'same-origin', referrerPolicy: 'same-origin' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -53,6 +55,6 @@ export async function send(method, path, body) {
 }
 
 export async function logout() {
-  await fetch('/logout', { method: 'POST', headers: { 'X-Berth-Csrf': csrf }, credentials: 'same-origin' });
+  await fetch('/logout', { method: 'POST', headers: { 'X-Berth-Csrf': csrf }, credentials: 'same-origin', referrerPolicy: 'same-origin' });
   toLogin();
 }
