@@ -64,4 +64,23 @@ class DaemonConfigTest {
     f.logDriver = "none";
     assertThat(DaemonConfig.resolve(f).logDefaults().driver().readable()).isFalse();
   }
+
+  @Test
+  void theDashboardIsOffByDefaultAndTakesItsAddressAndCertificateFromTheFileOrFlags() throws Exception {
+    assertThat(resolve("{}", null).dashboard()).isNull();
+    DaemonConfig d = resolve("{\"dashboard-addr\": \"127.0.0.1:9099\"}", null);
+    assertThat(d.dashboard().port()).isEqualTo(9099);
+    assertThat(d.dashboard().tls()).isFalse();
+    d = resolve("{\"dashboard-addr\": \"0.0.0.0:9099\", \"dashboard-tlscert\": \"/c.pem\", \"dashboard-tlskey\": "
+        + "\"/k.pem\"}", null);
+    assertThat(d.dashboard().tlsCert()).isEqualTo(Path.of("/c.pem"));
+    DaemonConfig.Flags f = new DaemonConfig.Flags();
+    f.configFile = dir.resolve("daemon.json");
+    Files.writeString(f.configFile, "{\"dashboard-addr\": \"127.0.0.1:9099\"}");
+    f.dashboardAddr = "127.0.0.1:9100";
+    assertThat(DaemonConfig.resolve(f).dashboard().port()).isEqualTo(9100);
+    assertThatThrownBy(() -> resolve("{\"dashboard-addr\": \"0.0.0.0:9099\"}", null))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("refusing to serve the dashboard on 0.0.0.0:9099 without TLS");
+  }
 }

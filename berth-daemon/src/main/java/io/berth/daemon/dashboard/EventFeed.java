@@ -26,10 +26,6 @@ final class EventFeed {
   private final EventBus events;
   private final Duration ping;
 
-  EventFeed(EventBus events) {
-    this(events, PING);
-  }
-
   EventFeed(EventBus events, Duration ping) {
     this.events = events;
     this.ping = ping;

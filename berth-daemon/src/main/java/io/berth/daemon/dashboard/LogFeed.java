@@ -39,18 +39,18 @@ final class LogFeed {
       throw new SwarmUnavailableException("service logs are not available on this node");
     }
     Thread reader = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
     try (SseStream sse = SseStream.open(s)) {
       Thread keepAlive = Thread.ofVirtual().start(() -> {
         try {
-          while (true) {
+          while (stillAllowed.getAsBoolean()) {
             Thread.sleep(ping);
-            if (!stillAllowed.getAsBoolean()) {
-              reader.interrupt();
-              return;
-            }
             sse.comment("ping");
           }
         } catch (IOException | InterruptedException e) {
+          // the browser left, or the read ended and stopped this thread
+        }
+        if (!done.get()) {
           reader.interrupt();
         }
       });
@@ -87,8 +87,16 @@ final class LogFeed {
       } catch (BerthException | SwarmUnavailableException e) {
         sse.event("warning", RecordJson.MAPPER.writeValueAsString(RecordJson.object().put("message", e.getMessage())));
       } finally {
+        done.set(true);
         keepAlive.interrupt();
-        Thread.interrupted(); // the keep-alive may have interrupted this thread as it ended
+        while (keepAlive.isAlive()) {
+          try {
+            keepAlive.join();
+          } catch (InterruptedException lastWord) {
+            // the keep-alive's interrupt, sent before it saw the read end: waited out here
+          }
+        }
+        Thread.interrupted(); // and cleared, so the connection stays usable
       }
     } catch (IOException browserLeft) {
       // nothing to answer

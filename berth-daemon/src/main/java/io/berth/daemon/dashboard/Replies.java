@@ -34,6 +34,7 @@ final class Replies {
 
   static void unauthorized(HttpResponse s) {
     s.header("Cache-Control", "no-store");
+    s.header("WWW-Authenticate", "Bearer realm=\"berth-dashboard\"");
     s.send(401, null, new byte[0]);
   }
 

@@ -35,7 +35,7 @@ final class StaticAssets {
 
   private final String root;
   private final ClassLoader loader;
-  private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+  private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
   StaticAssets() {
     this(ROOT, StaticAssets.class.getClassLoader());
@@ -51,11 +51,16 @@ final class StaticAssets {
     if (!SAFE.matcher(path).matches() || path.contains("..") || path.lastIndexOf('.') < path.lastIndexOf('/') + 1) {
       return false;
     }
-    Optional<Asset> found = cache.computeIfAbsent(path, this::load);
-    if (found.isEmpty()) {
-      return false;
+    Asset a = cache.get(path);
+    if (a == null) {
+      // misses are not kept: anyone may ask for any name, and the cache must stay the app's size
+      Optional<Asset> found = load(path);
+      if (found.isEmpty()) {
+        return false;
+      }
+      a = found.get();
+      cache.putIfAbsent(path, a);
     }
-    Asset a = found.get();
     s.header("Cache-Control", a.immutable() ? "public, max-age=31536000, immutable" : "no-cache");
     s.header("ETag", a.etag());
     s.header("X-Content-Type-Options", "nosniff");

@@ -29,9 +29,10 @@ import java.util.Optional;
 
 /**
  * The dashboard's login tokens. A token is 32 random bytes the user is shown once; only its
- * SHA-256 is kept, in one file under the data root that only berthd's user can read (0600), rewritten whole (temp file, fsync, rename) so a crash never leaves half a
- * list. A presented token is hashed and compared with every stored hash in constant time, so
- * neither the comparison nor the scan tells how close a guess came. Revoking removes the hash:
+ * SHA-256 is kept, in one file under the data root that only berthd's user can read (0600),
+ * rewritten whole (temp file, fsync, rename) so a crash never leaves half a list. A presented
+ * token is hashed and compared with every stored hash in constant time, so neither the
+ * comparison nor the scan tells how close a guess came. Revoking removes the hash:
  * the token and every session made with it stop working at once ({@link Sessions} asks here).
  */
 public final class TokenStore {
