@@ -47,6 +47,9 @@ final class DashboardBrowser implements AutoCloseable {
       options.setBinary("/usr/bin/chromium");
       options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
           "--window-size=1280,860", "--enable-precise-memory-info",
+          // nothing but the dashboard on the wire: no updater, sync, prefetch or first-run traffic
+          "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+          "--dns-prefetch-disable",
           "--user-data-dir=" + Files.createTempDirectory(logDir, "profile"));
       RemoteWebDriver driver = new RemoteWebDriver(base.toURL(), options);
       driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60)).scriptTimeout(Duration.ofSeconds(30));

@@ -60,6 +60,8 @@ export function refresh() {
     });
 }
 
+let seq = 0;
+
 function record(data) {
   let ev;
   try {
@@ -67,6 +69,8 @@ function record(data) {
   } catch (e) {
     return;
   }
+  // a key for the feed's rows that stays with the event while older ones drop off the end
+  ev.seq = ++seq;
   store.events.unshift(ev);
   if (store.events.length > FEED_LIMIT) store.events.length = FEED_LIMIT;
 }

@@ -17,7 +17,7 @@ export function eventsView(events, live) {
   return section('Events',
     h('p', { class: 'muted' }, live ? 'Live: new events appear at the top.' : 'Not connected: waiting for the event stream…'),
     h('ol', { class: 'feed', 'data-view': 'events' }, events.length
-      ? events.map((ev, i) => h('li', { key: (ev.timeNano || ev.time || 0) + ':' + (events.length - i) },
+      ? events.map((ev) => h('li', { key: ev.seq },
         h('time', null, when(ev)),
         h('span', { class: 'badge ev-' + String(ev.Type || ev.type || '').toLowerCase() }, ev.Type || ev.type || ''),
         h('strong', null, ev.Action || ev.status || ''),
