@@ -112,14 +112,30 @@ class DashboardBrowserIT {
         p -> p.get(0).equals(p.get(1)) && p.get(1).size() == n).get(0);
   }
 
+  /**
+   * Logs in through the form. Tried up to three times: chromium aborts a navigation when the
+   * network namespace's interfaces change (ERR_NETWORK_CHANGED), which they do whenever a
+   * container starts on the node.
+   */
   static void logIn(String token) throws InterruptedException {
-    browser.driver.get(URL + "/");
-    DrillLab.await("the login form", () -> browser.driver.getCurrentUrl() + " " + browser.driver.findElements(By.name("token")).size(),
-        s -> s.endsWith(" 1"));
-    WebElement field = browser.driver.findElement(By.name("token"));
-    field.sendKeys(token);
-    field.submit();
-    DrillLab.await("the cluster map after the login", () -> browser.strings(COLUMNS), c -> c.size() == 3);
+    String last = "";
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      browser.driver.get(URL + "/login");
+      List<WebElement> field = browser.driver.findElements(By.name("token"));
+      if (field.size() == 1) {
+        field.get(0).sendKeys(token);
+        field.get(0).submit();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(40).toNanos();
+        for (int i = 0; i < 80 && System.nanoTime() < deadline; i++) {
+          if (browser.strings(COLUMNS).size() == 3) {
+            return;
+          }
+          Thread.sleep(500);
+        }
+      }
+      last = browser.driver.getCurrentUrl() + ": " + browser.driver.findElement(By.tagName("body")).getText();
+    }
+    throw new AssertionError("no cluster map after three logins; last page " + last);
   }
 
   static void go(String route) {

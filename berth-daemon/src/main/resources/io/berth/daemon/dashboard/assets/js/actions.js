@@ -61,7 +61,7 @@ export function scaleButton(svc) {
     run: (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) return Promise.reject(new Error('replicas must be a whole number, 0 or more: ' + v));
-      return send('POST', '/api/services/' + encodeURIComponent(svc.ID) + '/scale', { Replicas: n });
+      return send('POST', '/api/services/' + encodeURIComponent(svc.ID) + '/scale', { Replicas: n }, true);
     },
   }), 'scale');
 }
@@ -87,7 +87,7 @@ export function availabilityButton(node) {
       : 'Make ' + node.Hostname + ' active again? New tasks may be placed on it.',
     confirm: drain ? 'Drain' : 'Activate',
     done: node.Hostname + ' ' + to,
-    run: () => send('POST', '/api/nodes/' + encodeURIComponent(node.ID) + '/availability', { Availability: to }),
+    run: () => send('POST', '/api/nodes/' + encodeURIComponent(node.ID) + '/availability', { Availability: to }, true),
   }), drain ? 'drain' : 'activate');
 }
 
@@ -97,7 +97,7 @@ export function removeContainerButton(task) {
     text: 'Remove the stopped container ' + String(task.ContainerID || '').slice(0, 12) + ' of this ended task?',
     confirm: 'Remove',
     done: 'container removed',
-    run: () => send('DELETE', '/api/tasks/' + encodeURIComponent(task.ID) + '/container'),
+    run: () => send('DELETE', '/api/tasks/' + encodeURIComponent(task.ID) + '/container', undefined, true),
   }), 'remove-container');
 }
 

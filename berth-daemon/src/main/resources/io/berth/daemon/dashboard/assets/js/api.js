@@ -24,8 +24,25 @@ async function failure(r, what) {
   return new Error(`${what}: ${r.status} ${r.statusText}${text ? ' ' + text.slice(0, 200) : ''}`);
 }
 
+/**
+ * fetch, tried again (three times in all, 300 ms apart) when the request failed on the network
+ * before any answer: Chromium aborts requests in flight when the host's interfaces change
+ * (ERR_NETWORK_CHANGED), which a container engine's host does each time a container starts.
+ * Only for requests that may be repeated (reads, and writes that set a value).
+ */
+async function fetchAgain(path, init) {
+  for (let i = 1; ; i++) {
+    try {
+      return await fetch(path, init);
+    } catch (e) {
+      if (i >= 3) throw new Error('cannot reach the dashboard (' + e.message + ')');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
 export async function getJSON(path) {
-  const r = await fetch(path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  const r = await fetchAgain(path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
   if (r.status === 401) {
     toLogin();
     throw new Error('the session ended');
@@ -34,8 +51,12 @@ export async function getJSON(path) {
   return r.json();
 }
 
-/** A write (POST or DELETE) with the CSRF header; resolves to the parsed body or null. */
-export async function send(method, path, body) {
+/**
+ * A write (POST or DELETE) with the CSRF header; resolves to the parsed body or null. Only an
+ * idempotent one (scale to n, set an availability, remove a container) is tried again after a
+ * network failure; a rollback is sent once.
+ */
+export async function send(method, path, body, idempotent) {
   const headers = { 'X-Berth-Csrf': csrf, Accept: 'application/json' };
   // the page's Referrer-Policy may be no-referrer, under which a browser sends "Origin: null" with a
   // POST; same-origin lets it send the real origin, which the server checks against cross-site writes
@@ -44,7 +65,7 @@ export async function send(method, path, body) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const r = await fetch(path, init);
+  const r = idempotent ? await fetchAgain(path, init) : await fetch(path, init);
   if (r.status === 401) {
     toLogin();
     throw new Error('the session ended');

@@ -35,6 +35,7 @@ export function changed() {
 
 let inFlight = false;
 let stale = false;
+let retry = 0;
 
 /** Refetches the snapshot now, or right after the fetch in flight. */
 export function refresh() {
@@ -52,6 +53,11 @@ export function refresh() {
     })
     .catch((e) => {
       store.error = 'cannot read the state: ' + e.message;
+      // try again in a while rather than wait for the next event, which may not come soon
+      if (!retry) retry = setTimeout(() => {
+        retry = 0;
+        refresh();
+      }, 2000);
     })
     .finally(() => {
       inFlight = false;
