@@ -43,12 +43,15 @@ scripts/mkimage-busybox.sh "$W/busybox.tar" >/dev/null
 "$DOCKER" import -c 'CMD ["/bin/sh"]' "$W/busybox.tar" bench/busybox:1 >/dev/null
 "$DOCKER" service create --detach --name bench --replicas 1 bench/busybox:1 sleep 1d >/dev/null
 token=$(bin/berth dashboard token | tail -1)
+# the browser gets the session of a form login made here (the login itself is not measured)
+session=$(curl -s -i --data-urlencode "token=$token" "http://127.0.0.1:$PORT/login" | sed -n 's/^Set-Cookie: berth_session=\([^;]*\);.*/\1/p')
+[ -n "$session" ] || { echo "no session from the dashboard's login" >&2; exit 1; }
 
 echo "==> the browser's classpath (berth-it's test scope)" >&2
 MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow mvn -B -o -q -pl berth-it dependency:build-classpath \
   -Dmdep.outputFile="$W/cp" -Dmdep.includeScope=test >&2
 echo "==> chromium: page weight, $RUNS scales by $STEP, then $TASKS tasks" >&2
-"$JAVA" -cp "$(cat "$W/cp")" bench/DashboardBench.java "http://127.0.0.1:$PORT" "$token" "$BSOCK" bench \
+"$JAVA" -cp "$(cat "$W/cp")" bench/DashboardBench.java "http://127.0.0.1:$PORT" "$session" "$BSOCK" bench \
   "$RUNS" "$STEP" "$TASKS" "$W/map-$TASKS.png" | tee "$W/browser.txt"
 
 berthd_rss=$(rss_kb "$bpid")

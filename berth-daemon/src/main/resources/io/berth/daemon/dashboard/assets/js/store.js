@@ -2,10 +2,21 @@
 // feed. Events from /api/events only mark the snapshot stale; a refetch follows at once unless one
 // is in flight, in which case exactly one more follows it (coalescing a burst of events into at
 // most two fetches). Listeners are told on the next animation frame, once per frame.
+//
+// A task's own state changes (starting -> running, a node going down) raise no Docker event, and
+// the container event that comes with them may arrive just before the cluster records them. So
+// one more refetch follows a second after the last event, and while the snapshot shows tasks on
+// their way (desired running but not yet running, or still running but meant to stop) one a
+// second follows, at most SETTLE times in a row, until the next event starts the count again.
+// A change on another node that raises no event on this one (a task failing there) is caught by a
+// refetch after QUIET seconds without one, while the page is visible.
 
 import { getJSON, useCsrf, toLogin } from './api.js';
 
 const FEED_LIMIT = 300;
+const SETTLE = 30;
+const QUIET = 10000;
+const MOVING = new Set(['new', 'pending', 'assigned', 'accepted', 'ready', 'preparing', 'starting']);
 
 export const store = {
   session: null,
@@ -36,6 +47,42 @@ export function changed() {
 let inFlight = false;
 let stale = false;
 let retry = 0;
+let trailing = 0;
+let settles = 0;
+
+/** Whether some task is still on its way to the state it is meant to have. */
+function moving(state) {
+  return (state.tasks || []).some((t) => (t.DesiredState === 'running' ? t.State !== 'running'
+    : t.DesiredState === 'shutdown' && (t.State === 'running' || MOVING.has(t.State))));
+}
+
+/** One refetch in {@code ms}, replacing any planned. */
+function later(ms) {
+  clearTimeout(trailing);
+  trailing = setTimeout(() => {
+    trailing = 0;
+    refresh();
+  }, ms);
+}
+
+let quiet = 0;
+
+/** Plans the refetch that follows QUIET ms without any other. */
+function rearmQuiet() {
+  clearTimeout(quiet);
+  quiet = setTimeout(() => {
+    quiet = 0;
+    if (document.visibilityState === 'visible') refresh();
+    else rearmQuiet();
+  }, QUIET);
+}
+
+/** A change happened: refetch now, and once more after it has had time to settle. */
+function poke() {
+  settles = 0;
+  refresh();
+  later(1000);
+}
 
 /** Refetches the snapshot now, or right after the fetch in flight. */
 export function refresh() {
@@ -50,6 +97,10 @@ export function refresh() {
       store.state = s;
       store.error = '';
       store.version++;
+      if (s.swarm && moving(s) && settles < SETTLE && !trailing) {
+        settles++;
+        later(1000);
+      }
     })
     .catch((e) => {
       store.error = 'cannot read the state: ' + e.message;
@@ -61,6 +112,7 @@ export function refresh() {
     })
     .finally(() => {
       inFlight = false;
+      rearmQuiet();
       changed();
       if (stale) refresh();
     });
@@ -88,12 +140,14 @@ function connect() {
   source = new EventSource('/api/events');
   source.addEventListener('hello', () => {
     store.live = true;
-    refresh();
+    poke();
   });
   source.addEventListener('docker', (e) => {
     record(e.data);
-    refresh();
+    poke();
   });
+  // a change of the cluster's tasks, which Docker's events do not tell (when the server sends it)
+  source.addEventListener('state', poke);
   source.onerror = () => {
     store.live = false;
     changed();
