@@ -21,10 +21,17 @@ PORT=${PORT:-28796}
 W=/tmp/berth-bench-dashboard
 out=bench/results/dashboard-$(date -u +%F).md
 bench_prepare test
+# the bridge a /22: a /24 runs out of addresses at 253 containers
 BRIDGE=bdash0 NFT=berth_bdash CG=berth-bench-dash
 
 cleanup() {
-  [ -n "$bpid" ] && DOCKER_HOST=$BSOCK "$DOCKER" service rm bench >/dev/null 2>&1 || true
+  if [ -n "$bpid" ] && DOCKER_HOST=$BSOCK "$DOCKER" service rm bench >/dev/null 2>&1; then
+    # berthd leaves containers running when it stops (live restore): wait for the tasks to go first
+    for _ in $(seq 1 300); do
+      [ -z "$(DOCKER_HOST=$BSOCK "$DOCKER" ps -aq 2>/dev/null)" ] && break
+      sleep 1
+    done
+  fi
   bench_stop "$bpid" 60
   bench_remove_berth_host_state "$BRIDGE" "$NFT" "$CG"
 }
@@ -33,7 +40,7 @@ trap cleanup EXIT
 rm -rf "$W" && mkdir -p "$W"
 echo "==> berthd with the dashboard on 127.0.0.1:$PORT" >&2
 bin/berthd -H "$BSOCK" --data-root "$W/data" --exec-root "$W/bexec" --config-file /nonexistent \
-  --bridge "$BRIDGE" --bip 10.89.77.1/24 --nft-table "$NFT" --cgroup-parent "$CG" \
+  --bridge "$BRIDGE" --bip 10.89.76.1/22 --nft-table "$NFT" --cgroup-parent "$CG" \
   --dashboard-addr "127.0.0.1:$PORT" >"$W/berthd.log" 2>&1 &
 bpid=$!
 wait_sock "$BSOCK" || { echo "berthd did not start:"; tail "$W/berthd.log"; exit 1; }

@@ -5,7 +5,7 @@
 //
 // A task's own state changes (starting -> running, a node going down) raise no Docker event, and
 // the container event that comes with them may arrive just before the cluster records them. So
-// one more refetch follows a second after the last event, and while the snapshot shows tasks on
+// two more refetches follow the last event (after 250 ms and a second), and while the snapshot shows tasks on
 // their way (desired running but not yet running, or still running but meant to stop) one a
 // second follows, at most SETTLE times in a row, until the next event starts the count again.
 // A change on another node that raises no event on this one (a task failing there) is caught by a
@@ -77,11 +77,18 @@ function rearmQuiet() {
   }, QUIET);
 }
 
-/** A change happened: refetch now, and once more after it has had time to settle. */
+/**
+ * A change happened: refetch now, and again 250 ms and a second later, when what the event
+ * announced has reached the store (a scale's event comes before its tasks are stopped).
+ */
 function poke() {
   settles = 0;
   refresh();
-  later(1000);
+  clearTimeout(trailing);
+  trailing = setTimeout(() => {
+    refresh();
+    later(750);
+  }, 250);
 }
 
 /** Refetches the snapshot now, or right after the fetch in flight. */
