@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -83,6 +85,32 @@ final class DashboardBrowser implements AutoCloseable {
     }
     throw new AssertionError("chromedriver did not answer at " + base + " (alive: " + p.isAlive() + "; last: " + last
         + "); its output: " + read(logDir.resolve("chromedriver.out")));
+  }
+
+  /**
+   * Polls {@code read} (every 250 ms, at most {@code limit} and a bounded number of times) until
+   * {@code done} holds; on failure saves a screenshot named after {@code what} and fails with the
+   * last answer and the page's text.
+   */
+  <T> T await(String what, Duration limit, Supplier<T> read, Predicate<T> done) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    T last = read.get();
+    for (long i = 0; i < limit.toMillis() / 250 && !done.test(last) && System.nanoTime() < deadline; i++) {
+      Thread.sleep(250);
+      last = read.get();
+    }
+    if (done.test(last)) {
+      return last;
+    }
+    String page;
+    try {
+      screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
+      page = driver.getCurrentUrl() + "\n" + driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
+    } catch (IOException | RuntimeException e) {
+      page = "(no page: " + e + ")";
+    }
+    throw new AssertionError(what + " did not happen within " + limit.toSeconds() + " s; last seen: " + last
+        + "\nthe page: " + page);
   }
 
   /** Saves a PNG of the page as {@code SCREENSHOTS/name.png}; returns its path. */

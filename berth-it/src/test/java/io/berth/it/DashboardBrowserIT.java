@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -45,8 +46,13 @@ class DashboardBrowserIT {
       return [...document.querySelectorAll('.node-col')]
         .map(c => c.dataset.node + (c.classList.contains('down') ? ' down' : ' up'));""";
 
+  /** How long the page may take to show what the test waits for (the cluster's own waits are DrillLab's). */
+  static final Duration BROWSER_WAIT = Duration.ofSeconds(60);
+
   static DashboardBrowser browser;
   static String image;
+  /** Whether the browser holds a session: the tests after the first fail at once without one. */
+  static boolean loggedIn;
 
   @BeforeAll
   static void up() throws Exception {
@@ -108,7 +114,7 @@ class DashboardBrowserIT {
 
   /** Waits until the map's boxes of the service are the CLI's running tasks, {@code n} of them. */
   static List<String> awaitMapMatchesCli(String what, String service, int n) throws InterruptedException {
-    return DrillLab.await(what, () -> List.of(browser.strings(BOXES, service), cliTasks(service)),
+    return browser.await(what, DrillLab.WAIT, () -> List.of(browser.strings(BOXES, service), cliTasks(service)),
         p -> p.get(0).equals(p.get(1)) && p.get(1).size() == n).get(0);
   }
 
@@ -128,6 +134,7 @@ class DashboardBrowserIT {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(40).toNanos();
         for (int i = 0; i < 80 && System.nanoTime() < deadline; i++) {
           if (browser.strings(COLUMNS).size() == 3) {
+            loggedIn = true;
             return;
           }
           Thread.sleep(500);
@@ -139,6 +146,7 @@ class DashboardBrowserIT {
   }
 
   static void go(String route) {
+    assertThat(loggedIn).as("a session from the login of an earlier test").isTrue();
     browser.driver.executeScript("location.hash = arguments[0]", route);
   }
 
@@ -150,7 +158,7 @@ class DashboardBrowserIT {
     WebElement field = browser.driver.findElement(By.name("token"));
     field.sendKeys("not-a-token");
     field.submit();
-    assertThat(DrillLab.await("the login form's refusal", () -> browser.strings(
+    assertThat(browser.await("the login form's refusal", BROWSER_WAIT, () -> browser.strings(
         "return [...document.querySelectorAll('main.login [role=alert]')].map(e => e.textContent)"), l -> !l.isEmpty()).get(0))
         .contains("not valid");
     browser.screenshot("login-refused");
@@ -167,7 +175,7 @@ class DashboardBrowserIT {
   void scalingFromTheServicesPageAddsBoxesToTheMap() throws Exception {
     String id = LAB.out(M, "service", "inspect", "web", "--format", "{{.ID}}").strip();
     go("#/services");
-    WebElement scale = DrillLab.await("the scale button of web", () -> browser.driver.findElements(
+    WebElement scale = browser.await("the scale button of web", BROWSER_WAIT, () -> browser.driver.findElements(
         By.cssSelector("tr[data-id='" + id + "'] button[data-action=scale]")), l -> l.size() == 1).get(0);
     scale.click();
     WebElement input = browser.driver.findElement(By.cssSelector(".dialog input[name=value]"));
@@ -175,7 +183,7 @@ class DashboardBrowserIT {
     input.sendKeys("6");
     browser.screenshot("scale-dialog");
     browser.driver.findElement(By.cssSelector(".dialog button.confirm")).click();
-    DrillLab.await("the dialog closed (or its error)", () -> browser.strings(
+    browser.await("the dialog closed (or its error)", BROWSER_WAIT, () -> browser.strings(
         "return [...document.querySelectorAll('.dialog')].map(d => d.querySelector('.error')?.textContent || 'open')"),
         List::isEmpty);
     assertThat(LAB.out(M, "service", "inspect", "web", "--format", "{{.Spec.Mode.Replicated.Replicas}}").strip()).isEqualTo("6");
@@ -185,7 +193,7 @@ class DashboardBrowserIT {
     browser.screenshot("map-scaled");
 
     go("#/service/" + id);
-    DrillLab.await("the service page's task rows", () -> browser.driver.findElements(
+    browser.await("the service page's task rows", BROWSER_WAIT, () -> browser.driver.findElements(
         By.cssSelector("[data-view=tasks] tbody tr[data-id]")).size(), n -> n >= 6);
     browser.screenshot("service");
   }
@@ -195,11 +203,11 @@ class DashboardBrowserIT {
   void aRefusedActionShowsTheServersMessage() throws Exception {
     String id = LAB.out(M, "service", "inspect", "web", "--format", "{{.ID}}").strip();
     go("#/services");
-    DrillLab.await("the roll back button of web", () -> browser.driver.findElements(
+    browser.await("the roll back button of web", BROWSER_WAIT, () -> browser.driver.findElements(
         By.cssSelector("tr[data-id='" + id + "'] button[data-action=rollback]")), l -> l.size() == 1).get(0).click();
     browser.driver.findElement(By.cssSelector(".dialog button.confirm")).click();
     // web was never updated: there is no previous spec to return to, and the daemon says so
-    String error = DrillLab.await("the server's message in the dialog", () -> browser.strings(
+    String error = browser.await("the server's message in the dialog", BROWSER_WAIT, () -> browser.strings(
         "return [...document.querySelectorAll('.dialog .error')].map(e => e.textContent)"), l -> !l.isEmpty()).get(0);
     assertThat(error).contains("previous spec");
     browser.screenshot("rollback-refused");
@@ -214,7 +222,7 @@ class DashboardBrowserIT {
     assertThat(before).anyMatch(l -> l.endsWith(" node3"));
     DrillLab.ok(LAB.lab("kill", "node3"), "lab kill node3");
     DrillLab.ok(LAB.lab("disconnect", "node3"), "lab disconnect node3");
-    DrillLab.await("node3's column down", () -> browser.strings(COLUMNS), c -> c.contains("node3 down"));
+    browser.await("node3's column down", DrillLab.WAIT, () -> browser.strings(COLUMNS), c -> c.contains("node3 down"));
     List<String> after = awaitMapMatchesCli("six web boxes on node1 and node2", "web", 6);
     assertThat(after).noneMatch(l -> l.endsWith(" node3"));
     assertThat(after).as("the tasks of the live nodes stay").containsAll(
@@ -225,17 +233,19 @@ class DashboardBrowserIT {
   @Test
   @Order(5)
   void aReadOnlyTokenHasNoActionsAndItsForcedWriteIsRefused() throws Exception {
+    assertThat(loggedIn).as("a session from the login of an earlier test").isTrue();
+    loggedIn = false;
     browser.driver.findElement(By.cssSelector("button.logout")).click();
-    DrillLab.await("the login form after the logout", () -> browser.driver.findElements(By.name("token")).size(), n -> n == 1);
+    browser.await("the login form after the logout", BROWSER_WAIT, () -> browser.driver.findElements(By.name("token")).size(), n -> n == 1);
     logIn(token(M, true));
     assertThat(browser.driver.findElements(By.cssSelector("[data-read-only]"))).hasSize(1);
     String id = LAB.out(M, "service", "inspect", "web", "--format", "{{.ID}}").strip();
     go("#/services");
-    DrillLab.await("the services table", () -> browser.driver.findElements(By.cssSelector("tr[data-id='" + id + "']")).size(),
+    browser.await("the services table", BROWSER_WAIT, () -> browser.driver.findElements(By.cssSelector("tr[data-id='" + id + "']")).size(),
         n -> n == 1);
     assertThat(browser.driver.findElements(By.cssSelector("[data-action]"))).as("action buttons").isEmpty();
     go("#/nodes");
-    DrillLab.await("the nodes table", () -> browser.driver.findElements(By.cssSelector("[data-view=nodes] tbody tr[data-id]")).size(),
+    browser.await("the nodes table", BROWSER_WAIT, () -> browser.driver.findElements(By.cssSelector("[data-view=nodes] tbody tr[data-id]")).size(),
         n -> n == 3);
     assertThat(browser.driver.findElements(By.cssSelector("[data-action]"))).as("action buttons").isEmpty();
     browser.screenshot("read-only");
