@@ -197,6 +197,7 @@ public final class Daemon implements AutoCloseable {
       dashboard = io.berth.daemon.dashboard.DashboardServer.start(config.dashboard(), dashboardTokens,
           new io.berth.daemon.dashboard.DashboardSources(clock, events, swarmNode, swarmNode.serviceLogs(), containers,
               streams, views, imageService, volumeService, networkManager,
+              (nodeId, container) -> taskExecutors.apply(nodeId).remove(container),
               () -> java.util.Optional.ofNullable(registry).map(r -> new io.berth.daemon.dashboard.StorageCatalog(
                   r.storage()))));
     }

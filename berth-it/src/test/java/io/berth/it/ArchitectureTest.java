@@ -156,6 +156,19 @@ class ArchitectureTest {
         .check(Classes.BERTH);
   }
 
+  /**
+   * The dashboard's actions are the API's: it reaches the cluster through the same use cases, never
+   * the replicated store, the CA, the scheduler or the cluster state's writes (issue 17).
+   */
+  @Test
+  void theDashboardReachesTheClusterOnlyThroughItsUseCases() {
+    noClasses().that().resideInAPackage("io.berth.daemon.dashboard..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.berth.cluster.raft..", "io.berth.cluster.ca..",
+            "io.berth.cluster.scheduler..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.berth.cluster.state.ClusterState$Batch")
+        .check(Classes.BERTH);
+  }
+
   /** Each package of the classes under {@code packages} is one slice; no slice may reach itself. */
   private static void noCycles(String... packages) {
     slices().matching("io.berth.(**)").should().beFreeOfCycles()

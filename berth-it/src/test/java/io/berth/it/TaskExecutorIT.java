@@ -177,6 +177,12 @@ class TaskExecutorIT {
     }
   }
 
+  /** A task's container removed from outside the agent (docker rm, the dashboard) counts as removed. */
+  @Test
+  void removingATaskContainerThatIsAlreadyGoneIsDone() {
+    executor.remove("0123456789ab0123456789ab0123456789ab0123456789ab0123456789abcdef");
+  }
+
   @Test
   void tasksRunToTheirExitAsDockerReportsThem() throws Exception {
     agent().assigned(List.of(

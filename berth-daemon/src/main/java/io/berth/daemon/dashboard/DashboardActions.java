@@ -9,7 +9,6 @@ import io.berth.cluster.model.Service;
 import io.berth.cluster.model.ServiceMode;
 import io.berth.cluster.model.ServiceSpec;
 import io.berth.cluster.model.Task;
-import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.swarm.SwarmMembership;
 import io.berth.errdefs.ConflictException;
 import io.berth.errdefs.InvalidArgumentException;
@@ -18,19 +17,20 @@ import io.berth.errdefs.InvalidArgumentException;
  * The four things a write token may do from the dashboard, each the same use case the Engine API
  * runs for the docker CLI's command, with its checks: {@code service scale} (an update of the
  * replicas from the version just read), {@code service rollback}, {@code node update
- * --availability}, and removing the container of a task that has ended ({@code docker rm} of it,
- * on the node that ran it). A concurrent change makes the versioned update fail with the API's
- * "update out of sequence" conflict; the page shows it and the user tries again.
+ * --availability}, and removing the container of a task that has ended (on the node that ran it). A concurrent change makes the versioned update fail with the API's
+ * "update out of sequence" conflict; the page shows it and the user tries again. The task's
+ * container goes as the agent would remove it (volumes and secret files with it); the agent,
+ * told later to remove it too, finds it gone and is done.
  */
 final class DashboardActions {
   private final ClusterAccess cluster;
   private final SwarmMembership swarm;
-  private final ContainerService containers;
+  private final TaskContainerRemoval taskContainers;
 
-  DashboardActions(ClusterAccess cluster, SwarmMembership swarm, ContainerService containers) {
+  DashboardActions(ClusterAccess cluster, SwarmMembership swarm, TaskContainerRemoval taskContainers) {
     this.cluster = cluster;
     this.swarm = swarm;
-    this.containers = containers;
+    this.taskContainers = taskContainers;
   }
 
   /** As {@code docker service scale SERVICE=N}: replicated services only, N a whole number from 0. */
@@ -90,7 +90,7 @@ final class DashboardActions {
       throw new ConflictException("task " + t.id() + " ran on node " + t.nodeId()
           + ": remove its container from that node's dashboard (this is node " + self + ")");
     }
-    containers.remove(status.containerId(), false, false);
+    taskContainers.remove(self, status.containerId());
     return status.containerId();
   }
 }

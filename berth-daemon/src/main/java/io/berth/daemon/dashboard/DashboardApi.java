@@ -12,6 +12,9 @@ import java.time.Duration;
  * CSRF are checked before any of these run ({@link DashboardHandler}).
  */
 final class DashboardApi {
+  /** Every action is logged with the token that made it: who scaled, drained or removed what. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DashboardApi.class);
+
   private DashboardApi() {}
 
   static RouteTable routes(DashboardSources src, Authenticator auth, Duration ping) {
@@ -22,7 +25,7 @@ final class DashboardApi {
     ServiceDetail detail = new ServiceDetail(cluster);
     LogFeed logs = new LogFeed(cluster, src.serviceLogs(), ping);
     StatsFeed stats = new StatsFeed(src.containers(), src.streams(), StatsFeed.PERIOD);
-    DashboardActions actions = new DashboardActions(cluster, src.swarm(), src.containers());
+    DashboardActions actions = new DashboardActions(cluster, src.swarm(), src.taskContainers());
     return new RouteTable()
         .add("GET", "/api/session", (q, s, a) -> {
           SwarmInfo info = src.swarm().info();
@@ -40,20 +43,25 @@ final class DashboardApi {
         .add("GET", "/api/stats", (q, s, a) -> stats.serve(s, () -> auth.stillValid(a)))
         .add("POST", "/api/services/{id}/scale", (q, s, a) -> {
           var svc = actions.scale(q.param("id"), Replies.body(q));
+          LOG.info("dashboard token {} scaled service {} to {}", a.tokenId(), svc.spec().name(),
+              svc.spec().mode().replicated().replicas());
           Replies.json(s, 200, RecordJson.object().put("ID", svc.id())
               .put("Replicas", svc.spec().mode().replicated().replicas()));
         })
         .add("POST", "/api/services/{id}/rollback", (q, s, a) -> {
           var svc = actions.rollback(q.param("id"));
+          LOG.info("dashboard token {} rolled back service {}", a.tokenId(), svc.spec().name());
           Replies.json(s, 200, RecordJson.object().put("ID", svc.id()));
         })
         .add("POST", "/api/nodes/{id}/availability", (q, s, a) -> {
           var node = actions.availability(q.param("id"), Replies.body(q));
+          LOG.info("dashboard token {} set node {} to {}", a.tokenId(), node.id(), node.spec().availability().wire());
           Replies.json(s, 200, RecordJson.object().put("ID", node.id())
               .put("Availability", node.spec().availability().wire()));
         })
         .add("DELETE", "/api/tasks/{id}/container", (q, s, a) -> {
           String removed = actions.removeTaskContainer(q.param("id"));
+          LOG.info("dashboard token {} removed container {} of task {}", a.tokenId(), removed, q.param("id"));
           Replies.json(s, 200, RecordJson.object().put("ContainerID", removed));
         });
   }

@@ -102,9 +102,11 @@ final class DashboardHandler implements HttpHandler {
     String token = form.length > MAX_FORM ? null : field(new String(form, StandardCharsets.US_ASCII), "token");
     Optional<TokenStore.TokenInfo> found = tokens.verify(token == null ? null : token.trim());
     if (found.isEmpty()) {
+      LOG.info("dashboard login refused: not a valid token");
       LoginPage.send(s, 401, true);
       return;
     }
+    LOG.info("dashboard login with token {} ({})", found.get().id(), found.get().readOnly() ? "read-only" : "read-write");
     sessions.close(Authenticator.cookie(q.header("cookie"), Authenticator.COOKIE));
     Sessions.Session session = sessions.open(found.get());
     s.header("Set-Cookie", Authenticator.COOKIE + "=" + session.id() + "; HttpOnly; SameSite=Strict; Path=/"

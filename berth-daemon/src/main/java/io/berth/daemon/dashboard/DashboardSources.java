@@ -28,4 +28,5 @@ public record DashboardSources(
     ImageService images,
     VolumeService volumes,
     NetworkManager networks,
+    TaskContainerRemoval taskContainers,
     Supplier<Optional<RepositoryCatalog>> registry) {}

@@ -38,6 +38,7 @@ import java.util.Optional;
 public final class TokenStore {
   /** Prefix of every token, so a leaked one is recognisable in logs and secret scanners. */
   static final String PREFIX = "bdt_";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenStore.class);
   private static final int SECRET_BYTES = 32;
 
   /** A token as listed: never its secret. */
@@ -86,6 +87,7 @@ public final class TokenStore {
       entries.removeLast(); // not written: the token must not work until it is
       throw e;
     }
+    LOG.info("dashboard token {} issued ({})", info.id(), readOnly ? "read-only" : "read-write");
     return new Issued(info, secret);
   }
 
@@ -112,6 +114,7 @@ public final class TokenStore {
       entries.add(matches.getFirst());
       throw e;
     }
+    LOG.info("dashboard token {} revoked", matches.getFirst().info().id());
     return matches.getFirst().info();
   }
 

@@ -138,7 +138,15 @@ public final class ContainerTaskExecutor implements TaskExecutor {
 
   @Override
   public void remove(String containerId) {
-    String taskId = containers.get(containerId).labels().get(TaskContainerSpec.TASK_ID);
+    String taskId;
+    try {
+      taskId = containers.get(containerId).labels().get(TaskContainerSpec.TASK_ID);
+    } catch (NotFoundException gone) {
+      // removed from outside the agent (docker rm, the dashboard): the removal is done, as swarmkit's
+      // executor takes it; failing here would have the agent try again at once, for ever
+      health.forget(containerId);
+      return;
+    }
     containers.remove(containerId, true, true); // anonymous volumes go with a task's container, as in Docker
     health.forget(containerId);
     if (taskId != null) {

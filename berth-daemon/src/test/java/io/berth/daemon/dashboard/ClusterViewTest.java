@@ -88,4 +88,24 @@ class ClusterViewTest {
     assertThat(t.path("ContainerID").asText()).startsWith("c-");
     assertThat(t.path("Image").asText()).isEqualTo("web:1");
   }
+
+  @Test
+  void aRollingUpdateShowsItsProgressAsTasksOnTheNewSpecOverTheDesired() throws Exception {
+    Service updating = Json.MAPPER.readValue("{\"ID\":\"s1\",\"Spec\":{\"Name\":\"web\",\"TaskTemplate\":"
+        + "{\"ContainerSpec\":{\"Image\":\"web:2\"}},\"Mode\":{\"Replicated\":{\"Replicas\":3}}},"
+        + "\"UpdateStatus\":{\"State\":\"updating\",\"StartedAt\":\"2026-01-01T00:00:00Z\","
+        + "\"Message\":\"update in progress\"}}", Service.class);
+    Task onNew = Json.MAPPER.readValue("{\"ID\":\"t-new\",\"ServiceID\":\"s1\",\"Slot\":1,\"NodeID\":\"n1\","
+        + "\"Spec\":{\"ContainerSpec\":{\"Image\":\"web:2\"}},\"DesiredState\":\"running\",\"Status\":"
+        + "{\"State\":\"running\"}}", Task.class);
+    List<Task> tasks = List.of(onNew, task("t2", "s1", 2, "running", "running", "2026-01-01T00:00:00Z"),
+        task("t3", "s1", 3, "running", "running", "2026-01-01T00:00:00Z"));
+    ObjectNode out = RecordJson.object();
+    ClusterView.write(new Snapshot(1, Optional.empty(), List.of(), List.of(updating), tasks, List.of()), out);
+    JsonNode s = out.path("services").get(0);
+    assertThat(s.path("UpdateStatus").path("State").asText()).isEqualTo("updating");
+    assertThat(s.path("UpdateStatus").path("StartedAt").asText()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(s.path("UpdateProgress").path("Updated").asInt()).isEqualTo(1);
+    assertThat(s.path("UpdateProgress").path("Total").asInt()).isEqualTo(3);
+  }
 }
