@@ -2,6 +2,7 @@
 // that turns into stacked cards on a narrow screen (each cell carries its column's label).
 
 import { h } from './lib.js';
+import { canWrite } from './actions.js';
 
 export function short(id) {
   return (id || '').slice(0, 12);
@@ -102,10 +103,13 @@ export function labels(map) {
 }
 
 /**
- * columns: [{label, cell(row)}]; rows keyed by key(row). The cells carry data-label, which the
+ * columns: [{label, cell(row), write}]; rows keyed by key(row); columns marked write (actions) are
+ * left out for a read-only session. The cells carry data-label, which the
  * narrow-screen CSS shows in front of each value.
  */
-export function table(columns, rows, key, attrs) {
+export function table(all, rows, key, attrs) {
+  // a read-only session has no actions: no column for them either
+  const columns = canWrite() ? all : all.filter((c) => !c.write);
   return h('div', { class: 'table-wrap' },
     h('table', Object.assign({ class: 'grid' }, attrs || {}),
       h('thead', null, h('tr', null, columns.map((c) => h('th', { key: c.label }, c.label)))),

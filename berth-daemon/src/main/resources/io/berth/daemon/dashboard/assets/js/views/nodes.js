@@ -16,6 +16,6 @@ export function nodesView(state) {
     { label: 'CPU reserved', cell: (n) => cpus(n.ReservedNanoCPUs) + ' of ' + cpus(n.NanoCPUs) },
     { label: 'Memory reserved', cell: (n) => bytes(n.ReservedMemoryBytes) + ' of ' + bytes(n.MemoryBytes) },
     { label: 'Labels', cell: (n) => labels(n.Labels) || '-' },
-    { label: 'Actions', cell: (n) => h('div', { class: 'actions' }, availabilityButton(n)) },
+    { label: 'Actions', write: true, cell: (n) => h('div', { class: 'actions' }, availabilityButton(n)) },
   ], rows, (n) => n.ID, { 'data-view': 'nodes' }));
 }

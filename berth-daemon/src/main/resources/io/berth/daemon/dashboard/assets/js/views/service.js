@@ -88,7 +88,7 @@ export class ServicePage extends Component {
         { label: 'State', cell: (t) => badge(t.State) },
         { label: 'When', cell: (t) => ago(t.Timestamp) },
         { label: 'Error', cell: (t) => (t.Err ? h('span', { class: 'error' }, t.Err) : h('span', { class: 'muted' }, t.Message || '')) },
-        { label: 'Actions', cell: (t) => (ended(t.State) && ended(t.DesiredState) && t.ContainerID ? removeContainerButton(t) : null) },
+        { label: 'Actions', write: true, cell: (t) => (ended(t.State) && ended(t.DesiredState) && t.ContainerID ? removeContainerButton(t) : null) },
       ], taskRows(tasks.map(flat), nodes), (t) => t.ID, { 'data-view': 'tasks' }),
       h('h3', null, 'Logs'),
       h(LogLines, { key: id, id }),

@@ -33,6 +33,6 @@ export function servicesView(state) {
     { label: 'Image', cell: (s) => h('code', { class: 'image' }, String(s.Image || '').replace(/@sha256:[0-9a-f]+$/, '')) },
     { label: 'Ports', cell: (s) => ports(s.Ports) },
     { label: 'Update', cell: updateStatus },
-    { label: 'Actions', cell: (s) => h('div', { class: 'actions' }, scaleButton(s), rollbackButton(s)) },
+    { label: 'Actions', write: true, cell: (s) => h('div', { class: 'actions' }, scaleButton(s), rollbackButton(s)) },
   ], rows, (s) => s.ID, { 'data-view': 'services' }));
 }
