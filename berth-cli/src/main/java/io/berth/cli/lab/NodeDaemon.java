@@ -1,5 +1,8 @@
 package io.berth.cli.lab;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.client.ApiClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeDaemon {
   static final Duration START_LIMIT = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final LabPaths paths;
   private final LabState lab;
   private final LabState.Node node;
@@ -59,10 +63,7 @@ final class NodeDaemon {
     }
     try {
       Files.createDirectories(dir());
-      // the nodes reach the lab registry over plain HTTP on the lab bridge, as Docker users
-      // do with a registry of their own: an insecure-registries entry
-      Files.writeString(dir().resolve("daemon.json"),
-          "{\"insecure-registries\": [\"" + lab.registry() + "\"]}\n");
+      Files.writeString(dir().resolve("daemon.json"), daemonJson());
       Files.deleteIfExists(paths.pidFile(node.name()));
     } catch (IOException e) {
       throw new LabException("cannot prepare " + dir() + ": " + e.getMessage());
@@ -76,6 +77,30 @@ final class NodeDaemon {
         "--pidfile", paths.pidFile(node.name()).toString(),
         "--bridge", node.bridge(), "--bip", node.bip(),
         "--nft-table", node.nftTable(), "--cgroup-parent", node.cgroupParent()), log());
+  }
+
+  /**
+   * The node's daemon.json. The nodes reach the lab registry over plain HTTP on the lab bridge, as
+   * Docker users do with a registry of their own: an insecure-registries entry, set on every start.
+   * Other settings already in the file (say a {@code dashboard-addr} written before a
+   * {@code start}) are kept, so a node can be given options the lab does not know.
+   */
+  private String daemonJson() throws IOException {
+    Path file = dir().resolve("daemon.json");
+    JsonNode old = Files.exists(file) ? readJson(file) : JSON.createObjectNode();
+    if (!(old instanceof ObjectNode config)) {
+      throw new LabException(file + " is not a JSON object: fix or remove it");
+    }
+    config.putArray("insecure-registries").add(lab.registry());
+    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n";
+  }
+
+  private static JsonNode readJson(Path file) {
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new LabException("cannot read " + file + " as JSON: " + e.getMessage());
+    }
   }
 
   /** Waits until the berthd {@link #start} started answers; fails at once if it ended. */
