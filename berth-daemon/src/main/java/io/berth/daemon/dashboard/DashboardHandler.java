@@ -49,7 +49,9 @@ final class DashboardHandler implements HttpHandler {
   public void handle(HttpRequest q, HttpResponse s) throws Exception {
     s.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
     s.header("X-Frame-Options", "DENY");
-    s.header("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: under no-referrer Chromium sends "Origin: null" with the login
+    // form's POST, which the Origin check rightly refuses (other sites still get no referrer)
+    s.header("Referrer-Policy", "same-origin");
     String path = q.path();
     String method = q.method();
     if (path.startsWith("/api/")) {
