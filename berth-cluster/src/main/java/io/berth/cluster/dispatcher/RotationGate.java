@@ -98,9 +98,18 @@ final class RotationGate {
     released.retainAll(live);
   }
 
+  /** Whether some task of {@code tasks} is running, networked and desired to stop: one the gate may hold. */
+  static boolean mayHold(List<Task> tasks) {
+    return tasks.stream().anyMatch(RotationGate::leaving);
+  }
+
+  private static boolean leaving(Task t) {
+    return t.desiredState().compareTo(TaskState.RUNNING) > 0 && t.status().state() == TaskState.RUNNING
+        && !t.networksAttachments().isEmpty();
+  }
+
   private boolean held(Task t, Set<String> sessions, Instant now) {
-    if (t.desiredState().compareTo(TaskState.RUNNING) <= 0 || t.status().state() != TaskState.RUNNING
-        || released.contains(t.id())) {
+    if (!leaving(t) || released.contains(t.id())) {
       return false;
     }
     Set<String> addresses = addresses(t);

@@ -148,8 +148,8 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
   private void regate() {
     for (Session s : sessions) {
       synchronized (s) {
-        if (s.lastMade != null) {
-          deliver(s, s.lastMade);
+        if (s.lastMade != null && RotationGate.mayHold(s.lastMade.tasks())) {
+          deliver(s, s.lastMade); // only a set with a leaving task can change by the gate
         }
       }
     }
@@ -270,9 +270,14 @@ final class SessionHub implements AutoCloseable, LogBroker.Sessions {
     Assignments next;
     long n = seq.incrementAndGet();
     synchronized (gate) {
-      Set<String> open = sessions.stream().filter(o -> !o.done).map(o -> o.nodeId).collect(Collectors.toSet());
-      next = new Assignments(made.heartbeatPeriodNanos(), made.managers(), made.role(), gate.gate(made.tasks(), open),
-          made.logSubscriptions(), made.tls(), made.networks(), made.secrets(), made.configs(), 0);
+      if (RotationGate.mayHold(made.tasks())) {
+        Set<String> open = sessions.stream().filter(o -> !o.done).map(o -> o.nodeId).collect(Collectors.toSet());
+        next = new Assignments(made.heartbeatPeriodNanos(), made.managers(), made.role(),
+            gate.gate(made.tasks(), open), made.logSubscriptions(), made.tls(), made.networks(), made.secrets(),
+            made.configs(), 0);
+      } else {
+        next = made; // nothing leaving: the open sessions need not be listed for every node
+      }
       if (next.equals(s.lastSent)) {
         return;
       }
