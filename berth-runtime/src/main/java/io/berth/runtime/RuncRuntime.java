@@ -37,6 +37,7 @@ public final class RuncRuntime implements ContainerRuntime {
   private final CgroupReader cgroups;
   private final String version;
   private final java.util.Map<String, Path> bundles = new java.util.concurrent.ConcurrentHashMap<>();
+  private final BundleEvents bundleEvents = new BundleEvents();
 
   private RuncRuntime(RuntimeConfig config, String version) {
     this.config = config;
@@ -48,7 +49,8 @@ public final class RuncRuntime implements ContainerRuntime {
   }
 
   /** Checks runc and conmon are there (UnavailableException naming the package otherwise). */
-  public static RuncRuntime create(RuntimeConfig config) {
+  public static RuncRuntime create(RuntimeConfig given) {
+    RuntimeConfig config = given.resolved();
     String version;
     try {
       Process p = new ProcessBuilder(config.runc(), "--version").redirectErrorStream(true).start();
@@ -118,7 +120,7 @@ public final class RuncRuntime implements ContainerRuntime {
       throw new UncheckedIOException("writing bundle of " + spec.id(), e);
     }
     List<String> cmd = new ArrayList<>(List.of(config.conmon(), "--api-version", "1",
-        "-c", spec.id(), "-u", spec.id(), "-n", spec.name(), "-r", runcPath(),
+        "-c", spec.id(), "-u", spec.id(), "-n", spec.name(), "-r", config.runc(),
         "-b", stateDir.toString(), "-p", stateDir.resolve("pidfile").toString(),
         "-l", "k8s-file:" + logPath, "--exit-dir", config.exitDir().toString(),
         "--socket-dir-path", config.socketDir().toString(),
@@ -140,7 +142,7 @@ public final class RuncRuntime implements ContainerRuntime {
         cmd.add("--leave-stdin-open"); // an attached client that leaves does not end the input
       }
     }
-    try {
+    try (BundleEvents.Watch changes = bundleEvents.watch(stateDir)) {
       Process p = new ProcessBuilder(cmd).directory(stateDir.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -152,31 +154,19 @@ public final class RuncRuntime implements ContainerRuntime {
       if (p.exitValue() != 0) {
         throw new UnavailableException("conmon failed for " + spec.id() + ": " + readQuietly(stateDir.resolve("conmon.err")));
       }
+      awaitCreated(spec.id(), stateDir, changes);
     } catch (IOException e) {
-      throw new UnavailableException("cannot start conmon: " + e.getMessage() + " (install the conmon package)");
+      throw new UnavailableException("cannot start conmon for " + spec.id() + ": " + e.getMessage()
+          + (e.getMessage() != null && e.getMessage().contains("No such file") ? " (install the conmon package)" : ""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnavailableException("interrupted while creating " + spec.id());
     }
-    awaitCreated(spec.id(), stateDir);
     bundles.put(spec.id(), stateDir);
   }
 
-  private String runcPath() {
-    if (config.runc().contains("/")) {
-      return config.runc();
-    }
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-      Path p = Path.of(dir, config.runc());
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
-    }
-    return "/usr/sbin/runc";
-  }
-
   /** Waits for runc's pid file (created) or for conmon to give up (error with runc's message). */
-  private void awaitCreated(String id, Path stateDir) {
+  private void awaitCreated(String id, Path stateDir, BundleEvents.Watch changes) throws InterruptedException {
     long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
     Path pidfile = stateDir.resolve("pidfile");
     while (System.nanoTime() < deadline) {
@@ -191,7 +181,7 @@ public final class RuncRuntime implements ContainerRuntime {
           return;
         }
         if (err.isEmpty()) {
-          sleep(20);
+          Thread.sleep(20); // conmon may still be writing runc's message
           err = runcError(stateDir);
         }
         runc.run(List.of("delete", "--force", id));
@@ -202,7 +192,7 @@ public final class RuncRuntime implements ContainerRuntime {
         }
         throw new UnavailableException("OCI runtime create failed: " + msg + ": unknown");
       }
-      sleep(2);
+      changes.await(10); // woken by the pid file or runc's log; the period only catches a silent conmon
     }
     throw new UnavailableException("timed out waiting for runc create of " + id);
   }
@@ -220,14 +210,6 @@ public final class RuncRuntime implements ContainerRuntime {
       }
     }
     return last;
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   static String readQuietly(Path p) {

@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -14,4 +15,26 @@ import java.nio.file.Path;
  * @param socketDir where conmon links attach sockets (kept short: unix paths max 108 bytes)
  */
 public record RuntimeConfig(String runc, String conmon, Path runcRoot, String cgroupParent, Path exitDir,
-    Path socketDir) {}
+    Path socketDir) {
+
+  /**
+   * This config with runc and conmon as absolute paths, looked up on PATH once: a bare name
+   * would have every container start search PATH again (a failed exec per directory before conmon).
+   */
+  public RuntimeConfig resolved() {
+    return new RuntimeConfig(onPath(runc), onPath(conmon), runcRoot, cgroupParent, exitDir, socketDir);
+  }
+
+  private static String onPath(String binary) {
+    if (binary.contains("/")) {
+      return binary;
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+      Path p = Path.of(dir.isEmpty() ? "." : dir, binary);
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return p.toAbsolutePath().toString();
+      }
+    }
+    return binary; // not found: the caller's start of it fails and names the package
+  }
+}

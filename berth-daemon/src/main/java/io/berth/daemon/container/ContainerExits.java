@@ -228,7 +228,9 @@ final class ContainerExits {
         c.state.oomKilled = oom;
         c.state.finishedAt = clock.instant().toString();
         restart = restarter.afterExit(c, c.host().restartPolicy());
-        repo.saveOrRetry(c);
+        if (restart || !c.host().autoRemove()) {
+          repo.saveOrRetry(c); // an auto-removed record is deleted next: saved only if that fails
+        }
       } else { // being removed: the removal has the last word, the exit is still answered
         LOG.debug("exit of {} while {}", c.id, c.state.status());
       }
@@ -243,8 +245,13 @@ final class ContainerExits {
     if (!restart && c.host().autoRemove()) {
       try {
         lifecycle.autoRemove(c);
-      } catch (BerthException e) {
-        LOG.debug("auto-remove of {}: {}", c.id, e.getMessage());
+      } catch (BerthException | java.io.UncheckedIOException e) {
+        LOG.debug("auto-remove of {}: {}", c.id, e.getMessage()); // kept as exited (or removed meanwhile)
+        synchronized (c) {
+          if (repo.all().contains(c)) {
+            repo.saveOrRetry(c);
+          }
+        }
       }
     }
   }
