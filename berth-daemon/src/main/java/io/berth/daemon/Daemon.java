@@ -156,7 +156,8 @@ public final class Daemon implements AutoCloseable {
     io.berth.daemon.overlay.SwarmAttacher attacher = new io.berth.daemon.overlay.SwarmAttacher(
         () -> swarmNode.session(), nodeOverlays);
     io.berth.daemon.overlay.AttachmentSweep sweep = new io.berth.daemon.overlay.AttachmentSweep(
-        id -> containerRecords.all().stream().anyMatch(c -> c.id.equals(id)), attacher::detach,
+        id -> containerRecords.all().stream().anyMatch(c -> c.id.equals(id) && containerNetworks.mayHoldSwarmAddresses(c)),
+        attacher::detach,
         io.berth.daemon.overlay.AttachmentSweep.GRACE);
     swarmNode = io.berth.daemon.swarm.SwarmNode.create(config.dataRoot(), clock,
         description, config.bridge(), taskExecutors,

@@ -63,6 +63,9 @@ final class DispatcherMethods {
   /** A node putting one of its plain containers on an attachable swarm network (any node, on the leader). */
   static final MethodDescriptor<Messages.AttachNetworkCall, Messages.AttachNetworkReply> ATTACH_NETWORK =
       unary("AttachNetwork", Messages.AttachNetworkCall.class, Messages.AttachNetworkReply.class);
+  /** A node checking that a swarm network takes its plain containers, allocating nothing (on the leader). */
+  static final MethodDescriptor<Messages.ResolveNetworkCall, Messages.ResolveNetworkReply> RESOLVE_NETWORK =
+      unary("ResolveNetwork", Messages.ResolveNetworkCall.class, Messages.ResolveNetworkReply.class);
   static final MethodDescriptor<Messages.DetachNetworkCall, Empty> DETACH_NETWORK =
       unary("DetachNetwork", Messages.DetachNetworkCall.class, Empty.class);
 

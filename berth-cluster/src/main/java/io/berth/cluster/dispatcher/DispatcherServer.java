@@ -155,6 +155,10 @@ public final class DispatcherServer implements AutoCloseable {
             throw new UnavailableException("the manager is shutting down");
           }
         }, true))
+        .addMethod(DispatcherMethods.RESOLVE_NETWORK, unary(q -> {
+          requireNode(Caller.current().nodeId());
+          return attachments.resolve(q.network());
+        }, true))
         .addMethod(DispatcherMethods.DETACH_NETWORK, unary(q -> {
           attachments.detach(Caller.current().nodeId(), q);
           return new Empty();

@@ -192,6 +192,12 @@ public final class DispatcherSession implements AutoCloseable {
     return unary(DispatcherMethods.ATTACH_NETWORK, call, "attaching to network " + call.network());
   }
 
+  /** The attachable swarm network {@code network} names, checked by the managers; nothing is allocated. */
+  public Messages.ResolveNetworkReply resolveNetwork(String network) {
+    return unary(DispatcherMethods.RESOLVE_NETWORK, new Messages.ResolveNetworkCall(network),
+        "looking up network " + network);
+  }
+
   /** Takes this node's container off a swarm network it was attached to (frees its address). */
   public void detachNetwork(String containerId, String networkId) {
     unary(DispatcherMethods.DETACH_NETWORK, new Messages.DetachNetworkCall(containerId, networkId),

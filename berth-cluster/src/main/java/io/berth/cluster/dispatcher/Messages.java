@@ -280,6 +280,16 @@ public final class Messages {
       @JsonProperty("Underlay") String underlay,
       @JsonProperty("Network") io.berth.cluster.network.NetworkView.AttachedNetwork network) {}
 
+  /**
+   * A node checking, when a container is created or connected while it does not run, that
+   * {@code network} (a name, id or id prefix) is a swarm network its containers may join: nothing
+   * is allocated (the address is taken when the container starts).
+   */
+  public record ResolveNetworkCall(@JsonProperty("Network") String network) {}
+
+  /** The attachable swarm network a {@link ResolveNetworkCall} named. */
+  public record ResolveNetworkReply(@JsonProperty("ID") String id, @JsonProperty("Name") String name) {}
+
   /** A node taking its container off a swarm network it was attached to (by the network's id). */
   public record DetachNetworkCall(
       @JsonProperty("ContainerID") String containerId,

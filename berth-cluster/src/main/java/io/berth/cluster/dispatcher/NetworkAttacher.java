@@ -29,8 +29,9 @@ import java.util.Optional;
  * allocator RPCs): the node's container gets an attachment task on that node, which the
  * allocator gives an address; the call waits (bounded) for it and answers the address with the
  * network as the node needs it. Only attachable overlays take such containers (Docker's
- * PermissionDenied text otherwise). Detach deletes the task, which frees the address. A node
- * asking again for the same container and network gets the task it already has.
+ * PermissionDenied text otherwise); {@link #resolve} checks that much, allocating nothing, for a
+ * container created (or connected) before it starts. Detach deletes the task, which frees the
+ * address. A node asking again for the same container and network gets the task it already has.
  */
 final class NetworkAttacher {
   /** How long an attach waits for the allocator (a pass follows every store change at once). */
@@ -48,10 +49,7 @@ final class NetworkAttacher {
     if (q.containerId() == null || q.containerId().isEmpty()) {
       throw new InvalidArgumentException("attaching to network " + q.network() + ": no container id given");
     }
-    Network n = new NetworkControl(state, clock).inspect(q.network());
-    if (n.spec().ingress() || !n.spec().attachable()) {
-      throw new ForbiddenException("network " + q.network() + " not manually attachable");
-    }
+    Network n = attachable(q.network());
     Task t = existing(nodeId, q.containerId(), n.id()).orElseGet(() -> create(nodeId, q, n));
     long deadline = System.nanoTime() + WAIT.toNanos();
     long index = state.store().index();
@@ -78,6 +76,20 @@ final class NetworkAttacher {
       }
       index = state.store().awaitIndex(index, Duration.ofNanos(Math.min(left, 200_000_000L)));
     }
+  }
+
+  /** The network {@code ref} names when plain containers may join it (the same refusals as {@link #attach}). */
+  Messages.ResolveNetworkReply resolve(String ref) {
+    Network n = attachable(ref);
+    return new Messages.ResolveNetworkReply(n.id(), n.spec().name());
+  }
+
+  private Network attachable(String ref) {
+    Network n = new NetworkControl(state, clock).inspect(ref);
+    if (n.spec().ingress() || !n.spec().attachable()) {
+      throw new ForbiddenException("network " + ref + " not manually attachable");
+    }
+    return n;
   }
 
   void detach(String nodeId, DetachNetworkCall q) {

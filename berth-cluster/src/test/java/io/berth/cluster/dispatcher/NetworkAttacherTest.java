@@ -85,6 +85,20 @@ class NetworkAttacherTest {
   }
 
   @Test
+  void resolvingRefusesAsAttachingDoesAndAllocatesNothing() {
+    assertThatThrownBy(() -> attacher.resolve("plain"))
+        .isInstanceOf(ForbiddenException.class).hasMessage("network plain not manually attachable");
+    assertThatThrownBy(() -> attacher.resolve("ingress"))
+        .isInstanceOf(ForbiddenException.class).hasMessage("network ingress not manually attachable");
+    assertThatThrownBy(() -> attacher.resolve("nosuch"))
+        .isInstanceOf(NotFoundException.class).hasMessage("network nosuch not found");
+    Network net = networks.inspect("net");
+    assertThat(attacher.resolve(net.id().substring(0, 12))).isEqualTo(new Messages.ResolveNetworkReply(net.id(), "net"));
+    assertThat(attacher.resolve("net").id()).isEqualTo(net.id());
+    assertThat(state.tasks()).isEmpty();
+  }
+
+  @Test
   void anAttachmentGetsAnAddressOnItsNodeAndTheOtherLoopsLeaveItAlone() throws Exception {
     AttachNetworkReply a = attacher.attach("node2", new AttachNetworkCall("net", "c1", List.of("a", "web")));
     Network net = networks.inspect("net");

@@ -55,7 +55,7 @@ public final class NetworkRoutes {
     });
     r.add("POST", "/networks/{id}/disconnect", (q, s) -> {
       ObjectNode body = Json.body(q);
-      containers.connections().disconnect(container(body), networks.find(q.param("id")));
+      containers.connections().disconnect(container(body), q.param("id"));
       s.send(200, null, new byte[0]);
     });
   }

@@ -32,13 +32,16 @@ public final class ContainerConnections {
     emit(c, r, "connect");
   }
 
-  public void disconnect(String ref, NetworkRecord network) {
+  /** {@code network}: the network's name or id (this engine's, or a swarm overlay the container is on). */
+  public void disconnect(String ref, String network) {
     Container c = repo.get(ref);
+    NetworkRecord r;
     synchronized (c) {
-      networks.disconnect(c, network);
+      r = networks.memberNetwork(c, network);
+      networks.disconnect(c, r);
       repo.save(c);
     }
-    emit(c, network, "disconnect");
+    emit(c, r, "disconnect");
   }
 
   private void emit(Container c, NetworkRecord n, String action) {

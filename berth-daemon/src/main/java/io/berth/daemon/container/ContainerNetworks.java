@@ -91,18 +91,6 @@ public final class ContainerNetworks {
    */
   LinkedHashMap<String, NetworkAttachment> plan(Container c, ObjectNode hostConfig, JsonNode request) {
     LinkedHashMap<String, NetworkAttachment> out = new LinkedHashMap<>();
-    try {
-      return plan(c, hostConfig, request, out);
-    } catch (RuntimeException e) {
-      c.networks = out;
-      swarm.release(c); // the swarm addresses this plan took go back
-      c.networks = null;
-      throw e;
-    }
-  }
-
-  private LinkedHashMap<String, NetworkAttachment> plan(Container c, ObjectNode hostConfig, JsonNode request,
-      LinkedHashMap<String, NetworkAttachment> out) {
     // the request, before the typed model: this rewrites NetworkMode to the network's name
     String asked = hostConfig.path("NetworkMode").asText("default");
     String mode = asked.isEmpty() || asked.equals("default") ? NetworkRecord.BRIDGE : asked;
@@ -126,8 +114,7 @@ public final class ContainerNetworks {
       return out;
     }
     hostConfig.put("NetworkMode", primary.name().equals(NetworkRecord.BRIDGE) ? "bridge" : primary.name());
-    out.put(primary.name(), first.swarm() != null ? first.swarm()
-        : attachment(primary, endpointConfig(endpoints, asked, mode, primary)));
+    out.put(primary.name(), attachment(primary, endpointConfig(endpoints, asked, mode, primary)));
     if (endpoints != null) {
       for (var it = endpoints.fields(); it.hasNext(); ) {
         var e = it.next();
@@ -137,26 +124,24 @@ public final class ContainerNetworks {
         Member m = member(c, e.getKey(), e.getValue());
         NetworkRecord r = m.record();
         if (out.containsKey(r.name())) {
-          if (m.swarm() != null) {
-            swarm.detach(c, r.id());
-          }
           continue;
         }
         if (!r.hasEndpoints()) {
           throw new InvalidArgumentException("container cannot be connected to host or none network and others");
         }
-        out.put(r.name(), m.swarm() != null ? m.swarm() : attachment(r, e.getValue()));
+        out.put(r.name(), attachment(r, e.getValue()));
       }
     }
     return out;
   }
 
-  /** A network {@code ref} names, and {@code c}'s membership when the swarm made it (else null). */
-  private record Member(NetworkRecord record, NetworkAttachment swarm) {}
+  /** A network {@code ref} names, and whether {@code c} joins it through the swarm. */
+  private record Member(NetworkRecord record, boolean swarm) {}
 
   /**
    * The network {@code ref} names: this engine's own, or, for a plain container on a swarm
-   * overlay (a copy here or not), the membership the managers allocated ({@link SwarmMemberships}).
+   * overlay (a copy here or not), the one the managers name ({@link SwarmMemberships}; its
+   * address is taken at start).
    */
   private Member member(Container c, String ref, JsonNode cfg) {
     NetworkRecord local = null;
@@ -167,15 +152,15 @@ public final class ContainerNetworks {
       missing = e;
     }
     if (swarm.applies(c, local)) {
-      var a = swarm.attach(c, local == null ? ref : local.id(), cfg, ContainerNetworks::attachment);
-      if (a.isPresent()) {
-        return new Member(networks.find(a.get().networkId()), a.get());
+      var r = swarm.resolve(local == null ? ref : local.id(), cfg);
+      if (r.isPresent()) {
+        return new Member(local != null && local.id().equals(r.get().id()) ? local : r.get(), true);
       }
     }
     if (local == null) {
       throw missing;
     }
-    return new Member(local, null);
+    return new Member(local, false);
   }
 
   /** The endpoint config of the primary network by the names the client may give it. */
@@ -282,6 +267,18 @@ public final class ContainerNetworks {
     return eth0;
   }
 
+  /**
+   * The address inspect shows as the membership's IPAMConfig: the one asked for with --ip, or
+   * on a swarm overlay the one the managers gave this run (Docker shows it while the container
+   * runs, and clears it when it stops).
+   */
+  String ipamAddress(Container c, NetworkAttachment a, Endpoint ep) {
+    if (a.ipv4Address() != null) {
+      return a.ipv4Address();
+    }
+    return ep != null && swarm.attached(c, a) ? ep.ip() : null;
+  }
+
   /** The ports the container publishes, on whichever network publishes them. */
   public List<PortBinding> ports(Container c) {
     List<PortBinding> out = new ArrayList<>();
@@ -308,9 +305,12 @@ public final class ContainerNetworks {
   Endpoint attachAll(Container c, List<PortBinding> requestedPorts) {
     int index = 0;
     Endpoint first = null;
-    for (NetworkAttachment a : new ArrayList<>(of(c).values())) {
+    for (var m : new ArrayList<>(of(c).entrySet())) {
+      NetworkAttachment a = m.getValue();
+      // a swarm overlay's address is the managers' to give, for this run only
+      String address = swarm.attached(c, a) ? swarm.claim(c, m.getKey(), a) : a.ipv4Address();
       Network n = network(a);
-      Endpoint ep = n.attach(c.id, new Attach(a.ipv4Address(), "eth" + index, index == 0));
+      Endpoint ep = n.attach(c.id, new Attach(address, "eth" + index, index == 0));
       if (index == 0) {
         first = ep;
         n.publish(c.id, requestedPorts);
@@ -323,7 +323,10 @@ public final class ContainerNetworks {
     return first;
   }
 
-  /** Undoes {@link #attachAll} (and {@link #createNamespace}); safe to repeat. */
+  /**
+   * Undoes {@link #attachAll} (and {@link #createNamespace}), giving the swarm addresses back to
+   * the managers; safe to repeat.
+   */
   void detachAll(Container c) {
     dns.detach(c);
     for (NetworkAttachment a : of(c).values()) {
@@ -334,6 +337,7 @@ public final class ContainerNetworks {
       }
     }
     networks.sandboxes().delete(c.id);
+    swarm.release(c);
   }
 
   /**
@@ -352,6 +356,8 @@ public final class ContainerNetworks {
     return of(c).values().stream().anyMatch(a -> {
       try {
         return networks.find(a.networkId()).userDefined();
+      } catch (NotFoundException e) {
+        return swarm.attached(c, a); // a swarm overlay whose copy is made at start: user-defined
       } catch (RuntimeException e) {
         return false;
       }
@@ -359,7 +365,8 @@ public final class ContainerNetworks {
   }
 
   /**
-   * {@code network connect}: recorded, and attached at once when the container runs. A bridged
+   * {@code network connect}: recorded, and attached at once when the container runs (a swarm
+   * overlay's address is taken then, else at its next start). A bridged
    * container may have been disconnected from every network first (docker-compose 1.29 does
    * that to the network it was created on, then connects it again with its aliases): its
    * network mode stays what create set, as in Docker, so it can be connected again.
@@ -372,18 +379,17 @@ public final class ContainerNetworks {
     }
     Member m = member(c, ref, endpointConfig);
     try {
-      connect(c, m.record(), m.swarm() != null ? m.swarm() : null, endpointConfig, running);
+      connect(c, m.record(), m.swarm(), endpointConfig, running);
       return m.record();
     } catch (RuntimeException e) {
-      if (m.swarm() != null) {
+      if (m.swarm() && running) {
         swarm.detach(c, m.record().id());
       }
       throw e;
     }
   }
 
-  private void connect(Container c, NetworkRecord r, NetworkAttachment swarmMember, JsonNode endpointConfig,
-      boolean running) {
+  private void connect(Container c, NetworkRecord r, boolean viaSwarm, JsonNode endpointConfig, boolean running) {
     if (r.name().equals(NetworkRecord.HOST)) {
       throw new InvalidArgumentException("cannot connect container to host network - container must be created in host network mode");
     }
@@ -395,7 +401,7 @@ public final class ContainerNetworks {
     if (of(c).containsKey(r.name())) {
       throw new ForbiddenException("endpoint with name " + c.name + " already exists in network " + r.name());
     }
-    NetworkAttachment a = swarmMember != null ? swarmMember : attachment(r, endpointConfig);
+    NetworkAttachment a = attachment(r, endpointConfig);
     Endpoint ep = null;
     if (running) {
       int index = 0;
@@ -410,12 +416,29 @@ public final class ContainerNetworks {
       // a container that runs with no network (all were disconnected) gets its default route,
       // and its names, through the first one connected again
       boolean primary = primary(c) == null;
-      ep = networks.network(r).attach(c.id, new Attach(a.ipv4Address(), "eth" + index, primary));
+      String address = viaSwarm ? swarm.claim(c, r.name(), a) : a.ipv4Address();
+      ep = network(a).attach(c.id, new Attach(address, "eth" + index, primary));
     }
     boolean hadDns = running && usesDns(c);
     c.networks.put(r.name(), a);
     if (ep != null && !hadDns && usesDns(c)) {
       dns.attach(c, ep.netnsPath());
+    }
+  }
+
+  /**
+   * The network {@code ref} (name or id) names for {@code network disconnect}: this engine's,
+   * or a swarm overlay {@code c} is a member of whose copy is not here (it never ran since).
+   */
+  NetworkRecord memberNetwork(Container c, String ref) {
+    try {
+      return networks.find(ref);
+    } catch (NotFoundException e) {
+      return of(c).entrySet().stream()
+          .filter(m -> m.getKey().equals(ref) || m.getValue().networkId().startsWith(ref))
+          .filter(m -> swarm.attached(c, m.getValue()))
+          .map(m -> SwarmMemberships.record(m.getValue().networkId(), m.getKey()))
+          .findFirst().orElseThrow(() -> e);
     }
   }
 
@@ -436,8 +459,16 @@ public final class ContainerNetworks {
     }
   }
 
-  /** Gives back the swarm addresses of {@code c} (it is removed, or its create failed). */
+  /** Gives back the swarm addresses {@code c} may still hold (it is removed). */
   void releaseSwarm(Container c) {
     swarm.release(c);
+  }
+
+  /**
+   * Whether {@code c} may hold addresses on swarm overlays now: it runs, or its start took them.
+   * The managers' attachments of a container that does not are stale (their detach failed).
+   */
+  public boolean mayHoldSwarmAddresses(Container c) {
+    return swarm.mayHold(c);
   }
 }

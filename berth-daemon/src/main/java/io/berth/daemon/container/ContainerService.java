@@ -164,16 +164,11 @@ public final class ContainerService {
     try (ImageReader.Lease lease = images.lease()) {
       Container c = factory.create(name, body);
       logging.configure(c.hostConfig);
-      c.networks = networks.plan(c, c.hostConfig, body);
-      try {
-        c.host(); // read once, here; refuses what could not start before anything exists
-        c.configSpec();
-        c.host().network().links().forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
-        mounts.createNamedVolumes(c.host().mounts());
-      } catch (RuntimeException e) {
-        networks.releaseSwarm(c);
-        throw e;
-      }
+      c.networks = networks.plan(c, c.hostConfig, body); // a swarm overlay's address is taken at start
+      c.host(); // read once, here; refuses what could not start before anything exists
+      c.configSpec();
+      c.host().network().links().forEach(l -> repo.get(l.target())); // unknown names fail here, not at start
+      mounts.createNamedVolumes(c.host().mounts());
       try {
         Files.createDirectories(paths.dir(c.id));
         snapshotter.prepare(c.id, images.resolve(c.imageId));
@@ -205,7 +200,6 @@ public final class ContainerService {
   }
 
   private void undoCreate(Container c) {
-    networks.releaseSwarm(c);
     snapshotter.remove(c.id);
     VolumeStore.deleteTreeQuietly(paths.dir(c.id));
   }

@@ -133,10 +133,11 @@ public final class ContainerViews {
       Container.NetworkAttachment a = e.getValue();
       Endpoint aep = endpoints.get(e.getKey());
       ObjectNode n = nets.putObject(e.getKey());
-      if (a.ipv4Address() == null) {
+      String asked = network.ipamAddress(c, a, aep);
+      if (asked == null) {
         n.putNull("IPAMConfig");
       } else {
-        n.putObject("IPAMConfig").put("IPv4Address", a.ipv4Address());
+        n.putObject("IPAMConfig").put("IPv4Address", asked);
       }
       if (a.links().isEmpty()) {
         n.putNull("Links");

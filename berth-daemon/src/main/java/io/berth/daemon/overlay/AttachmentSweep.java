@@ -15,12 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives back the addresses of this node's attachments whose container is gone: one removed
- * while the node could not reach the managers (its detach failed and was only logged), or lost
- * between the managers' answer and its record (a crash in {@code docker create}). The node's
- * assignments list its attachment tasks; one whose container is still missing a grace period
- * after it was first seen missing (its {@code create} may still be under way) is detached, as
- * {@code docker rm} would have.
+ * Gives back the addresses of this node's attachments whose container is gone or does not run
+ * (a container holds its address only while it runs): one removed or stopped while the node
+ * could not reach the managers (its detach failed and was only logged), or lost between the
+ * managers' answer and its start (a crash of berthd). The node's assignments list its attachment
+ * tasks; one whose container is still missing a grace period after it was first seen missing
+ * (its start may still be under way) is detached, as its exit or {@code docker rm} would have.
  */
 public final class AttachmentSweep implements Consumer<List<Task>> {
   private static final Logger LOG = LoggerFactory.getLogger(AttachmentSweep.class);
@@ -38,7 +38,7 @@ public final class AttachmentSweep implements Consumer<List<Task>> {
   private Thread ticker;
 
   /**
-   * @param present whether a container id is one of this engine's
+   * @param present whether a container id is one of this engine's that may hold addresses (it runs)
    * @param detach gives back a container's address on a network (container id, network id)
    * @param grace how long a container must stay missing; the check runs four times per period
    */
