@@ -153,6 +153,9 @@ public final class Agent implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
+        if (closed) {
+          return; // closing: the workers refuse new steps (RejectedExecutionException), nothing is wrong
+        }
         LOG.error("agent loop: {}", e.toString(), e); // one bad task must not stop the node's agent
       }
     }
