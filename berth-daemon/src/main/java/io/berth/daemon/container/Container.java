@@ -35,6 +35,9 @@ public final class Container {
   /** Set (under the container's monitor) once removal took it out of the repository; never stored. */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public transient boolean removed;
+  /** Set when the last run's teardown undid everything (a removal need not do it again); never stored. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public transient boolean tornDown;
   /** dockerd's warnings for the create response (what this host discards); never stored. */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public transient List<String> warnings = List.of();

@@ -81,7 +81,7 @@ final class ContainerRemoval {
         return;
       }
       c.state.to(c.id, ContainerStatus.REMOVING);
-      if (!networks.endpoints(c).isEmpty() || Files.exists(paths.state(c.id))) {
+      if (!c.tornDown && (!networks.endpoints(c).isEmpty() || Files.exists(paths.state(c.id)))) {
         runner.teardown(c);
       }
       snapshotter.unmount(paths.rootfs(c.id));

@@ -45,6 +45,7 @@ final class ContainerRunner {
 
   /** Runs the start sequence; on return the process runs and its pid is returned. */
   int start(Container c) {
+    c.tornDown = false;
     Path rootfs = paths.rootfs(c.id);
     Path stateDir = paths.state(c.id);
     boolean mounted = false;
@@ -137,25 +138,33 @@ final class ContainerRunner {
   /** Undoes a run after the process exited: runtime state, network, root filesystem mount. */
   void teardown(Container c) {
     // the three undo steps are independent (the process is gone): run them side by side
+    java.util.concurrent.atomic.AtomicBoolean clean = new java.util.concurrent.atomic.AtomicBoolean(true);
     Thread net = null;
     if (ContainerNetworks.bridged(c)) {
       net = Thread.ofVirtual().start(() -> {
         try {
           network.detachAll(c);
         } catch (RuntimeException e) {
+          clean.set(false);
           LOG.warn("network cleanup of {}: {}", c.id, e.getMessage());
         }
       });
     }
     boolean held = filesInUse.test(c.id); // the last cp/export user unmounts and releases instead
     Thread mount = Thread.ofVirtual().start(() -> {
-      if (!held) {
-        snapshotter.unmount(paths.rootfs(c.id));
+      try {
+        if (!held) {
+          snapshotter.unmount(paths.rootfs(c.id));
+        }
+      } catch (RuntimeException e) {
+        clean.set(false);
+        LOG.warn("unmounting the root file system of {}: {}", c.id, e.getMessage());
       }
     });
     try {
       runtime.delete(c.id, paths.state(c.id), true);
     } catch (BerthException | java.io.UncheckedIOException e) {
+      clean.set(false);
       LOG.warn("runtime cleanup of {}: {}", c.id, e.getMessage());
     }
     try {
@@ -170,6 +179,7 @@ final class ContainerRunner {
     if (!held) {
       mounts.release(c); // volumes with driver options are unmounted once their last user stopped
     }
+    c.tornDown = clean.get();
   }
 
   private ContainerSpec spec(Container c, Path rootfs, List<MountSpec> mounts, String netns, List<String> linkEnv) {
