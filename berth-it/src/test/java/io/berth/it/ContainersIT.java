@@ -36,6 +36,32 @@ class ContainersIT {
     assertThat(r.out()).isEqualTo("out\n");
     assertThat(r.err()).contains("err\n");
     assertThat(docker("ps", "-aq").out()).isBlank();
+    // their files left their paths with the removal, and the trash they went to is emptied behind
+    java.nio.file.Path data = TestDaemon.BASE.resolve("data");
+    java.nio.file.Path exec = TestDaemon.BASE.resolve("exec");
+    assertThat(data.resolve("containers")).isEmptyDirectory();
+    assertThat(data.resolve("overlay/containers")).isEmptyDirectory();
+    assertThat(exec.resolve("containers")).isEmptyDirectory();
+    for (java.nio.file.Path trash : java.util.List.of(data.resolve("trash"), data.resolve("overlay/trash"),
+        exec.resolve("trash"))) {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!empty(trash) && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+      assertThat(trash).as("the trash of removed containers").isEmptyDirectory();
+    }
+  }
+
+  private static boolean empty(java.nio.file.Path dir) {
+    try (var s = java.nio.file.Files.list(dir)) {
+      return s.findAny().isEmpty();
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   @Test

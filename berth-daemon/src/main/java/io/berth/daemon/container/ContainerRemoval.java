@@ -5,7 +5,9 @@ import io.berth.errdefs.BerthException;
 import io.berth.errdefs.ConflictException;
 import io.berth.runtime.ContainerRuntime;
 import io.berth.store.snapshot.Snapshotter;
+import io.berth.store.snapshot.Trash;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,9 @@ final class ContainerRemoval {
   private final ContainerLogging logging;
   private final VolumeStore volumes;
   private final Events events;
+  // a removed container's files and bundle leave their paths at once and are deleted behind
+  private final Trash dataTrash;
+  private final Trash stateTrash;
 
   /** The lifecycle's container events ({@code destroy}). */
   interface Events {
@@ -51,6 +56,8 @@ final class ContainerRemoval {
     this.logging = logging;
     this.volumes = volumes;
     this.events = events;
+    this.dataTrash = new Trash(paths.dataDir().resolveSibling("trash"));
+    this.stateTrash = new Trash(paths.stateRoot().resolveSibling("trash"));
   }
 
   /** Removes {@code c}; a running one only with {@code force} (killed first). */
@@ -90,14 +97,22 @@ final class ContainerRemoval {
       c.removed = true;
       networks.releaseSwarm(c); // its swarm addresses go back to the managers
       logging.forget(c);
-      VolumeStore.deleteTreeQuietly(paths.dir(c.id));
-      VolumeStore.deleteTreeQuietly(paths.state(c.id));
+      discard(dataTrash, paths.dir(c.id));
+      discard(stateTrash, paths.state(c.id));
       if (removeVolumes) {
         removeAnonymousVolumes(c);
       }
     }
     events.emit(c, "destroy", Map.of());
     exits.removed(c);
+  }
+
+  private static void discard(Trash trash, Path dir) {
+    try {
+      trash.discard(dir);
+    } catch (java.io.UncheckedIOException e) {
+      LOG.warn("{}", e.getMessage()); // the record is gone already: what is left is only files
+    }
   }
 
   private void removeAnonymousVolumes(Container c) {

@@ -35,10 +35,12 @@ public final class OverlaySnapshotter implements Snapshotter {
   private final ContentStore content;
   private final LayerApplier applier = new LayerApplier();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final Trash trash;
 
   public OverlaySnapshotter(Path root, ContentStore content) {
     this.root = root;
     this.content = content;
+    this.trash = new Trash(root.resolve("trash"));
     try {
       Files.createDirectories(root.resolve("layers"));
       Files.createDirectories(root.resolve("containers"));
@@ -245,7 +247,7 @@ public final class OverlaySnapshotter implements Snapshotter {
 
   @Override
   public void remove(String key) {
-    LayerApplier.deleteTree(root.resolve("containers").resolve(key));
+    trash.discard(root.resolve("containers").resolve(key)); // gone from its path now, deleted soon
   }
 
   @Override
