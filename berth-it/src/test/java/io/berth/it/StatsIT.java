@@ -38,9 +38,9 @@ class StatsIT {
     check(docker("network", "create", "--subnet", SUBNET, "stnet"), "network create");
     check(docker("run", "-d", "--name", "stweb", "--network", "stnet", IMAGE, "sh", "-c",
         "dd if=/dev/zero of=/www/big bs=1024 count=512 && exec httpd -f -p 80 -h /www"), "run web");
-    // cgroup v1's blkio.throttle counters count a device's I/O only once the cgroup has a throttle
-    // on it (dockerd reads the same files, so it shows 0 too without one): a limit far above what
-    // the test writes, on the disk that holds the volume
+    // recent kernels fill cgroup v1's blkio.throttle counters for a device only once some cgroup
+    // has had a throttle on it (dockerd reads the same files and shows 0 too before): a limit far
+    // above what the test writes, on the disk that holds the volume
     String disk = Exec.sh("findmnt -no SOURCE --target " + TestDaemon.BASE).out().trim();
     assertThat(disk).as("the data root's block device").startsWith("/dev/");
     check(docker("run", "-d", "--name", "stclient", "--network", "stnet", "-v", "stvol:/data",
