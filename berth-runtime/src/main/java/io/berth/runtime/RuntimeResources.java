@@ -19,8 +19,9 @@ public interface RuntimeResources {
   Stats stats(String id);
 
   /**
-   * The container's own figures only, cheaper to read for many containers at once (metrics): the
-   * page cache and the host's CPU time are left 0, the pids limit -1.
+   * The totals only, cheaper to read for many containers at once (metrics): memory.stat is left
+   * empty, the host's CPU time 0, the pids limit -1, and on cgroup v1 the CPU split, throttling
+   * and I/O counts (files of their own there) are left out.
    */
   default Stats usage(String id) {
     return stats(id);
