@@ -2,7 +2,6 @@ package io.berth.daemon.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.daemon.container.Container;
-import io.berth.daemon.container.ContainerStatus;
 import io.berth.daemon.container.ContainerService;
 import io.berth.daemon.container.ContainerStreams;
 import io.berth.daemon.events.Timestamps;
@@ -113,51 +112,13 @@ public final class ContainerStreamRoutes {
     OutputStream out = s.stream(200, "application/json");
     streams.sampleStats(c, stream, q.flag("one-shot"), (previous, now) -> {
       try {
-        out.write(Json.line(statsJson(c, previous, now)));
+        out.write(Json.line(StatsJson.of(c, previous, now)));
         return true;
       } catch (IOException e) {
         return false; // the client has gone
       }
     });
     out.close();
-  }
-
-  /** Docker's stats body: this reading, with the previous one's CPU figures as precpu_stats. */
-  private static ObjectNode statsJson(Container c, ContainerStreams.StatsSample previous, ContainerStreams.StatsSample now) {
-    ObjectNode o = Json.object();
-    o.put("read", now.read().toString());
-    o.put("preread", previous == null ? "0001-01-01T00:00:00Z" : previous.read().toString());
-    o.put("name", "/" + c.name);
-    o.put("id", c.id);
-    o.set("cpu_stats", cpuStats(now));
-    ObjectNode mem = o.putObject("memory_stats");
-    ObjectNode pids = o.putObject("pids_stats");
-    now.stats().ifPresent(st -> {
-      mem.put("usage", st.memoryUsage());
-      mem.put("limit", st.memoryLimit());
-      mem.putObject("stats").put("cache", st.memoryCache()).put("total_inactive_file", st.memoryCache());
-      pids.put("current", st.pids());
-      if (st.pidsLimit() > 0) {
-        pids.put("limit", st.pidsLimit());
-      }
-    });
-    o.set("precpu_stats", previous == null ? Json.object() : cpuStats(previous));
-    o.putObject("blkio_stats");
-    o.put("num_procs", 0);
-    o.putObject("storage_stats");
-    return o;
-  }
-
-  private static ObjectNode cpuStats(ContainerStreams.StatsSample sample) {
-    ObjectNode cpu = Json.object();
-    sample.stats().ifPresent(st -> {
-      cpu.putObject("cpu_usage").put("total_usage", st.cpuTotalNanos())
-          .put("usage_in_kernelmode", 0).put("usage_in_usermode", 0);
-      cpu.put("system_cpu_usage", st.systemCpuNanos());
-      cpu.put("online_cpus", st.onlineCpus());
-      cpu.putObject("throttling_data").put("periods", 0).put("throttled_periods", 0).put("throttled_time", 0);
-    });
-    return cpu;
   }
 
   private void resize(HttpRequest q, HttpResponse s) {

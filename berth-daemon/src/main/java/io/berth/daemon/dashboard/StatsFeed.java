@@ -57,16 +57,17 @@ final class StatsFeed {
             continue;
           }
           ContainerRuntime.Stats st = read.get();
-          Reading r = new Reading(st.cpuTotalNanos(), st.systemCpuNanos());
+          Reading r = new Reading(st.cpu().totalNanos(), st.cpu().systemNanos());
           now.put(c.id, r);
           Reading p = previous.get(c.id);
           double cpu = 0;
           if (p != null && r.system() > p.system() && r.cpu() >= p.cpu()) {
-            cpu = (double) (r.cpu() - p.cpu()) / (r.system() - p.system()) * Math.max(1, st.onlineCpus()) * 100.0;
+            cpu = (double) (r.cpu() - p.cpu()) / (r.system() - p.system()) * Math.max(1, st.cpu().onlineCpus()) * 100.0;
           }
-          long memory = st.memoryUsage() - (st.memoryCache() <= st.memoryUsage() ? st.memoryCache() : 0);
+          long cache = st.memory().inactiveFile();
+          long memory = st.memory().usage() - (cache <= st.memory().usage() ? cache : 0);
           out.addObject().put("ID", c.id).put("CPUPercent", Math.round(cpu * 100) / 100.0)
-              .put("MemoryBytes", memory).put("MemoryLimit", st.memoryLimit());
+              .put("MemoryBytes", memory).put("MemoryLimit", st.memory().limit());
         }
         previous = now;
         sse.event("stats", RecordJson.MAPPER.writeValueAsString(out));

@@ -79,11 +79,11 @@ public final class ContainerUsageMeters {
     String id = c.id;
     List<Meter> list = new ArrayList<>();
     list.add(counter("berth.container.cpu.usage", "seconds", "CPU time the container used", tags, id,
-        s -> s.cpuTotalNanos() / 1e9));
+        s -> s.cpu().totalNanos() / 1e9));
     list.add(gauge("berth.container.memory.usage", "Memory the container uses (its cgroup's figure)", tags, id,
-        ContainerRuntime.Stats::memoryUsage));
+        s -> s.memory().usage()));
     list.add(gauge("berth.container.memory.limit", "The container's memory limit (the host's memory if none)", tags,
-        id, ContainerRuntime.Stats::memoryLimit));
+        id, s -> s.memory().limit()));
     list.add(counter("berth.container.network.receive", "bytes", "Bytes received on the container's interfaces",
         tags, id, ContainerRuntime.Stats::netRxBytes));
     list.add(counter("berth.container.network.transmit", "bytes", "Bytes sent on the container's interfaces",
