@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The swarm's data path across nodes (issue 15), run by `bench/network.sh mesh [RUNS]`: on a
-# 3-node `berth lab`, two identical busybox httpd services pinned to node3 (`srv`, reached through
-# the routing mesh and its VIP; `srvd`, its twin, reached at its task's own addresses) and a client
-# service pinned to node1, all on one overlay network. Measured, the paths taking turns in every
+# 3-node `berth lab`, three identical busybox httpd services pinned to node3 (`srv`, reached through
+# the routing mesh and its VIP; `srvd` and `srvr`, its twins, reached at their tasks' own
+# addresses) and a client service pinned to node1, all on one overlay network. Measured, the paths taking turns in every
 # round and the medians of RUNS rounds reported:
 #  - bulk TCP throughput (iperf3, the server in the task's network namespace) and the rate of
 #    short HTTP connections (wrk) from node1's namespace: to the task's ingress address (direct),
-#    through the mesh on node1's own address, and through the mesh on node2 (no task there);
+#    to a twin task's ingress address routed through node2 without NAT (the baseline of the extra
+#    hop), through the mesh on node1's own address, and through the mesh on node2 (no task there);
 #  - the same two from the client container's namespace: to the service's VIP and to the twin
 #    task's overlay address;
 #  - request latency, p50 and p99, from the client container to the service's name (the VIP)
@@ -46,11 +47,19 @@ lab_image
 M=$(sock node1)
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 addr() { lab ls --format '{{.Name}} {{.Address}}' | awk -v n="$1" '$1 == n {print $2}'; }
+# where the lab's bridge is: its own namespace (berth lab since 2026-12-07) or the host's, where
+# every frame between two nodes also runs the host's forward rules (br_netfilter)
+if ip netns list | grep -q "^berth-lab-$LAB-wire\b"; then
+  LAB_WIRE="in a network namespace of its own, berth-lab-$LAB-wire"
+else
+  LAB_WIRE="in the host's network namespace, br_netfilter on: $(nft list ruleset 2>/dev/null | awk '/hook forward/ {f = 1; c++; next} f && /^\t}/ {f = 0} f && NF {r++} END {printf "%d forward chains of %d rules", c, r}')"
+fi
 NODE1=$(addr node1)
 NODE2=$(addr node2)
 ns1=(ip netns exec "berth-lab-$LAB-node1")
+ns2=(ip netns exec "berth-lab-$LAB-node2")
 
-echo "==> services: srv and srvd on node3, cli on node1, on overlay meshnet" >&2
+echo "==> services: srv, srvd and srvr on node3, cli on node1, on overlay meshnet" >&2
 d "$M" network create -d overlay meshnet >/dev/null
 HTTPD='mkdir -p /www && head -c 1024 /dev/zero | tr "\0" x > /www/index.html && exec httpd -f -p 8080 -h /www'
 d "$M" service create -d -q --name srv --network meshnet --constraint node.hostname==node3 \
@@ -58,9 +67,12 @@ d "$M" service create -d -q --name srv --network meshnet --constraint node.hostn
 # srvd publishes a port only to get an ingress address, reached directly; nothing uses 18081
 d "$M" service create -d -q --name srvd --network meshnet --constraint node.hostname==node3 \
   -p 18081:8080 "$IMAGE" sh -c "$HTTPD" >/dev/null
+# srvr likewise, reached from node1 by a plain route through node2 (the routed baseline)
+d "$M" service create -d -q --name srvr --network meshnet --constraint node.hostname==node3 \
+  -p 18082:8080 "$IMAGE" sh -c "$HTTPD" >/dev/null
 d "$M" service create -d -q --name cli --network meshnet --constraint node.hostname==node1 \
   "$IMAGE" sleep 1d >/dev/null
-for s in srv srvd cli; do wait_replicas "$M" $s 180 1; done
+for s in srv srvd srvr cli; do wait_replicas "$M" $s 180 1; done
 
 # task $1's address on network $2 (no prefix length)
 task_addr() {
@@ -80,33 +92,49 @@ NET=$(d "$M" network inspect meshnet -f '{{.Id}}')
 VIP=$(d "$M" service inspect srv --format "{{range .Endpoint.VirtualIPs}}{{if eq .NetworkID \"$NET\"}}{{.Addr}}{{end}}{{end}}" | cut -d/ -f1)
 SRV_PID=$(task_pid srv node3)
 SRVD_PID=$(task_pid srvd node3)
+SRVR_PID=$(task_pid srvr node3)
+SRVR_ING=$(task_addr srvr ingress)
 CLI_PID=$(task_pid cli node1)
 CLI_RESOLV=$(d "$(sock node1)" inspect -f '{{.ResolvConfPath}}' "$(d "$(sock node1)" ps -q --filter label=com.docker.swarm.service.name=cli | head -1)")
 # node1's own ingress address: the secondary address of its ingress bridge (the primary is the
 # gateway every node shares, which a task on another node would answer locally)
 ING_BR=ov-$(d "$M" network inspect ingress -f '{{.Id}}' | cut -c1-12)
-NODE1_ING=$("${ns1[@]}" ip -o -4 addr show dev "$ING_BR" | awk '/secondary/ {sub(/\/.*/, "", $4); print $4; exit}')
-[ -n "$SRVD_ING" ] && [ -n "$SRVD_OV" ] && [ -n "$VIP" ] && [ -n "$NODE1_ING" ] \
-  || { echo "addresses not found: srvd $SRVD_ING/$SRVD_OV, VIP $VIP, node1 ingress $NODE1_ING" >&2; exit 1; }
-echo "    srvd ingress $SRVD_ING, overlay $SRVD_OV; srv VIP $VIP; node1 ingress $NODE1_ING" >&2
+ing_addr() { "$@" ip -o -4 addr show dev "$ING_BR" | awk '/secondary/ {sub(/\/.*/, "", $4); print $4; exit}'; }
+NODE1_ING=$(ing_addr "${ns1[@]}")
+NODE2_ING=$(ing_addr "${ns2[@]}")
+[ -n "$SRVD_ING" ] && [ -n "$SRVD_OV" ] && [ -n "$VIP" ] && [ -n "$NODE1_ING" ] && [ -n "$NODE2_ING" ] && [ -n "$SRVR_ING" ] \
+  || { echo "addresses not found: srvd $SRVD_ING/$SRVD_OV, srvr $SRVR_ING, VIP $VIP, ingress node1 $NODE1_ING node2 $NODE2_ING" >&2; exit 1; }
+echo "    srvd ingress $SRVD_ING, overlay $SRVD_OV; srvr ingress $SRVR_ING; srv VIP $VIP; node1 ingress $NODE1_ING, node2 $NODE2_ING" >&2
 # node1 to srvd's ingress address from node1's ingress address, as the mesh's SNAT would send it
 # (the bridge's primary address is the shared gateway: srvd's reply would stay on node3)
 "${ns1[@]}" ip route replace "$SRVD_ING/32" dev "$ING_BR" src "$NODE1_ING"
+# the routed baseline: node1 -> node2 -> srvr's ingress address, plain forwarding both ways and no
+# NAT (node1's route via node2's lab address; srvr's reply route to node1 via node2's ingress
+# address; on node2 an accept ahead of the ingress overlay's "not routed into" drop, which refuses
+# what the mesh did not DNAT)
+"${ns1[@]}" ip route replace "$SRVR_ING/32" via "$NODE2" dev eth0
+SRVR_IF=$(nsenter -t "$SRVR_PID" -n ip -o -4 addr | awk -v a="$SRVR_ING" '$4 ~ "^" a "/" {print $2; exit}')
+nsenter -t "$SRVR_PID" -n ip route replace "$NODE1/32" via "$NODE2_ING" dev "$SRVR_IF"
+ING_TABLE=$("${ns2[@]}" nft list tables | awk -v t="_${ING_BR//-/}" '$3 ~ t "$" {print $3; exit}')
+[ -n "$ING_TABLE" ] && [ -n "$SRVR_IF" ] || { echo "node2's ingress table ($ING_TABLE) or srvr's interface ($SRVR_IF) not found" >&2; exit 1; }
+"${ns2[@]}" nft insert rule ip "$ING_TABLE" forward iifname eth0 oifname "$ING_BR" ip daddr "$SRVR_ING" accept
 # busybox httpd closes every connection: TIME_WAIT sockets are reused by the clients
 "${ns1[@]}" sysctl -qw net.ipv4.tcp_tw_reuse=1
 nsenter -t "$CLI_PID" -n sysctl -qw net.ipv4.tcp_tw_reuse=1
 nsenter -t "$SRV_PID" -n iperf3 -s -D -p 5201 --pidfile "$W/iperf-srv.pid"
 nsenter -t "$SRVD_PID" -n iperf3 -s -D -p 5201 --pidfile "$W/iperf-srvd.pid"
+nsenter -t "$SRVR_PID" -n iperf3 -s -D -p 5201 --pidfile "$W/iperf-srvr.pid"
 
 # path -> "client target-host http-port iperf-port"
 declare -A P=(
   [direct]="node1 $SRVD_ING 8080 5201"
+  [routed]="node1 $SRVR_ING 8080 5201"
   [mesh_own]="node1 $NODE1 18080 15201"
   [mesh_other]="node1 $NODE2 18080 15201"
   [c2c_direct]="cli $SRVD_OV 8080 5201"
   [c2c_vip]="cli $VIP 8080 5201"
 )
-PATHS=(direct mesh_own mesh_other c2c_direct c2c_vip)
+PATHS=(direct routed mesh_own mesh_other c2c_direct c2c_vip)
 in_client() { if [ "$1" = cli ]; then shift; nsenter -t "$CLI_PID" -n "$@"; else shift; "${ns1[@]}" "$@"; fi; }
 for p in "${PATHS[@]}"; do
   set -- ${P[$p]}
@@ -175,13 +203,14 @@ section="$W/part.md"
   echo "## Swarm: routing mesh and VIPs across nodes (issue 15)"
   echo
   echo "A \`berth lab\` of 3 nodes (node1 manager; Berth commit $(bench_commit), berthd $berth_ver), one overlay"
-  echo "network \`meshnet\`. \`srv\` and \`srvd\`: one busybox httpd task each, both on node3 (placement"
+  echo "network \`meshnet\`. \`srv\`, \`srvd\` and \`srvr\`: one busybox httpd task each, all on node3 (placement"
   echo "constraints), serving a 1 KiB page and closing every connection, plus an iperf3 server (the host's"
   echo "iperf3 $(iperf3 --version | head -1 | awk '{print $2}') run in the task's network namespace). \`srv\` publishes 18080 (http) and 15201 (iperf3)"
-  echo "through the routing mesh; \`srvd\` is its twin, reached at its task's own addresses (a twin so"
-  echo "that direct connections leave no conntrack or TIME_WAIT state that the mesh's SNAT'ed ones would"
-  echo "collide with). \`cli\`: a busybox task on node1. The lab's nodes are network namespaces of one"
-  echo "machine joined by a bridge; VXLAN between them is real (kernel vxlan devices, UDP 4789)."
+  echo "through the routing mesh; \`srvd\` and \`srvr\` are its twins, reached at their tasks' own addresses"
+  echo "(twins so that direct connections leave no conntrack or TIME_WAIT state that the mesh's SNAT'ed"
+  echo "ones would collide with, and so that the routed baseline's route leaves the other paths alone)."
+  echo "\`cli\`: a busybox task on node1. The lab's nodes are network namespaces of one machine joined by"
+  echo "a bridge ($LAB_WIRE); VXLAN between them is real (kernel vxlan devices, UDP 4789)."
   echo
   echo "Clients: **node1** is a process in node1's network namespace (a host process on a swarm node"
   echo "that runs no task of the services); **cli** is a process in the cli task's network namespace"
@@ -189,6 +218,9 @@ section="$W/part.md"
   echo
   echo "- direct: node1 → srvd's ingress address ($SRVD_ING), sent from node1's own ingress address"
   echo "  ($NODE1_ING, a /32 route the bench adds), over the ingress VXLAN to node3: no NAT anywhere;"
+  echo "- routed (the baseline of the extra hop): node1 → srvr's ingress address ($SRVR_ING) by a route"
+  echo "  via node2's lab address, node2 forwarding it into the ingress VXLAN to node3, srvr answering"
+  echo "  by a route via node2's ingress address ($NODE2_ING): the hops of the mesh on node2, no NAT;"
   echo "- mesh, own node: node1 → its own address $NODE1:18080: the mesh's DNAT in node1's output hook,"
   echo "  SNAT to node1's ingress address, the same VXLAN hop as direct;"
   echo "- mesh, other node: node1 → node2's address $NODE2:18080 (node2 runs no task): over the lab"
@@ -203,6 +235,7 @@ section="$W/part.md"
   echo "| path | Gbit/s | / direct | each round | req/s | / direct | each round | wrk mean latency ms |"
   echo "|---|---|---|---|---|---|---|---|"
   row "node1 → task, direct" direct direct
+  row "node1 → node2 → task on node3, routed (no NAT)" routed direct
   row "node1 → mesh on node1 → task on node3" mesh_own direct
   row "node1 → mesh on node2 → task on node3" mesh_other direct
   row "cli → task, direct (overlay)" c2c_direct c2c_direct

@@ -96,6 +96,11 @@ class LabIT {
     check(docker(host.get("node2"), "run", "-d", "--name", "web", "-p", "28440:80", image,
         "sh", "-c", "echo hello from node2 > /index.html; exec httpd -f -p 80 -h /"), "run on node2");
     assertThat(get("http://" + address.get("node2") + ":28440/index.html")).contains("hello from node2");
+    // node1 reaches it through the lab's switch, whose frames never run the host's forward rules
+    // (this host has br_netfilter on: a bridge on the host would run them for every frame)
+    assertThat(hostForwardsBetweenNodes(address.get("node1"), () -> Exec.run(Map.of(), null, 30, List.of("ip", "netns",
+        "exec", "berth-lab-" + LAB + "-node1", "curl", "-s", "-m", "10", "http://" + address.get("node2") + ":28440/index.html"))))
+        .isEqualTo("hello from node2\n0");
 
     // kill -9 of node3's berthd: ls says down, its container runs on
     String id = docker(host.get("node3"), "run", "-d", "--name", "sleeper", image, "sleep", "600").out().trim();
@@ -145,6 +150,25 @@ class LabIT {
     assertThat(processesNaming(ROOT.resolve(name) + "/")).isEmpty();
     assertThat(Exec.sh("ls -d /sys/fs/cgroup/*/berth-lab-" + name + "-* /sys/fs/cgroup/berth-lab-" + name + "-*").out()).isBlank();
     assertThat(ROOT.resolve(name)).doesNotExist();
+  }
+
+  /**
+   * Runs {@code traffic} with a counter on the host's forward hook for packets between two
+   * addresses of the lab of {@code nodeAddress}: its output, a newline, and the packets counted.
+   */
+  private static String hostForwardsBetweenNodes(String nodeAddress, java.util.function.Supplier<Exec.Result> traffic) {
+    String subnet = nodeAddress.replaceAll("\\.\\d+$", ".0/24");
+    String table = "lab_wire_" + LAB;
+    check(Exec.sh("nft delete table ip " + table + " 2>/dev/null; nft add table ip " + table + " && nft add chain ip " + table
+        + " forward '{ type filter hook forward priority filter - 1; policy accept; }' && nft add rule ip " + table
+        + " forward ip saddr " + subnet + " ip daddr " + subnet + " counter"), "a counter on the host's forward hook");
+    try {
+      String out = traffic.get().out();
+      String counter = Exec.sh("nft list chain ip " + table + " forward").out();
+      return out.strip() + "\n" + counter.replaceAll("(?s).*counter packets (\\d+).*", "$1");
+    } finally {
+      Exec.sh("nft delete table ip " + table);
+    }
   }
 
   /** Whether {@code pid} is a live process (not gone, not a zombie). */

@@ -152,13 +152,16 @@ class SwarmEncryptedOverlayIT {
     }, got -> got.contains(marker));
   }
 
-  /** The links of a lab node's namespace, by name. */
+  /**
+   * The names of a lab node's links, one a line (only the names: a veth's line also names its
+   * peer's namespace, and the lab's switch namespace, berth-lab-seal-wire, holds "seal-").
+   */
   private static String links(String node) {
-    return Exec.run(java.util.Map.of(), null, 30, List.of("ip", "-n", "berth-lab-" + LAB + "-" + node, "-o", "link"))
-        .out();
+    return Exec.run(java.util.Map.of(), null, 30, List.of("ip", "-n", "berth-lab-" + LAB + "-" + node, "-br", "link"))
+        .out().lines().map(l -> l.split("[\\s@]")[0]).collect(java.util.stream.Collectors.joining("\n"));
   }
 
-  /** The lab's bridge on the host, where every datagram between the nodes passes. */
+  /** The lab's bridge, in its switch's namespace, where every datagram between the nodes passes. */
   private static String bridge() throws IOException {
     String state = Files.readString(LabIT.ROOT.resolve(LAB).resolve("lab.json"));
     Matcher m = Pattern.compile("\"(blab\\d+)\"").matcher(state);
@@ -166,12 +169,13 @@ class SwarmEncryptedOverlayIT {
     return m.group(1);
   }
 
-  /** tcpdump on the lab bridge of the datagrams between two nodes, written to a file. */
+  /** tcpdump on the lab bridge (in the switch's namespace) of the datagrams between two nodes, written to a file. */
   private record Capture(Process process, Path file) {
     static Capture start(String bridge, String a, String b, Path file) throws IOException, InterruptedException {
       Files.deleteIfExists(file);
       Path err = file.resolveSibling(file.getFileName() + ".err");
-      Process p = new ProcessBuilder("tcpdump", "-i", bridge, "-n", "-U", "--immediate-mode", "-s", "0", "-w", file.toString(),
+      Process p = new ProcessBuilder("ip", "netns", "exec", "berth-lab-" + LAB + "-wire", "tcpdump", "-i", bridge,
+          "-n", "-U", "--immediate-mode", "-s", "0", "-w", file.toString(),
           "host " + a + " and host " + b).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start();
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

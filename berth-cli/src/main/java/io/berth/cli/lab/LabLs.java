@@ -63,7 +63,7 @@ final class LabLs extends LabOptions {
     o.put("DockerHost", paths.dockerHost(node.name()));
     o.put("State", state);
     o.put("Pid", daemon.alive() ? daemon.pid() : 0);
-    o.put("Connected", LabNetwork.connected(node));
+    o.put("Connected", LabNetwork.connected(lab, node));
     return o;
   }
 }

@@ -68,7 +68,7 @@ abstract class LabNodeCommand extends LabOptions {
     public Integer call() {
       requireRoot("disconnect");
       LabState lab = paths().state();
-      LabNetwork.disconnect(lab.node(nodeName));
+      LabNetwork.disconnect(lab, lab.node(nodeName));
       cli.out.println(nodeName);
       return 0;
     }
@@ -84,7 +84,7 @@ abstract class LabNodeCommand extends LabOptions {
     public Integer call() {
       requireRoot("connect");
       LabState lab = paths().state();
-      LabNetwork.connect(lab.node(nodeName));
+      LabNetwork.connect(lab, lab.node(nodeName));
       cli.out.println(nodeName);
       return 0;
     }

@@ -38,6 +38,11 @@ public record LabState(String name, int index, String bridge, String hostAddress
     return new LabState(name, index, bridge, hostAddress, prefixLength, port, pid, nodes);
   }
 
+  /** The network namespace of the lab's switch, the bridge all nodes are linked to ({@link LabNetwork}). */
+  String wireNetns() {
+    return "berth-lab-" + name + "-wire";
+  }
+
   String registry() {
     return hostAddress + ":" + registryPort;
   }
