@@ -32,6 +32,8 @@ scripts/mkimage-busybox.sh $W/bb.tar
 for h in "$DSOCK" "$BSOCK"; do DOCKER_HOST=$h "$DOCKER" import $W/bb.tar bench/busybox:1 >/dev/null; done
 
 declare -A RESULT
+# every figure from this run only (files of an earlier run would be added to by >>)
+rm -f $W/run_* $W/load_* $W/floor $W/rss*
 one_run() { # host -> ns of one docker run --rm
   local t0=$(now); DOCKER_HOST=$1 "$DOCKER" run --rm bench/busybox:1 true; echo $(( $(now) - t0 ))
 }
