@@ -1,7 +1,6 @@
 package io.berth.runtime;
 
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
@@ -28,7 +27,13 @@ final class BundleEvents {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("inotify for container bundles", e);
     }
-    Thread.ofPlatform().daemon().name("bundle-events").start(this::loop);
+    WatchLoop.start("bundle-events", ws, key -> {
+      key.pollEvents();
+      Semaphore s = signals.get(key);
+      if (s != null) {
+        s.release();
+      }
+    });
   }
 
   /** A watch of {@code dir}: {@link Watch#await} returns early when something in it changed. */
@@ -60,23 +65,6 @@ final class BundleEvents {
     public void close() {
       signals.remove(key);
       key.cancel();
-    }
-  }
-
-  private void loop() {
-    while (true) {
-      WatchKey key;
-      try {
-        key = ws.take();
-      } catch (InterruptedException | ClosedWatchServiceException e) {
-        return;
-      }
-      key.pollEvents();
-      Semaphore s = signals.get(key);
-      if (s != null) {
-        s.release();
-      }
-      key.reset();
     }
   }
 }

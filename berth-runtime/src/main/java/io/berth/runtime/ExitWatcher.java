@@ -2,7 +2,6 @@ package io.berth.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -30,7 +29,7 @@ final class ExitWatcher {
       Files.createDirectories(dir);
       WatchService ws = dir.getFileSystem().newWatchService();
       dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-      Thread.ofPlatform().daemon().name("exit-watcher").start(() -> loop(ws));
+      WatchLoop.start("exit-watcher", ws, this::handle);
     } catch (IOException e) {
       throw new UncheckedIOException("watching " + dir, e);
     }
@@ -87,27 +86,18 @@ final class ExitWatcher {
     }
   }
 
-  private void loop(WatchService ws) {
-    while (true) {
-      WatchKey key;
-      try {
-        key = ws.take();
-      } catch (InterruptedException | ClosedWatchServiceException e) {
-        return;
-      }
-      for (WatchEvent<?> ev : key.pollEvents()) {
-        if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
-          for (String id : waiters.keySet()) {
-            read(id).ifPresent(c -> complete(id, c));
-          }
-          continue;
-        }
-        String id = ev.context().toString();
-        if (waiters.containsKey(id)) {
+  private void handle(WatchKey key) {
+    for (WatchEvent<?> ev : key.pollEvents()) {
+      if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
+        for (String id : waiters.keySet()) {
           read(id).ifPresent(c -> complete(id, c));
         }
+        continue;
       }
-      key.reset();
+      String id = ev.context().toString();
+      if (waiters.containsKey(id)) {
+        read(id).ifPresent(c -> complete(id, c));
+      }
     }
   }
 }
