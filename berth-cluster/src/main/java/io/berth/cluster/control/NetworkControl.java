@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The user's writes of cluster networks ({@code docker network create -d overlay}, {@code rm})
@@ -117,7 +118,14 @@ public final class NetworkControl {
         throw RpcErrors.failedPrecondition("network " + n.id() + " is in use by service " + s.id());
       }
     }
+    Set<String> serviceIds = services.stream().map(Service::id).collect(Collectors.toSet());
     for (Task t : state.tasks()) {
+      if (!t.isAttachment() && !serviceIds.contains(t.serviceId())) {
+        // its service is gone: the orchestrator's next pass desires "remove" (ServiceRemoval), so the
+        // task is no longer meant to run even before that write; `stack rm` removes the networks
+        // right after the services and would otherwise race that pass
+        continue;
+      }
       boolean uses = t.spec().networks().stream().map(NetworkAttachmentConfig::target).anyMatch(n.id()::equals)
           || t.networksAttachments().stream().anyMatch(a -> a.network() != null && a.network().id().equals(n.id()));
       if (uses && t.desiredState().compareTo(TaskState.RUNNING) <= 0

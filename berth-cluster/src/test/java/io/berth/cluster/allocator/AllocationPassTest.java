@@ -156,6 +156,27 @@ class AllocationPassTest {
   }
 
   @Test
+  void aNetworkIsInUseByATaskMeantToRunButNotByATaskWhoseServiceIsGone() {
+    f.node("n1");
+    Network front = f.overlay("front");
+    f.settle();
+    Service s = f.service("s", List.of("front"));
+    f.orchestrate();
+    f.settle();
+    Task task = f.tasksOf(s).getFirst();
+    // the service no longer names the network, its task still runs on it
+    f.services.update(s.id(), f.stored(s).version().index(), AllocFixture.spec("s", List.of()), null, null);
+    assertThatThrownBy(() -> f.networks.remove("front"))
+        .hasMessage("rpc error: code = FailedPrecondition desc = network " + front.id() + " is in use by task "
+            + task.id());
+    // `stack rm`: the service goes and its network right after, before any orchestration pass
+    f.services.remove("s");
+    assertThat(f.state.task(task.id()).orElseThrow().desiredState()).isEqualTo(TaskState.RUNNING);
+    f.networks.remove("front");
+    assertThat(f.state.networks()).isEmpty();
+  }
+
+  @Test
   void dnsrrGetsNoVirtualIpAndRefusesIngressPorts() {
     f.ingress();
     f.overlay("front");
