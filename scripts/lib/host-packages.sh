@@ -2,7 +2,8 @@
 # With "test", also the peers the end-to-end suite drives: Debian's docker.io (dockerd),
 # docker-registry (the CNCF distribution registry), docker-compose (python compose 1.29, a
 # client of berthd and the peer of `berth compose`), gcc with a static libc (a test's tool),
-# chromium with its driver (dashboard tests) and prometheus (metrics test). With "bench", those and the load generators
+# chromium with its driver (dashboard tests), prometheus (metrics test) and tcpdump (encrypted
+# overlay tests). With "bench", those and the load generators
 # the benchmarks drive (wrk, iperf3).
 berth_host_packages() {
   local need=() p
@@ -35,6 +36,8 @@ berth_host_packages() {
     command -v chromium >/dev/null || need+=(chromium)
     command -v chromedriver >/dev/null || need+=(chromium-driver)
     command -v prometheus >/dev/null || need+=(prometheus)
+    # the encrypted-overlay tests capture the underlay and look for plaintext in it
+    command -v tcpdump >/dev/null || need+=(tcpdump)
   fi
   if [ "${1:-}" = bench ]; then
     command -v wrk >/dev/null || need+=(wrk)
