@@ -118,7 +118,7 @@ public final class Daemon implements AutoCloseable {
     io.berth.daemon.container.ContainerDns containerDns = new io.berth.daemon.container.ContainerDns(
         containerRecords, networkService, Path.of("/etc/resolv.conf"));
     io.berth.daemon.overlay.NodeOverlays nodeOverlays = new io.berth.daemon.overlay.NodeOverlays(networkService,
-        containerRecords, config.nftTable() + "_mesh", "seal-" + config.bridge());
+        containerRecords, config.nftTable(), "seal-" + config.bridge());
     containerDns.serviceNames(nodeOverlays::lookup);
     containerNetworks.dns(new io.berth.daemon.overlay.OverlaySandboxes(containerDns, nodeOverlays));
     ContainerStreams streams = new ContainerStreams(containers, runtime, paths, logging, logReader, events);

@@ -85,11 +85,24 @@ final class ForeignForward {
         continue;
       }
       Chain chain = new Chain(family, c.path("table").asText(), c.path("name").asText());
+      if (writtenByBerth(ruleset, chain)) {
+        continue; // another network's table, of this daemon or another Berth: it drops only its own bridge's traffic
+      }
       if (c.path("policy").asText().equals("drop") || hasDroppingRule(ruleset, chain)) {
         out.add(chain);
       }
     }
     return out;
+  }
+
+  private static boolean writtenByBerth(JsonNode ruleset, Chain chain) {
+    for (JsonNode n : ruleset) {
+      JsonNode r = n.path("rule");
+      if (!r.isMissingNode() && matches(r, chain) && r.path("comment").asText().equals(NatRules.OWN_CHAIN)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasDroppingRule(JsonNode ruleset, Chain chain) {

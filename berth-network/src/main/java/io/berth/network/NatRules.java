@@ -12,6 +12,12 @@ final class NatRules {
   /** One container's published ports; {@code id} tags its rules so they can be found per container. */
   record Published(String id, String containerIp, List<PortBinding> ports) {}
 
+  /**
+   * The comment of the first rule of every forward chain written here. Such a chain drops only
+   * what concerns its own bridge, so {@link ForeignForward} leaves it alone.
+   */
+  static final String OWN_CHAIN = "berth: established flows";
+
   private NatRules() {}
 
   static String comment(String containerId) {
@@ -48,7 +54,9 @@ final class NatRules {
     // send packets to the host's loopback services; drop those before NAT can touch them.
     sb.append("  chain guard {\n")
         .append("    type filter hook prerouting priority -150; policy accept;\n")
-        .append("    iifname ").append(br).append(" ip daddr 127.0.0.0/8 drop comment \"no loopback from containers\"\n")
+        // the address first: every packet entering the host meets this rule, few are for 127/8,
+        // and comparing it is cheaper than loading the interface's name
+        .append("    ip daddr 127.0.0.0/8 iifname ").append(br).append(" drop comment \"no loopback from containers\"\n")
         .append("  }\n");
     sb.append("  chain prerouting {\n")
         .append("    type nat hook prerouting priority dstnat; policy accept;\n")
@@ -70,7 +78,11 @@ final class NatRules {
         .append(" ct status dnat masquerade comment \"hairpin\"\n")
         .append("  }\n");
     sb.append("  chain forward {\n")
-        .append("    type filter hook forward priority filter; policy accept;\n");
+        .append("    type filter hook forward priority filter; policy accept;\n")
+        // a flow is established only after its first packet passed the rules below, so its later
+        // packets may skip them; they are nearly all of the traffic, and the routing mesh's
+        // forwarding node meets this chain in every bridge's table
+        .append("    ct state established,related accept comment ").append(Nft.quote(OWN_CHAIN)).append('\n');
     if (internal) {
       sb.append("    iifname ").append(br).append(" oifname != ").append(br).append(" drop comment \"internal\"\n");
       sb.append("    oifname ").append(br).append(" iifname != ").append(br).append(" drop comment \"internal\"\n");
@@ -85,9 +97,7 @@ final class NatRules {
             .append(" oifname != ").append(br).append(" drop comment \"isolation\"\n");
       }
       if (closedInbound) {
-        sb.append("    oifname ").append(br).append(" iifname != ").append(br)
-            .append(" ct state established,related accept\n")
-            .append("    oifname ").append(br).append(" iifname != ").append(br).append(" ct status dnat accept\n")
+        sb.append("    oifname ").append(br).append(" iifname != ").append(br).append(" ct status dnat accept\n")
             .append("    oifname ").append(br).append(" iifname != ").append(br)
             .append(" drop comment \"not routed into\"\n");
       }

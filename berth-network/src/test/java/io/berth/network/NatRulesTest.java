@@ -12,7 +12,7 @@ class NatRulesTest {
     String s = NatRules.script("berth", "berth0", "10.88.0.0/16", List.of());
     assertThat(s).startsWith("add table ip berth\ndelete table ip berth\ntable ip berth {");
     assertThat(s).contains("ip saddr 10.88.0.0/16 oifname != \"berth0\" masquerade")
-        .contains("iifname \"berth0\" ip daddr 127.0.0.0/8 drop");
+        .contains("ip daddr 127.0.0.0/8 iifname \"berth0\" drop");
   }
 
   @Test
@@ -37,8 +37,10 @@ class NatRulesTest {
   @Test
   void aClosedNetworkLetsInOnlyRepliesAndPublishedConnections() {
     String s = NatRules.script("t", "ov-a", "10.0.9.0/24", List.of(), false, List.of("ov-*"), true);
-    int replies = s.indexOf("oifname \"ov-a\" iifname != \"ov-a\" ct state established,related accept");
+    int replies = s.indexOf("ct state established,related accept");
     int dnat = s.indexOf("oifname \"ov-a\" iifname != \"ov-a\" ct status dnat accept");
+    assertThat(s.indexOf("ct state established,related accept")).as("first rule of the forward chain")
+        .isEqualTo(s.indexOf("type filter hook forward") + "type filter hook forward priority filter; policy accept;\n    ".length());
     int drop = s.indexOf("oifname \"ov-a\" iifname != \"ov-a\" drop comment \"not routed into\"");
     assertThat(replies).isPositive();
     assertThat(dnat).isGreaterThan(replies);
@@ -64,7 +66,11 @@ class NatRulesTest {
          {"rule": {"family": "inet", "table": "fw", "chain": "forward", "expr": [{"jump": {"target": "x"}}]}},
          {"chain": {"family": "inet", "table": "quiet", "name": "forward", "hook": "forward", "policy": "accept"}},
          {"chain": {"family": "ip", "table": "berth", "name": "forward", "hook": "forward", "policy": "drop"}},
-         {"chain": {"family": "ip", "table": "nat", "name": "POSTROUTING", "hook": "postrouting", "policy": "drop"}}
+         {"chain": {"family": "ip", "table": "nat", "name": "POSTROUTING", "hook": "postrouting", "policy": "drop"}},
+         {"chain": {"family": "ip", "table": "berth_b", "name": "forward", "hook": "forward", "policy": "accept"}},
+         {"rule": {"family": "ip", "table": "berth_b", "chain": "forward", "comment": "berth: established flows",
+                   "expr": [{"accept": null}]}},
+         {"rule": {"family": "ip", "table": "berth_b", "chain": "forward", "expr": [{"drop": null}]}}
         ]""";
     var chains = ForeignForward.droppingForwardChains(new ObjectMapper().readTree(json), "berth");
     assertThat(chains).containsExactly(

@@ -18,6 +18,7 @@ import io.berth.network.overlay.OverlayNetwork;
 import io.berth.network.overlay.OverlayPeer;
 import io.berth.network.overlay.RoutingMesh;
 import io.berth.network.overlay.ServiceBalancer;
+import io.berth.network.overlay.UntrackedUnderlay;
 import io.berth.network.overlay.VirtualService;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class NodeOverlays implements Consumer<NetworkView> {
   private final NetworkService networks;
   private final ContainerRepository containers;
   private final String meshTable;
+  private final UntrackedUnderlay untracked;
   /** Applies VIPs and the mesh, narrowing least-connections services to their least-loaded tasks. */
   private final LeastConnections balancing = new LeastConnections(new ServiceBalancer());
   private volatile NetworkView view = NetworkView.EMPTY;
@@ -60,16 +62,16 @@ public final class NodeOverlays implements Consumer<NetworkView> {
   /** The encrypted overlays the last view set up over this node's seal. */
   private Set<String> sealedUp = Set.of();
 
-  /** @param meshTable the nftables table of the routing mesh (after the daemon's own table) */
-  public NodeOverlays(NetworkService networks, ContainerRepository containers, String meshTable) {
-    this(networks, containers, meshTable, "seal-" + meshTable);
-  }
-
-  /** @param sealTun the name of the sealed underlay's tun (encrypted overlays), unique among this namespace's links */
-  public NodeOverlays(NetworkService networks, ContainerRepository containers, String meshTable, String sealTun) {
+  /**
+   * @param daemonTable the daemon's nftables table: the routing mesh's and the underlay's tables
+   *     are named after it ({@code _mesh}, {@code _vxlan})
+   * @param sealTun the name of the sealed underlay's tun (encrypted overlays), unique among this namespace's links
+   */
+  public NodeOverlays(NetworkService networks, ContainerRepository containers, String daemonTable, String sealTun) {
     this.networks = networks;
     this.containers = containers;
-    this.meshTable = meshTable;
+    this.meshTable = daemonTable + "_mesh";
+    this.untracked = new UntrackedUnderlay(daemonTable + "_vxlan");
     this.sealed = new SealedNetworks(sealTun.length() > 15 ? sealTun.substring(0, 15) : sealTun,
         io.berth.network.seal.SealSpec.DEFAULT_PORT);
   }
@@ -78,6 +80,7 @@ public final class NodeOverlays implements Consumer<NetworkView> {
   public synchronized void accept(NetworkView next) {
     OverlayNetwork ingress = null;
     Set<String> sealedNow = new java.util.HashSet<>();
+    boolean plain = false;
     var carrier = sealed.apply(next);
     for (AttachedNetwork n : next.networks()) {
       if (n.encrypted() && carrier.isEmpty()) {
@@ -95,6 +98,7 @@ public final class NodeOverlays implements Consumer<NetworkView> {
           sealedNow.add(n.id());
         } else {
           o = setUp(n, next.underlay());
+          plain = true;
         }
         if (n.ingress()) {
           ingress = o;
@@ -104,6 +108,7 @@ public final class NodeOverlays implements Consumer<NetworkView> {
       }
     }
     view = next;
+    untrack(next, plain);
     routeMesh(next, ingress);
     containers.all().stream().filter(c -> c.state.running()).forEach(this::balanceQuietly);
     prune(next);
@@ -152,6 +157,19 @@ public final class NodeOverlays implements Consumer<NetworkView> {
         Thread.currentThread().interrupt();
         throw new io.berth.errdefs.UnavailableException("interrupted waiting for encrypted swarm network " + n.name());
       }
+    }
+  }
+
+  /** VXLAN on this node's underlay address out of conntrack while a plain overlay is here. */
+  private void untrack(NetworkView next, boolean plain) {
+    try {
+      if (plain && next.underlay() != null && !next.underlay().isEmpty()) {
+        untracked.apply(next.underlay());
+      } else {
+        untracked.delete();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("VXLAN packets stay tracked by conntrack: {}", e.getMessage());
     }
   }
 

@@ -264,8 +264,10 @@ class OverlayDataPathTest {
     for (int n = 1; n <= 3; n++) {
       int node = n;
       RoutingMesh mesh = new RoutingMesh(c.nets().get(n - 1), "bov2_" + nodes.tag + "_mesh");
+      UntrackedUnderlay untracked = new UntrackedUnderlay("bov2_" + nodes.tag + "_vxlan");
       List<MeshBackend> backends = List.of(new MeshBackend(b2.ip(), node == 2), new MeshBackend(b3.ip(), node == 3));
       nodes.on(n, () -> {
+        untracked.apply(u(node));
         mesh.apply(ingressAddresses.get(node), List.of(
             new MeshService("web", List.of(new MeshPort("tcp", 8080, 80), new MeshPort("udp", 5353, 53)), backends),
             new MeshService("idle", List.of(new MeshPort("tcp", 8081, 80)), List.of())));
@@ -288,6 +290,15 @@ class OverlayDataPathTest {
     assertThat(Traffic.askUdp(outside, u(3), 5353)).isIn("b3 " + client, "b2 " + g + ".203");
     // a service without tasks is refused, not left to host sockets or timeouts
     assertThat(Traffic.ask(outside, u(1), 8081)).contains("Connection refused");
+    // conntrack tracks the mesh's connections on node 1, not the VXLAN packets carrying them
+    assertThat(conntrack(1, "tcp", 8080)).isNotEmpty();
+    assertThat(conntrack(1, "udp", VxlanDevice.PORT)).isEmpty();
+  }
+
+  /** Node {@code node}'s conntrack entries of {@code protocol} to port {@code port}. */
+  private List<String> conntrack(int node, String protocol, int port) {
+    return FakeNodes.sh("nsenter", "--net=" + nodes.node(node).path(), "conntrack", "-L", "-p", protocol, "--dport",
+        Integer.toString(port)).lines().filter(l -> l.startsWith(protocol + " ")).toList();
   }
 
   @Test

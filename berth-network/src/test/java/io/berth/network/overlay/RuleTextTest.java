@@ -25,6 +25,19 @@ class RuleTextTest {
   }
 
   @Test
+  void vxlanOnTheUnderlayAddressIsUntrackedBothWays() {
+    String s = UntrackedUnderlay.script("berth_vxlan", "192.0.2.7");
+    assertThat(s).startsWith("add table ip berth_vxlan\ndelete table ip berth_vxlan\ntable ip berth_vxlan {")
+        .contains("type filter hook prerouting priority raw;")
+        .contains("ip daddr 192.0.2.7 udp dport 4789 notrack")
+        .contains("type filter hook output priority raw;")
+        .contains("ip saddr 192.0.2.7 udp dport 4789 notrack");
+    assertThatThrownBy(() -> new UntrackedUnderlay("berth_vxlan").apply("192.0.2"))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("underlay");
+    assertThatThrownBy(() -> new UntrackedUnderlay("bad table")).hasMessageContaining("invalid nftables table name");
+  }
+
+  @Test
   void aVirtualIpWithoutPortsBalancesEveryPortToTheSamePort() {
     String s = ServiceBalancer.script(List.of(new VirtualService("10.0.1.2", List.of(), List.of("10.0.1.3", "10.0.1.4"))));
     assertThat(s).contains("ip daddr 10.0.1.2 dnat ip to numgen inc mod 2 map { 0 : 10.0.1.3, 1 : 10.0.1.4 }\n")
