@@ -167,6 +167,17 @@ class SwarmOverlayIT {
     String ingress1 = ingressAddress("node1");
     assertThat(clients(LAB.addresses.get("node1")))
         .as("through node1, which runs no task").containsOnly(ingress1 + " " + onNode2, ingress1 + " " + onNode3);
+    // node1 tracks the mesh's connections, not the VXLAN packets that carried them (decision 0047)
+    assertThat(conntrack("node1", "tcp", MESH_PORT)).as("mesh connections in node1's conntrack").isNotEmpty();
+    assertThat(conntrack("node1", "udp", 4789)).as("VXLAN in node1's conntrack").isEmpty();
+  }
+
+  /** The node's conntrack entries of {@code protocol} to port {@code port}. */
+  private static List<String> conntrack(String node, String protocol, int port) {
+    Exec.Result r = DrillLab.ok(Exec.run(Map.of(), null, 30, Exec.list("ip", "netns", "exec",
+        "berth-lab-" + LAB.name + "-" + node, "conntrack", "-L", "-p", protocol, "--dport", Integer.toString(port))),
+        "conntrack -L in " + node);
+    return r.out().lines().filter(l -> l.startsWith(protocol + " ")).toList();
   }
 
   @Test
