@@ -76,11 +76,8 @@ public final class LinuxBridgeNetwork implements Network {
       throw new InvalidArgumentException("invalid bridge name " + bridge
           + " (a letter, then letters, digits, - or _; at most 15 characters)");
     }
-    if (table == null || !table.matches("[a-zA-Z][a-zA-Z0-9_]{0,63}")) {
-      throw new InvalidArgumentException("invalid nftables table name " + table);
-    }
     this.bridge = bridge;
-    this.table = table;
+    this.table = Nft.tableName(table);
     this.options = options;
     this.ipam = new Ipam(gatewayCidr, options.ipRange(), stateDir.resolve("ipam-" + bridge + ".json"));
     this.stateFile = new StateFile<>(stateDir.resolve("endpoints-" + bridge + ".json"), Saved.class);

@@ -2,6 +2,7 @@ package io.berth.network;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.errdefs.InvalidArgumentException;
 import io.berth.errdefs.UnavailableException;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,6 +59,14 @@ public final class Nft {
 
   static void deleteRule(String family, String table, String chain, long handle) {
     HostCommand.check(List.of("nft", "delete", "rule", family, table, chain, "handle", Long.toString(handle)), null);
+  }
+
+  /** {@code table}, checked as a name of Berth's own tables may be spelled (refused by name otherwise). */
+  public static String tableName(String table) {
+    if (table == null || !table.matches("[a-zA-Z][a-zA-Z0-9_]{0,63}")) {
+      throw new InvalidArgumentException("invalid nftables table name " + table);
+    }
+    return table;
   }
 
   /** Quotes a name for an nft script so names that look like keywords still parse. */

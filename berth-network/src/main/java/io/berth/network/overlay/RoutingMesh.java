@@ -35,11 +35,8 @@ public final class RoutingMesh {
 
   /** @param table e.g. {@code <daemon table>_mesh}: Berth's own, deleted and re-created whole */
   public RoutingMesh(OverlayNetwork ingress, String table) {
-    if (table == null || !table.matches("[a-zA-Z][a-zA-Z0-9_]{0,63}")) {
-      throw new InvalidArgumentException("invalid nftables table name " + table);
-    }
     this.ingress = ingress;
-    this.table = table;
+    this.table = Nft.tableName(table);
   }
 
   /**

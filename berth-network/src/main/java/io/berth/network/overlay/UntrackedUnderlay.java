@@ -1,6 +1,5 @@
 package io.berth.network.overlay;
 
-import io.berth.errdefs.InvalidArgumentException;
 import io.berth.network.Nft;
 
 /**
@@ -23,10 +22,7 @@ public final class UntrackedUnderlay {
 
   /** @param table e.g. {@code <daemon table>_vxlan}: Berth's own, deleted and re-created whole */
   public UntrackedUnderlay(String table) {
-    if (table == null || !table.matches("[a-zA-Z][a-zA-Z0-9_]{0,63}")) {
-      throw new InvalidArgumentException("invalid nftables table name " + table);
-    }
-    this.table = table;
+    this.table = Nft.tableName(table);
   }
 
   /** The rules for {@code underlay}, this node's data-path address; nothing is written when they are in place. */
