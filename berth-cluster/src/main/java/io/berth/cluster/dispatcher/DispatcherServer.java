@@ -181,6 +181,11 @@ public final class DispatcherServer implements AutoCloseable {
       requireLeader();
       Caller c = Caller.current();
       requireNode(c.nodeId());
+      if (out.isCancelled()) {
+        // a node cancels a session to reopen it with newer TLS material; calls are handled on
+        // several threads, so this open may run after the newer one: its description is stale
+        return;
+      }
       heartbeats.beat(c.nodeId(), c.address(), q.description());
       sessions.open(c.nodeId(), out);
     } catch (RuntimeException e) {
